@@ -1,0 +1,6 @@
+// Placeholder until the issue that owns `finesse-frames replay` lands; it says so instead of pretending.
+import { FailureError } from './io';
+
+export async function run(_args: string[]): Promise<number> {
+  throw new FailureError('replay is not built yet');
+}

@@ -1,0 +1,6 @@
+// Placeholder until the issue that owns `finesse-frames simulate` lands; it says so instead of pretending.
+import { FailureError } from './io';
+
+export async function run(_args: string[]): Promise<number> {
+  throw new FailureError('simulate is not built yet');
+}

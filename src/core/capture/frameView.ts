@@ -1,0 +1,66 @@
+/**
+ * Derived, cached view of a frame: parsed element, stanza summary, Finesse Update. Computed on
+ * first use (never on the forwarding path) and cached per frame object, so a frame is parsed at
+ * most once however many views read it. An edit (new raw text) invalidates the cache.
+ */
+import type { Frame } from './frame';
+import { Element, parseXml } from '../xmpp/xml';
+import { StanzaSummary, summarize } from '../xmpp/summary';
+import { decodeUpdate, FinesseUpdate, updateLabel } from '../finesse/update';
+
+export interface FrameView {
+  element?: Element;
+  /** Parse error for text frames that should have been XML. */
+  error?: string;
+  summary?: StanzaSummary;
+  finesse?: FinesseUpdate;
+  /** `User agent1 PUT → READY`, when the frame is a Finesse notification. */
+  finesseLabel?: string;
+}
+
+const cache = new WeakMap<Frame, { raw: string; view: FrameView }>();
+
+export function frameView(frame: Frame): FrameView {
+  const hit = cache.get(frame);
+  if (hit && hit.raw === frame.raw) return hit.view;
+  const view = computeView(frame);
+  cache.set(frame, { raw: frame.raw, view });
+  return view;
+}
+
+function computeView(frame: Frame): FrameView {
+  if (frame.kind !== 'open' && frame.kind !== 'close' && frame.kind !== 'stanza') {
+    // A text frame that is not whitespace and not XML is malformed for RFC 7395.
+    if (frame.kind === 'text' && frame.raw.trim()) return { error: 'Not an XML element' };
+    return {};
+  }
+  const parsed = parseXml(frame.raw);
+  if (!parsed.ok) return { error: parsed.error };
+  const view: FrameView = { element: parsed.element, summary: summarize(parsed.element) };
+  const finesse = decodeUpdate(parsed.element);
+  if (finesse) {
+    view.finesse = finesse;
+    view.finesseLabel = updateLabel(finesse);
+  }
+  return view;
+}
+
+/** The `finesse` object of the CLI JSON lines contract (DESIGN.md). */
+export interface FinesseJson {
+  node: string;
+  event?: string;
+  requestId?: string;
+  source?: string;
+  kind?: string;
+  state?: string;
+}
+
+export function finesseJson(u: FinesseUpdate): FinesseJson {
+  const out: FinesseJson = { node: u.node };
+  if (u.event) out.event = u.event;
+  if (u.requestId) out.requestId = u.requestId;
+  if (u.source) out.source = u.source;
+  if (u.kind) out.kind = u.kind;
+  if (u.state) out.state = u.state;
+  return out;
+}

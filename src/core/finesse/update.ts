@@ -1,0 +1,138 @@
+/**
+ * Decoding of Finesse notifications. Finesse publishes each change as a pubsub item whose
+ * <notification> holds an *escaped* <Update> document:
+ *   <message><event xmlns=".../pubsub#event"><items node="/finesse/api/User/1001">
+ *     <item id="…"><notification xmlns="http://jabber.org/protocol/pubsub">&lt;Update&gt;…
+ * Update = { data, event (POST|PUT|DELETE), requestId, source }. Element names vary in case
+ * between Finesse releases and gadgets (Update/update, requestId/requestID), so lookups here
+ * ignore case.
+ */
+import { Element, parseXml } from '../xmpp/xml';
+import { describeNode } from './nodes';
+
+export const PUBSUB_EVENT_NS = 'http://jabber.org/protocol/pubsub#event';
+
+export type UpdateEvent = 'POST' | 'PUT' | 'DELETE';
+
+export interface FinesseUpdate {
+  node: string;
+  itemId?: string;
+  event?: UpdateEvent;
+  requestId?: string;
+  source?: string;
+  /** Root element name inside <data>: user, dialog, dialogs, team, apiErrors, queue… */
+  kind?: string;
+  /** User state (READY/NOT_READY/…), dialog state (ALERTING/ACTIVE/DROPPED…), or error type. */
+  state?: string;
+  /** The decoded <Update> text, unescaped, exactly as Finesse published it. */
+  xml: string;
+  /** Parsed <Update>, when the unescaped text is well-formed. */
+  element?: Element;
+  /** Why the notification could not be decoded, when it could not. */
+  error?: string;
+}
+
+/** Case-insensitive child lookup, ignoring namespace prefixes. */
+export function childCi(el: Element | undefined, name: string): Element | undefined {
+  if (!el) return undefined;
+  const want = name.toLowerCase();
+  return el.getChildElements().find((c) => localName(c.name).toLowerCase() === want);
+}
+
+function textCi(el: Element | undefined, name: string): string | undefined {
+  const c = childCi(el, name);
+  const t = c?.getText().trim();
+  return t ? t : undefined;
+}
+
+function localName(name: string): string {
+  const i = name.indexOf(':');
+  return i < 0 ? name : name.slice(i + 1);
+}
+
+/** Finds the <items> of a pubsub event message, if this stanza is one. */
+function eventItems(stanza: Element): Element | undefined {
+  if (stanza.name !== 'message') return undefined;
+  const event = stanza.getChildElements().find((c) => localName(c.name) === 'event');
+  return childCi(event, 'items');
+}
+
+/** Decodes every Finesse Update in a stanza (a pubsub event may carry several items). */
+export function decodeUpdates(stanza: Element): FinesseUpdate[] {
+  const items = eventItems(stanza);
+  if (!items) return [];
+  const node = items.attrs.node ?? '';
+  const out: FinesseUpdate[] = [];
+  for (const item of items.getChildElements()) {
+    if (localName(item.name) !== 'item') continue;
+    const notification = childCi(item, 'notification');
+    // Newer Finesse and some gadgets put the Update as real child XML instead of escaped text.
+    const inline = childCi(notification ?? item, 'update');
+    const text = inline ? inline.toString() : (notification ?? item).getText().trim();
+    if (!text) continue;
+    out.push(decodeUpdateText(text, node, item.attrs.id));
+  }
+  return out;
+}
+
+/** The first Update of a stanza, or undefined when it is not a Finesse notification. */
+export function decodeUpdate(stanza: Element): FinesseUpdate | undefined {
+  return decodeUpdates(stanza)[0];
+}
+
+/** Decodes the (already unescaped) text of an <Update> document. */
+export function decodeUpdateText(text: string, node: string, itemId?: string): FinesseUpdate {
+  const base: FinesseUpdate = { node, xml: text };
+  if (itemId) base.itemId = itemId;
+  const parsed = parseXml(text);
+  if (!parsed.ok) return { ...base, error: parsed.error };
+  const update = parsed.element;
+  if (localName(update.name).toLowerCase() !== 'update') {
+    return { ...base, element: update, kind: localName(update.name), error: `Expected <Update>, found <${update.name}>` };
+  }
+  const result: FinesseUpdate = { ...base, element: update };
+  const event = textCi(update, 'event')?.toUpperCase();
+  if (event === 'POST' || event === 'PUT' || event === 'DELETE') result.event = event;
+  const requestId = textCi(update, 'requestId');
+  if (requestId) result.requestId = requestId;
+  const source = textCi(update, 'source');
+  if (source) result.source = source;
+  const data = childCi(update, 'data');
+  const entity = data?.getChildElements()[0];
+  if (entity) {
+    result.kind = localName(entity.name);
+    const state = entityState(entity);
+    if (state) result.state = state;
+  } else {
+    const info = describeNode(source ?? node);
+    if (info) result.kind = info.entity.toLowerCase();
+  }
+  return result;
+}
+
+/** The state worth showing for an entity: user/dialog state, or the first apiError type. */
+function entityState(entity: Element): string | undefined {
+  const kind = localName(entity.name).toLowerCase();
+  if (kind === 'apierrors') {
+    const err = childCi(entity, 'apiError');
+    return textCi(err, 'errorType') ?? textCi(err, 'errorMessage');
+  }
+  if (kind === 'dialogs') return entityState(entity.getChildElements()[0] ?? entity) ?? undefined;
+  if (kind === 'users') {
+    const user = entity.getChildElements()[0];
+    return user ? textCi(user, 'state') : undefined;
+  }
+  return textCi(entity, 'state');
+}
+
+/** `User agent1 PUT → READY` for list columns. */
+export function updateLabel(u: FinesseUpdate): string {
+  const info = describeNode(u.node);
+  const subject = info ? [info.entity, info.id].filter(Boolean).join(' ') : u.node;
+  const parts = [subject];
+  if (u.event) parts.push(u.event);
+  let label = parts.join(' ');
+  if (u.state) label += ` → ${u.state}`;
+  else if (u.kind) label += ` ${u.kind}`;
+  return label;
+}
