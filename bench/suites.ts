@@ -1,4 +1,8 @@
-// One line per benchmark suite: name, whether `npm run bench` with no argument runs it, module.
-import { register } from './index';
+// The benchmark suites: name → whether a bare `npm run bench` runs it, and its module
+// (bench/<name>.ts exporting `run(): Promise<object>`, the figures it prints).
+export interface Suite {
+  inDefault: boolean;
+  load: () => Promise<{ run(): Promise<object> }>;
+}
 
-void register;
+export const suites: Record<string, Suite> = {};
