@@ -39,6 +39,7 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
 
   constructor(private cap = 200_000) {
     super();
+    if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`FrameStore capacity must be a positive integer, got ${cap}`);
     this.ring = new Array(cap);
   }
 

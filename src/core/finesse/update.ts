@@ -117,7 +117,11 @@ function entityState(entity: Element): string | undefined {
     const err = childCi(entity, 'apiError');
     return textCi(err, 'errorType') ?? textCi(err, 'errorMessage');
   }
-  if (kind === 'dialogs') return entityState(entity.getChildElements()[0] ?? entity) ?? undefined;
+  if (kind === 'dialogs') {
+    // POST carries <dialogs><Dialog>…; an empty <dialogs/> has no state.
+    const dialog = entity.getChildElements()[0];
+    return dialog ? textCi(dialog, 'state') : undefined;
+  }
   if (kind === 'users') {
     const user = entity.getChildElements()[0];
     return user ? textCi(user, 'state') : undefined;

@@ -10,21 +10,40 @@ export const FRAMING_NS = 'urn:ietf:params:xml:ns:xmpp-framing';
 export const CLIENT_NS = 'jabber:client';
 export const SUBPROTOCOL = 'xmpp';
 
-const FIRST_TAG = /^\s*<([A-Za-z_][\w.:-]*)/;
+const TAG_NAME = /<([A-Za-z_][\w.:-]*)/y;
+const SPACE = /\s*/y;
+
+/**
+ * The first tag name of a frame, without parsing the whole thing. Leading whitespace, an XML
+ * declaration or comments may precede it: RFC 7395 frames should not carry them, but a frame
+ * that does is still XML, not garbage text. A scan, not one regex, so no input can make it
+ * backtrack.
+ */
+export function firstTagName(raw: string): string | undefined {
+  let pos = skipSpace(raw, 0);
+  for (;;) {
+    const end = raw.startsWith('<?', pos) ? raw.indexOf('?>', pos + 2) + 2 : raw.startsWith('<!--', pos) ? raw.indexOf('-->', pos + 4) + 3 : 0;
+    if (end === 0) break;
+    if (end < pos + 2) return undefined; // unterminated declaration or comment
+    pos = skipSpace(raw, end);
+  }
+  TAG_NAME.lastIndex = pos;
+  return TAG_NAME.exec(raw)?.[1];
+}
+
+function skipSpace(raw: string, pos: number): number {
+  SPACE.lastIndex = pos;
+  SPACE.exec(raw);
+  return SPACE.lastIndex;
+}
 
 /** Kind of a text frame from its first tag; not XML at all → 'text'. */
 export function classifyText(raw: string): FrameKind {
-  const m = FIRST_TAG.exec(raw);
-  if (!m) return 'text';
-  const name = m[1];
+  const name = firstTagName(raw);
+  if (name === undefined) return 'text';
   if (name === 'open') return 'open';
   if (name === 'close') return 'close';
   return 'stanza';
-}
-
-/** The first tag name of a frame, without parsing the whole thing. */
-export function firstTagName(raw: string): string | undefined {
-  return FIRST_TAG.exec(raw)?.[1];
 }
 
 export function openFrame(to: string, lang = 'en'): string {

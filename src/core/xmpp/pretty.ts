@@ -1,23 +1,35 @@
 /**
- * Pretty printer: indents elements, keeps text content exactly (mixed content is printed
- * inline so nothing the server sent is changed but whitespace between elements).
+ * Pretty printer: indents elements, keeps text content exactly. Mixed content (text next to
+ * elements) is printed inline, so nothing the server sent changes but whitespace between
+ * elements.
  */
 import { Element, escapeXml, escapeXmlText, parseXml } from './xml';
 
-export function prettyElement(el: Element, indent = '  ', depth = 0): string {
-  const pad = indent.repeat(depth);
-  const attrs = Object.entries(el.attrs)
+function attrText(el: Element): string {
+  return Object.entries(el.attrs)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => ` ${k}="${escapeXml(String(v))}"`)
     .join('');
-  const children = el.children.filter((c) => typeof c !== 'string' || c.trim() !== '');
-  if (children.length === 0) return `${pad}<${el.name}${attrs}/>`;
-  const onlyText = children.every((c) => typeof c === 'string');
-  if (onlyText) return `${pad}<${el.name}${attrs}>${escapeXmlText(el.getText())}</${el.name}>`;
-  const inner = el.children
-    .map((c) => (typeof c === 'string' ? (c.trim() ? pad + indent + escapeXmlText(c.trim()) : '') : prettyElement(c, indent, depth + 1)))
-    .filter(Boolean)
-    .join('\n');
+}
+
+function inline(node: Element | string): string {
+  if (typeof node === 'string') return escapeXmlText(node);
+  const attrs = attrText(node);
+  return node.children.length ? `<${node.name}${attrs}>${node.children.map(inline).join('')}</${node.name}>` : `<${node.name}${attrs}/>`;
+}
+
+export function prettyElement(el: Element, indent = '  ', depth = 0): string {
+  const pad = indent.repeat(depth);
+  const attrs = attrText(el);
+  const elements = el.children.filter((c): c is Element => typeof c !== 'string');
+  const text = el.children.filter((c): c is string => typeof c === 'string');
+  if (elements.length === 0) {
+    // A leaf keeps its text exactly, whitespace included.
+    const body = text.join('');
+    return body ? `${pad}<${el.name}${attrs}>${escapeXmlText(body)}</${el.name}>` : `${pad}<${el.name}${attrs}/>`;
+  }
+  if (text.some((t) => t.trim() !== '')) return pad + inline(el);
+  const inner = elements.map((c) => prettyElement(c, indent, depth + 1)).join('\n');
   return `${pad}<${el.name}${attrs}>\n${inner}\n${pad}</${el.name}>`;
 }
 

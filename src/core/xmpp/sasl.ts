@@ -1,7 +1,9 @@
 /**
  * SASL PLAIN (RFC 4616) encode and redaction. The PLAIN payload is base64(authzid NUL authcid
  * NUL password): it must never reach a log, a saved file or an export, and the live view masks
- * it until the user asks to reveal it.
+ * it until the user asks to reveal it. Redaction also covers the other places a credential or a
+ * proof derived from it travels: SASL <response> (DIGEST-MD5, SCRAM), SASL2 <initial-response>,
+ * and the <password> of legacy auth (XEP-0078) and in-band registration (XEP-0077).
  */
 export const SASL_NS = 'urn:ietf:params:xml:ns:xmpp-sasl';
 export const REDACTED = '[redacted]';
@@ -15,6 +17,11 @@ export function plainAuth(user: string, password: string): string {
 }
 
 const AUTH_ELEMENT = /(<auth\b[^>]*>)([^<]*)(<\/auth>)/g;
+// Element name (optionally prefixed), its open tag, the text body and the matching end tag.
+const SECRET_ELEMENT = /(<((?:[\w.-]+:)?(?:auth|response|initial-response|password))\b[^>]*>)([^<]*)(<\/\2>)/g;
+// <response> is a common word: only the SASL ones (RFC 6120, XEP-0388) carry proofs.
+const SASL_ONLY = /(?:^|:)response$/;
+const SASL_NS_IN_TAG = /xmpp-sasl|urn:xmpp:sasl:/;
 
 /** True when a frame carries a SASL <auth> with a payload (PLAIN or any other mechanism). */
 export function hasSaslPayload(raw: string): boolean {
@@ -23,13 +30,17 @@ export function hasSaslPayload(raw: string): boolean {
   return !!m && m[2].trim() !== '' && m[2].trim() !== '=';
 }
 
-/** Replaces the SASL <auth> payload (and any listed secret strings) with `[redacted]`. */
+/** Replaces SASL payloads, passwords (and any listed secret strings) with `[redacted]`. */
 export function redact(raw: string, secrets: readonly string[] = []): string {
-  let out = raw.replace(AUTH_ELEMENT, (all, open: string, body: string, close: string) =>
-    body.trim() && body.trim() !== '=' ? `${open}${REDACTED}${close}` : all,
-  );
+  let out = raw.includes('<') ? raw.replace(SECRET_ELEMENT, redactElement) : raw;
   for (const secret of secrets) if (secret) out = out.split(secret).join(REDACTED);
   return out;
+}
+
+function redactElement(all: string, open: string, name: string, body: string, close: string): string {
+  if (SASL_ONLY.test(name) && !SASL_NS_IN_TAG.test(open)) return all;
+  // Empty and "=" (RFC 6120 §6.4.2: an empty response) carry nothing secret.
+  return body.trim() && body.trim() !== '=' ? `${open}${REDACTED}${close}` : all;
 }
 
 /** The user name inside a PLAIN payload, for labels; never the password. */
@@ -37,10 +48,6 @@ export function plainUser(raw: string): string | undefined {
   AUTH_ELEMENT.lastIndex = 0;
   const m = AUTH_ELEMENT.exec(raw);
   if (!m) return undefined;
-  try {
-    const parts = Buffer.from(m[2].trim(), 'base64').toString('utf8').split('\0');
-    return parts.length === 3 ? parts[1] : undefined;
-  } catch {
-    return undefined;
-  }
+  const parts = Buffer.from(m[2].trim(), 'base64').toString('utf8').split('\0');
+  return parts.length === 3 && parts[1] ? parts[1] : undefined;
 }

@@ -12,25 +12,33 @@ export type ParseResult =
   | { ok: true; element: Element }
   | { ok: false; error: string };
 
-/** Parses one XML element. Trailing text or a second root element is an error (RFC 7395 §3.3.3). */
+/**
+ * Parses one XML element. Trailing text, text before the root, a second root element or a
+ * mismatched end tag is an error (RFC 7395 §3.3.3: one complete element per frame), although
+ * ltx's tree builder alone would silently accept all of them.
+ */
 export function parseXml(raw: string): ParseResult {
+  if (!raw.trim()) return { ok: false, error: 'Empty frame' };
   const parser = new ltx.Parser();
-  // The inner SAX parser reports every element; ltx's tree builder silently ignores what
-  // follows the first root, which RFC 7395 (one element per frame) makes an error.
+  // The inner SAX parser reports every element and text run; ltx's tree builder ignores what
+  // lies outside the first root and end tags that do not match, so those are checked here.
   const sax = (parser as unknown as { parser: ltx.Parser }).parser;
-  let depth = 0;
+  const open: string[] = [];
   let roots = 0;
-  let trailingText = false;
+  let outsideText: 'before' | 'after' | undefined;
   let root: Element | undefined;
   let error: string | undefined;
-  sax.on('startElement', () => {
-    if (depth++ === 0) roots++;
+  sax.on('startElement', (name) => {
+    if (open.length === 0) roots++;
+    open.push(name);
   });
-  sax.on('endElement', () => {
-    depth--;
+  sax.on('endElement', (name) => {
+    const expected = open.pop();
+    if (expected === undefined) error ??= `Unexpected end tag </${name}>`;
+    else if (expected !== name) error ??= `Mismatched end tag </${name}>, expected </${expected}>`;
   });
   sax.on('text', (text) => {
-    if (depth === 0 && roots > 0 && text.trim()) trailingText = true;
+    if (open.length === 0 && text.trim()) outsideText ??= roots > 0 ? 'after' : 'before';
   });
   parser.on('tree', (tree) => {
     root = tree;
@@ -40,16 +48,53 @@ export function parseXml(raw: string): ParseResult {
   });
   try {
     parser.write(raw);
+    // ltx emits a text run only when the next '<' arrives: this one flushes text after the
+    // root (`<a/>x>`) and, inside an unfinished tag, changes nothing.
+    parser.write('<');
+  } catch (e) {
+    error ??= (e as Error).message;
+  }
+  try {
     parser.end();
   } catch (e) {
     error ??= (e as Error).message;
   }
-  if (!raw.trim()) return { ok: false, error: 'Empty frame' };
-  if (error || !root) return { ok: false, error: error === 'Incomplete document' || !error ? 'Incomplete XML element' : error };
+  if (error === 'Incomplete document') error = undefined;
+  if (error) return { ok: false, error };
+  if (outsideText === 'before') return { ok: false, error: 'Text before the root element' };
   if (roots > 1) return { ok: false, error: 'More than one root element in a frame' };
-  // ltx flushes text only at the next '<', so text after the last '>' is checked here.
-  if (trailingText || raw.slice(raw.lastIndexOf('>') + 1).trim()) return { ok: false, error: 'Text after the root element' };
+  if (!root || open.length) return { ok: false, error: 'Incomplete XML element' };
+  // Unfinished constructs after the root (`<a/><!--`, `<a/><b`) never reach the SAX events.
+  if (outsideText === 'after' || raw.slice(raw.lastIndexOf('>') + 1).trim()) return { ok: false, error: 'Text after the root element' };
+  const amp = bareAmpersand(raw);
+  if (amp !== undefined) return { ok: false, error: `Unescaped "&" at offset ${amp}` };
   return { ok: true, element: root };
+}
+
+// ltx unescapes leniently: an "&" without a ";" after it passes as text. XML forbids it
+// outside CDATA sections and comments. A linear scan (untrusted input must not backtrack).
+const ENTITY = /&(?:[A-Za-z_][\w.-]*|#[0-9]+|#x[0-9A-Fa-f]+);/y;
+
+function bareAmpersand(raw: string): number | undefined {
+  let pos = 0;
+  let comment = -2; // next "<!--" at or after pos (-1: none left, -2: not looked up yet)
+  let cdata = -2;
+  for (;;) {
+    const amp = raw.indexOf('&', pos);
+    if (amp < 0) return undefined;
+    if (comment !== -1 && comment < pos) comment = raw.indexOf('<!--', pos);
+    if (cdata !== -1 && cdata < pos) cdata = raw.indexOf('<![CDATA[', pos);
+    const skip = [comment, cdata].filter((i) => i >= 0 && i < amp).sort((a, b) => a - b)[0];
+    if (skip !== undefined) {
+      const end = skip === comment ? raw.indexOf('-->', skip + 4) : raw.indexOf(']]>', skip + 9);
+      if (end < 0) return undefined;
+      pos = end + 3;
+      continue;
+    }
+    ENTITY.lastIndex = amp;
+    if (!ENTITY.test(raw)) return amp;
+    pos = amp + 1;
+  }
 }
 
 export const escapeXml = ltx.escapeXML;

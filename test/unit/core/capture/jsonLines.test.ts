@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { FrameStore } from '../../../../src/core/capture/frameStore';
+import { frameToJson, frameToJsonLine } from '../../../../src/core/capture/jsonLines';
+import { plainAuth, plainPayload } from '../../../../src/core/xmpp/sasl';
+import { dialogUpdate, eventMessage } from '../../../../src/core/finesse/builders';
+
+const store = new FrameStore(100);
+
+describe('CLI JSON lines', () => {
+  it('carries every Frame field, one line of JSON', () => {
+    const f = store.append({ session: 'c1', dir: 'out', kind: 'stanza', raw: '<presence/>', t: 1000.25 });
+    const line = frameToJsonLine(f);
+    assert.ok(!line.includes('\n'));
+    assert.deepEqual(JSON.parse(line), { id: f.id, session: 'c1', dir: 'out', t: 1000.25, kind: 'stanza', raw: '<presence/>', bytes: 11, flags: {} });
+  });
+
+  it('redacts the SASL payload and listed secrets unless asked to reveal', () => {
+    const f = store.append({ session: 'c1', dir: 'out', kind: 'stanza', raw: plainAuth('agent1', 's3cret') });
+    const line = frameToJsonLine(f, { secrets: ['s3cret'] });
+    assert.ok(!line.includes(plainPayload('agent1', 's3cret')));
+    assert.match(JSON.parse(line).raw, /\[redacted\]/);
+    assert.equal(frameToJson(f, { reveal: true }).raw, f.raw);
+    assert.equal(f.raw, plainAuth('agent1', 's3cret'), 'the stored frame is not changed');
+
+    const echoed = store.append({ session: 'c1', dir: 'in', kind: 'stanza', raw: '<message><body>s3cret</body></message>' });
+    assert.equal(frameToJson(echoed, { secrets: ['s3cret'] }).raw, '<message><body>[redacted]</body></message>');
+  });
+
+  it('redacts the original text of an edited frame too', () => {
+    const f = store.append({ session: 'c1', dir: 'out', kind: 'stanza', raw: plainAuth('agent1', 'pw') });
+    store.update(f.id, { raw: plainAuth('agent1', 'other'), flags: { edited: true } });
+    const json = frameToJson(f);
+    assert.match(json.original ?? '', /\[redacted\]/);
+    assert.match(json.raw, /\[redacted\]/);
+  });
+
+  it('adds the decoded finesse fields', () => {
+    const raw = eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test', node: '/finesse/api/User/agent1/Dialogs', itemId: 'i', updateXml: dialogUpdate({ id: 'agent1', loginName: 'agent1' }, { id: '1', from: '5551234', to: '1001' }, 'ALERTING', 'POST', { requestId: 'q' }) });
+    const json = JSON.parse(frameToJsonLine(store.append({ session: 'c1', dir: 'in', kind: 'stanza', raw })));
+    assert.deepEqual(json.finesse, { node: '/finesse/api/User/agent1/Dialogs', event: 'POST', requestId: 'q', source: '/finesse/api/User/agent1/Dialogs', kind: 'dialogs', state: 'ALERTING' });
+  });
+
+  it('marks malformed frames with the error, without touching the stored flags', () => {
+    const f = store.append({ session: 'c1', dir: 'in', kind: 'stanza', raw: '<iq><x></iq>' });
+    const json = frameToJson(f);
+    assert.equal(json.flags.malformed, true);
+    assert.match(json.error ?? '', /mismatched/i);
+    assert.deepEqual(f.flags, {});
+    const text = frameToJson(store.append({ session: 'c1', dir: 'in', kind: 'text', raw: 'junk' }));
+    assert.deepEqual([text.flags.malformed, text.error], [true, 'Not an XML element']);
+    const keepalive = frameToJson(store.append({ session: 'c1', dir: 'in', kind: 'text', raw: ' ' }));
+    assert.deepEqual([keepalive.flags.malformed, keepalive.error], [undefined, undefined]);
+  });
+});
