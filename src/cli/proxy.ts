@@ -1,6 +1,109 @@
-// Placeholder until the issue that owns `finesse-frames proxy` lands; it says so instead of pretending.
-import { FailureError } from './io';
+/**
+ * `finesse-frames proxy --listen HOST:PORT --target URL [--ca FILE] [--fingerprint FP] [--capacity N]`
+ * Forwards every client that connects to the listener to the target, unchanged, and prints
+ * `{"listening":"ws://127.0.0.1:PORT/ws/"}` and then one JSON line per frame (DESIGN.md).
+ * SIGINT/SIGTERM close every proxied connection cleanly and exit 0.
+ */
+import { accessSync, constants } from 'node:fs';
+import { FrameStore } from '../core/capture/frameStore';
+import { frameToJsonLine } from '../core/capture/jsonLines';
+import { WsProxy } from '../core/proxy/wsProxy';
+import { normalizeFingerprint, TlsTrust } from '../core/session/tls';
+import { FailureError, parse, parseListen, printError, printJson, untilSignal, UsageError } from './io';
 
-export async function run(_args: string[]): Promise<number> {
-  throw new FailureError('proxy is not built yet');
+const USAGE = `usage: finesse-frames proxy --target ws[s]://HOST:PORT/ws/ [options]
+
+Point a Finesse client at the printed address; every frame is forwarded unchanged to the
+target and printed as one JSON line.
+
+options:
+  --target URL        the real server (ws:// or wss://); required
+  --listen HOST:PORT  where to listen (default 127.0.0.1:0, a free port)
+  --ca FILE           PEM CA (or the server's self-signed certificate) to trust for wss://
+  --fingerprint FP    pin the server certificate's SHA-256 fingerprint instead
+  --capacity N        frames kept in memory (default 200000; older ones are dropped)
+  --reveal            print SASL credentials instead of redacting them
+`;
+
+const DEFAULT_CAPACITY = 200_000;
+
+export async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    target: { type: 'string' },
+    listen: { type: 'string' },
+    ca: { type: 'string' },
+    fingerprint: { type: 'string' },
+    capacity: { type: 'string' },
+    reveal: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (!values.target) throw new UsageError('--target URL is required (e.g. --target wss://finesse.example.com:8445/ws/)');
+  const listen = parseListen(values.listen);
+  const capacity = parseCapacity(values.capacity);
+  const trust = parseTrust(values.ca, values.fingerprint);
+
+  const store = new FrameStore(capacity);
+  let proxy: WsProxy;
+  try {
+    proxy = new WsProxy(store, { target: values.target, listen, trust });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  proxy.on('error', (err) => printError(`proxy: ${err.message}`));
+
+  let out = true;
+  process.stdout.on('error', () => (out = false)); // reader gone (EPIPE): keep proxying quietly
+  const reveal = values.reveal === true;
+  store.on('append', (frames) => {
+    if (!out) return;
+    let text = '';
+    for (const f of frames) text += frameToJsonLine(f, { reveal }) + '\n';
+    process.stdout.write(text);
+  });
+
+  let url: string;
+  try {
+    url = await proxy.listen();
+  } catch (e) {
+    throw new FailureError(`cannot listen on ${listen.host}:${listen.port}: ${(e as Error).message}`);
+  }
+  printJson({ listening: url });
+
+  await untilSignal();
+  await proxy.close();
+  // The store emits appends once per macrotask: let the last close frames reach stdout.
+  await new Promise((resolve) => setImmediate(resolve));
+  return 0;
+}
+
+function parseCapacity(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_CAPACITY;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--capacity expects a positive whole number of frames, got "${value}"`);
+  return n;
+}
+
+function parseTrust(ca: string | undefined, fingerprint: string | undefined): TlsTrust | undefined {
+  const trust: TlsTrust = {};
+  if (ca !== undefined) {
+    try {
+      accessSync(ca, constants.R_OK);
+    } catch {
+      throw new UsageError(`--ca: cannot read "${ca}"`);
+    }
+    trust.caFile = ca;
+  }
+  if (fingerprint !== undefined) {
+    try {
+      trust.fingerprint = normalizeFingerprint(fingerprint);
+    } catch (e) {
+      throw new UsageError(`--fingerprint: ${(e as Error).message}`);
+    }
+  }
+  return ca !== undefined || fingerprint !== undefined ? trust : undefined;
 }

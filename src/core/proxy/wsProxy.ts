@@ -1,0 +1,224 @@
+/**
+ * The transparent WebSocket proxy: a real Finesse client (desktop, gadget, test script) connects
+ * to a local listener; each client socket gets its own upstream socket to the real server, every
+ * frame is forwarded unchanged and captured in the FrameStore as one session per client.
+ *
+ * The upstream is opened *before* the client's upgrade is answered, with the subprotocols the
+ * client offered (`xmpp`), so the client is told exactly what the server chose; a server that
+ * refuses the upgrade is answered to the client with the server's own HTTP response.
+ */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { FrameStore, SessionInfo } from '../capture/frameStore';
+import type { LiveSessionRegistry } from '../capture/liveSession';
+import type { FrameGate } from '../intercept/gate';
+import type { TlsTrust } from '../session/tls';
+import { HIGH_WATER } from './backpressure';
+import { GateHolder, ProxyPair } from './pair';
+import { looksLikeUpgrade, refuseUpgrade } from './refusal';
+import { connectUpstream, forwardedHeaders, LISTEN_PATH, offeredProtocols, upstreamUrl } from './upstream';
+
+export interface ProxyOptions {
+  /** ws:// or wss:// upstream URL (path/query of the client request are kept relative to it). */
+  target: string;
+  /** Default 127.0.0.1:0. */
+  listen?: { host: string; port: number };
+  trust?: TlsTrust;
+  /** Intercept hook, may be set later with setGate. */
+  gate?: FrameGate;
+  /** Each client/server pair registers as a LiveSession (directions ['in','out']). */
+  live?: LiveSessionRegistry;
+  /** Bytes queued towards a slow reader before the other side is paused (default 1 MiB). */
+  highWater?: number;
+  /** Largest message accepted from either side (default 100 MiB, as ws). */
+  maxPayload?: number;
+}
+
+/** Peers normally answer the proxy's close within milliseconds; a silent one is cut after this. */
+const CLOSE_GRACE_MS = 2000;
+const MAX_PAYLOAD = 100 * 1024 * 1024;
+
+export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Error] }> implements GateHolder {
+  gate: FrameGate | undefined;
+  private readonly wss: WebSocketServer;
+  private server?: Server;
+  private address?: string;
+  private closing = false;
+  private readonly pairs = new Set<ProxyPair>();
+  private readonly connecting = new Set<WebSocket>();
+  /** The subprotocol the upstream chose, per pending client request, for handleProtocols. */
+  private readonly chosen = new WeakMap<IncomingMessage, string | false>();
+
+  constructor(
+    private readonly store: FrameStore,
+    private readonly opts: ProxyOptions,
+  ) {
+    super();
+    checkTarget(opts.target);
+    this.gate = opts.gate;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      // Byte-exact: pings/pongs are forwarded, not answered here; invalid UTF-8 is the real
+      // server's business; no compression so each message is exactly the client's.
+      autoPong: false,
+      skipUTF8Validation: true,
+      perMessageDeflate: false,
+      maxPayload: opts.maxPayload ?? MAX_PAYLOAD,
+      handleProtocols: (_offered, req) => this.chosen.get(req) ?? false,
+    });
+  }
+
+  /** `ws://127.0.0.1:PORT/ws/` once listening. */
+  get url(): string | undefined {
+    return this.address;
+  }
+
+  /** Sessions currently proxied. */
+  get sessions(): number {
+    return this.pairs.size;
+  }
+
+  setGate(gate: FrameGate | undefined): void {
+    this.gate = gate;
+  }
+
+  async listen(): Promise<string> {
+    if (this.address) return this.address;
+    const { host, port } = this.opts.listen ?? { host: '127.0.0.1', port: 0 };
+    const server = createServer((_req, res) => {
+      res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
+      res.end('finesse-frames proxy: connect a WebSocket client to this address\n');
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
+    server.on('clientError', (_err, socket: Duplex) => socket.destroy());
+    server.listen(port, host);
+    await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]);
+    this.server = server;
+    const bound = server.address() as AddressInfo;
+    this.address = `ws://${urlHost(host, bound)}:${bound.port}${LISTEN_PATH}`;
+    return this.address;
+  }
+
+  /**
+   * Takes over one upgrade request: opens the upstream (`target`, when given, is used as is;
+   * otherwise the request path/query are mapped onto opts.target), then accepts the client.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target?: string): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    if (!looksLikeUpgrade(req)) {
+      // ws answers a broken handshake with the right 4xx; there is nothing to forward.
+      this.wss.handleUpgrade(req, socket, head, (ws) => ws.terminate());
+      return;
+    }
+    const early = (): void => undefined; // errors before the upgrade end in 'close' below
+    socket.on('error', early);
+    let url: string;
+    let attempt: ReturnType<typeof connectUpstream>;
+    try {
+      url = target ?? upstreamUrl(this.opts.target, req.url);
+      attempt = connectUpstream({
+        url,
+        protocols: offeredProtocols(req.headers),
+        headers: forwardedHeaders(req.headers),
+        trust: this.opts.trust,
+        maxPayload: this.opts.maxPayload ?? MAX_PAYLOAD,
+      });
+    } catch (e) {
+      // A bad URL or an unreadable CA file: the client gets a 502 naming it, the proxy lives on.
+      refuseUpgrade(socket, e as Error);
+      this.report(e as Error);
+      return;
+    }
+    const { socket: upstream, opened } = attempt;
+    this.connecting.add(upstream);
+    const abandon = (): void => upstream.terminate();
+    socket.once('close', abandon);
+    opened.then(
+      (up) => {
+        this.connecting.delete(up);
+        socket.off('close', abandon);
+        socket.off('error', early);
+        if (socket.destroyed || this.closing) {
+          up.terminate();
+          return;
+        }
+        this.chosen.set(req, up.protocol || false);
+        let accepted = false;
+        this.wss.handleUpgrade(req, socket, head, (client) => {
+          accepted = true;
+          this.accept(client, up, req, url);
+        });
+        if (!accepted) up.terminate();
+      },
+      (err: Error) => {
+        this.connecting.delete(upstream);
+        socket.off('close', abandon);
+        if (socket.destroyed) return; // the client left first; nothing to tell anyone
+        socket.off('error', early);
+        socket.on('error', early);
+        refuseUpgrade(socket, err);
+        this.report(err);
+      },
+    );
+  }
+
+  /** Closes every proxied pair (both peers get 1001) and stops listening. */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const up of this.connecting) up.terminate();
+    const pairs = [...this.pairs];
+    const ended = pairs.map((p) => (p.ended ? undefined : once(p, 'end')));
+    for (const p of pairs) p.shutdown();
+    const cut = setTimeout(() => pairs.forEach((p) => p.terminate()), CLOSE_GRACE_MS);
+    await Promise.all(ended);
+    clearTimeout(cut);
+    const server = this.server;
+    this.server = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private accept(client: WebSocket, upstream: WebSocket, req: IncomingMessage, url: string): void {
+    const session = this.store.openSession({
+      id: `proxy-${randomUUID()}`,
+      label: `proxy ${req.socket.remoteAddress}:${req.socket.remotePort}`,
+      target: url,
+    });
+    const pair = new ProxyPair({ store: this.store, session, client, upstream, gates: this, highWater: this.opts.highWater ?? HIGH_WATER });
+    this.pairs.add(pair);
+    this.opts.live?.add(pair);
+    pair.once('end', () => {
+      this.pairs.delete(pair);
+      this.opts.live?.remove(pair.id);
+      this.store.endSession(pair.id);
+    });
+    this.emit('session', session);
+  }
+
+  private report(err: Error): void {
+    if (this.listenerCount('error')) this.emit('error', err);
+  }
+}
+
+function checkTarget(target: string): void {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new TypeError(`proxy target "${target}" is not a URL (expected ws://HOST:PORT/ws/ or wss://…)`);
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new TypeError(`proxy target must be ws:// or wss://, got ${url.protocol}//`);
+}
+
+/** The host to print in the listen URL: what the user gave, loopback for a wildcard bind. */
+function urlHost(host: string, bound: AddressInfo): string {
+  const h = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host || bound.address;
+  return h.includes(':') ? `[${h}]` : h;
+}
