@@ -1,0 +1,257 @@
+/**
+ * Streams frames to a `.finesse-session` file (format.ts): from a given iterable, or following
+ * a FrameStore as frames arrive. Lines are gathered into chunks and written with backpressure
+ * (await 'drain'), so a million frames go to disk in bounded memory and a slow disk never
+ * blocks the capture path (the store's `append` listener only queues).
+ *
+ * Every frame is redacted on the way out: SASL payloads and any configured secret become
+ * `[redacted]` (xmpp/sasl.ts). A saved file never holds a credential, whatever the caller does.
+ */
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import type { Frame } from '../capture/frame';
+import type { FrameStore, SessionInfo } from '../capture/frameStore';
+import { redact } from '../xmpp/sasl';
+import { makeHeader, SessionEnd } from './format';
+
+export interface SessionWriterOptions {
+  /** Strings that must never reach the file (passwords, tokens); SASL payloads always are. */
+  secrets?: string[];
+  /** Upstream URL for the header; defaults to the first session's target. */
+  target?: string;
+  toolVersion?: string;
+  /** Bytes gathered before one write; the default suits both disks and pipes. */
+  chunkBytes?: number;
+}
+
+export interface WriteSummary {
+  frames: number;
+  /** Frames that fell out of a followed store (capacity) before they could be written. */
+  lost: number;
+}
+
+type Queued = Frame | { sessionInfo: SessionInfo };
+
+export class SessionWriter {
+  private buffer: string[] = [];
+  private bufferBytes = 0;
+  private headerWritten = false;
+  private count = 0;
+  private lostCount = 0;
+  private failure: Error | undefined;
+  private closed = false;
+  // Following a store:
+  private followed?: { store: FrameStore; onAppend: (f: Frame[]) => void; onSession: (s: SessionInfo) => void };
+  private queue: Queued[] = [];
+  private backlog?: { store: FrameStore; next: number; last: number };
+  private pumping?: Promise<void>;
+
+  constructor(
+    private readonly out: Writable,
+    private readonly opts: SessionWriterOptions = {},
+  ) {
+    out.on('error', (e) => (this.failure ??= e));
+  }
+
+  /** A writer onto a new file (truncates an existing one). */
+  static toFile(path: string, opts?: SessionWriterOptions): SessionWriter {
+    return new SessionWriter(createWriteStream(path, { encoding: 'utf8' }), opts);
+  }
+
+  get frames(): number {
+    return this.count;
+  }
+
+  /** The first error of the output stream (disk full, permission), if any. */
+  get error(): Error | undefined {
+    return this.failure;
+  }
+
+  /** Writes the header; called by the first write when not called before. */
+  header(sessions: SessionInfo[] = []): void {
+    if (this.headerWritten) return;
+    this.headerWritten = true;
+    const target = this.opts.target ?? sessions.find((s) => s.target)?.target;
+    const header = makeHeader({ target: target && this.clean(target), sessions: sessions.map((s) => this.cleanSession(s)), toolVersion: this.opts.toolVersion });
+    this.push(JSON.stringify(header));
+  }
+
+  /** Writes one frame (redacted); resolves once the output has room again. */
+  async write(frame: Frame): Promise<void> {
+    this.header();
+    this.push(this.frameLine(frame));
+    this.count++;
+    if (this.bufferBytes >= (this.opts.chunkBytes ?? 64 * 1024)) await this.flush();
+  }
+
+  async writeSession(info: SessionInfo): Promise<void> {
+    this.header();
+    this.push(JSON.stringify({ sessionInfo: this.cleanSession(info) }));
+    if (this.bufferBytes >= (this.opts.chunkBytes ?? 64 * 1024)) await this.flush();
+  }
+
+  /** Writes every frame of an iterable (a store, an array, a reader), in order. */
+  async writeAll(frames: Iterable<Frame> | AsyncIterable<Frame>, sessions?: SessionInfo[]): Promise<number> {
+    this.header(sessions);
+    const before = this.count;
+    for await (const frame of frames) await this.write(frame);
+    return this.count - before;
+  }
+
+  /**
+   * Writes the frames the store holds now (unless `existing: false`) and then every frame it
+   * appends, plus session changes, until close(). The listener only queues; a pump writes.
+   */
+  follow(store: FrameStore, opts: { existing?: boolean } = {}): void {
+    if (this.followed) throw new Error('this writer already follows a store');
+    this.header([...store.sessions.values()]);
+    const last = store.lastId;
+    if (opts.existing !== false && store.size) this.backlog = { store, next: store.firstId, last };
+    const onAppend = (frames: Frame[]) => {
+      // A batch may still carry frames appended before follow(); the backlog writes those.
+      for (const f of frames) if (f.id > last) this.queue.push(f);
+      this.kick();
+    };
+    const onSession = (s: SessionInfo) => {
+      this.queue.push({ sessionInfo: { ...s } });
+      this.kick();
+    };
+    store.on('append', onAppend);
+    store.on('session', onSession);
+    this.followed = { store, onAppend, onSession };
+    this.kick();
+  }
+
+  /** Stops following, writes what is queued, the end record, and closes the output. */
+  async close(): Promise<WriteSummary> {
+    if (this.closed) return { frames: this.count, lost: this.lostCount };
+    this.closed = true;
+    if (this.followed) {
+      // Frames appended just before close are still in the store's pending batch.
+      await new Promise<void>((r) => setImmediate(r));
+      const { store, onAppend, onSession } = this.followed;
+      store.off('append', onAppend);
+      store.off('session', onSession);
+      this.followed = undefined;
+    }
+    await this.kick();
+    this.header();
+    const end: SessionEnd = { frames: this.count, ended: new Date().toISOString() };
+    this.push(JSON.stringify({ end }));
+    await this.flush();
+    if (!this.failure) {
+      const finished = this.settled('finish');
+      this.out.end();
+      await finished;
+    }
+    if (this.failure) throw this.failure;
+    return { frames: this.count, lost: this.lostCount };
+  }
+
+  /** Closes the output without the end record: the file then reads as cut short, which it is. */
+  async abort(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.followed) {
+      const { store, onAppend, onSession } = this.followed;
+      store.off('append', onAppend);
+      store.off('session', onSession);
+      this.followed = undefined;
+    }
+    this.queue = [];
+    this.backlog = undefined;
+    await this.flush();
+    this.out.end();
+  }
+
+  /** Starts the pump if it is idle; resolves when the queue is empty. */
+  private kick(): Promise<void> {
+    this.pumping ??= this.pump().finally(() => (this.pumping = undefined));
+    return this.pumping;
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      while (!this.failure) {
+        if (this.backlog) {
+          const b = this.backlog;
+          if (b.next > b.last) {
+            this.backlog = undefined;
+            continue;
+          }
+          const frame = b.store.get(b.next++);
+          if (frame) await this.write(frame);
+          else this.lostCount++;
+          continue;
+        }
+        const item = this.queue.shift();
+        if (!item) break;
+        if ('sessionInfo' in item) await this.writeSession(item.sessionInfo);
+        else await this.write(item);
+      }
+      await this.flush();
+    } catch (e) {
+      this.failure ??= e as Error;
+    }
+  }
+
+  private push(line: string): void {
+    this.buffer.push(line);
+    this.bufferBytes += line.length + 1;
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.buffer.length || this.failure) return;
+    const chunk = this.buffer.join('\n') + '\n';
+    this.buffer = [];
+    this.bufferBytes = 0;
+    if (!this.out.write(chunk)) await this.settled('drain');
+  }
+
+  /** Resolves on `event`, or when the output fails or closes (the error is kept in `failure`). */
+  private settled(event: 'drain' | 'finish'): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        this.out.off(event, done);
+        this.out.off('error', done);
+        this.out.off('close', done);
+        resolve();
+      };
+      this.out.on(event, done);
+      this.out.on('error', done);
+      this.out.on('close', done);
+    });
+  }
+
+  private clean(text: string): string {
+    return redact(text, this.opts.secrets);
+  }
+
+  private cleanSession(s: SessionInfo): SessionInfo {
+    const out: SessionInfo = { id: s.id, label: this.clean(s.label), started: s.started };
+    if (s.target) out.target = this.clean(s.target);
+    if (s.ended !== undefined) out.ended = s.ended;
+    return out;
+  }
+
+  /** The frame's line: fixed field order, redacted text, only the flags that are set. */
+  private frameLine(f: Frame): string {
+    const flags: Record<string, true> = {};
+    for (const [k, v] of Object.entries(f.flags)) if (v === true) flags[k] = true;
+    const line: Record<string, unknown> = { id: f.id, session: f.session, dir: f.dir, t: f.t, kind: f.kind, raw: this.clean(f.raw), bytes: f.bytes, flags };
+    if (f.original !== undefined) line.original = this.clean(f.original);
+    return JSON.stringify(line);
+  }
+}
+
+/** Saves frames to a file in one call; the store's sessions go into the header. */
+export async function saveSession(path: string, frames: Iterable<Frame> | AsyncIterable<Frame>, opts: SessionWriterOptions & { sessions?: SessionInfo[] } = {}): Promise<WriteSummary> {
+  const writer = SessionWriter.toFile(path, opts);
+  try {
+    await writer.writeAll(frames, opts.sessions);
+  } catch (e) {
+    await writer.abort();
+    throw e;
+  }
+  return writer.close();
+}

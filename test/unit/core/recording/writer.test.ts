@@ -1,0 +1,126 @@
+// SessionWriter: streams frames (given, or following a live FrameStore) as JSON lines, always
+// redacting SASL payloads and configured secrets, with an end record on close.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { FrameStore } from '../../../../src/core/capture/frameStore';
+import { plainAuth } from '../../../../src/core/xmpp/sasl';
+import { saveSession, SessionWriter } from '../../../../src/core/recording/writer';
+import { readSessionFile, SessionReader } from '../../../../src/core/recording/reader';
+
+describe('recording/writer', () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'writer-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  function storeWithLogin(password: string): FrameStore {
+    const store = new FrameStore();
+    store.openSession({ id: 's1', label: 'agent1@finesse.test', target: 'ws://127.0.0.1:1/ws', started: 1000 });
+    store.append({ session: 's1', dir: 'out', kind: 'open', raw: '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.test" version="1.0"/>' });
+    store.append({ session: 's1', dir: 'out', kind: 'stanza', raw: plainAuth('agent1', password) });
+    store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: '<success xmlns="urn:ietf:params:xml:ns:xmpp-sasl"/>' });
+    store.append({ session: 's1', dir: 'out', kind: 'stanza', raw: `<message><body>my password is ${password}</body></message>`, flags: { injected: true } });
+    return store;
+  }
+
+  it('writes a header, one line per frame and an end record; SASL and secrets redacted', async () => {
+    const file = join(dir, 'a.finesse-session');
+    const store = storeWithLogin('pw-Secret-42');
+    const summary = await saveSession(file, store, { sessions: [...store.sessions.values()], secrets: ['pw-Secret-42'] });
+    assert.deepEqual(summary, { frames: 4, lost: 0 });
+    const text = readFileSync(file, 'utf8');
+    assert.ok(!text.includes('pw-Secret-42'));
+    assert.ok(!text.includes(Buffer.from('\0agent1\0pw-Secret-42').toString('base64')));
+    const lines = text.trimEnd().split('\n');
+    assert.equal(lines.length, 6);
+    const header = JSON.parse(lines[0]);
+    assert.equal(header.format, 'finesse-session');
+    assert.equal(header.version, 1);
+    assert.equal(header.target, 'ws://127.0.0.1:1/ws');
+    assert.equal(header.sessions[0].label, 'agent1@finesse.test');
+    assert.equal(header.tool.name, 'finesse-frames');
+    assert.match(JSON.parse(lines[2]).raw, />\[redacted\]<\/auth>$/);
+    assert.equal(JSON.parse(lines[4]).raw, '<message><body>my password is [redacted]</body></message>');
+    assert.deepEqual(JSON.parse(lines[4]).flags, { injected: true });
+    assert.equal(JSON.parse(lines[5]).end.frames, 4);
+  });
+
+  it('follows a store: frames held at follow() and frames appended later, in order, plus session ends', async () => {
+    const file = join(dir, 'follow.finesse-session');
+    const store = storeWithLogin('x');
+    const writer = SessionWriter.toFile(file);
+    writer.follow(store);
+    for (let i = 0; i < 1000; i++) store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: `<message id="m${i}"/>` });
+    store.endSession('s1');
+    await new Promise<void>((r) => store.once('append', () => r()));
+    store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: '<message id="last"/>' });
+    const summary = await writer.close();
+    assert.equal(summary.frames, 1005);
+    const read = await readSessionFile(file);
+    assert.deepEqual(read.errors, []);
+    assert.equal(read.truncated, false);
+    assert.deepEqual(
+      read.frames.map((f) => f.id),
+      [...store].map((f) => f.id),
+    );
+    assert.equal(read.frames.at(-1)?.raw, '<message id="last"/>');
+    assert.ok(read.sessions[0].ended, 'the session end written after the header is read back');
+  });
+
+  it('waits for drain: a slow output receives every line, in order', async () => {
+    const chunks: string[] = [];
+    let pending = 0;
+    const slow = new Writable({
+      highWaterMark: 1024,
+      write(chunk, _enc, cb) {
+        chunks.push(String(chunk));
+        pending++;
+        setImmediate(() => {
+          pending--;
+          cb();
+        });
+      },
+    });
+    const writer = new SessionWriter(slow, { chunkBytes: 512 });
+    const frames = Array.from({ length: 2000 }, (_, i) => ({ id: i + 1, session: 's', dir: 'in' as const, t: i, kind: 'stanza' as const, raw: `<message id="${i}"/>`, bytes: 10, flags: {} }));
+    await writer.writeAll(frames);
+    await writer.close();
+    assert.equal(pending, 0);
+    const lines = chunks.join('').trimEnd().split('\n');
+    assert.equal(lines.length, 2002);
+    assert.deepEqual(
+      lines.slice(1, -1).map((l) => JSON.parse(l).id),
+      frames.map((f) => f.id),
+    );
+  });
+
+  it('reports an output error from close() instead of losing it', async () => {
+    const broken = new PassThrough();
+    const writer = new SessionWriter(broken);
+    await writer.write({ id: 1, session: 's', dir: 'in', t: 1, kind: 'text', raw: ' ', bytes: 1, flags: {} });
+    broken.destroy(new Error('disk full'));
+    await assert.rejects(writer.close(), /disk full/);
+  });
+
+  it('a file of many frames streams through writer and reader (bounded memory: nothing is collected)', async () => {
+    const file = join(dir, 'many.finesse-session');
+    const count = 50_000;
+    async function* generate() {
+      for (let i = 1; i <= count; i++) yield { id: i, session: 's', dir: (i % 2 ? 'in' : 'out') as 'in' | 'out', t: 1e12 + i, kind: 'stanza' as const, raw: `<message id="${i}"><body>${'x'.repeat(i % 50)}</body></message>`, bytes: 40, flags: {} };
+    }
+    await saveSession(file, generate());
+    const reader = SessionReader.fromFile(file);
+    let n = 0;
+    let lastId = 0;
+    for await (const f of reader.frames()) {
+      n++;
+      assert.equal(f.id, lastId + 1);
+      lastId = f.id;
+    }
+    assert.equal(n, count);
+    assert.equal(reader.end?.frames, count);
+    assert.deepEqual(reader.errors, []);
+  });
+});
