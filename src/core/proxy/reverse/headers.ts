@@ -106,17 +106,15 @@ function swapOrigin(value: string, from: string, to: string): string {
 
 /** An absolute URL on `from` becomes the same path on `to`; anything else is left alone. */
 export function swapUrlPrefix(value: string, from: string, to: string): string {
-  let url: URL;
+  // Only the scheme://authority prefix is replaced; the rest keeps its exact bytes.
+  const m = /^(\s*)([a-z][a-z0-9+.-]*:\/\/[^/?#\s]*)([\s\S]*)$/i.exec(value);
+  if (!m) return value; // relative (resolves against our host already) or garbage
   try {
-    url = new URL(value.trim());
+    if (new URL(m[2]).origin !== new URL(from).origin) return value;
   } catch {
-    return value; // relative (resolves against our host already) or garbage
+    return value;
   }
-  if (url.origin !== new URL(from).origin) return value;
-  const target = new URL(to);
-  url.protocol = target.protocol;
-  url.host = target.host;
-  return url.toString();
+  return m[1] + new URL(to).origin + m[3];
 }
 
 /**
