@@ -18,6 +18,8 @@ export const ADMIN = { user: 'admin', password: 'admin-secret' };
 
 export interface ProsodyOptions {
   users?: { user: string; password: string }[];
+  /** Also serve BOSH (XEP-0206, mod_bosh) on /http-bind, as older Finesse desktops use. */
+  bosh?: boolean;
 }
 
 function prosodyUser(): { uid: number; gid: number } {
@@ -52,14 +54,15 @@ export class Prosody {
     const p = new Prosody();
     p.httpPort = await freePort();
     p.c2sPort = await freePort();
-    p.writeConfig();
+    p.writeConfig(opts);
     for (const u of [ADMIN, ...(opts.users ?? [])]) await p.register(u.user, u.password);
     await p.launch();
     return p;
   }
 
-  private writeConfig(): void {
+  private writeConfig(opts: ProsodyOptions = {}): void {
     const d = this.dir;
+    const bosh = opts.bosh ? ', "bosh"' : '';
     writeFileSync(
       this.config,
       `
@@ -75,9 +78,9 @@ http_interfaces = { "127.0.0.1" }
 https_ports = {}
 s2s_ports = {}
 component_ports = {}
-http_paths = { websocket = "/ws" }
+http_paths = { websocket = "/ws"${opts.bosh ? ', bosh = "/http-bind"' : ''} }${opts.bosh ? '\nconsider_bosh_secure = true' : ''}
 admins = { "${ADMIN.user}@${DOMAIN}" }
-modules_enabled = { "roster", "saslauth", "disco", "ping", "posix", "websocket" }
+modules_enabled = { "roster", "saslauth", "disco", "ping", "posix", "websocket"${bosh} }
 modules_disabled = { "s2s", "offline", "tls" }
 authentication = "internal_plain"
 c2s_require_encryption = false
