@@ -47,7 +47,9 @@ export function tlsOptions(trust: TlsTrust = {}): UpstreamTlsOptions {
   if (trust.fingerprint) {
     const expected = normalizeFingerprint(trust.fingerprint);
     opts.createConnection = (options, oncreate) => {
-      const socket = tlsConnect({ ...options, rejectUnauthorized: false, servername: options.servername ?? (isIP(options.host ?? '') ? undefined : options.host) });
+      // Chain validation is replaced by the exact pin below, never skipped without it. `path`
+      // is the HTTP request path here; left in, net would take it for a Unix socket path.
+      const socket = tlsConnect({ ...options, path: undefined, rejectUnauthorized: false, servername: options.servername || serverName(options.host) });
       const fail = (err: Error) => {
         socket.destroy();
         oncreate(err);
@@ -68,4 +70,86 @@ export function tlsOptions(trust: TlsTrust = {}): UpstreamTlsOptions {
 /** The fingerprint of whatever certificate a TLS error was about, to offer "trust this". */
 export function fingerprintOf(cert: PeerCertificate | undefined): string | undefined {
   return cert?.fingerprint256 || undefined;
+}
+
+/** SNI needs a host name; an IP address is not sent. */
+function serverName(host: string | null | undefined): string | undefined {
+  return host && !isIP(host) ? host : undefined;
+}
+
+/**
+ * Client options for a WebSocket URL: TLS options for wss://, none for ws://. A CA file or a pin
+ * given for a ws:// URL is an error rather than silently meaningless.
+ */
+export function tlsOptionsFor(url: string, trust: TlsTrust = {}): UpstreamTlsOptions | Record<string, never> {
+  if (/^(wss|https):/i.test(url)) return tlsOptions(trust);
+  if (trust.caFile || trust.fingerprint) throw new Error(`a CA file or certificate fingerprint needs a wss:// URL, not ${url}`);
+  return {};
+}
+
+/** OpenSSL/Node codes meaning "the certificate is not trusted" (as opposed to a network error). */
+const CERTIFICATE_ERRORS = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'INVALID_CA',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export function isCertificateError(err: unknown): err is Error & { code: string; cert?: PeerCertificate } {
+  return err instanceof Error && CERTIFICATE_ERRORS.has((err as { code?: string }).code ?? '');
+}
+
+/** A server certificate that verification rejected, with its fingerprint so the user can pin it. */
+export class UntrustedCertificateError extends Error {
+  constructor(
+    readonly server: string,
+    readonly reason: string,
+    readonly fingerprint: string | undefined,
+  ) {
+    super(
+      `the certificate of ${server} is not trusted (${reason})` +
+        (fingerprint ? `; its SHA-256 fingerprint is ${fingerprint}: pin it or give its CA file if you trust it` : ''),
+    );
+  }
+}
+
+/**
+ * Reads the server's certificate fingerprint over a throwaway TLS connection: handshake only,
+ * nothing is ever sent on it and it is destroyed at once. Used only to word an error message,
+ * never to continue a connection with an untrusted certificate.
+ */
+export function probeFingerprint(host: string, port: number, servername = serverName(host), timeoutMs = 5000): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({ host, port, servername, rejectUnauthorized: false });
+    const done = (fp: string | undefined) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(fp);
+    };
+    const timer = setTimeout(() => done(undefined), timeoutMs);
+    socket.once('secureConnect', () => done(fingerprintOf(socket.getPeerCertificate())));
+    socket.once('error', () => done(undefined));
+  });
+}
+
+/**
+ * Turns a certificate error from connecting to `url` into an UntrustedCertificateError carrying
+ * the server certificate's fingerprint; any other error comes back unchanged.
+ */
+export async function explainTlsError(err: Error, url: string): Promise<Error> {
+  if (!isCertificateError(err)) return err;
+  const u = new URL(url);
+  const host = u.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(u.port) || 443;
+  const fingerprint = fingerprintOf(err.cert) ?? (await probeFingerprint(host, port));
+  return new UntrustedCertificateError(`${host}:${port}`, `${err.code}: ${err.message}`, fingerprint);
 }
