@@ -1,0 +1,381 @@
+/**
+ * Session replay, server side: a WebSocket listener (subprotocol `xmpp`) that plays the server
+ * half of a recorded session to whatever real client connects. Each client request is matched
+ * to a recorded one (replayScript.ts) and answered with the recorded replies, rewritten to this
+ * client's ids and JID (idRewrite.ts); the server's unprompted frames (Finesse pubsub events)
+ * follow with the recorded timing scaled by `speed`, or one at a time on `step()`.
+ *
+ * SASL: the recording's payload is redacted, so any credentials are accepted and answered with
+ * the recorded <success/> (or <failure/>). Requests the recording never saw get a plain answer
+ * (ping and pubsub subscribe succeed, other iqs are service-unavailable), never silence.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
+import { createServer, IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { Frame } from '../capture/frame';
+import { frameView } from '../capture/frameView';
+import { FrameStore, SessionInfo } from '../capture/frameStore';
+import { captureClose, captureMessage } from '../proxy/capture';
+import { classifyText, closeFrame, FRAMING_NS, SUBPROTOCOL } from '../xmpp/framing';
+import { plainUser, SASL_NS } from '../xmpp/sasl';
+import { Element, xml } from '../xmpp/xml';
+import { IdRewriter, parseJid } from './idRewrite';
+import { buildScript, Gate, isSubscribe, ReplayScript, signatureOf, Signature, Step } from './replayScript';
+
+export const REPLAY_PATH = '/ws/';
+const PUBSUB_NS = 'http://jabber.org/protocol/pubsub';
+const STANZAS_NS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+const STREAMS_NS = 'http://etherx.jabber.org/streams';
+
+export interface ReplayServerOptions {
+  /** The recorded frames of the session to serve (both directions). */
+  frames: readonly Frame[];
+  /** Default 127.0.0.1:0. */
+  listen?: { host: string; port: number };
+  /** 1 = recorded timing, 2 = twice as fast, 0 (or Infinity) = as fast as possible. */
+  speed?: number;
+  /** Server pushes wait for step() instead of their recorded time. */
+  step?: boolean;
+  /** Where each replayed connection's frames are captured; a private store when omitted. */
+  store?: FrameStore;
+  /** The recording's upstream URL, shown as the replayed sessions' target. */
+  target?: string;
+  /**
+   * How long the script waits for a recorded pubsub subscribe the client does not send before
+   * it plays on (a client that subscribes to fewer nodes than the recorded one). Default 10 s.
+   */
+  subscribeWaitMs?: number;
+}
+
+/** What a connection's script is waiting for, for status lines and the step button. */
+export type Waiting = { for: 'client'; frame: Frame } | { for: 'step'; frame: Frame } | { for: 'nothing' };
+
+export interface ReplayConnectionEvents {
+  waiting: [Waiting];
+  /** A recorded frame was sent to the client (rewritten text). */
+  sent: [Frame];
+  /** A recorded request the client never sent was given up on after subscribeWaitMs. */
+  skipped: [Frame];
+  /** The whole recording has been played. */
+  done: [];
+  close: [];
+}
+
+export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
+  readonly session: SessionInfo;
+  private readonly consumed = new Set<Gate>();
+  private readonly rewriter: IdRewriter;
+  private gateWaiter?: { gate: Gate; resolve: (answered: boolean) => void };
+  private stepWaiter?: () => void;
+  private timer?: NodeJS.Timeout;
+  private closed = false;
+  private finished = false;
+  waiting: Waiting = { for: 'nothing' };
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly script: ReplayScript,
+    private readonly server: ReplayServer,
+    private readonly store: FrameStore,
+    remote: string,
+    target?: string,
+  ) {
+    super();
+    this.rewriter = new IdRewriter(script.boundJid);
+    this.session = store.openSession({ id: `replay-${randomUUID()}`, label: `replay ${remote}`, ...(target ? { target } : {}) });
+    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('close', (code, reason) => {
+      captureClose(store, this.session.id, 'out', code, reason);
+      this.halt();
+      store.endSession(this.session.id);
+      this.ended = true;
+      this.emit('close');
+    });
+    ws.on('error', () => this.halt());
+  }
+
+  /** True once the socket is closed (the 'close' event has been emitted). */
+  ended = false;
+
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** Plays the script: waits at the client's requests, times (or steps) the pushes. */
+  async run(): Promise<void> {
+    for (const step of this.script.steps) {
+      if (this.closed) return;
+      if (step.type === 'gate') await this.passGate(step);
+      else await this.playPush(step);
+    }
+    if (this.closed) return;
+    this.finished = true;
+    this.setWaiting({ for: 'nothing' });
+    this.emit('done');
+  }
+
+  /** Releases the next push in step mode; false when none is waiting. */
+  step(): boolean {
+    const release = this.stepWaiter;
+    this.stepWaiter = undefined;
+    release?.();
+    return !!release;
+  }
+
+  /** Stops the script and closes the socket with `code` (the 'close' event follows). */
+  close(code = 1001, reason = ''): void {
+    this.halt();
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.close(code, reason);
+    captureClose(this.store, this.session.id, 'in', code, reason);
+  }
+
+  /** Drops the connection without a close frame, as a server that went away. */
+  terminate(): void {
+    this.halt();
+    this.ws.terminate();
+  }
+
+  /** Stops the script: no timer, no waiter is left behind. */
+  private halt(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.gateWaiter?.resolve(false);
+    const step = this.stepWaiter;
+    this.stepWaiter = undefined;
+    step?.();
+  }
+
+  private setWaiting(w: Waiting): void {
+    this.waiting = w;
+    this.emit('waiting', w);
+  }
+
+  private async passGate(gate: Gate): Promise<void> {
+    if (this.consumed.has(gate)) return;
+    // Only the handshake and subscriptions hold the pushes back; a recorded roster or disco
+    // request the new client does not make must not stall the replay.
+    const wait = gate.sig.handshake ? Infinity : isSubscribe(gate.sig) ? (this.server.subscribeWaitMs ?? 10_000) : 0;
+    if (wait === 0) return;
+    this.setWaiting({ for: 'client', frame: gate.frame });
+    const answered = await new Promise<boolean>((resolve) => {
+      this.gateWaiter = { gate, resolve };
+      if (Number.isFinite(wait)) this.timer = setTimeout(() => resolve(false), wait);
+    });
+    clearTimeout(this.timer);
+    this.gateWaiter = undefined;
+    if (!answered && !this.closed) this.emit('skipped', gate.frame);
+  }
+
+  private async playPush(push: Extract<Step, { type: 'push' }>): Promise<void> {
+    if (this.server.stepMode) {
+      this.setWaiting({ for: 'step', frame: push.frame });
+      await new Promise<void>((resolve) => (this.stepWaiter = resolve));
+    } else {
+      const speed = this.server.speed;
+      const delay = speed > 0 && Number.isFinite(speed) ? push.gapMs / speed : 0;
+      await new Promise<void>((resolve) => {
+        if (delay >= 1) this.timer = setTimeout(resolve, delay);
+        else setImmediate(resolve);
+      });
+    }
+    if (this.closed) return;
+    this.sendRecorded(push.frame);
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    const frame = captureMessage(this.store, this.session.id, 'out', data, isBinary);
+    if (isBinary || this.closed) return;
+    if (frame.kind === 'close') return this.answerClose();
+    const sig = signatureOf(frame);
+    if (!sig) return; // presence, iq results, keepalives: the recorded server said nothing to them either
+    const gate = this.findGate(sig);
+    if (gate) this.answer(gate, frame);
+    else this.answerUnrecorded(sig, frame);
+  }
+
+  /** The first unanswered recorded request like this one (same pubsub node preferred). */
+  private findGate(sig: Signature): Gate | undefined {
+    let loose: Gate | undefined;
+    for (const gate of this.script.gates) {
+      if (this.consumed.has(gate) || gate.sig.key !== sig.key) continue;
+      if (gate.sig.detail === sig.detail) return gate;
+      loose ??= gate;
+    }
+    return loose;
+  }
+
+  private answer(gate: Gate, request: Frame): void {
+    this.consumed.add(gate);
+    const el = frameView(request).element as Element;
+    if (gate.sig.key === 'auth') this.rewriter.clientUser = plainUser(request.raw) ?? this.rewriter.clientUser;
+    if (gate.sig.key.startsWith('iq:')) {
+      const recordedId = frameView(gate.frame).element?.attrs.id;
+      if (recordedId && el.attrs.id) this.rewriter.mapId(recordedId, el.attrs.id);
+      const resource = el.getChild('bind')?.getChildText('resource')?.trim();
+      if (gate.sig.handshake && resource) this.rewriter.clientResource = resource;
+    }
+    for (const reply of gate.replies) this.sendRecorded(reply);
+    if (this.gateWaiter?.gate === gate) this.gateWaiter.resolve(true);
+  }
+
+  private answerUnrecorded(sig: Signature, request: Frame): void {
+    const el = frameView(request).element;
+    if (sig.key === 'open') {
+      const domain = this.script.domain ?? el?.attrs.to ?? 'localhost';
+      this.send(xml('open', { xmlns: FRAMING_NS, from: domain, id: randomBytes(8).toString('hex'), version: '1.0', 'xml:lang': 'en' }).toString());
+      this.send(xml('stream:features', { 'xmlns:stream': STREAMS_NS }).toString());
+      return;
+    }
+    if (sig.key === 'auth' || sig.key === 'response') {
+      this.send(xml('failure', { xmlns: SASL_NS }, xml('not-authorized')).toString());
+      return;
+    }
+    if (!el) return;
+    const attrs = { type: 'result', id: el.attrs.id, to: this.rewriter.clientJid ?? el.attrs.from, from: el.attrs.to, xmlns: 'jabber:client' };
+    if (sig.key === 'iq:get:urn:xmpp:ping:ping' || sig.key.endsWith(':pubsub:unsubscribe')) {
+      this.send(xml('iq', attrs).toString());
+    } else if (sig.key.endsWith(':pubsub:subscribe')) {
+      const jid = parseJid(this.rewriter.clientJid ?? '') ? this.rewriter.clientJid : undefined;
+      this.send(xml('iq', attrs, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscription', { node: sig.detail, jid, subscription: 'subscribed' }))).toString());
+    } else {
+      this.send(xml('iq', { ...attrs, type: 'error' }, xml('error', { type: 'cancel' }, xml('service-unavailable', { xmlns: STANZAS_NS }))).toString());
+    }
+  }
+
+  /** RFC 7395 §3.6: the client's <close/> is answered with ours, then the server closes. */
+  private answerClose(): void {
+    this.send(this.script.closeReply?.raw ?? closeFrame());
+    this.close(1000);
+  }
+
+  private sendRecorded(frame: Frame): void {
+    if (frame.kind === 'closeframe') {
+      const m = /^(\d+)\s?(.*)$/.exec(frame.raw);
+      const code = m ? Number(m[1]) : 1000;
+      // 1005/1006 say "no close frame was sent": the recorded server just went away.
+      if (code === 1005 || code === 1006 || code < 1000 || code >= 5000) this.terminate();
+      else this.close(code, m?.[2] ?? '');
+      return;
+    }
+    if (frame.kind === 'binary') {
+      if (this.ws.readyState !== WebSocket.OPEN) return;
+      const data = Buffer.from(frame.raw, 'base64');
+      this.ws.send(data);
+      this.emit('sent', this.store.append({ session: this.session.id, dir: 'in', kind: 'binary', raw: frame.raw, bytes: data.length, flags: { replayed: true } }));
+      return;
+    }
+    this.send(this.rewriter.rewrite(frame.raw));
+  }
+
+  private send(raw: string): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(raw);
+    this.emit('sent', this.store.append({ session: this.session.id, dir: 'in', kind: classifyText(raw), raw, flags: { replayed: true } }));
+  }
+}
+
+export interface ReplayServerEvents {
+  connection: [ReplayConnection];
+  error: [Error];
+}
+
+export class ReplayServer extends EventEmitter<ReplayServerEvents> {
+  readonly store: FrameStore;
+  readonly script: ReplayScript;
+  speed: number;
+  stepMode: boolean;
+  readonly subscribeWaitMs: number | undefined;
+  private readonly wss: WebSocketServer;
+  private server?: Server;
+  private address?: string;
+  private readonly connections = new Set<ReplayConnection>();
+
+  constructor(private readonly opts: ReplayServerOptions) {
+    super();
+    this.store = opts.store ?? new FrameStore();
+    this.script = buildScript(opts.frames);
+    this.speed = opts.speed ?? 1;
+    if (!(this.speed >= 0)) throw new RangeError(`speed must be 0 or more, got ${opts.speed}`);
+    this.stepMode = opts.step ?? false;
+    this.subscribeWaitMs = opts.subscribeWaitMs;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    });
+  }
+
+  get url(): string | undefined {
+    return this.address;
+  }
+
+  /** Connections being served now. */
+  get active(): ReplayConnection[] {
+    return [...this.connections];
+  }
+
+  async listen(): Promise<string> {
+    if (this.address) return this.address;
+    const { host, port } = this.opts.listen ?? { host: '127.0.0.1', port: 0 };
+    const server = createServer((_req, res) => {
+      res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
+      res.end('finesse-frames replay: connect an XMPP WebSocket client to this address\n');
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
+    server.on('clientError', (_err, socket: Duplex) => socket.destroy());
+    server.listen(port, host);
+    await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]);
+    this.server = server;
+    const bound = server.address() as AddressInfo;
+    const shown = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+    this.address = `ws://${shown}:${bound.port}${REPLAY_PATH}`;
+    return this.address;
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const remote = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+      const conn = new ReplayConnection(ws, this.script, this, this.store, remote, this.opts.target);
+      this.connections.add(conn);
+      conn.once('close', () => this.connections.delete(conn));
+      this.emit('connection', conn);
+      conn.run().catch((e: Error) => this.emit('error', e));
+    });
+  }
+
+  /** Step mode: releases the next push on every connection; how many were released. */
+  step(): number {
+    let n = 0;
+    for (const c of this.connections) if (c.step()) n++;
+    return n;
+  }
+
+  /** Switches between timed and step-by-step play; a waiting push is released when leaving step mode. */
+  setStepMode(on: boolean): void {
+    this.stepMode = on;
+    if (!on) this.step();
+  }
+
+  /** Closes every connection (1001, going away) and stops listening. */
+  async close(): Promise<void> {
+    const open = [...this.connections].filter((c) => !c.ended);
+    const closed = Promise.all(open.map((c) => once(c, 'close')));
+    for (const c of open) c.close(1001);
+    // A client that does not answer the close handshake is cut after a grace period.
+    const cut = setTimeout(() => open.forEach((c) => c.terminate()), 2000);
+    await closed;
+    clearTimeout(cut);
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+}
