@@ -1,0 +1,125 @@
+/**
+ * Breakpoint rules: which frames to hold while the flow is otherwise running.
+ *
+ * A rule matches a frame when EVERY field it sets matches (fields left out match anything):
+ *   direction  'in' | 'out' | 'both' (default both)
+ *   stanza     the root element's local name: message, presence, iq, open, close, auth…
+ *   type       the stanza's type attribute (get, set, result, error, chat, unavailable…)
+ *   match      a JavaScript regular expression searched in the frame's raw text (`flags` adds
+ *              flags such as "i")
+ *   node       a pubsub node: the node of a Finesse notification, or of a pubsub request
+ *              (subscribe, unsubscribe, items, publish). Exact, or a glob where `*` matches
+ *              within one path segment and `**` across segments: /finesse/api/Team/* or /finesse/api/**
+ *   event      the Finesse Update's event: POST, PUT or DELETE (case-insensitive)
+ *   state      the Finesse state the Update reports (user or dialog state, or the first
+ *              apiError type), case-insensitive
+ * A frame is held when ANY enabled rule matches. Rules with Finesse fields only match frames
+ * that carry a Finesse notification (or, for node, a pubsub request).
+ */
+import type { Direction, Frame } from '../capture/frame';
+import { frameView } from '../capture/frameView';
+import type { Element } from '../xmpp/xml';
+
+export interface BreakpointRule {
+  id?: string;
+  enabled?: boolean;
+  direction?: Direction | 'both';
+  stanza?: string;
+  type?: string;
+  match?: string;
+  flags?: string;
+  node?: string;
+  event?: string;
+  state?: string;
+}
+
+export class RuleError extends Error {}
+
+export type FrameMatcher = (frame: Frame) => boolean;
+
+/** Compiles one rule; a bad regex or field value throws RuleError naming the rule. */
+export function compileBreakpoint(rule: BreakpointRule): FrameMatcher {
+  const name = rule.id ? `breakpoint "${rule.id}"` : 'breakpoint';
+  const tests: FrameMatcher[] = [];
+  if (rule.direction && rule.direction !== 'both') {
+    if (rule.direction !== 'in' && rule.direction !== 'out') throw new RuleError(`${name}: direction must be in, out or both, not "${rule.direction}"`);
+    const dir = rule.direction;
+    tests.push((f) => f.dir === dir);
+  }
+  if (rule.match !== undefined) {
+    const re = regex(rule.match, rule.flags, name);
+    tests.push((f) => {
+      re.lastIndex = 0;
+      return re.test(f.raw);
+    });
+  }
+  if (rule.stanza) {
+    const stanza = rule.stanza;
+    tests.push((f) => {
+      const el = frameView(f).element;
+      return !!el && localName(el.name) === stanza;
+    });
+  }
+  if (rule.type) {
+    const type = rule.type;
+    tests.push((f) => frameView(f).element?.attrs.type === type);
+  }
+  if (rule.node) {
+    const node = globToRegExp(rule.node);
+    tests.push((f) => nodesOf(f).some((n) => node.test(n)));
+  }
+  if (rule.event) {
+    const event = rule.event.toUpperCase();
+    if (!['POST', 'PUT', 'DELETE'].includes(event)) throw new RuleError(`${name}: event must be POST, PUT or DELETE, not "${rule.event}"`);
+    tests.push((f) => frameView(f).finesse?.event === event);
+  }
+  if (rule.state) {
+    const state = rule.state.toUpperCase();
+    tests.push((f) => frameView(f).finesse?.state?.toUpperCase() === state);
+  }
+  // Cheap tests (direction, regex) run first, so most frames never get parsed.
+  return (frame) => tests.every((t) => t(frame));
+}
+
+/** One matcher for a rule list: returns the first enabled rule that matches, if any. */
+export function compileBreakpoints(rules: readonly BreakpointRule[]): (frame: Frame) => BreakpointRule | undefined {
+  const compiled = rules.filter((r) => r.enabled !== false).map((r) => [r, compileBreakpoint(r)] as const);
+  if (!compiled.length) return () => undefined;
+  return (frame) => compiled.find(([, m]) => m(frame))?.[0];
+}
+
+function regex(source: string, flags: string | undefined, name: string): RegExp {
+  try {
+    return new RegExp(source, (flags ?? '').replace(/[gy]/g, ''));
+  } catch (e) {
+    throw new RuleError(`${name}: ${(e as Error).message}`);
+  }
+}
+
+/** `*` matches within one path segment, `**` across segments; everything else literally. */
+export function globToRegExp(glob: string): RegExp {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      out += '.*';
+      i++;
+    } else if (c === '*') out += '[^/]*';
+    else out += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}
+
+function localName(name: string): string {
+  return name.slice(name.indexOf(':') + 1);
+}
+
+/** Nodes a frame is about: its Finesse notification's node, or a pubsub request's node. */
+function nodesOf(frame: Frame): string[] {
+  const view = frameView(frame);
+  if (view.finesse) return [view.finesse.node];
+  const el = view.element;
+  if (!el) return [];
+  const pubsub = el.getChildElements().find((c: Element) => localName(c.name) === 'pubsub');
+  return (pubsub?.getChildElements() ?? []).map((c: Element) => c.attrs.node).filter((n): n is string => !!n);
+}

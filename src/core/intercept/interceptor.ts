@@ -1,0 +1,353 @@
+/**
+ * The Interceptor: the FrameGate implementation behind pause, breakpoints, edit/forward/drop,
+ * resend, inject and replace rules (mitmproxy's intercept, for XMPP frames).
+ *
+ * Holding: a frame is held when its direction is paused, when a breakpoint rule matches it, or
+ * because an earlier frame of the same session+direction is held (order on the wire never
+ * changes by itself; only an explicit forward of a later frame overtakes). Other sessions and
+ * the other direction keep flowing.
+ *
+ * Releasing: forward (as is, or edited), drop, resume (everything held in that direction), or
+ * the hold timeout: a forgotten pause must not kill the real connection silently, so a `warn`
+ * event fires `warnBeforeMs` ahead, and when the timeout passes the frame is FORWARDED (not
+ * dropped) — the connection survives, and the frame keeps its place in the order.
+ *
+ * Store bookkeeping: held frames are flagged `held`; the text sent is written to the store only
+ * after it went out (the transport compares what it is given with the captured text to decide
+ * whether to resend the original bytes), with `edited` and the original kept by store.update;
+ * dropped frames are flagged `dropped`; resent/injected frames are new frames flagged
+ * `injected` (and `edited` when the text differs from the frame it was resent from).
+ */
+import { EventEmitter } from 'node:events';
+import type { Direction, Frame } from '../capture/frame';
+import type { FrameStore } from '../capture/frameStore';
+import type { LiveSession, LiveSessionRegistry } from '../capture/liveSession';
+import { BreakpointRule, compileBreakpoints } from './breakpoints';
+import type { FrameGate, GateDecision } from './gate';
+import { compileReplaceRules, ReplaceRule, Rewriter } from './replace';
+
+export type HoldReason = 'paused' | 'breakpoint' | 'behind';
+export type ReleaseHow = 'forwarded' | 'edited' | 'dropped' | 'resumed' | 'timeout' | 'closed';
+
+export interface HeldFrame {
+  readonly frame: Frame;
+  readonly reason: HoldReason;
+  /** The breakpoint that caught it (reason 'breakpoint'). */
+  readonly rule?: BreakpointRule;
+  readonly heldAt: number;
+  /** Epoch ms when it is forwarded automatically; undefined when the timeout is off. */
+  readonly deadline?: number;
+  /** Text a replace rule produced at admission; sent unless the user edits it. */
+  readonly pending?: string;
+}
+
+export interface InterceptorOptions {
+  /** Auto-forward after this long; 0 = never. Default 60 s. */
+  holdTimeoutMs?: number;
+  /** Warn this long before auto-forwarding. Default min(10 s, a third of the timeout). */
+  warnBeforeMs?: number;
+}
+
+export interface InterceptorEvents {
+  held: [HeldFrame];
+  released: [frame: Frame, how: ReleaseHow];
+  /** A held frame will be forwarded automatically in `msLeft` ms unless someone acts. */
+  warn: [held: HeldFrame, msLeft: number];
+  /** Pause state changed. */
+  paused: [state: PauseState];
+  /** Anything about the held set changed (for counts in status bars). */
+  changed: [];
+}
+
+export interface PauseState {
+  in: boolean;
+  out: boolean;
+}
+
+const HOLDABLE = new Set<Frame['kind']>(['open', 'close', 'stanza', 'text']);
+export const DEFAULT_HOLD_TIMEOUT_MS = 60_000;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface Entry {
+  held: Mutable<HeldFrame>;
+  send: (raw: string) => void;
+  warnTimer?: NodeJS.Timeout;
+  deadlineTimer?: NodeJS.Timeout;
+}
+
+export class InterceptError extends Error {}
+
+export class Interceptor extends EventEmitter<InterceptorEvents> implements FrameGate {
+  private readonly queues = new Map<string, Entry[]>();
+  private readonly byId = new Map<number, Entry>();
+  private pauseState: PauseState = { in: false, out: false };
+  private breakpointRules: BreakpointRule[] = [];
+  private matchBreakpoint: (frame: Frame) => BreakpointRule | undefined = () => undefined;
+  private replaceRuleList: ReplaceRule[] = [];
+  private rewrite: Rewriter | undefined;
+  private holdTimeoutMs: number;
+  private warnBeforeMs: number | undefined;
+  private readonly onSessionRemoved = (s: LiveSession) => this.discardSession(s.id);
+
+  constructor(
+    private readonly store: FrameStore,
+    private readonly live?: LiveSessionRegistry,
+    opts: InterceptorOptions = {},
+  ) {
+    super();
+    this.holdTimeoutMs = opts.holdTimeoutMs ?? DEFAULT_HOLD_TIMEOUT_MS;
+    this.warnBeforeMs = opts.warnBeforeMs;
+    live?.on('removed', this.onSessionRemoved);
+  }
+
+  // ---- the gate (transport hot path: no parsing unless a rule needs it, never an await) ----
+
+  admit(frame: Frame, send: (raw: string) => void): GateDecision {
+    const key = queueKey(frame.session, frame.dir);
+    const queue = this.queues.get(key);
+    const holdable = HOLDABLE.has(frame.kind);
+    const rewritten = holdable && this.rewrite ? this.rewrite(frame, frame.raw) : frame.raw;
+    let reason: HoldReason | undefined;
+    let rule: BreakpointRule | undefined;
+    if (queue?.length) reason = this.pauseState[frame.dir] ? 'paused' : 'behind';
+    else if (holdable && this.pauseState[frame.dir]) reason = 'paused';
+    else if (holdable && (rule = this.matchBreakpoint(frame))) reason = 'breakpoint';
+    if (reason === 'behind' && holdable && (rule = this.matchBreakpoint(frame))) reason = 'breakpoint';
+    if (!reason) {
+      if (rewritten === frame.raw) return 'pass';
+      // A replace rule changed a passing frame: send the new text now, then record it.
+      send(rewritten);
+      this.store.update(frame.id, { raw: rewritten, flags: { edited: true } });
+      return 'hold';
+    }
+    this.hold(key, frame, send, reason, rule, rewritten === frame.raw ? undefined : rewritten);
+    return 'hold';
+  }
+
+  private hold(key: string, frame: Frame, send: (raw: string) => void, reason: HoldReason, rule: BreakpointRule | undefined, pending: string | undefined): void {
+    const now = Date.now();
+    const held: Entry['held'] = { frame, reason, heldAt: now };
+    if (rule) held.rule = rule;
+    if (pending !== undefined) held.pending = pending;
+    const entry: Entry = { held, send };
+    if (this.holdTimeoutMs > 0) {
+      held.deadline = now + this.holdTimeoutMs;
+      const warnBefore = Math.min(this.warnBeforeMs ?? Math.min(10_000, this.holdTimeoutMs / 3), this.holdTimeoutMs);
+      entry.warnTimer = setTimeout(() => this.emit('warn', held, Math.max(0, (held.deadline ?? now) - Date.now())), this.holdTimeoutMs - warnBefore);
+      entry.deadlineTimer = setTimeout(() => this.timeout(frame.id), this.holdTimeoutMs);
+      entry.warnTimer.unref?.();
+      entry.deadlineTimer.unref?.();
+    }
+    let queue = this.queues.get(key);
+    if (!queue) this.queues.set(key, (queue = []));
+    queue.push(entry);
+    this.byId.set(frame.id, entry);
+    this.store.update(frame.id, { flags: { held: true } });
+    this.emit('held', held);
+    this.emit('changed');
+  }
+
+  // ---- pause / resume ----
+
+  get paused(): PauseState {
+    return { ...this.pauseState };
+  }
+
+  pause(dir: Direction | 'both' = 'both'): void {
+    this.setPaused(dir, true);
+  }
+
+  /** Resumes the direction(s) and forwards everything held there, in order. */
+  resume(dir: Direction | 'both' = 'both'): void {
+    this.setPaused(dir, false);
+    for (const entry of this.entries()) if (dir === 'both' || entry.held.frame.dir === dir) this.release(entry, 'resumed');
+  }
+
+  private setPaused(dir: Direction | 'both', value: boolean): void {
+    const next = { ...this.pauseState };
+    if (dir === 'both' || dir === 'in') next.in = value;
+    if (dir === 'both' || dir === 'out') next.out = value;
+    if (next.in === this.pauseState.in && next.out === this.pauseState.out) return;
+    this.pauseState = next;
+    this.emit('paused', this.paused);
+  }
+
+  // ---- rules ----
+
+  /** Replaces the breakpoint rules; throws RuleError (and keeps the old rules) on a bad rule. */
+  setBreakpoints(rules: readonly BreakpointRule[]): void {
+    this.matchBreakpoint = compileBreakpoints(rules);
+    this.breakpointRules = [...rules];
+  }
+
+  get breakpoints(): readonly BreakpointRule[] {
+    return this.breakpointRules;
+  }
+
+  /** Replaces the replace rules; throws RuleError (and keeps the old rules) on a bad rule. */
+  setReplaceRules(rules: readonly ReplaceRule[]): void {
+    this.rewrite = compileReplaceRules(rules);
+    this.replaceRuleList = [...rules];
+  }
+
+  get replaceRules(): readonly ReplaceRule[] {
+    return this.replaceRuleList;
+  }
+
+  /** Applies to frames held from now on. */
+  setHoldTimeout(ms: number, warnBeforeMs?: number): void {
+    this.holdTimeoutMs = Math.max(0, ms);
+    this.warnBeforeMs = warnBeforeMs;
+  }
+
+  get holdTimeout(): number {
+    return this.holdTimeoutMs;
+  }
+
+  // ---- the held set ----
+
+  /** Every held frame, oldest first. */
+  held(): HeldFrame[] {
+    return this.entries().map((e) => e.held);
+  }
+
+  get heldCount(): number {
+    return this.byId.size;
+  }
+
+  isHeld(id: number): boolean {
+    return this.byId.has(id);
+  }
+
+  heldFrame(id: number): HeldFrame | undefined {
+    return this.byId.get(id)?.held;
+  }
+
+  /**
+   * Lets a held frame go: as held (or as a replace rule rewrote it), or with `raw` (the user's
+   * edit). Frames that were only waiting behind it follow, in order.
+   */
+  forward(id: number, raw?: string): Frame {
+    const entry = this.entry(id);
+    this.release(entry, raw !== undefined && raw !== entry.held.frame.raw ? 'edited' : 'forwarded', raw);
+    this.drain(queueKey(entry.held.frame.session, entry.held.frame.dir));
+    return entry.held.frame;
+  }
+
+  /** The frame never reaches its destination; it stays in the store flagged dropped. */
+  drop(id: number): Frame {
+    const entry = this.entry(id);
+    this.release(entry, 'dropped');
+    this.drain(queueKey(entry.held.frame.session, entry.held.frame.dir));
+    return entry.held.frame;
+  }
+
+  /** Forwards every held frame (e.g. on shutdown) so no connection is left stuck. */
+  releaseAll(): void {
+    for (const entry of this.entries()) this.release(entry, 'resumed');
+  }
+
+  // ---- resend / inject ----
+
+  /**
+   * Sends a copy of a captured frame again on its session (edited when `raw` is given), in its
+   * own direction unless `dir` says otherwise. Returns the new frame (flagged injected).
+   */
+  resend(id: number, opts: { raw?: string; dir?: Direction } = {}): Frame {
+    const frame = this.store.get(id);
+    if (!frame) throw new InterceptError(`frame ${id} is no longer in the capture`);
+    const raw = opts.raw ?? frame.original ?? frame.raw;
+    return this.inject(frame.session, opts.dir ?? frame.dir, raw, raw !== (frame.original ?? frame.raw));
+  }
+
+  /** Sends a new stanza on a live session: out = to the server, in = to the client. */
+  inject(session: string, dir: Direction, raw: string, edited = false): Frame {
+    const live = this.live?.get(session);
+    if (!live) throw new InterceptError(`session ${session} is not connected`);
+    if (!live.directions.includes(dir)) throw new InterceptError(`session ${live.label} cannot send ${dir === 'in' ? 'to the client' : 'to the server'}`);
+    const flags = edited ? { injected: true, edited: true } : { injected: true };
+    const frame = live.send(dir, raw, flags);
+    if (!frame) throw new InterceptError(`session ${live.label} is closed ${dir === 'in' ? 'towards the client' : 'towards the server'}`);
+    return frame;
+  }
+
+  dispose(): void {
+    this.live?.off('removed', this.onSessionRemoved);
+    this.releaseAll();
+    this.removeAllListeners();
+  }
+
+  // ---- internals ----
+
+  private entry(id: number): Entry {
+    const entry = this.byId.get(id);
+    if (!entry) throw new InterceptError(`frame ${id} is not held`);
+    return entry;
+  }
+
+  private entries(): Entry[] {
+    return [...this.byId.values()].sort((a, b) => a.held.frame.id - b.held.frame.id);
+  }
+
+  private release(entry: Entry, how: ReleaseHow, raw?: string): void {
+    const { frame } = entry.held;
+    if (this.byId.get(frame.id) !== entry) return;
+    this.forget(entry);
+    if (how === 'dropped' || how === 'closed') {
+      this.store.update(frame.id, { flags: { held: false, dropped: true } });
+    } else {
+      const text = raw ?? entry.held.pending ?? frame.raw;
+      // Send first: the transport resends the original bytes when given the captured text.
+      entry.send(text);
+      if (text !== frame.raw) this.store.update(frame.id, { raw: text, flags: { held: false, edited: true } });
+      else this.store.update(frame.id, { flags: { held: false } });
+    }
+    this.emit('released', frame, how);
+    this.emit('changed');
+  }
+
+  private forget(entry: Entry): void {
+    clearTimeout(entry.warnTimer);
+    clearTimeout(entry.deadlineTimer);
+    const { frame } = entry.held;
+    this.byId.delete(frame.id);
+    const key = queueKey(frame.session, frame.dir);
+    const queue = this.queues.get(key);
+    if (!queue) return;
+    const i = queue.indexOf(entry);
+    if (i >= 0) queue.splice(i, 1);
+    if (!queue.length) this.queues.delete(key);
+  }
+
+  /** Frames held only because of the one ahead go when nothing held for a reason is ahead. */
+  private drain(key: string): void {
+    const queue = this.queues.get(key);
+    while (queue?.length) {
+      const head = queue[0];
+      if (head.held.reason !== 'behind' || this.pauseState[head.held.frame.dir]) return;
+      this.release(head, 'forwarded');
+    }
+  }
+
+  /** The timeout passed: forward this frame, and (to keep the order) every frame ahead of it. */
+  private timeout(id: number): void {
+    const entry = this.byId.get(id);
+    if (!entry) return;
+    const key = queueKey(entry.held.frame.session, entry.held.frame.dir);
+    const queue = this.queues.get(key) ?? [];
+    for (const e of [...queue]) {
+      this.release(e, 'timeout');
+      if (e === entry) break;
+    }
+    this.drain(key);
+  }
+
+  private discardSession(session: string): void {
+    for (const entry of this.entries()) if (entry.held.frame.session === session) this.release(entry, 'closed');
+  }
+}
+
+function queueKey(session: string, dir: Direction): string {
+  return `${dir}\u0000${session}`;
+}
