@@ -1,0 +1,58 @@
+/**
+ * The in-host tests' line to the runner outside VS Code. The extension host cannot see the
+ * workbench DOM (it is a Node process on the server side), so a test asks the runner, which
+ * holds the Chromium page, to look: "does the status bar say online?", "does the panel show
+ * rows?". The same channel carries the mocha report and figures. The runner passes its URL in
+ * env FINESSE_VSCODE_PROBE to code-server, which hands its env to the extension host.
+ */
+
+export interface ProbeResult {
+  passed: number;
+  failed: number;
+  pending: number;
+  failures: { title: string; message: string }[];
+}
+
+export type ProbeRequest =
+  | { kind: 'log'; lines: string[] }
+  | { kind: 'result'; result: ProbeResult }
+  | { kind: 'metric'; name: string; value: number; unit: string }
+  | { kind: 'statusbar'; source: string; flags: string; timeoutMs: number }
+  | { kind: 'webview'; selector: string; min: number; timeoutMs: number };
+
+export interface StatusBarAnswer {
+  ok: boolean;
+  text: string;
+}
+
+export interface WebviewAnswer {
+  ok: boolean;
+  count: number;
+  texts: string[];
+}
+
+/** The selector the frames panel puts on each row (contracts.md "D1 ↔ C"). */
+export const FRAME_ROW = '[data-frame-id]';
+
+function probeUrl(): string {
+  const url = process.env.FINESSE_VSCODE_PROBE;
+  if (!url) throw new Error('FINESSE_VSCODE_PROBE is not set: run these tests with `npm run test:vscode`');
+  return url;
+}
+
+async function ask<T>(req: ProbeRequest): Promise<T> {
+  const res = await fetch(probeUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req) });
+  if (!res.ok) throw new Error(`probe ${req.kind}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export const probe = {
+  available: (): boolean => !!process.env.FINESSE_VSCODE_PROBE,
+  log: (lines: string[]) => ask<unknown>({ kind: 'log', lines }),
+  result: (result: ProbeResult) => ask<unknown>({ kind: 'result', result }),
+  metric: (name: string, value: number, unit: string) => ask<unknown>({ kind: 'metric', name, value, unit }),
+  /** The workbench status bar text once it matches (ok=false with the last text after timeoutMs). */
+  statusBar: (pattern: RegExp, timeoutMs = 15_000) => ask<StatusBarAnswer>({ kind: 'statusbar', source: pattern.source, flags: pattern.flags, timeoutMs }),
+  /** Rows in any webview once at least `min` match `selector`. */
+  webviewRows: (min: number, selector = FRAME_ROW, timeoutMs = 15_000) => ask<WebviewAnswer>({ kind: 'webview', selector, min, timeoutMs }),
+};

@@ -1,0 +1,55 @@
+// The same command against a real, independent XMPP server: Prosody with a Finesse-shaped
+// pubsub node, and an @xmpp/client publisher in the role of the Finesse notification server.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { nodes } from '../../../src/core/finesse/nodes';
+import { userUpdate } from '../../../src/core/finesse/builders';
+import { DOMAIN, Prosody } from '../../support/prosody';
+import { Publisher } from '../../support/xmpp';
+import { api, FinesseApi, waitForFrame } from './helpers';
+import { probe } from './probe';
+
+describe('Connect to a real Prosody', () => {
+  let prosody: Prosody;
+  let publisher: Publisher;
+  let finesse: FinesseApi;
+  let session: string;
+
+  before(async () => {
+    finesse = await api();
+    prosody = await Prosody.start({ users: [{ user: 'agent1', password: 'prosody-pw-1' }] });
+    publisher = await Publisher.start(prosody.wsUrl);
+    await publisher.createNode(nodes.user('agent1'));
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('finesse.disconnect');
+    await publisher?.stop();
+    await prosody?.dispose();
+  });
+
+  it('finesse.connect logs in, subscribes, and a published Update arrives in the store', async () => {
+    session = await vscode.commands.executeCommand<string>('finesse.connect', { url: prosody.wsUrl, domain: DOMAIN, user: 'agent1', password: 'prosody-pw-1' });
+    assert.equal(typeof session, 'string');
+    // connect resolves when online, i.e. after the subscribe succeeded.
+    await waitForFrame(finesse.store, (f) => f.session === session && f.dir === 'out' && f.raw.includes('<subscribe') && f.raw.includes(nodes.user('agent1')));
+    await publisher.publish(nodes.user('agent1'), userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { requestId: 'vscode-prosody-1' }));
+    const update = await waitForFrame(finesse.store, (f) => f.session === session && f.dir === 'in' && f.raw.includes('vscode-prosody-1'));
+    assert.equal(update.kind, 'stanza');
+  });
+
+  it('the status bar says online and the panel lists the frames', async () => {
+    const online = await probe.statusBar(/online/i);
+    assert.ok(online.ok, `status bar: ${online.text}`);
+    await vscode.commands.executeCommand('finesse.showFrames');
+    const rows = await probe.webviewRows(3);
+    assert.ok(rows.ok, `panel rows: ${rows.count} ${JSON.stringify(rows.texts)}`);
+  });
+
+  it('a wrong password fails the connect with an error, not a hang', async () => {
+    await vscode.commands.executeCommand('finesse.disconnect');
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('finesse.connect', { url: prosody.wsUrl, domain: DOMAIN, user: 'agent1', password: 'wrong' })),
+      (e: Error) => /auth|password|not-authorized|credentials/i.test(e.message),
+    );
+  });
+});

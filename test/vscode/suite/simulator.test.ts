@@ -1,0 +1,69 @@
+// Connect to the built-in Finesse simulator from the command, as a user does, and see the frames
+// in the store, the status bar and the Finesse Frames panel (the DOM checks go through the runner).
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { FinesseSimulator } from '../../../src/core/replay/simulator';
+import { api, FinesseApi, framesOf, waitForFrame } from './helpers';
+import { probe } from './probe';
+
+const PASSWORD = 'sim-secret-7f3a';
+
+describe('Connect to the Finesse simulator', () => {
+  let simulator: FinesseSimulator;
+  let url: string;
+  let finesse: FinesseApi;
+  let session: string;
+
+  before(async () => {
+    finesse = await api();
+    simulator = new FinesseSimulator({ users: { agent1: PASSWORD }, speed: 50 });
+    url = await simulator.listen();
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('finesse.disconnect');
+    await simulator?.close();
+  });
+
+  it('finesse.connect logs in and every frame both ways lands in the store', async () => {
+    const done = new Promise<void>((resolve) => simulator.once('done', () => resolve()));
+    session = await vscode.commands.executeCommand<string>('finesse.connect', { url, domain: 'finesse.test', user: 'agent1', password: PASSWORD });
+    assert.equal(typeof session, 'string', 'finesse.connect returns the session id');
+    await done;
+    // The scenario's last User update (READY after wrap-up) reached the extension's session.
+    await waitForFrame(finesse.store, (f) => f.session === session && f.dir === 'in' && f.raw.includes('req-wrapup-'));
+    const frames = framesOf(finesse.store, session);
+    assert.ok(frames.some((f) => f.dir === 'out' && f.kind === 'open'), 'our <open/> is captured');
+    assert.ok(frames.some((f) => f.dir === 'in' && f.raw.includes('&lt;Update&gt;')), 'escaped Finesse Updates are captured as sent');
+  });
+
+  it('keeps the password out of settings', () => {
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('finesse'));
+    assert.ok(!settings.includes(PASSWORD), `password found in settings: ${settings}`);
+  });
+
+  it('shows the connection state and the frame count in the status bar', async () => {
+    const online = await probe.statusBar(/online/i);
+    assert.ok(online.ok, `status bar: ${online.text}`);
+    const count = await probe.statusBar(/\d+ frames?/);
+    assert.ok(count.ok, `status bar: ${count.text}`);
+  });
+
+  it('Show Frames opens the panel and its webview lists the frames', async () => {
+    await vscode.commands.executeCommand('finesse.showFrames');
+    const rows = await probe.webviewRows(5);
+    assert.ok(rows.ok, `panel rows: ${rows.count} ${JSON.stringify(rows.texts)}`);
+    assert.ok(rows.texts.some((t) => /message|iq|presence|open|Update|READY/i.test(t)), `row texts: ${JSON.stringify(rows.texts)}`);
+  });
+
+  it('Clear Frames empties the store', async () => {
+    await vscode.commands.executeCommand('finesse.clearFrames');
+    assert.equal(finesse.store.size, 0);
+  });
+
+  it('Disconnect ends the session and the status bar says so', async () => {
+    await vscode.commands.executeCommand('finesse.disconnect');
+    assert.ok(finesse.store.sessions.get(session)?.ended, 'the session is ended in the store');
+    const offline = await probe.statusBar(/^(?![\s\S]*\bonline\b)/i);
+    assert.ok(offline.ok, `status bar still says online: ${offline.text}`);
+  });
+});
