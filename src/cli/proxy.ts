@@ -1,5 +1,6 @@
 /**
  * `finesse-frames proxy --listen HOST:PORT --target URL [--ca FILE] [--fingerprint FP] [--capacity N]`
+ * (or `--reverse https://HOST:8445 [--cert-dir DIR]`: the desktop served through an HTTPS listener)
  * Forwards every client that connects to the listener to the target, unchanged, and prints
  * `{"listening":"ws://127.0.0.1:PORT/ws/"}` and then one JSON line per frame (DESIGN.md).
  * SIGINT/SIGTERM close every proxied connection cleanly and exit 0.
@@ -8,16 +9,22 @@ import { accessSync, constants } from 'node:fs';
 import { FrameStore } from '../core/capture/frameStore';
 import { frameToJsonLine } from '../core/capture/jsonLines';
 import { WsProxy } from '../core/proxy/wsProxy';
+import { ReverseProxy } from '../core/proxy/reverse/reverseProxy';
 import { normalizeFingerprint, TlsTrust } from '../core/session/tls';
 import { FailureError, parse, parseListen, printError, printJson, untilSignal, UsageError } from './io';
 
 const USAGE = `usage: finesse-frames proxy --target ws[s]://HOST:PORT/ws/ [options]
+       finesse-frames proxy --reverse https://HOST:8445 [options]
 
 Point a Finesse client at the printed address; every frame is forwarded unchanged to the
 target and printed as one JSON line.
 
 options:
-  --target URL        the real server (ws:// or wss://); required
+  --target URL        the real server (ws:// or wss://); required unless --reverse
+  --reverse URL       reverse mode: serve the real desktop (https://HOST:8445) on an HTTPS
+                      listener; open the printed https:// address in the browser and the
+                      desktop's own WebSocket (/ws/) and BOSH (/http-bind) are captured
+  --cert-dir DIR      where reverse mode keeps its certificate (default .finesse-frames)
   --listen HOST:PORT  where to listen (default 127.0.0.1:0, a free port)
   --ca FILE           PEM CA (or the server's self-signed certificate) to trust for wss://
   --fingerprint FP    pin the server certificate's SHA-256 fingerprint instead
@@ -26,10 +33,14 @@ options:
 `;
 
 const DEFAULT_CAPACITY = 200_000;
+/** Reverse mode's certificate lives with the workspace (cwd), so it is trusted only once. */
+const DEFAULT_CERT_DIR = '.finesse-frames';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     target: { type: 'string' },
+    reverse: { type: 'string' },
+    'cert-dir': { type: 'string' },
     listen: { type: 'string' },
     ca: { type: 'string' },
     fingerprint: { type: 'string' },
@@ -42,15 +53,19 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (!values.target) throw new UsageError('--target URL is required (e.g. --target wss://finesse.example.com:8445/ws/)');
+  if (values.reverse !== undefined && values.target !== undefined) throw new UsageError('--reverse and --target cannot be combined: --reverse https://HOST:8445 serves the desktop, --target wss://HOST:8445/ws/ proxies a client');
+  if (!values.target && values.reverse === undefined) throw new UsageError('--target URL is required (e.g. --target wss://finesse.example.com:8445/ws/)');
   const listen = parseListen(values.listen);
   const capacity = parseCapacity(values.capacity);
   const trust = parseTrust(values.ca, values.fingerprint);
 
   const store = new FrameStore(capacity);
-  let proxy: WsProxy;
+  let proxy: WsProxy | ReverseProxy;
   try {
-    proxy = new WsProxy(store, { target: values.target, listen, trust });
+    proxy =
+      values.reverse !== undefined
+        ? new ReverseProxy(store, { upstream: values.reverse, listen, trust, certDir: values['cert-dir'] ?? DEFAULT_CERT_DIR })
+        : new WsProxy(store, { target: values.target as string, listen, trust });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -73,6 +88,10 @@ export async function run(args: string[]): Promise<number> {
     throw new FailureError(`cannot listen on ${listen.host}:${listen.port}: ${(e as Error).message}`);
   }
   printJson({ listening: url });
+  if (proxy instanceof ReverseProxy && proxy.certificate) {
+    const c = proxy.certificate;
+    process.stderr.write(`finesse-frames: reverse proxy certificate SHA-256 ${c.fingerprint} (${c.created ? 'new, ' : ''}${c.certFile}): trust it once, then open ${url}\n`);
+  }
 
   await untilSignal();
   await proxy.close();
