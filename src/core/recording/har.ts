@@ -298,7 +298,7 @@ export function importHar(har: Har, opts: { entry?: number | string } = {}): Har
       t: msg.time * 1000,
       kind,
       raw: msg.data,
-      bytes: kind === 'binary' ? Buffer.from(msg.data, 'base64').length : Buffer.byteLength(msg.data),
+      bytes: wireBytes(kind, msg.data),
       flags: {},
     });
   });
@@ -307,6 +307,16 @@ export function importHar(har: Har, opts: { entry?: number | string } = {}): Har
   const duration = typeof entry.time === 'number' && entry.time > 0 ? entry.time : undefined;
   if (duration !== undefined) session.ended = started + duration;
   return { socket, session, frames, warnings };
+}
+
+/** Payload bytes on the wire: binary is base64, a close frame is `code reason` (2 bytes + reason). */
+function wireBytes(kind: FrameKind, data: string): number {
+  if (kind === 'binary') return Buffer.from(data, 'base64').length;
+  if (kind === 'closeframe') {
+    const m = /^(\d+)(?: (.*))?$/s.exec(data);
+    if (m) return m[1] === '1005' || m[1] === '1006' ? 0 : 2 + Buffer.byteLength(m[2] ?? '');
+  }
+  return Buffer.byteLength(data);
 }
 
 function messageProblem(m: unknown): string | undefined {

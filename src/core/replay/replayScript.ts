@@ -104,7 +104,7 @@ export function buildScript(frames: readonly Frame[]): ReplayScript {
     const gapMs = prevT === undefined ? 0 : Math.max(0, frame.t - prevT);
     prevT = frame.t;
     if (frame.dir === 'out') {
-      if (frame.kind === 'close') clientClosed = true;
+      if (frame.kind === 'close' || frame.kind === 'closeframe') clientClosed = true;
       const sig = signatureOf(frame);
       if (!sig) continue; // presence, results, keepalives: nothing the server answers
       const gate: Gate = { type: 'gate', frame, sig, replies: [] };
@@ -129,6 +129,9 @@ export function buildScript(frames: readonly Frame[]): ReplayScript {
       script.closeReply ??= frame;
       continue;
     }
+    // The server's close frame after the client closed is the end of that handshake, which the
+    // replay answers itself when this client closes; played on its own it would cut the client off.
+    if (frame.kind === 'closeframe' && clientClosed) continue;
     script.steps.push({ type: 'push', frame, gapMs });
   }
   return script;

@@ -25,7 +25,7 @@ function sample(): { frames: Frame[]; sessions: SessionInfo[] } {
     mk(5, 'p1', 'in', 1715678400004.5, 'ping', ''),
     mk(6, 'p1', 'out', 1715678400004.75, 'pong', ''),
     mk(7, 'p1', 'in', 1715678400005, 'close', '<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>'),
-    mk(8, 'p1', 'in', 1715678400006, 'closeframe', '1000 bye'),
+    mk(8, 'p1', 'in', 1715678400006, 'closeframe', '1000 bye', 5),
   ];
   return { frames, sessions };
 }
