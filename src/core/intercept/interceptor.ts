@@ -295,13 +295,13 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
     if (this.byId.get(frame.id) !== entry) return;
     this.forget(entry);
     if (how === 'dropped' || how === 'closed') {
-      this.store.update(frame.id, { flags: { held: false, dropped: true } });
+      this.store.update(frame.id, { flags: { held: undefined, dropped: true } });
     } else {
       const text = raw ?? entry.held.pending ?? frame.raw;
       // Send first: the transport resends the original bytes when given the captured text.
       entry.send(text);
-      if (text !== frame.raw) this.store.update(frame.id, { raw: text, flags: { held: false, edited: true } });
-      else this.store.update(frame.id, { flags: { held: false } });
+      if (text !== frame.raw) this.store.update(frame.id, { raw: text, flags: { held: undefined, edited: true } });
+      else this.store.update(frame.id, { flags: { held: undefined } });
     }
     this.emit('released', frame, how);
     this.emit('changed');

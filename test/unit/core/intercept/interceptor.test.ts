@@ -1,0 +1,256 @@
+// The Interceptor as a FrameGate, driven the way a transport drives it: capture into a real
+// FrameStore, admit, send what the gate hands back. (The e2e suite runs it in the real proxy.)
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { FrameStore } from '../../../../src/core/capture/frameStore';
+import type { Direction, Frame, FrameFlags } from '../../../../src/core/capture/frame';
+import { LiveSession, LiveSessionRegistry } from '../../../../src/core/capture/liveSession';
+import { Interceptor, ReleaseHow } from '../../../../src/core/intercept/interceptor';
+import { RuleError } from '../../../../src/core/intercept/breakpoints';
+import { classifyText } from '../../../../src/core/xmpp/framing';
+
+/** A transport's view: what reached each side, in order. */
+class Wire {
+  readonly delivered: { session: string; dir: Direction; raw: string }[] = [];
+  constructor(
+    readonly store: FrameStore,
+    readonly gate: Interceptor,
+  ) {}
+
+  /** Captures and admits a frame; forwards it at once on 'pass', as the proxy does. */
+  receive(session: string, dir: Direction, raw: string): Frame {
+    const frame = this.store.append({ session, dir, kind: classifyText(raw), raw });
+    const decision = this.gate.admit(frame, (text) => this.delivered.push({ session, dir, raw: text }));
+    if (decision === 'pass') this.delivered.push({ session, dir, raw });
+    return frame;
+  }
+
+  texts(session = 's1', dir: Direction = 'out'): string[] {
+    return this.delivered.filter((d) => d.session === session && d.dir === dir).map((d) => d.raw);
+  }
+}
+
+/** A live session that records what intercept sends on it (the proxy pair's contract). */
+class RecordingSession implements LiveSession {
+  readonly sent: { dir: Direction; raw: string }[] = [];
+  readonly label = 'test session';
+  open = true;
+  constructor(
+    readonly id: string,
+    private readonly store: FrameStore,
+    readonly directions: readonly Direction[] = ['in', 'out'],
+  ) {}
+  send(dir: Direction, raw: string, flags?: FrameFlags): Frame | undefined {
+    if (!this.open) return undefined;
+    this.sent.push({ dir, raw });
+    return this.store.append({ session: this.id, dir, kind: classifyText(raw), raw, flags });
+  }
+}
+
+/** Flags as saved and printed (JSON drops the cleared held flag). */
+const flags = (f: Frame) => JSON.parse(JSON.stringify(f.flags));
+const presence = (status: string) => `<presence xmlns="jabber:client"><status>${status}</status></presence>`;
+const msg = (body: string) => `<message xmlns="jabber:client" to="b@finesse.test"><body>${body}</body></message>`;
+
+describe('Interceptor', () => {
+  let store: FrameStore;
+  let live: LiveSessionRegistry;
+  let gate: Interceptor;
+  let wire: Wire;
+
+  beforeEach(() => {
+    store = new FrameStore(1000);
+    live = new LiveSessionRegistry();
+    gate = new Interceptor(store, live, { holdTimeoutMs: 0 });
+    wire = new Wire(store, gate);
+  });
+  afterEach(() => gate.dispose());
+
+  it('passes everything untouched while nothing is paused and no rule matches', () => {
+    wire.receive('s1', 'out', presence('a'));
+    wire.receive('s1', 'in', msg('b'));
+    assert.deepEqual(wire.texts('s1', 'out'), [presence('a')]);
+    assert.deepEqual(wire.texts('s1', 'in'), [msg('b')]);
+    assert.equal(gate.heldCount, 0);
+  });
+
+  it('pausing one direction holds it (flagged held) while the other direction flows', () => {
+    gate.pause('out');
+    const held = wire.receive('s1', 'out', presence('away'));
+    wire.receive('s1', 'in', msg('still flowing'));
+    assert.deepEqual(wire.texts('s1', 'out'), []);
+    assert.deepEqual(wire.texts('s1', 'in'), [msg('still flowing')]);
+    assert.equal(store.get(held.id)?.flags.held, true);
+    assert.deepEqual(gate.held().map((h) => [h.frame.id, h.reason]), [[held.id, 'paused']]);
+    assert.deepEqual(gate.paused, { in: false, out: true });
+  });
+
+  it('forwards an edited frame: the edit is sent, the store keeps original and edited text', async () => {
+    gate.pause('out');
+    const frame = wire.receive('s1', 'out', presence('away'));
+    const released = once(gate, 'released');
+    gate.forward(frame.id, presence('dnd'));
+    assert.deepEqual(wire.texts(), [presence('dnd')]);
+    const stored = store.get(frame.id)!;
+    assert.equal(stored.raw, presence('dnd'));
+    assert.equal(stored.original, presence('away'));
+    assert.deepEqual(flags(stored), { edited: true });
+    const [f, how] = (await released) as [Frame, ReleaseHow];
+    assert.equal(f.id, frame.id);
+    assert.equal(how, 'edited');
+  });
+
+  it('forwarding unchanged text is not an edit', () => {
+    gate.pause('out');
+    const frame = wire.receive('s1', 'out', presence('away'));
+    gate.forward(frame.id, presence('away'));
+    assert.deepEqual(wire.texts(), [presence('away')]);
+    assert.deepEqual(flags(store.get(frame.id)!), {});
+    assert.equal(store.get(frame.id)!.original, undefined);
+  });
+
+  it('keeps the order: later frames wait behind a held one and follow it when it goes', () => {
+    gate.setBreakpoints([{ stanza: 'presence' }]);
+    const first = wire.receive('s1', 'out', presence('away'));
+    wire.receive('s1', 'out', msg('after'));
+    wire.receive('s1', 'out', msg('after 2'));
+    assert.deepEqual(
+      gate.held().map((h) => h.reason),
+      ['breakpoint', 'behind', 'behind'],
+    );
+    gate.forward(first.id);
+    assert.deepEqual(wire.texts(), [presence('away'), msg('after'), msg('after 2')]);
+    assert.equal(gate.heldCount, 0);
+  });
+
+  it('a dropped frame never arrives; frames behind it do, and it is flagged dropped', () => {
+    gate.setBreakpoints([{ match: 'secret' }]);
+    const dropped = wire.receive('s1', 'out', msg('secret'));
+    wire.receive('s1', 'out', msg('later'));
+    gate.drop(dropped.id);
+    assert.deepEqual(wire.texts(), [msg('later')]);
+    assert.deepEqual(flags(store.get(dropped.id)!), { dropped: true });
+  });
+
+  it('a frame behind a held one that itself matches a breakpoint stays held', () => {
+    gate.setBreakpoints([{ stanza: 'presence' }]);
+    const a = wire.receive('s1', 'out', presence('1'));
+    const b = wire.receive('s1', 'out', presence('2'));
+    gate.forward(a.id);
+    assert.deepEqual(wire.texts(), [presence('1')]);
+    assert.deepEqual(gate.held().map((h) => [h.frame.id, h.reason]), [[b.id, 'breakpoint']]);
+  });
+
+  it('resume forwards everything held in that direction, in order', () => {
+    gate.pause('both');
+    wire.receive('s1', 'out', presence('1'));
+    wire.receive('s1', 'in', msg('x'));
+    wire.receive('s1', 'out', presence('2'));
+    gate.resume('out');
+    assert.deepEqual(wire.texts('s1', 'out'), [presence('1'), presence('2')]);
+    assert.deepEqual(wire.texts('s1', 'in'), []);
+    assert.equal(gate.heldCount, 1);
+    gate.resume();
+    assert.deepEqual(wire.texts('s1', 'in'), [msg('x')]);
+  });
+
+  it('other sessions keep flowing while one has held frames', () => {
+    gate.setBreakpoints([{ match: 'hold-me' }]);
+    wire.receive('s1', 'out', msg('hold-me'));
+    wire.receive('s1', 'out', msg('s1 later'));
+    wire.receive('s2', 'out', msg('s2 flows'));
+    assert.deepEqual(wire.texts('s1'), []);
+    assert.deepEqual(wire.texts('s2'), [msg('s2 flows')]);
+  });
+
+  it('does not hold binary frames on its own, but keeps them in order behind held text', () => {
+    gate.pause('out');
+    const bin = store.append({ session: 's1', dir: 'out', kind: 'binary', raw: 'AAEC' });
+    assert.equal(gate.admit(bin, () => undefined), 'pass');
+    wire.receive('s1', 'out', presence('held'));
+    const bin2 = store.append({ session: 's1', dir: 'out', kind: 'binary', raw: 'AwQ=' });
+    assert.equal(gate.admit(bin2, () => undefined), 'hold');
+  });
+
+  it('hold timeout: warns first, then forwards (never drops) the frame', async () => {
+    gate.setHoldTimeout(60, 40);
+    gate.pause('out');
+    const frame = wire.receive('s1', 'out', presence('forgotten'));
+    const [warned, msLeft] = await once(gate, 'warn');
+    assert.equal(warned.frame.id, frame.id);
+    assert.ok(msLeft <= 60);
+    assert.deepEqual(wire.texts(), [], 'not yet forwarded at the warning');
+    const [released, how] = await once(gate, 'released');
+    assert.equal(released.id, frame.id);
+    assert.equal(how, 'timeout');
+    assert.deepEqual(wire.texts(), [presence('forgotten')]);
+    assert.equal(store.get(frame.id)!.flags.dropped, undefined);
+  });
+
+  it('discards the held frames of a session that went away (flagged dropped)', () => {
+    const session = new RecordingSession('s1', store);
+    live.add(session);
+    gate.pause('out');
+    const frame = wire.receive('s1', 'out', presence('x'));
+    live.remove('s1');
+    assert.equal(gate.heldCount, 0);
+    assert.equal(store.get(frame.id)!.flags.dropped, true);
+  });
+
+  describe('replace rules', () => {
+    it('rewrite passing frames on the fly, flagged edited with the original kept', () => {
+      gate.setReplaceRules([{ match: 'away', replace: 'dnd', direction: 'out' }]);
+      const out = wire.receive('s1', 'out', presence('away'));
+      const inbound = wire.receive('s1', 'in', presence('away'));
+      assert.deepEqual(wire.texts('s1', 'out'), [presence('dnd')]);
+      assert.deepEqual(wire.texts('s1', 'in'), [presence('away')], 'direction respected');
+      assert.equal(store.get(out.id)!.raw, presence('dnd'));
+      assert.equal(store.get(out.id)!.original, presence('away'));
+      assert.equal(store.get(out.id)!.flags.edited, true);
+      assert.equal(store.get(inbound.id)!.flags.edited, undefined);
+    });
+
+    it('rewrite a held frame too; forwarding sends the rewritten text', () => {
+      gate.setReplaceRules([{ match: '<status>(\\w+)</status>', replace: '<status>[$1]</status>', regex: true }]);
+      gate.pause('out');
+      const frame = wire.receive('s1', 'out', presence('away'));
+      assert.equal(gate.heldFrame(frame.id)?.pending, presence('[away]'));
+      gate.forward(frame.id);
+      assert.deepEqual(wire.texts(), [presence('[away]')]);
+      assert.equal(store.get(frame.id)!.flags.edited, true);
+    });
+
+    it('a bad rule is refused with a clear error and the old rules stay', () => {
+      gate.setReplaceRules([{ match: 'a', replace: 'b' }]);
+      assert.throws(() => gate.setReplaceRules([{ id: 'broken', match: '(', replace: '', regex: true }]), RuleError);
+      assert.equal(gate.replaceRules.length, 1);
+      assert.throws(() => gate.setBreakpoints([{ id: 'bad', match: '[' }]), /breakpoint "bad"/);
+    });
+  });
+
+  describe('resend and inject', () => {
+    it('resends a captured frame (original text) on its session, as a new injected frame', () => {
+      const session = new RecordingSession('s1', store);
+      live.add(session);
+      const frame = wire.receive('s1', 'out', presence('away'));
+      const copy = gate.resend(frame.id);
+      assert.notEqual(copy.id, frame.id);
+      assert.deepEqual(copy.flags, { injected: true });
+      assert.deepEqual(session.sent, [{ dir: 'out', raw: presence('away') }]);
+      const edited = gate.resend(frame.id, { raw: presence('xa') });
+      assert.deepEqual(edited.flags, { injected: true, edited: true });
+    });
+
+    it('injects in either direction, and says why when it cannot', () => {
+      const session = new RecordingSession('s1', store, ['out']);
+      live.add(session);
+      const f = gate.inject('s1', 'out', presence('x'));
+      assert.equal(f.flags.injected, true);
+      assert.throws(() => gate.inject('s1', 'in', msg('x')), /cannot send to the client/);
+      assert.throws(() => gate.inject('nope', 'out', msg('x')), /not connected/);
+      session.open = false;
+      assert.throws(() => gate.inject('s1', 'out', msg('x')), /is closed towards the server/);
+      assert.throws(() => gate.forward(9999), /not held/);
+    });
+  });
+});
