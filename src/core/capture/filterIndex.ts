@@ -1,0 +1,270 @@
+/**
+ * The filtered view of a FrameStore that a list shows: row index → frame id, kept up to date
+ * incrementally. New frames are tested as the store appends them; frames evicted from the front
+ * of the store leave the front of the view; a new filter rescans the store in time slices so a
+ * filter that must parse (state:, has:error over 100k unparsed frames) never blocks the host for
+ * long, and rows appear as the scan goes (front first, like appends).
+ *
+ * With no filter the view is the store itself (ids are contiguous), so 100k frames cost nothing.
+ */
+import { EventEmitter } from 'node:events';
+import type { Frame } from './frame';
+import type { FrameStore } from './frameStore';
+import { CompiledFilter, compileFilter, FilterSpec } from './filter';
+import { FrameRow, toRow } from './rows';
+
+export interface IndexChange {
+  /** Rows added at the end of the view. */
+  appended: number;
+  /** Rows removed from the front of the view (store eviction). */
+  removed: number;
+}
+
+export interface FilteredIndexEvents {
+  change: [IndexChange];
+  /** The whole view changed: new filter, store cleared, or an edit moved a frame in or out. */
+  reset: [];
+  /** A frame in the view changed its text or flags and stays in the view. */
+  update: [row: FrameRow, index: number];
+  /** The scan after a filter change reached the end of the store. */
+  idle: [];
+}
+
+export interface FilteredIndexOptions {
+  /** Time the first, synchronous slice of a scan may take (ms). */
+  syncMs?: number;
+  /** Time each later slice may take before yielding to the event loop (ms). */
+  sliceMs?: number;
+}
+
+const EMPTY: FilterSpec = { text: '' };
+
+export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
+  private spec: FilterSpec = EMPTY;
+  private filter: CompiledFilter;
+  private match: (f: Frame) => boolean;
+  /** Filtered mode: matching ids in store order, live part is ids[head, tail). */
+  private ids = new Uint32Array(1024);
+  private head = 0;
+  private tail = 0;
+  /** Identity mode (no filter): the view is ids [lo, scanNext). */
+  private lo: number;
+  /** Next frame id to test; frames below it have been decided. */
+  private scanNext: number;
+  private scanStart: number;
+  private scheduled: NodeJS.Immediate | undefined;
+  private scanningNow = false;
+  private readonly syncMs: number;
+  private readonly sliceMs: number;
+
+  constructor(
+    private readonly store: FrameStore,
+    opts: FilteredIndexOptions = {},
+  ) {
+    super();
+    this.syncMs = opts.syncMs ?? 80;
+    this.sliceMs = opts.sliceMs ?? 12;
+    const all = compileFilter(EMPTY);
+    if (!all.ok) throw new Error(all.error);
+    this.filter = all.filter;
+    this.match = this.filter.matcher();
+    this.lo = this.scanNext = this.scanStart = store.firstId;
+    store.on('append', this.onAppend);
+    store.on('evict', this.onEvict);
+    store.on('clear', this.onClear);
+    store.on('update', this.onUpdate);
+    this.pump(true);
+  }
+
+  get filterSpec(): FilterSpec {
+    return this.spec;
+  }
+
+  /** Rows in the view. */
+  get total(): number {
+    this.trimFront();
+    return this.filter.matchesAll ? this.scanNext - this.lo : this.tail - this.head;
+  }
+
+  /** True while a rescan has not reached the end of the store. */
+  get scanning(): boolean {
+    return this.scanningNow;
+  }
+
+  /** Fraction of the store decided by the current scan (1 when idle). */
+  get progress(): number {
+    if (!this.scanningNow) return 1;
+    const from = Math.max(this.scanStart, this.store.firstId);
+    const span = this.store.lastId + 1 - from;
+    return span > 0 ? Math.min(1, (this.scanNext - from) / span) : 1;
+  }
+
+  /**
+   * Replaces the filter and rescans. A query that does not compile leaves the current view as it
+   * is and returns the message for the filter bar.
+   */
+  setFilter(spec: FilterSpec): { ok: true } | { ok: false; error: string } {
+    const compiled = compileFilter(spec);
+    if (!compiled.ok) return compiled;
+    this.spec = { ...spec };
+    this.filter = compiled.filter;
+    this.rebuild();
+    return { ok: true };
+  }
+
+  /** Resolves when the current scan has reached the end of the store. */
+  whenIdle(): Promise<void> {
+    if (!this.scanningNow) return Promise.resolve();
+    return new Promise((resolve) => this.once('idle', () => resolve()));
+  }
+
+  idAt(index: number): number | undefined {
+    if (index < 0 || index >= this.total) return undefined;
+    return this.filter.matchesAll ? this.lo + index : this.ids[this.head + index];
+  }
+
+  frameAt(index: number): Frame | undefined {
+    const id = this.idAt(index);
+    return id === undefined ? undefined : this.store.get(id);
+  }
+
+  /** Rows [start, start+count) of the view (fewer at the end). */
+  rows(start: number, count: number): FrameRow[] {
+    const end = Math.min(this.total, Math.max(0, start) + Math.max(0, count));
+    const out: FrameRow[] = [];
+    for (let i = Math.max(0, start); i < end; i++) {
+      const frame = this.frameAt(i);
+      if (frame) out.push(toRow(frame));
+    }
+    return out;
+  }
+
+  /** Row index of a frame id, or -1 when the frame is not in the view. */
+  indexOf(id: number): number {
+    this.trimFront();
+    if (this.filter.matchesAll) return id >= this.lo && id < this.scanNext ? id - this.lo : -1;
+    let a = this.head;
+    let b = this.tail - 1;
+    while (a <= b) {
+      const mid = (a + b) >>> 1;
+      const v = this.ids[mid];
+      if (v === id) return mid - this.head;
+      if (v < id) a = mid + 1;
+      else b = mid - 1;
+    }
+    return -1;
+  }
+
+  dispose(): void {
+    this.store.off('append', this.onAppend);
+    this.store.off('evict', this.onEvict);
+    this.store.off('clear', this.onClear);
+    this.store.off('update', this.onUpdate);
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    this.removeAllListeners();
+  }
+
+  private rebuild(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    this.match = this.filter.matcher();
+    this.head = this.tail = 0;
+    if (this.ids.length > 1 << 16) this.ids = new Uint32Array(1024);
+    this.lo = this.scanNext = this.scanStart = this.store.firstId;
+    this.scanningNow = !this.filter.matchesAll;
+    this.emit('reset');
+    this.pump(true);
+  }
+
+  private onAppend = (): void => {
+    if (!this.scheduled) this.pump(false);
+  };
+
+  private onEvict = (): void => {
+    this.trimFront();
+  };
+
+  private onClear = (): void => {
+    this.rebuild();
+  };
+
+  private onUpdate = (frame: Frame): void => {
+    if (frame.id >= this.scanNext) return; // not decided yet: the scan will see the new text
+    const index = this.indexOf(frame.id);
+    const inView = index >= 0;
+    const matches = this.filter.matchesAll || this.match(frame);
+    if (inView && matches) this.emit('update', toRow(frame), index);
+    else if (inView !== matches) this.rebuild(); // a row appears or vanishes mid-list
+  };
+
+  /** Drops rows whose frames the store has evicted. */
+  private trimFront(): void {
+    const first = this.store.firstId;
+    let removed = 0;
+    if (this.filter.matchesAll) {
+      if (first > this.lo) {
+        const upTo = Math.min(first, this.scanNext);
+        removed = upTo - this.lo;
+        this.lo = upTo;
+        if (this.scanNext < first) this.scanNext = first;
+      }
+    } else {
+      while (this.head < this.tail && this.ids[this.head] < first) {
+        this.head++;
+        removed++;
+      }
+      if (this.scanNext < first) this.scanNext = first;
+    }
+    if (removed) this.emit('change', { appended: 0, removed });
+  }
+
+  private push(id: number): void {
+    if (this.tail === this.ids.length) {
+      const live = this.tail - this.head;
+      // Compact when most of the array is evicted rows, else grow.
+      if (live * 2 < this.ids.length) {
+        this.ids.copyWithin(0, this.head, this.tail);
+      } else {
+        const grown = new Uint32Array(this.ids.length * 2);
+        grown.set(this.ids.subarray(this.head, this.tail));
+        this.ids = grown;
+      }
+      this.head = 0;
+      this.tail = live;
+    }
+    this.ids[this.tail++] = id;
+  }
+
+  /** Decides frames from scanNext to the end of the store within a time budget. */
+  private pump(sync: boolean): void {
+    this.scheduled = undefined;
+    this.trimFront();
+    const last = this.store.lastId;
+    if (this.filter.matchesAll) {
+      const added = last + 1 - this.scanNext;
+      this.scanNext = last + 1;
+      if (added > 0) this.emit('change', { appended: added, removed: 0 });
+      return;
+    }
+    const budget = sync ? this.syncMs : this.sliceMs;
+    const started = performance.now();
+    const before = this.tail - this.head;
+    let id = Math.max(this.scanNext, this.store.firstId);
+    while (id <= last) {
+      const frame = this.store.get(id);
+      if (frame && this.match(frame)) this.push(id);
+      id++;
+      if ((id & 127) === 0 && performance.now() - started > budget) break;
+    }
+    this.scanNext = id;
+    const added = this.tail - this.head - before;
+    if (added > 0) this.emit('change', { appended: added, removed: 0 });
+    if (id <= last) {
+      this.scheduled = setImmediate(() => this.pump(false));
+    } else if (this.scanningNow) {
+      this.scanningNow = false;
+      this.emit('idle');
+    }
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * One list row of the frames panel: what a view needs to draw a frame in one line, derived from
+ * the frame and its cached frameView(). Rows are small and plain (they cross to the webview by
+ * postMessage); the raw text stays in the store and goes over only for the detail pane.
+ */
+import type { Direction, Frame, FrameFlags, FrameKind } from './frame';
+import { frameView } from './frameView';
+import { summaryText } from '../xmpp/summary';
+
+export interface FrameRow {
+  id: number;
+  t: number;
+  dir: Direction;
+  kind: FrameKind;
+  /** `iq set pubsub #sub1`, `open`, `"  " (keepalive)`, `1000 normal`… */
+  summary: string;
+  /** `User agent1 PUT → READY` when the frame carries a Finesse Update. */
+  label?: string;
+  bytes: number;
+  /** The frame's flags, plus `malformed` when it does not parse. */
+  flags: FrameFlags;
+  /** Parse error of a malformed frame. */
+  error?: string;
+  session: string;
+}
+
+const SUMMARY_MAX = 160;
+
+const cache = new WeakMap<Frame, { raw: string; flags: FrameFlags; row: FrameRow }>();
+
+/** The row for a frame; cached per frame until its text or flags change (intercept edits). */
+export function toRow(frame: Frame): FrameRow {
+  const hit = cache.get(frame);
+  if (hit && hit.raw === frame.raw && hit.flags === frame.flags) return hit.row;
+  const row = computeRow(frame);
+  cache.set(frame, { raw: frame.raw, flags: frame.flags, row });
+  return row;
+}
+
+function computeRow(frame: Frame): FrameRow {
+  const view = frameView(frame);
+  const row: FrameRow = {
+    id: frame.id,
+    t: frame.t,
+    dir: frame.dir,
+    kind: frame.kind,
+    summary: '',
+    bytes: frame.bytes,
+    flags: { ...frame.flags },
+    session: frame.session,
+  };
+  if (view.error) {
+    row.error = view.error;
+    // Whitespace keepalives have no view error; any other error means the frame is not valid RFC 7395.
+    row.flags.malformed = true;
+  }
+  if (view.summary) row.summary = summaryText(view.summary);
+  else row.summary = rawSummary(frame);
+  if (view.finesseLabel) row.label = view.finesseLabel;
+  return row;
+}
+
+/** Summary for frames without a parsed element: keepalives, garbage, binary, close frames. */
+function rawSummary(frame: Frame): string {
+  switch (frame.kind) {
+    case 'ping':
+    case 'pong':
+      return frame.raw ? `${frame.kind} ${clip(frame.raw)}` : frame.kind;
+    case 'binary':
+      return `binary ${frame.bytes} B`;
+    case 'closeframe':
+      return `close ${clip(frame.raw)}`;
+    case 'text':
+      return frame.raw.trim() ? clip(JSON.stringify(frame.raw)) : `keepalive ${JSON.stringify(frame.raw)}`;
+    default:
+      return clip(frame.raw);
+  }
+}
+
+function clip(text: string): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > SUMMARY_MAX ? one.slice(0, SUMMARY_MAX - 1) + '…' : one;
+}

@@ -1,0 +1,178 @@
+/**
+ * The typed messages between the extension host and the frames webview (one module shared by
+ * both bundles, as in vscode-hexeditor). Only types and plain constants live here: the webview
+ * bundle imports nothing from the host at run time.
+ *
+ * Conversation:
+ *   webview → `ready {filter}`            host → `init` (config, counts; the filter applied)
+ *   webview → `getRows {requestId,…}`     host → `rows {requestId,…}`      (a range of the view)
+ *   webview → `getDetail {requestId,…}`   host → `detail {requestId,…}`
+ *   webview → `setFilter {requestId,…}`   host → `filtered {requestId,…}`
+ *   host → `changed` (appends/evictions, batched), `reset` (view replaced), `updated` (rows
+ *   changed in place), `config` (toolbar/actions changed), `reveal` (select a frame).
+ * The webview mirrors only the counts and the rows it shows; host messages are applied in the
+ * order they were sent, so a `rows` answer always fits the counts received before it.
+ */
+import type { Direction, FrameFlags, FrameKind } from '../core/capture/frame';
+import type { FilterSpec } from '../core/capture/filter';
+import type { FrameRow } from '../core/capture/rows';
+
+export type { Direction, FrameFlags, FrameKind, FilterSpec };
+export type RowDto = FrameRow;
+
+/** Intercept operations on a frame (engineer E's FrameActions perform them). */
+export type FrameAction = 'forward' | 'drop' | 'edit' | 'resend';
+export const FRAME_ACTIONS: readonly FrameAction[] = ['forward', 'drop', 'edit', 'resend'];
+
+/** A toolbar toggle the host adds (e.g. intercept's Pause/Resume). */
+export interface ToolbarToggle {
+  id: string;
+  label: string;
+  /** Tooltip. */
+  title?: string;
+  checked: boolean;
+}
+
+export interface PanelConfig {
+  readOnly: boolean;
+  /** Toolbar toggles, in order. */
+  toggles: ToolbarToggle[];
+  /** The Clear button is shown (live store, not read-only). */
+  canClear: boolean;
+  /** Start following new frames (live capture) or at the top (a saved session). */
+  follow: boolean;
+}
+
+export interface ViewCounts {
+  /** Rows in the filtered view. */
+  total: number;
+  /** Frames in the store. */
+  size: number;
+  /** Fraction of the store the current filter scan has decided (1 = done). */
+  progress: number;
+}
+
+/** What the detail pane shows of one frame. */
+export interface DetailDto {
+  id: number;
+  session: string;
+  sessionLabel?: string;
+  dir: Direction;
+  kind: FrameKind;
+  t: number;
+  bytes: number;
+  flags: FrameFlags;
+  summary: string;
+  label?: string;
+  /** Raw text; a SASL payload is masked unless the request asked to reveal it. */
+  raw: string;
+  /** The raw text holds a masked credential (offer Reveal). */
+  masked: boolean;
+  /** Pretty-printed XML of `raw`, when it parses. */
+  pretty?: string;
+  /** Parse error of a malformed frame. */
+  error?: string;
+  /** The decoded Finesse Update, as its own document. */
+  update?: { label?: string; xml: string; error?: string };
+  /** Text as first captured, when an intercept edit replaced it. */
+  original?: string;
+  /** Intercept actions the host offers for this frame now. */
+  actions: FrameAction[];
+}
+
+/** A view of the detail pane: raw text, pretty XML, decoded Update, pre-edit original. */
+export type CopyWhat = 'raw' | 'pretty' | 'update' | 'original';
+
+// ---- host → webview ------------------------------------------------------------------------
+
+export type ToWebview =
+  | { type: 'init'; config: PanelConfig; filter: FilterSpec; filterError?: string; counts: ViewCounts; selectedIndex: number }
+  | { type: 'config'; config: PanelConfig }
+  | { type: 'changed'; appended: number; removed: number; counts: ViewCounts }
+  | { type: 'reset'; counts: ViewCounts; selectedIndex: number }
+  | { type: 'updated'; rows: { index: number; row: RowDto }[] }
+  | { type: 'reveal'; id: number; index: number }
+  | RowsResponse
+  | DetailResponse
+  | FilteredResponse
+  | ErrorResponse;
+
+export interface RowsResponse {
+  type: 'rows';
+  requestId: number;
+  start: number;
+  rows: RowDto[];
+  counts: ViewCounts;
+}
+export interface DetailResponse {
+  type: 'detail';
+  requestId: number;
+  /** Absent when the frame was evicted meanwhile. */
+  detail?: DetailDto;
+}
+export interface FilteredResponse {
+  type: 'filtered';
+  requestId: number;
+  /** The query did not compile; the previous filter stays. */
+  error?: string;
+  counts: ViewCounts;
+  /** Row of the frame selected before, in the new view (-1: filtered out). */
+  selectedIndex: number;
+}
+export interface ErrorResponse {
+  type: 'error';
+  requestId: number;
+  message: string;
+}
+
+// ---- webview → host ------------------------------------------------------------------------
+
+export type FromWebview =
+  | { type: 'ready'; filter?: FilterSpec; selectedId?: number }
+  | GetRowsRequest
+  | GetDetailRequest
+  | SetFilterRequest
+  | { type: 'select'; id: number | undefined }
+  | { type: 'copy'; id: number; what: CopyWhat; reveal?: boolean }
+  | { type: 'action'; action: FrameAction; frameId: number }
+  | { type: 'toggle'; id: string }
+  | { type: 'clear' };
+
+export interface GetRowsRequest {
+  type: 'getRows';
+  requestId: number;
+  start: number;
+  count: number;
+}
+export interface GetDetailRequest {
+  type: 'getDetail';
+  requestId: number;
+  id: number;
+  reveal?: boolean;
+}
+export interface SetFilterRequest {
+  type: 'setFilter';
+  requestId: number;
+  filter: FilterSpec;
+  selectedId?: number;
+}
+
+export type WebviewRequest = GetRowsRequest | GetDetailRequest | SetFilterRequest;
+
+/** The answer type of each request, for a typed request() helper. */
+export interface ResponseOf {
+  getRows: RowsResponse;
+  getDetail: DetailResponse;
+  setFilter: FilteredResponse;
+}
+
+/** Most rows one getRows answers (a screen is ~50; the list asks a window around it). */
+export const MAX_ROWS_PER_REQUEST = 500;
+
+/** The webview's persisted state (vscode.setState), restored after reload by the serializer. */
+export interface WebviewState {
+  filter?: FilterSpec;
+  selectedId?: number;
+  detailTab?: CopyWhat;
+  detailOpen?: boolean;
+}

@@ -1,0 +1,71 @@
+/**
+ * The detail pane's content for one frame: raw text (SASL payload masked until revealed),
+ * pretty XML, the decoded Finesse Update as its own document, and the parse error of a
+ * malformed frame. No vscode import: the webview tests run the real host logic in Node.
+ */
+import type { Frame } from '../../core/capture/frame';
+import { frameView } from '../../core/capture/frameView';
+import { toRow } from '../../core/capture/rows';
+import { prettyElement, prettyXml } from '../../core/xmpp/pretty';
+import { hasSaslPayload, redact } from '../../core/xmpp/sasl';
+import { parseXml } from '../../core/xmpp/xml';
+import type { CopyWhat, DetailDto, FrameAction } from '../../protocol/messages';
+
+export interface DetailOptions {
+  reveal?: boolean;
+  actions?: FrameAction[];
+  sessionLabel?: string;
+}
+
+/** The frame's text as the pane shows it: credentials masked unless revealed. */
+function shownText(text: string, reveal: boolean): string {
+  return reveal ? text : redact(text);
+}
+
+export function buildDetail(frame: Frame, opts: DetailOptions = {}): DetailDto {
+  const reveal = !!opts.reveal;
+  const row = toRow(frame);
+  const view = frameView(frame);
+  const masked = !reveal && hasSaslPayload(frame.raw);
+  const raw = shownText(frame.raw, reveal);
+  const detail: DetailDto = {
+    id: frame.id,
+    session: frame.session,
+    dir: frame.dir,
+    kind: frame.kind,
+    t: frame.t,
+    bytes: frame.bytes,
+    flags: row.flags,
+    summary: row.summary,
+    raw,
+    masked,
+    actions: opts.actions ?? [],
+  };
+  if (opts.sessionLabel) detail.sessionLabel = opts.sessionLabel;
+  if (row.label) detail.label = row.label;
+  if (view.error) detail.error = view.error;
+  // Pretty-print what is shown (masked), never the secret behind it.
+  if (view.element) detail.pretty = masked ? prettyXml(raw) : prettyElement(view.element);
+  if (view.finesse) {
+    const u = view.finesse;
+    detail.update = { xml: u.element && !u.error ? prettyElement(u.element) : u.xml };
+    if (view.finesseLabel) detail.update.label = view.finesseLabel;
+    if (u.error) detail.update.error = u.error;
+  }
+  if (frame.original !== undefined) detail.original = shownText(frame.original, reveal);
+  return detail;
+}
+
+/** Text for the copy buttons (masked unless the pane shows it revealed). */
+export function copyText(frame: Frame, what: CopyWhat, reveal = false): string {
+  const raw = shownText(frame.raw, reveal);
+  if (what === 'raw') return raw;
+  if (what === 'original') return shownText(frame.original ?? frame.raw, reveal);
+  if (what === 'pretty') {
+    const parsed = parseXml(raw);
+    return parsed.ok ? prettyElement(parsed.element) : raw;
+  }
+  const u = frameView(frame).finesse;
+  if (!u) return '';
+  return u.element && !u.error ? prettyElement(u.element) : u.xml;
+}

@@ -1,0 +1,296 @@
+/**
+ * The host side of the frames webview, without vscode: answers the webview's requests from a
+ * FilteredIndex over any FrameStore and pushes batched change notices. FramesView wires it to a
+ * vscode.Webview; the webview tests wire the same class to a page in Chromium, so the protocol
+ * is exercised end to end by the real code.
+ */
+import type { Frame } from '../../core/capture/frame';
+import type { FrameStore } from '../../core/capture/frameStore';
+import type { FilterSpec } from '../../core/capture/filter';
+import { FilteredIndex } from '../../core/capture/filterIndex';
+import type { FrameActions, ToolbarSource } from '../../protocol/actions';
+import {
+  FRAME_ACTIONS,
+  FrameAction,
+  FromWebview,
+  MAX_ROWS_PER_REQUEST,
+  PanelConfig,
+  RowDto,
+  ToWebview,
+  ViewCounts,
+} from '../../protocol/messages';
+import { buildDetail, copyText } from './detail';
+
+export interface FramesHostOptions {
+  /** A saved session: no clear, no intercept actions, starts at the top. */
+  readOnly?: boolean;
+  actions?: FrameActions;
+  toolbar?: ToolbarSource;
+  post(message: ToWebview): unknown;
+  copy(text: string): unknown;
+  /** The user selected a frame (drives the Stanza tree). */
+  onSelect?(frame: Frame | undefined): void;
+  /** Something went wrong handling a message; the webview gets an error answer too. */
+  onError?(error: unknown): void;
+  /** How often appends are announced to the webview (ms). */
+  noticeMs?: number;
+}
+
+export class FramesHost {
+  readonly index: FilteredIndex;
+  private ready = false;
+  private pendingAppended = 0;
+  private pendingRemoved = 0;
+  private pendingUpdated = new Set<number>();
+  private timer: NodeJS.Timeout | undefined;
+  /** Reset caused by our own setFilter, answered by `filtered` instead. */
+  private ownReset = false;
+  private actions: FrameActions | undefined;
+  private toolbar: ToolbarSource | undefined;
+  private hookSubscriptions: { dispose(): void }[] = [];
+  private disposed = false;
+  /** The webview's selection, to find it again after the view is rebuilt. */
+  private selectedId: number | undefined;
+  private readonly noticeMs: number;
+
+  constructor(
+    private readonly store: FrameStore,
+    private readonly opts: FramesHostOptions,
+  ) {
+    this.noticeMs = opts.noticeMs ?? 40;
+    this.index = new FilteredIndex(store);
+    this.index.on('change', this.onChange);
+    this.index.on('reset', this.onReset);
+    this.index.on('update', this.onUpdate);
+    this.index.on('idle', this.schedule);
+    this.setActions(opts.actions);
+    this.setToolbar(opts.toolbar);
+  }
+
+  /** Intercept hooks may arrive after the panel opened. */
+  setActions(actions: FrameActions | undefined): void {
+    this.actions = this.opts.readOnly ? undefined : actions;
+    this.resubscribe();
+    this.postConfig();
+  }
+
+  setToolbar(toolbar: ToolbarSource | undefined): void {
+    this.toolbar = toolbar;
+    this.resubscribe();
+    this.postConfig();
+  }
+
+  /** Selects a frame in the webview (e.g. the frame intercept just held). */
+  reveal(id: number): boolean {
+    const index = this.index.indexOf(id);
+    if (index < 0 || !this.ready) return false;
+    this.flush();
+    this.post({ type: 'reveal', id, index });
+    return true;
+  }
+
+  receive(message: FromWebview): void {
+    if (this.disposed) return;
+    try {
+      this.handle(message);
+    } catch (e) {
+      this.opts.onError?.(e);
+      if ('requestId' in message) this.post({ type: 'error', requestId: message.requestId, message: (e as Error).message });
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const s of this.hookSubscriptions) s.dispose();
+    this.index.dispose();
+  }
+
+  private handle(m: FromWebview): void {
+    switch (m.type) {
+      case 'ready': {
+        // Also after the webview was hidden and rebuilt: it sends its restored filter again.
+        let filterError: string | undefined;
+        if (m.filter && !sameFilter(m.filter, this.index.filterSpec)) {
+          this.ownReset = true;
+          const r = this.index.setFilter(m.filter);
+          this.ownReset = false;
+          if (!r.ok) filterError = r.error;
+        }
+        this.ready = true;
+        this.clearPending();
+        this.selectedId = m.selectedId;
+        const init: ToWebview = { type: 'init', config: this.config(), filter: this.index.filterSpec, counts: this.counts(), selectedIndex: this.selectedIndex() };
+        if (filterError) init.filterError = filterError;
+        this.post(init);
+        this.schedule();
+        return;
+      }
+      case 'getRows': {
+        this.flush();
+        const count = Math.min(Math.max(0, m.count), MAX_ROWS_PER_REQUEST);
+        const rows = this.index.rows(m.start, count);
+        this.post({ type: 'rows', requestId: m.requestId, start: m.start, rows, counts: this.counts() });
+        return;
+      }
+      case 'setFilter': {
+        this.ownReset = true;
+        let result: ReturnType<FilteredIndex['setFilter']>;
+        try {
+          result = this.index.setFilter(m.filter);
+        } finally {
+          this.ownReset = false;
+        }
+        if (result.ok) this.clearPending();
+        else this.flush();
+        if (m.selectedId !== undefined) this.selectedId = m.selectedId;
+        const selectedIndex = this.selectedIndex();
+        const answer: ToWebview = { type: 'filtered', requestId: m.requestId, counts: this.counts(), selectedIndex };
+        if (!result.ok) answer.error = result.error;
+        this.post(answer);
+        this.schedule();
+        return;
+      }
+      case 'getDetail': {
+        this.flush();
+        const frame = this.store.get(m.id);
+        const answer: ToWebview = { type: 'detail', requestId: m.requestId };
+        if (frame) {
+          answer.detail = buildDetail(frame, {
+            reveal: m.reveal,
+            actions: this.availableActions(frame),
+            sessionLabel: this.store.sessions.get(frame.session)?.label,
+          });
+        }
+        this.post(answer);
+        return;
+      }
+      case 'select':
+        this.selectedId = m.id;
+        this.opts.onSelect?.(m.id === undefined ? undefined : this.store.get(m.id));
+        return;
+      case 'copy': {
+        const frame = this.store.get(m.id);
+        if (frame) void Promise.resolve(this.opts.copy(copyText(frame, m.what, m.reveal))).catch((e) => this.opts.onError?.(e));
+        return;
+      }
+      case 'action': {
+        if (!this.actions || !FRAME_ACTIONS.includes(m.action)) return;
+        const frame = this.store.get(m.frameId);
+        if (!frame || !this.availableActions(frame).includes(m.action)) return;
+        void Promise.resolve()
+          .then(() => this.actions?.perform(m.action, m.frameId))
+          .catch((e) => this.opts.onError?.(e));
+        return;
+      }
+      case 'toggle':
+        if (this.toolbar) void Promise.resolve(this.toolbar.toggle(m.id)).catch((e) => this.opts.onError?.(e));
+        return;
+      case 'clear':
+        if (!this.opts.readOnly) this.store.clear();
+        return;
+    }
+  }
+
+  private availableActions(frame: Frame): FrameAction[] {
+    if (!this.actions) return [];
+    return this.actions.available ? this.actions.available(frame).filter((a) => FRAME_ACTIONS.includes(a)) : [...FRAME_ACTIONS];
+  }
+
+  private config(): PanelConfig {
+    const readOnly = !!this.opts.readOnly;
+    return { readOnly, canClear: !readOnly, follow: !readOnly, toggles: this.toolbar?.toggles() ?? [] };
+  }
+
+  private postConfig(): void {
+    if (this.ready) this.post({ type: 'config', config: this.config() });
+  }
+
+  private resubscribe(): void {
+    for (const s of this.hookSubscriptions) s.dispose();
+    this.hookSubscriptions = [];
+    const changed = () => this.postConfig();
+    if (this.actions?.onDidChange) this.hookSubscriptions.push(this.actions.onDidChange(changed));
+    if (this.toolbar) this.hookSubscriptions.push(this.toolbar.onDidChange(changed));
+  }
+
+  private selectedIndex(): number {
+    return this.selectedId === undefined ? -1 : this.index.indexOf(this.selectedId);
+  }
+
+  private counts(): ViewCounts {
+    return { total: this.index.total, size: this.store.size, progress: this.index.progress };
+  }
+
+  private onChange = (c: { appended: number; removed: number }): void => {
+    this.pendingAppended += c.appended;
+    this.pendingRemoved += c.removed;
+    this.schedule();
+  };
+
+  private onReset = (): void => {
+    this.clearPending();
+    if (!this.ownReset && this.ready) this.post({ type: 'reset', counts: this.counts(), selectedIndex: this.selectedIndex() });
+    this.schedule();
+  };
+
+  private onUpdate = (row: RowDto): void => {
+    this.pendingUpdated.add(row.id);
+    this.schedule();
+  };
+
+  private clearPending(): void {
+    this.pendingAppended = 0;
+    this.pendingRemoved = 0;
+    this.pendingUpdated.clear();
+  }
+
+  /** Batches notices: at most one `changed` per noticeMs, and progress while a scan runs. */
+  private schedule = (): void => {
+    if (this.timer || this.disposed || !this.ready) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush(true);
+    }, this.noticeMs);
+  };
+
+  /** Posts what is pending; responses call this first so the webview's counts fit them. */
+  private flush(progress = false): void {
+    if (this.timer && !progress) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (!this.ready) return;
+    if (this.pendingAppended || this.pendingRemoved || progress) {
+      const appended = this.pendingAppended;
+      const removed = this.pendingRemoved;
+      this.pendingAppended = this.pendingRemoved = 0;
+      this.post({ type: 'changed', appended, removed, counts: this.counts() });
+    }
+    if (this.pendingUpdated.size) {
+      const rows: { index: number; row: RowDto }[] = [];
+      for (const id of this.pendingUpdated) {
+        const index = this.index.indexOf(id);
+        const row = index >= 0 ? this.index.rows(index, 1)[0] : undefined;
+        if (row) rows.push({ index, row });
+      }
+      this.pendingUpdated.clear();
+      if (rows.length) this.post({ type: 'updated', rows });
+    }
+    if (this.index.scanning) this.schedule();
+  }
+
+  private post(message: ToWebview): void {
+    if (this.disposed) return;
+    try {
+      const r = this.opts.post(message);
+      if (r && typeof (r as Promise<unknown>).then === 'function') (r as Promise<unknown>).then(undefined, (e) => this.opts.onError?.(e));
+    } catch (e) {
+      this.opts.onError?.(e);
+    }
+  }
+}
+
+function sameFilter(a: FilterSpec, b: FilterSpec): boolean {
+  return a.text === b.text && a.dir === b.dir && a.kind === b.kind && !!a.hidePings === !!b.hidePings;
+}

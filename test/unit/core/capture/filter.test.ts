@@ -1,0 +1,165 @@
+// The filter language over real frames in a FrameStore (src/core/capture/filter.ts).
+import assert from 'node:assert/strict';
+import { FrameStore } from '../../../../src/core/capture/frameStore';
+import type { Frame, FrameInput } from '../../../../src/core/capture/frame';
+import { compileFilter, FilterSpec, frameNode, tokenize } from '../../../../src/core/capture/filter';
+import { apiErrorUpdate, dialogUpdate, eventMessage, userUpdate } from '../../../../src/core/finesse/builders';
+import { nodes } from '../../../../src/core/finesse/nodes';
+import { plainAuth } from '../../../../src/core/xmpp/sasl';
+
+const agent = { id: 'agent1', loginName: 'agent1' };
+const call = { id: '16777236', from: '1001', to: '6001' };
+const ev = (node: string, update: string, item = 'i1') => eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test/desktop', node, itemId: item, updateXml: update });
+
+function storeOf(inputs: Omit<FrameInput, 'session'>[]): Frame[] {
+  const store = new FrameStore();
+  for (const i of inputs) store.append({ session: 's1', ...i });
+  return [...store];
+}
+
+const frames = storeOf([
+  /* 1 */ { dir: 'out', kind: 'open', raw: '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.test" version="1.0"/>' },
+  /* 2 */ { dir: 'out', kind: 'stanza', raw: plainAuth('agent1', 'secret') },
+  /* 3 */ { dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), userUpdate(agent, 'READY', { requestId: 'r1' })) },
+  /* 4 */ { dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), userUpdate(agent, 'NOT_READY')) },
+  /* 5 */ { dir: 'in', kind: 'stanza', raw: ev(nodes.userDialogs('agent1'), dialogUpdate(agent, call, 'ALERTING', 'POST')) },
+  /* 6 */ { dir: 'in', kind: 'stanza', raw: ev(nodes.userDialogs('agent1'), dialogUpdate(agent, call, 'DROPPED', 'DELETE')) },
+  /* 7 */ { dir: 'out', kind: 'stanza', raw: '<iq type="get" id="p1" to="finesse.test"><ping xmlns="urn:xmpp:ping"/></iq>' },
+  /* 8 */ { dir: 'in', kind: 'stanza', raw: '<iq type="result" id="p1" from="finesse.test"/>' },
+  /* 9 */ { dir: 'in', kind: 'stanza', raw: '<iq type="result" id="bind_1"/>' },
+  /* 10 */ { dir: 'out', kind: 'text', raw: '  ' },
+  /* 11 */ { dir: 'in', kind: 'ping', raw: '' },
+  /* 12 */ { dir: 'out', kind: 'pong', raw: '' },
+  /* 13 */ { dir: 'in', kind: 'stanza', raw: '<message><body>unclosed' },
+  /* 14 */ { dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), apiErrorUpdate(agent, 'r2')) },
+  /* 15 */ { dir: 'out', kind: 'stanza', raw: '<iq type="set" id="s1" to="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="/finesse/api/Team/7/Users" jid="agent1@finesse.test"/></pubsub></iq>' },
+  /* 16 */ { dir: 'in', kind: 'stanza', raw: '<iq type="error" id="s2"><error type="cancel"><item-not-found xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/></error></iq>', flags: { held: true } },
+  /* 17 */ { dir: 'out', kind: 'stanza', raw: '<presence><status>Lunch with the Agent Team</status></presence>', flags: { injected: true } },
+]);
+
+/** Ids matched by a query, in store order. */
+function ids(spec: FilterSpec | string): number[] {
+  const r = compileFilter(spec);
+  if (!r.ok) throw new Error(r.error);
+  const match = r.filter.matcher();
+  return frames.filter(match).map((f) => f.id);
+}
+
+function error(spec: string): string {
+  const r = compileFilter(spec);
+  assert.equal(r.ok, false, `"${spec}" should not compile`);
+  return (r as { error: string }).error;
+}
+
+describe('filter language', () => {
+  it('matches everything when empty', () => {
+    const r = compileFilter({ text: '  ' });
+    assert.ok(r.ok && r.filter.matchesAll);
+    assert.equal(ids('').length, frames.length);
+  });
+
+  it('free text is a case-insensitive substring of the raw text; words are ANDed', () => {
+    assert.deepEqual(ids('LUNCH'), [17]);
+    assert.deepEqual(ids('lunch team'), [17]);
+    assert.deepEqual(ids('lunch nobody'), []);
+    assert.deepEqual(ids('"with the agent"'), [17]);
+    assert.deepEqual(ids('"the with"'), []);
+  });
+
+  it('treats regex metacharacters in free text literally', () => {
+    assert.deepEqual(ids('type="result"'), [8, 9]);
+    assert.deepEqual(ids('(ping'), []);
+  });
+
+  it('/regex/flags runs over the raw text, g and y flags cannot make it skip matches', () => {
+    assert.deepEqual(ids('/state&gt;(NOT_)?READY&lt;/'), [3, 4]);
+    assert.deepEqual(ids('/^<iq type="result"/'), [8, 9]);
+    assert.deepEqual(ids('/LUNCH/'), []);
+    assert.deepEqual(ids('/LUNCH/i'), [17]);
+    assert.deepEqual(ids('/result/g'), ids('/result/'));
+    assert.deepEqual(ids('/a b/'), []);
+    assert.deepEqual(ids('/[/]finesse/ kind:stanza dir:out'), [15]);
+  });
+
+  it('dir: and kind: with alternatives', () => {
+    assert.deepEqual(ids('dir:out'), [1, 2, 7, 10, 12, 15, 17]);
+    assert.deepEqual(ids('kind:ping|pong'), [11, 12]);
+    assert.deepEqual(ids('kind:open,text'), [1, 10]);
+    assert.deepEqual(ids({ text: '', dir: 'in', kind: 'ping' }), [11]);
+  });
+
+  it('node: matches the pubsub node, with or without /finesse/api/', () => {
+    assert.deepEqual(ids('node:User/agent1/Dialogs'), [5, 6]);
+    assert.deepEqual(ids('node:/finesse/api/User/agent1'), [3, 4, 5, 6, 14]);
+    assert.deepEqual(ids('node:team/7'), [15]);
+    assert.equal(frameNode(frames[14].raw), '/finesse/api/Team/7/Users');
+  });
+
+  it('state: and event: look at the decoded Finesse Update', () => {
+    assert.deepEqual(ids('state:READY'), [3]);
+    assert.deepEqual(ids('state:not_ready'), [4]);
+    assert.deepEqual(ids('state:ALERTING|DROPPED'), [5, 6]);
+    assert.deepEqual(ids('event:DELETE'), [6]);
+    assert.deepEqual(ids('event:put -state:READY'), [4, 14]);
+    assert.deepEqual(ids('has:update'), [3, 4, 5, 6, 14]);
+  });
+
+  it('has:error finds malformed frames, error stanzas and Finesse apiErrors', () => {
+    assert.deepEqual(ids('has:error'), [13, 14, 16]);
+    assert.deepEqual(ids('is:malformed'), [13]);
+  });
+
+  it('is: matches intercept flags', () => {
+    assert.deepEqual(ids('is:held'), [16]);
+    assert.deepEqual(ids('is:injected'), [17]);
+    assert.deepEqual(ids('-is:held -is:injected kind:stanza dir:out'), [2, 7, 15]);
+  });
+
+  it('-ping hides WebSocket pings, keepalives, XEP-0199 pings and only their results', () => {
+    assert.deepEqual(ids('is:ping'), [7, 8, 10, 11, 12]);
+    assert.deepEqual(ids('ping'), [7, 8, 10, 11, 12]);
+    const shown = ids('-ping');
+    for (const hidden of [7, 8, 10, 11, 12]) assert.ok(!shown.includes(hidden), `frame ${hidden} should be hidden`);
+    assert.ok(shown.includes(9), 'the bind result is not a ping result');
+    assert.deepEqual(ids({ text: '', hidePings: true }), shown);
+    assert.deepEqual(ids('"ping"'), [7]);
+  });
+
+  it('-term negates any term', () => {
+    assert.deepEqual(ids('-dir:in -kind:stanza'), [1, 10, 12]);
+    assert.deepEqual(ids('kind:stanza -/finesse\\/api/'), [2, 7, 8, 9, 13, 16, 17]);
+  });
+
+  it('keeps unknown key:value words as text (jids, namespaces)', () => {
+    assert.deepEqual(ids('urn:xmpp:ping'), [7]);
+    assert.deepEqual(ids('agent1@finesse.test'), [3, 4, 5, 6, 14, 15]);
+  });
+
+  it('reports bad queries with a message for the filter bar', () => {
+    assert.match(error('/(unclosed/'), /Invalid regular expression/);
+    assert.match(error('/no end'), /Unclosed \/regular expression\//);
+    assert.match(error('"open quote'), /Unclosed quote/);
+    assert.match(error('dir:up'), /dir: expects in or out/);
+    assert.match(error('kind:iq'), /kind: expects one of open, close, stanza/);
+    assert.match(error('event:GET'), /event: expects POST, PUT or DELETE/);
+    assert.match(error('has:everything'), /has: expects one of error, update, original/);
+    assert.match(error('is:pinged'), /is: expects one of ping, held/);
+    assert.match(error('state:'), /state: needs a value/);
+  });
+
+  it('tokenizes regexes with spaces, classes and escaped slashes as one term', () => {
+    const tokens = tokenize('-/a [/] b\\/c/i dir:in "x y"');
+    assert.deepEqual(
+      tokens.map((t) => t.kind),
+      ['regex', 'word', 'phrase'],
+    );
+    assert.deepEqual(tokens[0], { kind: 'regex', source: 'a [/] b\\/c', flags: 'i', negated: true });
+  });
+
+  it('says when a filter parses frames', () => {
+    const cheap = compileFilter('dir:in /READY/ node:User -ping');
+    const parsing = compileFilter('dir:in state:READY');
+    assert.ok(cheap.ok && !cheap.filter.parses);
+    assert.ok(parsing.ok && parsing.filter.parses);
+  });
+});

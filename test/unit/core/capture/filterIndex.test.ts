@@ -1,0 +1,186 @@
+// The filtered index over a real FrameStore: incremental appends, eviction, clear, edits, and
+// the time-sliced rescan (src/core/capture/filterIndex.ts).
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { FrameStore } from '../../../../src/core/capture/frameStore';
+import { FilteredIndex, IndexChange } from '../../../../src/core/capture/filterIndex';
+import { compileFilter } from '../../../../src/core/capture/filter';
+import { eventMessage, userUpdate, UserState } from '../../../../src/core/finesse/builders';
+import { nodes } from '../../../../src/core/finesse/nodes';
+
+const agent = { id: 'agent1', loginName: 'agent1' };
+const STATES: UserState[] = ['READY', 'NOT_READY', 'TALKING'];
+
+function userEvent(n: number): string {
+  return eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test', node: nodes.user('agent1'), itemId: `i${n}`, updateXml: userUpdate(agent, STATES[Math.floor(n / 3) % 3]) });
+}
+
+/** Frame n: every 3rd a User update, the others pings in and out. */
+function append(store: FrameStore, from: number, count: number): void {
+  for (let n = from; n < from + count; n++) {
+    if (n % 3 === 0) store.append({ session: 's', dir: 'in', kind: 'stanza', raw: userEvent(n) });
+    else store.append({ session: 's', dir: n % 3 === 1 ? 'out' : 'in', kind: 'stanza', raw: `<iq type="get" id="n${n}"><ping xmlns="urn:xmpp:ping"/></iq>` });
+  }
+}
+
+function collect(index: FilteredIndex): IndexChange[] {
+  const changes: IndexChange[] = [];
+  index.on('change', (c) => changes.push(c));
+  return changes;
+}
+
+/** Ids the view lists, in order. */
+function viewIds(index: FilteredIndex): number[] {
+  return index.rows(0, index.total).map((r) => r.id);
+}
+
+/** What a plain scan of the store says the filter matches. */
+function expected(store: FrameStore, text: string): number[] {
+  const r = compileFilter({ text });
+  assert.ok(r.ok);
+  return [...store].filter(r.filter.matcher()).map((f) => f.id);
+}
+
+describe('FilteredIndex', () => {
+  let store: FrameStore;
+  let index: FilteredIndex;
+  afterEach(() => index?.dispose());
+
+  it('without a filter is the store itself, growing with appends', async () => {
+    store = new FrameStore();
+    append(store, 0, 10);
+    index = new FilteredIndex(store);
+    assert.equal(index.total, 10);
+    assert.equal(index.idAt(0), 1);
+    assert.equal(index.indexOf(7), 6);
+    const changes = collect(index);
+    append(store, 10, 5);
+    await once(store, 'append');
+    assert.deepEqual(changes, [{ appended: 5, removed: 0 }]);
+    assert.equal(index.total, 15);
+    assert.deepEqual(viewIds(index), [...store].map((f) => f.id));
+  });
+
+  it('tests only the new frames as the store appends them', async () => {
+    store = new FrameStore();
+    append(store, 0, 30);
+    index = new FilteredIndex(store);
+    assert.deepEqual(index.setFilter({ text: 'dir:out' }), { ok: true });
+    assert.deepEqual(viewIds(index), expected(store, 'dir:out'));
+    const changes = collect(index);
+    append(store, 30, 9);
+    await once(store, 'append');
+    assert.deepEqual(changes, [{ appended: 3, removed: 0 }]);
+    assert.deepEqual(viewIds(index), expected(store, 'dir:out'));
+  });
+
+  it('rows carry the summary, the Finesse label and the malformed flag', async () => {
+    store = new FrameStore();
+    append(store, 0, 3);
+    store.append({ session: 's', dir: 'in', kind: 'stanza', raw: '<message><body>cut off' });
+    index = new FilteredIndex(store);
+    const [update, ping, , broken] = index.rows(0, 10);
+    assert.equal(update.label, 'User agent1 PUT → READY');
+    assert.equal(update.summary, 'message event');
+    assert.equal(ping.summary, 'iq get ping #n1');
+    assert.equal(ping.dir, 'out');
+    assert.equal(broken.flags.malformed, true);
+    assert.ok(broken.error);
+    assert.equal(index.rows(2, 100).length, 2);
+    assert.equal(index.rows(-5, 2).length, 2);
+  });
+
+  it('drops evicted frames from the front of the view and reports how many', async () => {
+    store = new FrameStore(30);
+    append(store, 0, 30);
+    index = new FilteredIndex(store);
+    index.setFilter({ text: 'state:READY|TALKING' });
+    await index.whenIdle();
+    const before = viewIds(index);
+    const changes = collect(index);
+    append(store, 30, 12); // evicts frames 1..12
+    await once(store, 'append');
+    const removed = changes.reduce((n, c) => n + c.removed, 0);
+    const appended = changes.reduce((n, c) => n + c.appended, 0);
+    assert.equal(removed, before.filter((id) => id <= 12).length);
+    assert.equal(appended, expected(store, 'state:READY|TALKING').filter((id) => id > 30).length);
+    assert.deepEqual(viewIds(index), expected(store, 'state:READY|TALKING'));
+    assert.equal(index.indexOf(1), -1);
+  });
+
+  it('keeps an unfiltered view in step with eviction too', async () => {
+    store = new FrameStore(10);
+    append(store, 0, 10);
+    index = new FilteredIndex(store);
+    const changes = collect(index);
+    append(store, 10, 4);
+    await once(store, 'append');
+    assert.equal(index.total, 10);
+    assert.equal(index.idAt(0), 5);
+    assert.deepEqual(
+      changes.reduce((a, c) => ({ appended: a.appended + c.appended, removed: a.removed + c.removed }), { appended: 0, removed: 0 }),
+      { appended: 4, removed: 4 },
+    );
+  });
+
+  it('resets on clear and starts over with new frames', async () => {
+    store = new FrameStore();
+    append(store, 0, 6);
+    index = new FilteredIndex(store);
+    index.setFilter({ text: 'dir:in' });
+    const reset = once(index, 'reset');
+    store.clear();
+    await reset;
+    assert.equal(index.total, 0);
+    append(store, 100, 3);
+    await once(store, 'append');
+    assert.deepEqual(viewIds(index), expected(store, 'dir:in'));
+  });
+
+  it('an edit that keeps a frame in the view updates its row; one that moves it in or out rebuilds', async () => {
+    store = new FrameStore();
+    append(store, 0, 6);
+    index = new FilteredIndex(store);
+    index.setFilter({ text: 'is:held' });
+    assert.equal(index.total, 0);
+    const reset = once(index, 'reset');
+    store.update(2, { flags: { held: true } });
+    await reset;
+    assert.deepEqual(viewIds(index), [2]);
+    const updated = once(index, 'update');
+    store.update(2, { flags: { edited: true } });
+    const [row, at] = await updated;
+    assert.equal(at, 0);
+    assert.deepEqual(row.flags, { held: true, edited: true });
+    store.update(2, { flags: { held: false } });
+    assert.deepEqual(viewIds(index), []);
+  });
+
+  it('rescans a large store in slices, front first, and ends with the same answer as a plain scan', async () => {
+    store = new FrameStore();
+    append(store, 0, 3000);
+    index = new FilteredIndex(store, { syncMs: 0, sliceMs: 0 });
+    const changes = collect(index);
+    index.setFilter({ text: 'state:TALKING' });
+    assert.equal(index.scanning, true);
+    assert.ok(index.progress < 1);
+    append(store, 3000, 30); // frames arriving during the scan are decided by it too
+    await index.whenIdle();
+    assert.equal(index.scanning, false);
+    assert.equal(index.progress, 1);
+    assert.ok(changes.length > 1, 'rows arrive in several slices');
+    assert.ok(index.total > 300);
+    assert.deepEqual(viewIds(index), expected(store, 'state:TALKING'));
+  });
+
+  it('keeps the current view when a query does not compile', () => {
+    store = new FrameStore();
+    append(store, 0, 9);
+    index = new FilteredIndex(store);
+    index.setFilter({ text: 'dir:out' });
+    const r = index.setFilter({ text: '/(/' });
+    assert.equal(r.ok, false);
+    assert.deepEqual(index.filterSpec, { text: 'dir:out' });
+    assert.deepEqual(viewIds(index), expected(store, 'dir:out'));
+  });
+});

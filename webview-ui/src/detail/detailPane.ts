@@ -1,0 +1,158 @@
+/**
+ * The detail pane of the selected frame: raw text (credentials masked with an explicit Reveal),
+ * pretty XML, the decoded Finesse Update as its own document, the original text of an edited
+ * frame; parse errors; copy buttons (the host writes the clipboard); intercept action buttons
+ * when the host offers them.
+ */
+import type { CopyWhat, DetailDto, FrameAction } from '../../../src/protocol/messages';
+import { badge, button, h, replaceChildren, setText, tabs, Tabs } from '../ui';
+import { DIR_ARROW, DIR_TITLE, FLAG_BADGES, formatBytes, formatTime } from '../format';
+import { highlightXml } from './xmlHighlight';
+
+export type DetailTab = CopyWhat;
+
+export interface DetailPaneEvents {
+  onTab(tab: DetailTab): void;
+  onCopy(what: DetailTab): void;
+  onReveal(): void;
+  onAction(action: FrameAction): void;
+  onClose(): void;
+}
+
+const ACTION_LABELS: Record<FrameAction, [string, string]> = {
+  forward: ['Forward', 'Send the held frame on'],
+  drop: ['Drop', 'Discard the held frame'],
+  edit: ['Edit…', 'Edit the frame in an editor tab, then forward it'],
+  resend: ['Resend', 'Send this frame again on its live session'],
+};
+
+export class DetailPane {
+  readonly el: HTMLElement;
+  private readonly heading: HTMLElement;
+  private readonly tabs: Tabs<DetailTab>;
+  private readonly actions: HTMLElement;
+  private readonly revealButton: HTMLButtonElement;
+  private readonly errorBox: HTMLElement;
+  private readonly note: HTMLElement;
+  private readonly body: HTMLPreElement;
+  private detail: DetailDto | undefined;
+
+  constructor(
+    initialTab: DetailTab,
+    private readonly events: DetailPaneEvents,
+  ) {
+    this.heading = h('div', { class: 'fx-detail-heading', attrs: { 'data-testid': 'detail-heading' } });
+    this.tabs = tabs<DetailTab>({
+      label: 'Frame views',
+      tabs: [
+        { id: 'raw', label: 'Raw' },
+        { id: 'pretty', label: 'XML' },
+        { id: 'update', label: 'Finesse Update' },
+        { id: 'original', label: 'Original' },
+      ],
+      selected: initialTab,
+      onSelect: (tab) => {
+        this.renderBody();
+        this.events.onTab(tab);
+      },
+    });
+    this.revealButton = button({ label: 'Reveal', title: 'Show the SASL credentials this frame carries', onClick: () => this.events.onReveal(), attrs: { 'data-testid': 'reveal' } });
+    const copy = button({ label: 'Copy', title: 'Copy this view to the clipboard', onClick: () => this.events.onCopy(this.shownTab), attrs: { 'data-testid': 'copy' } });
+    const close = button({ label: '✕', title: 'Close details (Esc)', variant: 'icon', onClick: () => this.events.onClose() });
+    this.actions = h('div', { class: 'fx-detail-actions', attrs: { 'data-testid': 'actions' } });
+    const bar = h('div', { class: 'fx-detail-bar' }, this.tabs.el, h('div', { class: 'fx-spring' }), this.actions, this.revealButton, copy, close);
+    this.errorBox = h('div', { class: 'fx-detail-error', role: 'alert', attrs: { 'data-testid': 'detail-error' } });
+    this.note = h('div', { class: 'fx-detail-note' });
+    this.body = h('pre', { class: 'fx-detail-body', attrs: { tabindex: 0, 'data-testid': 'detail-body', 'aria-label': 'Frame text' } });
+    this.el = h('section', { class: 'fx-detail', attrs: { 'aria-label': 'Frame detail', 'data-testid': 'detail' } }, this.heading, bar, this.errorBox, this.note, this.body);
+    this.show(undefined);
+  }
+
+  get tab(): DetailTab {
+    return this.tabs.selected;
+  }
+
+  get frameId(): number | undefined {
+    return this.detail?.id;
+  }
+
+  show(detail: DetailDto | undefined): void {
+    this.detail = detail;
+    if (!detail) {
+      replaceChildren(this.heading, 'No frame selected');
+      this.errorBox.hidden = true;
+      this.revealButton.hidden = true;
+      replaceChildren(this.actions);
+      setText(this.note, '');
+      this.note.hidden = true;
+      this.body.replaceChildren();
+      return;
+    }
+    replaceChildren(
+      this.heading,
+      h('span', { class: 'fx-detail-id', text: `#${detail.id}` }),
+      h('span', { class: `fx-detail-dir dir-${detail.dir}`, text: DIR_ARROW[detail.dir], title: DIR_TITLE[detail.dir] }),
+      h('span', { text: detail.summary || detail.kind }),
+      detail.label ? h('span', { class: 'fx-detail-label', text: detail.label }) : undefined,
+      ...FLAG_BADGES.filter(([flag]) => detail.flags[flag]).map(([flag, text, title]) => badge(text, flag, title)),
+      h('span', { class: 'fx-detail-meta', text: `${detail.kind} · ${formatBytes(detail.bytes)} · ${formatTime(detail.t)} · ${detail.sessionLabel ?? detail.session}` }),
+    );
+    this.errorBox.hidden = !detail.error;
+    setText(this.errorBox, detail.error ? `Malformed frame: ${detail.error}` : '');
+    this.revealButton.hidden = !detail.masked;
+    replaceChildren(
+      this.actions,
+      ...detail.actions.map((a) =>
+        button({ label: ACTION_LABELS[a][0], title: ACTION_LABELS[a][1], variant: a === 'forward' ? 'primary' : 'secondary', onClick: () => this.events.onAction(a), attrs: { 'data-action': a } }),
+      ),
+    );
+    this.tabs.setEnabled('pretty', detail.pretty !== undefined);
+    this.tabs.setEnabled('update', detail.update !== undefined);
+    this.tabs.setVisible('original', detail.original !== undefined);
+    // Fall back to a tab this frame has, without forgetting the user's choice for the next frame.
+    this.renderBody();
+  }
+
+  focus(): void {
+    this.body.focus();
+  }
+
+  /** The tab actually shown for the current frame. */
+  get shownTab(): DetailTab {
+    const d = this.detail;
+    const want = this.tabs.selected;
+    if (!d) return want;
+    if (want === 'pretty' && d.pretty === undefined) return 'raw';
+    if (want === 'update' && d.update === undefined) return d.pretty !== undefined ? 'pretty' : 'raw';
+    if (want === 'original' && d.original === undefined) return 'raw';
+    return want;
+  }
+
+  private renderBody(): void {
+    const d = this.detail;
+    if (!d) return;
+    const tab = this.shownTab;
+    this.body.dataset.tab = tab;
+    let note = '';
+    let text: string;
+    let xml = false;
+    if (tab === 'pretty') {
+      text = d.pretty ?? d.raw;
+      xml = true;
+    } else if (tab === 'update' && d.update) {
+      text = d.update.xml;
+      xml = !d.update.error;
+      note = d.update.error ? `The Update inside this notification does not parse: ${d.update.error}` : (d.update.label ?? '');
+    } else if (tab === 'original') {
+      text = d.original ?? '';
+      note = 'The text as first captured, before it was edited.';
+    } else {
+      text = d.raw;
+    }
+    if (d.masked && (tab === 'raw' || tab === 'pretty')) note = 'The SASL payload (credentials) is masked. Reveal shows it.';
+    setText(this.note, note);
+    this.note.hidden = !note;
+    if (xml) this.body.replaceChildren(highlightXml(text));
+    else this.body.textContent = text;
+  }
+}

@@ -1,0 +1,354 @@
+/**
+ * The virtualized frame list (role=grid). Only the rows on screen exist in the DOM (a small pool
+ * of row elements re-used while scrolling); a spacer as tall as all rows gives the scrollbar its
+ * range. Rows come from the host by index range through `onNeedRows`.
+ *
+ * Scrolling rules: when the user is at the bottom, new frames keep the list at the bottom
+ * (follow); anywhere else the rows on screen stay where they are, also when old frames are
+ * evicted from the front of the store.
+ */
+import type { RowDto } from '../../../src/protocol/messages';
+import { badge, h, replaceChildren, setAttrs, setText } from '../ui';
+import { DIR_ARROW, DIR_TITLE, FLAG_BADGES, formatBytes, formatTime } from '../format';
+import { RowCache } from './rowCache';
+
+export const ROW_HEIGHT = 22;
+/** Rows fetched beyond the screen on each side, so short scrolls never show blanks. */
+const OVERSCAN = 60;
+
+export interface FrameListEvents {
+  /** The selection moved; `row` is undefined until its data has arrived. */
+  onSelect(index: number, row: RowDto | undefined): void;
+  /** Enter, or a click: show the frame's detail. */
+  onOpen(index: number): void;
+  /** Escape in the list. */
+  onEscape(): void;
+  /** Some rows in [start, end) are needed and not held. */
+  onNeedRows(start: number, end: number): void;
+  /** Following the newest frame started or stopped (user scrolled to / away from the bottom). */
+  onFollow(on: boolean): void;
+}
+
+const COLUMNS = [
+  ['time', 'Time'],
+  ['dir', '⇄'],
+  ['kind', 'Kind'],
+  ['summary', 'Stanza'],
+  ['event', 'Finesse event'],
+  ['size', 'Size'],
+] as const;
+
+class RowView {
+  readonly el: HTMLDivElement;
+  private readonly time: HTMLDivElement;
+  private readonly dir: HTMLDivElement;
+  private readonly kind: HTMLDivElement;
+  private readonly badges: HTMLSpanElement;
+  private readonly summary: HTMLSpanElement;
+  private readonly event: HTMLDivElement;
+  private readonly size: HTMLDivElement;
+  private badgeKey = '';
+  index = -1;
+
+  constructor() {
+    const cell = (name: string) => h('div', { class: `fx-cell fx-col-${name}`, role: 'gridcell' });
+    this.time = cell('time');
+    this.dir = cell('dir');
+    this.kind = cell('kind');
+    this.badges = h('span', { class: 'fx-badges' });
+    this.summary = h('span', { class: 'fx-summary-text' });
+    const summaryCell = cell('summary');
+    summaryCell.append(this.badges, this.summary);
+    this.event = cell('event');
+    this.size = cell('size');
+    this.el = h('div', { class: 'fx-row', role: 'row' }, this.time, this.dir, this.kind, summaryCell, this.event, this.size);
+  }
+
+  show(index: number, row: RowDto | undefined, selected: boolean): void {
+    if (this.index !== index) {
+      this.index = index;
+      this.el.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
+      this.el.id = `fx-row-${index}`;
+      setAttrs(this.el, { 'aria-rowindex': index + 2, 'data-index': index });
+    }
+    this.el.hidden = false;
+    this.el.classList.toggle('selected', selected);
+    setAttrs(this.el, { 'aria-selected': String(selected), 'data-id': row?.id });
+    if (!row) {
+      this.el.className = selected ? 'fx-row placeholder selected' : 'fx-row placeholder';
+      setText(this.time, '');
+      setText(this.dir, '');
+      setText(this.kind, '');
+      setText(this.summary, '…');
+      setText(this.event, '');
+      setText(this.size, '');
+      this.setBadges('');
+      this.el.removeAttribute('title');
+      return;
+    }
+    this.el.className = `fx-row dir-${row.dir}${row.flags.malformed ? ' malformed' : ''}${row.flags.dropped ? ' dropped' : ''}${row.flags.held ? ' held' : ''}${selected ? ' selected' : ''}`;
+    setText(this.time, formatTime(row.t));
+    setText(this.dir, DIR_ARROW[row.dir]);
+    this.dir.title = DIR_TITLE[row.dir];
+    setText(this.kind, row.kind);
+    setText(this.summary, row.summary);
+    setText(this.event, row.label ?? '');
+    setText(this.size, formatBytes(row.bytes));
+    const key = FLAG_BADGES.filter(([flag]) => row.flags[flag]).map(([flag]) => flag).join(',');
+    this.setBadges(key);
+    if (row.error) this.el.title = `#${row.id}: ${row.error}`;
+    else this.el.removeAttribute('title');
+  }
+
+  private setBadges(key: string): void {
+    if (key === this.badgeKey) return;
+    this.badgeKey = key;
+    const wanted = key ? key.split(',') : [];
+    replaceChildren(this.badges, ...FLAG_BADGES.filter(([flag]) => wanted.includes(flag)).map(([flag, text, title]) => badge(text, flag, title)));
+  }
+
+  hide(): void {
+    this.el.hidden = true;
+    this.index = -1;
+    this.el.removeAttribute('id');
+  }
+}
+
+export class FrameList {
+  readonly el: HTMLDivElement;
+  private readonly viewport: HTMLDivElement;
+  private readonly spacer: HTMLDivElement;
+  private readonly empty: HTMLDivElement;
+  private readonly pool: RowView[] = [];
+  private readonly cache = new RowCache();
+  private total = 0;
+  private selected = -1;
+  private followingNow = true;
+  private frameRequested = false;
+
+  constructor(private readonly events: FrameListEvents) {
+    const header = h(
+      'div',
+      { class: 'fx-header', role: 'row', attrs: { 'aria-rowindex': 1 } },
+      ...COLUMNS.map(([name, label]) => h('div', { class: `fx-cell fx-col-${name}`, role: 'columnheader', text: label })),
+    );
+    this.spacer = h('div', { class: 'fx-spacer', role: 'rowgroup' });
+    this.viewport = h('div', { class: 'fx-viewport' }, this.spacer);
+    this.empty = h('div', { class: 'fx-empty', text: 'No frames yet' });
+    this.el = h('div', { class: 'fx-list', role: 'grid', attrs: { tabindex: 0, 'aria-label': 'Frames', 'aria-rowcount': 1, 'aria-multiselectable': 'false' } }, header, this.viewport, this.empty);
+    this.viewport.addEventListener('scroll', this.onScroll, { passive: true });
+    this.el.addEventListener('keydown', this.onKey);
+    this.spacer.addEventListener('mousedown', this.onMouseDown);
+    new ResizeObserver(() => this.scheduleRender()).observe(this.viewport);
+  }
+
+  get rowCount(): number {
+    return this.total;
+  }
+  get selectedIndex(): number {
+    return this.selected;
+  }
+  get selectedRow(): RowDto | undefined {
+    return this.selected >= 0 ? this.cache.get(this.selected) : undefined;
+  }
+  /** At the bottom: new frames scroll into view. */
+  get follow(): boolean {
+    return this.followingNow;
+  }
+  private get following(): boolean {
+    return this.followingNow;
+  }
+  private set following(on: boolean) {
+    if (on === this.followingNow) return;
+    this.followingNow = on;
+    this.events.onFollow(on);
+  }
+  /** Rows the DOM holds (stays small whatever the total). */
+  get renderedRows(): number {
+    return this.pool.filter((r) => !r.el.hidden).length;
+  }
+
+  setEmptyText(text: string): void {
+    setText(this.empty, text);
+  }
+
+  /** The view was replaced (new filter, cleared store): forget all rows. */
+  reset(total: number, selectedIndex = -1): void {
+    this.cache.clear();
+    this.setTotalOnly(total);
+    this.selected = selectedIndex < total ? selectedIndex : -1;
+    if (this.selected >= 0) this.scrollToIndex(this.selected, 'center');
+    else if (this.following) this.scrollToBottom();
+    else this.viewport.scrollTop = 0;
+    this.renderNow();
+  }
+
+  /** Rows appended at the end and/or removed from the front of the view. */
+  changed(total: number, removed: number): void {
+    const wasFollowing = this.following;
+    if (removed) {
+      this.cache.shift(removed);
+      if (this.selected >= 0) {
+        this.selected -= removed;
+        if (this.selected < 0) {
+          this.selected = -1;
+          this.events.onSelect(-1, undefined);
+        }
+      }
+    }
+    this.setTotalOnly(total);
+    if (wasFollowing) this.scrollToBottom();
+    else if (removed) this.viewport.scrollTop = Math.max(0, this.viewport.scrollTop - removed * ROW_HEIGHT);
+    this.following = wasFollowing || this.atBottom();
+    this.renderNow();
+  }
+
+  setRows(start: number, rows: RowDto[]): void {
+    const selectedWasMissing = this.selected >= start && this.selected < start + rows.length && !this.cache.get(this.selected);
+    this.cache.set(start, rows);
+    if (selectedWasMissing) this.events.onSelect(this.selected, this.cache.get(this.selected));
+    this.scheduleRender();
+  }
+
+  updateRow(index: number, row: RowDto): boolean {
+    const changed = this.cache.update(index, row);
+    if (changed) this.scheduleRender();
+    return changed;
+  }
+
+  select(index: number, how: 'nearest' | 'center' = 'nearest'): void {
+    if (this.total === 0) return;
+    const next = Math.max(0, Math.min(this.total - 1, index));
+    const moved = next !== this.selected;
+    this.selected = next;
+    this.scrollToIndex(next, how);
+    this.renderNow();
+    if (moved) this.events.onSelect(next, this.cache.get(next));
+  }
+
+  setFollow(on: boolean): void {
+    this.following = on;
+    if (on) this.scrollToBottom();
+  }
+
+  scrollToIndex(index: number, how: 'nearest' | 'center' | 'top'): void {
+    const top = index * ROW_HEIGHT;
+    const vh = this.viewport.clientHeight;
+    const st = this.viewport.scrollTop;
+    if (how === 'top') this.viewport.scrollTop = top;
+    else if (how === 'center') this.viewport.scrollTop = Math.max(0, top - (vh - ROW_HEIGHT) / 2);
+    else if (top < st) this.viewport.scrollTop = top;
+    else if (top + ROW_HEIGHT > st + vh) this.viewport.scrollTop = top + ROW_HEIGHT - vh;
+    this.following = this.atBottom();
+  }
+
+  focus(): void {
+    this.el.focus();
+  }
+
+  private setTotalOnly(total: number): void {
+    this.total = total;
+    this.spacer.style.height = `${total * ROW_HEIGHT}px`;
+    setAttrs(this.el, { 'aria-rowcount': total + 1 });
+    this.empty.hidden = total > 0;
+    if (this.selected >= total) this.selected = -1;
+  }
+
+  private atBottom(): boolean {
+    const v = this.viewport;
+    return v.scrollTop + v.clientHeight >= v.scrollHeight - ROW_HEIGHT / 2;
+  }
+
+  private scrollToBottom(): void {
+    this.viewport.scrollTop = this.viewport.scrollHeight;
+    this.following = true;
+  }
+
+  private onScroll = (): void => {
+    this.following = this.atBottom();
+    this.scheduleRender();
+  };
+
+  private scheduleRender(): void {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => {
+      this.frameRequested = false;
+      this.renderNow();
+    });
+  }
+
+  private renderNow(): void {
+    const vh = this.viewport.clientHeight;
+    const first = Math.max(0, Math.min(Math.floor(this.viewport.scrollTop / ROW_HEIGHT), this.total - 1));
+    const count = Math.max(0, Math.min(this.total - first, Math.ceil(vh / ROW_HEIGHT) + 1));
+    while (this.pool.length < count) {
+      const rv = new RowView();
+      this.pool.push(rv);
+      this.spacer.appendChild(rv.el);
+    }
+    for (let i = 0; i < this.pool.length; i++) {
+      const rv = this.pool[i];
+      if (i < count) {
+        const index = first + i;
+        rv.show(index, this.cache.get(index), index === this.selected);
+      } else if (!rv.el.hidden) rv.hide();
+    }
+    const active = this.selected >= first && this.selected < first + count ? `fx-row-${this.selected}` : undefined;
+    setAttrs(this.el, { 'aria-activedescendant': active });
+    if (count > 0) {
+      const start = Math.max(0, first - OVERSCAN);
+      const end = Math.min(this.total, first + count + OVERSCAN);
+      if (this.cache.firstMissing(start, end) >= 0) this.events.onNeedRows(start, end);
+      this.cache.trim(first);
+    }
+  }
+
+  private onMouseDown = (ev: MouseEvent): void => {
+    const rowEl = (ev.target as Element).closest('.fx-row') as HTMLElement | null;
+    if (!rowEl || ev.button !== 0) return;
+    const index = Number(rowEl.dataset.index);
+    if (!Number.isInteger(index)) return;
+    this.el.focus({ preventScroll: true });
+    this.select(index);
+    this.events.onOpen(index);
+  };
+
+  private onKey = (ev: KeyboardEvent): void => {
+    const page = Math.max(1, Math.floor(this.viewport.clientHeight / ROW_HEIGHT) - 1);
+    const at = this.selected < 0 ? -1 : this.selected;
+    let target: number | undefined;
+    switch (ev.key) {
+      case 'ArrowDown':
+        target = at + 1;
+        break;
+      case 'ArrowUp':
+        target = at < 0 ? this.total - 1 : at - 1;
+        break;
+      case 'PageDown':
+        target = at + page;
+        break;
+      case 'PageUp':
+        target = at < 0 ? 0 : at - page;
+        break;
+      case 'Home':
+        target = 0;
+        break;
+      case 'End':
+        target = this.total - 1;
+        break;
+      case 'Enter':
+        if (this.selected >= 0) this.events.onOpen(this.selected);
+        ev.preventDefault();
+        return;
+      case 'Escape':
+        this.events.onEscape();
+        ev.preventDefault();
+        return;
+      default:
+        return;
+    }
+    ev.preventDefault();
+    this.select(target);
+  };
+}
