@@ -12,6 +12,9 @@ import { saveSession } from '../../src/core/recording/writer';
 import { writeHarFile } from '../../src/core/recording/har';
 import { openRecording, pickSession } from '../../src/core/recording/open';
 import { ReplayServer } from '../../src/core/replay/replayServer';
+import { replayClient, ReplayClientError } from '../../src/core/replay/replayClient';
+import { FrameStore } from '../../src/core/capture/frameStore';
+import { frameView } from '../../src/core/capture/frameView';
 import { Prosody } from '../support/prosody';
 import { Publisher, startClient } from '../support/xmpp';
 import { captureProsodySession, CapturedSession, collectUpdates, subscribe } from './sessionCapture';
@@ -80,4 +83,30 @@ describe('replay of a session recorded from real Prosody', () => {
       }
     });
   }
+
+  describe('client side against live Prosody', () => {
+    it('sends the recorded client frames, each request answered by the live server', async () => {
+      const recording = await openRecording(sessionFile);
+      const { frames } = pickSession(recording);
+      const store = new FrameStore();
+      const result = await replayClient({ url: prosody.wsUrl, frames, store, credentials: { user: USER, password: PASSWORD }, speed: 0 });
+      assert.equal(result.stopped, undefined);
+      assert.deepEqual(result.unanswered, []);
+      const live = [...store];
+      const names = live.filter((f) => f.dir === 'in').map((f) => frameView(f).element?.name);
+      assert.ok(names.includes('success'), 'logged in with the given credentials');
+      const recordedSubscribe = frames.find((f) => f.dir === 'out' && f.raw.includes('<subscribe'));
+      const id = recordedSubscribe && frameView(recordedSubscribe).element?.attrs.id;
+      const answer = live.find((f) => f.dir === 'in' && frameView(f).element?.attrs.id === id);
+      assert.equal(frameView(answer as never).element?.attrs.type, 'result', 'the live pubsub answered the recorded subscribe');
+      assert.ok(live.filter((f) => f.dir === 'out').every((f) => !f.raw.includes('[redacted]')));
+    });
+
+    it('stops on a SASL failure and refuses a redacted login without credentials', async () => {
+      const { frames } = pickSession(await openRecording(sessionFile));
+      const result = await replayClient({ url: prosody.wsUrl, frames, store: new FrameStore(), credentials: { user: USER, password: 'wrong' }, speed: 0 });
+      assert.equal(result.stopped, 'SASL failure: not-authorized');
+      await assert.rejects(replayClient({ url: prosody.wsUrl, frames, store: new FrameStore() }), ReplayClientError);
+    });
+  });
 });
