@@ -31,9 +31,21 @@ const common = {
   plugins: [problemMatcher],
 };
 
+// libxml2-wasm (schema validation) is ESM with top-level await, which a CJS bundle cannot hold:
+// it gets its own ESM file, dist/libxml2.mjs (wasm inlined), and the CJS bundles import it at
+// run time, on first validation only (src/core/validation/libxml.ts).
+const libxml2Split = {
+  name: 'libxml2-split',
+  setup(build) {
+    build.onResolve({ filter: /^libxml2-wasm$/ }, () => ({ path: './libxml2.mjs', external: true }));
+  },
+};
+const withLibxml2 = { plugins: [problemMatcher, libxml2Split] };
+
 const targets = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, ...withLibxml2, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { ...common, ...withLibxml2, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['node_modules/libxml2-wasm/lib/index.mjs'], outfile: 'dist/libxml2.mjs', platform: 'node', format: 'esm', target: 'node20', sourcemap: false },
   { ...common, entryPoints: ['webview-ui/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ].filter((t) => fs.existsSync(t.entryPoints[0]));
 
