@@ -88,10 +88,13 @@ export class BoshExchange {
   private readonly peer: string;
   private requestFrames: PendingFrame[] = [];
   private requestSid: string | undefined;
-  private requestDone = false;
   private responded = false;
+  /** The exchange ended without a complete response (upstream failure, browser gone). */
+  private lost = false;
   private creation = false;
   private terminateRequest = false;
+  /** This exchange's own session key when the server gives no sid (see BoshCapture.unboundKey). */
+  private unbound?: string;
 
   constructor(
     private readonly capture: BoshCapture,
@@ -105,22 +108,36 @@ export class BoshExchange {
   response(res: IncomingMessage): void {
     this.responded = true;
     const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
-    tap(res, (body, size) => this.onResponse(decode(body, encoding), size));
+    let complete = false;
+    tap(res, (body, size) => {
+      complete = true;
+      this.onResponse(decode(body, encoding), size);
+    });
+    res.once('close', () => {
+      if (!complete) this.failed();
+    });
   }
 
-  /** The upstream failed: what the browser sent is still recorded. */
+  /** No (complete) answer will come: what the browser sent is still recorded. */
   failed(): void {
-    if (this.requestDone && this.creation && !this.responded) this.flushRequest(this.capture.unboundKey(), true);
+    if (this.lost) return;
+    this.lost = true;
+    if (this.creation) this.flushRequest(this.unboundKey(), true);
+    else if (this.unbound) this.capture.record(this.unbound, this.peer, [], true);
+  }
+
+  private unboundKey(): string {
+    return (this.unbound ??= this.capture.unboundKey());
   }
 
   private onRequest(body: Buffer, size: number): void {
     const t = now();
-    this.requestDone = true;
     const text = body.toString('utf8');
     const parsed = parseBoshBody(text);
     if (!parsed.ok) {
-      // Not a BOSH body: shown as it is, in a session of its own (there is no sid to go by).
-      this.capture.record(this.capture.unboundKey(), this.peer, [malformed('out', text, size, t)], true);
+      // Not a BOSH body: shown as it is, in a session of its own (there is no sid to go by),
+      // which the answer joins.
+      this.capture.record(this.unboundKey(), this.peer, [malformed('out', text, size, t)], this.lost);
       return;
     }
     const { attrs } = parsed.body;
@@ -130,6 +147,7 @@ export class BoshExchange {
     this.requestFrames = framesOf(parsed.body, 'out', t, { open: this.creation || isRestart(attrs), close: this.terminateRequest });
     // The creation request has no sid yet: it waits for the response that names it.
     if (!this.creation) this.flushRequest(attrs.sid as string, false);
+    else if (this.lost) this.flushRequest(this.unboundKey(), true);
   }
 
   private flushRequest(key: string, end: boolean): void {
@@ -144,8 +162,8 @@ export class BoshExchange {
     const parsed = text === undefined ? undefined : parseBoshBody(text);
     const created = this.creation && parsed?.ok && parsed.body.attrs.sid !== undefined;
     // A creation the server refused has no sid: its request and answer share a session of their own.
-    const key = created && parsed.ok ? parsed.body.attrs.sid : this.creation || this.requestSid === undefined ? this.capture.unboundKey() : this.requestSid;
-    const unbound = this.creation && !created;
+    const key = created && parsed.ok ? parsed.body.attrs.sid : this.creation || this.requestSid === undefined ? this.unboundKey() : this.requestSid;
+    const unbound = key === this.unbound;
     if (this.creation) this.flushRequest(key, false); // the request's frames go first, with their own times
     if (!parsed?.ok) {
       // A non-BOSH answer (an HTML error page, say) is shown as what it is.
