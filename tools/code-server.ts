@@ -42,6 +42,7 @@ export interface CodeServerOptions {
 export const QUIET_SETTINGS: Record<string, unknown> = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.enableExperiments': false,
   'chat.disableAIFeatures': true,
   'telemetry.telemetryLevel': 'off',

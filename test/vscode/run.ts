@@ -11,10 +11,11 @@
  * extensions dir → a workbench whose in-host suite checks the installed copy activates and works.
  *
  * Options (env): FINESSE_VSCODE_GREP (mocha grep), FINESSE_VSCODE_PASS=dev|vsix (one pass only),
- * FINESSE_VSCODE_VERBOSE=1 (code-server's log as it runs).
+ * FINESSE_VSCODE_VERBOSE=1 (code-server's log as it runs), FINESSE_VSCODE_EXTENSION=DIR (load the
+ * extension from another folder in the development pass, e.g. an unpacked build).
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -48,7 +49,7 @@ function say(line: string): void {
 /** One workbench run: code-server + Chromium + the in-host suite; never throws, reports. */
 async function runPass(spec: PassSpec): Promise<PassOutcome> {
   const started = Date.now();
-  const probe = await ProbeServer.start((l) => say(`  ${l}`));
+  const probe = await ProbeServer.start({ print: (l) => say(`  ${l}`), name: spec.name, shotDir: join(ROOT, 'test-results') });
   const workspace = mkdtempSync(join(tmpdir(), 'finesse-workspace-'));
   let server: CodeServer | undefined;
   let workbench: Workbench | undefined;
@@ -118,11 +119,12 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   await run(process.execPath, [join(ROOT, 'esbuild.js')], { cwd: ROOT });
   const bundles = await bundleTests();
+  if (!existsSync(join(ROOT, 'dist/extension.js'))) throw new Error('dist/extension.js was not built: src/extension.ts is missing');
   say(`built extension and test bundles in ${Date.now() - t0} ms; dist/extension.js ${(statSync(join(ROOT, 'dist/extension.js')).size / 1024).toFixed(0)} KiB`);
 
   const outcomes: PassOutcome[] = [];
   if (!only || only === 'dev') {
-    outcomes.push(await runPass({ name: 'dev', extensionDevelopmentPath: ROOT, extensionTestsPath: bundles.suite }));
+    outcomes.push(await runPass({ name: 'dev', extensionDevelopmentPath: process.env.FINESSE_VSCODE_EXTENSION ?? ROOT, extensionTestsPath: bundles.suite }));
   }
   if (!only || only === 'vsix') {
     let pkg: Awaited<ReturnType<typeof packageAndInstall>> | undefined;

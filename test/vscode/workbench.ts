@@ -6,9 +6,6 @@
  * rows inside a webview, which sit two iframes deep (webview host frame → #active-frame).
  */
 import { chromium, Browser, Frame, Page } from 'playwright-core';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -26,28 +23,24 @@ export class Workbench {
   private constructor(
     private readonly browser: Browser,
     readonly page: Page,
-    private readonly profileDir: string,
     /** Resolves with the exit code the extension-test runner reported. */
     readonly exitCode: Promise<number>,
   ) {}
 
   static async open(url: string, opts: { headed?: boolean } = {}): Promise<Workbench> {
-    const profileDir = mkdtempSync(join(tmpdir(), 'chromium-'));
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: !opts.headed,
-      args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--no-first-run', `--user-data-dir=${profileDir}`],
-    }).catch((e: Error) => {
-      rmSync(profileDir, { recursive: true, force: true });
-      throw new Error(`cannot start Chromium at ${CHROMIUM} (Debian package chromium): ${e.message}`);
-    });
+    // playwright gives each launch a fresh temporary profile.
+    const browser = await chromium
+      .launch({ executablePath: CHROMIUM, headless: !opts.headed, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--no-first-run'] })
+      .catch((e: Error) => {
+        throw new Error(`cannot start Chromium at ${CHROMIUM} (Debian package chromium): ${e.message}`);
+      });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     let reportExit!: (code: number) => void;
     const exitCode = new Promise<number>((r) => (reportExit = r));
     // Must exist before the workbench script runs: exposeFunction installs it on every load.
     await page.exposeFunction('codeAutomationExit', (code: number) => reportExit(code));
-    const wb = new Workbench(browser, page, profileDir, exitCode);
+    const wb = new Workbench(browser, page, exitCode);
     page.on('pageerror', (e) => wb.problem(`page error: ${e.message}`));
     page.on('console', (m) => {
       if (m.type() === 'error') wb.problem(`console: ${m.text().split('\n')[0]}`);
@@ -90,12 +83,13 @@ export class Workbench {
         settled = true;
         clearTimeout(timer);
         page.off('frameattached', watch);
+        page.off('framenavigated', watch);
         resolve(rows);
       };
       const watch = (frame: Frame) => {
-        if (frame === page.mainFrame()) return;
+        if (settled || frame === page.mainFrame()) return;
         frame
-          .waitForFunction(([sel, n]) => document.querySelectorAll(sel).length >= n, [selector, min] as const, { timeout: timeoutMs })
+          .waitForFunction(([sel, n]) => document.querySelectorAll(sel).length >= n, [selector, min] as const, { timeout: timeoutMs, polling: 100 })
           .then(() => readRows(frame, selector))
           .then((rows) => finish({ ok: true, ...rows }))
           .catch(() => undefined);
@@ -104,12 +98,16 @@ export class Workbench {
         // Report what there was, to make the failure readable.
         let best = { count: 0, texts: [] as string[] };
         for (const f of page.frames()) {
-          const rows = await readRows(f, selector).catch(() => best);
+          // A frame without a script context (sandboxed about:blank) would wait forever.
+          const rows = await Promise.race([readRows(f, selector), new Promise<typeof best>((r) => setTimeout(() => r(best), 1000))]).catch(() => best);
           if (rows.count > best.count) best = rows;
         }
         finish({ ok: false, ...best });
       }, timeoutMs);
+      // A frame that is still about:blank (scripts blocked by its sandbox) fails the wait; it is
+      // watched again when it navigates to its content.
       page.on('frameattached', watch);
+      page.on('framenavigated', watch);
       page.frames().forEach(watch);
     });
   }
@@ -120,7 +118,6 @@ export class Workbench {
 
   async close(): Promise<void> {
     await this.browser.close().catch(() => undefined);
-    rmSync(this.profileDir, { recursive: true, force: true });
   }
 }
 

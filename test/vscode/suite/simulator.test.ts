@@ -25,10 +25,8 @@ describe('Connect to the Finesse simulator', () => {
   });
 
   it('finesse.connect logs in and every frame both ways lands in the store', async () => {
-    const done = new Promise<void>((resolve) => simulator.once('done', () => resolve()));
     session = await vscode.commands.executeCommand<string>('finesse.connect', { url, domain: 'finesse.test', user: 'agent1', password: PASSWORD });
     assert.equal(typeof session, 'string', 'finesse.connect returns the session id');
-    await done;
     // The scenario's last User update (READY after wrap-up) reached the extension's session.
     await waitForFrame(finesse.store, (f) => f.session === session && f.dir === 'in' && f.raw.includes('req-wrapup-'));
     const frames = framesOf(finesse.store, session);
