@@ -1,0 +1,288 @@
+/**
+ * The extension's own Finesse client session: logs in as an agent (login.ts), subscribes to the
+ * agent's User and Dialogs nodes and any Team nodes, keeps the connection alive with XEP-0199 pings and, when
+ * the connection is lost, logs in again with backoff. Its output is the FrameStore: every frame
+ * both ways, one store session for the whole life including reconnects. While online it is a
+ * LiveSession (out only), so intercept and the UI can inject stanzas on it.
+ *
+ * State: idle → connecting → authenticating → binding → subscribing → online
+ *        online ⇄ reconnecting (→ connecting …) ; → closed by stop() ; → failed when fatal.
+ */
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import type { ClientOptions } from 'ws';
+import type { FrameStore } from '../capture/frameStore';
+import type { LiveSession, LiveSessionRegistry } from '../capture/liveSession';
+import type { Direction, Frame, FrameFlags } from '../capture/frame';
+import { nodes } from '../finesse/nodes';
+import { backoffDelay } from './backoff';
+import { ClosedInfo, XmppConnection } from './connection';
+import { AuthError, ConnectionLostError, IqError, isFatal, TimeoutError } from './errors';
+import { login } from './login';
+import { pingIq, subscribeIq, unsubscribeIq } from './stanzas';
+import { tlsOptionsFor, TlsTrust } from './tls';
+
+export { AuthError } from './errors';
+
+export interface FinesseSessionOptions {
+  url: string; // ws:// or wss://HOST:8445/ws/
+  domain: string; // XMPP domain
+  user: string; // agent login (XMPP localpart)
+  password: string;
+  resource?: string; // default 'desktop'
+  teams?: string[]; // also subscribe /finesse/api/Team/{id}/Users
+  pubsub?: string; // pubsub service JID, default `pubsub.${domain}`
+  trust?: TlsTrust;
+  keepaliveMs?: number; // XEP-0199 ping interval, default 30000
+  reconnect?: { initialMs?: number; maxMs?: number; attempts?: number };
+  /** Bound for each answer awaited from the server (login steps, subscribe), default 20000. */
+  timeoutMs?: number;
+}
+
+export type SessionState = 'idle' | 'connecting' | 'authenticating' | 'binding' | 'subscribing' | 'online' | 'reconnecting' | 'closed' | 'failed';
+
+export interface StateInfo {
+  error?: Error;
+  attempt?: number;
+  delayMs?: number;
+}
+
+/** The outcome of one pubsub subscribe: refused subscriptions are reported, not fatal. */
+export interface SubscriptionResult {
+  node: string;
+  ok: boolean;
+  error?: string;
+}
+
+export interface FinesseSessionEvents {
+  state: [SessionState, StateInfo];
+  subscription: [SubscriptionResult];
+  /** Something worth telling the user that does not change the state (malformed frame, slow ping). */
+  warning: [string];
+}
+
+let sequence = 0;
+
+export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
+  readonly id: string;
+  readonly label: string;
+  private current: SessionState = 'idle';
+  private conn?: XmppConnection;
+  private boundJid?: string;
+  private subscribed: string[] = [];
+  private keepaliveTimer?: NodeJS.Timeout;
+  private reconnectTimer?: NodeJS.Timeout;
+  private attempt = 0;
+  private stopping?: Promise<void>;
+  private readonly live?: LiveSessionRegistry;
+  private liveEntry?: LiveSession;
+
+  constructor(
+    private readonly store: FrameStore,
+    private readonly opts: FinesseSessionOptions,
+    live?: LiveSessionRegistry,
+  ) {
+    super();
+    this.live = live;
+    this.id = `client-${++sequence}-${randomBytes(3).toString('hex')}`;
+    this.label = `${opts.user}@${opts.domain}`;
+  }
+
+  get state(): SessionState {
+    return this.current;
+  }
+
+  /** The full JID bound in the current (or last) login. */
+  get jid(): string | undefined {
+    return this.boundJid;
+  }
+
+  /** Nodes subscribed in the current login. */
+  get subscriptions(): readonly string[] {
+    return this.subscribed;
+  }
+
+  /**
+   * The nodes this session subscribes to: the agent's User node and its Dialogs (calls are
+   * published there, not on the User node), then each Team's Users.
+   */
+  get nodes(): string[] {
+    return [nodes.user(this.opts.user), nodes.userDialogs(this.opts.user), ...(this.opts.teams ?? []).map((t) => nodes.teamUsers(t))];
+  }
+
+  /** Resolves when online; rejects with AuthError on bad credentials, or the connect/TLS error. */
+  async start(): Promise<void> {
+    if (this.current !== 'idle' || this.stopping) throw new Error(`session ${this.id} was already started or stopped`);
+    this.store.openSession({ id: this.id, label: this.label, target: this.opts.url });
+    try {
+      await this.connect();
+    } catch (e) {
+      const err = e as Error;
+      if (this.stopping) throw new Error(`session ${this.id} was stopped before it was online`);
+      this.finish('failed', err);
+      throw err;
+    }
+  }
+
+  /** Unsubscribes, sends <close/>, closes the WebSocket and ends the store session. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  /** Sends a frame on the live connection (LiveSession.send); only 'out' is possible. */
+  send(dir: Direction, raw: string, flags?: FrameFlags): Frame | undefined {
+    if (dir !== 'out' || this.current !== 'online') return undefined;
+    return this.conn?.send(raw, flags);
+  }
+
+  private setState(state: SessionState, info: StateInfo = {}): void {
+    // closed and failed are final: a login still unwinding after stop() does not revive it.
+    if (this.current === 'closed' || this.current === 'failed') return;
+    this.current = state;
+    this.emit('state', state, info);
+  }
+
+  private get timeoutMs(): number {
+    return this.opts.timeoutMs ?? 20_000;
+  }
+
+  /** One whole login: connect, authenticate, bind, subscribe; then online. */
+  private async connect(): Promise<void> {
+    this.setState('connecting', this.attempt ? { attempt: this.attempt } : {});
+    // ws's typings know only the synchronous createConnection; http (which ws uses) also takes
+    // the callback form that tls.ts uses to check a pin before the upgrade request is sent.
+    const tls = tlsOptionsFor(this.opts.url, this.opts.trust) as ClientOptions;
+    const conn = await XmppConnection.open(this.opts.url, tls, this.store, this.id);
+    if (this.stopping) {
+      await conn.close();
+      throw new Error('stopped');
+    }
+    this.conn = conn;
+    conn.on('malformed', (frame, why) => this.emit('warning', `frame ${frame.id} from the server is malformed: ${why}`));
+    conn.on('closed', (info) => this.onClosed(conn, info));
+    try {
+      this.boundJid = await login(conn, {
+        domain: this.opts.domain,
+        user: this.opts.user,
+        password: this.opts.password,
+        resource: this.opts.resource ?? 'desktop',
+        timeoutMs: this.timeoutMs,
+        onPhase: (phase) => this.setState(phase),
+      });
+      this.setState('subscribing');
+      await this.subscribeAll(conn, this.boundJid);
+    } catch (e) {
+      // Leave the server a clean stream where one is still open (wrong password: <close/>).
+      await conn.close(1000);
+      throw e;
+    }
+    conn.buffering = false;
+    this.startKeepalive(conn);
+    this.registerLive();
+    const attempt = this.attempt;
+    this.attempt = 0;
+    this.setState('online', attempt ? { attempt } : {});
+  }
+
+  private async subscribeAll(conn: XmppConnection, jid: string): Promise<void> {
+    this.subscribed = [];
+    const pubsub = this.opts.pubsub ?? `pubsub.${this.opts.domain}`;
+    for (const node of this.nodes) {
+      try {
+        await conn.request(subscribeIq(conn.id('sub'), pubsub, node, jid), this.timeoutMs);
+        this.subscribed.push(node);
+        this.emit('subscription', { node, ok: true });
+      } catch (e) {
+        // A node the server does not have (no such team) is the user's to fix, not a reason to fail.
+        if (!(e instanceof IqError)) throw e;
+        this.emit('subscription', { node, ok: false, error: e.message });
+      }
+    }
+  }
+
+  private startKeepalive(conn: XmppConnection): void {
+    const every = this.opts.keepaliveMs ?? 30_000;
+    if (!(every > 0)) return;
+    this.keepaliveTimer = setInterval(() => {
+      conn.request(pingIq(conn.id('ping'), this.opts.domain), every).catch((e: Error) => {
+        if (e instanceof IqError) return; // an error reply still proves the connection is alive
+        if (e instanceof TimeoutError && conn.isOpen) {
+          this.emit('warning', `no answer to a keepalive ping within ${every} ms; reconnecting`);
+          conn.terminate();
+        }
+      });
+    }, every);
+    this.keepaliveTimer.unref?.();
+  }
+
+  private registerLive(): void {
+    if (!this.live) return;
+    const entry: LiveSession = { id: this.id, label: this.label, directions: ['out'], send: (dir, raw, flags) => this.send(dir, raw, flags) };
+    this.liveEntry = entry;
+    this.live.add(entry);
+  }
+
+  private unregisterLive(): void {
+    if (this.live && this.liveEntry) this.live.remove(this.id);
+    this.liveEntry = undefined;
+  }
+
+  /** The WebSocket of `conn` closed: retry if it was the live connection and nobody asked to stop. */
+  private onClosed(conn: XmppConnection, info: ClosedInfo): void {
+    if (conn !== this.conn) return;
+    this.conn = undefined;
+    clearInterval(this.keepaliveTimer);
+    this.unregisterLive();
+    // During a login the login's own failure decides what happens next.
+    if (this.current !== 'online' || this.stopping) return;
+    this.scheduleReconnect(info.error ?? new ConnectionLostError(info.code, info.reason));
+  }
+
+  private scheduleReconnect(error: Error): void {
+    const max = this.opts.reconnect?.attempts ?? Infinity;
+    if (isFatal(error) || this.attempt >= max) {
+      this.finish('failed', this.attempt >= max ? new Error(`gave up after ${this.attempt} reconnect attempts: ${error.message}`) : error);
+      return;
+    }
+    this.attempt++;
+    const delayMs = backoffDelay(this.attempt, this.opts.reconnect);
+    this.setState('reconnecting', { error, attempt: this.attempt, delayMs });
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.connect().catch((e: Error) => {
+        if (this.stopping) return;
+        this.scheduleReconnect(e);
+      });
+    }, delayMs);
+  }
+
+  private async shutdown(): Promise<void> {
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.keepaliveTimer);
+    this.unregisterLive();
+    const conn = this.conn;
+    if (conn?.isOpen && this.current === 'online' && this.boundJid) {
+      const pubsub = this.opts.pubsub ?? `pubsub.${this.opts.domain}`;
+      const jid = this.boundJid;
+      // Unsubscribe so the server stops queueing Updates for a client that is gone.
+      await Promise.all(this.subscribed.map((node) => conn.request(unsubscribeIq(conn.id('unsub'), pubsub, node, jid), 5000).catch(() => undefined)));
+      this.subscribed = [];
+    }
+    if (conn) await conn.close();
+    if (this.current !== 'idle') this.finish('closed');
+  }
+
+  private finish(state: 'closed' | 'failed', error?: Error): void {
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.keepaliveTimer);
+    this.unregisterLive();
+    this.conn?.terminate();
+    this.conn = undefined;
+    if (this.current === 'closed' || this.current === 'failed') return;
+    this.store.endSession(this.id);
+    this.setState(state, error ? { error } : {});
+  }
+}
+
+export type { TlsTrust } from './tls';
