@@ -9,7 +9,7 @@
  * Nothing of the panel is mocked: only VS Code's transport of messages is replaced.
  */
 import { createServer, Server } from 'node:http';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
@@ -36,6 +36,15 @@ export interface PanelPage {
   selected: (Frame | undefined)[];
   /** CSP violations the page reported. */
   cspViolations(): Promise<string[]>;
+  /**
+   * Resolves once the host has posted a message matching `pred` (now or later) AND the page has
+   * handled it: host messages are dispatched synchronously inside page.evaluate, in order.
+   */
+  delivered(pred: (m: ToWebview) => boolean): Promise<ToWebview>;
+  /** Resolves when the webview posts a matching message (after the host handled it). */
+  received(pred: (m: FromWebview) => boolean): Promise<FromWebview>;
+  /** Resolves once everything the host posted so far has been handled by the page. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,6 +78,16 @@ const STAND_IN_SCRIPT = `
 })();
 `;
 
+/** The tests load the built bundle: refuse to test an old one. */
+function assertBundleFresh(bundle: string): void {
+  if (!existsSync(bundle)) throw new Error('dist/webview.js is missing: run `npm run build` first');
+  const built = statSync(bundle).mtimeMs;
+  const newer = [join(ROOT, 'webview-ui', 'src'), join(ROOT, 'src', 'protocol')]
+    .flatMap((dir) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)))
+    .filter((f) => statSync(f).mtimeMs > built);
+  if (newer.length) throw new Error(`dist/webview.js is older than ${newer[0]}: run \`npm run build\` first`);
+}
+
 export class WebviewHarness {
   private constructor(
     readonly browser: Browser,
@@ -78,7 +97,7 @@ export class WebviewHarness {
 
   static async start(): Promise<WebviewHarness> {
     const bundle = join(ROOT, 'dist', 'webview.js');
-    if (!existsSync(bundle)) throw new Error('dist/webview.js is missing: run `npm run build` first');
+    assertBundleFresh(bundle);
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       const origin = `http://${req.headers.host}`;
@@ -94,6 +113,7 @@ export class WebviewHarness {
       if (url.pathname === '/dist/webview.js') return send('text/javascript', readFileSync(bundle));
       if (url.pathname === '/media/panel.css') return send('text/css', readFileSync(join(ROOT, 'media', 'panel.css')));
       if (url.pathname === '/theme.css') return send('text/css', readFileSync(join(__dirname, 'theme-dark-modern.css')));
+      if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
       res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -115,6 +135,9 @@ export class WebviewHarness {
     const copied: string[] = [];
     const selected: (Frame | undefined)[] = [];
     let open = true;
+    let lastDelivery: Promise<unknown> = Promise.resolve();
+    const waiters: { pred: (m: ToWebview) => boolean; resolve: (m: ToWebview) => void }[] = [];
+    const deliveredMessages: ToWebview[] = [];
     const host = new FramesHost(store, {
       readOnly: opts.readOnly,
       actions: opts.actions,
@@ -122,15 +145,32 @@ export class WebviewHarness {
       noticeMs: opts.noticeMs,
       post: (m) => {
         toWebview.push(m);
-        if (open) void page.evaluate((msg) => window.postMessage(msg, '*'), m as never).catch(() => undefined);
+        if (!open) return;
+        // VS Code delivers host messages as window `message` events; dispatching one inside the
+        // evaluate makes "evaluate resolved" mean "the webview handled it".
+        lastDelivery = page
+          .evaluate((msg) => window.dispatchEvent(new MessageEvent('message', { data: msg })), m as never)
+          .catch(() => undefined)
+          .then(() => {
+            deliveredMessages.push(m);
+            for (const w of waiters.splice(0)) {
+              if (w.pred(m)) w.resolve(m);
+              else waiters.push(w);
+            }
+          });
       },
       copy: (text) => copied.push(text),
       onSelect: (f) => selected.push(f),
       onError: (e) => console.error('host error', e),
     });
+    const receivers: { pred: (m: FromWebview) => boolean; resolve: (m: FromWebview) => void }[] = [];
     await page.exposeBinding('__fxToHost', (_source, m: FromWebview) => {
       fromWebview.push(m);
       host.receive(m);
+      for (const r of receivers.splice(0)) {
+        if (r.pred(m)) r.resolve(m);
+        else receivers.push(r);
+      }
     });
     await page.addInitScript({ content: STAND_IN_SCRIPT });
     await page.goto(`${this.origin}/${opts.theme === false ? '?theme=none' : ''}`);
@@ -142,7 +182,20 @@ export class WebviewHarness {
       toWebview,
       copied,
       selected,
-      cspViolations: () => page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
+      cspViolations: () => page.evaluate('window.__cspViolations') as Promise<string[]>,
+      delivered: (pred) => {
+        const done = deliveredMessages.find(pred);
+        if (done) return Promise.resolve(done);
+        return new Promise((resolve) => waiters.push({ pred, resolve }));
+      },
+      received: (pred) => new Promise((resolve) => receivers.push({ pred, resolve })),
+      settled: async () => {
+        let seen: Promise<unknown> | undefined;
+        while (seen !== lastDelivery) {
+          seen = lastDelivery;
+          await seen;
+        }
+      },
       close: async () => {
         open = false;
         host.dispose();

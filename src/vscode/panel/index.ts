@@ -1,0 +1,34 @@
+/**
+ * The frames panel feature: Finesse: Show Frames / Clear Frames, the panel serializer (the panel
+ * comes back after a window reload) and the Stanza tree view. The panel's code loads on first
+ * use; intercept extends the panel through setPanelHooks, the session viewer reuses FramesView.
+ */
+import * as vscode from 'vscode';
+import type { Services } from '../services';
+import { stanzaSelection } from './selection';
+import { StanzaTreeProvider } from './stanzaTree';
+import { FRAMES_VIEW_TYPE, STANZA_VIEW_ID } from './ids';
+
+export { setPanelHooks } from './hooks';
+export type { PanelHooks } from './hooks';
+export { stanzaSelection } from './selection';
+
+export function register(services: Services): vscode.Disposable[] {
+  const tree = new StanzaTreeProvider(stanzaSelection);
+  const treeView = vscode.window.createTreeView(STANZA_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  tree.attach(treeView);
+  const panel = () => import('./framesPanel');
+  return [
+    tree,
+    treeView,
+    vscode.commands.registerCommand('finesse.showFrames', async () => {
+      (await panel()).FramesPanel.createOrShow(services);
+    }),
+    vscode.commands.registerCommand('finesse.clearFrames', () => services.store.clear()),
+    vscode.window.registerWebviewPanelSerializer(FRAMES_VIEW_TYPE, {
+      async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel) {
+        (await panel()).FramesPanel.revive(webviewPanel, services);
+      },
+    }),
+  ];
+}
