@@ -25,14 +25,13 @@ export function child(el: Element, name: string, ns?: string): Element | undefin
   return el.getChildElements().find((c) => localName(c) === name && (ns === undefined || namespaceOf(c) === ns));
 }
 
-/** The namespace of an element: its own xmlns or the one its prefix is declared with. */
+/** The namespace of an element: the default namespace in scope, or the one its prefix names. */
 export function namespaceOf(el: Element): string | undefined {
   const i = el.name.indexOf(':');
-  if (i < 0) return el.attrs.xmlns ?? (el.parent ? namespaceOf(el.parent) : undefined);
-  const prefix = el.name.slice(0, i);
+  const attr = i < 0 ? 'xmlns' : `xmlns:${el.name.slice(0, i)}`;
   for (let e: Element | null = el; e; e = e.parent) {
-    const ns = e.attrs[`xmlns:${prefix}`];
-    if (ns) return ns;
+    const ns = e.attrs[attr];
+    if (ns !== undefined) return ns;
   }
   return undefined;
 }

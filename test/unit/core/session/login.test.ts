@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { FrameStore } from '../../../../src/core/capture/frameStore';
+import { XmppConnection } from '../../../../src/core/session/connection';
+import { AuthError, ProtocolError } from '../../../../src/core/session/errors';
+import { login, LoginOptions } from '../../../../src/core/session/login';
+import { loginScript, ScriptedServer } from './scriptedServer';
+
+// The successful login and a real wrong password run against Prosody (test/e2e/session.test.ts);
+// here are the servers Prosody will not imitate.
+describe('login', () => {
+  let server: ScriptedServer | undefined;
+  let conn: XmppConnection | undefined;
+  afterEach(async () => {
+    conn?.terminate();
+    await server?.close();
+  });
+
+  const opts: LoginOptions = { domain: 'finesse.test', user: 'agent1', password: 'pw', resource: 'desktop', timeoutMs: 5000 };
+
+  async function run(script: ReturnType<typeof loginScript>, o: Partial<LoginOptions> = {}): Promise<string> {
+    server = await ScriptedServer.start({ onMessage: script });
+    conn = await XmppConnection.open(server.url, {}, new FrameStore(), 'c1');
+    return login(conn, { ...opts, ...o });
+  }
+
+  it('walks open, SASL PLAIN, restart, bind, presence and reports the phases', async () => {
+    const phases: string[] = [];
+    const jid = await run(loginScript({ jid: 'agent1@finesse.test/desktop' }), { onPhase: (p) => phases.push(p) });
+    assert.equal(jid, 'agent1@finesse.test/desktop');
+    assert.deepEqual(phases, ['authenticating', 'binding']);
+    const sent = server!.received.map((t) => /^<(\w+)/.exec(t)?.[1]);
+    assert.deepEqual(sent, ['open', 'auth', 'open', 'iq']);
+    // presence goes out last; the server may not have read it yet when login resolves
+  });
+
+  it('sends the legacy session iq only when the server requires it', async () => {
+    await run(loginScript({ sessionFeature: '<session xmlns="urn:ietf:params:xml:ns:xmpp-session"/>' }));
+    assert.ok(server!.received.some((t) => t.includes('xmpp-session')));
+  });
+
+  it('refuses a server without SASL PLAIN, naming what it offers', async () => {
+    await assert.rejects(run(loginScript({ mechanisms: ['SCRAM-SHA-1', 'EXTERNAL'] })), (e: Error) => e instanceof ProtocolError && /offers SCRAM-SHA-1, EXTERNAL/.test(e.message));
+    assert.ok(!server!.received.some((t) => t.startsWith('<auth')), 'the password is not sent');
+  });
+
+  it('turns a SASL failure into AuthError with condition and text', async () => {
+    await assert.rejects(
+      run(loginScript({ failure: '<account-disabled/><text>Agent is disabled</text>' })),
+      (e: Error) => e instanceof AuthError && e.condition === 'account-disabled' && e.text === 'Agent is disabled' && e.jid === 'agent1@finesse.test',
+    );
+  });
+
+  it('refuses a bind result without a JID', async () => {
+    await assert.rejects(run(loginScript({ bindReply: (id) => `<iq xmlns="jabber:client" type="result" id="${id}"/>` })), /bind result carries no JID/);
+  });
+});
