@@ -1,0 +1,58 @@
+// The detail pane's content (src/vscode/panel/detail.ts): masking, pretty XML, decoded Update.
+import assert from 'node:assert/strict';
+import { FrameStore } from '../../../../src/core/capture/frameStore';
+import { eventMessage, userUpdate } from '../../../../src/core/finesse/builders';
+import { nodes } from '../../../../src/core/finesse/nodes';
+import { plainAuth, plainPayload } from '../../../../src/core/xmpp/sasl';
+import { buildDetail, copyText } from '../../../../src/vscode/panel/detail';
+
+const store = new FrameStore();
+const auth = store.append({ session: 's', dir: 'out', kind: 'stanza', raw: plainAuth('agent1', 'pw-secret') });
+const update = store.append({
+  session: 's',
+  dir: 'in',
+  kind: 'stanza',
+  raw: eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test', node: nodes.user('agent1'), itemId: 'i1', updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY') }),
+});
+const broken = store.append({ session: 's', dir: 'in', kind: 'stanza', raw: '<iq type="get"><x/>' });
+const secret = plainPayload('agent1', 'pw-secret');
+
+describe('frame detail', () => {
+  it('masks the SASL payload everywhere unless revealed', () => {
+    const d = buildDetail(auth);
+    assert.equal(d.masked, true);
+    assert.ok(!JSON.stringify(d).includes(secret));
+    assert.ok(!copyText(auth, 'raw').includes(secret));
+    assert.ok(!copyText(auth, 'pretty').includes(secret));
+    const shown = buildDetail(auth, { reveal: true });
+    assert.equal(shown.masked, false);
+    assert.ok(shown.raw.includes(secret));
+    assert.ok(copyText(auth, 'raw', true).includes(secret));
+  });
+
+  it('has pretty XML and the decoded Update as its own document', () => {
+    const d = buildDetail(update, { actions: ['resend'] });
+    assert.equal(d.label, 'User agent1 PUT → READY');
+    assert.match(d.pretty ?? '', /^<message [^>]*>\n {2}<event /);
+    assert.match(d.update?.xml ?? '', /^<Update>\n {2}<data>/);
+    assert.equal(copyText(update, 'update'), d.update?.xml);
+    assert.deepEqual(d.actions, ['resend']);
+  });
+
+  it('gives the parse error of a malformed frame and keeps its text', () => {
+    const d = buildDetail(broken);
+    assert.ok(d.error);
+    assert.equal(d.flags.malformed, true);
+    assert.equal(d.pretty, undefined);
+    assert.equal(d.raw, '<iq type="get"><x/>');
+    assert.equal(copyText(broken, 'pretty'), '<iq type="get"><x/>');
+  });
+
+  it('shows the original text of an edited frame', () => {
+    const edited = store.append({ session: 's', dir: 'out', kind: 'stanza', raw: '<presence/>' });
+    store.update(edited.id, { raw: '<presence><show>away</show></presence>', flags: { edited: true } });
+    const d = buildDetail(edited);
+    assert.equal(d.original, '<presence/>');
+    assert.equal(copyText(edited, 'original'), '<presence/>');
+  });
+});
