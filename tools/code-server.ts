@@ -3,7 +3,7 @@
  * .tools/) started on a free loopback port with a fresh user-data-dir and extensions-dir, ready
  * when it prints its listening URL, stopped by pid. See DESIGN.md "Real VS Code".
  */
-import { spawn, ChildProcess, execFile } from 'node:child_process';
+import { spawn, spawnSync, ChildProcess, execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,6 +25,18 @@ export function codeServerPaths(): { node: string; entry: string } {
   return { node, entry };
 }
 
+/** Runs tools/setup-vscode.sh (pinned, cached; about 2 minutes once) when code-server is missing. */
+export function ensureCodeServer(): { node: string; entry: string } {
+  try {
+    return codeServerPaths();
+  } catch {
+    process.stdout.write(`Installing code-server ${CODE_SERVER_VERSION} and Node ${NODE_VERSION} into .tools/ (once, about 2 minutes)…\n`);
+    const setup = spawnSync('bash', [join(ROOT, 'tools', 'setup-vscode.sh')], { stdio: 'inherit' });
+    if (setup.status !== 0) throw new Error('tools/setup-vscode.sh failed (see above)');
+    return codeServerPaths();
+  }
+}
+
 export interface CodeServerOptions {
   /** Extensions dir to use (e.g. one a .vsix was installed into); default a fresh temp dir. */
   extensionsDir?: string;
@@ -34,6 +46,8 @@ export interface CodeServerOptions {
   smokeTestDriver?: boolean;
   /** Called with each line code-server prints (its own log, not the workbench's). */
   onLine?: (line: string) => void;
+  /** HOST:PORT to listen on; default 127.0.0.1:0 (a free port). */
+  bindAddr?: string;
   /** User settings, on top of QUIET_SETTINGS. */
   settings?: Record<string, unknown>;
 }
@@ -83,7 +97,7 @@ export class CodeServer {
     const args = [
       entry,
       '--auth', 'none',
-      '--bind-addr', '127.0.0.1:0',
+      '--bind-addr', opts.bindAddr ?? '127.0.0.1:0',
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',

@@ -8,7 +8,7 @@ import { createServer, Server } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { ProbeRequest, ProbeResult } from './suite/probe';
-import type { Workbench } from './workbench';
+import type { Workbench } from '../../tools/workbench';
 
 export interface Metric {
   name: string;

@@ -10,7 +10,10 @@
  * Pass 2 (installed): `vsce package` → .vsix → `code-server --install-extension` into a fresh
  * extensions dir → a workbench whose in-host suite checks the installed copy activates and works.
  *
- * Options (env): FINESSE_VSCODE_GREP (mocha grep), FINESSE_VSCODE_PASS=dev|vsix (one pass only),
+ * Pass 3 (start): what `npm start` does (simulator, workspace with finesse.autoConnect, this repo
+ * as development extension), checked headless: the panel fills and the status bar says online.
+ *
+ * Options (env): FINESSE_VSCODE_GREP (mocha grep), FINESSE_VSCODE_PASS=dev|vsix|start (one pass),
  * FINESSE_VSCODE_VERBOSE=1 (code-server's log as it runs), FINESSE_VSCODE_EXTENSION=DIR (load the
  * extension from another folder in the development pass, e.g. an unpacked build).
  */
@@ -19,10 +22,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CodeServer, codeServerPaths, installExtension, ROOT } from '../../tools/code-server';
+import { CodeServer, ensureCodeServer, installExtension, ROOT } from '../../tools/code-server';
+import { check, startDemo } from '../../scripts/start';
 import { bundleTests } from './bundle';
 import { ProbeServer } from './probeServer';
-import { Workbench } from './workbench';
+import { Workbench } from '../../tools/workbench';
 
 const run = promisify(execFile);
 const PASS_DEADLINE_MS = Number(process.env.FINESSE_VSCODE_DEADLINE_MS ?? 6 * 60_000);
@@ -113,9 +117,28 @@ async function packageAndInstall(): Promise<{ extensionsDir: string; vsix: strin
   return { extensionsDir, vsix, dir };
 }
 
+/** `npm start` as a newcomer runs it, checked headless (scripts/start.ts --check). */
+async function startPass(): Promise<PassOutcome> {
+  const started = Date.now();
+  let ok = false;
+  try {
+    const demo = await startDemo({ extension: process.env.FINESSE_VSCODE_EXTENSION });
+    try {
+      ok = await check(demo, join(ROOT, 'test-results', 'vscode-start.png'));
+    } finally {
+      await demo.stop();
+    }
+  } catch (e) {
+    say(`[start] FAILED: ${(e as Error).message}`);
+  }
+  const ms = Date.now() - started;
+  say(`[start] npm start connects to the simulator by itself and the panel shows frames: ${ok ? 'ok' : 'FAILED'} in ${(ms / 1000).toFixed(1)} s`);
+  return { name: 'start', passed: ok ? 1 : 0, failed: ok ? 0 : 1, ms };
+}
+
 async function main(): Promise<number> {
   const only = process.env.FINESSE_VSCODE_PASS;
-  codeServerPaths(); // fails early with the setup hint
+  ensureCodeServer(); // .ci/run installed it already; a developer's first run installs it here
   const t0 = Date.now();
   await run(process.execPath, [join(ROOT, 'esbuild.js')], { cwd: ROOT });
   const bundles = await bundleTests();
@@ -141,6 +164,7 @@ async function main(): Promise<number> {
       if (pkg) rmSync(pkg.dir, { recursive: true, force: true });
     }
   }
+  if (!only || only === 'start') outcomes.push(await startPass());
   const passed = outcomes.reduce((n, o) => n + o.passed, 0);
   const failed = outcomes.reduce((n, o) => n + o.failed, 0);
   say(`vscode integration: ${outcomes.map((o) => `${o.name} ${(o.ms / 1000).toFixed(1)} s`).join(', ')}`);

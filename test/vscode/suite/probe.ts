@@ -31,8 +31,8 @@ export interface WebviewAnswer {
   texts: string[];
 }
 
-/** The selector the frames panel puts on each row (contracts.md "D1 ↔ C"). */
-export const FRAME_ROW = '[data-frame-id]';
+/** A shown, loaded row of the frames panel's virtualized list (webview-ui/src/list/frameList.ts; contracts.md "D1 ↔ C"). */
+export const FRAME_ROW = '.fx-row[data-id]:not([hidden])';
 
 function probeUrl(): string {
   const url = process.env.FINESSE_VSCODE_PROBE;

@@ -112,6 +112,12 @@ export class Workbench {
     });
   }
 
+  /** Resolves when the browser went away (the user closed its window). */
+  get closed(): Promise<void> {
+    if (!this.browser.isConnected()) return Promise.resolve();
+    return new Promise((r) => this.browser.once('disconnected', () => r()));
+  }
+
   async screenshot(path: string): Promise<void> {
     await this.page.screenshot({ path }).catch(() => undefined);
   }

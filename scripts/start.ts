@@ -1,0 +1,133 @@
+/**
+ * `npm start`: the extension in a real VS Code, connected to the built-in Finesse simulator.
+ *
+ * Builds dist/, starts the simulator (agent1/agent1, scenario looping), starts code-server with
+ * this repo as the development extension and a workspace whose settings say
+ * `finesse.autoConnect` (the password comes from env FINESSE_PASSWORD, never from settings), then
+ * opens Chromium on it when there is a display, or prints the URL to open. Serves until Ctrl+C.
+ *
+ *   npm start                      # headed Chromium if DISPLAY is set, else prints the URL
+ *   npm start -- --port 8080       # fixed port, e.g. to forward it from a remote machine
+ *   npm start -- --no-browser      # only print the URL
+ *   npm start -- --check [FILE]    # headless: wait until the panel lists frames, save a
+ *                                  # screenshot (default test-results/start.png), exit 0/1
+ *   npm start -- --extension DIR   # load the extension from DIR (e.g. an unpacked build)
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { CodeServer, ensureCodeServer, ROOT } from '../tools/code-server';
+import { Workbench } from '../tools/workbench';
+import { FinesseSimulator } from '../src/core/replay/simulator';
+
+const run = promisify(execFile);
+
+/** The simulator's throwaway login; the password reaches the extension only through the env. */
+export const DEMO = { domain: 'finesse.test', user: 'agent1', password: 'agent1' };
+
+export interface Demo {
+  simulatorUrl: string;
+  server: CodeServer;
+  /** Open this in a browser. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Everything but the browser: build, simulator, workspace with autoConnect, code-server. */
+export async function startDemo(opts: { port?: number; host?: string; extension?: string } = {}): Promise<Demo> {
+  ensureCodeServer();
+  await run(process.execPath, [join(ROOT, 'esbuild.js')], { cwd: ROOT });
+  if (!existsSync(join(ROOT, 'dist/extension.js'))) throw new Error('dist/extension.js was not built (src/extension.ts is missing)');
+
+  const simulator = new FinesseSimulator({ users: { [DEMO.user]: DEMO.password }, domain: DEMO.domain, loop: true });
+  const simulatorUrl = await simulator.listen();
+
+  const workspace = mkdtempSync(join(tmpdir(), 'finesse-demo-'));
+  mkdirSync(join(workspace, '.vscode'));
+  const autoConnect = { url: simulatorUrl, domain: DEMO.domain, user: DEMO.user };
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'finesse.autoConnect': autoConnect }, null, 2)}\n`);
+  // The activation event that lets the extension start by itself here and nowhere else.
+  writeFileSync(join(workspace, '.vscode', 'finesse.autoconnect'), 'Connect to finesse.autoConnect when this workspace opens (npm start).\n');
+
+  let server: CodeServer;
+  try {
+    server = await CodeServer.start({
+      smokeTestDriver: true, // lets the workbench URL load this repo as the development extension
+      env: { FINESSE_PASSWORD: DEMO.password },
+      bindAddr: `${opts.host ?? '127.0.0.1'}:${opts.port ?? 0}`,
+    });
+  } catch (e) {
+    await simulator.close();
+    rmSync(workspace, { recursive: true, force: true });
+    throw e;
+  }
+  const url = server.workbenchUrl({ folder: workspace, extensionDevelopmentPath: opts.extension ?? ROOT });
+  return {
+    simulatorUrl,
+    server,
+    url,
+    async stop() {
+      await server.dispose();
+      await simulator.close();
+      rmSync(workspace, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headless proof that `npm start` works: the panel lists frames and the status bar is online. */
+export async function check(demo: Demo, shot: string): Promise<boolean> {
+  const wb = await Workbench.open(demo.url);
+  try {
+    const rows = await wb.webviewRows('.fx-row[data-id]:not([hidden])', 5, 60_000);
+    const status = await wb.statusBar(/online/i, 10_000);
+    mkdirSync(join(shot, '..'), { recursive: true });
+    await wb.screenshot(shot);
+    process.stdout.write(`panel rows: ${rows.count}; status bar: ${JSON.stringify(status.text)}; screenshot: ${shot}\n`);
+    if (!rows.ok || !status.ok) process.stdout.write(`workbench errors:\n  ${wb.problems.slice(-10).join('\n  ')}\n`);
+    return rows.ok && status.ok;
+  } finally {
+    await wb.close();
+  }
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    options: { port: { type: 'string' }, host: { type: 'string' }, extension: { type: 'string' }, 'no-browser': { type: 'boolean' }, check: { type: 'boolean' } },
+    allowPositionals: true,
+  });
+  const started = Date.now();
+  const demo = await startDemo({ port: values.port ? Number(values.port) : undefined, host: values.host, extension: values.extension && resolve(values.extension) });
+  process.stdout.write(`Finesse simulator: ${demo.simulatorUrl} (agent1 / agent1)\nVS Code:           ${demo.url}\n`);
+  try {
+    if (values.check) return (await check(demo, positionals[0] ?? join(ROOT, 'test-results', 'start.png'))) ? 0 : 1;
+    const headed = !!process.env.DISPLAY && !values['no-browser'];
+    const stopped = new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('Ctrl+C'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    if (headed) {
+      const wb = await Workbench.open(demo.url, { headed: true });
+      process.stdout.write(`Chromium is open (ready in ${((Date.now() - started) / 1000).toFixed(1)} s). Close it or press Ctrl+C to stop.\n`);
+      await Promise.race([stopped, wb.closed]);
+      await wb.close();
+    } else {
+      process.stdout.write('Open the VS Code URL above in a browser. Press Ctrl+C to stop.\n');
+      await stopped;
+    }
+    return 0;
+  } finally {
+    await demo.stop();
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (e: Error) => {
+      process.stderr.write(`npm start: ${e.message}\n`);
+      process.exit(1);
+    },
+  );
+}
