@@ -5,4 +5,6 @@ export interface Suite {
   load: () => Promise<{ run(): Promise<object> }>;
 }
 
-export const suites: Record<string, Suite> = {};
+export const suites: Record<string, Suite> = {
+  session: { inDefault: true, load: () => import('./session') },
+};
