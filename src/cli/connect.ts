@@ -103,6 +103,16 @@ function status(message: string): void {
   process.stderr.write(`finesse-frames: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
 }
 
+/** Resolves when stdout can no longer be written (EPIPE); other write errors are raised. */
+function stdoutGone(): Promise<void> {
+  return new Promise((resolve) => {
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      resolve();
+    });
+  });
+}
+
 /** Resolves once the store has emitted every frame appended so far (it batches per macrotask). */
 function drained(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -126,6 +136,7 @@ export async function run(args: string[]): Promise<number> {
 
   const store = new FrameStore(10_000);
   store.on('append', (frames) => {
+    if (!process.stdout.writable) return;
     let out = '';
     for (const frame of frames) out += frameToJsonLine(frame) + '\n';
     process.stdout.write(out);
@@ -151,7 +162,8 @@ export async function run(args: string[]): Promise<number> {
     });
   });
 
-  const signal = untilSignal();
+  // Ctrl-C, or whoever reads stdout went away (`| head`): stop cleanly either way.
+  const signal = Promise.race([untilSignal(), stdoutGone()]);
   const started = session.start();
   started.catch(() => undefined); // its failure is handled below, or it lost the race to a signal
   const first = await Promise.race([started.then(() => 'online' as const, (e: Error) => e), signal.then(() => 'signal' as const)]);

@@ -206,6 +206,11 @@ export class XmppConnection extends EventEmitter<ConnectionEvents> {
     if (this.ws.readyState !== WebSocket.CLOSED) this.ws.terminate();
   }
 
+  /** The stream is over; the server should close the socket, and if it does not, we do. */
+  private closeSoon(graceMs = 3000): void {
+    setTimeout(() => this.closeSocket(1000), graceMs).unref();
+  }
+
   private closeSocket(code: number, reason = ''): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.closeFrameSent = true;
@@ -261,12 +266,14 @@ export class XmppConnection extends EventEmitter<ConnectionEvents> {
       // <stream:error>: the server is about to close; whatever was expected will not come.
       const { condition, text } = errorCondition(el);
       this.fail(new StreamError(condition, text));
+      this.closeSoon();
     } else if (el.name === 'close') {
       if (!this.sentClose) {
         // RFC 7395 §3.6: answer the server's <close/> with ours; the server then closes.
         this.sentClose = true;
         this.send(closeFrame());
         this.fail(new ConnectionLostError(1000, 'the server closed the stream', this.lastError));
+        this.closeSoon();
       }
     }
     const w = this.waiters.find((x) => x.match(el));

@@ -172,6 +172,7 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
       });
       this.setState('subscribing');
       await this.subscribeAll(conn, this.boundJid);
+      if (this.stopping) throw new Error('stopped');
     } catch (e) {
       // Leave the server a clean stream where one is still open (wrong password: <close/>).
       await conn.close(1000);
