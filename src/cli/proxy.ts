@@ -90,7 +90,9 @@ export async function run(args: string[]): Promise<number> {
   printJson({ listening: url });
   if (proxy instanceof ReverseProxy && proxy.certificate) {
     const c = proxy.certificate;
-    process.stderr.write(`finesse-frames: reverse proxy certificate SHA-256 ${c.fingerprint} (${c.created ? 'new, ' : ''}${c.certFile}): trust it once, then open ${url}\n`);
+    process.stderr.write(
+      `finesse-frames: reverse proxy certificate SHA-256 ${c.fingerprint} (${c.created ? 'new, ' : ''}${c.certFile}; Chromium: --ignore-certificate-errors-spki-list=${c.spkiSha256}): trust it once, then open ${url}\n`,
+    );
   }
 
   await untilSignal();

@@ -250,6 +250,7 @@ describe('finesse-frames proxy --reverse', () => {
       const stored = listenerCertificate(join(dir, '.finesse-frames'));
       assert.equal(stored.created, false, 'the CLI stored its certificate in .finesse-frames/ of the working directory');
       assert.ok(fpLine.includes(stored.fingerprint), fpLine);
+      assert.ok(fpLine.includes(`--ignore-certificate-errors-spki-list=${stored.spkiSha256}`), fpLine);
 
       // A raw WebSocket client through the listener, trusting exactly that certificate.
       const ws = new WebSocket(`${first.listening.replace('https', 'wss')}ws/`, 'xmpp', { ca: stored.cert });
