@@ -6,5 +6,6 @@ export interface Suite {
 }
 
 export const suites: Record<string, Suite> = {
+  webview: { inDefault: true, load: () => import('./webview') },
   session: { inDefault: true, load: () => import('./session') },
 };
