@@ -119,6 +119,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await demo.stop();
+    process.stdout.write('Stopped.\n');
   }
 }
 

@@ -136,8 +136,20 @@ export class CodeServer {
       proc.once('error', reject);
       proc.once('exit', (code, signal) => reject(new Error(`code-server exited (${code ?? signal}) before listening:\n${output.join('\n')}`)));
     });
-    return new CodeServer(proc, url, dir, extensionsDir, output);
+    const server = new CodeServer(proc, url, dir, extensionsDir, output);
+    // If our process ends without stop() (a crash, process.exit), the detached server must not
+    // outlive it: a synchronous kill of its process group on exit.
+    process.on('exit', server.killOnExit);
+    return server;
   }
+
+  private readonly killOnExit = (): void => {
+    try {
+      if (this.proc.pid && this.proc.exitCode === null && this.proc.signalCode === null) process.kill(-this.proc.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
 
   /** The workbench URL; local paths become vscode-remote://AUTHORITY/ABS as the payload needs. */
   workbenchUrl(opts: WorkbenchOptions = {}): string {
@@ -162,6 +174,7 @@ export class CodeServer {
   }
 
   async stop(): Promise<void> {
+    process.off('exit', this.killOnExit);
     if (this.proc.exitCode === null && this.proc.signalCode === null && this.proc.pid) {
       const gone = this.exited;
       try {

@@ -1,6 +1,7 @@
 // The .vsix as a user installs it (`code-server --install-extension`): the installed copy, not
 // this repo, is what loads; it stays inactive until first use, then activates and works.
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { FinesseSimulator } from '../../../src/core/replay/simulator';
@@ -32,6 +33,13 @@ describe('Installed from the .vsix', () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const id of CORE_COMMANDS) assert.ok(registered.has(id), `${id} is not registered`);
     if (typeof finesse.activationMs === 'number') await probe.metric('activation of the installed vsix', Number(finesse.activationMs.toFixed(2)), 'ms');
+  });
+
+  it('carries a production extension bundle under 1 MB', async () => {
+    const ext = extension();
+    const bytes = statSync(join(ext.extensionPath, ext.packageJSON.main)).size;
+    await probe.metric('installed dist/extension.js (production)', Math.round(bytes / 1024), 'KiB');
+    assert.ok(bytes < 1024 * 1024, `extension bundle is ${bytes} bytes`);
   });
 
   it('connects to the simulator and the panel shows the frames', async () => {

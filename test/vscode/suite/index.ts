@@ -20,10 +20,12 @@ export async function run(): Promise<void> {
     if (batch.length) sending = sending.then(() => probe.log(batch)).then(() => undefined, () => undefined);
     return sending;
   };
-  Mocha.reporters.Base.consoleLog = (...args: unknown[]) => {
-    lines.push(format(...args));
-    void flush();
-  };
+  if (probe.available()) {
+    Mocha.reporters.Base.consoleLog = (...args: unknown[]) => {
+      lines.push(format(...args));
+      void flush();
+    };
+  }
 
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000 });
   if (process.env.FINESSE_VSCODE_GREP) mocha.grep(process.env.FINESSE_VSCODE_GREP);

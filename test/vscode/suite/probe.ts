@@ -46,11 +46,14 @@ async function ask<T>(req: ProbeRequest): Promise<T> {
   return (await res.json()) as T;
 }
 
+/** Without a runner (VS Code desktop via @vscode/test-electron) report and figures go to stdout. */
+const available = (): boolean => !!process.env.FINESSE_VSCODE_PROBE;
+
 export const probe = {
-  available: (): boolean => !!process.env.FINESSE_VSCODE_PROBE,
-  log: (lines: string[]) => ask<unknown>({ kind: 'log', lines }),
-  result: (result: ProbeResult) => ask<unknown>({ kind: 'result', result }),
-  metric: (name: string, value: number, unit: string) => ask<unknown>({ kind: 'metric', name, value, unit }),
+  available,
+  log: async (lines: string[]) => (available() ? ask<unknown>({ kind: 'log', lines }) : void console.log(lines.join('\n'))),
+  result: async (result: ProbeResult) => (available() ? ask<unknown>({ kind: 'result', result }) : undefined),
+  metric: async (name: string, value: number, unit: string) => (available() ? ask<unknown>({ kind: 'metric', name, value, unit }) : void console.log(`${name}: ${value} ${unit}`)),
   /** The workbench status bar text once it matches (ok=false with the last text after timeoutMs). */
   statusBar: (pattern: RegExp, timeoutMs = 15_000) => ask<StatusBarAnswer>({ kind: 'statusbar', source: pattern.source, flags: pattern.flags, timeoutMs }),
   /** Rows in any webview once at least `min` match `selector`. */

@@ -37,7 +37,8 @@ describe('Connect to a real Prosody', () => {
     assert.equal(update.kind, 'stanza');
   });
 
-  it('the status bar says online and the panel lists the frames', async () => {
+  it('the status bar says online and the panel lists the frames', async function () {
+    if (!probe.available()) this.skip(); // the workbench DOM is read by the code-server runner
     const online = await probe.statusBar(/online/i);
     assert.ok(online.ok, `status bar: ${online.text}`);
     await vscode.commands.executeCommand('finesse.showFrames');
