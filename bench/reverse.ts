@@ -1,0 +1,108 @@
+/**
+ * Reverse proxy figures, each against a direct HTTPS connection to the same upstream in the same
+ * run: download throughput (a 64 MiB chunked body) and the latency a small keep-alive request
+ * gains by going through the listener (TLS both sides, header rewriting, streaming pipe).
+ */
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FrameStore } from '../src/core/capture/frameStore';
+import { generateCertificate } from '../src/core/proxy/reverse/cert';
+import { ReverseProxy } from '../src/core/proxy/reverse/reverseProxy';
+import { X509Certificate } from 'node:crypto';
+
+const BIG = 64 * 1024 * 1024;
+const CHUNK = Buffer.alloc(64 * 1024, 7);
+const SMALL_REQUESTS = 2000;
+
+function get(agent: https.Agent, url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    https
+      .get(url, { agent }, (res) => {
+        let n = 0;
+        res.on('data', (c: Buffer) => (n += c.length));
+        res.on('end', () => resolve(n));
+      })
+      .on('error', reject);
+  });
+}
+
+async function throughput(agent: https.Agent, url: string): Promise<number> {
+  const start = performance.now();
+  const n = await get(agent, url);
+  if (n !== BIG) throw new Error(`got ${n} bytes`);
+  return n / 1024 / 1024 / ((performance.now() - start) / 1000);
+}
+
+async function latencies(agent: https.Agent, url: string): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < SMALL_REQUESTS; i++) {
+    const start = performance.now();
+    await get(agent, url);
+    out.push(performance.now() - start);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export async function run(): Promise<object> {
+  const upCert = generateCertificate(['localhost', '127.0.0.1']);
+  const upstream = https.createServer({ key: upCert.key, cert: upCert.cert }, (req, res) => {
+    if (req.url === '/big') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      let sent = 0;
+      const more = () => {
+        while (sent < BIG) {
+          sent += CHUNK.length;
+          if (!res.write(CHUNK)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      return more();
+    }
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 2 });
+    res.end('ok');
+  });
+  upstream.listen(0, '127.0.0.1');
+  await once(upstream, 'listening');
+  const upUrl = `https://localhost:${(upstream.address() as AddressInfo).port}`;
+  const certDir = mkdtempSync(join(tmpdir(), 'bench-reverse-'));
+  const proxy = new ReverseProxy(new FrameStore(), { upstream: upUrl, certDir, trust: { fingerprint: new X509Certificate(upCert.cert).fingerprint256 } });
+  const proxyUrl = (await proxy.listen()).replace(/\/$/, '');
+  const direct = new https.Agent({ keepAlive: true, ca: upCert.cert });
+  const viaProxy = new https.Agent({ keepAlive: true, ca: proxy.certificate!.cert });
+  try {
+    // Warm up both paths (TLS sessions, JIT), then alternate so neither gets the quieter moment.
+    await get(direct, `${upUrl}/small`);
+    await get(viaProxy, `${proxyUrl}/small`);
+    const d: number[] = [];
+    const p: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      d.push(await throughput(direct, `${upUrl}/big`));
+      p.push(await throughput(viaProxy, `${proxyUrl}/big`));
+    }
+    const ld = await latencies(direct, `${upUrl}/small`);
+    const lp = await latencies(viaProxy, `${proxyUrl}/small`);
+    return {
+      directMiBps: Math.round(median(d)),
+      proxyMiBps: Math.round(median(p)),
+      throughputRatio: Number((median(p) / median(d)).toFixed(2)),
+      directP50Ms: Number(pct(ld, 0.5).toFixed(3)),
+      proxyP50Ms: Number(pct(lp, 0.5).toFixed(3)),
+      addedP50Ms: Number((pct(lp, 0.5) - pct(ld, 0.5)).toFixed(3)),
+      addedP99Ms: Number((pct(lp, 0.99) - pct(ld, 0.99)).toFixed(3)),
+    };
+  } finally {
+    direct.destroy();
+    viaProxy.destroy();
+    await proxy.close();
+    upstream.closeAllConnections();
+    upstream.close();
+    rmSync(certDir, { recursive: true, force: true });
+  }
+}
