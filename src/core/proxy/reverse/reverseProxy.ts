@@ -128,8 +128,18 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
 
   /** The two origins for this request: ours as the browser addressed us, and the upstream's. */
   private origins(req: IncomingMessage): Origins {
-    const host = req.headers.host ?? new URL(this.address ?? 'https://127.0.0.1/').host;
-    return { upstream: this.upstream.origin, local: `https://${host}` };
+    const fallback = new URL(this.address ?? 'https://127.0.0.1/').origin;
+    let local = fallback;
+    // The Host header is the browser's (untrusted): only a plain host[:port] is taken from it.
+    if (req.headers.host) {
+      try {
+        const url = new URL(`https://${req.headers.host}`);
+        if (url.host === req.headers.host.toLowerCase()) local = url.origin;
+      } catch {
+        // keep the listen address
+      }
+    }
+    return { upstream: this.upstream.origin, local };
   }
 
   private forward(req: IncomingMessage, res: ServerResponse): void {
@@ -138,15 +148,24 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
     if (!headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host')) headers.push('Host', this.upstream.host);
     const exchange = req.method === 'POST' && this.isBosh(req.url) ? this.bosh.exchange(req) : undefined;
     const client = this.upstream.protocol === 'https:' ? https : http;
-    const upReq = client.request({
-      protocol: this.upstream.protocol,
-      hostname: this.upstream.hostname.replace(/^\[|\]$/g, ''),
-      port: this.upstream.port || undefined,
-      method: req.method,
-      path: req.url,
-      headers,
-      agent: this.agent,
-    });
+    let upReq: http.ClientRequest;
+    try {
+      upReq = client.request({
+        protocol: this.upstream.protocol,
+        hostname: this.upstream.hostname.replace(/^\[|\]$/g, ''),
+        port: this.upstream.port || undefined,
+        method: req.method,
+        path: req.url,
+        headers,
+        agent: this.agent,
+      });
+    } catch (e) {
+      // A request Node will not send as is (e.g. a header value it rejects): the browser is told.
+      req.resume();
+      exchange?.failed();
+      this.fail(res, e as Error);
+      return;
+    }
     this.inflight.add(res);
     res.once('close', () => {
       this.inflight.delete(res);
