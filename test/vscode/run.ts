@@ -58,12 +58,19 @@ async function runPass(spec: PassSpec): Promise<PassOutcome> {
   let server: CodeServer | undefined;
   let workbench: Workbench | undefined;
   let failure: string | undefined;
+  // A crashed extension host never reports; fail then instead of waiting for the deadline. The
+  // host also exits after a normal end, so its exit only counts if no exit code follows soon.
+  let hostExited!: () => void;
+  const hostGone = new Promise<void>((r) => (hostExited = r));
   try {
     server = await CodeServer.start({
       smokeTestDriver: true,
       extensionsDir: spec.extensionsDir,
       env: { FINESSE_VSCODE_PROBE: probe.url },
-      onLine: verbose ? (l) => say(`  [code-server] ${l}`) : undefined,
+      onLine: (l) => {
+        if (verbose) say(`  [code-server] ${l}`);
+        if (/Extension Host Process exited/i.test(l)) hostExited();
+      },
     });
     const url = server.workbenchUrl({ folder: workspace, extensionDevelopmentPath: spec.extensionDevelopmentPath, extensionTestsPath: spec.extensionTestsPath });
     say(`[${spec.name}] VS Code ${server.url} (${Date.now() - started} ms)`);
@@ -73,10 +80,12 @@ async function runPass(spec: PassSpec): Promise<PassOutcome> {
     const outcome = await Promise.race([
       workbench.exitCode.then((code) => ({ code })),
       server.exited.then((code) => ({ serverExit: code })),
+      hostGone.then(() => new Promise<{ hostExit: true }>((r) => setTimeout(() => r({ hostExit: true }), 15_000).unref())),
       new Promise<{ timeout: true }>((r) => (deadline = setTimeout(() => r({ timeout: true }), PASS_DEADLINE_MS))),
     ]);
     clearTimeout(deadline);
-    if ('serverExit' in outcome) failure = `code-server exited (${outcome.serverExit}) during the run`;
+    if ('hostExit' in outcome) failure = 'the extension host exited without reporting a result (crashed?)';
+    else if ('serverExit' in outcome) failure = `code-server exited (${outcome.serverExit}) during the run`;
     else if ('timeout' in outcome) failure = `no result from the extension host after ${PASS_DEADLINE_MS / 1000} s`;
     else if (!probe.result) failure = `the extension host exited with code ${outcome.code} before its test runner reported (did the suite fail to load?)`;
     else if (outcome.code !== 0 && probe.result.failed === 0) failure = `the extension host reported exit code ${outcome.code}`;
