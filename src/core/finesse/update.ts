@@ -8,7 +8,7 @@
  * ignore case.
  */
 import { Element, parseXml } from '../xmpp/xml';
-import { describeNode } from './nodes';
+import { describeNode, nodeLabel } from './nodes';
 
 export const PUBSUB_EVENT_NS = 'http://jabber.org/protocol/pubsub#event';
 
@@ -131,9 +131,8 @@ function entityState(entity: Element): string | undefined {
 
 /** `User agent1 PUT → READY` for list columns. */
 export function updateLabel(u: FinesseUpdate): string {
-  const info = describeNode(u.node);
-  const subject = info ? [info.entity, info.id].filter(Boolean).join(' ') : u.node;
-  const parts = [subject];
+  // The node path reads as the subject: `User agent1`, `User agent1 Dialogs`, `Team 1 Users`.
+  const parts = [nodeLabel(u.node)];
   if (u.event) parts.push(u.event);
   let label = parts.join(' ');
   if (u.state) label += ` → ${u.state}`;

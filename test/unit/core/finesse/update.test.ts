@@ -41,7 +41,7 @@ describe('Finesse Update decoding', () => {
     assert.deepEqual([put?.event, put?.kind, put?.state], ['PUT', 'dialog', 'ACTIVE']);
     const del = decodeUpdate(message(node, dialogUpdate(agent, call, 'DROPPED', 'DELETE')));
     assert.deepEqual([del?.event, del?.kind, del?.state], ['DELETE', 'dialog', 'DROPPED']);
-    assert.equal(updateLabel(put!), 'Dialogs agent1 PUT → ACTIVE');
+    assert.equal(updateLabel(put!), 'User agent1 Dialogs PUT → ACTIVE');
   });
 
   it('takes the error type as the state of an apiErrors Update', () => {
@@ -52,6 +52,7 @@ describe('Finesse Update decoding', () => {
   it('decodes a team member update', () => {
     const u = decodeUpdate(message(nodes.teamUsers('1'), teamUserUpdate('1', agent, 'NOT_READY')));
     assert.deepEqual([u?.node, u?.kind, u?.state, u?.source], ['/finesse/api/Team/1/Users', 'user', 'NOT_READY', '/finesse/api/Team/1/Users']);
+    assert.equal(updateLabel(u!), 'Team 1 Users PUT → NOT_READY');
   });
 
   it('tolerates casing variants of element names and the event value', () => {
@@ -88,7 +89,7 @@ describe('Finesse Update decoding', () => {
     assert.deepEqual([del.event, del.kind, del.state], ['DELETE', 'dialogs', undefined]);
     const noData = decodeUpdateText('<Update><event>DELETE</event><source>/finesse/api/User/agent1/Dialogs</source></Update>', nodes.userDialogs('agent1'));
     assert.equal(noData.kind, 'dialogs');
-    assert.equal(updateLabel(noData), 'Dialogs agent1 DELETE dialogs');
+    assert.equal(updateLabel(noData), 'User agent1 Dialogs DELETE dialogs');
     const unknownEvent = decodeUpdateText('<Update><event>PATCH</event></Update>', 'n');
     assert.equal(unknownEvent.event, undefined);
   });
