@@ -3,6 +3,7 @@
  *
  * A rule matches a frame when EVERY field it sets matches (fields left out match anything):
  *   direction  'in' | 'out' | 'both' (default both)
+ *   session    one capture session id (hold everything of one client, let the others flow)
  *   stanza     the root element's local name: message, presence, iq, open, close, auth…
  *   type       the stanza's type attribute (get, set, result, error, chat, unavailable…)
  *   match      a JavaScript regular expression searched in the frame's raw text (`flags` adds
@@ -24,6 +25,7 @@ export interface BreakpointRule {
   id?: string;
   enabled?: boolean;
   direction?: Direction | 'both';
+  session?: string;
   stanza?: string;
   type?: string;
   match?: string;
@@ -45,6 +47,10 @@ export function compileBreakpoint(rule: BreakpointRule): FrameMatcher {
     if (rule.direction !== 'in' && rule.direction !== 'out') throw new RuleError(`${name}: direction must be in, out or both, not "${rule.direction}"`);
     const dir = rule.direction;
     tests.push((f) => f.dir === dir);
+  }
+  if (rule.session) {
+    const session = rule.session;
+    tests.push((f) => f.session === session);
   }
   if (rule.match !== undefined) {
     const re = regex(rule.match, rule.flags, name);

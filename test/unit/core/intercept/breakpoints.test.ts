@@ -37,6 +37,13 @@ describe('breakpoint rules', () => {
     assert.deepEqual(matching({ direction: 'both' }), all);
   });
 
+  it('session: one capture session', () => {
+    const other = store.append({ session: 'other', dir: 'in', kind: 'stanza', raw: '<presence xmlns="jabber:client"/>' });
+    assert.deepEqual(matching({ session: 's' }), all);
+    assert.equal(compileBreakpoint({ session: 's' })(other), false);
+    assert.equal(compileBreakpoint({ session: 'other' })(other), true);
+  });
+
   it('stanza: the root element local name', () => {
     assert.deepEqual(matching({ stanza: 'presence' }), [presenceOut]);
     assert.deepEqual(matching({ stanza: 'iq' }), [iqGet, subscribe]);
