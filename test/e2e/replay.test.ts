@@ -2,6 +2,9 @@
 // independent @xmpp/client (its own SASL PLAIN with any password, its own ids and resource),
 // which receives the same Updates in order; the CLI does the same as a user runs it.
 import assert from 'node:assert/strict';
+import { execFileSync, spawn, ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +21,42 @@ import { frameView } from '../../src/core/capture/frameView';
 import { Prosody } from '../support/prosody';
 import { Publisher, startClient } from '../support/xmpp';
 import { captureProsodySession, CapturedSession, collectUpdates, subscribe } from './sessionCapture';
+
+const ROOT = join(__dirname, '..', '..');
+const FIXTURES = join(__dirname, '..', 'fixtures');
+
+/** `node dist/cli.js replay …` as a user runs it, stdout read line by line. */
+function cli(args: string[]): { proc: ChildProcessWithoutNullStreams; next: () => Promise<string>; stderr: () => string; stderrMatches: (re: RegExp) => Promise<void>; exit: Promise<number | null> } {
+  const proc = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'replay', ...args], { cwd: ROOT });
+  let err = '';
+  proc.stderr.on('data', (d) => (err += d));
+  // stderr and stdout are separate pipes: wait for stderr's own data, not for a stdout line.
+  const stderrMatches = (re: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!re.test(err)) return false;
+        proc.stderr.off('data', check);
+        resolve();
+        return true;
+      };
+      if (check()) return;
+      proc.stderr.on('data', check);
+      proc.once('exit', () => (re.test(err) ? resolve() : reject(new Error(`stderr never matched ${re}: ${err}`))));
+    });
+  const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+  const exit = once(proc, 'exit').then(([code]) => code as number | null);
+  return {
+    proc,
+    stderr: () => err,
+    stderrMatches,
+    exit,
+    next: async () => {
+      const r = await lines.next();
+      if (r.done) throw new Error(`stdout ended; stderr: ${err}`);
+      return r.value;
+    },
+  };
+}
 
 const USER = 'agent1';
 const PASSWORD = 'Agent1-Pass-4711';
@@ -107,6 +146,77 @@ describe('replay of a session recorded from real Prosody', () => {
       const result = await replayClient({ url: prosody.wsUrl, frames, store: new FrameStore(), credentials: { user: USER, password: 'wrong' }, speed: 0 });
       assert.equal(result.stopped, 'SASL failure: not-authorized');
       await assert.rejects(replayClient({ url: prosody.wsUrl, frames, store: new FrameStore() }), ReplayClientError);
+    });
+  });
+
+  describe('finesse-frames replay (the built CLI)', () => {
+    const running: ChildProcessWithoutNullStreams[] = [];
+    before(function () {
+      this.timeout(120_000);
+      execFileSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'inherit' });
+    });
+    after(() => running.forEach((p) => p.exitCode === null && p.kill('SIGKILL')));
+
+    it('serves the saved session: listening line first, then the frames; a real client gets the Updates in order', async () => {
+      const run = cli([sessionFile, '--listen', '127.0.0.1:0', '--speed', '0', '--once']);
+      running.push(run.proc);
+      const first = JSON.parse(await run.next());
+      assert.deepEqual(Object.keys(first), ['listening']);
+      assert.match(first.listening, /^ws:\/\/127\.0\.0\.1:\d+\/ws\/$/);
+      const client = await startClient({ service: first.listening, username: USER, password: 'anything', resource: 'cli' });
+      const { all } = collectUpdates(client, captured.updates.length);
+      await subscribe(client, NODE);
+      assert.deepEqual((await all).map(essence), captured.updates.map(essence));
+      await client.stop();
+      assert.equal(await run.exit, 0, '--once: exits when the client has gone');
+      const lines: { dir: string; flags: { replayed?: boolean }; finesse?: { state?: string } }[] = [];
+      for (;;) {
+        try {
+          lines.push(JSON.parse(await run.next()));
+        } catch {
+          break;
+        }
+      }
+      const pushed = lines.filter((l) => l.finesse);
+      assert.deepEqual(pushed.map((l) => l.finesse?.state), captured.updates.map((u) => u.state));
+      assert.ok(pushed.every((l) => l.dir === 'in' && l.flags.replayed));
+      assert.equal(run.stderr(), '');
+    });
+
+    it('names each bad line of a corrupt file on stderr and still serves what is readable', async () => {
+      const run = cli([join(FIXTURES, 'corrupt.finesse-session'), '--speed', '0']);
+      running.push(run.proc);
+      assert.ok(JSON.parse(await run.next()).listening);
+      await run.stderrMatches(/corrupt\.finesse-session:8: /);
+      const named = [...run.stderr().matchAll(/corrupt\.finesse-session:(\d+): /g)].map((m) => Number(m[1]));
+      assert.deepEqual(named, [3, 5, 8]);
+      run.proc.kill('SIGTERM');
+      assert.equal(await run.exit, 0);
+    });
+
+    it('asks which WebSocket entry of a Chrome HAR with several, then serves the chosen one', async () => {
+      const har = join(FIXTURES, 'chrome-devtools.har');
+      const ask = cli([har]);
+      assert.equal(await ask.exit, 2);
+      assert.match(ask.stderr(), /^finesse-frames: replay: .*2 WebSocket entries.*\[0\] wss:\/\/finesse\.lab\.example:8445\/ws\/ \(17 messages\).*--har-entry/);
+      assert.equal(ask.stderr().trim().split('\n').length, 1, 'one line on stderr');
+      const run = cli([har, '--har-entry', '0', '--speed', '0']);
+      running.push(run.proc);
+      const url = JSON.parse(await run.next()).listening;
+      const client = await startClient({ service: url, username: '1001001', password: 'x', domain: 'finesse.lab.example', resource: 'desktop' });
+      assert.equal(client.jid?.toString(), '1001001@finesse.lab.example/desktop');
+      await client.stop();
+      run.proc.kill('SIGTERM');
+      assert.equal(await run.exit, 0);
+    });
+
+    it('refuses what is not a recording with exit 1 and one line', async () => {
+      const run = cli([join(ROOT, 'package.json')]);
+      assert.equal(await run.exit, 1);
+      assert.match(run.stderr(), /^finesse-frames: .*package\.json: line 1: not a finesse-session file/);
+      const missing = cli([join(FIXTURES, 'nope.finesse-session')]);
+      assert.equal(await missing.exit, 1);
+      assert.match(missing.stderr(), /cannot read/);
     });
   });
 });
