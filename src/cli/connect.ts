@@ -10,6 +10,7 @@ import { frameToJsonLine } from '../core/capture/jsonLines';
 import { AuthError, FinesseSession, FinesseSessionOptions } from '../core/session/finesseSession';
 import { normalizeFingerprint, TlsTrust, UntrustedCertificateError } from '../core/session/tls';
 import { EXIT_OK, FailureError, parse, UsageError, untilSignal } from './io';
+import { startSaving } from './save';
 
 export const PASSWORD_ENV = 'FINESSE_PASSWORD';
 
@@ -29,6 +30,7 @@ options:
   --ca FILE          trust the CA (or self-signed certificate) in this PEM file
   --fingerprint FP   trust exactly the server certificate with this SHA-256 fingerprint
   --keepalive MS     XEP-0199 ping interval in ms (default: 30000; 0: none)
+  --save FILE        also save every frame to FILE (.finesse-session; credentials redacted)
   -h, --help         show this help
 
 Stops cleanly (unsubscribe, <close/>) on Ctrl-C. Exit codes: 0 stopped, 1 login or
@@ -45,6 +47,7 @@ const OPTIONS = {
   ca: { type: 'string' },
   fingerprint: { type: 'string' },
   keepalive: { type: 'string' },
+  save: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -135,6 +138,16 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const store = new FrameStore(10_000);
+  // --save: the file follows the store from the first frame; the password never reaches it.
+  const saving = startSaving(parse(args, OPTIONS).values.save, store, { secrets: [opts.password], target: opts.url });
+  try {
+    return await printSession(store, opts);
+  } finally {
+    await saving?.close();
+  }
+}
+
+async function printSession(store: FrameStore, opts: FinesseSessionOptions): Promise<number> {
   store.on('append', (frames) => {
     if (!process.stdout.writable) return;
     let out = '';

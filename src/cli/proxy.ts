@@ -11,6 +11,7 @@ import { frameToJsonLine } from '../core/capture/jsonLines';
 import { WsProxy } from '../core/proxy/wsProxy';
 import { ReverseProxy } from '../core/proxy/reverse/reverseProxy';
 import { normalizeFingerprint, TlsTrust } from '../core/session/tls';
+import { startSaving } from './save';
 import { FailureError, parse, parseListen, printError, printJson, untilSignal, UsageError } from './io';
 
 const USAGE = `usage: finesse-frames proxy --target ws[s]://HOST:PORT/ws/ [options]
@@ -30,6 +31,7 @@ options:
   --fingerprint FP    pin the server certificate's SHA-256 fingerprint instead
   --capacity N        frames kept in memory (default 200000; older ones are dropped)
   --reveal            print SASL credentials instead of redacting them
+  --save FILE         also save every frame to FILE (.finesse-session; SASL payloads redacted)
 `;
 
 const DEFAULT_CAPACITY = 200_000;
@@ -46,6 +48,7 @@ export async function run(args: string[]): Promise<number> {
     fingerprint: { type: 'string' },
     capacity: { type: 'string' },
     reveal: { type: 'boolean' },
+    save: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -81,10 +84,12 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(text);
   });
 
+  const saving = startSaving(values.save, store, { target: values.target ?? values.reverse });
   let url: string;
   try {
     url = await proxy.listen();
   } catch (e) {
+    await saving?.close();
     throw new FailureError(`cannot listen on ${listen.host}:${listen.port}: ${(e as Error).message}`);
   }
   printJson({ listening: url });
@@ -99,6 +104,7 @@ export async function run(args: string[]): Promise<number> {
   await proxy.close();
   // The store emits appends once per macrotask: let the last close frames reach stdout.
   await new Promise((resolve) => setImmediate(resolve));
+  await saving?.close();
   return 0;
 }
 

@@ -2,6 +2,9 @@
 // the proxy) is saved, reopened and equal — except the SASL payload, which reads [redacted],
 // with the password nowhere in the file; the same session round-trips through a HAR.
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +19,32 @@ import { saveSession, SessionWriter } from '../../src/core/recording/writer';
 import { loadSession, readSessionFile } from '../../src/core/recording/reader';
 import { importHar, parseHar, writeHarFile } from '../../src/core/recording/har';
 import { Prosody } from '../support/prosody';
-import { Publisher } from '../support/xmpp';
-import { captureProsodySession, CapturedSession } from './sessionCapture';
+import { Publisher, startClient } from '../support/xmpp';
+import { captureProsodySession, CapturedSession, collectUpdates, subscribe } from './sessionCapture';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** `node dist/cli.js …` as a user runs it: stdout lines one by one, stderr collected. */
+function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const proc = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  let err = '';
+  proc.stderr.on('data', (d) => (err += d));
+  const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+  return {
+    proc,
+    stderr: () => err,
+    exit: once(proc, 'exit').then(([code]) => code as number | null),
+    /** The next stdout line that satisfies `want`, parsed. */
+    async until(want: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+      for (;;) {
+        const r = await lines.next();
+        if (r.done) throw new Error(`stdout ended; stderr: ${err}`);
+        const line = JSON.parse(r.value);
+        if (want(line)) return line;
+      }
+    },
+  };
+}
 
 const USER = 'agent1';
 const PASSWORD = 'Agent1-Pass-4711';
@@ -123,6 +150,62 @@ describe('sessions: save, reopen, HAR (real Prosody)', () => {
       // A HAR has no byte counts: they are the data's, which for the redacted <auth> is shorter.
       if (!f.raw.includes(REDACTED)) assert.equal(f.bytes, want[i].bytes, `frame ${i} bytes`);
       assert.ok(Math.abs(f.t - want[i].t) < 0.001, `frame ${i} time`);
+    });
+  });
+
+  describe('--save on the capturing commands (the built CLI)', () => {
+    before(function () {
+      this.timeout(120_000);
+      execFileSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'inherit' });
+    });
+
+    it('finesse-frames proxy --save writes every proxied frame, SASL redacted', async () => {
+      const file = join(dir, 'proxy-save.finesse-session');
+      const run = cli(['proxy', '--target', prosody.wsUrl, '--save', file]);
+      const { listening } = (await run.until((l) => 'listening' in l)) as { listening: string };
+      const client = await startClient({ service: listening, username: USER, password: PASSWORD, resource: 'saved' });
+      const { all } = collectUpdates(client, 1);
+      await subscribe(client, nodes.user(USER));
+      await publisher.publish(nodes.user(USER), userUpdate(agent, 'WORK', { requestId: 'req-save' }));
+      await all;
+      await client.stop();
+      await run.until((l) => l.kind === 'closeframe' && l.dir === 'in');
+      run.proc.kill('SIGTERM');
+      assert.equal(await run.exit, 0);
+      assert.match(run.stderr(), /saved \d+ frames to .*proxy-save\.finesse-session/);
+      const text = readFileSync(file, 'utf8');
+      assert.ok(!text.includes(PASSWORD) && !text.includes(plainPayload(USER, PASSWORD)));
+      const read = await readSessionFile(file);
+      assert.deepEqual(read.errors, []);
+      assert.equal(read.truncated, false);
+      assert.equal(read.header.target, `${prosody.wsUrl}`);
+      assert.ok(read.frames.some((f) => f.raw.includes('[redacted]</auth>')));
+      const states = read.frames.map((f) => parseXml(f.raw)).flatMap((p) => (p.ok ? [decodeUpdate(p.element)?.state] : [])).filter(Boolean);
+      assert.deepEqual(states, ['WORK']);
+    });
+
+    it('finesse-frames connect --save writes the own session; the password is nowhere in the file', async () => {
+      const file = join(dir, 'connect-save.finesse-session');
+      const run = cli(['connect', '--url', prosody.wsUrl, '--domain', 'finesse.test', '--user', USER, '--save', file], { FINESSE_PASSWORD: PASSWORD });
+      // The User node subscription result is the last frame of the login.
+      await run.until((l) => l.dir === 'in' && typeof l.raw === 'string' && l.raw.includes('subscription='));
+      await publisher.publish(nodes.user(USER), userUpdate(agent, 'READY', { requestId: 'req-connect' }));
+      await run.until((l) => (l.finesse as { state?: string } | undefined)?.state === 'READY');
+      run.proc.kill('SIGTERM');
+      assert.equal(await run.exit, 0);
+      const text = readFileSync(file, 'utf8');
+      assert.ok(!text.includes(PASSWORD) && !text.includes(plainPayload(USER, PASSWORD)));
+      const read = await readSessionFile(file);
+      assert.deepEqual(read.errors, []);
+      assert.equal(read.truncated, false);
+      assert.ok(read.frames.some((f) => f.raw.includes('[redacted]</auth>')));
+      assert.ok(read.frames.some((f) => f.kind === 'close' && f.dir === 'out'), 'the clean stop is in the file');
+    });
+
+    it('refuses an unwritable --save path before connecting (exit 2)', async () => {
+      const run = cli(['proxy', '--target', prosody.wsUrl, '--save', join(dir, 'no', 'such', 'dir', 'x.finesse-session')]);
+      assert.equal(await run.exit, 2);
+      assert.match(run.stderr(), /--save: cannot write .*ENOENT/);
     });
   });
 });
