@@ -4,12 +4,11 @@
  * desktop's own WebSocket (or BOSH) is captured. The listener's certificate is kept in the
  * workspace's storage, so the user trusts its fingerprint once per workspace.
  *
- *   finesse.startProxy({ target: 'https://finesse:8445', reverse: true, port? })
- *     → startReverseProxy(services, { target, port, trust })     (no UI; returns the https URL)
- *   interactive "Reverse: open the desktop through the proxy" pick
- *     → promptReverseProxy(services, trust)                       (asks for the URL, shows the fingerprint)
+ *   finesse.startProxy({ target: 'https://finesse:8445', reverse: true, port? }), or the
+ *   "Reverse proxy for the Finesse desktop" pick → startReverseProxy(services, { target, … }),
+ *   which resolves with the https:// URL and the certificate fingerprint to show.
  */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { join } from 'node:path';
 import type { FrameGate } from '../../core/intercept/gate';
 import type { ReverseProxy } from '../../core/proxy/reverse/reverseProxy';
@@ -59,34 +58,4 @@ export async function startReverseProxy(services: Services, args: ReverseArgs): 
   const cert = proxy.certificate!;
   services.log.info(`reverse proxy ${url} → ${args.target}; listener certificate SHA-256 ${cert.fingerprint} (${cert.certFile})`);
   return { url, fingerprint: cert.fingerprint, newCertificate: cert.created, proxy, dispose: () => proxy.close() };
-}
-
-/**
- * Asks for the desktop's address, starts the listener and tells the user what to open and which
- * certificate fingerprint to accept (the message stays non-modal; its actions open the browser
- * or copy the fingerprint). Resolves undefined when the user cancels.
- */
-export async function promptReverseProxy(services: Services, trust?: TlsTrust, gate?: FrameGate): Promise<RunningReverse | undefined> {
-  const target = await vscode.window.showInputBox({
-    title: 'Finesse: open the desktop through the proxy',
-    prompt: "The real desktop's address. You then open the local https:// address instead, and its frames are captured.",
-    placeHolder: 'https://finesse.example.com:8445',
-    ignoreFocusOut: true,
-    validateInput: (v) => (/^https?:\/\/[^/\s]+/i.test(v.trim()) ? undefined : 'An https:// address, e.g. https://finesse.example.com:8445'),
-  });
-  if (!target) return undefined;
-  const running = await startReverseProxy(services, { target: target.trim(), trust, gate });
-  const open = 'Open in Browser';
-  const copy = 'Copy Fingerprint';
-  void vscode.window
-    .showInformationMessage(
-      `Desktop proxied at ${running.url}. ${running.newCertificate ? 'New' : 'Its'} certificate SHA-256: ${running.fingerprint} — accept it once in the browser.`,
-      open,
-      copy,
-    )
-    .then((choice) => {
-      if (choice === open) void vscode.env.openExternal(vscode.Uri.parse(running.url));
-      if (choice === copy) void vscode.env.clipboard.writeText(running.fingerprint);
-    });
-  return running;
 }
