@@ -6,7 +6,10 @@ export interface Suite {
 }
 
 export const suites: Record<string, Suite> = {
+  proxy: { inDefault: true, load: () => import('./proxy') },
+  load: { inDefault: false, load: () => import('./load') },
   webview: { inDefault: true, load: () => import('./webview') },
   session: { inDefault: true, load: () => import('./session') },
   reverse: { inDefault: true, load: () => import('./reverse') },
+  recording: { inDefault: true, load: () => import('./recording') },
 };

@@ -64,7 +64,7 @@ export class SessionReader {
     const self = this;
     const notASession = () => new SessionFileError(`not a finesse-session file (${headerProblem.message})`, headerProblem.line);
 
-    function* handle(line: Line, isLast: boolean): Generator<Frame> {
+    function handle(line: Line, isLast: boolean): Frame | undefined {
       lastLine = line.n;
       let value: unknown;
       let jsonError: string | undefined;
@@ -92,8 +92,7 @@ export class SessionReader {
         if (record && typeof record !== 'string' && 'frame' in record) {
           self.fail(line.n, 'no session header; read as the current format version');
           state = 'body';
-          yield* accept(record, line.n);
-          return;
+          return accept(record, line.n);
         }
         headerProblem = { line: line.n, message: jsonError ?? 'the first line is not a finesse-session header' };
         state = 'probation';
@@ -109,34 +108,37 @@ export class SessionReader {
         self.fail(headerProblem.line, `unreadable session header (${headerProblem.message}); read as the current format version`);
         state = 'body';
       }
-      yield* accept(record, line.n);
+      return accept(record, line.n);
     }
 
-    function* accept(record: Exclude<ReturnType<typeof checkRecord>, string>, n: number): Generator<Frame> {
+    function accept(record: Exclude<ReturnType<typeof checkRecord>, string>, n: number): Frame | undefined {
       if (self.end) {
         self.fail(n, 'data after the end record');
-        return;
+        return undefined;
       }
       if ('frame' in record) {
         if (!self.sessions.has(record.frame.session)) {
           self.sessions.set(record.frame.session, { id: record.frame.session, label: record.frame.session, started: record.frame.t });
         }
-        yield record.frame;
-      } else if ('sessionInfo' in record) {
-        self.sessions.set(record.sessionInfo.id, record.sessionInfo);
-      } else {
-        self.end = record.end;
+        return record.frame;
       }
+      if ('sessionInfo' in record) self.sessions.set(record.sessionInfo.id, record.sessionInfo);
+      else self.end = record.end;
+      return undefined;
     }
 
     try {
       for await (const text of rl) {
         const line = { n: ++this.lines, text };
         if (!text.trim()) continue;
-        if (held) yield* handle(held, false);
+        if (held) {
+          const frame = handle(held, false);
+          if (frame) yield frame;
+        }
         held = line;
       }
-      if (held) yield* handle(held, true);
+      const last = held && handle(held, true);
+      if (last) yield last;
     } finally {
       rl.close();
       this.input.destroy();
