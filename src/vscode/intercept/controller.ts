@@ -1,0 +1,135 @@
+/**
+ * Owns the extension's Interceptor: created on first use (or at once when settings hold rules),
+ * plugged into the gate slot every proxy uses, kept in line with the finesse.intercept settings,
+ * and shown to the user: a status bar item (paused directions, held count), a context key for
+ * menus, a warning before a held frame is forwarded automatically, a note in the log for every
+ * hold and release.
+ */
+import * as vscode from 'vscode';
+import type { Direction, Frame } from '../../core/capture/frame';
+import type { HeldFrame, Interceptor, ReleaseHow } from '../../core/intercept/interceptor';
+import { Disposable, toDisposable } from '../disposable';
+import type { Services } from '../services';
+import { interceptGate } from './gateSlot';
+import { applySettings, readSettings, SECTION, wantsInterceptor } from './settings';
+
+export const PAUSED_CONTEXT = 'finesse.interceptPaused';
+export const HELD_CONTEXT = 'finesse.framesHeld';
+
+export const arrow = (dir: Direction) => (dir === 'out' ? 'client → server' : 'server → client');
+
+export class InterceptController extends Disposable {
+  private interceptor: Interceptor | undefined;
+  private loading: Promise<Interceptor> | undefined;
+  private readonly status: vscode.StatusBarItem;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when pause state, the held set or the live sessions changed. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(readonly services: Services) {
+    super();
+    this.status = this.register(vscode.window.createStatusBarItem('finesse.intercept', vscode.StatusBarAlignment.Left, 40));
+    this.status.name = 'Finesse Intercept';
+    this.register(this.changed);
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration(SECTION)) return;
+        if (this.interceptor) applySettings(this.interceptor, readSettings(), (m) => this.reportSettings(m));
+        else if (wantsInterceptor(readSettings())) void this.get();
+      }),
+    );
+    const onLive = () => this.changed.fire();
+    services.live.on('added', onLive);
+    services.live.on('removed', onLive);
+    this.register(toDisposable(() => services.live.off('added', onLive).off('removed', onLive)));
+    this.register(toDisposable(() => this.shutdown()));
+    if (wantsInterceptor(readSettings())) void this.get();
+  }
+
+  /** The interceptor if it was loaded; undefined means nothing can be held. */
+  get current(): Interceptor | undefined {
+    return this.interceptor;
+  }
+
+  /** The interceptor, loading it on first use. */
+  get(): Promise<Interceptor> {
+    if (this.interceptor) return Promise.resolve(this.interceptor);
+    return (this.loading ??= this.load());
+  }
+
+  private async load(): Promise<Interceptor> {
+    const { Interceptor } = await import('../../core/intercept/interceptor');
+    const interceptor = new Interceptor(this.services.store, this.services.live);
+    applySettings(interceptor, readSettings(), (m) => this.reportSettings(m));
+    interceptor.on('held', (h) => this.onHeld(h));
+    interceptor.on('released', (f, how) => this.onReleased(f, how));
+    interceptor.on('warn', (h, ms) => void this.onWarn(h, ms));
+    interceptor.on('paused', () => this.refresh());
+    interceptor.on('changed', () => this.refresh());
+    this.interceptor = interceptor;
+    interceptGate.target = interceptor;
+    this.refresh();
+    return interceptor;
+  }
+
+  private shutdown(): void {
+    if (interceptGate.target === this.interceptor) interceptGate.target = undefined;
+    // Nothing stays stuck when the extension goes away: held frames are forwarded.
+    this.interceptor?.dispose();
+    this.interceptor = undefined;
+  }
+
+  private reportSettings(message: string): void {
+    this.services.log.error(message);
+    void vscode.window.showErrorMessage(`Finesse intercept: ${message} (the previous rules stay in force)`);
+  }
+
+  private onHeld(h: HeldFrame): void {
+    const why = h.reason === 'breakpoint' ? `breakpoint${h.rule?.id ? ` "${h.rule.id}"` : ''}` : h.reason;
+    this.services.log.info(`held frame #${h.frame.id} (${arrow(h.frame.dir)}, ${why})`);
+  }
+
+  private onReleased(frame: Frame, how: ReleaseHow): void {
+    this.services.log.info(`frame #${frame.id} ${how}`);
+    if (how === 'timeout') void vscode.window.showInformationMessage(`Finesse: held frame #${frame.id} was forwarded when the hold timeout passed.`);
+  }
+
+  private async onWarn(h: HeldFrame, msLeft: number): Promise<void> {
+    const seconds = Math.max(1, Math.round(msLeft / 1000));
+    const choice = await vscode.window.showWarningMessage(
+      `Finesse: held frame #${h.frame.id} (${arrow(h.frame.dir)}) will be forwarded automatically in ${seconds} s, so the real connection does not time out.`,
+      'Forward Now',
+      'Drop',
+      'Edit',
+    );
+    if (!this.interceptor?.isHeld(h.frame.id)) return;
+    if (choice === 'Forward Now') this.interceptor.forward(h.frame.id);
+    else if (choice === 'Drop') this.interceptor.drop(h.frame.id);
+    else if (choice === 'Edit') await vscode.commands.executeCommand('finesse.editFrame', h.frame.id);
+  }
+
+  refresh(): void {
+    const i = this.interceptor;
+    const paused = i?.paused ?? { in: false, out: false };
+    const held = i?.heldCount ?? 0;
+    void vscode.commands.executeCommand('setContext', PAUSED_CONTEXT, paused.in || paused.out);
+    void vscode.commands.executeCommand('setContext', HELD_CONTEXT, held > 0);
+    if (paused.in || paused.out) {
+      const dirs = paused.in && paused.out ? 'both ways' : paused.out ? 'client → server' : 'server → client';
+      this.status.text = `$(debug-pause) Finesse paused ${dirs}${held ? ` · ${held} held` : ''}`;
+      this.status.tooltip = `Frames ${dirs} are held. Click to resume (held frames are forwarded in order).`;
+      this.status.command = 'finesse.resume';
+      this.status.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      this.status.show();
+    } else if (held) {
+      this.status.text = `$(debug-breakpoint) ${held} held`;
+      this.status.tooltip = 'Frames held by a breakpoint. Click to forward one.';
+      this.status.command = 'finesse.forwardFrame';
+      this.status.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      this.status.show();
+    } else {
+      this.status.hide();
+    }
+    this.changed.fire();
+  }
+}

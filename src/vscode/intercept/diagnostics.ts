@@ -1,0 +1,78 @@
+/**
+ * Schema and protocol diagnostics for frame editor tabs, recomputed as the user types (debounced,
+ * stale results dropped by document version). libxml2 loads on the first editor opened.
+ */
+import * as vscode from 'vscode';
+import type { Diagnostic as FrameDiagnostic } from '../../core/validation/diagnostic';
+import { SCHEME } from './frameDocuments';
+
+const DEBOUNCE_MS = 200;
+
+export async function validateText(text: string): Promise<FrameDiagnostic[]> {
+  const { validateXml } = await import('../../core/validation/validator');
+  return validateXml(text);
+}
+
+export function toVscode(d: FrameDiagnostic): vscode.Diagnostic {
+  const range = new vscode.Range(d.line - 1, d.column - 1, d.endLine - 1, Math.max(d.endColumn - 1, d.line === d.endLine ? d.column : 0));
+  const severity = d.severity === 'error' ? vscode.DiagnosticSeverity.Error : d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+  const out = new vscode.Diagnostic(range, d.message, severity);
+  out.source = SOURCE_LABEL[d.source];
+  if (d.code) out.code = d.code;
+  return out;
+}
+
+const SOURCE_LABEL: Record<FrameDiagnostic['source'], string> = {
+  xml: 'XML',
+  xsd: 'XSD',
+  rfc6120: 'RFC 6120',
+  rfc7395: 'RFC 7395',
+  xep0060: 'XEP-0060',
+  finesse: 'Finesse',
+};
+
+export class FrameDiagnostics implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('finesse');
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.subscriptions.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d.uri.scheme !== SCHEME) return;
+        clearTimeout(this.timers.get(d.uri.toString()));
+        this.collection.delete(d.uri);
+      }),
+    );
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  /** Validates now and returns the result (Send uses it). */
+  async validate(doc: vscode.TextDocument): Promise<FrameDiagnostic[]> {
+    const version = doc.version;
+    const result = await validateText(doc.getText());
+    if (doc.version === version && !doc.isClosed) this.collection.set(doc.uri, result.map(toVscode));
+    return result;
+  }
+
+  private schedule(doc: vscode.TextDocument, delay: number): void {
+    if (doc.uri.scheme !== SCHEME) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        this.validate(doc).catch((e) => this.log.error('validation failed:', e instanceof Error ? e : String(e)));
+      }, delay),
+    );
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const s of this.subscriptions) s.dispose();
+    this.collection.dispose();
+  }
+}
