@@ -12,4 +12,5 @@ export const suites: Record<string, Suite> = {
   session: { inDefault: true, load: () => import('./session') },
   reverse: { inDefault: true, load: () => import('./reverse') },
   recording: { inDefault: true, load: () => import('./recording') },
+  intercept: { inDefault: true, load: () => import('./intercept') },
 };

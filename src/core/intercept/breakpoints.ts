@@ -70,18 +70,20 @@ export function compileBreakpoint(rule: BreakpointRule): FrameMatcher {
     const type = rule.type;
     tests.push((f) => frameView(f).element?.attrs.type === type);
   }
+  // Finesse fields look at the parsed frame; a raw-text test first keeps frames that cannot
+  // match (pings, presence…) from being parsed at all.
   if (rule.node) {
     const node = globToRegExp(rule.node);
-    tests.push((f) => nodesOf(f).some((n) => node.test(n)));
+    tests.push((f) => f.raw.includes('node=') && nodesOf(f).some((n) => node.test(n)));
   }
   if (rule.event) {
     const event = rule.event.toUpperCase();
     if (!['POST', 'PUT', 'DELETE'].includes(event)) throw new RuleError(`${name}: event must be POST, PUT or DELETE, not "${rule.event}"`);
-    tests.push((f) => frameView(f).finesse?.event === event);
+    tests.push((f) => mayCarryUpdate(f.raw) && frameView(f).finesse?.event === event);
   }
   if (rule.state) {
     const state = rule.state.toUpperCase();
-    tests.push((f) => frameView(f).finesse?.state?.toUpperCase() === state);
+    tests.push((f) => mayCarryUpdate(f.raw) && frameView(f).finesse?.state?.toUpperCase() === state);
   }
   // Cheap tests (direction, regex) run first, so most frames never get parsed.
   return (frame) => tests.every((t) => t(frame));
@@ -114,6 +116,11 @@ export function globToRegExp(glob: string): RegExp {
     else out += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${out}$`);
+}
+
+/** A Finesse notification is a pubsub event item; anything else needs no parsing. */
+function mayCarryUpdate(raw: string): boolean {
+  return raw.includes('pubsub#event');
 }
 
 function localName(name: string): string {

@@ -83,6 +83,7 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
   private readonly byId = new Map<number, Entry>();
   private pauseState: PauseState = { in: false, out: false };
   private breakpointRules: BreakpointRule[] = [];
+  private anyBreakpoint = false;
   private matchBreakpoint: (frame: Frame) => BreakpointRule | undefined = () => undefined;
   private replaceRuleList: ReplaceRule[] = [];
   private rewrite: Rewriter | undefined;
@@ -104,6 +105,8 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
   // ---- the gate (transport hot path: no parsing unless a rule needs it, never an await) ----
 
   admit(frame: Frame, send: (raw: string) => void): GateDecision {
+    // Nothing held, nothing paused, no rules: the common case costs a few property reads.
+    if (this.byId.size === 0 && !this.pauseState.in && !this.pauseState.out && !this.anyBreakpoint && !this.rewrite) return 'pass';
     const key = queueKey(frame.session, frame.dir);
     const queue = this.queues.get(key);
     const holdable = HOLDABLE.has(frame.kind);
@@ -179,6 +182,7 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
   setBreakpoints(rules: readonly BreakpointRule[]): void {
     this.matchBreakpoint = compileBreakpoints(rules);
     this.breakpointRules = [...rules];
+    this.anyBreakpoint = rules.some((r) => r.enabled !== false);
   }
 
   get breakpoints(): readonly BreakpointRule[] {
