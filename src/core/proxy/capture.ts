@@ -1,5 +1,6 @@
 /**
- * Frame capture from ws events. Cheap by design: the payload is decoded to a string for the
+ * Frame capture, shared by the transports: from parsed wire frames (the proxy) and from ws
+ * events (the replay client/server). Cheap by design: the payload is decoded to a string for the
  * store (binary as base64) and classified by its first tag only; the full parse happens later,
  * lazily, in capture/frameView.ts. The forwarded bytes are never touched here.
  */
@@ -7,12 +8,71 @@ import { isUtf8 } from 'node:buffer';
 import type { Direction, Frame, FrameFlags } from '../capture/frame';
 import type { FrameStore } from '../capture/frameStore';
 import { classifyText } from '../xmpp/framing';
+import { OP_BINARY, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT } from './wireFrame';
 
-/** ws reports these for a close without a status code / without a close frame at all. */
+/** Status codes ws reports for a close frame without a code / no close frame at all. */
 export const NO_STATUS = 1005;
 export const ABNORMAL = 1006;
 
-/** A text or binary message as received (ws hands a Buffer plus `isBinary`). */
+/**
+ * A complete data message (text, binary, or a reserved data opcode, kept as binary and marked
+ * malformed). `payload` is undefined when the message was over the capture limit: it was
+ * forwarded but only its size is recorded.
+ */
+export function captureWireMessage(
+  store: FrameStore,
+  session: string,
+  dir: Direction,
+  opcode: number,
+  payload: Buffer | undefined,
+  bytes: number,
+  flags?: FrameFlags,
+): Frame {
+  if (opcode === OP_TEXT) {
+    const raw = payload ? payload.toString() : '';
+    return store.append({ session, dir, kind: payload ? classifyText(raw) : 'text', raw, bytes, flags });
+  }
+  const raw = payload ? payload.toString('base64') : '';
+  return store.append({ session, dir, kind: 'binary', raw, bytes, flags: opcode === OP_BINARY ? flags : { ...flags, malformed: true } });
+}
+
+/**
+ * Ping/pong payloads (≤ 125 bytes) are almost always empty or ASCII: kept as text when they are
+ * valid UTF-8, otherwise as base64 so nothing is lost.
+ */
+export function controlPayloadText(payload: Buffer): string {
+  return isUtf8(payload) ? payload.toString() : payload.toString('base64');
+}
+
+/** The close frame as `code reason` (Frame contract); 1005 = a close frame without a code. */
+export function closeRaw(code: number, reason: Buffer | string): string {
+  const text = typeof reason === 'string' ? reason : reason.toString();
+  return text ? `${code} ${text}` : String(code);
+}
+
+/** A ping, pong or close frame as received (other control opcodes: binary, malformed). */
+export function captureWireControl(store: FrameStore, session: string, dir: Direction, opcode: number, payload: Buffer): Frame {
+  const bytes = payload.length;
+  if (opcode === OP_PING || opcode === OP_PONG) {
+    return store.append({ session, dir, kind: opcode === OP_PING ? 'ping' : 'pong', raw: controlPayloadText(payload), bytes });
+  }
+  if (opcode === OP_CLOSE) {
+    if (bytes === 0) return store.append({ session, dir, kind: 'closeframe', raw: String(NO_STATUS), bytes });
+    if (bytes >= 2) return store.append({ session, dir, kind: 'closeframe', raw: closeRaw(payload.readUInt16BE(0), payload.subarray(2)), bytes });
+    return store.append({ session, dir, kind: 'closeframe', raw: payload.toString('base64'), bytes, flags: { malformed: true } });
+  }
+  return store.append({ session, dir, kind: 'binary', raw: payload.toString('base64'), bytes, flags: { malformed: true } });
+}
+
+/**
+ * The connection ended without a close frame from this side. Nothing crossed the wire, but the
+ * frame list must show that and how the connection ended: recorded as ws reports it, `1006`.
+ */
+export function captureAbrupt(store: FrameStore, session: string, dir: Direction): Frame {
+  return store.append({ session, dir, kind: 'closeframe', raw: String(ABNORMAL), bytes: 0 });
+}
+
+/** A text or binary message as ws delivers it (a Buffer plus `isBinary`). */
 export function captureMessage(
   store: FrameStore,
   session: string,
@@ -26,28 +86,14 @@ export function captureMessage(
   return store.append({ session, dir, kind: classifyText(raw), raw, bytes: data.length, flags });
 }
 
-/**
- * Ping/pong payloads (≤ 125 bytes) are almost always empty or ASCII: kept as text when they are
- * valid UTF-8, otherwise as base64 so nothing is lost.
- */
-export function controlPayloadText(payload: Buffer): string {
-  return isUtf8(payload) ? payload.toString() : payload.toString('base64');
-}
-
+/** A ping or pong as ws delivers it. */
 export function captureControl(store: FrameStore, session: string, dir: Direction, kind: 'ping' | 'pong', payload: Buffer): Frame {
   return store.append({ session, dir, kind, raw: controlPayloadText(payload), bytes: payload.length });
 }
 
-/** The close frame as `code reason` (Frame contract); 1005 = a close frame without a code. */
-export function closeRaw(code: number, reason: Buffer | string): string {
-  const text = typeof reason === 'string' ? reason : reason.toString();
-  return text ? `${code} ${text}` : String(code);
-}
-
 /**
- * A received (or proxy-sent, flags.injected) close frame. An abrupt end without any close frame
- * is recorded the way ws reports it, as `1006` with 0 bytes: nothing crossed the wire, but the
- * frame list must show that the connection ended and how.
+ * A close frame given as ws reports it (code, reason), e.g. one a transport sent itself
+ * (flags.injected). 1005/1006 carry no bytes: no status code / no close frame at all.
  */
 export function captureClose(
   store: FrameStore,

@@ -4,8 +4,9 @@
  * accepted, so the subprotocol the real server picked can be echoed to the client.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import { tlsOptions, TlsTrust } from '../session/tls';
+import { HandoffSocket, Upgraded } from './handoff';
 
 /** The path the proxy advertises (`ws://127.0.0.1:PORT/ws/`), as Finesse serves it. */
 export const LISTEN_PATH = '/ws/';
@@ -93,7 +94,6 @@ export interface UpstreamOptions {
   protocols: string[];
   headers: Record<string, string>;
   trust?: TlsTrust;
-  maxPayload: number;
   /** Upstream refusals keep at most this much of the response body for the client. */
   maxRefusalBody?: number;
 }
@@ -101,54 +101,49 @@ export interface UpstreamOptions {
 /** Largest HTTP refusal body relayed to the client (bodies are short pages; bound it anyway). */
 const REFUSAL_BODY_LIMIT = 64 * 1024;
 
+export interface UpstreamConnection extends Upgraded {
+  /** The subprotocol the server chose ('' for none). */
+  protocol: string;
+}
+
 /**
- * Opens the upstream socket. Resolves once it is open (and paused: the caller resumes it once
- * its message listeners are attached); rejects with UpstreamRefusedError when the
- * server answers the upgrade with another HTTP status, or with the connect/TLS error.
- * Terminating the returned socket ends an attempt still in progress (the client went away).
+ * Opens the upstream connection: ws does the handshake (verified TLS, accept key, subprotocol
+ * checks) and hands over the raw socket. Rejects with UpstreamRefusedError when the server
+ * answers the upgrade with another HTTP status, or with the connect/TLS error. `abort()` ends an
+ * attempt still in progress (the client went away).
  */
-export function connectUpstream(opts: UpstreamOptions): { socket: WebSocket; opened: Promise<WebSocket> } {
+export function connectUpstream(opts: UpstreamOptions): { opened: Promise<UpstreamConnection>; abort: () => void } {
   const secure = opts.url.startsWith('wss:');
-  const socket = new WebSocket(opts.url, opts.protocols, {
+  const ws = new HandoffSocket(opts.url, opts.protocols, {
     headers: opts.headers,
     // tls.ts's createConnection uses http's async (options, oncreate) form, which ws passes on
     // to http.request unchanged; ws's typings only know the synchronous net.connect form.
     ...(secure ? (tlsOptions(opts.trust) as WebSocket.ClientOptions) : {}),
-    // Byte-exact forwarding: pings/pongs travel to the other side instead of being answered
-    // here, text is not UTF-8-validated here (the real server decides what invalid text means),
-    // and nothing is compressed so each message is exactly what the client sent.
-    autoPong: false,
-    skipUTF8Validation: true,
+    // Neither leg negotiates compression: frames can then go through byte for byte.
     perMessageDeflate: false,
-    maxPayload: opts.maxPayload,
     handshakeTimeout: 30_000,
   });
-  const opened = new Promise<WebSocket>((resolve, reject) => {
-    const fail = (err: Error) => {
-      socket.off('open', onOpen);
+  let settled = false;
+  const opened = new Promise<UpstreamConnection>((resolve, reject) => {
+    ws.once('handoff', (up: Upgraded) => {
+      settled = true;
+      resolve({ ...up, protocol: ws.protocol });
+    });
+    ws.once('error', (err: Error) => {
+      settled = true;
       reject(err);
-    };
-    const onOpen = () => {
-      socket.off('error', fail);
-      // Nothing is read from the server until the client side is accepted and wired.
-      socket.pause();
-      resolve(socket);
-    };
-    socket.once('open', onOpen);
-    socket.once('error', fail);
-    socket.once('unexpected-response', (_req, res: IncomingMessage) => {
+    });
+    ws.once('unexpected-response', (req, res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
       const limit = opts.maxRefusalBody ?? REFUSAL_BODY_LIMIT;
-      let settled = false;
       const done = () => {
         if (settled) return;
         settled = true;
-        socket.off('error', fail);
         reject(new UpstreamRefusedError(opts.url, res.statusCode ?? 502, res.statusMessage ?? '', res.headers, Buffer.concat(chunks)));
-        // ws expects whoever handles 'unexpected-response' to end the request.
+        // ws leaves ending the request to whoever handles 'unexpected-response'.
         res.destroy();
-        _req.destroy();
+        req.destroy();
       };
       res.on('data', (chunk: Buffer) => {
         if (size < limit) chunks.push(chunk.subarray(0, limit - size));
@@ -160,8 +155,11 @@ export function connectUpstream(opts: UpstreamOptions): { socket: WebSocket; ope
       res.once('close', done);
     });
   });
-  // Whoever awaits `opened` sees the rejection; this keeps an abandoned attempt from being an
-  // unhandled rejection.
+  // Whoever awaits `opened` sees the rejection; this keeps an abandoned attempt quiet.
   opened.catch(() => undefined);
-  return { socket, opened };
+  const abort = () => {
+    if (!settled) ws.terminate();
+    else opened.then((up) => up.socket.destroy(), () => undefined);
+  };
+  return { opened, abort };
 }

@@ -12,15 +12,17 @@ import { EventEmitter, once } from 'node:events';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import WebSocket, { WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
+import type { Server as TypedWebSocketServer } from 'ws';
 import type { FrameStore, SessionInfo } from '../capture/frameStore';
 import type { LiveSessionRegistry } from '../capture/liveSession';
 import type { FrameGate } from '../intercept/gate';
 import type { TlsTrust } from '../session/tls';
-import { HIGH_WATER } from './backpressure';
-import { GateHolder, ProxyPair } from './pair';
+import { HandoffSocket } from './handoff';
+import { ProxyPair } from './pair';
 import { looksLikeUpgrade, refuseUpgrade } from './refusal';
-import { connectUpstream, forwardedHeaders, LISTEN_PATH, offeredProtocols, upstreamUrl } from './upstream';
+import type { GateHolder } from './relay';
+import { connectUpstream, forwardedHeaders, LISTEN_PATH, offeredProtocols, UpstreamConnection, upstreamUrl } from './upstream';
 
 export interface ProxyOptions {
   /** ws:// or wss:// upstream URL (path/query of the client request are kept relative to it). */
@@ -34,22 +36,27 @@ export interface ProxyOptions {
   live?: LiveSessionRegistry;
   /** Bytes queued towards a slow reader before the other side is paused (default 1 MiB). */
   highWater?: number;
-  /** Largest message accepted from either side (default 100 MiB, as ws). */
+  /**
+   * Largest message kept for capture and intercept (default 100 MiB). Bigger ones are still
+   * forwarded unchanged, as they stream, and recorded by size only.
+   */
   maxPayload?: number;
 }
 
 /** Peers normally answer the proxy's close within milliseconds; a silent one is cut after this. */
 const CLOSE_GRACE_MS = 2000;
 const MAX_PAYLOAD = 100 * 1024 * 1024;
+/** Bytes queued towards a slow reader before the other side is paused. */
+const HIGH_WATER = 1024 * 1024;
 
 export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Error] }> implements GateHolder {
   gate: FrameGate | undefined;
-  private readonly wss: WebSocketServer;
+  private readonly wss: TypedWebSocketServer<typeof HandoffSocket>;
   private server?: Server;
   private address?: string;
   private closing = false;
   private readonly pairs = new Set<ProxyPair>();
-  private readonly connecting = new Set<WebSocket>();
+  private readonly connecting = new Set<() => void>();
   /** The subprotocol the upstream chose, per pending client request, for handleProtocols. */
   private readonly chosen = new WeakMap<IncomingMessage, string | false>();
 
@@ -60,15 +67,13 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
     super();
     checkTarget(opts.target);
     this.gate = opts.gate;
+    // ws answers the client's handshake (and any broken one with the right 4xx); the socket is
+    // then handed over raw. No compression, as upstream, so frames pass byte for byte.
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
-      // Byte-exact: pings/pongs are forwarded, not answered here; invalid UTF-8 is the real
-      // server's business; no compression so each message is exactly the client's.
-      autoPong: false,
-      skipUTF8Validation: true,
       perMessageDeflate: false,
-      maxPayload: opts.maxPayload ?? MAX_PAYLOAD,
+      WebSocket: HandoffSocket,
       handleProtocols: (_offered, req) => this.chosen.get(req) ?? false,
     });
   }
@@ -129,7 +134,6 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
         protocols: offeredProtocols(req.headers),
         headers: forwardedHeaders(req.headers),
         trust: this.opts.trust,
-        maxPayload: this.opts.maxPayload ?? MAX_PAYLOAD,
       });
     } catch (e) {
       // A bad URL or an unreadable CA file: the client gets a 502 naming it, the proxy lives on.
@@ -137,17 +141,16 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
       this.report(e as Error);
       return;
     }
-    const { socket: upstream, opened } = attempt;
-    this.connecting.add(upstream);
-    const abandon = (): void => upstream.terminate();
-    socket.once('close', abandon);
+    const { opened, abort } = attempt;
+    this.connecting.add(abort);
+    socket.once('close', abort);
     opened.then(
       (up) => {
-        this.connecting.delete(up);
-        socket.off('close', abandon);
+        this.connecting.delete(abort);
+        socket.off('close', abort);
         socket.off('error', early);
         if (socket.destroyed || this.closing) {
-          up.terminate();
+          up.socket.destroy();
           return;
         }
         this.chosen.set(req, up.protocol || false);
@@ -156,11 +159,11 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
           accepted = true;
           this.accept(client, up, req, url);
         });
-        if (!accepted) up.terminate();
+        if (!accepted) up.socket.destroy();
       },
       (err: Error) => {
-        this.connecting.delete(upstream);
-        socket.off('close', abandon);
+        this.connecting.delete(abort);
+        socket.off('close', abort);
         if (socket.destroyed) return; // the client left first; nothing to tell anyone
         socket.off('error', early);
         socket.on('error', early);
@@ -173,7 +176,7 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
   /** Closes every proxied pair (both peers get 1001) and stops listening. */
   async close(): Promise<void> {
     this.closing = true;
-    for (const up of this.connecting) up.terminate();
+    for (const abort of this.connecting) abort();
     const pairs = [...this.pairs];
     const ended = pairs.map((p) => (p.ended ? undefined : once(p, 'end')));
     for (const p of pairs) p.shutdown();
@@ -185,13 +188,25 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private accept(client: WebSocket, upstream: WebSocket, req: IncomingMessage, url: string): void {
+  private accept(client: HandoffSocket, upstream: UpstreamConnection, req: IncomingMessage, url: string): void {
+    if (!client.upgraded) {
+      upstream.socket.destroy();
+      return;
+    }
     const session = this.store.openSession({
       id: `proxy-${randomUUID()}`,
       label: `proxy ${req.socket.remoteAddress}:${req.socket.remotePort}`,
       target: url,
     });
-    const pair = new ProxyPair({ store: this.store, session, client, upstream, gates: this, highWater: this.opts.highWater ?? HIGH_WATER });
+    const pair = new ProxyPair({
+      store: this.store,
+      session,
+      client: client.upgraded,
+      upstream,
+      gates: this,
+      highWater: this.opts.highWater ?? HIGH_WATER,
+      limit: this.opts.maxPayload ?? MAX_PAYLOAD,
+    });
     this.pairs.add(pair);
     this.opts.live?.add(pair);
     pair.once('end', () => {

@@ -1,0 +1,131 @@
+/**
+ * Proxy overhead, measured against a direct connection in the same run (DESIGN.md target:
+ * proxied throughput ≥ 0.8× direct, added p50 round trip ≤ 0.1 ms on loopback).
+ *
+ * A ws echo server and the proxy (with its capturing FrameStore) each run in their own process,
+ * as in real use; the client runs here. For each mode, direct client↔echo and client↔proxy↔echo:
+ *  - throughput: 1 KB Finesse event messages, a window of 1000 in flight, msg/s round trips;
+ *  - latency: one message at a time, p50/p99 of the round trip.
+ * Modes alternate over several rounds and the median round counts, so both see the same
+ * machine load. Env: BENCH_PROXY_MESSAGES, BENCH_PROXY_ROUNDS, BENCH_PROXY_PINGS.
+ */
+import { once } from 'node:events';
+import WebSocket from 'ws';
+import { eventMessage, userUpdate } from '../src/core/finesse/builders';
+import { nodes } from '../src/core/finesse/nodes';
+import { percentile, round, startChild } from './support/children';
+
+const MESSAGES = Number(process.env.BENCH_PROXY_MESSAGES ?? 100_000);
+const ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 3);
+const PINGS = Number(process.env.BENCH_PROXY_PINGS ?? 3000);
+const WINDOW = 1000;
+
+/** A Finesse pubsub event carrying a User Update, padded to 1 KB like a typical notification. */
+export function finesseMessage(size = 1024): string {
+  const agent = { id: '1001001', loginName: 'agent1' };
+  const base = eventMessage({
+    from: 'pubsub.finesse.test',
+    to: 'agent1@finesse.test/desktop',
+    node: nodes.user(agent.id),
+    itemId: 'item-1',
+    id: 'm-0000',
+    updateXml: userUpdate(agent, 'READY', { requestId: 'req-1', t: 0 }),
+  });
+  if (base.length >= size) return base;
+  return base.replace('</message>', `<body>${'x'.repeat(size - base.length - '<body></body>'.length)}</body></message>`);
+}
+
+async function connect(url: string): Promise<WebSocket> {
+  const ws = new WebSocket(url, ['xmpp'], { perMessageDeflate: false });
+  await once(ws, 'open');
+  return ws;
+}
+
+/** Round trips per second with `WINDOW` messages in flight. */
+function throughput(ws: WebSocket, payload: string, count: number): Promise<number> {
+  return new Promise((resolve) => {
+    let sent = 0;
+    let received = 0;
+    const t0 = performance.now();
+    const onMessage = () => {
+      received++;
+      if (sent < count) {
+        ws.send(payload);
+        sent++;
+      } else if (received === count) {
+        ws.off('message', onMessage);
+        resolve(count / ((performance.now() - t0) / 1000));
+      }
+    };
+    ws.on('message', onMessage);
+    for (; sent < Math.min(WINDOW, count); sent++) ws.send(payload);
+  });
+}
+
+/** Round-trip times in ms, one message at a time. */
+async function latency(ws: WebSocket, payload: string, count: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    const reply = once(ws, 'message');
+    ws.send(payload);
+    await reply;
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b);
+}
+
+interface Round {
+  msgPerSec: number;
+  p50: number;
+  p99: number;
+}
+
+async function measure(url: string, payload: string): Promise<Round> {
+  const ws = await connect(url);
+  await throughput(ws, payload, Math.min(MESSAGES, 10_000)); // warm up JIT and sockets
+  const msgPerSec = await throughput(ws, payload, MESSAGES);
+  await latency(ws, payload, 200);
+  const times = await latency(ws, payload, PINGS);
+  ws.close();
+  await once(ws, 'close');
+  return { msgPerSec, p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export async function run(): Promise<object> {
+  const echo = await startChild<{ port: number }>('echoServer.ts');
+  const direct = `ws://127.0.0.1:${echo.ready.port}/ws/`;
+  const proxy = await startChild<{ url: string }>('proxyServer.ts', [direct]);
+  try {
+    const payload = finesseMessage();
+    const rounds: { direct: Round; proxied: Round }[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const d = await measure(direct, payload);
+      const p = await measure(proxy.ready.url, payload);
+      rounds.push({ direct: d, proxied: p });
+    }
+    const pick = (mode: 'direct' | 'proxied', k: keyof Round) => median(rounds.map((r) => r[mode][k]));
+    const stats = await proxy.ask<{ frames: number }>({ stats: true });
+    const directRate = pick('direct', 'msgPerSec');
+    const proxiedRate = pick('proxied', 'msgPerSec');
+    const ratios = rounds.map((r) => r.proxied.msgPerSec / r.direct.msgPerSec);
+    return {
+      messageBytes: Buffer.byteLength(payload),
+      window: WINDOW,
+      messages: MESSAGES,
+      rounds: ROUNDS,
+      direct: { msgPerSec: Math.round(directRate), p50ms: round(pick('direct', 'p50')), p99ms: round(pick('direct', 'p99')) },
+      proxied: { msgPerSec: Math.round(proxiedRate), p50ms: round(pick('proxied', 'p50')), p99ms: round(pick('proxied', 'p99')) },
+      ratio: round(median(ratios), 2),
+      ratioPerRound: ratios.map((r) => round(r, 2)),
+      addedP50ms: round(pick('proxied', 'p50') - pick('direct', 'p50')),
+      target: { ratio: 0.8, addedP50ms: 0.1 },
+      framesCaptured: stats.frames,
+    };
+  } finally {
+    await proxy.stop();
+    await echo.stop();
+  }
+}
