@@ -1,0 +1,158 @@
+// Intercept inside a real VS Code: a raw WebSocket client (not our code) logs in to the built-in
+// Finesse simulator through the extension's proxy; Pause holds its frames, Edit opens a real
+// XML editor tab with live schema diagnostics, Send/Drop/Resume/Inject act on the wire — proven
+// by what the client gets back from the server.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { Frame } from '../../../src/core/capture/frame';
+import type { FrameStore } from '../../../src/core/capture/frameStore';
+import { FinesseSimulator } from '../../../src/core/replay/simulator';
+import { RawXmppClient } from '../../unit/core/replay/rawXmppClient';
+import { api, FinesseApi, waitForFrame } from './helpers';
+import { probe } from './probe';
+
+const ping = (id: string) => `<iq xmlns="jabber:client" type="get" id="${id}"><ping xmlns="urn:xmpp:ping"/></iq>`;
+
+/** Resolves when the frame's flags satisfy `test` (store 'update' events, no polling). */
+function flagged(store: FrameStore, id: number, test: (f: Frame) => boolean): Promise<Frame> {
+  const now = store.get(id);
+  if (now && test(now)) return Promise.resolve(now);
+  return new Promise((resolve) => {
+    const on = (f: Frame) => {
+      if (f.id !== id || !test(f)) return;
+      store.off('update', on);
+      resolve(f);
+    };
+    store.on('update', on);
+  });
+}
+
+/** The next diagnostics of `uri` that satisfy `test`. */
+function diagnosticsOf(uri: vscode.Uri, test: (d: readonly vscode.Diagnostic[]) => boolean): Promise<readonly vscode.Diagnostic[]> {
+  const now = vscode.languages.getDiagnostics(uri);
+  if (test(now)) return Promise.resolve(now);
+  return new Promise((resolve) => {
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (!e.uris.some((u) => u.toString() === uri.toString())) return;
+      const d = vscode.languages.getDiagnostics(uri);
+      if (!test(d)) return;
+      sub.dispose();
+      resolve(d);
+    });
+  });
+}
+
+async function replaceText(editor: vscode.TextEditor, text: string): Promise<void> {
+  const doc = editor.document;
+  const ok = await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), text));
+  assert.ok(ok, 'edit applied');
+}
+
+describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
+  let finesse: FinesseApi;
+  let simulator: FinesseSimulator;
+  let client: RawXmppClient;
+  let session: string;
+
+  /** Sends a ping from the client and returns its captured frame once the gate held it. */
+  async function heldPing(id: string): Promise<Frame> {
+    client.send(ping(id));
+    const frame = await waitForFrame(finesse.store, (f) => f.dir === 'out' && f.raw.includes(`id="${id}"`));
+    return flagged(finesse.store, frame.id, (f) => f.flags.held === true);
+  }
+
+  async function answerId(): Promise<string | undefined> {
+    return (await client.nextElement()).attrs.id;
+  }
+
+  before(async () => {
+    finesse = await api();
+    simulator = new FinesseSimulator();
+    const target = await simulator.listen();
+    const url = await vscode.commands.executeCommand<string>('finesse.startProxy', { target });
+    client = await RawXmppClient.connect(url);
+    await client.login();
+    session = (await waitForFrame(finesse.store, (f) => f.dir === 'out' && f.kind === 'open')).session;
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('finesse.resume');
+    client?.close();
+    await vscode.commands.executeCommand('finesse.stopProxy');
+    await simulator?.close();
+  });
+
+  it('Pause holds client frames; the status bar says so', async () => {
+    await vscode.commands.executeCommand('finesse.pause', 'out');
+    const frame = await heldPing('p1');
+    assert.equal(frame.flags.held, true);
+    if (probe.available()) {
+      const status = await probe.statusBar(/Finesse paused client → server · 1 held/);
+      assert.ok(status.ok, `status bar: ${status.text}`);
+    }
+  });
+
+  it('Edit opens the held frame in an XML editor tab; diagnostics follow the typing; Send forwards the edit', async () => {
+    const frame = [...finesse.store].find((f) => f.raw.includes('id="p1"')) as Frame;
+    const uri = await vscode.commands.executeCommand<string>('finesse.editFrame', frame.id);
+    const editor = vscode.window.activeTextEditor as vscode.TextEditor;
+    assert.equal(editor.document.uri.toString(), uri);
+    assert.equal(editor.document.uri.scheme, 'finesse-frame');
+    assert.equal(editor.document.languageId, 'xml');
+    assert.equal(editor.document.getText(), '<iq xmlns="jabber:client" type="get" id="p1">\n  <ping xmlns="urn:xmpp:ping"/>\n</iq>');
+
+    await replaceText(editor, '<iq xmlns="jabber:client" type="get">\n  <ping xmlns="urn:xmpp:ping"/>\n</iq>');
+    const invalid = await diagnosticsOf(editor.document.uri, (d) => d.some((x) => x.code === 'iq-id'));
+    const iqId = invalid.find((x) => x.code === 'iq-id') as vscode.Diagnostic;
+    assert.equal(iqId.severity, vscode.DiagnosticSeverity.Error);
+    assert.deepEqual([iqId.range.start.line, iqId.range.start.character, iqId.range.end.character], [0, 1, 3]);
+    assert.equal(iqId.source, 'RFC 6120');
+
+    await replaceText(editor, '<iq xmlns="jabber:client" type="get" id="p1-edited">\n  <ping xmlns="urn:xmpp:ping"/>\n</iq>');
+    await diagnosticsOf(editor.document.uri, (d) => d.length === 0);
+
+    const sent = await vscode.commands.executeCommand<number>('finesse.sendFrame');
+    assert.equal(sent, frame.id);
+    assert.equal(await answerId(), 'p1-edited', 'the server answered the edited stanza');
+    const stored = finesse.store.get(frame.id) as Frame;
+    assert.equal(stored.raw, ping('p1-edited'));
+    assert.equal(stored.original, ping('p1'));
+    assert.equal(stored.flags.edited, true);
+    assert.ok(!vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri)), 'the tab closed after Send');
+  });
+
+  it('Drop: a dropped ping is never answered; the next one is', async () => {
+    const frame = await heldPing('p2');
+    await vscode.commands.executeCommand('finesse.dropFrame', frame.id);
+    assert.equal(finesse.store.get(frame.id)?.flags.dropped, true);
+    await vscode.commands.executeCommand('finesse.resume');
+    client.send(ping('p3'));
+    assert.equal(await answerId(), 'p3');
+  });
+
+  it('Resume forwards what is held, in order', async () => {
+    await vscode.commands.executeCommand('finesse.pause', 'out');
+    await heldPing('p4');
+    client.send(ping('p5'));
+    await waitForFrame(finesse.store, (f) => f.raw.includes('id="p5"'));
+    await vscode.commands.executeCommand('finesse.resume');
+    assert.equal(await answerId(), 'p4');
+    assert.equal(await answerId(), 'p5');
+  });
+
+  it('Inject with a stanza sends it on the live session; the answer reaches the client', async () => {
+    const id = await vscode.commands.executeCommand<number>('finesse.injectStanza', { session, dir: 'out', raw: ping('injected-1') });
+    assert.equal(finesse.store.get(id)?.flags.injected, true);
+    assert.equal(await answerId(), 'injected-1');
+  });
+
+  it('Inject from a template opens an editor; Send sends it', async () => {
+    const uri = await vscode.commands.executeCommand<string>('finesse.injectStanza', { session, template: 'ping' });
+    const editor = vscode.window.activeTextEditor as vscode.TextEditor;
+    assert.equal(editor.document.uri.toString(), uri);
+    const id = /id="([^"]+)"/.exec(editor.document.getText())?.[1];
+    assert.ok(id, editor.document.getText());
+    await diagnosticsOf(editor.document.uri, (d) => d.length === 0);
+    await vscode.commands.executeCommand('finesse.sendFrame');
+    assert.equal(await answerId(), id);
+  });
+});
