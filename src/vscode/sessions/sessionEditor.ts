@@ -1,0 +1,138 @@
+/**
+ * The read-only viewer of a saved session: a CustomReadonlyEditor for `*.finesse-session` (and,
+ * on request, `*.har`) that reads the file into a FrameStore of its own and shows it with the
+ * frames panel's FramesView (filter, detail, stanza tree), read-only. A damaged file opens with
+ * what is readable and a warning naming the bad lines; a file that is no session at all shows
+ * why, in the editor and as an error — it never takes the extension down.
+ */
+import * as vscode from 'vscode';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { FrameStore } from '../../core/capture/frameStore';
+import type { LineError } from '../../core/recording/format';
+import { HarError, importHar, listWebSockets, parseHar } from '../../core/recording/har';
+import { recordingKind } from '../../core/recording/open';
+import { SessionReader } from '../../core/recording/reader';
+import { escapeXml } from '../../core/xmpp/xml';
+import { FramesView } from '../panel/framesView';
+import type { Services } from '../services';
+import { pickHarEntry } from './pick';
+
+/** Frames a viewer holds; a longer file shows its last frames and says so. */
+const VIEWER_CAPACITY = 1_000_000;
+
+export class SessionDocument implements vscode.CustomDocument {
+  readonly store = new FrameStore(VIEWER_CAPACITY);
+  frames = 0;
+  errors: LineError[] = [];
+  errorCount = 0;
+  truncated = false;
+  /** Why the file could not be opened at all. */
+  failure: string | undefined;
+
+  constructor(readonly uri: vscode.Uri) {}
+
+  get name(): string {
+    return basename(this.uri.path);
+  }
+
+  dispose(): void {
+    this.store.clear();
+  }
+}
+
+/** Reads a file into a document: streamed from disk for file: URIs, through workspace.fs otherwise. */
+export async function loadDocument(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<SessionDocument> {
+  const doc = new SessionDocument(uri);
+  try {
+    const kind = uri.scheme === 'file' ? await recordingKind(uri.fsPath) : uri.path.toLowerCase().endsWith('.har') ? 'har' : 'session';
+    if (kind === 'har') await loadHar(doc);
+    else await loadSessionFile(doc, token);
+  } catch (e) {
+    doc.failure = (e as Error).message;
+  }
+  return doc;
+}
+
+async function loadSessionFile(doc: SessionDocument, token?: vscode.CancellationToken): Promise<void> {
+  const input = doc.uri.scheme === 'file' ? undefined : Readable.from([Buffer.from(await vscode.workspace.fs.readFile(doc.uri))]);
+  const reader = input ? new SessionReader(input) : SessionReader.fromFile(doc.uri.fsPath);
+  const { store } = doc;
+  for await (const frame of reader.frames()) {
+    if (token?.isCancellationRequested) break;
+    if (!store.sessions.has(frame.session)) store.openSession({ ...(reader.sessions.get(frame.session) ?? { id: frame.session, label: frame.session, started: frame.t }) });
+    store.append({ session: frame.session, dir: frame.dir, t: frame.t, kind: frame.kind, raw: frame.raw, bytes: frame.bytes, flags: { ...frame.flags }, ...(frame.original !== undefined ? { original: frame.original } : {}) });
+    doc.frames++;
+  }
+  for (const info of reader.sessions.values()) {
+    const held = store.sessions.get(info.id);
+    if (held) Object.assign(held, info);
+  }
+  doc.errors = reader.errors;
+  doc.errorCount = reader.errorCount;
+  doc.truncated = reader.truncated;
+}
+
+async function loadHar(doc: SessionDocument): Promise<void> {
+  const har = parseHar(Buffer.from(await vscode.workspace.fs.readFile(doc.uri)).toString('utf8'));
+  const sockets = listWebSockets(har);
+  let entry: number | undefined;
+  if (sockets.length > 1) {
+    entry = await pickHarEntry(sockets, doc.name);
+    if (entry === undefined) throw new HarError('no WebSocket entry was chosen');
+  }
+  const imported = importHar(har, { entry });
+  doc.store.openSession(imported.session);
+  for (const f of imported.frames) doc.store.append({ session: f.session, dir: f.dir, t: f.t, kind: f.kind, raw: f.raw, bytes: f.bytes });
+  doc.frames = imported.frames.length;
+  doc.errors = imported.warnings.map((w) => ({ line: w.message, message: `message ${w.message}: ${w.text}` }));
+  doc.errorCount = doc.errors.length;
+}
+
+/** The warning that names the bad lines (all of them go to the log). */
+export function badLinesMessage(doc: SessionDocument): string | undefined {
+  if (!doc.errorCount) return undefined;
+  const shown = doc.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`);
+  const more = doc.errorCount - shown.length;
+  return `${doc.name}: ${doc.errorCount} bad line${doc.errorCount === 1 ? '' : 's'} skipped, ${doc.frames} frames read — ${shown.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`;
+}
+
+export class SessionEditorProvider implements vscode.CustomReadonlyEditorProvider<SessionDocument> {
+  constructor(private readonly services: Services) {}
+
+  async openCustomDocument(uri: vscode.Uri, _context: vscode.CustomDocumentOpenContext, token: vscode.CancellationToken): Promise<SessionDocument> {
+    const doc = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${basename(uri.path)}` }, () => loadDocument(uri, token));
+    this.report(doc);
+    return doc;
+  }
+
+  async resolveCustomEditor(doc: SessionDocument, panel: vscode.WebviewPanel): Promise<void> {
+    if (doc.failure) {
+      panel.webview.options = { enableScripts: false };
+      panel.webview.html = failurePage(doc);
+      return;
+    }
+    const view = new FramesView(panel.webview, this.services.context.extensionUri, doc.store, { readOnly: true, log: this.services.log });
+    panel.onDidDispose(() => view.dispose());
+  }
+
+  private report(doc: SessionDocument): void {
+    const { log } = this.services;
+    if (doc.failure) {
+      log.error(`${doc.uri.fsPath}: ${doc.failure}`);
+      void vscode.window.showErrorMessage(`Finesse: cannot open ${doc.name}: ${doc.failure}`);
+      return;
+    }
+    log.info(`opened ${doc.uri.fsPath}: ${doc.frames} frames${doc.errorCount ? `, ${doc.errorCount} bad lines` : ''}`);
+    for (const e of doc.errors) log.warn(`${doc.uri.fsPath}:${e.line}: ${e.message}`);
+    const message = badLinesMessage(doc);
+    if (message) void vscode.window.showWarningMessage(`Finesse: ${message}`);
+    else if (doc.truncated) void vscode.window.showWarningMessage(`Finesse: ${doc.name} ends without its end record (it was cut short); ${doc.frames} frames were read.`);
+    if (doc.store.size < doc.frames) void vscode.window.showWarningMessage(`Finesse: ${doc.name} has ${doc.frames} frames; the viewer shows the last ${doc.store.size}.`);
+  }
+}
+
+function failurePage(doc: SessionDocument): string {
+  const text = escapeXml(`Cannot open ${doc.name}: ${doc.failure ?? ''}`);
+  return `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"></head><body><p style="padding:1em;color:var(--vscode-errorForeground)">${text}</p></body></html>`;
+}
