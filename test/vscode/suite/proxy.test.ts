@@ -5,6 +5,9 @@ import { once } from 'node:events';
 import * as vscode from 'vscode';
 import WebSocket from 'ws';
 import { FinesseSimulator } from '../../../src/core/replay/simulator';
+import { PUBSUB_NS } from '../../../src/core/finesse/builders';
+import { nodes } from '../../../src/core/finesse/nodes';
+import { startClient, xmppModule } from '../../support/xmpp';
 import { api, FinesseApi, waitForFrame } from './helpers';
 
 const OPEN = '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.test" version="1.0"/>';
@@ -43,6 +46,25 @@ describe('Start Proxy', () => {
     assert.ok(replies[0].startsWith('<open'), `first reply: ${replies[0]}`);
     const out = await waitForFrame(finesse.store, (f) => f.dir === 'out' && f.raw === OPEN);
     await waitForFrame(finesse.store, (f) => f.session === out.session && f.dir === 'in' && f.raw.includes('features'));
+  });
+
+  it('an independent XMPP client (@xmpp/client) logs in through it and gets Finesse Updates', async () => {
+    const url = await vscode.commands.executeCommand<string>('finesse.startProxy', { target: simulator.url });
+    const agent = await startClient({ service: url, username: 'agent1', password: 'agent1', resource: 'proxied' });
+    try {
+      const { xml } = await xmppModule();
+      await agent.iqCaller.request(
+        xml('iq', { type: 'set', to: 'pubsub.finesse.test' }, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node: nodes.user('agent1'), jid: agent.jid?.toString() }))),
+      );
+      await agent.iqCaller.request(
+        xml('iq', { type: 'set', to: 'pubsub.finesse.test' }, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node: nodes.userDialogs('agent1'), jid: agent.jid?.toString() }))),
+      );
+      const [event] = await once(agent, 'stanza');
+      assert.match(String(event), /&lt;Update&gt;/);
+      await waitForFrame(finesse.store, (f) => f.dir === 'in' && f.raw.includes('&lt;Update&gt;') && f.raw.includes('proxied'));
+    } finally {
+      await agent.stop();
+    }
   });
 
   it('Stop Proxy closes the listener and the proxied client', async () => {
