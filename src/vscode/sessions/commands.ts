@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { Frame } from '../../core/capture/frame';
-import { SESSION_EXTENSION } from '../../core/recording/format';
+import { LineError, SESSION_EXTENSION } from '../../core/recording/format';
+import type { SessionDocument } from './sessionEditor';
 import { HarChoiceError, importHar, listWebSockets, parseHar, writeHarFile } from '../../core/recording/har';
 import { SessionWriter } from '../../core/recording/writer';
 import type { Services } from '../services';
@@ -70,8 +71,18 @@ export async function saveSession(services: Services, arg?: unknown): Promise<st
   return target;
 }
 
+/** What Open Session read: for scripts and tests (the user sees the viewer and any warning). */
+export interface OpenedSession {
+  path: string;
+  frames: number;
+  errors: LineError[];
+  errorCount: number;
+  truncated: boolean;
+  failure?: string;
+}
+
 /** Opens a session file (or a HAR) in the read-only session viewer. */
-export async function openSession(_services: Services, arg?: unknown): Promise<vscode.Uri | undefined> {
+export async function openSession(_services: Services, arg: unknown, opened: (uri: vscode.Uri) => SessionDocument | undefined): Promise<OpenedSession | undefined> {
   let uri = arg instanceof vscode.Uri ? arg : argPath(arg) ? vscode.Uri.file(argPath(arg) as string) : undefined;
   if (!uri) {
     const picked = await vscode.window.showOpenDialog({
@@ -83,7 +94,11 @@ export async function openSession(_services: Services, arg?: unknown): Promise<v
   }
   if (!uri) return undefined;
   await vscode.commands.executeCommand('vscode.openWith', uri, uri.path.toLowerCase().endsWith('.har') ? HAR_VIEW_TYPE : SESSION_VIEW_TYPE);
-  return uri;
+  const doc = opened(uri);
+  if (!doc) return undefined;
+  const result: OpenedSession = { path: uri.fsPath, frames: doc.frames, errors: doc.errors, errorCount: doc.errorCount, truncated: doc.truncated };
+  if (doc.failure) result.failure = doc.failure;
+  return result;
 }
 
 /** Exports the store as a HAR (one WebSocket entry per session); resolves with the path. */

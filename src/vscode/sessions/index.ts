@@ -33,11 +33,16 @@ export function register(services: Services): vscode.Disposable[] {
       }
     });
 
+  // Open viewer documents by URI, so Open Session can say what it read.
+  const opened = new Map<string, SessionDocument>();
   // The provider object must exist at activation; what it does is loaded when a file opens.
   const provider: vscode.CustomReadonlyEditorProvider<SessionDocument> = {
     async openCustomDocument(uri, context, token) {
       const { SessionEditorProvider } = await import('./sessionEditor');
-      return new SessionEditorProvider(services).openCustomDocument(uri, context, token);
+      const doc = await new SessionEditorProvider(services).openCustomDocument(uri, context, token);
+      opened.set(uri.toString(), doc);
+      doc.onDispose(() => opened.delete(uri.toString()));
+      return doc;
     },
     async resolveCustomEditor(doc, panel) {
       const { SessionEditorProvider } = await import('./sessionEditor');
@@ -47,7 +52,7 @@ export function register(services: Services): vscode.Disposable[] {
 
   return [
     command('finesse.saveSession', async (arg) => (await commands()).saveSession(services, arg)),
-    command('finesse.openSession', async (arg) => (await commands()).openSession(services, arg)),
+    command('finesse.openSession', async (arg) => (await commands()).openSession(services, arg, (uri) => opened.get(uri.toString()))),
     command('finesse.importHar', async (arg) => (await commands()).importHarCommand(services, arg)),
     command('finesse.exportHar', async (arg) => (await commands()).exportHar(services, arg)),
     command('finesse.replaySession', async (arg) => (await replayModule()).replaySession(services, await getReplays(), arg)),

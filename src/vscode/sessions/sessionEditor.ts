@@ -30,14 +30,21 @@ export class SessionDocument implements vscode.CustomDocument {
   /** Why the file could not be opened at all. */
   failure: string | undefined;
 
+  private readonly disposeListeners: (() => void)[] = [];
+
   constructor(readonly uri: vscode.Uri) {}
 
   get name(): string {
     return basename(this.uri.path);
   }
 
+  onDispose(listener: () => void): void {
+    this.disposeListeners.push(listener);
+  }
+
   dispose(): void {
     this.store.clear();
+    for (const l of this.disposeListeners.splice(0)) l();
   }
 }
 

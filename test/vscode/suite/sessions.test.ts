@@ -1,0 +1,134 @@
+// Sessions in a real VS Code: a session captured from the simulator is saved (password nowhere
+// in the file), opened in the read-only viewer (a corrupt file opens with its bad lines named),
+// exported and imported as HAR, and replayed to an independent @xmpp/client.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { FinesseSimulator } from '../../../src/core/replay/simulator';
+import { PUBSUB_NS } from '../../../src/core/finesse/builders';
+import { nodes } from '../../../src/core/finesse/nodes';
+import { decodeUpdate } from '../../../src/core/finesse/update';
+import { parseXml } from '../../../src/core/xmpp/xml';
+import { plainPayload } from '../../../src/core/xmpp/sasl';
+import { startClient, xmppModule } from '../../support/xmpp';
+import { api, extension, FinesseApi, framesOf, waitForFrame } from './helpers';
+import { probe } from './probe';
+
+const PASSWORD = 'sessions-secret-91c2';
+
+describe('Sessions: save, open, HAR, replay', () => {
+  let simulator: FinesseSimulator;
+  let finesse: FinesseApi;
+  let session: string;
+  let dir: string;
+  let saved: string;
+  const fixtures = () => join(extension().extensionPath, 'test', 'fixtures');
+
+  before(async () => {
+    finesse = await api();
+    dir = mkdtempSync(join(tmpdir(), 'finesse-sessions-'));
+    simulator = new FinesseSimulator({ users: { agent1: PASSWORD }, speed: 50 });
+    const url = await simulator.listen();
+    session = await vscode.commands.executeCommand<string>('finesse.connect', { url, domain: 'finesse.test', user: 'agent1', password: PASSWORD });
+    await waitForFrame(finesse.store, (f) => f.session === session && f.dir === 'in' && f.raw.includes('req-wrapup-'));
+    await vscode.commands.executeCommand('finesse.disconnect');
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('finesse.stopReplay');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await simulator?.close();
+  });
+
+  it('Save Session streams the store to a file; SASL and the profile password are redacted', async () => {
+    saved = (await vscode.commands.executeCommand<string>('finesse.saveSession', { path: join(dir, 'captured.finesse-session') })) as string;
+    const text = readFileSync(saved, 'utf8');
+    assert.ok(!text.includes(PASSWORD), 'the password is not in the file');
+    assert.ok(!text.includes(plainPayload('agent1', PASSWORD)), 'the SASL payload is not in the file');
+    assert.match(text, /\[redacted\]<\/auth>/);
+    const lines = text.trimEnd().split('\n');
+    assert.equal(JSON.parse(lines[0]).format, 'finesse-session');
+    assert.equal(lines.length - 2, finesse.store.size, 'header + one line per frame + end record');
+  });
+
+  it('Open Session shows the saved file in the read-only viewer', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const opened = await vscode.commands.executeCommand<{ frames: number; errorCount: number }>('finesse.openSession', vscode.Uri.file(saved));
+    assert.equal(opened.frames, framesOf(finesse.store, session).length);
+    assert.equal(opened.errorCount, 0);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputCustom && tab.input.viewType === 'finesse.sessionViewer', `active tab: ${tab?.label}`);
+    if (probe.available()) {
+      const rows = await probe.webviewRows(10);
+      assert.ok(rows.ok, `viewer rows: ${rows.count}`);
+    }
+  });
+
+  it('a corrupt file opens with what is readable and names its bad lines', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const opened = await vscode.commands.executeCommand<{ frames: number; errors: { line: number }[] }>('finesse.openSession', { path: join(fixtures(), 'corrupt.finesse-session') });
+    assert.equal(opened.frames, 4);
+    assert.deepEqual(
+      opened.errors.map((e) => e.line),
+      [3, 5, 8],
+    );
+    if (probe.available()) {
+      const rows = await probe.webviewRows(4);
+      assert.equal(rows.count, 4, `rows: ${rows.texts.join(' | ')}`);
+    }
+  });
+
+  it('Export HAR and Import HAR round-trip the session; a Chrome HAR imports the chosen WebSocket', async () => {
+    const har = (await vscode.commands.executeCommand<string>('finesse.exportHar', { path: join(dir, 'captured.har') })) as string;
+    const parsed = JSON.parse(readFileSync(har, 'utf8'));
+    const entry = parsed.log.entries.find((e: { _finesseSession?: { id: string } }) => e._finesseSession?.id === session);
+    assert.equal(entry._resourceType, 'websocket');
+    assert.ok(!readFileSync(har, 'utf8').includes(PASSWORD));
+    const mine = framesOf(finesse.store, session);
+    const index = parsed.log.entries.indexOf(entry);
+    const imported = await vscode.commands.executeCommand<{ session: string; frames: number }>('finesse.importHar', { path: har, entry: index });
+    assert.equal(imported.frames, mine.length);
+    const back = framesOf(finesse.store, imported.session);
+    assert.deepEqual(
+      back.map((f) => [f.dir, f.kind]),
+      mine.map((f) => [f.dir, f.kind]),
+    );
+    const chrome = await vscode.commands.executeCommand<{ frames: number }>('finesse.importHar', { path: join(fixtures(), 'chrome-devtools.har'), entry: 'finesse.lab.example' });
+    assert.equal(chrome.frames, 17);
+  });
+
+  it('Replay Session serves the saved session to an independent client, which gets the same Updates in order', async () => {
+    const recorded = framesOf(finesse.store, session)
+      .filter((f) => f.dir === 'in')
+      .map((f) => parseXml(f.raw))
+      .flatMap((p) => (p.ok ? [decodeUpdate(p.element)] : []))
+      .filter((u) => u)
+      .map((u) => `${u?.node} ${u?.event} ${u?.state} ${u?.requestId ?? ''}`);
+    assert.ok(recorded.length > 3, 'the recording holds Finesse Updates');
+    const url = await vscode.commands.executeCommand<string>('finesse.replaySession', { path: saved, speed: 0 });
+    assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+\/ws\/$/);
+    const client = await startClient({ service: url, username: 'agent1', password: 'whatever', resource: 'replayed' });
+    try {
+      const got: string[] = [];
+      const all = new Promise<void>((resolve) =>
+        client.on('stanza', (stanza: { toString(): string }) => {
+          const p = parseXml(stanza.toString());
+          const u = p.ok ? decodeUpdate(p.element) : undefined;
+          if (u) got.push(`${u.node} ${u.event} ${u.state} ${u.requestId ?? ''}`);
+          if (got.length === recorded.length) resolve();
+        }),
+      );
+      const { xml } = await xmppModule();
+      // The simulator's recording subscribed these nodes; the replay answers them as recorded.
+      for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1')]) {
+        await client.iqCaller.request(xml('iq', { type: 'set', to: 'pubsub.finesse.test' }, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node, jid: client.jid?.toString() }))));
+      }
+      await all;
+      assert.deepEqual(got, recorded);
+    } finally {
+      await client.stop();
+    }
+    assert.equal(await vscode.commands.executeCommand<number>('finesse.stopReplay'), 1);
+  });
+});
