@@ -131,4 +131,45 @@ describe('Sessions: save, open, HAR, replay', () => {
     }
     assert.equal(await vscode.commands.executeCommand<number>('finesse.stopReplay'), 1);
   });
+
+  it('step by step: the replay panel offers Step/Next, and each Next sends one recorded push', async () => {
+    const url = await vscode.commands.executeCommand<string>('finesse.replaySession', { path: saved, step: true });
+    if (probe.available()) {
+      const next = await probe.webviewRows(1, '[data-toggle="next"]');
+      assert.ok(next.ok, 'the replay panel shows the Next toggle');
+    }
+    const client = await startClient({ service: url, username: 'agent1', password: 'x', resource: 'stepped' });
+    try {
+      const received: string[] = [];
+      let arrived: () => void = () => undefined;
+      client.on('stanza', (stanza: { toString(): string }) => {
+        received.push(stanza.toString());
+        arrived();
+      });
+      const { xml } = await xmppModule();
+      for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1')]) {
+        await client.iqCaller.request(xml('iq', { type: 'set', to: 'pubsub.finesse.test' }, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node, jid: client.jid?.toString() }))));
+      }
+      const answered = received.length; // the two subscribe results
+      assert.ok(!received.some((r) => r.includes('&lt;Update&gt;')), 'no push before Next');
+      for (let i = 1; i <= 3; i++) {
+        const got = new Promise<void>((resolve) => (arrived = resolve));
+        assert.equal(await vscode.commands.executeCommand<number>('finesse.replayStep'), 1, `push ${i} was waiting for Next`);
+        await got;
+        assert.equal(received.length, answered + i, 'one Next, one stanza');
+      }
+      const label = (raw: string) => {
+        const p = parseXml(raw);
+        const u = p.ok ? decodeUpdate(p.element) : undefined;
+        return u ? [`${u.node} ${u.event} ${u.state} ${u.requestId ?? ''}`] : [];
+      };
+      const recordedPushes = framesOf(finesse.store, session).filter((f) => f.dir === 'in').flatMap((f) => label(f.raw));
+      const stepped = received.slice(answered).flatMap(label);
+      assert.ok(stepped.length > 0, 'the stepped pushes carried Finesse Updates');
+      assert.deepEqual(stepped, recordedPushes.slice(0, stepped.length));
+    } finally {
+      await client.stop();
+    }
+    await vscode.commands.executeCommand('finesse.stopReplay');
+  });
 });
