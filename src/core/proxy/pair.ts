@@ -29,7 +29,13 @@ export interface PairOptions {
   limit: number;
 }
 
-export class ProxyPair extends EventEmitter<{ end: [] }> implements LiveSession {
+export interface PairEvents {
+  end: [];
+  /** Frames in `dir` wait for a slow reader (paused) or flow again. */
+  pressure: [dir: Direction, paused: boolean];
+}
+
+export class ProxyPair extends EventEmitter<PairEvents> implements LiveSession {
   readonly id: string;
   readonly label: string;
   readonly directions = ['in', 'out'] as const;
@@ -48,8 +54,9 @@ export class ProxyPair extends EventEmitter<{ end: [] }> implements LiveSession 
     this.client = o.client.socket;
     this.upstream = o.upstream.socket;
     const common = { store: o.store, session: this.id, gates: o.gates, highWater: o.highWater, limit: o.limit };
-    this.out = new Relay({ ...common, dir: 'out', source: this.client, dest: this.upstream, mask: true });
-    this.in = new Relay({ ...common, dir: 'in', source: this.upstream, dest: this.client, mask: false });
+    const pressure = (dir: Direction) => (paused: boolean) => this.emit('pressure', dir, paused);
+    this.out = new Relay({ ...common, dir: 'out', source: this.client, dest: this.upstream, mask: true, onPressure: pressure('out') });
+    this.in = new Relay({ ...common, dir: 'in', source: this.upstream, dest: this.client, mask: false, onPressure: pressure('in') });
     this.attach(this.client, this.out, o.store);
     this.attach(this.upstream, this.in, o.store);
     // Bytes that came with the handshakes are the first bytes of each stream.
@@ -76,6 +83,11 @@ export class ProxyPair extends EventEmitter<{ end: [] }> implements LiveSession 
   terminate(): void {
     this.client.destroy();
     this.upstream.destroy();
+  }
+
+  /** Bytes the proxy holds for the reader in `dir` (bounded by the high-water mark plus one read). */
+  queued(dir: Direction): number {
+    return (dir === 'out' ? this.out : this.in).queued;
   }
 
   get ended(): boolean {

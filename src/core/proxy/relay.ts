@@ -39,6 +39,8 @@ export interface RelayOptions {
   highWater: number;
   /** Largest message kept for capture/intercept; bigger ones are streamed and only sized. */
   limit: number;
+  /** Told when the source is paused for a slow destination, and when it reads again. */
+  onPressure?: (paused: boolean) => void;
 }
 
 interface Message {
@@ -244,8 +246,15 @@ export class Relay {
       dest.off('close', resume);
       this.paused = false;
       source.resume();
+      this.o.onPressure?.(false);
     };
     dest.on('drain', resume);
     dest.on('close', resume);
+    this.o.onPressure?.(true);
+  }
+
+  /** Bytes written towards the destination that its reader has not taken yet. */
+  get queued(): number {
+    return this.o.dest.writableLength;
   }
 }

@@ -3,10 +3,17 @@
  * request headers travel with it, and opening it (verified TLS) before the client's upgrade is
  * accepted, so the subprotocol the real server picked can be echoed to the client.
  */
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import type WebSocket from 'ws';
+import { createHash, randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { connect as netConnect, isIP } from 'node:net';
+import type { NetConnectOpts, Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
+import type { Duplex } from 'node:stream';
 import { tlsOptions, TlsTrust } from '../session/tls';
-import { HandoffSocket, Upgraded } from './handoff';
+import type { Upgraded } from './handoff';
 
 /** The path the proxy advertises (`ws://127.0.0.1:PORT/ws/`), as Finesse serves it. */
 export const LISTEN_PATH = '/ws/';
@@ -102,49 +109,81 @@ export interface UpstreamOptions {
 const REFUSAL_BODY_LIMIT = 64 * 1024;
 
 export interface UpstreamConnection extends Upgraded {
-  /** The subprotocol the server chose ('' for none). */
+  /** The subprotocol the server chose ('' for none), relayed to the client whatever it is. */
   protocol: string;
+  /** Other headers of the server's 101 answer (e.g. Set-Cookie), relayed to the client. */
+  headers: [string, string][];
 }
 
+/** The server's 101 headers that are about this hop's handshake, not for the client. */
+const HANDSHAKE_RESPONSE = new Set(['upgrade', 'connection', 'sec-websocket-accept', 'sec-websocket-extensions', 'sec-websocket-protocol', 'content-length', 'transfer-encoding', 'keep-alive']);
+
 /**
- * Opens the upstream connection: ws does the handshake (verified TLS, accept key, subprotocol
- * checks) and hands over the raw socket. Rejects with UpstreamRefusedError when the server
- * answers the upgrade with another HTTP status, or with the connect/TLS error. `abort()` ends an
- * attempt still in progress (the client went away).
+ * Opens the upstream connection with the client's offered subprotocols and headers. The opening
+ * handshake is done here rather than by a WebSocket library on purpose: a library would refuse
+ * a server answer the client might accept (or the reverse), whereas the proxy only checks that
+ * the server really upgraded (Sec-WebSocket-Accept) and relays the rest for the client to judge
+ * as it would directly. Rejects with UpstreamRefusedError when the server answers with another
+ * HTTP status, or with the connect/TLS error. `abort()` ends an attempt still in progress.
  */
 export function connectUpstream(opts: UpstreamOptions): { opened: Promise<UpstreamConnection>; abort: () => void } {
-  const secure = opts.url.startsWith('wss:');
-  const ws = new HandoffSocket(opts.url, opts.protocols, {
-    headers: opts.headers,
-    // tls.ts's createConnection uses http's async (options, oncreate) form, which ws passes on
-    // to http.request unchanged; ws's typings only know the synchronous net.connect form.
-    ...(secure ? (tlsOptions(opts.trust) as WebSocket.ClientOptions) : {}),
-    // Neither leg negotiates compression: frames can then go through byte for byte.
-    perMessageDeflate: false,
-    handshakeTimeout: 30_000,
-  });
+  const url = new URL(opts.url);
+  const secure = url.protocol === 'wss:';
+  const key = randomBytes(16).toString('base64');
+  const headers: Record<string, string> = {
+    ...opts.headers,
+    connection: 'Upgrade',
+    upgrade: 'websocket',
+    'sec-websocket-key': key,
+    'sec-websocket-version': '13',
+  };
+  if (opts.protocols.length) headers['sec-websocket-protocol'] = opts.protocols.join(', ');
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const tls = secure ? tlsOptions(opts.trust) : undefined;
+  const request: RequestOptions = {
+    host,
+    port: url.port || (secure ? 443 : 80),
+    path: url.pathname + url.search,
+    method: 'GET',
+    headers,
+    timeout: HANDSHAKE_TIMEOUT_MS,
+    // No agent: one fresh connection per client socket, made here (as ws does). With a pinned
+    // fingerprint tls.ts's factory checks the certificate before the request is written.
+    createConnection: (tls?.createConnection ?? (secure ? (o: ConnectionOptions) => tlsConnect(o) : (o: NetConnectOpts) => netConnect(o))) as RequestOptions['createConnection'],
+    ...(tls ? { ca: tls.ca, rejectUnauthorized: true, servername: isIP(host) ? undefined : host } : {}),
+  };
+  const req = (secure ? httpsRequest : httpRequest)(request);
   let settled = false;
   const opened = new Promise<UpstreamConnection>((resolve, reject) => {
-    ws.once('handoff', (up: Upgraded) => {
+    const fail = (err: Error) => {
+      if (settled) return;
       settled = true;
-      resolve({ ...up, protocol: ws.protocol });
-    });
-    ws.once('error', (err: Error) => {
-      settled = true;
+      req.destroy();
       reject(err);
+    };
+    req.once('error', fail);
+    req.once('timeout', () => fail(new Error(`${opts.url}: no answer to the WebSocket upgrade within ${HANDSHAKE_TIMEOUT_MS / 1000} s`)));
+    req.once('upgrade', (res: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (settled) return socket.destroy();
+      if (res.headers['sec-websocket-accept'] !== acceptKey(key)) {
+        socket.destroy();
+        return fail(new Error(`${opts.url} answered the upgrade with a wrong Sec-WebSocket-Accept`));
+      }
+      settled = true;
+      (socket as Socket).setTimeout?.(0);
+      (socket as Socket).setNoDelay?.(true);
+      socket.pause();
+      const relayed: [string, string][] = [];
+      for (let i = 0; i < res.rawHeaders.length; i += 2) {
+        if (!HANDSHAKE_RESPONSE.has(res.rawHeaders[i].toLowerCase())) relayed.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
+      }
+      resolve({ socket, head, protocol: String(res.headers['sec-websocket-protocol'] ?? ''), headers: relayed });
     });
-    ws.once('unexpected-response', (req, res: IncomingMessage) => {
+    req.once('response', (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
       const limit = opts.maxRefusalBody ?? REFUSAL_BODY_LIMIT;
-      const done = () => {
-        if (settled) return;
-        settled = true;
-        reject(new UpstreamRefusedError(opts.url, res.statusCode ?? 502, res.statusMessage ?? '', res.headers, Buffer.concat(chunks)));
-        // ws leaves ending the request to whoever handles 'unexpected-response'.
-        res.destroy();
-        req.destroy();
-      };
+      const done = () => fail(new UpstreamRefusedError(opts.url, res.statusCode ?? 502, res.statusMessage ?? '', res.headers, Buffer.concat(chunks)));
       res.on('data', (chunk: Buffer) => {
         if (size < limit) chunks.push(chunk.subarray(0, limit - size));
         size += chunk.length;
@@ -155,11 +194,22 @@ export function connectUpstream(opts: UpstreamOptions): { opened: Promise<Upstre
       res.once('close', done);
     });
   });
+  req.end();
   // Whoever awaits `opened` sees the rejection; this keeps an abandoned attempt quiet.
   opened.catch(() => undefined);
   const abort = () => {
-    if (!settled) ws.terminate();
-    else opened.then((up) => up.socket.destroy(), () => undefined);
+    if (!settled) {
+      settled = true;
+      req.destroy();
+    } else opened.then((up) => up.socket.destroy(), () => undefined);
   };
   return { opened, abort };
+}
+
+const HANDSHAKE_TIMEOUT_MS = 30_000;
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+/** RFC 6455 4.2.2: the server proves it read the key. */
+export function acceptKey(key: string): string {
+  return createHash('sha1').update(key + GUID).digest('base64');
 }

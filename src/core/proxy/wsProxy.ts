@@ -57,8 +57,8 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
   private closing = false;
   private readonly pairs = new Set<ProxyPair>();
   private readonly connecting = new Set<() => void>();
-  /** The subprotocol the upstream chose, per pending client request, for handleProtocols. */
-  private readonly chosen = new WeakMap<IncomingMessage, string | false>();
+  /** The upstream's handshake answer, per pending client request, relayed in the client's 101. */
+  private readonly answers = new WeakMap<IncomingMessage, UpstreamConnection>();
 
   constructor(
     private readonly store: FrameStore,
@@ -74,7 +74,15 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
       clientTracking: false,
       perMessageDeflate: false,
       WebSocket: HandoffSocket,
-      handleProtocols: (_offered, req) => this.chosen.get(req) ?? false,
+      // The subprotocol is the server's choice, relayed below whatever it is: the client judges
+      // the server's answer as it would directly.
+      handleProtocols: () => false,
+    });
+    this.wss.on('headers', (headers: string[], req: IncomingMessage) => {
+      const up = this.answers.get(req);
+      if (!up) return;
+      if (up.protocol) headers.push(`Sec-WebSocket-Protocol: ${up.protocol}`);
+      for (const [name, value] of up.headers) headers.push(`${name}: ${value}`);
     });
   }
 
@@ -153,7 +161,7 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
           up.socket.destroy();
           return;
         }
-        this.chosen.set(req, up.protocol || false);
+        this.answers.set(req, up);
         let accepted = false;
         this.wss.handleUpgrade(req, socket, head, (client) => {
           accepted = true;
