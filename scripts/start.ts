@@ -103,9 +103,12 @@ async function main(): Promise<number> {
   try {
     if (values.check) return (await check(demo, positionals[0] ?? join(ROOT, 'test-results', 'start.png'))) ? 0 : 1;
     const headed = !!process.env.DISPLAY && !values['no-browser'];
+    // The first signal starts the shutdown; later ones (npm and tsx pass Ctrl+C on as well) must
+    // not kill us before code-server, the simulator and the temp dirs are cleaned up.
     const stopped = new Promise<string>((resolve) => {
-      process.once('SIGINT', () => resolve('Ctrl+C'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.on('SIGINT', () => resolve('Ctrl+C'));
+      process.on('SIGTERM', () => resolve('SIGTERM'));
+      process.on('SIGHUP', () => resolve('SIGHUP'));
     });
     if (headed) {
       const wb = await Workbench.open(demo.url, { headed: true });

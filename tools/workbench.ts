@@ -30,7 +30,16 @@ export class Workbench {
   static async open(url: string, opts: { headed?: boolean } = {}): Promise<Workbench> {
     // playwright gives each launch a fresh temporary profile.
     const browser = await chromium
-      .launch({ executablePath: CHROMIUM, headless: !opts.headed, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--no-first-run'] })
+      .launch({
+        executablePath: CHROMIUM,
+        headless: !opts.headed,
+        args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--no-first-run'],
+        // Playwright would otherwise exit the whole process on Ctrl+C; our callers shut down
+        // code-server and the simulator first, then close the browser.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+      })
       .catch((e: Error) => {
         throw new Error(`cannot start Chromium at ${CHROMIUM} (Debian package chromium): ${e.message}`);
       });
