@@ -98,6 +98,9 @@ async function main(): Promise<number> {
     allowPositionals: true,
   });
   const started = Date.now();
+  // Ctrl+C while starting up: exit at once; the exit hook stops a started code-server.
+  const early = () => process.exit(130);
+  process.once('SIGINT', early).once('SIGTERM', early);
   const demo = await startDemo({ port: values.port ? Number(values.port) : undefined, host: values.host, extension: values.extension && resolve(values.extension) });
   process.stdout.write(`Finesse simulator: ${demo.simulatorUrl} (agent1 / agent1)\nVS Code:           ${demo.url}\n`);
   try {
@@ -105,6 +108,7 @@ async function main(): Promise<number> {
     const headed = !!process.env.DISPLAY && !values['no-browser'];
     // The first signal starts the shutdown; later ones (npm and tsx pass Ctrl+C on as well) must
     // not kill us before code-server, the simulator and the temp dirs are cleaned up.
+    process.off('SIGINT', early).off('SIGTERM', early);
     const stopped = new Promise<string>((resolve) => {
       process.on('SIGINT', () => resolve('Ctrl+C'));
       process.on('SIGTERM', () => resolve('SIGTERM'));

@@ -181,6 +181,9 @@ async function main(): Promise<number> {
   return failed > 0 || passed === 0 ? 1 : 0;
 }
 
+// Ctrl+C: exit through process.exit so the exit hooks stop code-server and Chromium.
+process.once('SIGINT', () => process.exit(130)).once('SIGTERM', () => process.exit(143));
+
 main().then(
   (code) => process.exit(code),
   (e: Error) => {
