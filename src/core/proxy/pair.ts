@@ -2,13 +2,12 @@
  * One proxied connection: the real client's socket and its own upstream socket, after both
  * handshakes. Two relays carry the frames (client→server `out`, server→client `in`); the
  * connection's end is mirrored at the TCP level, so each endpoint sees what it would see
- * directly: a FIN after the other side's FIN, an abrupt end (1006 to ws) after the other side's
- * abrupt end. The close handshake itself is just frames, relayed like any other, so the client
+ * directly: a FIN after the other side's FIN or abrupt end (either is 1006 to a WebSocket
+ * endpoint that got no close frame). The close handshake itself is just frames, relayed like any other, so the client
  * gets the server's own answer to its close (Prosody answers every close with `1000 Goodbye`).
  * The pair is also the LiveSession intercept uses to inject frames either way.
  */
 import { EventEmitter } from 'node:events';
-import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Direction, Frame, FrameFlags } from '../capture/frame';
 import type { FrameStore, SessionInfo } from '../capture/frameStore';
@@ -100,25 +99,17 @@ export class ProxyPair extends EventEmitter<PairEvents> implements LiveSession {
     socket.on('data', (chunk: Buffer) => relay.push(chunk));
     socket.on('end', () => relay.end());
     socket.on('error', () => undefined); // followed by 'close' with hadError, handled there
-    socket.on('close', (hadError: boolean) => {
+    socket.on('close', () => {
       if (!this.firstClosed) {
         this.firstClosed = true;
         if (!relay.closeSeen) captureAbrupt(store, this.id, relay.dir);
       }
-      if (!other.destroyed) {
-        if (hadError) reset(other);
-        else other.end();
-      }
+      // Gone without a FIN (reset, error): the other peer still gets every byte that came
+      // before, then a FIN. A reset would be more literal, but it makes the kernel drop what
+      // is still queued for that peer (the server's last words); to a WebSocket endpoint both
+      // are the same end without a close frame, 1006.
+      relay.end();
       if (--this.open === 0) this.emit('end');
     });
-  }
-}
-
-/** An abrupt end mirrored as one (RST where the socket type allows it). */
-function reset(socket: Duplex): void {
-  try {
-    (socket as Socket).resetAndDestroy();
-  } catch {
-    socket.destroy();
   }
 }

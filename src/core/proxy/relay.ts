@@ -64,6 +64,7 @@ export class Relay {
   /** Frames the proxy originated, waiting for the stream to reach a message boundary. */
   private pending: Buffer[] = [];
   private paused = false;
+  private ended = false;
 
   constructor(private readonly o: RelayOptions) {
     this.dir = o.dir;
@@ -86,8 +87,10 @@ export class Relay {
     if (!this.paused && this.o.dest.writableLength > this.o.highWater) this.pause();
   }
 
-  /** The source ended (FIN): whatever is buffered goes out as received, then the FIN. */
+  /** The source ended (FIN, or gone): whatever is buffered goes out as received, then a FIN. */
   end(): void {
+    if (this.ended) return;
+    this.ended = true;
     if (this.message && !this.message.committed) this.writeMessage(this.message);
     this.writePieces(this.parser.drain());
     if (this.o.dest.writable) this.o.dest.end();
