@@ -87,6 +87,18 @@ export class InterceptController extends Disposable {
   private onHeld(h: HeldFrame): void {
     const why = h.reason === 'breakpoint' ? `breakpoint${h.rule?.id ? ` "${h.rule.id}"` : ''}` : h.reason;
     this.services.log.info(`held frame #${h.frame.id} (${arrow(h.frame.dir)}, ${why})`);
+    // A breakpoint is news (a pause is not: the user just asked for it). Only the first frame of
+    // a burst is announced, so a busy rule cannot flood the notifications.
+    if (h.reason === 'breakpoint' && this.interceptor?.heldCount === 1) void this.announce(h, why);
+  }
+
+  private async announce(h: HeldFrame, why: string): Promise<void> {
+    void import('../panel/framesPanel').then(({ FramesPanel }) => FramesPanel.reveal(h.frame.id)).catch(() => undefined);
+    const choice = await vscode.window.showInformationMessage(`Finesse: ${why} held frame #${h.frame.id} (${arrow(h.frame.dir)}).`, 'Edit', 'Forward', 'Drop');
+    if (!choice || !this.interceptor?.isHeld(h.frame.id)) return;
+    if (choice === 'Forward') this.interceptor.forward(h.frame.id);
+    else if (choice === 'Drop') await vscode.commands.executeCommand('finesse.dropFrame', h.frame.id);
+    else await vscode.commands.executeCommand('finesse.editFrame', h.frame.id);
   }
 
   private onReleased(frame: Frame, how: ReleaseHow): void {

@@ -42,6 +42,23 @@ function diagnosticsOf(uri: vscode.Uri, test: (d: readonly vscode.Diagnostic[]) 
   });
 }
 
+/**
+ * Changes a finesse.intercept setting and resolves once the extension host has seen the change
+ * (update() can resolve before the change event reaches the host; the extension's own listener,
+ * registered at activation, runs before this one).
+ */
+async function setIntercept(key: string, value: unknown): Promise<void> {
+  const seen = new Promise<void>((resolve) => {
+    const sub = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(`finesse.intercept.${key}`)) return;
+      sub.dispose();
+      resolve();
+    });
+  });
+  await vscode.workspace.getConfiguration('finesse.intercept').update(key, value, vscode.ConfigurationTarget.Global);
+  await seen;
+}
+
 async function replaceText(editor: vscode.TextEditor, text: string): Promise<void> {
   const doc = editor.document;
   const ok = await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), text));
@@ -143,6 +160,32 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
     const id = await vscode.commands.executeCommand<number>('finesse.injectStanza', { session, dir: 'out', raw: ping('injected-1') });
     assert.equal(finesse.store.get(id)?.flags.injected, true);
     assert.equal(await answerId(), 'injected-1');
+  });
+
+  it('a breakpoint from the settings holds only matching frames', async () => {
+    await setIntercept('breakpoints', [{ id: 'pings-b', direction: 'out', stanza: 'iq', match: 'id="b-' }]);
+    try {
+      client.send(ping('a-1'));
+      assert.equal(await answerId(), 'a-1', 'a frame the rule does not match flows');
+      const held = await heldPing('b-1');
+      await vscode.commands.executeCommand('finesse.forwardFrame', held.id);
+      assert.equal(await answerId(), 'b-1');
+    } finally {
+      await setIntercept('breakpoints', undefined);
+    }
+  });
+
+  it('a forgotten hold is forwarded when finesse.intercept.holdTimeoutSeconds passes', async () => {
+    await setIntercept('holdTimeoutSeconds', 1);
+    try {
+      await vscode.commands.executeCommand('finesse.pause', 'out');
+      const held = await heldPing('forgotten');
+      assert.equal(await answerId(), 'forgotten', 'forwarded by the timeout, not dropped');
+      assert.notEqual(finesse.store.get(held.id)?.flags.dropped, true);
+    } finally {
+      await vscode.commands.executeCommand('finesse.resume');
+      await setIntercept('holdTimeoutSeconds', undefined);
+    }
   });
 
   it('Inject from a template opens an editor; Send sends it', async () => {
