@@ -17,6 +17,22 @@ export interface FinesseApi {
   store: FrameStore;
   live: LiveSessionRegistry;
   activationMs?: number;
+  connections?: { stopAll(): Promise<number> };
+  proxies?: { stopAll(): Promise<number> };
+}
+
+/**
+ * Between suite files (index.ts runs it after each top-level describe): stop every connection
+ * and proxy, close the editors (the panel, viewers, held-frame tabs) and empty the store, so each
+ * suite starts from a fresh extension state whatever ran before it.
+ */
+export async function resetExtension(): Promise<void> {
+  const ext = vscode.extensions.getExtension<FinesseApi>(EXTENSION_ID);
+  if (!ext?.isActive) return;
+  await ext.exports.connections?.stopAll();
+  await ext.exports.proxies?.stopAll();
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  ext.exports.store.clear();
 }
 
 export function extension(): vscode.Extension<FinesseApi> {

@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import Mocha from 'mocha';
+import { resetExtension } from './helpers';
 import { probe, ProbeResult } from './probe';
 
 export async function run(): Promise<void> {
@@ -35,6 +36,16 @@ export async function run(): Promise<void> {
     .map((f) => join(__dirname, f));
   const own = files.length ? files : readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort().map((f) => join(__dirname, f));
   for (const f of own) mocha.addFile(f);
+  // As each file is loaded, give its top-level suites a last after-hook that resets the
+  // extension, so suites do not see each other's frames, connections or editors.
+  const reset = new Set<Mocha.Suite>();
+  mocha.suite.on('post-require', () => {
+    for (const suite of mocha.suite.suites) {
+      if (reset.has(suite)) continue;
+      reset.add(suite);
+      suite.afterAll('reset the extension for the next suite', resetExtension);
+    }
+  });
 
   const result: ProbeResult = { passed: 0, failed: 0, pending: 0, failures: [] };
   await new Promise<void>((resolve) => {
