@@ -58,7 +58,16 @@ describe('finesse-frames simulate', () => {
   });
 
   it('refuses a wrong password with SASL not-authorized', async () => {
-    await assert.rejects(startClient({ service: url, username: 'agent1', password: 'wrong' }), (e: Error & { condition?: string }) => e.condition === 'not-authorized');
+    const { client } = await xmppModule();
+    const wrong = client({ service: url, domain: 'finesse.test', username: 'agent1', password: 'wrong', resource: 'test' });
+    wrong.on('error', () => undefined);
+    try {
+      await assert.rejects(wrong.start(), (e: Error & { condition?: string }) => e.condition === 'not-authorized');
+    } finally {
+      // The server keeps the stream open for another attempt (as Prosody does); end it.
+      wrong.reconnect.stop();
+      await wrong.stop();
+    }
   });
 
   it('logs in an independent client, which subscribes and receives the scenario in order, decoded', async () => {
@@ -109,7 +118,7 @@ describe('finesse-frames simulate', () => {
     for (let i = 0; i < 13; i++) steps.push(JSON.parse(await nextLine()));
     assert.deepEqual(steps.map((s) => s.step), [...Array(13).keys()]);
     assert.ok(steps.every((s) => s.jid === 'agent1@finesse.test/desktop' && s.delivered === true));
-    assert.equal(steps[4].label, 'Dialogs agent1 POST → ALERTING');
+    assert.equal(steps[4].label, 'User agent1 Dialogs POST → ALERTING');
     assert.doesNotMatch(JSON.stringify(steps) + sim.stderr(), /s3cret/);
   });
 

@@ -1,0 +1,71 @@
+/**
+ * activate(): wires the thin VS Code layer to the core and nothing else. It creates the one
+ * FrameStore every view reads, the live-session registry and the log, then lets each feature
+ * register its commands. Features load their heavy parts (ws, the session, the proxy, the panel's
+ * webview host) on first use, so activation only defines commands and one status bar item.
+ */
+import * as vscode from 'vscode';
+import { FrameStore } from './core/capture/frameStore';
+import { LiveSessionRegistry } from './core/capture/liveSession';
+import type { Services } from './vscode/services';
+import * as connection from './vscode/connection';
+import * as intercept from './vscode/intercept';
+import * as panel from './vscode/panel';
+import * as proxy from './vscode/proxy';
+import * as status from './vscode/status';
+import * as sessions from './vscode/sessions';
+import { interceptGate } from './vscode/intercept/gateSlot';
+
+/** What activate() returns: the contract's test API (contracts.md "VS Code layer", "D1 ↔ D2"). */
+export interface FinesseApi {
+  store: FrameStore;
+  live: LiveSessionRegistry;
+  /** Time spent in activate(), performance.now() based. */
+  activationMs: number;
+  connections: connection.Connections;
+  proxies: proxy.Proxies;
+}
+
+const DEFAULT_CAPACITY = 200_000;
+
+let stopping: (() => Promise<unknown>) | undefined;
+
+function storeCapacity(): number {
+  const n = vscode.workspace.getConfiguration('finesse').get<number>('store.capacity', DEFAULT_CAPACITY);
+  return Number.isInteger(n) && n >= 1000 ? Math.min(n, 5_000_000) : DEFAULT_CAPACITY;
+}
+
+export function activate(context: vscode.ExtensionContext): FinesseApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Finesse', { log: true });
+  context.subscriptions.push(log);
+  const capacity = storeCapacity();
+  const store = new FrameStore(capacity);
+  const live = new LiveSessionRegistry();
+  const services: Services = { context, store, live, log };
+
+  const connections = new connection.Connections(services);
+  const proxies = new proxy.Proxies(services);
+  proxies.setGate(interceptGate); // intercept plugs its Interceptor in behind this slot on first use
+  context.subscriptions.push(
+    connections,
+    proxies,
+    ...connection.register(services, connections),
+    ...proxy.register(services, proxies),
+    ...status.register(services, connections, proxies),
+    ...panel.register(services),
+    ...sessions.register(services),
+    ...intercept.register(services),
+  );
+  stopping = () => Promise.all([connections.stopAll(), proxies.stopAll()]);
+
+  const activationMs = performance.now() - started;
+  log.info(`activated in ${activationMs.toFixed(1)} ms (store capacity ${capacity} frames)`);
+  return { store, live, activationMs, connections, proxies };
+}
+
+/** Sessions say <close/> and proxies close their clients before the host goes away. */
+export async function deactivate(): Promise<void> {
+  await stopping?.();
+  stopping = undefined;
+}
