@@ -8,7 +8,8 @@ import { isUtf8 } from 'node:buffer';
 import type { Direction, Frame, FrameFlags } from '../capture/frame';
 import type { FrameStore } from '../capture/frameStore';
 import { classifyText } from '../xmpp/framing';
-import { OP_BINARY, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT } from './wireFrame';
+import type { FrameKind } from '../capture/frame';
+import { OP_BINARY, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT, unmaskCopy } from './wireFrame';
 
 /** Status codes ws reports for a close frame without a code / no close frame at all. */
 export const NO_STATUS = 1005;
@@ -35,6 +36,59 @@ export function captureWireMessage(
   const raw = payload ? payload.toString('base64') : '';
   return store.append({ session, dir, kind: 'binary', raw, bytes, flags: opcode === OP_BINARY ? flags : { ...flags, malformed: true } });
 }
+
+/** Unmasking space for the fast path: messages up to its size make no garbage but their text. */
+const SCRATCH = Buffer.allocUnsafeSlow(64 * 1024);
+const SCRATCH_WORDS = new Int32Array(SCRATCH.buffer, SCRATCH.byteOffset, SCRATCH.length >>> 2);
+
+/**
+ * The hot path: one whole, final text or binary frame read in place from a forwarded chunk
+ * (payload at [start, start+length), masking key at maskAt or -1). Decoded straight from the
+ * chunk, or from a reused scratch buffer when masked: the only allocations are the text and the
+ * store's own record.
+ */
+export function captureInPlace(
+  store: FrameStore,
+  session: string,
+  dir: Direction,
+  opcode: number,
+  chunk: Buffer,
+  start: number,
+  length: number,
+  maskAt: number,
+): Frame {
+  let buf = chunk;
+  let s = start;
+  if (maskAt >= 0) {
+    const small = length <= SCRATCH.length;
+    buf = small ? SCRATCH : Buffer.allocUnsafe(length);
+    unmaskCopy(chunk, start, length, maskAt, buf, small ? SCRATCH_WORDS : undefined);
+    s = 0;
+  }
+  if (opcode === OP_BINARY) return store.append({ session, dir, kind: 'binary', raw: buf.toString('base64', s, s + length), bytes: length });
+  const raw = buf.toString('utf8', s, s + length);
+  return store.append({ session, dir, kind: kindOfBytes(buf, s, s + length) ?? classifyText(raw), raw, bytes: length });
+}
+
+/**
+ * classifyText's answer read from the bytes, for the usual frame that starts with `<name`;
+ * undefined for anything else (leading space, declarations, comments, not XML), which
+ * classifyText then decides from the text.
+ */
+export function kindOfBytes(buf: Buffer, start: number, end: number): FrameKind | undefined {
+  if (end - start < 2 || buf[start] !== 0x3c || !isNameStart(buf[start + 1])) return undefined;
+  let i = start + 2;
+  while (i < end && isNameChar(buf[i])) i++;
+  const n = i - start - 1;
+  if (n === 4 && buf[start + 1] === 0x6f && buf[start + 2] === 0x70 && buf[start + 3] === 0x65 && buf[start + 4] === 0x6e) return 'open';
+  if (n === 5 && buf[start + 1] === 0x63 && buf[start + 2] === 0x6c && buf[start + 3] === 0x6f && buf[start + 4] === 0x73 && buf[start + 5] === 0x65) return 'close';
+  return 'stanza';
+}
+
+/** [A-Za-z_] */
+const isNameStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+/** [A-Za-z0-9_.:-] as in framing.ts's tag name */
+const isNameChar = (c: number) => isNameStart(c) || (c >= 0x30 && c <= 0x3a) || c === 0x2e || c === 0x2d;
 
 /**
  * Ping/pong payloads (≤ 125 bytes) are almost always empty or ASCII: kept as text when they are

@@ -16,7 +16,7 @@ import type { Direction, Frame, FrameFlags } from '../capture/frame';
 import type { FrameStore } from '../capture/frameStore';
 import type { FrameGate } from '../intercept/gate';
 import { classifyText } from '../xmpp/framing';
-import { captureClose, captureWireControl, captureWireMessage } from './capture';
+import { captureClose, captureInPlace, captureWireControl, captureWireMessage } from './capture';
 import { closePayload, encodeFrame, OP_BINARY, OP_CLOSE, OP_CONTINUATION, OP_TEXT } from './wireFrame';
 import { Piece, WireFrame, WireParser } from './wireParser';
 
@@ -72,6 +72,7 @@ export class Relay {
       o.limit,
       (frame) => this.onFrame(frame),
       (pieces) => this.onStream(pieces),
+      (chunk, start, length, b0, maskAt) => this.onWhole(chunk, start, length, b0, maskAt),
     );
   }
 
@@ -131,6 +132,17 @@ export class Relay {
   /** Between two messages on the outgoing stream: the only place a frame may be inserted. */
   private get atBoundary(): boolean {
     return !this.parser.midForwardedFrame && !(this.message && this.message.committed);
+  }
+
+  /**
+   * A whole final text/binary frame in a chunk already forwarded: captured in place. Anything
+   * else (fragments, control frames, reserved bits or opcodes) takes the general path.
+   */
+  private onWhole(chunk: Buffer, start: number, length: number, b0: number, maskAt: number): boolean {
+    const opcode = b0 & 0x0f;
+    if ((b0 & 0xf0) !== 0x80 || (opcode !== OP_TEXT && opcode !== OP_BINARY) || this.message !== undefined) return false;
+    captureInPlace(this.o.store, this.o.session, this.dir, opcode, chunk, start, length, maskAt);
+    return true;
   }
 
   private onFrame(frame: WireFrame): void {

@@ -66,3 +66,21 @@ export function closePayload(code: number, reason = ''): Buffer {
   text.copy(out, 2);
   return out;
 }
+
+/**
+ * Copies `length` payload bytes from `src` at `start` into `dst` (from 0), unmasking them with
+ * the key at `src[maskAt..maskAt+4)`. The received bytes are never touched. `words` is an
+ * Int32Array over `dst` when the caller keeps one (the capture's scratch buffer).
+ */
+export function unmaskCopy(src: Buffer, start: number, length: number, maskAt: number, dst: Buffer, words?: Int32Array): void {
+  src.copy(dst, 0, start, start + length);
+  let i = 0;
+  if (LITTLE_ENDIAN && length >= 32 && (dst.byteOffset & 3) === 0) {
+    const w = words ?? new Int32Array(dst.buffer, dst.byteOffset, length >>> 2);
+    const m = src.readInt32LE(maskAt);
+    const count = length >>> 2;
+    for (let k = 0; k < count; k++) w[k] ^= m;
+    i = count << 2;
+  }
+  for (; i < length; i++) dst[i] ^= src[maskAt + (i & 3)];
+}

@@ -35,6 +35,8 @@ export interface WireFrame {
 const SMALL_CHUNK = 1024;
 const TAIL_SIZE = 64 * 1024;
 
+export type WholeFrameHandler = (chunk: Buffer, start: number, length: number, b0: number, maskAt: number) => boolean;
+
 export class WireParser {
   private queue: Piece[] = [];
   private queued = 0;
@@ -50,6 +52,12 @@ export class WireParser {
     private readonly limit: number,
     private readonly onFrame: (frame: WireFrame) => void,
     private readonly onStream: (pieces: Piece[]) => void,
+    /**
+     * The fast path: a whole frame inside an already forwarded chunk, offered in place (payload
+     * at [start, start+length), masking key at maskAt or -1) before any object is made for it.
+     * Returns true when it was handled; otherwise it is reported through onFrame as usual.
+     */
+    private readonly onWhole?: WholeFrameHandler,
   ) {}
 
   /** No partial frame is buffered or streaming: the stream is between frames. */
@@ -67,13 +75,33 @@ export class WireParser {
     return this.unforwarded > 0;
   }
 
-  push(bytes: Buffer, forwarded: boolean): void {
-    if (bytes.length === 0) return;
+  push(chunk: Buffer, forwarded: boolean): void {
+    if (chunk.length === 0) return;
+    this.enqueue(chunk, forwarded);
+    for (;;) {
+      if (this.skipping === 0 && this.queue.length === 1) {
+        // Between frames with one piece left (the usual case once a straddling frame is done):
+        // read its whole frames in place, queue only the incomplete rest.
+        const piece = this.queue[0];
+        this.queue = [];
+        this.queued = 0;
+        if (!piece.forwarded) this.unforwarded -= piece.bytes.length;
+        const from = this.scan(piece.bytes, piece.forwarded);
+        if (from === piece.bytes.length) return;
+        const rest = from === 0 ? piece.bytes : piece.bytes.subarray(from);
+        this.queue.push({ bytes: rest, forwarded: piece.forwarded });
+        this.queued = rest.length;
+        if (!piece.forwarded) this.unforwarded += rest.length;
+      }
+      if (!this.next()) return;
+    }
+  }
+
+  private enqueue(bytes: Buffer, forwarded: boolean): void {
     if (!forwarded) this.unforwarded += bytes.length;
     this.queued += bytes.length;
     if (bytes.length < SMALL_CHUNK) this.gather(bytes, forwarded);
     else this.queue.push({ bytes, forwarded });
-    while (this.next());
   }
 
   /** Takes whatever partial frame is buffered (the stream ended in the middle of it). */
@@ -102,6 +130,40 @@ export class WireParser {
     } else {
       this.queue.push({ bytes: tail.subarray(start, this.tailUsed), forwarded });
     }
+  }
+
+  /**
+   * Frames wholly inside a chunk that starts between frames (the usual case) are read in place,
+   * without queueing. Returns where the first incomplete or over-limit frame starts.
+   */
+  private scan(chunk: Buffer, forwarded: boolean): number {
+    const n = chunk.length;
+    let pos = 0;
+    while (n - pos >= 2) {
+      const b0 = chunk[pos];
+      const b1 = chunk[pos + 1];
+      let length = b1 & 0x7f;
+      let head = 2;
+      if (length === 126) {
+        if (n - pos < 4) break;
+        length = chunk.readUInt16BE(pos + 2);
+        head = 4;
+      } else if (length === 127) {
+        if (n - pos < 10) break;
+        length = chunk.readUInt32BE(pos + 2) * 2 ** 32 + chunk.readUInt32BE(pos + 6);
+        head = 10;
+      }
+      const masked = (b1 & 0x80) !== 0;
+      if (masked) head += 4;
+      const end = pos + head + length;
+      if (end > n || length > this.limit) break;
+      if (!(forwarded && this.onWhole?.(chunk, pos + head, length, b0, masked ? pos + head - 4 : -1))) {
+        const raw = [{ bytes: chunk.subarray(pos, end), forwarded }];
+        this.onFrame({ fin: (b0 & 0x80) !== 0, rsv: b0 & 0x70, opcode: b0 & 0x0f, length, wireBytes: head + length, raw, payload: payload(raw, head, length, masked) });
+      }
+      pos = end;
+    }
+    return pos;
   }
 
   private next(): boolean {

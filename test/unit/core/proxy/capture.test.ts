@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { FrameStore } from '../../../../src/core/capture/frameStore';
-import { captureAbrupt, captureClose, captureMessage, captureWireControl, captureWireMessage, closeRaw, controlPayloadText } from '../../../../src/core/proxy/capture';
+import { captureAbrupt, captureClose, captureInPlace, captureMessage, captureWireControl, captureWireMessage, closeRaw, controlPayloadText, kindOfBytes } from '../../../../src/core/proxy/capture';
+import { classifyText } from '../../../../src/core/xmpp/framing';
+import { encodeFrame } from '../../../../src/core/proxy/wireFrame';
 import { OP_BINARY, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT } from '../../../../src/core/proxy/wireFrame';
 
 describe('proxy capture', () => {
@@ -48,6 +50,35 @@ describe('proxy capture', () => {
     const close = captureClose(s, 'r', 'out', 1000, Buffer.from('bye'), { injected: true });
     assert.deepEqual([close.raw, close.bytes, close.flags.injected], ['1000 bye', 5, true]);
     assert.equal(captureClose(s, 'r', 'out', 1006, '').bytes, 0);
+  });
+
+  it('kindOfBytes gives classifyText\'s answer, or leaves the text to it', () => {
+    const samples = ['<open xmlns="x"/>', '<close/>', '<opener/>', '<closed/>', '<message/>', '<stream:features/>', '<a', '<_x/>', '<o', '<open', ' <open/>', '<?xml version="1.0"?><open/>', '<!-- c --><iq/>', 'hello', '', '<', '<1a/>', '<é/>', '<iq-x.y:z/>'];
+    for (const text of samples) {
+      const bytes = Buffer.from(text);
+      const fast = kindOfBytes(bytes, 0, bytes.length);
+      if (fast !== undefined) assert.equal(fast, classifyText(text), text);
+    }
+    assert.equal(kindOfBytes(Buffer.from('xx<open/>'), 2, 9), 'open');
+    assert.equal(kindOfBytes(Buffer.from(' <open/>'), 0, 8), undefined);
+  });
+
+  it('captureInPlace reads a frame where it lies: same record as the general path, masked or not', () => {
+    for (const masked of [false, true]) {
+      for (const text of ['<open xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>', '<message>' + 'é✓'.repeat(3000) + '</message>', ' ', '<?xml version="1.0"?><iq/>']) {
+        const s = store();
+        const bytes = Buffer.concat([Buffer.from('junk'), encodeFrame(OP_TEXT, Buffer.from(text), masked)]);
+        const length = Buffer.byteLength(text);
+        const head = bytes.length - length;
+        const f = captureInPlace(s, 'p', 'out', OP_TEXT, bytes, head, length, masked ? head - 4 : -1);
+        const g = captureWireMessage(s, 'p', 'out', OP_TEXT, Buffer.from(text), length);
+        assert.deepEqual([f.kind, f.raw, f.bytes], [g.kind, g.raw, g.bytes]);
+      }
+    }
+    const s = store();
+    const bin = encodeFrame(OP_BINARY, Buffer.alloc(70_000, 3), true);
+    const f = captureInPlace(s, 'p', 'out', OP_BINARY, bin, bin.length - 70_000, 70_000, bin.length - 70_004);
+    assert.equal(f.raw, Buffer.alloc(70_000, 3).toString('base64'));
   });
 
   it('closeRaw and controlPayloadText', () => {

@@ -39,6 +39,41 @@ describe('WireParser', () => {
     }
   });
 
+  it('offers whole frames of forwarded chunks in place (the fast path), and the rest as usual', () => {
+    for (const step of [1, 3, 100, 4096, stream.length]) {
+      const seen: string[] = [];
+      const parser = new WireParser(
+        1 << 20,
+        (f) => seen.push(`frame ${text(f)}`),
+        () => assert.fail('nothing is over the limit'),
+        (chunk, start, length, b0, maskAt) => {
+          if ((b0 & 0x0f) !== OP_TEXT) return false; // declined: comes back through onFrame
+          const payload = Buffer.from(chunk.subarray(start, start + length));
+          if (maskAt >= 0) for (let i = 0; i < length; i++) payload[i] ^= chunk[maskAt + (i & 3)];
+          seen.push(`whole ${payload.toString()}`);
+          return true;
+        },
+      );
+      for (let i = 0; i < stream.length; i += step) parser.push(stream.subarray(i, i + step), true);
+      assert.deepEqual(seen.map((s) => s.slice(6)), expected, `chunks of ${step}`);
+      if (step === stream.length) assert.deepEqual(seen.map((s) => s.slice(0, 5)), ['whole', 'frame', 'whole', 'frame', 'whole', 'frame']);
+      assert.ok(parser.idle);
+    }
+  });
+
+  it('is not offered frames of chunks that were not forwarded (they are still to be sent)', () => {
+    const parser = new WireParser(1 << 20, () => undefined, () => undefined, () => assert.fail('not offered'));
+    parser.push(stream, false);
+  });
+
+  it('a peer trickling bytes costs a few pieces per frame, not one per byte', () => {
+    const { parser, frames } = collect();
+    const big = frame(OP_TEXT, 'y'.repeat(20_000), { masked: true });
+    for (let i = 0; i < big.length; i++) parser.push(big.subarray(i, i + 1), false);
+    assert.equal(text(frames[0]), 'y'.repeat(20_000));
+    assert.ok(frames[0].raw.length <= 2, `${frames[0].raw.length} pieces`);
+  });
+
   it('keeps each frame as the exact bytes it arrived in, without copying them', () => {
     const { parser, frames } = collect();
     const half = Math.floor(stream.length / 2);
