@@ -120,9 +120,11 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
   /** Releases the next push in step mode; false when none is waiting. */
   step(): boolean {
     const release = this.stepWaiter;
+    if (!release) return false;
     this.stepWaiter = undefined;
-    release?.();
-    return !!release;
+    this.waiting = { for: 'nothing' };
+    release();
+    return true;
   }
 
   /** Stops the script and closes the socket with `code` (the 'close' event follows). */
@@ -289,7 +291,8 @@ export class ReplayServer extends EventEmitter<ReplayServerEvents> {
   readonly script: ReplayScript;
   speed: number;
   stepMode: boolean;
-  readonly subscribeWaitMs: number | undefined;
+  /** See ReplayServerOptions.subscribeWaitMs; changes apply to the next wait. */
+  subscribeWaitMs: number | undefined;
   private readonly wss: WebSocketServer;
   private server?: Server;
   private address?: string;

@@ -141,18 +141,29 @@ describe('ReplayServer', () => {
   });
 
   it('plays on when the client never sends a recorded subscription, and ends with the recorded close', async () => {
-    const { url, conn } = await serve(recordedSession({ teamSubscribe: true, serverClose: true }), { subscribeWaitMs: 1 });
+    // Step mode puts the test in charge of the pace, so the one short wait below is the Team one.
+    const { url, conn } = await serve(recordedSession({ teamSubscribe: true, serverClose: true }), { step: true });
+    const srv = server as ReplayServer;
     const peer = await Peer.connect(url);
     await peer.login();
     const c = await conn;
-    const skipped = once(c, 'skipped');
+    const step = async () => {
+      if (c.waiting.for !== 'step') await new Promise<void>((resolve) => c.on('waiting', (w) => w.for === 'step' && resolve()));
+      assert.ok(c.step());
+    };
     peer.subscribe('s1');
-    await peer.next();
+    assert.equal((await peer.next()).attrs.id, 's1');
+    srv.subscribeWaitMs = 1;
+    const skipped = once(c, 'skipped');
+    await step();
     assert.equal(decodeUpdate(await peer.next())?.state, 'NOT_READY');
     const [frame] = await skipped;
     assert.match((frame as Frame).raw, /Team\/1\/Users/);
+    await step();
     assert.equal(decodeUpdate(await peer.next())?.state, 'READY');
+    await step();
     assert.equal(decodeUpdate(await peer.next())?.state, 'TALKING');
+    await step();
     await assert.rejects(peer.next(), /closed \(1000\)/);
   });
 
