@@ -7,20 +7,26 @@
  *  - throughput: 1 KB Finesse event messages, a window of 1000 in flight, msg/s round trips;
  *  - latency: one message at a time, p50/p99 of the round trip.
  * Modes alternate over several rounds and the median round counts, so both see the same
- * machine load. Env: BENCH_PROXY_MESSAGES, BENCH_PROXY_ROUNDS, BENCH_PROXY_PINGS.
+ * machine load. CPU time per round trip is reported per process as well: on a machine with
+ * fewer free cores than processes the throughput ratio measures shared CPU, and the CPU figures
+ * say where it went. Env: BENCH_PROXY_MESSAGES, BENCH_PROXY_ROUNDS, BENCH_PROXY_PINGS,
+ * BENCH_PROXY_CAPACITY.
  */
 import { once } from 'node:events';
+import { availableParallelism, loadavg } from 'node:os';
 import WebSocket from 'ws';
 import { eventMessage, userUpdate } from '../src/core/finesse/builders';
 import { nodes } from '../src/core/finesse/nodes';
 import { percentile, round, startChild } from './support/children';
 
 const MESSAGES = Number(process.env.BENCH_PROXY_MESSAGES ?? 100_000);
-const ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 5);
 const PINGS = Number(process.env.BENCH_PROXY_PINGS ?? 3000);
 const WINDOW = 1000;
+/** The proxy's store keeps this many frames, as the CLI does by default. */
+const CAPACITY = Number(process.env.BENCH_PROXY_CAPACITY ?? 200_000);
 
-/** A Finesse pubsub event carrying a User Update, padded to 1 KB like a typical notification. */
+/** A Finesse pubsub event carrying a User Update (about 1.2 KB, a typical notification); padded when shorter than `size`. */
 export function finesseMessage(size = 1024): string {
   const agent = { id: '1001001', loginName: 'agent1' };
   const base = eventMessage({
@@ -79,17 +85,25 @@ interface Round {
   msgPerSec: number;
   p50: number;
   p99: number;
+  /** CPU time (user + system) per round trip in the throughput phase, µs, per process. */
+  cpu: { client: number; server: number; proxy: number };
 }
 
-async function measure(url: string, payload: string): Promise<Round> {
+type Cpu = NodeJS.CpuUsage;
+const micros = (a: Cpu, b: Cpu, n: number) => (b.user - a.user + b.system - a.system) / n;
+
+async function measure(url: string, payload: string, cpuOf: () => Promise<{ server: Cpu; proxy: Cpu }>): Promise<Round> {
   const ws = await connect(url);
   await throughput(ws, payload, Math.min(MESSAGES, 10_000)); // warm up JIT and sockets
+  const before = { ...(await cpuOf()), client: process.cpuUsage() };
   const msgPerSec = await throughput(ws, payload, MESSAGES);
+  const after = { ...(await cpuOf()), client: process.cpuUsage() };
   await latency(ws, payload, 200);
   const times = await latency(ws, payload, PINGS);
   ws.close();
   await once(ws, 'close');
-  return { msgPerSec, p50: percentile(times, 50), p99: percentile(times, 99) };
+  const cpu = { client: micros(before.client, after.client, MESSAGES), server: micros(before.server, after.server, MESSAGES), proxy: micros(before.proxy, after.proxy, MESSAGES) };
+  return { msgPerSec, p50: percentile(times, 50), p99: percentile(times, 99), cpu };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -97,32 +111,42 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function run(): Promise<object> {
   const echo = await startChild<{ port: number }>('echoServer.ts');
   const direct = `ws://127.0.0.1:${echo.ready.port}/ws/`;
-  const proxy = await startChild<{ url: string }>('proxyServer.ts', [direct]);
+  const proxy = await startChild<{ url: string }>('proxyServer.ts', [direct, String(CAPACITY)]);
+  const cpuOf = async () => ({
+    server: (await echo.ask<{ cpu: Cpu }>({})).cpu,
+    proxy: (await proxy.ask<{ cpu: Cpu }>({})).cpu,
+  });
   try {
     const payload = finesseMessage();
     const rounds: { direct: Round; proxied: Round }[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      const d = await measure(direct, payload);
-      const p = await measure(proxy.ready.url, payload);
+      const d = await measure(direct, payload, cpuOf);
+      const p = await measure(proxy.ready.url, payload, cpuOf);
       rounds.push({ direct: d, proxied: p });
     }
-    const pick = (mode: 'direct' | 'proxied', k: keyof Round) => median(rounds.map((r) => r[mode][k]));
-    const stats = await proxy.ask<{ frames: number }>({ stats: true });
-    const directRate = pick('direct', 'msgPerSec');
-    const proxiedRate = pick('proxied', 'msgPerSec');
+    const pick = (mode: 'direct' | 'proxied', k: 'msgPerSec' | 'p50' | 'p99') => median(rounds.map((r) => r[mode][k]));
+    const cpu = (mode: 'direct' | 'proxied', k: keyof Round['cpu']) => round(median(rounds.map((r) => r[mode].cpu[k])), 1);
+    const stats = await proxy.ask<{ frames: number; held: number }>({ stats: true });
     const ratios = rounds.map((r) => r.proxied.msgPerSec / r.direct.msgPerSec);
     return {
       messageBytes: Buffer.byteLength(payload),
       window: WINDOW,
       messages: MESSAGES,
       rounds: ROUNDS,
-      direct: { msgPerSec: Math.round(directRate), p50ms: round(pick('direct', 'p50')), p99ms: round(pick('direct', 'p99')) },
-      proxied: { msgPerSec: Math.round(proxiedRate), p50ms: round(pick('proxied', 'p50')), p99ms: round(pick('proxied', 'p99')) },
+      direct: { msgPerSec: Math.round(pick('direct', 'msgPerSec')), p50ms: round(pick('direct', 'p50')), p99ms: round(pick('direct', 'p99')) },
+      proxied: { msgPerSec: Math.round(pick('proxied', 'msgPerSec')), p50ms: round(pick('proxied', 'p50')), p99ms: round(pick('proxied', 'p99')) },
       ratio: round(median(ratios), 2),
       ratioPerRound: ratios.map((r) => round(r, 2)),
-      addedP50ms: round(pick('proxied', 'p50') - pick('direct', 'p50')),
+      addedP50ms: round(median(rounds.map((r) => r.proxied.p50 - r.direct.p50))),
       target: { ratio: 0.8, addedP50ms: 0.1 },
-      framesCaptured: stats.frames,
+      // Machine-independent view of the same run: what each process spends per round trip.
+      cpuMicrosPerRoundTrip: {
+        direct: { client: cpu('direct', 'client'), server: cpu('direct', 'server') },
+        proxied: { client: cpu('proxied', 'client'), server: cpu('proxied', 'server'), proxy: cpu('proxied', 'proxy') },
+      },
+      cpus: availableParallelism(),
+      loadAverage: loadavg().map((l) => round(l, 2)),
+      store: { capacity: CAPACITY, framesCaptured: stats.frames, held: stats.held },
     };
   } finally {
     await proxy.stop();
