@@ -200,7 +200,7 @@ export async function installExtension(vsix: string, extensionsDir: string): Pro
     const { stdout, stderr } = await runFile(
       node,
       [entry, '--user-data-dir', join(dir, 'user-data'), '--config', join(dir, 'config.yaml'), '--extensions-dir', extensionsDir, '--install-extension', resolve(vsix)],
-      { cwd: dir },
+      { cwd: dir, env: { ...process.env, EXTENSIONS_GALLERY: '{}' } },
     );
     return `${stdout}${stderr}`;
   } finally {
