@@ -31,10 +31,10 @@ export function captureWireMessage(
 ): Frame {
   if (opcode === OP_TEXT) {
     const raw = payload ? payload.toString() : '';
-    return store.append({ session, dir, kind: payload ? classifyText(raw) : 'text', raw, bytes, flags });
+    return store.append({ session, dir, kind: payload ? classifyText(raw) : 'text', raw, bytes, flags: flags && { ...flags } });
   }
   const raw = payload ? payload.toString('base64') : '';
-  return store.append({ session, dir, kind: 'binary', raw, bytes, flags: opcode === OP_BINARY ? flags : { ...flags, malformed: true } });
+  return store.append({ session, dir, kind: 'binary', raw, bytes, flags: { ...flags, ...(opcode === OP_BINARY ? {} : { malformed: true }) } });
 }
 
 /** Unmasking space for the fast path: messages up to its size make no garbage but their text. */
@@ -56,6 +56,7 @@ export function captureInPlace(
   start: number,
   length: number,
   maskAt: number,
+  flags?: FrameFlags,
 ): Frame {
   let buf = chunk;
   let s = start;
@@ -65,9 +66,9 @@ export function captureInPlace(
     unmaskCopy(chunk, start, length, maskAt, buf, small ? SCRATCH_WORDS : undefined);
     s = 0;
   }
-  if (opcode === OP_BINARY) return store.append({ session, dir, kind: 'binary', raw: buf.toString('base64', s, s + length), bytes: length });
+  if (opcode === OP_BINARY) return store.append({ session, dir, kind: 'binary', raw: buf.toString('base64', s, s + length), bytes: length, flags: flags && { ...flags } });
   const raw = buf.toString('utf8', s, s + length);
-  return store.append({ session, dir, kind: kindOfBytes(buf, s, s + length) ?? classifyText(raw), raw, bytes: length });
+  return store.append({ session, dir, kind: kindOfBytes(buf, s, s + length) ?? classifyText(raw), raw, bytes: length, flags: flags && { ...flags } });
 }
 
 /**
@@ -105,17 +106,18 @@ export function closeRaw(code: number, reason: Buffer | string): string {
 }
 
 /** A ping, pong or close frame as received (other control opcodes: binary, malformed). */
-export function captureWireControl(store: FrameStore, session: string, dir: Direction, opcode: number, payload: Buffer): Frame {
+export function captureWireControl(store: FrameStore, session: string, dir: Direction, opcode: number, payload: Buffer, flags?: FrameFlags): Frame {
   const bytes = payload.length;
+  const own = flags && { ...flags };
   if (opcode === OP_PING || opcode === OP_PONG) {
-    return store.append({ session, dir, kind: opcode === OP_PING ? 'ping' : 'pong', raw: controlPayloadText(payload), bytes });
+    return store.append({ session, dir, kind: opcode === OP_PING ? 'ping' : 'pong', raw: controlPayloadText(payload), bytes, flags: own });
   }
   if (opcode === OP_CLOSE) {
-    if (bytes === 0) return store.append({ session, dir, kind: 'closeframe', raw: String(NO_STATUS), bytes });
-    if (bytes >= 2) return store.append({ session, dir, kind: 'closeframe', raw: closeRaw(payload.readUInt16BE(0), payload.subarray(2)), bytes });
-    return store.append({ session, dir, kind: 'closeframe', raw: payload.toString('base64'), bytes, flags: { malformed: true } });
+    if (bytes === 0) return store.append({ session, dir, kind: 'closeframe', raw: String(NO_STATUS), bytes, flags: own });
+    if (bytes >= 2) return store.append({ session, dir, kind: 'closeframe', raw: closeRaw(payload.readUInt16BE(0), payload.subarray(2)), bytes, flags: own });
+    return store.append({ session, dir, kind: 'closeframe', raw: payload.toString('base64'), bytes, flags: { ...flags, malformed: true } });
   }
-  return store.append({ session, dir, kind: 'binary', raw: payload.toString('base64'), bytes, flags: { malformed: true } });
+  return store.append({ session, dir, kind: 'binary', raw: payload.toString('base64'), bytes, flags: { ...flags, malformed: true } });
 }
 
 /**

@@ -43,6 +43,9 @@ export interface RelayOptions {
   onPressure?: (paused: boolean) => void;
 }
 
+/** Marks what arrived after the other side went away (each capture gets its own copy). */
+const DROPPED: FrameFlags = Object.freeze({ dropped: true }) as FrameFlags;
+
 interface Message {
   opcode: number;
   frames: WireFrame[];
@@ -65,6 +68,8 @@ export class Relay {
   private pending: Buffer[] = [];
   private paused = false;
   private ended = false;
+  /** Flags for what is captured from the current chunk (dropped once the other side is gone). */
+  private flags: FrameFlags | undefined;
 
   constructor(private readonly o: RelayOptions) {
     this.dir = o.dir;
@@ -78,6 +83,8 @@ export class Relay {
 
   /** Bytes from the source. */
   push(chunk: Buffer): void {
+    // What arrives after the other side went away is still recorded, marked as not delivered.
+    this.flags = this.o.dest.writable ? undefined : DROPPED;
     if (this.canStream()) {
       this.write(chunk);
       this.parser.push(chunk, true);
@@ -141,7 +148,7 @@ export class Relay {
   private onWhole(chunk: Buffer, start: number, length: number, b0: number, maskAt: number): boolean {
     const opcode = b0 & 0x0f;
     if ((b0 & 0xf0) !== 0x80 || (opcode !== OP_TEXT && opcode !== OP_BINARY) || this.message !== undefined) return false;
-    captureInPlace(this.o.store, this.o.session, this.dir, opcode, chunk, start, length, maskAt);
+    captureInPlace(this.o.store, this.o.session, this.dir, opcode, chunk, start, length, maskAt, this.flags);
     return true;
   }
 
@@ -150,7 +157,7 @@ export class Relay {
     const opcode = frame.opcode;
     if (opcode >= 0x8) {
       this.writePieces(frame.raw);
-      captureWireControl(store, session, this.dir, opcode, frame.payload ?? Buffer.alloc(0));
+      captureWireControl(store, session, this.dir, opcode, frame.payload ?? Buffer.alloc(0), this.flags);
       if (opcode === OP_CLOSE) this.closeSeen = this.closeSent = true;
       return;
     }
@@ -195,16 +202,16 @@ export class Relay {
     const { store, session } = this.o;
     const payload = msg.overflow ? undefined : msg.frames.length === 1 ? msg.frames[0].payload : Buffer.concat(msg.frames.map((f) => f.payload as Buffer));
     if (msg.committed || this.stopped) {
-      captureWireMessage(store, session, this.dir, msg.opcode, payload, msg.bytes);
+      captureWireMessage(store, session, this.dir, msg.opcode, payload, msg.bytes, this.stopped ? DROPPED : this.flags);
       return;
     }
     const gate = this.o.gates.gate;
     if (gate === undefined) {
       this.writeMessage(msg);
-      captureWireMessage(store, session, this.dir, msg.opcode, payload, msg.bytes);
+      captureWireMessage(store, session, this.dir, msg.opcode, payload, msg.bytes, this.flags);
       return;
     }
-    const frame = captureWireMessage(store, session, this.dir, msg.opcode, payload, msg.bytes);
+    const frame = captureWireMessage(store, session, this.dir, msg.opcode, payload, msg.bytes, this.flags);
     if (gate.admit(frame, (raw) => this.release(msg, frame, raw)) === 'pass') this.writeMessage(msg);
   }
 

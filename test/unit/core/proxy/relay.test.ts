@@ -132,6 +132,19 @@ describe('Relay', () => {
       assert.equal(f.bytes, 507);
     });
 
+    it('records what arrives after the other side went away, marked dropped', () => {
+      const t = setup();
+      t.dest.end();
+      t.relay.push(Buffer.concat([presence, ping]));
+      assert.deepEqual([...t.store].map((f) => [f.kind, f.flags.dropped]), [
+        ['stanza', true],
+        ['ping', true],
+      ]);
+      const other = setup();
+      other.relay.push(presence);
+      assert.equal([...other.store][0].flags.dropped, undefined, 'delivered frames are not marked');
+    });
+
     it('sends nothing more after a close frame went out in its direction', () => {
       const t = setup();
       t.relay.push(frame(OP_CLOSE, Buffer.from([0x03, 0xe8])));
