@@ -7,6 +7,8 @@
  * Env: BENCH_LOAD_RATE (frames/s, default 10000), BENCH_LOAD_SECONDS (default 60),
  * BENCH_LOAD_CAPACITY (store frames, default 100000).
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { FrameStore } from '../src/core/capture/frameStore';
 import { WsProxy } from '../src/core/proxy/wsProxy';
 import { round, startChild } from './support/children';
@@ -34,10 +36,18 @@ export async function run(): Promise<object> {
   const proxy = new WsProxy(store, { target: `ws://127.0.0.1:${server.ready.port}/ws/` });
   const url = await proxy.listen();
   const samples: { t: number; rss: number; heap: number }[] = [];
+  /** Live heap (after a full GC) every 10 s: what the proxy really keeps, store included. */
+  const live: number[] = [];
+  const gc = forceGc();
   const t0 = Date.now();
   const sampler = setInterval(() => {
     const m = process.memoryUsage();
-    samples.push({ t: (Date.now() - t0) / 1000, rss: m.rss, heap: m.heapUsed });
+    const t = (Date.now() - t0) / 1000;
+    samples.push({ t, rss: m.rss, heap: m.heapUsed });
+    if (samples.length % 10 === 0 && gc) {
+      gc();
+      live.push(process.memoryUsage().heapUsed);
+    }
   }, 1000);
   try {
     const result = await client.ask<ClientResult>({ url, rate: RATE, seconds: SECONDS });
@@ -72,7 +82,13 @@ export async function run(): Promise<object> {
       captureAltered,
       storeCapacity: CAPACITY,
       storeHeld: store.size,
-      proxyMemoryMB: { rss: mb(samples.map((s) => s.rss)), heapUsed: mb(samples.map((s) => s.heap)), steadyRss: mb(steady.map((s) => s.rss)), steadyHeapUsed: mb(steady.map((s) => s.heap)) },
+      proxyMemoryMB: {
+        rss: mb(samples.map((s) => s.rss)),
+        heapUsed: mb(samples.map((s) => s.heap)),
+        steadyRss: mb(steady.map((s) => s.rss)),
+        steadyHeapUsed: mb(steady.map((s) => s.heap)),
+        liveHeapEvery10s: live.map((b) => round(b / MB, 1)),
+      },
       memorySamples: samples.length,
     };
   } finally {
@@ -81,4 +97,11 @@ export async function run(): Promise<object> {
     await client.stop();
     await server.stop();
   }
+}
+
+/** A full GC on demand (for the live-heap samples only): exposed at run time, the usual way. */
+function forceGc(): (() => void) | undefined {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as unknown;
+  return typeof gc === 'function' ? (gc as () => void) : undefined;
 }
