@@ -131,7 +131,8 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
       this.wss.handleUpgrade(req, socket, head, (ws) => ws.terminate());
       return;
     }
-    const early = (): void => undefined; // errors before the upgrade end in 'close' below
+    // Until the upgrade is answered, a client socket error only means the client left ('close').
+    const early = (): void => undefined;
     socket.on('error', early);
     let url: string;
     let attempt: ReturnType<typeof connectUpstream>;
@@ -173,8 +174,6 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
         this.connecting.delete(abort);
         socket.off('close', abort);
         if (socket.destroyed) return; // the client left first; nothing to tell anyone
-        socket.off('error', early);
-        socket.on('error', early);
         refuseUpgrade(socket, err);
         this.report(err);
       },
@@ -193,7 +192,11 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
     clearTimeout(cut);
     const server = this.server;
     this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections(); // plain HTTP keep-alive connections to the listener
+      await stopped;
+    }
   }
 
   private accept(client: HandoffSocket, upstream: UpstreamConnection, req: IncomingMessage, url: string): void {
