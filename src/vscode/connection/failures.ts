@@ -53,6 +53,13 @@ export async function describeFailure(err: Error, profile: Profile, secrets: str
     };
   }
   if (e instanceof UntrustedCertificateError) {
+    if (e.fingerprint && profile.fingerprint && profile.caFile && sameFingerprint(e.fingerprint, profile.fingerprint)) {
+      // The approved certificate came back and was still refused: not a trust question any more.
+      return {
+        kind: 'other',
+        message: `Finesse: ${e.server} presented the trusted certificate (SHA-256 ${e.fingerprint}) but it was refused: ${e.reason}. Its names must match the host in the URL (${new URL(profile.url).hostname}); connect by a name the certificate has.`,
+      };
+    }
     return e.fingerprint
       ? {
           kind: 'untrusted',
@@ -87,4 +94,9 @@ export function showFailure(services: Services, failure: Failure, handlers: Fail
         return services.log.show(true);
     }
   });
+}
+
+function sameFingerprint(a: string, b: string): boolean {
+  const hex = (s: string) => s.replace(/[^0-9a-f]/gi, '').toUpperCase();
+  return hex(a) === hex(b);
 }

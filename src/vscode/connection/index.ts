@@ -10,6 +10,7 @@
  */
 import * as vscode from 'vscode';
 import type { Services } from '../services';
+import { saveApprovedCertificate } from './certificates';
 import { CancelledError, Connections, phaseText } from './connections';
 import { describeFailure, showFailure } from './failures';
 import { pickProfile, promptPassword } from './prompts';
@@ -68,15 +69,23 @@ export function register(services: Services, connections: Connections): vscode.D
       showFailure(services, failure, {
         retry: () => void connectInteractive(profile, again, failure.kind === 'auth' ? undefined : password),
         reenterPassword: () => void connectInteractive(profile, again),
-        trustFingerprint: (fingerprint) => {
-          const trusted = { ...profile, fingerprint };
-          void saveProfile(trusted).then(() => {
-            log.info(`trusting certificate SHA-256 ${fingerprint} for ${profile.url} (saved in finesse.profiles)`);
-            return connectInteractive(trusted, again, password);
-          });
-        },
+        trustFingerprint: (fingerprint) => void trustAndRetry(profile, fingerprint, again, password),
       });
       throw err;
+    }
+  }
+
+  /** Pins the approved certificate in the profile (fingerprint + its PEM as caFile), then connects again. */
+  async function trustAndRetry(profile: Profile, fingerprint: string, mode: Mode, password: string): Promise<void> {
+    try {
+      const caFile = await saveApprovedCertificate(context, profile.url, fingerprint);
+      const trusted: Profile = { ...profile, fingerprint, caFile };
+      await saveProfile(trusted);
+      log.info(`trusting certificate SHA-256 ${fingerprint} for ${profile.url} (finesse.profiles; certificate saved as ${caFile})`);
+      await connectInteractive(trusted, mode, password);
+    } catch (e) {
+      log.error(`trusting ${fingerprint} for ${profile.url}: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(`Finesse: could not trust the certificate: ${(e as Error).message}`);
     }
   }
 

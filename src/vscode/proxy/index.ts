@@ -11,6 +11,7 @@
  */
 import * as vscode from 'vscode';
 import type { TlsTrust } from '../../core/session/tls';
+import { saveApprovedCertificate } from '../connection/certificates';
 import { checkUrl, readProfiles } from '../connection/profiles';
 import type { Services } from '../services';
 import { ProxyInfo, Proxies } from './proxies';
@@ -168,14 +169,19 @@ export function register(services: Services, proxies: Proxies): vscode.Disposabl
         );
         if (choice === 'Copy Fingerprint') await vscode.env.clipboard.writeText(fingerprint);
         if (choice === trust) {
-          await rememberTarget({ target: proxy.target, fingerprint });
-          const info = await proxies.restartWithTrust(proxy.url, { fingerprint });
-          log.info(`proxy ${proxy.url}: trusting SHA-256 ${fingerprint} for ${proxy.target}`);
+          // As for Connect: the pin plus the approved certificate itself as CA (see certificates.ts).
+          const caFile = await saveApprovedCertificate(services.context, proxy.target, fingerprint);
+          await rememberTarget({ target: proxy.target, fingerprint, caFile });
+          const info = await proxies.restartWithTrust(proxy.url, { fingerprint, caFile });
+          log.info(`proxy ${proxy.url}: trusting SHA-256 ${fingerprint} for ${proxy.target} (certificate saved as ${caFile})`);
           if (info) announce(info);
         }
       } else {
         await vscode.window.showWarningMessage(`Finesse proxy ${proxy.url} → ${proxy.target}: ${explained.message}`, 'Show Log').then((c) => c && log.show(true));
       }
+    } catch (e) {
+      log.error(`proxy ${proxy.url}: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(`Finesse proxy ${proxy.url}: ${(e as Error).message}`);
     } finally {
       explaining.delete(proxy.url);
     }
