@@ -35,7 +35,8 @@ describe('connection profile', () => {
     const a = { url: 'wss://a:8445/ws/', domain: 'd', user: 'u' };
     const b = { ...a, url: 'wss://b:8445/ws/' };
     assert.notEqual(secretKey(a), secretKey(b));
-    assert.equal(secretKey(a), secretKey({ ...a, teams: ['1'], fingerprint: 'AA' }));
+    const pinned = { ...a, teams: ['1'], fingerprint: 'AA' };
+    assert.equal(secretKey(a), secretKey(pinned));
     assert.equal(profileKey(a), 'u@d wss://a:8445/ws/');
   });
 
