@@ -3,9 +3,17 @@
  * to a local listener; each client socket gets its own upstream socket to the real server, every
  * frame is forwarded unchanged and captured in the FrameStore as one session per client.
  *
- * The upstream is opened *before* the client's upgrade is answered, with the subprotocols the
- * client offered (`xmpp`), so the client is told exactly what the server chose; a server that
- * refuses the upgrade is answered to the client with the server's own HTTP response.
+ * The upstream is opened *before* the client's upgrade is answered, with the subprotocols and
+ * headers the client offered (`xmpp`, Origin, cookies), so the client is told exactly what the
+ * server chose; a server that refuses the upgrade is answered to the client with the server's
+ * own HTTP response (502 when none answered).
+ *
+ * After the two handshakes (ws `noServer` + handleUpgrade for the client, upstream.ts for the
+ * server) the proxy works on the raw sockets (pair.ts, relay.ts): frames are forwarded as the
+ * bytes that arrived, and parsed beside the stream for capture, so everything a direct
+ * connection would see is kept: fragmentation, masks, pings and pongs (answered by the real
+ * peer, not here), invalid UTF-8, reserved bits, the close handshake with each side's own codes,
+ * and the TCP end. Neither leg negotiates compression, so both carry the same frames.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
