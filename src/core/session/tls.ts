@@ -33,6 +33,7 @@ export interface UpstreamTlsOptions {
   rejectUnauthorized: true;
   ca?: Buffer;
   createConnection?: (options: ConnectionOptions, oncreate: (err: Error | null, socket?: TLSSocket) => void) => undefined;
+  checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined;
 }
 
 /**
@@ -46,6 +47,10 @@ export function tlsOptions(trust: TlsTrust = {}): UpstreamTlsOptions {
   if (trust.caFile) opts.ca = readFileSync(trust.caFile);
   if (trust.fingerprint) {
     const expected = normalizeFingerprint(trust.fingerprint);
+    // Second line of defence for hosts that replace our createConnection (VS Code's proxy
+    // support gives each request its own agent): with the pinned certificate also given as
+    // the CA, the chain passes and this accepts exactly the pinned leaf, whatever names it has.
+    opts.checkServerIdentity = (_host, cert) => (cert.fingerprint256 === expected ? undefined : new FingerprintMismatchError(expected, cert.fingerprint256));
     opts.createConnection = (options, oncreate) => {
       // Chain validation is replaced by the exact pin below, never skipped without it. `path`
       // is the HTTP request path here; left in, net would take it for a Unix socket path.

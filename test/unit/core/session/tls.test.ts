@@ -96,6 +96,20 @@ describe('upstream TLS', () => {
       assert.equal(await attempt(server.url('localhost'), tlsOptions({ fingerprint: cert.fingerprint })), 'open');
     });
 
+    it('accepts the pinned certificate for another host name when the host bypasses createConnection (VS Code proxy agents)', async () => {
+      // VS Code's http.proxySupport replaces the agent and so our createConnection; what is
+      // left is the CA (the pinned certificate itself) plus the identity check on the pin.
+      const { createConnection: _dropped, ...asInVsCode } = tlsOptions({ caFile: cert.file, fingerprint: cert.fingerprint });
+      assert.equal(await attempt(server.url('localhost'), asInVsCode), 'open');
+      const other = await makeCert({ ips: ['127.0.0.1'] });
+      try {
+        const { createConnection: _also, ...wrongPin } = tlsOptions({ caFile: cert.file, fingerprint: other.fingerprint });
+        assert.ok((await attempt(server.url('localhost'), wrongPin)) instanceof FingerprintMismatchError);
+      } finally {
+        other.dispose();
+      }
+    });
+
     it('refuses a wrong pin before any request is sent', async () => {
       const before = server.upgrades;
       const wrong = 'AB'.repeat(32);
