@@ -92,6 +92,8 @@ export async function run(args: string[]): Promise<number> {
     await saving?.close();
     throw new FailureError(`cannot listen on ${listen.host}:${listen.port}: ${(e as Error).message}`);
   }
+  // Handlers first: a script that reads the listening line and signals at once must find them.
+  const signalled = untilSignal();
   printJson({ listening: url });
   if (proxy instanceof ReverseProxy && proxy.certificate) {
     const c = proxy.certificate;
@@ -100,7 +102,7 @@ export async function run(args: string[]): Promise<number> {
     );
   }
 
-  await untilSignal();
+  await signalled;
   await proxy.close();
   // The store emits appends once per macrotask: let the last close frames reach stdout.
   await new Promise((resolve) => setImmediate(resolve));

@@ -40,11 +40,13 @@ export async function run(args: string[]): Promise<number> {
 
   const sim = new FinesseSimulator({ listen: parseListen(values.listen), domain, users, loop: !!values.loop, speed });
   const url = await sim.listen();
+  // Handlers first: a script that reads the listening line and signals at once must find them.
+  const signalled = untilSignal();
   printJson({ listening: url });
   if (!values.quiet) {
     sim.on('step', (s) => printJson({ step: s.index, iteration: s.iteration, client: s.client, jid: s.jid, node: s.node, label: s.label, delivered: s.delivered }));
   }
-  await untilSignal();
+  await signalled;
   await sim.close();
   return EXIT_OK;
 }
