@@ -6,8 +6,9 @@
  * as in real use; the client runs here. For each mode, direct client↔echo and client↔proxy↔echo:
  *  - throughput: 1 KB Finesse event messages, a window of 1000 in flight, msg/s round trips;
  *  - latency: one message at a time, p50/p99 of the round trip.
- * Modes alternate over several rounds and the median round counts, so both see the same
- * machine load. CPU time per round trip is reported per process as well: on a machine with
+ * Modes alternate over several rounds and the median round counts, so all see the same
+ * machine load. A third mode, a bare TCP relay in its own process (no parsing, no capture),
+ * shows the ceiling any proxy has on this machine: two more socket hops cost what they cost. CPU time per round trip is reported per process as well: on a machine with
  * fewer free cores than processes the throughput ratio measures shared CPU, and the CPU figures
  * say where it went. Env: BENCH_PROXY_MESSAGES, BENCH_PROXY_ROUNDS, BENCH_PROXY_PINGS,
  * BENCH_PROXY_CAPACITY.
@@ -86,13 +87,13 @@ interface Round {
   p50: number;
   p99: number;
   /** CPU time (user + system) per round trip in the throughput phase, µs, per process. */
-  cpu: { client: number; server: number; proxy: number };
+  cpu: { client: number; server: number; proxy: number; pipe: number };
 }
 
 type Cpu = NodeJS.CpuUsage;
 const micros = (a: Cpu, b: Cpu, n: number) => (b.user - a.user + b.system - a.system) / n;
 
-async function measure(url: string, payload: string, cpuOf: () => Promise<{ server: Cpu; proxy: Cpu }>): Promise<Round> {
+async function measure(url: string, payload: string, cpuOf: () => Promise<{ server: Cpu; proxy: Cpu; pipe: Cpu }>): Promise<Round> {
   const ws = await connect(url);
   await throughput(ws, payload, Math.min(MESSAGES, 10_000)); // warm up JIT and sockets
   const before = { ...(await cpuOf()), client: process.cpuUsage() };
@@ -102,7 +103,12 @@ async function measure(url: string, payload: string, cpuOf: () => Promise<{ serv
   const times = await latency(ws, payload, PINGS);
   ws.close();
   await once(ws, 'close');
-  const cpu = { client: micros(before.client, after.client, MESSAGES), server: micros(before.server, after.server, MESSAGES), proxy: micros(before.proxy, after.proxy, MESSAGES) };
+  const cpu = {
+    client: micros(before.client, after.client, MESSAGES),
+    server: micros(before.server, after.server, MESSAGES),
+    proxy: micros(before.proxy, after.proxy, MESSAGES),
+    pipe: micros(before.pipe, after.pipe, MESSAGES),
+  };
   return { msgPerSec, p50: percentile(times, 50), p99: percentile(times, 99), cpu };
 }
 
@@ -112,20 +118,24 @@ export async function run(): Promise<object> {
   const echo = await startChild<{ port: number }>('echoServer.ts');
   const direct = `ws://127.0.0.1:${echo.ready.port}/ws/`;
   const proxy = await startChild<{ url: string }>('proxyServer.ts', [direct, String(CAPACITY)]);
+  const pipe = await startChild<{ url: string }>('tcpPipe.ts', [String(echo.ready.port)]);
   const cpuOf = async () => ({
     server: (await echo.ask<{ cpu: Cpu }>({})).cpu,
     proxy: (await proxy.ask<{ cpu: Cpu }>({})).cpu,
+    pipe: (await pipe.ask<{ cpu: Cpu }>({})).cpu,
   });
   try {
     const payload = finesseMessage();
-    const rounds: { direct: Round; proxied: Round }[] = [];
+    type Mode = 'direct' | 'proxied' | 'tcpPipe';
+    const rounds: Record<Mode, Round>[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const d = await measure(direct, payload, cpuOf);
       const p = await measure(proxy.ready.url, payload, cpuOf);
-      rounds.push({ direct: d, proxied: p });
+      const t = await measure(pipe.ready.url, payload, cpuOf);
+      rounds.push({ direct: d, proxied: p, tcpPipe: t });
     }
-    const pick = (mode: 'direct' | 'proxied', k: 'msgPerSec' | 'p50' | 'p99') => median(rounds.map((r) => r[mode][k]));
-    const cpu = (mode: 'direct' | 'proxied', k: keyof Round['cpu']) => round(median(rounds.map((r) => r[mode].cpu[k])), 1);
+    const pick = (mode: Mode, k: 'msgPerSec' | 'p50' | 'p99') => median(rounds.map((r) => r[mode][k]));
+    const cpu = (mode: Mode, k: keyof Round['cpu']) => round(median(rounds.map((r) => r[mode].cpu[k])), 1);
     const stats = await proxy.ask<{ frames: number; held: number }>({ stats: true });
     const ratios = rounds.map((r) => r.proxied.msgPerSec / r.direct.msgPerSec);
     return {
@@ -139,16 +149,24 @@ export async function run(): Promise<object> {
       ratioPerRound: ratios.map((r) => round(r, 2)),
       addedP50ms: round(median(rounds.map((r) => r.proxied.p50 - r.direct.p50))),
       target: { ratio: 0.8, addedP50ms: 0.1 },
+      // The ceiling for any proxy here: a bare TCP relay (no parsing, no capture) in the same run.
+      tcpPipe: {
+        msgPerSec: Math.round(pick('tcpPipe', 'msgPerSec')),
+        ratio: round(median(rounds.map((r) => r.tcpPipe.msgPerSec / r.direct.msgPerSec)), 2),
+        addedP50ms: round(median(rounds.map((r) => r.tcpPipe.p50 - r.direct.p50))),
+      },
       // Machine-independent view of the same run: what each process spends per round trip.
       cpuMicrosPerRoundTrip: {
         direct: { client: cpu('direct', 'client'), server: cpu('direct', 'server') },
         proxied: { client: cpu('proxied', 'client'), server: cpu('proxied', 'server'), proxy: cpu('proxied', 'proxy') },
+        tcpPipe: { client: cpu('tcpPipe', 'client'), server: cpu('tcpPipe', 'server'), pipe: cpu('tcpPipe', 'pipe') },
       },
       cpus: availableParallelism(),
       loadAverage: loadavg().map((l) => round(l, 2)),
       store: { capacity: CAPACITY, framesCaptured: stats.frames, held: stats.held },
     };
   } finally {
+    await pipe.stop();
     await proxy.stop();
     await echo.stop();
   }
