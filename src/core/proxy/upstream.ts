@@ -148,9 +148,10 @@ export function connectUpstream(opts: UpstreamOptions): { opened: Promise<Upstre
     headers,
     timeout: HANDSHAKE_TIMEOUT_MS,
     // No agent: one fresh connection per client socket, made here (as ws does). With a pinned
-    // fingerprint tls.ts's factory checks the certificate before the request is written.
-    createConnection: (tls?.createConnection ?? (secure ? (o: ConnectionOptions) => tlsConnect(o) : (o: NetConnectOpts) => netConnect(o))) as RequestOptions['createConnection'],
-    ...(tls ? { ca: tls.ca, rejectUnauthorized: true, servername: isIP(host) ? undefined : host } : {}),
+    // fingerprint tls.ts's own factory (spread below) checks the certificate before the request
+    // is written; all of tls.ts's options (CA, identity check) go with the request.
+    createConnection: (secure ? (o: ConnectionOptions) => tlsConnect(o) : (o: NetConnectOpts) => netConnect(o)) as RequestOptions['createConnection'],
+    ...(tls ? { servername: isIP(host) ? undefined : host, ...(tls as RequestOptions) } : {}),
   };
   const req = (secure ? httpsRequest : httpRequest)(request);
   let settled = false;
