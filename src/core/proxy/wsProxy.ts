@@ -17,7 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
-import { createServer, IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -30,6 +30,7 @@ import { HandoffSocket } from './handoff';
 import { ProxyPair } from './pair';
 import { looksLikeUpgrade, refuseUpgrade } from './refusal';
 import type { GateHolder } from './relay';
+import { listenForUpgrades } from './upgradeListener';
 import { connectUpstream, forwardedHeaders, LISTEN_PATH, offeredProtocols, UpstreamConnection, upstreamUrl } from './upstream';
 
 export interface ProxyOptions {
@@ -111,16 +112,10 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
   async listen(): Promise<string> {
     if (this.address) return this.address;
     const { host, port } = this.opts.listen ?? { host: '127.0.0.1', port: 0 };
-    const server = createServer((_req, res) => {
-      res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
-      res.end('finesse-frames proxy: connect a WebSocket client to this address\n');
-    });
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
-    server.on('clientError', (_err, socket: Duplex) => socket.destroy());
-    server.listen(port, host);
-    await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]);
+    const { server, bound } = await listenForUpgrades(host, port, 'finesse-frames proxy: connect a WebSocket client to this address', (req, socket, head) =>
+      this.handleUpgrade(req, socket, head),
+    );
     this.server = server;
-    const bound = server.address() as AddressInfo;
     this.address = `ws://${urlHost(host, bound)}:${bound.port}${LISTEN_PATH}`;
     return this.address;
   }

@@ -11,14 +11,14 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
-import { createServer, IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { Frame } from '../capture/frame';
 import { frameView } from '../capture/frameView';
 import { FrameStore, SessionInfo } from '../capture/frameStore';
 import { captureClose, captureMessage } from '../proxy/capture';
+import { listenForUpgrades } from '../proxy/upgradeListener';
 import { classifyText, closeFrame, FRAMING_NS, SUBPROTOCOL } from '../xmpp/framing';
 import { plainUser, SASL_NS } from '../xmpp/sasl';
 import { Element, xml } from '../xmpp/xml';
@@ -326,16 +326,10 @@ export class ReplayServer extends EventEmitter<ReplayServerEvents> {
   async listen(): Promise<string> {
     if (this.address) return this.address;
     const { host, port } = this.opts.listen ?? { host: '127.0.0.1', port: 0 };
-    const server = createServer((_req, res) => {
-      res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
-      res.end('finesse-frames replay: connect an XMPP WebSocket client to this address\n');
-    });
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
-    server.on('clientError', (_err, socket: Duplex) => socket.destroy());
-    server.listen(port, host);
-    await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e))]);
+    const { server, bound } = await listenForUpgrades(host, port, 'finesse-frames replay: connect an XMPP WebSocket client to this address', (req, socket, head) =>
+      this.handleUpgrade(req, socket, head),
+    );
     this.server = server;
-    const bound = server.address() as AddressInfo;
     const shown = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
     this.address = `ws://${shown}:${bound.port}${REPLAY_PATH}`;
     return this.address;
