@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Frame, FrameInput, now } from './frame';
+import { LazyFrame, RawDecoder } from './lazyFrame';
 
 /** A capture session: one client connection (own connect, or one proxied client socket). */
 export interface SessionInfo {
@@ -11,6 +12,9 @@ export interface SessionInfo {
   started: number;
   ended?: number;
 }
+
+/** A frame whose text the store decodes from kept bytes on first read (see appendLazy). */
+export type LazyFrameInput = Omit<FrameInput, 'raw' | 'original' | 'bytes'> & { bytes: number };
 
 export interface FrameStoreEvents {
   /** New frames, batched once per macrotask so producers never wait on listeners. */
@@ -70,6 +74,20 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
       flags: input.flags ?? {},
     };
     if (input.original !== undefined) frame.original = input.original;
+    return this.insert(frame);
+  }
+
+  /**
+   * The wire-speed path (the proxy): the frame keeps its payload bytes, [start, end) of `kept`,
+   * and `decode` makes `raw` from them when it is first read (capture/lazyFrame.ts). `bytes` is
+   * the payload length on the wire, which the caller knows.
+   */
+  appendLazy(input: LazyFrameInput, kept: Buffer, start: number, end: number, decode: RawDecoder): Frame {
+    const { session, dir, t, kind, bytes, flags } = input;
+    return this.insert(new LazyFrame(this.nextId++, session, dir, t ?? now(), kind, bytes, flags ?? {}, kept, start, end, decode));
+  }
+
+  private insert(frame: Frame): Frame {
     const slot = (this.head + this.count) % this.cap;
     if (this.count === this.cap) {
       this.ring[slot] = frame;

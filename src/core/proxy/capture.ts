@@ -1,8 +1,9 @@
 /**
  * Frame capture, shared by the transports: from parsed wire frames (the proxy) and from ws
- * events (the replay client/server). Cheap by design: the payload is decoded to a string for the
- * store (binary as base64) and classified by its first tag only; the full parse happens later,
- * lazily, in capture/frameView.ts. The forwarded bytes are never touched here.
+ * events (the replay client/server). Cheap by design: a frame is classified by its first tag
+ * only; the proxy's frames keep their payload bytes and are decoded to text (binary as base64)
+ * when first read (capture/lazyFrame.ts); the full parse happens later, lazily, in
+ * capture/frameView.ts. The forwarded bytes are never touched here.
  */
 import { isUtf8 } from 'node:buffer';
 import type { Direction, Frame, FrameFlags } from '../capture/frame';
@@ -18,7 +19,8 @@ export const ABNORMAL = 1006;
 /**
  * A complete data message (text, binary, or a reserved data opcode, kept as binary and marked
  * malformed). `payload` is undefined when the message was over the capture limit: it was
- * forwarded but only its size is recorded.
+ * forwarded but only its size is recorded. The payload (never written to again) is kept and
+ * decoded when the frame's text is first read.
  */
 export function captureWireMessage(
   store: FrameStore,
@@ -30,22 +32,45 @@ export function captureWireMessage(
   flags?: FrameFlags,
 ): Frame {
   if (opcode === OP_TEXT) {
-    const raw = payload ? payload.toString() : '';
-    return store.append({ session, dir, kind: payload ? classifyText(raw) : 'text', raw, bytes, flags: flags && { ...flags } });
+    if (!payload) return store.append({ session, dir, kind: 'text', raw: '', bytes, flags: flags && { ...flags } });
+    const kind = kindOfBytes(payload, 0, payload.length);
+    if (kind === undefined) {
+      const raw = payload.toString();
+      return store.append({ session, dir, kind: classifyText(raw), raw, bytes, flags: flags && { ...flags } });
+    }
+    return store.appendLazy({ session, dir, kind, bytes, flags: flags && { ...flags } }, payload, 0, payload.length, UTF8);
   }
-  const raw = payload ? payload.toString('base64') : '';
-  return store.append({ session, dir, kind: 'binary', raw, bytes, flags: { ...flags, ...(opcode === OP_BINARY ? {} : { malformed: true }) } });
+  const own = { ...flags, ...(opcode === OP_BINARY ? {} : { malformed: true }) };
+  if (!payload) return store.append({ session, dir, kind: 'binary', raw: '', bytes, flags: own });
+  return store.appendLazy({ session, dir, kind: 'binary', bytes, flags: own }, payload, 0, payload.length, BASE64);
 }
 
-/** Unmasking space for the fast path: messages up to its size make no garbage but their text. */
+/** Unmasking space for decoding a client's frame: messages up to its size make no garbage but their text. */
 const SCRATCH = Buffer.allocUnsafeSlow(64 * 1024);
 const SCRATCH_WORDS = new Int32Array(SCRATCH.buffer, SCRATCH.byteOffset, SCRATCH.length >>> 2);
+/** Enough of a masked payload's start for kindOfBytes: a tag name this long is a stanza anyway. */
+const HEAD = 16;
+
+/** [start, end) of `buf` is the 4-byte masking key followed by the masked payload, as received. */
+function unmasked(buf: Buffer, start: number, end: number, encoding: 'utf8' | 'base64'): string {
+  const length = end - start - 4;
+  const small = length <= SCRATCH.length;
+  const out = small ? SCRATCH : Buffer.allocUnsafe(length);
+  unmaskCopy(buf, start + 4, length, start, out, small ? SCRATCH_WORDS : undefined);
+  return out.toString(encoding, 0, length);
+}
+
+const UTF8 = (buf: Buffer, start: number, end: number) => buf.toString('utf8', start, end);
+const BASE64 = (buf: Buffer, start: number, end: number) => buf.toString('base64', start, end);
+const MASKED_UTF8 = (buf: Buffer, start: number, end: number) => unmasked(buf, start, end, 'utf8');
+const MASKED_BASE64 = (buf: Buffer, start: number, end: number) => unmasked(buf, start, end, 'base64');
 
 /**
  * The hot path: one whole, final text or binary frame read in place from a forwarded chunk
- * (payload at [start, start+length), masking key at maskAt or -1). Decoded straight from the
- * chunk, or from a reused scratch buffer when masked: the only allocations are the text and the
- * store's own record.
+ * (payload at [start, start+length), masking key at maskAt or -1, right before the payload).
+ * Nothing is copied or decoded: the frame keeps the chunk and where its bytes are in it (from
+ * the key when masked) and is decoded when first read; only the kind is read now, from the
+ * first bytes.
  */
 export function captureInPlace(
   store: FrameStore,
@@ -58,17 +83,24 @@ export function captureInPlace(
   maskAt: number,
   flags?: FrameFlags,
 ): Frame {
-  let buf = chunk;
-  let s = start;
-  if (maskAt >= 0) {
-    const small = length <= SCRATCH.length;
-    buf = small ? SCRATCH : Buffer.allocUnsafe(length);
-    unmaskCopy(chunk, start, length, maskAt, buf, small ? SCRATCH_WORDS : undefined);
-    s = 0;
+  const masked = maskAt >= 0;
+  const from = masked ? maskAt : start;
+  const end = start + length;
+  if (opcode === OP_BINARY) return store.appendLazy({ session, dir, kind: 'binary', bytes: length, flags: flags && { ...flags } }, chunk, from, end, masked ? MASKED_BASE64 : BASE64);
+  let kind: FrameKind | undefined;
+  if (masked) {
+    const n = Math.min(length, HEAD);
+    unmaskCopy(chunk, start, n, maskAt, SCRATCH);
+    kind = kindOfBytes(SCRATCH, 0, n);
+  } else {
+    kind = kindOfBytes(chunk, start, end);
   }
-  if (opcode === OP_BINARY) return store.append({ session, dir, kind: 'binary', raw: buf.toString('base64', s, s + length), bytes: length, flags: flags && { ...flags } });
-  const raw = buf.toString('utf8', s, s + length);
-  return store.append({ session, dir, kind: kindOfBytes(buf, s, s + length) ?? classifyText(raw), raw, bytes: length, flags: flags && { ...flags } });
+  if (kind === undefined) {
+    // Not `<name…`: classifyText decides from the text, which is then decoded now.
+    const raw = masked ? unmasked(chunk, from, end, 'utf8') : chunk.toString('utf8', start, end);
+    return store.append({ session, dir, kind: classifyText(raw), raw, bytes: length, flags: flags && { ...flags } });
+  }
+  return store.appendLazy({ session, dir, kind, bytes: length, flags: flags && { ...flags } }, chunk, from, end, masked ? MASKED_UTF8 : UTF8);
 }
 
 /**

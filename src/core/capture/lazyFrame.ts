@@ -1,0 +1,88 @@
+/**
+ * A Frame that keeps its payload bytes as they came and decodes its `raw` text the first time
+ * it is read (then caches the text and lets the bytes go). Capturing at wire speed then makes
+ * no string per frame: most frames are never read before the store evicts them, and holding a
+ * 1 KB string per frame was what the garbage collector spent its time copying.
+ *
+ * To every reader `raw` is still an own, enumerable string property in its place among the
+ * fields (JSON.stringify, spreads, Object.assign see it as before; assigning it stores the new
+ * text). The kept bytes are private fields, invisible to all of those. The one visible
+ * difference: the prototype is this class, not Object.prototype.
+ *
+ * The kept bytes must never change after capture: transports hand over received chunks (or
+ * copies), which nothing writes to again.
+ */
+import type { Direction, Frame, FrameFlags, FrameKind } from './frame';
+
+/** Turns a frame's kept bytes, [start, end) of `buf`, into its `raw` text (utf8, base64, unmasking first, …). */
+export type RawDecoder = (buf: Buffer, start: number, end: number) => string;
+
+export class LazyFrame implements Frame {
+  declare id: number;
+  declare session: string;
+  declare dir: Direction;
+  declare t: number;
+  declare kind: FrameKind;
+  declare raw: string;
+  declare bytes: number;
+  declare flags: FrameFlags;
+  declare original?: string;
+  /**
+   * The buffer holding the payload until `raw` is first read, then the text. Kept as the
+   * received chunk plus offsets: a subarray per frame would be one more object to make and hold.
+   */
+  #kept: Buffer | string;
+  #start: number;
+  #end: number;
+  #decode: RawDecoder;
+
+  constructor(
+    id: number,
+    session: string,
+    dir: Direction,
+    t: number,
+    kind: FrameKind,
+    bytes: number,
+    flags: FrameFlags,
+    kept: Buffer,
+    start: number,
+    end: number,
+    decode: RawDecoder,
+  ) {
+    this.id = id;
+    this.session = session;
+    this.dir = dir;
+    this.t = t;
+    this.kind = kind;
+    // One descriptor, one getter/setter pair for every instance: V8 then gives all lazy frames
+    // one shape (a different pair per frame would turn each into a slow dictionary object).
+    Object.defineProperty(this, 'raw', RAW);
+    this.bytes = bytes;
+    this.flags = flags;
+    this.#kept = kept;
+    this.#start = start;
+    this.#end = end;
+    this.#decode = decode;
+  }
+
+  static readRaw(frame: LazyFrame): string {
+    const kept = frame.#kept;
+    if (typeof kept === 'string') return kept;
+    return (frame.#kept = frame.#decode(kept, frame.#start, frame.#end));
+  }
+
+  static writeRaw(frame: LazyFrame, text: string): void {
+    frame.#kept = text;
+  }
+}
+
+const RAW: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: LazyFrame): string {
+    return LazyFrame.readRaw(this);
+  },
+  set(this: LazyFrame, text: string): void {
+    LazyFrame.writeRaw(this, text);
+  },
+};
