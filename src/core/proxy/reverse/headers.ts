@@ -39,17 +39,25 @@ function connectionTokens(raw: readonly string[]): Set<string> {
  */
 export function upstreamRequestHeaders(raw: readonly string[], origins: Origins): string[] {
   const up = new URL(origins.upstream);
+  return mapEndToEnd(raw, new Set(), (lower, value) => {
+    if (lower === 'host') return up.host;
+    if (lower === 'origin') return swapOrigin(value, origins.local, origins.upstream);
+    if (lower === 'referer') return swapUrlPrefix(value, origins.local, origins.upstream);
+    return value;
+  });
+}
+
+/**
+ * Walks a flat raw header list, leaving out hop-by-hop headers (and those Connection: names, and
+ * `alsoDrop`), and keeps each remaining name with the value `rewrite` gives it, in order.
+ */
+function mapEndToEnd(raw: readonly string[], alsoDrop: ReadonlySet<string>, rewrite: (lower: string, value: string) => string): string[] {
   const drop = connectionTokens(raw);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i];
-    const lower = name.toLowerCase();
-    let value = raw[i + 1];
-    if (HOP_BY_HOP.has(lower) || drop.has(lower)) continue;
-    if (lower === 'host') value = up.host;
-    else if (lower === 'origin') value = swapOrigin(value, origins.local, origins.upstream);
-    else if (lower === 'referer') value = swapUrlPrefix(value, origins.local, origins.upstream);
-    out.push(name, value);
+    const lower = raw[i].toLowerCase();
+    if (HOP_BY_HOP.has(lower) || drop.has(lower) || alsoDrop.has(lower)) continue;
+    out.push(raw[i], rewrite(lower, raw[i + 1]));
   }
   return out;
 }
@@ -63,32 +71,22 @@ export function rewriteUpgradeHeaders(headers: Record<string, string | string[] 
 
 /** Response headers for the browser (flat raw list). */
 export function downstreamResponseHeaders(raw: readonly string[], origins: Origins): string[] {
-  const drop = connectionTokens(raw);
-  const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i];
-    const lower = name.toLowerCase();
-    let value = raw[i + 1];
-    if (HOP_BY_HOP.has(lower) || drop.has(lower) || DROPPED_DOWNSTREAM.has(lower)) continue;
+  return mapEndToEnd(raw, DROPPED_DOWNSTREAM, (lower, value) => {
     switch (lower) {
       case 'location':
       case 'content-location':
-        value = swapUrlPrefix(value, origins.upstream, origins.local);
-        break;
+        return swapUrlPrefix(value, origins.upstream, origins.local);
       case 'set-cookie':
-        value = rewriteCookieDomain(value, new URL(origins.upstream).hostname, new URL(origins.local).hostname);
-        break;
+        return rewriteCookieDomain(value, new URL(origins.upstream).hostname, new URL(origins.local).hostname);
       case 'access-control-allow-origin':
-        value = swapOrigin(value, origins.upstream, origins.local);
-        break;
+        return swapOrigin(value, origins.upstream, origins.local);
       case 'content-security-policy':
       case 'content-security-policy-report-only':
-        value = rewriteCsp(value, origins.upstream, origins.local);
-        break;
+        return rewriteCsp(value, origins.upstream, origins.local);
+      default:
+        return value;
     }
-    out.push(name, value);
-  }
-  return out;
+  });
 }
 
 /** Same origin, compared as URLs (case of host, default port). */
