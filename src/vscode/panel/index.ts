@@ -4,6 +4,7 @@
  * use; intercept extends the panel through setPanelHooks, the session viewer reuses FramesView.
  */
 import * as vscode from 'vscode';
+import type { Frame } from '../../core/capture/frame';
 import type { Services } from '../services';
 import { stanzaSelection } from './selection';
 import { StanzaTreeProvider } from './stanzaTree';
@@ -17,10 +18,16 @@ export function register(services: Services): vscode.Disposable[] {
   const tree = new StanzaTreeProvider(stanzaSelection);
   const treeView = vscode.window.createTreeView(STANZA_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   tree.attach(treeView);
+  // An intercept edit (or a flag change) to the frame on show redraws the tree at once.
+  const onUpdate = (frame: Frame) => {
+    if (frame === tree.shown) tree.show(frame);
+  };
+  services.store.on('update', onUpdate);
   const panel = () => import('./framesPanel');
   return [
     tree,
     treeView,
+    { dispose: () => services.store.off('update', onUpdate) },
     vscode.commands.registerCommand('finesse.showFrames', async () => {
       (await panel()).FramesPanel.createOrShow(services);
     }),
