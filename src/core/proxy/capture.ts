@@ -5,8 +5,8 @@
  * when first read (capture/lazyFrame.ts); the full parse happens later, lazily, in
  * capture/frameView.ts. The forwarded bytes are never touched here.
  */
-import { isUtf8 } from 'node:buffer';
 import type { Direction, Frame, FrameFlags } from '../capture/frame';
+import { closeRaw, controlPayloadText } from '../capture/frame';
 import type { FrameStore } from '../capture/frameStore';
 import { classifyText } from '../xmpp/framing';
 import type { FrameKind } from '../capture/frame';
@@ -122,20 +122,6 @@ export function kindOfBytes(buf: Buffer, start: number, end: number): FrameKind 
 const isNameStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
 /** [A-Za-z0-9_.:-] as in framing.ts's tag name */
 const isNameChar = (c: number) => isNameStart(c) || (c >= 0x30 && c <= 0x3a) || c === 0x2e || c === 0x2d;
-
-/**
- * Ping/pong payloads (≤ 125 bytes) are almost always empty or ASCII: kept as text when they are
- * valid UTF-8, otherwise as base64 so nothing is lost.
- */
-export function controlPayloadText(payload: Buffer): string {
-  return isUtf8(payload) ? payload.toString() : payload.toString('base64');
-}
-
-/** The close frame as `code reason` (Frame contract); 1005 = a close frame without a code. */
-export function closeRaw(code: number, reason: Buffer | string): string {
-  const text = typeof reason === 'string' ? reason : reason.toString();
-  return text ? `${code} ${text}` : String(code);
-}
 
 /** A ping, pong or close frame as received (other control opcodes: binary, malformed). */
 export function captureWireControl(store: FrameStore, session: string, dir: Direction, opcode: number, payload: Buffer, flags?: FrameFlags): Frame {

@@ -4,10 +4,10 @@
  * pings, unknown iq requests, the server's <close/>), matches iq replies to requests, and lets
  * the login sequence wait for the next element it expects.
  */
-import { isUtf8 } from 'node:buffer';
 import { EventEmitter } from 'node:events';
 import WebSocket, { ClientOptions } from 'ws';
 import type { Frame, FrameFlags, FrameInput } from '../capture/frame';
+import { closeRaw, controlPayloadText } from '../capture/frame';
 import type { FrameStore } from '../capture/frameStore';
 import { frameView } from '../capture/frameView';
 import { classifyText, closeFrame, SUBPROTOCOL } from '../xmpp/framing';
@@ -48,16 +48,6 @@ interface PendingIq {
 // them (login); a small bound keeps a chatty server from growing it.
 const INBOX_LIMIT = 64;
 
-/** Ping/pong payloads: text when valid UTF-8 (almost always empty), else base64 (Frame contract). */
-function controlText(payload: Buffer): string {
-  return isUtf8(payload) ? payload.toString() : payload.toString('base64');
-}
-
-/** A close frame as `code reason`, or just `code` (Frame contract). */
-function closeText(code: number, reason: string): string {
-  return reason ? `${code} ${reason}` : String(code);
-}
-
 export class XmppConnection extends EventEmitter<ConnectionEvents> {
   private waiters: Waiter[] = [];
   private inbox: Element[] = [];
@@ -79,14 +69,14 @@ export class XmppConnection extends EventEmitter<ConnectionEvents> {
     super();
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     ws.on('ping', (data) => {
-      this.capture({ dir: 'in', kind: 'ping', raw: controlText(data), bytes: data.length });
+      this.capture({ dir: 'in', kind: 'ping', raw: controlPayloadText(data), bytes: data.length });
       // autoPong is off so that the pong is captured as what it is: a frame we sent.
       if (ws.readyState === WebSocket.OPEN) {
-        this.capture({ dir: 'out', kind: 'pong', raw: controlText(data), bytes: data.length });
+        this.capture({ dir: 'out', kind: 'pong', raw: controlPayloadText(data), bytes: data.length });
         ws.pong(data);
       }
     });
-    ws.on('pong', (data) => this.capture({ dir: 'in', kind: 'pong', raw: controlText(data), bytes: data.length }));
+    ws.on('pong', (data) => this.capture({ dir: 'in', kind: 'pong', raw: controlPayloadText(data), bytes: data.length }));
     ws.on('error', (err) => {
       this.lastError ??= err;
     });
@@ -214,7 +204,7 @@ export class XmppConnection extends EventEmitter<ConnectionEvents> {
   private closeSocket(code: number, reason = ''): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.closeFrameSent = true;
-    this.capture({ dir: 'out', kind: 'closeframe', raw: closeText(code, reason), bytes: 2 + Buffer.byteLength(reason) });
+    this.capture({ dir: 'out', kind: 'closeframe', raw: closeRaw(code, reason), bytes: 2 + Buffer.byteLength(reason) });
     this.ws.close(code, reason);
   }
 
@@ -312,9 +302,9 @@ export class XmppConnection extends EventEmitter<ConnectionEvents> {
     // 1005/1006 are never on the wire (RFC 6455 §7.4.1): a close frame without a code, or none
     // at all. The frame still records that the connection ended and how.
     const bytes = code === 1005 || code === 1006 ? 0 : 2 + Buffer.byteLength(reason);
-    this.capture({ dir: 'in', kind: 'closeframe', raw: closeText(code, reason), bytes });
+    this.capture({ dir: 'in', kind: 'closeframe', raw: closeRaw(code, reason), bytes });
     // ws answers a close frame it did not ask for with the same code and reason (RFC 6455 §5.5.1).
-    if (code !== 1006 && !this.closeFrameSent) this.capture({ dir: 'out', kind: 'closeframe', raw: closeText(code, reason), bytes });
+    if (code !== 1006 && !this.closeFrameSent) this.capture({ dir: 'out', kind: 'closeframe', raw: closeRaw(code, reason), bytes });
     this.closedInfo = { code, reason };
     const err = this.lostError();
     this.closedInfo.error = err;
