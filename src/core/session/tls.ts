@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { connect as tlsConnect } from 'node:tls';
-import type { ConnectionOptions, PeerCertificate, TLSSocket } from 'node:tls';
+import type { ConnectionOptions, DetailedPeerCertificate, PeerCertificate, TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
 
 export interface TlsTrust {
@@ -133,17 +133,35 @@ export class UntrustedCertificateError extends Error {
  * never to continue a connection with an untrusted certificate.
  */
 export function probeFingerprint(host: string, port: number, servername = serverName(host), timeoutMs = 5000): Promise<string | undefined> {
-  return new Promise((resolve) => {
+  return readPeerCertificate(host, port, servername, timeoutMs).then(fingerprintOf, () => undefined);
+}
+
+/**
+ * The certificate (with its chain) a server presents, read over a handshake-only connection.
+ * This is the one place verification is off: only to read the certificate, so it can be shown
+ * or saved; the socket is destroyed without a byte of application data sent.
+ */
+export function readPeerCertificate(host: string, port: number, servername = serverName(host), timeoutMs = 5000): Promise<DetailedPeerCertificate> {
+  return new Promise((resolve, reject) => {
     const socket = tlsConnect({ host, port, servername, rejectUnauthorized: false });
-    const done = (fp: string | undefined) => {
+    const timer = setTimeout(() => socket.destroy(new Error(`no TLS handshake from ${host}:${port} within ${timeoutMs} ms`)), timeoutMs);
+    socket.once('secureConnect', () => {
       clearTimeout(timer);
+      const cert = socket.getPeerCertificate(true);
       socket.destroy();
-      resolve(fp);
-    };
-    const timer = setTimeout(() => done(undefined), timeoutMs);
-    socket.once('secureConnect', () => done(fingerprintOf(socket.getPeerCertificate())));
-    socket.once('error', () => done(undefined));
+      resolve(cert);
+    });
+    socket.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
   });
+}
+
+/** Host (IPv6 without brackets) and port of a wss/https URL, the port defaulting to 443. */
+export function tlsEndpoint(url: string): { host: string; port: number } {
+  const u = new URL(url);
+  return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port) || 443 };
 }
 
 /**
@@ -152,9 +170,7 @@ export function probeFingerprint(host: string, port: number, servername = server
  */
 export async function explainTlsError(err: Error, url: string): Promise<Error> {
   if (!isCertificateError(err)) return err;
-  const u = new URL(url);
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  const port = Number(u.port) || 443;
+  const { host, port } = tlsEndpoint(url);
   const fingerprint = fingerprintOf(err.cert) ?? (await probeFingerprint(host, port));
   return new UntrustedCertificateError(`${host}:${port}`, `${err.code}: ${err.message}`, fingerprint);
 }

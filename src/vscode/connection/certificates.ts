@@ -11,9 +11,8 @@
  * SHA-256 fingerprint is the one the user was shown.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { connect, DetailedPeerCertificate } from 'node:tls';
+import type { DetailedPeerCertificate } from 'node:tls';
 import type * as vscode from 'vscode';
 
 const TIMEOUT_MS = 10_000;
@@ -34,36 +33,16 @@ function chainOf(leaf: DetailedPeerCertificate): DetailedPeerCertificate[] {
   return chain;
 }
 
-function fetchChain(url: string): Promise<DetailedPeerCertificate[]> {
-  const u = new URL(url);
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  const port = Number(u.port) || 443;
-  return new Promise((resolve, reject) => {
-    // Verification is off only to read the certificate; the socket is destroyed unused.
-    const socket = connect({ host, port, servername: isIP(host) ? undefined : host, rejectUnauthorized: false });
-    const timer = setTimeout(() => socket.destroy(new Error(`no TLS handshake from ${host}:${port} within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
-    socket.once('secureConnect', () => {
-      clearTimeout(timer);
-      const chain = chainOf(socket.getPeerCertificate(true));
-      socket.destroy();
-      resolve(chain);
-    });
-    socket.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-  });
-}
-
 /**
  * Saves the certificate chain of `url` whose leaf has `fingerprint` to the extension's global
  * storage and returns the PEM file's path (the profile's caFile). Rejects when the server now
  * presents another certificate than the one the user approved.
  */
 export async function saveApprovedCertificate(context: vscode.ExtensionContext, url: string, fingerprint: string): Promise<string> {
-  const { normalizeFingerprint } = await import('../../core/session/tls');
+  const { normalizeFingerprint, readPeerCertificate, tlsEndpoint } = await import('../../core/session/tls');
   const expected = normalizeFingerprint(fingerprint);
-  const chain = await fetchChain(url.replace(/^ws/i, 'http'));
+  const { host, port } = tlsEndpoint(url);
+  const chain = chainOf(await readPeerCertificate(host, port, undefined, TIMEOUT_MS));
   const leaf = chain[0];
   if (!leaf) throw new Error(`the server at ${url} presented no certificate`);
   if (leaf.fingerprint256 !== expected) throw new Error(`the server at ${url} now presents another certificate (SHA-256 ${leaf.fingerprint256}, approved ${expected}); nothing was trusted`);
