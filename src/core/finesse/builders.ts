@@ -6,8 +6,9 @@
 import { escapeXml, escapeXmlText, xml, Element } from '../xmpp/xml';
 import { nodes } from './nodes';
 import { PUBSUB_EVENT_NS } from './update';
+import { PUBSUB_NS } from '../xmpp/namespaces';
+export { PUBSUB_NS };
 
-export const PUBSUB_NS = 'http://jabber.org/protocol/pubsub';
 
 export type UserState = 'LOGIN' | 'NOT_READY' | 'READY' | 'RESERVED' | 'TALKING' | 'WORK' | 'WORK_READY' | 'LOGOUT' | 'HOLD';
 export type DialogState = 'INITIATING' | 'INITIATED' | 'ALERTING' | 'ACTIVE' | 'HELD' | 'FAILED' | 'DROPPED' | 'WRAP_UP';

@@ -9,8 +9,9 @@
  */
 import { Element, parseXml } from '../xmpp/xml';
 import { describeNode, nodeLabel } from './nodes';
+import { PUBSUB_EVENT_NS } from '../xmpp/namespaces';
+export { PUBSUB_EVENT_NS };
 
-export const PUBSUB_EVENT_NS = 'http://jabber.org/protocol/pubsub#event';
 
 export type UpdateEvent = 'POST' | 'PUT' | 'DELETE';
 

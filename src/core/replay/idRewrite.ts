@@ -6,6 +6,7 @@
  * that needs no change is sent byte for byte as recorded.
  */
 import { parseXml, Element } from '../xmpp/xml';
+import { BIND_NS } from '../xmpp/namespaces';
 
 export interface Jid {
   local?: string;
@@ -31,7 +32,6 @@ export function full(jid: Jid): string {
 }
 
 const JID_ATTRS = ['to', 'from', 'jid'];
-const BIND_NS = 'urn:ietf:params:xml:ns:xmpp-bind';
 
 export class IdRewriter {
   /** The JID the recording was bound to. */

@@ -12,6 +12,7 @@ import type { Frame } from '../capture/frame';
 import { frameView } from '../capture/frameView';
 import { SASL_NS } from '../xmpp/sasl';
 import type { Element } from '../xmpp/xml';
+import { BIND_NS, PUBSUB_NS } from '../xmpp/namespaces';
 
 /** What a client request is, for matching a new client's request to a recorded one. */
 export interface Signature {
@@ -51,8 +52,6 @@ export interface ReplayScript {
   domain?: string;
 }
 
-const BIND_NS = 'urn:ietf:params:xml:ns:xmpp-bind';
-const PUBSUB_NS = 'http://jabber.org/protocol/pubsub';
 
 function local(name: string): string {
   const i = name.indexOf(':');

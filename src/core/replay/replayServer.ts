@@ -24,11 +24,9 @@ import { plainUser, SASL_NS } from '../xmpp/sasl';
 import { Element, xml } from '../xmpp/xml';
 import { IdRewriter, parseJid } from './idRewrite';
 import { buildScript, Gate, isSubscribe, ReplayScript, signatureOf, Signature, Step } from './replayScript';
+import { PUBSUB_NS, STANZAS_NS, STREAMS_NS } from '../xmpp/namespaces';
 
 export const REPLAY_PATH = '/ws/';
-const PUBSUB_NS = 'http://jabber.org/protocol/pubsub';
-const STANZAS_NS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
-const STREAMS_NS = 'http://etherx.jabber.org/streams';
 
 export interface ReplayServerOptions {
   /** The recorded frames of the session to serve (both directions). */

@@ -16,8 +16,9 @@ import { SUBPROTOCOL } from '../xmpp/framing';
 import { Element, xml } from '../xmpp/xml';
 import { agentFor, defaultScenario, Scenario, ScenarioContext, stepNode } from './scenario';
 import { DISCO_INFO_NS, errorReply, PING_NS, resultReply, XmppServerSession } from './xmppServerSession';
+import { PUBSUB_ERRORS_NS } from '../xmpp/namespaces';
+export { PUBSUB_ERRORS_NS };
 
-export const PUBSUB_ERRORS_NS = 'http://jabber.org/protocol/pubsub#errors';
 
 /** The node names a Finesse notification server has (others are item-not-found). */
 const FINESSE_NODE = /^\/finesse\/api\/(?:User\/[^/]+(?:\/(?:Dialogs|Queues))?|Team\/[^/]+\/Users|Queue\/[^/]+|SystemInfo)$/;

@@ -13,15 +13,9 @@ import type WebSocket from 'ws';
 import { CLIENT_NS, closeFrame, FRAMING_NS, isWhitespaceKeepalive } from '../xmpp/framing';
 import { SASL_NS } from '../xmpp/sasl';
 import { Element, parseXml, xml } from '../xmpp/xml';
+import { BIND_NS, DISCO_INFO_NS, PING_NS, ROSTER_NS, SESSION_NS, STANZAS_NS, STREAMS_NS, STREAM_ERRORS_NS } from '../xmpp/namespaces';
+export { BIND_NS, DISCO_INFO_NS, PING_NS, ROSTER_NS, SESSION_NS, STANZAS_NS, STREAMS_NS, STREAM_ERRORS_NS };
 
-export const STREAMS_NS = 'http://etherx.jabber.org/streams';
-export const STREAM_ERRORS_NS = 'urn:ietf:params:xml:ns:xmpp-streams';
-export const STANZAS_NS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
-export const BIND_NS = 'urn:ietf:params:xml:ns:xmpp-bind';
-export const SESSION_NS = 'urn:ietf:params:xml:ns:xmpp-session';
-export const ROSTER_NS = 'jabber:iq:roster';
-export const PING_NS = 'urn:xmpp:ping';
-export const DISCO_INFO_NS = 'http://jabber.org/protocol/disco#info';
 
 /** Where the stream is: waiting for <open/>, for <auth/>, for the restart, for bind, bound. */
 export type ServerStreamState = 'open' | 'auth' | 'restart' | 'bind' | 'online' | 'closed';

@@ -7,13 +7,9 @@
 import { Element, xml } from '../xmpp/xml';
 import { PUBSUB_NS } from '../finesse/builders';
 import { CLIENT_NS } from '../xmpp/framing';
+import { BIND_NS, PING_NS, SESSION_NS, STANZAS_NS, STREAMS_NS, STREAM_ERRORS_NS } from '../xmpp/namespaces';
+export { BIND_NS, PING_NS, SESSION_NS, STANZAS_NS, STREAMS_NS, STREAM_ERRORS_NS };
 
-export const STREAMS_NS = 'http://etherx.jabber.org/streams';
-export const STREAM_ERRORS_NS = 'urn:ietf:params:xml:ns:xmpp-streams';
-export const STANZAS_NS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
-export const BIND_NS = 'urn:ietf:params:xml:ns:xmpp-bind';
-export const SESSION_NS = 'urn:ietf:params:xml:ns:xmpp-session';
-export const PING_NS = 'urn:xmpp:ping';
 
 export function localName(el: Element): string {
   const i = el.name.indexOf(':');

@@ -5,12 +5,9 @@
  */
 import { attrRange, Finding, nameRange } from './finding';
 import { walk, XElement } from './tree';
+import { CLIENT_NS, FRAMING_NS, PUBSUB_NS, SERVER_NS, STANZAS_NS } from '../xmpp/namespaces';
+export { CLIENT_NS, FRAMING_NS, PUBSUB_NS, SERVER_NS, STANZAS_NS };
 
-export const CLIENT_NS = 'jabber:client';
-export const SERVER_NS = 'jabber:server';
-export const STANZAS_NS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
-export const PUBSUB_NS = 'http://jabber.org/protocol/pubsub';
-export const FRAMING_NS = 'urn:ietf:params:xml:ns:xmpp-framing';
 
 const STANZAS = new Set(['message', 'presence', 'iq']);
 

@@ -5,8 +5,9 @@
  */
 import { Element, parseXml } from '../xmpp/xml';
 import { scanTags, TagSpan } from './positions';
+import { XML_NS } from '../xmpp/namespaces';
+export { XML_NS };
 
-export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 export interface XElement {
   /** Qualified name as written, e.g. `stream:features`. */

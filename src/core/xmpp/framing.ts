@@ -5,9 +5,9 @@
  */
 import type { FrameKind } from '../capture/frame';
 import { xml } from './xml';
+import { CLIENT_NS, FRAMING_NS } from './namespaces';
+export { CLIENT_NS, FRAMING_NS };
 
-export const FRAMING_NS = 'urn:ietf:params:xml:ns:xmpp-framing';
-export const CLIENT_NS = 'jabber:client';
 export const SUBPROTOCOL = 'xmpp';
 
 const TAG_NAME = /<([A-Za-z_][\w.:-]*)/y;

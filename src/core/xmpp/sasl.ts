@@ -5,7 +5,8 @@
  * proof derived from it travels: SASL <response> (DIGEST-MD5, SCRAM), SASL2 <initial-response>,
  * and the <password> of legacy auth (XEP-0078) and in-band registration (XEP-0077).
  */
-export const SASL_NS = 'urn:ietf:params:xml:ns:xmpp-sasl';
+import { SASL_NS } from './namespaces';
+export { SASL_NS };
 export const REDACTED = '[redacted]';
 
 export function plainPayload(user: string, password: string, authzid = ''): string {
