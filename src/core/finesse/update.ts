@@ -7,7 +7,7 @@
  * between Finesse releases and gadgets (Update/update, requestId/requestID), so lookups here
  * ignore case.
  */
-import { Element, parseXml } from '../xmpp/xml';
+import { Element, localName, parseXml } from '../xmpp/xml';
 import { describeNode, nodeLabel } from './nodes';
 import { PUBSUB_EVENT_NS } from '../xmpp/namespaces';
 export { PUBSUB_EVENT_NS };
@@ -44,11 +44,6 @@ function textCi(el: Element | undefined, name: string): string | undefined {
   const c = childCi(el, name);
   const t = c?.getText().trim();
   return t ? t : undefined;
-}
-
-function localName(name: string): string {
-  const i = name.indexOf(':');
-  return i < 0 ? name : name.slice(i + 1);
 }
 
 /** Finds the <items> of a pubsub event message, if this stanza is one. */

@@ -19,7 +19,7 @@
  */
 import type { Direction, Frame } from '../capture/frame';
 import { frameView } from '../capture/frameView';
-import type { Element } from '../xmpp/xml';
+import { localName, type Element } from '../xmpp/xml';
 
 export interface BreakpointRule {
   id?: string;
@@ -121,10 +121,6 @@ export function globToRegExp(glob: string): RegExp {
 /** A Finesse notification is a pubsub event item; anything else needs no parsing. */
 function mayCarryUpdate(raw: string): boolean {
   return raw.includes('pubsub#event');
-}
-
-function localName(name: string): string {
-  return name.slice(name.indexOf(':') + 1);
 }
 
 /** Nodes a frame is about: its Finesse notification's node, or a pubsub request's node. */

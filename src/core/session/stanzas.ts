@@ -4,7 +4,7 @@
  * Built with the xml façade, so every value is escaped; every stanza names jabber:client, as
  * RFC 7395 §3.3.3 requires (there is no stream element to inherit it from).
  */
-import { Element, xml } from '../xmpp/xml';
+import { Element, localName as localNameOf, xml } from '../xmpp/xml';
 import { PUBSUB_NS } from '../finesse/builders';
 import { CLIENT_NS } from '../xmpp/framing';
 import { BIND_NS, PING_NS, SESSION_NS, STANZAS_NS, STREAMS_NS, STREAM_ERRORS_NS } from '../xmpp/namespaces';
@@ -12,8 +12,7 @@ export { BIND_NS, PING_NS, SESSION_NS, STANZAS_NS, STREAMS_NS, STREAM_ERRORS_NS 
 
 
 export function localName(el: Element): string {
-  const i = el.name.indexOf(':');
-  return i < 0 ? el.name : el.name.slice(i + 1);
+  return localNameOf(el.name);
 }
 
 /** The first child element with this local name (prefix ignored), optionally in a namespace. */

@@ -97,6 +97,11 @@ function bareAmpersand(raw: string): number | undefined {
   }
 }
 
+/** `stream:features` → `features`: element names compared without their prefix. */
+export function localName(name: string): string {
+  return name.slice(name.indexOf(':') + 1);
+}
+
 export const escapeXml = ltx.escapeXML;
 export const unescapeXml = ltx.unescapeXML;
 export const escapeXmlText = ltx.escapeXMLText;
