@@ -52,6 +52,11 @@ fi
 rm -rf "$cs_dir" && mkdir -p "$cs_dir"
 echo '{"private":true}' >"$cs_dir/package.json"
 (
+  # When this runs from an npm script (`npm test`, `npm start`), the outer npm exports its own
+  # npm_* variables, npm_config_user_agent among them ("npm/… node/v20…"): code-server's
+  # postinstall reads the Node version from that agent string and refuses Node 20. The inner
+  # npm must see only Node 24, so none of the outer npm's environment may leak in.
+  while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -i '^npm_')
   export PATH="$node_dir/bin:$PATH"
   export npm_config_nodedir="$node_dir"
   cd "$cs_dir"
