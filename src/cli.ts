@@ -3,6 +3,8 @@
  * Each subcommand lives in src/cli/<name>.ts and exports `run(args): Promise<number>`.
  */
 import { EXIT_FAILURE, EXIT_USAGE, FailureError, printError, UsageError } from './cli/io';
+// A named import: the bundle keeps only this one field of package.json.
+import { version } from '../package.json';
 
 type Command = { summary: string; load: () => Promise<{ run(args: string[]): Promise<number> }> };
 
@@ -16,12 +18,17 @@ const commands: Record<string, Command> = {
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`);
-  return `usage: finesse-frames <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun finesse-frames <command> --help for its options.\n`;
+  return `usage: finesse-frames <command> [options]\n\ncommands:\n${lines.join('\n')}\n  help      this text, or a command's options: finesse-frames help <command>\n\nRun finesse-frames <command> --help for its options; finesse-frames --version prints the version.\n`;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  if (!name || name === '--help' || name === '-h') {
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`finesse-frames ${version}\n`);
+    return 0;
+  }
+  if (name === 'help' && args[0] && commands[args[0]]) return main([args[0], '--help']);
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());
     return name ? 0 : EXIT_USAGE;
   }
