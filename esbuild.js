@@ -7,17 +7,24 @@ const fs = require('fs');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** Prints start/end markers the `$esbuild-watch` problem matcher understands. */
+/**
+ * Prints the start/end markers the `$esbuild-watch` problem matcher understands, once per
+ * rebuild of the whole set: every bundle reports to one counter, so "finished" comes after the
+ * last bundle, and F5's pre-launch task never starts the host on a half-built dist/.
+ */
+let building = 0;
 const problemMatcher = {
   name: 'problem-matcher',
   setup(build) {
-    build.onStart(() => { if (watch) console.log('[watch] build started'); });
+    build.onStart(() => {
+      if (watch && building++ === 0) console.log('[watch] build started');
+    });
     build.onEnd((result) => {
       for (const { text, location } of result.errors) {
         console.error(`✘ [ERROR] ${text}`);
         if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
       }
-      if (watch) console.log('[watch] build finished');
+      if (watch && --building === 0) console.log('[watch] build finished');
     });
   },
 };
