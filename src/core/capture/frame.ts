@@ -3,7 +3,6 @@
  * Only what was on the wire is stored; everything parsed from it (element, stanza summary,
  * Finesse Update) is derived on demand and cached in capture/frameView.ts, never stored twice.
  */
-import { isUtf8 } from 'node:buffer';
 
 /** `out` = client → server, `in` = server → client (as seen by the Finesse client). */
 export type Direction = 'in' | 'out';
@@ -49,20 +48,6 @@ export type FrameInput = Omit<Frame, 'id' | 'flags' | 't' | 'bytes'> & {
   t?: number;
   bytes?: number;
 };
-
-/**
- * Ping/pong payloads (≤ 125 bytes) are almost always empty or ASCII: kept as text when they are
- * valid UTF-8, otherwise as base64 so nothing is lost.
- */
-export function controlPayloadText(payload: Buffer): string {
-  return isUtf8(payload) ? payload.toString() : payload.toString('base64');
-}
-
-/** The close frame as `code reason`, or just `code`; 1005 = a close frame without a code. */
-export function closeRaw(code: number, reason: Buffer | string): string {
-  const text = typeof reason === 'string' ? reason : reason.toString();
-  return text ? `${code} ${text}` : String(code);
-}
 
 /** Wall-clock time with sub-ms precision (Date.now() has only ms). */
 export function now(): number {

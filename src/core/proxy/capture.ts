@@ -6,7 +6,7 @@
  * capture/frameView.ts. The forwarded bytes are never touched here.
  */
 import type { Direction, Frame, FrameFlags } from '../capture/frame';
-import { closeRaw, controlPayloadText } from '../capture/frame';
+import { closeRaw, controlPayloadText } from '../capture/controlText';
 import type { FrameStore } from '../capture/frameStore';
 import { classifyText } from '../xmpp/framing';
 import type { FrameKind } from '../capture/frame';

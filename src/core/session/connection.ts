@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import WebSocket, { ClientOptions } from 'ws';
 import type { Frame, FrameFlags, FrameInput } from '../capture/frame';
-import { closeRaw, controlPayloadText } from '../capture/frame';
+import { closeRaw, controlPayloadText } from '../capture/controlText';
 import type { FrameStore } from '../capture/frameStore';
 import { frameView } from '../capture/frameView';
 import { classifyText, closeFrame, SUBPROTOCOL } from '../xmpp/framing';

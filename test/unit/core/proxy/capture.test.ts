@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { FrameStore } from '../../../../src/core/capture/frameStore';
 import { captureAbrupt, captureClose, captureInPlace, captureMessage, captureWireControl, captureWireMessage, kindOfBytes } from '../../../../src/core/proxy/capture';
-import { closeRaw, controlPayloadText } from '../../../../src/core/capture/frame';
+import { closeRaw, controlPayloadText } from '../../../../src/core/capture/controlText';
 import { classifyText } from '../../../../src/core/xmpp/framing';
 import { encodeFrame } from '../../../../src/core/proxy/wireFrame';
 import { OP_BINARY, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT } from '../../../../src/core/proxy/wireFrame';
