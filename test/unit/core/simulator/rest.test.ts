@@ -67,6 +67,8 @@ describe('simulator REST API', () => {
     assert.equal(missing.status, 400);
     assert.match(missing.text, /Parameter Missing/);
     assert.equal((await call('PUT', 'User/agent1', { body: 'x'.repeat(70 * 1024) })).status, 413);
+    assert.equal((await call('GET', 'User/%E0%A4%A')).status, 400);
+    assert.equal((await call('GET', 'User/agent1')).status, 200, 'the simulator is unharmed');
   });
 
   it('202 for a state change, its Updates echo the requestId header; the call is reported first', async () => {
