@@ -72,6 +72,21 @@ describe('simulator origin', () => {
     assert.equal((await present.iq('<iq type="get" id="p2" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>')).attrs.id, 'p2');
   });
 
+  it('starts the demo day for a client that subscribes to its own node without presence, result first', async () => {
+    const demo = new FinesseSimulator({ users: { agent1: 'pw' }, speed: Infinity });
+    try {
+      const c = await RawXmppClient.connect(await demo.listen());
+      clients.push(c);
+      const jid = await c.login('agent1', 'pw', 'old-style');
+      c.send(c.subscribeIq('/finesse/api/User/agent1', jid, 'own'));
+      assert.equal((await c.nextElement()).attrs.id, 'own');
+      const first = decodeUpdate(await c.nextElement());
+      assert.deepEqual([first?.state, first?.requestId], ['LOGIN', 'req-login-0']);
+    } finally {
+      await demo.close();
+    }
+  });
+
   it('speaks BOSH at /http-bind: session creation with features, SASL, restart, bind, terminate', async () => {
     const post = async (body: string) => {
       const res = await fetch(sim.endpoints?.bosh as string, { method: 'POST', body, headers: { 'Content-Type': 'text/xml' } });
