@@ -3,6 +3,7 @@
  * (0 done, 1 protocol/auth failure, 2 usage error; errors on stderr in one line).
  */
 import { parseArgs, ParseArgsConfig } from 'node:util';
+import { isWildcardHost } from '../core/net/origin';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -47,4 +48,30 @@ export function untilSignal(): Promise<NodeJS.Signals> {
     process.once('SIGINT', done);
     process.once('SIGTERM', done);
   });
+}
+
+/** `--allow-origin` values: each an origin (`https://host:port`), `null` or `*`. */
+export function parseAllowedOrigins(values: string[] | undefined): string[] {
+  return (values ?? []).map((v) => {
+    if (v === '*' || v === 'null') return v;
+    let url: URL | undefined;
+    try {
+      url = new URL(v);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin === 'null') throw new UsageError(`--allow-origin expects an origin such as https://finesse.example.com:8445, got "${v}"`);
+    return url.origin;
+  });
+}
+
+/**
+ * A listener bound to every interface is reachable from the network: said on stderr, with the
+ * address actually bound (`url` carries the port).
+ */
+export function warnIfWide(host: string, url: string): void {
+  if (!isWildcardHost(host)) return;
+  const port = new URL(url).port;
+  const bound = host.includes(':') ? `[${host.replace(/^\[|\]$/g, '')}]` : host;
+  printError(`warning: listening on ${bound}:${port}, every network interface: other machines can connect (--listen 127.0.0.1:${port} keeps it to this machine)`);
 }
