@@ -34,6 +34,7 @@ options:
   --capacity N        frames kept in memory (default 200000; older ones are dropped)
   --reveal            print SASL credentials instead of redacting them
   --save FILE         also save every frame to FILE (.finesse-session; SASL payloads redacted)
+  --force             let --save overwrite an existing file
 `;
 
 const DEFAULT_CAPACITY = 200_000;
@@ -52,6 +53,7 @@ export async function run(args: string[]): Promise<number> {
     capacity: { type: 'string' },
     reveal: { type: 'boolean' },
     save: { type: 'string' },
+    force: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -88,7 +90,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(text);
   });
 
-  const saving = startSaving(values.save, store, { target: values.target ?? values.reverse });
+  const saving = startSaving(values.save, store, { target: values.target ?? values.reverse, force: values.force });
   let url: string;
   try {
     url = await proxy.listen();
