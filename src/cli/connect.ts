@@ -9,7 +9,7 @@ import { FrameStore } from '../core/capture/frameStore';
 import { frameToJsonLine } from '../core/capture/jsonLines';
 import { AuthError, FinesseSession, FinesseSessionOptions } from '../core/session/finesseSession';
 import { normalizeFingerprint, TlsTrust, UntrustedCertificateError } from '../core/session/tls';
-import { EXIT_OK, FailureError, parse, UsageError, untilSignal } from './io';
+import { EXIT_OK, FailureError, parse, printError, urlHints, UsageError, untilSignal } from './io';
 import { startSaving } from './save';
 
 export const PASSWORD_ENV = 'FINESSE_PASSWORD';
@@ -138,6 +138,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return EXIT_OK;
   }
+  for (const hint of urlHints(opts.url)) printError(hint);
 
   const store = new FrameStore(10_000);
   // --save: the file follows the store from the first frame; the password travels only in the

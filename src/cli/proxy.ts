@@ -12,7 +12,7 @@ import { WsProxy } from '../core/proxy/wsProxy';
 import { ReverseProxy } from '../core/proxy/reverse/reverseProxy';
 import { normalizeFingerprint, TlsTrust } from '../core/session/tls';
 import { startSaving } from './save';
-import { FailureError, parse, parseAllowedOrigins, parseListen, printError, printJson, untilSignal, UsageError, warnIfWide } from './io';
+import { explainFailure, FailureError, parse, parseAllowedOrigins, parseListen, printError, printJson, untilSignal, UsageError, urlHints, warnIfWide } from './io';
 
 const USAGE = `usage: finesse-frames proxy --target ws[s]://HOST:PORT/ws/ [options]
        finesse-frames proxy --reverse https://HOST:8445 [options]
@@ -78,7 +78,8 @@ export async function run(args: string[]): Promise<number> {
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  proxy.on('error', (err) => printError(`proxy: ${err.message}`));
+  proxy.on('error', (err) => printError(explainFailure(`proxy: ${err.message}`, err)));
+  for (const hint of values.target ? urlHints(values.target) : []) printError(hint);
 
   let out = true;
   process.stdout.on('error', () => (out = false)); // reader gone (EPIPE): keep proxying quietly

@@ -16,7 +16,7 @@ import { openRecording, pickSession, Recording } from '../core/recording/open';
 import { replayClient, ReplayClientError } from '../core/replay/replayClient';
 import { ReplayServer } from '../core/replay/replayServer';
 import { normalizeFingerprint, TlsTrust } from '../core/session/tls';
-import { FailureError, parse, parseAllowedOrigins, parseListen, printError, printJson, untilSignal, UsageError, warnIfWide } from './io';
+import { FailureError, fsErrorText, parse, parseAllowedOrigins, parseListen, printError, printJson, untilSignal, UsageError, warnIfWide } from './io';
 
 export const PASSWORD_ENV = 'FINESSE_PASSWORD';
 
@@ -130,7 +130,7 @@ async function load(file: string, harEntry: number | string | undefined): Promis
     if (e instanceof HarChoiceError) throw new UsageError(`${file}: ${e.message} (pass --har-entry N)`);
     if (e instanceof HarError || e instanceof SessionFileError) throw new FailureError(`${file}: ${e.message}`);
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new FailureError(`cannot read ${file}: ${(e as Error).message}`);
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new UsageError(`cannot read ${file}: ${fsErrorText(e)}`);
     throw e;
   }
   // A damaged file still replays what is readable; each bad line is named on stderr.

@@ -9,7 +9,7 @@ import { createWriteStream } from 'node:fs';
 import { openPrivate } from '../core/recording/privateFile';
 import type { FrameStore } from '../core/capture/frameStore';
 import { SessionWriter } from '../core/recording/writer';
-import { printError, UsageError } from './io';
+import { fsErrorText, printError, UsageError } from './io';
 
 export interface Saving {
   /** Writes what is still queued and the end record; says on stderr how much was saved. */
@@ -23,7 +23,7 @@ export function startSaving(path: string | undefined, store: FrameStore, opts: {
     fd = openPrivate(path, { exclusive: !opts.force });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`--save: "${path}" exists; add --force to overwrite it`);
-    throw new UsageError(`--save: cannot write "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`--save: cannot write "${path}": ${fsErrorText(e)} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   const writer = new SessionWriter(createWriteStream(path, { fd, encoding: 'utf8' }), { secrets: opts.secrets, target: opts.target });
   writer.follow(store);
