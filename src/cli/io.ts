@@ -140,7 +140,7 @@ export function explainFailure(message: string, e: unknown): string {
 }
 
 /** A hint for a connection error that usually means the wrong scheme; '' when none fits. */
-export function errorHint(e: unknown): string {
+function errorHint(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   const text = `${err?.code ?? ''} ${err?.message ?? ''}`;
   if (/WRONG_VERSION_NUMBER|wrong version number|packet length too long|unknown protocol/i.test(text)) return ' (hint: the server does not speak TLS on that port: use ws:// instead of wss://)';

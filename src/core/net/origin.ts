@@ -24,7 +24,7 @@ export interface OriginPolicy {
 }
 
 /** How a refused page can be let in; shown in the refusal. */
-export const ALLOW_HINT = 'allow it with --allow-origin ORIGIN or the setting finesse.security.allowedOrigins';
+const ALLOW_HINT = 'allow it with --allow-origin ORIGIN or the setting finesse.security.allowedOrigins';
 
 export function checkOrigin(origin: string | string[] | undefined, host: string | undefined, policy: OriginPolicy = {}): OriginVerdict {
   if (Array.isArray(origin)) origin = origin[0];

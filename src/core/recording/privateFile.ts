@@ -5,7 +5,7 @@
  */
 import { fchmodSync, openSync } from 'node:fs';
 
-export const PRIVATE_MODE = 0o600;
+const PRIVATE_MODE = 0o600;
 
 /**
  * Opens `path` for writing; `exclusive` refuses an existing file (EEXIST) instead of

@@ -25,7 +25,7 @@ export function plainAuth(user: string, password: string): string {
  * every JID into `[redacted]`) and its replacements would give it away. Passwords are hidden
  * where they travel instead: SASL payloads and Authorization headers.
  */
-export const MIN_SECRET_LENGTH = 8;
+const MIN_SECRET_LENGTH = 8;
 
 export interface Redaction {
   text: string;
