@@ -139,7 +139,11 @@ describe('CLI contract (built CLI)', () => {
       const { listening } = await replay.waitFor((l) => 'listening' in l);
       const client = await startClient({ service: listening, username: 'agent1', password: 'anything', resource: 'again' });
       const { all } = collectUpdates(client, 1);
-      await subscribe(client, nodes.user('agent1'));
+      // The nodes the recorded client subscribed to, as a desktop would again.
+      const recorded = read.frames.filter((f) => f.dir === 'out').flatMap((f) => [...f.raw.matchAll(/<subscribe [^>]*node="([^"]+)"/g)].map((m) => m[1]));
+      assert.ok(recorded.includes(nodes.user('agent1')));
+      // Nodes the real server refused are refused again by the replay, as recorded.
+      for (const node of recorded) await subscribe(client, node).catch((e: Error) => assert.equal(e.name, 'StanzaError'));
       const [update] = await all;
       assert.equal(update.state, 'READY');
       assert.equal(update.requestId, 'demo-1');
