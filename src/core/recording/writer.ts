@@ -202,7 +202,14 @@ export class SessionWriter {
           continue;
         }
         const item = this.queue.shift();
-        if (!item) break;
+        if (!item) {
+          await this.flush();
+          // Frames queued while the flush waited for the output would otherwise sit behind a
+          // pump that is already finishing (kick() hands callers this same promise), and a
+          // close() awaiting it would write the end record without them.
+          if (!this.queue.length) break;
+          continue;
+        }
         if ('sessionInfo' in item) await this.writeSession(item.sessionInfo);
         else await this.write(item);
       }
