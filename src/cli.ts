@@ -2,7 +2,7 @@
  * `finesse-frames`: the headless entry over the same core as the extension.
  * Each subcommand lives in src/cli/<name>.ts and exports `run(args): Promise<number>`.
  */
-import { EXIT_FAILURE, EXIT_USAGE, FailureError, printError, UsageError } from './cli/io';
+import { explainFailure, EXIT_FAILURE, EXIT_USAGE, FailureError, printError, UsageError } from './cli/io';
 // A named import: the bundle keeps only this one field of package.json.
 import { version } from '../package.json';
 
@@ -44,7 +44,8 @@ export async function main(argv: string[]): Promise<number> {
       printError(`${name}: ${e.message}`);
       return EXIT_USAGE;
     }
-    printError(e instanceof FailureError ? e.message : `${name}: ${(e as Error).message}`);
+    const message = e instanceof FailureError ? e.message : `${name}: ${(e as Error).message}`;
+    printError(explainFailure(message, e));
     return EXIT_FAILURE;
   }
 }

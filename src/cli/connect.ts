@@ -9,7 +9,7 @@ import { FrameStore } from '../core/capture/frameStore';
 import { frameToJsonLine } from '../core/capture/jsonLines';
 import { AuthError, FinesseSession, FinesseSessionOptions } from '../core/session/finesseSession';
 import { normalizeFingerprint, TlsTrust, UntrustedCertificateError } from '../core/session/tls';
-import { EXIT_OK, FailureError, parse, UsageError, untilSignal } from './io';
+import { EXIT_OK, FailureError, parse, printError, urlHints, UsageError, untilSignal } from './io';
 import { startSaving } from './save';
 
 export const PASSWORD_ENV = 'FINESSE_PASSWORD';
@@ -31,6 +31,7 @@ options:
   --fingerprint FP   trust exactly the server certificate with this SHA-256 fingerprint
   --keepalive MS     XEP-0199 ping interval in ms (default: 30000; 0: none)
   --save FILE        also save every frame to FILE (.finesse-session; credentials redacted)
+  --force            let --save overwrite an existing file
   -h, --help         show this help
 
 Stops cleanly (unsubscribe, <close/>) on Ctrl-C. Exit codes: 0 stopped, 1 login or
@@ -48,6 +49,7 @@ const OPTIONS = {
   fingerprint: { type: 'string' },
   keepalive: { type: 'string' },
   save: { type: 'string' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -136,10 +138,13 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return EXIT_OK;
   }
+  for (const hint of urlHints(opts.url)) printError(hint);
 
   const store = new FrameStore(10_000);
-  // --save: the file follows the store from the first frame; the password never reaches it.
-  const saving = startSaving(parse(args, OPTIONS).values.save, store, { secrets: [opts.password], target: opts.url });
+  // --save: the file follows the store from the first frame; the password travels only in the
+  // SASL payload, which is redacted (not replaced everywhere: a short one would match JIDs).
+  const { save, force } = parse(args, OPTIONS).values;
+  const saving = startSaving(save, store, { target: opts.url, force });
   try {
     return await printSession(store, opts);
   } finally {

@@ -12,7 +12,7 @@ import { WsProxy } from '../core/proxy/wsProxy';
 import { ReverseProxy } from '../core/proxy/reverse/reverseProxy';
 import { normalizeFingerprint, TlsTrust } from '../core/session/tls';
 import { startSaving } from './save';
-import { FailureError, parse, parseListen, printError, printJson, untilSignal, UsageError } from './io';
+import { explainFailure, FailureError, parse, parseAllowedOrigins, parseListen, printError, printJson, untilSignal, UsageError, urlHints, warnIfWide } from './io';
 
 const USAGE = `usage: finesse-frames proxy --target ws[s]://HOST:PORT/ws/ [options]
        finesse-frames proxy --reverse https://HOST:8445 [options]
@@ -27,11 +27,14 @@ options:
                       desktop's own WebSocket (/ws/) and BOSH (/http-bind) are captured
   --cert-dir DIR      where reverse mode keeps its certificate (default .finesse-frames)
   --listen HOST:PORT  where to listen (default 127.0.0.1:0, a free port)
+  --allow-origin O    let browser pages of origin O connect (repeatable; loopback pages and
+                      non-browser clients always may, other sites are refused with 403)
   --ca FILE           PEM CA (or the server's self-signed certificate) to trust for wss://
   --fingerprint FP    pin the server certificate's SHA-256 fingerprint instead
   --capacity N        frames kept in memory (default 200000; older ones are dropped)
   --reveal            print SASL credentials instead of redacting them
   --save FILE         also save every frame to FILE (.finesse-session; SASL payloads redacted)
+  --force             let --save overwrite an existing file
 `;
 
 const DEFAULT_CAPACITY = 200_000;
@@ -44,11 +47,13 @@ export async function run(args: string[]): Promise<number> {
     reverse: { type: 'string' },
     'cert-dir': { type: 'string' },
     listen: { type: 'string' },
+    'allow-origin': { type: 'string', multiple: true },
     ca: { type: 'string' },
     fingerprint: { type: 'string' },
     capacity: { type: 'string' },
     reveal: { type: 'boolean' },
     save: { type: 'string' },
+    force: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -61,18 +66,20 @@ export async function run(args: string[]): Promise<number> {
   const listen = parseListen(values.listen);
   const capacity = parseCapacity(values.capacity);
   const trust = parseTrust(values.ca, values.fingerprint);
+  const allowedOrigins = parseAllowedOrigins(values['allow-origin']);
 
   const store = new FrameStore(capacity);
   let proxy: WsProxy | ReverseProxy;
   try {
     proxy =
       values.reverse !== undefined
-        ? new ReverseProxy(store, { upstream: values.reverse, listen, trust, certDir: values['cert-dir'] ?? DEFAULT_CERT_DIR })
-        : new WsProxy(store, { target: values.target as string, listen, trust });
+        ? new ReverseProxy(store, { upstream: values.reverse, listen, trust, certDir: values['cert-dir'] ?? DEFAULT_CERT_DIR, allowedOrigins })
+        : new WsProxy(store, { target: values.target as string, listen, trust, allowedOrigins });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  proxy.on('error', (err) => printError(`proxy: ${err.message}`));
+  proxy.on('error', (err) => printError(explainFailure(`proxy: ${err.message}`, err)));
+  for (const hint of values.target ? urlHints(values.target) : []) printError(hint);
 
   let out = true;
   process.stdout.on('error', () => (out = false)); // reader gone (EPIPE): keep proxying quietly
@@ -84,7 +91,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(text);
   });
 
-  const saving = startSaving(values.save, store, { target: values.target ?? values.reverse });
+  const saving = startSaving(values.save, store, { target: values.target ?? values.reverse, force: values.force });
   let url: string;
   try {
     url = await proxy.listen();
@@ -95,6 +102,7 @@ export async function run(args: string[]): Promise<number> {
   // Handlers first: a script that reads the listening line and signals at once must find them.
   const signalled = untilSignal();
   printJson({ listening: url });
+  warnIfWide(listen.host, url);
   if (proxy instanceof ReverseProxy && proxy.certificate) {
     const c = proxy.certificate;
     process.stderr.write(

@@ -16,7 +16,7 @@ import { openRecording, pickSession, Recording } from '../core/recording/open';
 import { replayClient, ReplayClientError } from '../core/replay/replayClient';
 import { ReplayServer } from '../core/replay/replayServer';
 import { normalizeFingerprint, TlsTrust } from '../core/session/tls';
-import { FailureError, parse, parseListen, printError, printJson, untilSignal, UsageError } from './io';
+import { FailureError, fsErrorText, parse, parseAllowedOrigins, parseListen, printError, printJson, untilSignal, UsageError, warnIfWide } from './io';
 
 export const PASSWORD_ENV = 'FINESSE_PASSWORD';
 
@@ -34,6 +34,7 @@ login is read from ${PASSWORD_ENV} (the saved recording's SASL payload is redact
 
 options:
   --listen HOST:PORT  where to listen (default 127.0.0.1:0, a free port)
+  --allow-origin O    let browser pages of origin O connect (repeatable)
   --speed N           1 = recorded timing (default), 2 = twice as fast, 0 = as fast as possible
   --step              send each server push only when a line is read from stdin
   --once              exit after the first client disconnects
@@ -49,6 +50,7 @@ options:
 
 const OPTIONS = {
   listen: { type: 'string' },
+  'allow-origin': { type: 'string', multiple: true },
   speed: { type: 'string' },
   step: { type: 'boolean' },
   once: { type: 'boolean' },
@@ -95,7 +97,7 @@ export async function run(args: string[]): Promise<number> {
 
   if (values.target) return replayAgainst(values.target, values.user, parseTrust(values.ca, values.fingerprint), picked.frames, store, speed);
 
-  const server = new ReplayServer({ frames: picked.frames, listen: parseListen(values.listen), speed, step: values.step === true, store, target: picked.session.target ?? recording.target });
+  const server = new ReplayServer({ frames: picked.frames, listen: parseListen(values.listen), speed, step: values.step === true, store, target: picked.session.target ?? recording.target, allowedOrigins: parseAllowedOrigins(values['allow-origin']) });
   server.on('error', (e) => printError(`replay: ${e.message}`));
   let url: string;
   try {
@@ -106,6 +108,7 @@ export async function run(args: string[]): Promise<number> {
   // Handlers first: a script that reads the listening line and signals at once must find them.
   const signalled = untilSignal();
   printJson({ listening: url });
+  warnIfWide(parseListen(values.listen).host, url);
 
   if (values.step) {
     // Each line on stdin releases the next server push on every connection.
@@ -127,7 +130,7 @@ async function load(file: string, harEntry: number | string | undefined): Promis
     if (e instanceof HarChoiceError) throw new UsageError(`${file}: ${e.message} (pass --har-entry N)`);
     if (e instanceof HarError || e instanceof SessionFileError) throw new FailureError(`${file}: ${e.message}`);
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new FailureError(`cannot read ${file}: ${(e as Error).message}`);
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new UsageError(`cannot read ${file}: ${fsErrorText(e)}`);
     throw e;
   }
   // A damaged file still replays what is readable; each bad line is named on stderr.

@@ -78,6 +78,8 @@ export interface DetailDto {
   original?: string;
   /** Intercept actions the host offers for this frame now. */
   actions: FrameAction[];
+  /** Why a view is limited for this frame (e.g. nesting too deep to indent). */
+  notice?: string;
 }
 
 /** A view of the detail pane: raw text, pretty XML, decoded Update, pre-edit original. */

@@ -210,12 +210,12 @@ describe('replay of a session recorded from real Prosody', () => {
       assert.equal(await run.exit, 0);
     });
 
-    it('refuses what is not a recording with exit 1 and one line', async () => {
+    it('refuses what is not a recording with exit 1 and one line; a missing file is a usage error (2)', async () => {
       const run = cli([join(ROOT, 'package.json')]);
       assert.equal(await run.exit, 1);
       assert.match(run.stderr(), /^finesse-frames: .*package\.json: line 1: not a finesse-session file/);
       const missing = cli([join(FIXTURES, 'nope.finesse-session')]);
-      assert.equal(await missing.exit, 1);
+      assert.equal(await missing.exit, 2);
       assert.match(missing.stderr(), /cannot read/);
     });
   });

@@ -31,3 +31,18 @@ export const FLAG_BADGES = [
   ['dropped', 'DROPPED', 'Dropped by intercept'],
   ['replayed', 'REPLAYED', 'Replayed from a saved session'],
 ] as const;
+
+/**
+ * Characters that change how text reads without being seen: bidi overrides and isolates
+ * (U+202E makes `gpj.exe` read `exe.jpg`), zero-width marks and joiners, the BOM, and C0/C1
+ * controls other than tab, newline and carriage return. Wire text is shown with each of them
+ * as a visible `\u202E`.
+ */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/g;
+
+export function visibleControls(text: string): string {
+  INVISIBLE.lastIndex = 0;
+  if (!INVISIBLE.test(text)) return text;
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}

@@ -5,6 +5,7 @@
  */
 import type { Direction, Frame, FrameFlags, FrameKind } from './frame';
 import { frameView } from './frameView';
+import { redact } from '../xmpp/sasl';
 import { summaryText } from '../xmpp/summary';
 
 export interface FrameRow {
@@ -71,9 +72,10 @@ function rawSummary(frame: Frame): string {
     case 'closeframe':
       return `close ${clip(frame.raw)}`;
     case 'text':
-      return frame.raw.trim() ? clip(JSON.stringify(frame.raw)) : `keepalive ${JSON.stringify(frame.raw)}`;
+      return frame.raw.trim() ? clip(JSON.stringify(redact(frame.raw))) : `keepalive ${JSON.stringify(frame.raw)}`;
     default:
-      return clip(frame.raw);
+      // A malformed login still hides its payload in the list.
+      return clip(redact(frame.raw));
   }
 }
 

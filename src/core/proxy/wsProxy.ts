@@ -50,6 +50,8 @@ export interface ProxyOptions {
    * forwarded unchanged, as they stream, and recorded by size only.
    */
   maxPayload?: number;
+  /** Browser origins allowed besides loopback and same-origin pages (net/origin.ts). */
+  allowedOrigins?: readonly string[];
 }
 
 /** Peers normally answer the proxy's close within milliseconds; a silent one is cut after this. */
@@ -113,7 +115,7 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
     if (this.address) return this.address;
     const { host, port } = this.opts.listen ?? { host: '127.0.0.1', port: 0 };
     const { server, bound } = await listenForUpgrades(host, port, 'finesse-frames proxy: connect a WebSocket client to this address', (req, socket, head) =>
-      this.handleUpgrade(req, socket, head),
+      this.handleUpgrade(req, socket, head), [...(this.opts.allowedOrigins ?? []), targetPageOrigin(this.opts.target)],
     );
     this.server = server;
     this.address = `ws://${urlHost(host, bound)}:${bound.port}${LISTEN_PATH}`;
@@ -247,7 +249,18 @@ function checkTarget(target: string): void {
 }
 
 /** The host to print in the listen URL: what the user gave, loopback for a wildcard bind. */
+/**
+ * The origin of pages served by the target server (wss://finesse:8445/ws/ → https://finesse:8445):
+ * the real desktop or a gadget loaded from it may be pointed at this proxy.
+ */
+function targetPageOrigin(target: string): string {
+  const url = new URL(target);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  return url.origin;
+}
+
 function urlHost(host: string, bound: AddressInfo): string {
-  const h = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host || bound.address;
+  // A wildcard shows what was bound (0.0.0.0, ::): the listener is on every interface.
+  const h = host === '0.0.0.0' || host === '::' || host === '[::]' || host === '' ? bound.address : host.replace(/^\[|\]$/g, '');
   return h.includes(':') ? `[${h}]` : h;
 }

@@ -12,6 +12,7 @@ import type { Frame, FrameKind } from '../capture/frame';
 import type { SessionInfo } from '../capture/frameStore';
 import { classifyText, SUBPROTOCOL } from '../xmpp/framing';
 import { redact } from '../xmpp/sasl';
+import { openPrivate } from './privateFile';
 
 export interface HarHeader {
   name: string;
@@ -81,7 +82,7 @@ export function exportHar(frames: Iterable<Frame>, sessions: SessionInfo[], opts
  * never becomes one giant string (V8 caps strings near 512 MB).
  */
 export async function writeHarFile(path: string, frames: Iterable<Frame>, sessions: SessionInfo[], opts: HarExportOptions = {}): Promise<{ entries: number; messages: number }> {
-  const out = createWriteStream(path, { encoding: 'utf8' });
+  const out = createWriteStream(path, { fd: openPrivate(path), encoding: 'utf8' });
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
   failed.catch(() => undefined);
   const write = async (text: string) => {

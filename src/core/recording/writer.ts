@@ -11,7 +11,8 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Frame } from '../capture/frame';
 import type { FrameStore, SessionInfo } from '../capture/frameStore';
-import { redact } from '../xmpp/sasl';
+import { redactCounting } from '../xmpp/sasl';
+import { openPrivate } from './privateFile';
 import { makeHeader, SessionEnd } from './format';
 
 export interface SessionWriterOptions {
@@ -28,6 +29,8 @@ export interface WriteSummary {
   frames: number;
   /** Frames that fell out of a followed store (capacity) before they could be written. */
   lost: number;
+  /** Credentials and secrets replaced by `[redacted]` (xmpp/sasl.ts). */
+  redacted: number;
 }
 
 type Queued = Frame | { sessionInfo: SessionInfo };
@@ -38,6 +41,9 @@ export class SessionWriter {
   private headerWritten = false;
   private count = 0;
   private lostCount = 0;
+  private redactedCount = 0;
+  /** Sessions as the header listed them, so the same record is not written twice. */
+  private readonly headerSessions = new Map<string, string>();
   private failure: Error | undefined;
   private closed = false;
   // Following a store:
@@ -53,9 +59,9 @@ export class SessionWriter {
     out.on('error', (e) => (this.failure ??= e));
   }
 
-  /** A writer onto a new file (truncates an existing one). */
+  /** A writer onto a new file (truncates an existing one), readable by its owner only. */
   static toFile(path: string, opts?: SessionWriterOptions): SessionWriter {
-    return new SessionWriter(createWriteStream(path, { encoding: 'utf8' }), opts);
+    return new SessionWriter(createWriteStream(path, { fd: openPrivate(path), encoding: 'utf8' }), opts);
   }
 
   get frames(): number {
@@ -68,11 +74,15 @@ export class SessionWriter {
   }
 
   /** Writes the header; called by the first write when not called before. */
-  header(sessions: SessionInfo[] = []): void {
+  header(sessions?: SessionInfo[]): void {
     if (this.headerWritten) return;
     this.headerWritten = true;
+    // A followed store's sessions as they are when the first record is written.
+    sessions ??= this.followed ? [...this.followed.store.sessions.values()] : [];
     const target = this.opts.target ?? sessions.find((s) => s.target)?.target;
-    const header = makeHeader({ target: target && this.clean(target), sessions: sessions.map((s) => this.cleanSession(s)), toolVersion: this.opts.toolVersion });
+    const listed = sessions.map((s) => this.cleanSession(s));
+    for (const s of listed) this.headerSessions.set(s.id, JSON.stringify(s));
+    const header = makeHeader({ target: target && this.clean(target), sessions: listed, toolVersion: this.opts.toolVersion });
     this.push(JSON.stringify(header));
   }
 
@@ -86,7 +96,12 @@ export class SessionWriter {
 
   async writeSession(info: SessionInfo): Promise<void> {
     this.header();
-    this.push(JSON.stringify({ sessionInfo: this.cleanSession(info) }));
+    const clean = this.cleanSession(info);
+    const json = JSON.stringify(clean);
+    // Already in the header as it is now: nothing new to say.
+    if (this.headerSessions.get(clean.id) === json) return;
+    this.headerSessions.delete(clean.id);
+    this.push(JSON.stringify({ sessionInfo: clean }));
     if (this.bufferBytes >= (this.opts.chunkBytes ?? 64 * 1024)) await this.flush();
   }
 
@@ -104,7 +119,6 @@ export class SessionWriter {
    */
   follow(store: FrameStore, opts: { existing?: boolean } = {}): void {
     if (this.followed) throw new Error('this writer already follows a store');
-    this.header([...store.sessions.values()]);
     const last = store.lastId;
     if (opts.existing !== false && store.size) this.backlog = { store, next: store.firstId, last };
     const onAppend = (frames: Frame[]) => {
@@ -119,12 +133,15 @@ export class SessionWriter {
     store.on('append', onAppend);
     store.on('session', onSession);
     this.followed = { store, onAppend, onSession };
+    // The header waits for the first record when nothing is captured yet, so it lists the
+    // session(s) that record belongs to.
+    if (store.size || store.sessions.size) this.header();
     this.kick();
   }
 
   /** Stops following, writes what is queued, the end record, and closes the output. */
   async close(): Promise<WriteSummary> {
-    if (this.closed) return { frames: this.count, lost: this.lostCount };
+    if (this.closed) return { frames: this.count, lost: this.lostCount, redacted: this.redactedCount };
     this.closed = true;
     if (this.followed) {
       // Frames appended just before close are still in the store's pending batch.
@@ -145,7 +162,7 @@ export class SessionWriter {
       await finished;
     }
     if (this.failure) throw this.failure;
-    return { frames: this.count, lost: this.lostCount };
+    return { frames: this.count, lost: this.lostCount, redacted: this.redactedCount };
   }
 
   /** Closes the output without the end record: the file then reads as cut short, which it is. */
@@ -185,7 +202,14 @@ export class SessionWriter {
           continue;
         }
         const item = this.queue.shift();
-        if (!item) break;
+        if (!item) {
+          await this.flush();
+          // Frames queued while the flush waited for the output would otherwise sit behind a
+          // pump that is already finishing (kick() hands callers this same promise), and a
+          // close() awaiting it would write the end record without them.
+          if (!this.queue.length) break;
+          continue;
+        }
         if ('sessionInfo' in item) await this.writeSession(item.sessionInfo);
         else await this.write(item);
       }
@@ -224,7 +248,9 @@ export class SessionWriter {
   }
 
   private clean(text: string): string {
-    return redact(text, this.opts.secrets);
+    const r = redactCounting(text, this.opts.secrets);
+    this.redactedCount += r.count;
+    return r.text;
   }
 
   private cleanSession(s: SessionInfo): SessionInfo {

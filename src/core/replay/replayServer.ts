@@ -46,6 +46,8 @@ export interface ReplayServerOptions {
    * it plays on (a client that subscribes to fewer nodes than the recorded one). Default 10 s.
    */
   subscribeWaitMs?: number;
+  /** Browser origins allowed besides loopback and same-origin pages (net/origin.ts). */
+  allowedOrigins?: readonly string[];
 }
 
 /** What a connection's script is waiting for, for status lines and the step button. */
@@ -325,7 +327,7 @@ export class ReplayServer extends EventEmitter<ReplayServerEvents> {
     if (this.address) return this.address;
     const { host, port } = this.opts.listen ?? { host: '127.0.0.1', port: 0 };
     const { server, bound } = await listenForUpgrades(host, port, 'finesse-frames replay: connect an XMPP WebSocket client to this address', (req, socket, head) =>
-      this.handleUpgrade(req, socket, head),
+      this.handleUpgrade(req, socket, head), this.opts.allowedOrigins,
     );
     this.server = server;
     const shown = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;

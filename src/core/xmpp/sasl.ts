@@ -5,7 +5,9 @@
  * proof derived from it travels: SASL <response> (DIGEST-MD5, SCRAM), SASL2 <initial-response>,
  * and the <password> of legacy auth (XEP-0078) and in-band registration (XEP-0077).
  */
+import { credentialRanges, isCredential } from './credentials';
 import { SASL_NS } from './namespaces';
+import { Element, parseXml } from './xml';
 export { SASL_NS };
 export const REDACTED = '[redacted]';
 
@@ -17,38 +19,116 @@ export function plainAuth(user: string, password: string): string {
   return `<auth xmlns="${SASL_NS}" mechanism="PLAIN">${plainPayload(user, password)}</auth>`;
 }
 
-const AUTH_ELEMENT = /(<auth\b[^>]*>)([^<]*)(<\/auth>)/g;
-// Element name (optionally prefixed), its open tag, the text body and the matching end tag.
-const SECRET_ELEMENT = /(<((?:[\w.-]+:)?(?:auth|response|initial-response|password))\b[^>]*>)([^<]*)(<\/\2>)/g;
-// <response> is a common word: only the SASL ones (RFC 6120, XEP-0388) carry proofs.
-const SASL_ONLY = /(?:^|:)response$/;
-const SASL_NS_IN_TAG = /xmpp-sasl|urn:xmpp:sasl:/;
+/**
+ * Listed secrets (finesse.sessions.redact, tokens) shorter than this are not replaced in free
+ * text: a short one matches ordinary words and names (the demo login agent1/agent1 would turn
+ * every JID into `[redacted]`) and its replacements would give it away. Passwords are hidden
+ * where they travel instead: SASL payloads and Authorization headers.
+ */
+const MIN_SECRET_LENGTH = 8;
 
-/** True when a frame carries a SASL <auth> with a payload (PLAIN or any other mechanism). */
-export function hasSaslPayload(raw: string): boolean {
-  AUTH_ELEMENT.lastIndex = 0;
-  const m = AUTH_ELEMENT.exec(raw);
-  return !!m && m[2].trim() !== '' && m[2].trim() !== '=';
+export interface Redaction {
+  text: string;
+  /** How many credentials and secrets were replaced. */
+  count: number;
 }
 
-/** Replaces SASL payloads, passwords (and any listed secret strings) with `[redacted]`. */
+/** True when a frame carries a credential (SASL payload, password) that views should mask. */
+export function hasSaslPayload(raw: string): boolean {
+  return credentialRanges(raw).length > 0;
+}
+
+/** Replaces SASL payloads, passwords, Authorization values and listed secrets with `[redacted]`. */
 export function redact(raw: string, secrets: readonly string[] = []): string {
-  let out = raw.includes('<') ? raw.replace(SECRET_ELEMENT, redactElement) : raw;
-  for (const secret of secrets) if (secret) out = out.split(secret).join(REDACTED);
+  return redactCounting(raw, secrets).text;
+}
+
+/**
+ * The one redaction every output path uses (saved sessions, HAR, stdout JSON lines, views):
+ * credential elements found from the XML structure (credentials.ts), Authorization headers
+ * (the scheme kept), and listed secrets of MIN_SECRET_LENGTH or more.
+ */
+export function redactCounting(raw: string, secrets: readonly string[] = []): Redaction {
+  let count = 0;
+  let out = raw;
+  const ranges = credentialRanges(raw);
+  if (ranges.length) {
+    let text = '';
+    let at = 0;
+    for (const r of ranges) {
+      text += raw.slice(at, r.start) + REDACTED;
+      at = r.end;
+    }
+    out = text + raw.slice(at);
+    count += ranges.length;
+    out = crossCheck(raw, out, () => count++);
+  }
+  if (/authorization/i.test(out)) {
+    out = out.replace(AUTHORIZATION, (all, head: string, value: string) => {
+      const v = value.trim();
+      if (!v || v === REDACTED) return all;
+      count++;
+      const scheme = /^(\S+)\s+\S/.exec(v);
+      return `${head}${scheme ? `${scheme[1]} ` : ''}${REDACTED}`;
+    });
+  }
+  for (const secret of secrets) {
+    if (!secret || secret.length < MIN_SECRET_LENGTH || !out.includes(secret)) continue;
+    const parts = out.split(secret);
+    count += parts.length - 1;
+    out = parts.join(REDACTED);
+  }
+  return { text: out, count };
+}
+
+// An Authorization or Proxy-Authorization header line (HTTP exchanges, pasted requests).
+const AUTHORIZATION = /^((?:proxy-)?authorization[ \t]*:[ \t]*)([^\r\n]*)/gim;
+
+/**
+ * The parsed element has the last word: any text a parser reads inside a credential element
+ * that is still in the output (the scan and the parser disagreeing) is replaced too.
+ */
+function crossCheck(raw: string, out: string, counted: () => void): string {
+  const parsed = parseXml(raw);
+  if (!parsed.ok) return out;
+  const leaks: string[] = [];
+  const visit = (el: Element, inside: boolean) => {
+    const secret = inside || isCredentialElement(el);
+    for (const c of el.children) {
+      if (typeof c === 'string') {
+        if (secret && c.trim().length >= 2 && c.trim() !== REDACTED) leaks.push(c.trim());
+      } else visit(c, secret);
+    }
+  };
+  // Iterative depth guard: a frame nested deeper than this is not a login.
+  if (depthAtMost(parsed.element, 64)) visit(parsed.element, false);
+  for (const leak of leaks) {
+    if (!out.includes(leak)) continue;
+    counted();
+    out = out.split(leak).join(REDACTED);
+  }
   return out;
 }
 
-function redactElement(all: string, open: string, name: string, body: string, close: string): string {
-  if (SASL_ONLY.test(name) && !SASL_NS_IN_TAG.test(open)) return all;
-  // Empty and "=" (RFC 6120 §6.4.2: an empty response) carry nothing secret.
-  return body.trim() && body.trim() !== '=' ? `${open}${REDACTED}${close}` : all;
+function isCredentialElement(el: Element): boolean {
+  return isCredential(el.getName(), el.getNS());
+}
+
+function depthAtMost(root: Element, max: number): boolean {
+  const todo: [Element, number][] = [[root, 1]];
+  while (todo.length) {
+    const [el, d] = todo.pop() as [Element, number];
+    if (d > max) return false;
+    for (const c of el.children) if (typeof c !== 'string') todo.push([c, d + 1]);
+  }
+  return true;
 }
 
 /** The user name inside a PLAIN payload, for labels; never the password. */
 export function plainUser(raw: string): string | undefined {
-  AUTH_ELEMENT.lastIndex = 0;
-  const m = AUTH_ELEMENT.exec(raw);
-  if (!m) return undefined;
-  const parts = Buffer.from(m[2].trim(), 'base64').toString('utf8').split('\0');
+  if (!raw.includes('auth')) return undefined;
+  const parsed = parseXml(raw);
+  if (!parsed.ok || parsed.element.getName() !== 'auth') return undefined;
+  const parts = Buffer.from(parsed.element.getText().trim(), 'base64').toString('utf8').split('\0');
   return parts.length === 3 && parts[1] ? parts[1] : undefined;
 }

@@ -6,7 +6,7 @@
 import type { Frame } from '../../core/capture/frame';
 import { frameView } from '../../core/capture/frameView';
 import { toRow } from '../../core/capture/rows';
-import { prettyElement, prettyXml } from '../../core/xmpp/pretty';
+import { nestedDeeperThan, nestingNotice, prettyElement, prettyXml } from '../../core/xmpp/pretty';
 import { hasSaslPayload, redact } from '../../core/xmpp/sasl';
 import { parseXml } from '../../core/xmpp/xml';
 import type { CopyWhat, DetailDto, FrameAction } from '../../protocol/messages';
@@ -46,6 +46,7 @@ export function buildDetail(frame: Frame, opts: DetailOptions = {}): DetailDto {
   if (view.error) detail.error = view.error;
   // Pretty-print what is shown (masked), never the secret behind it.
   if (view.element) detail.pretty = masked ? prettyXml(raw) : prettyElement(view.element);
+  if (view.element && nestedDeeperThan(view.element)) detail.notice = nestingNotice();
   if (view.finesse) {
     const u = view.finesse;
     detail.update = { xml: u.element && !u.error ? prettyElement(u.element) : u.xml };

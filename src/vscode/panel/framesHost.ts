@@ -91,6 +91,11 @@ export class FramesHost {
 
   receive(message: FromWebview): void {
     if (this.disposed) return;
+    // The webview is a page showing wire text: whatever it posts is checked before use.
+    if (typeof message !== 'object' || message === null || Array.isArray(message) || typeof (message as { type?: unknown }).type !== 'string') {
+      this.opts.onError?.(new TypeError('ignored a webview message that is not an object with a type'));
+      return;
+    }
     try {
       this.handle(message);
     } catch (e) {

@@ -6,6 +6,7 @@
 import type { Frame } from '../../core/capture/frame';
 import { frameView } from '../../core/capture/frameView';
 import { decodeUpdateText, updateLabel } from '../../core/finesse/update';
+import { nestedDeeperThan, nestingNotice } from '../../core/xmpp/pretty';
 import { hasSaslPayload, redact } from '../../core/xmpp/sasl';
 import { Element, parseXml } from '../../core/xmpp/xml';
 
@@ -39,6 +40,13 @@ export function stanzaTree(frame: Frame): StanzaNode[] {
   if (hasSaslPayload(frame.raw)) {
     const masked = parseXml(redact(frame.raw));
     if (masked.ok) root = masked.element;
+  }
+  // A tree as deep as the wire says would recurse that deep: the raw text instead.
+  if (nestedDeeperThan(root)) {
+    return [
+      { kind: 'error', id: `${prefix}/error`, message: nestingNotice() },
+      { kind: 'text', id: `${prefix}/raw`, text: redact(frame.raw) },
+    ];
   }
   return [elementNode(root, prefix, 0, '')];
 }

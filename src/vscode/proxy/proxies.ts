@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { FrameGate } from '../../core/intercept/gate';
 import type { TlsTrust } from '../../core/session/tls';
 import { redact } from '../../core/xmpp/sasl';
+import { allowedOrigins, warnIfWide } from './listenerSecurity';
 import { Disposable } from '../disposable';
 import type { Services } from '../services';
 
@@ -67,8 +68,9 @@ export class Proxies extends Disposable {
     const { WsProxy } = await import('../../core/proxy/wsProxy');
     const { store, live, log } = this.services;
     const listen = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 };
-    const proxy = new WsProxy(store, { target: opts.target, listen, trust: opts.trust, gate: this.gate, live });
+    const proxy = new WsProxy(store, { target: opts.target, listen, trust: opts.trust, gate: this.gate, live, allowedOrigins: allowedOrigins() });
     const url = await proxy.listen();
+    warnIfWide(this.services, listen.host, url);
     const entry: Running = {
       kind: 'ws',
       url,
@@ -103,6 +105,7 @@ export class Proxies extends Disposable {
     };
     running.proxy.on('error', (e) => this.failed.fire({ proxy: { kind: 'reverse', url: running.url, target: opts.target }, error: e }));
     this.add(entry);
+    warnIfWide(this.services, opts.host, running.url);
     return { kind: 'reverse', url: running.url, target: opts.target, fingerprint: running.fingerprint };
   }
 

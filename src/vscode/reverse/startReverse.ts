@@ -14,6 +14,7 @@ import type { FrameGate } from '../../core/intercept/gate';
 import type { ReverseProxy } from '../../core/proxy/reverse/reverseProxy';
 import type { TlsTrust } from '../../core/session/tls';
 import type { Services } from '../services';
+import { allowedOrigins } from '../proxy/listenerSecurity';
 
 export interface ReverseArgs {
   /** The real desktop, `https://finesse.example.com:8445`. */
@@ -52,6 +53,7 @@ export async function startReverseProxy(services: Services, args: ReverseArgs): 
     trust: args.trust,
     gate: args.gate,
     live: services.live,
+    allowedOrigins: allowedOrigins(),
   });
   proxy.on('error', (e) => services.log.warn(`reverse proxy: ${e.message}`));
   const url = await proxy.listen();

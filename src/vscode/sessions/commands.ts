@@ -66,8 +66,8 @@ export async function saveSession(services: Services, arg?: unknown): Promise<st
       throw e;
     }
   });
-  log.info(`saved ${summary.frames} frames to ${target}`);
-  void vscode.window.setStatusBarMessage(`$(save) Saved ${summary.frames} frames to ${basename(target)}`, 5000);
+  log.info(`saved ${summary.frames} frames to ${target} (${summary.redacted} credentials redacted)`);
+  void vscode.window.setStatusBarMessage(`$(save) Saved ${summary.frames} frames to ${basename(target)}, ${summary.redacted} credential${summary.redacted === 1 ? '' : 's'} redacted`, 5000);
   return target;
 }
 

@@ -17,6 +17,7 @@ import { framesWebviewOptions, FramesView } from '../panel/framesView';
 import type { Services } from '../services';
 import { argPath, pickHarEntry, pickSession } from './pick';
 import { REPLAY_VIEW_TYPE } from './ids';
+import { allowedOrigins, warnIfWide } from '../proxy/listenerSecurity';
 
 export interface ReplayArgs {
   path: string;
@@ -119,9 +120,11 @@ export class Replays implements vscode.Disposable {
       step: args.step ?? false,
       listen: { host: args.host ?? '127.0.0.1', port: args.port ?? 0 },
       target: session.target ?? recording.target,
+      allowedOrigins: allowedOrigins(),
     });
     server.on('error', (e) => this.services.log.error(`replay ${basename(args.path)}: ${e.message}`));
     const url = await server.listen();
+    warnIfWide(this.services, args.host, url);
     const replay = new Replay(server, url, basename(args.path), (r) => {
       this.running.delete(r);
       void vscode.commands.executeCommand('setContext', 'finesse.replaying', this.running.size > 0);

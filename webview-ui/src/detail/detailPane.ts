@@ -6,7 +6,7 @@
  */
 import type { CopyWhat, DetailDto, FrameAction } from '../../../src/protocol/messages';
 import { badge, button, h, replaceChildren, setText, tabs, Tabs } from '../ui';
-import { DIR_ARROW, DIR_TITLE, FLAG_BADGES, formatBytes, formatTime } from '../format';
+import { DIR_ARROW, DIR_TITLE, FLAG_BADGES, formatBytes, formatTime, visibleControls } from '../format';
 import { highlightXml } from './xmlHighlight';
 
 export type DetailTab = CopyWhat;
@@ -92,8 +92,8 @@ export class DetailPane {
       this.heading,
       h('span', { class: 'fx-detail-id', text: `#${detail.id}` }),
       h('span', { class: `fx-detail-dir dir-${detail.dir}`, text: DIR_ARROW[detail.dir], title: DIR_TITLE[detail.dir] }),
-      h('span', { text: detail.summary || detail.kind }),
-      detail.label ? h('span', { class: 'fx-detail-label', text: detail.label }) : undefined,
+      h('span', { text: visibleControls(detail.summary || detail.kind) }),
+      detail.label ? h('span', { class: 'fx-detail-label', text: visibleControls(detail.label) }) : undefined,
       ...FLAG_BADGES.filter(([flag]) => detail.flags[flag]).map(([flag, text, title]) => badge(text, flag, title)),
       h('span', { class: 'fx-detail-meta', text: `${detail.kind} · ${formatBytes(detail.bytes)} · ${formatTime(detail.t)} · ${detail.sessionLabel ?? detail.session}` }),
     );
@@ -150,9 +150,17 @@ export class DetailPane {
       text = d.raw;
     }
     if (d.masked && (tab === 'raw' || tab === 'pretty')) note = 'The SASL payload (credentials) is masked. Reveal shows it.';
+    if (d.notice && tab === 'pretty') note = note ? `${note} ${d.notice}` : d.notice;
     setText(this.note, note);
     this.note.hidden = !note;
-    if (xml) this.body.replaceChildren(highlightXml(text));
-    else this.body.textContent = text;
+    // Wire text: invisible and direction-changing characters are shown as \uXXXX escapes.
+    const shown = visibleControls(text);
+    if (shown !== text) {
+      const said = 'Invisible control characters are shown as \\uXXXX.';
+      setText(this.note, note ? `${note} ${said}` : said);
+      this.note.hidden = false;
+    }
+    if (xml) this.body.replaceChildren(highlightXml(shown));
+    else this.body.textContent = shown;
   }
 }

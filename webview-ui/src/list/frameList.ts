@@ -9,7 +9,7 @@
  */
 import type { RowDto } from '../../../src/protocol/messages';
 import { badge, h, replaceChildren, setAttrs, setText } from '../ui';
-import { DIR_ARROW, DIR_TITLE, FLAG_BADGES, formatBytes, formatTime } from '../format';
+import { DIR_ARROW, DIR_TITLE, FLAG_BADGES, formatBytes, formatTime, visibleControls } from '../format';
 import { RowCache } from './rowCache';
 
 export const ROW_HEIGHT = 22;
@@ -91,8 +91,8 @@ class RowView {
     setText(this.dir, DIR_ARROW[row.dir]);
     this.dir.title = DIR_TITLE[row.dir];
     setText(this.kind, row.kind);
-    setText(this.summary, row.summary);
-    setText(this.event, row.label ?? '');
+    setText(this.summary, visibleControls(row.summary));
+    setText(this.event, visibleControls(row.label ?? ''));
     setText(this.size, formatBytes(row.bytes));
     const key = FLAG_BADGES.filter(([flag]) => row.flags[flag]).map(([flag]) => flag).join(',');
     this.setBadges(key);

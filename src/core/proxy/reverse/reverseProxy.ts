@@ -21,6 +21,7 @@ import type { LiveSessionRegistry } from '../../capture/liveSession';
 import type { FrameGate } from '../../intercept/gate';
 import { explainTlsError, tlsOptions, TlsTrust } from '../../session/tls';
 import { WsProxy } from '../wsProxy';
+import { admitRequest, admitUpgrade, listenerNames, refuseResponse, refuseUpgradeSocket } from './admission';
 import { BoshCapture } from './bosh';
 import { listenerCertificate, ListenerCertificate } from './cert';
 import { downstreamResponseHeaders, Origins, rewriteUpgradeHeaders, upstreamRequestHeaders } from './headers';
@@ -37,6 +38,8 @@ export interface ReverseProxyOptions {
   live?: LiveSessionRegistry;
   /** Paths whose POSTs are BOSH (default `/http-bind`, with or without a trailing slash). */
   boshPaths?: string[];
+  /** Browser origins allowed to open WebSockets besides this listener's own pages (net/origin.ts). */
+  allowedOrigins?: readonly string[];
 }
 
 export interface ReverseProxyEvents {
@@ -55,6 +58,8 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
   private cert?: ListenerCertificate;
   /** Responses still streaming, so close() can end them instead of waiting for a long-poll. */
   private readonly inflight = new Set<ServerResponse>();
+  /** Host names this listener answers to (admission.ts). */
+  private names = new Set<string>();
 
   constructor(
     private readonly store: FrameStore,
@@ -99,6 +104,7 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
     if (this.address) return this.address;
     const { host, port } = this.opts.listen ?? { host: '127.0.0.1', port: 0 };
     this.cert = listenerCertificate(this.opts.certDir, [host.replace(/^\[|\]$/g, '')]);
+    this.names = listenerNames(host);
     const server = https.createServer({ key: this.cert.key, cert: this.cert.cert }, (req, res) => this.forward(req, res));
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
     server.on('clientError', (_err, socket: Duplex) => socket.destroy());
@@ -143,6 +149,8 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
   }
 
   private forward(req: IncomingMessage, res: ServerResponse): void {
+    const admitted = admitRequest(req, this.names);
+    if (!admitted.ok) return refuseResponse(res, admitted);
     const origins = this.origins(req);
     const headers = upstreamRequestHeaders(req.rawHeaders, origins);
     if (!headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host')) headers.push('Host', this.upstream.host);
@@ -222,6 +230,8 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
    * the desktop's is /ws/. Host/Origin/Referer are rewritten first, as for plain requests.
    */
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const admitted = admitUpgrade(req, this.names, this.opts.listen?.host ?? '127.0.0.1', this.opts.allowedOrigins);
+    if (!admitted.ok) return refuseUpgradeSocket(socket, admitted);
     const origins = this.origins(req);
     rewriteUpgradeHeaders(req.headers, origins);
     const wsOrigin = `${this.upstream.protocol === 'https:' ? 'wss' : 'ws'}://${this.upstream.host}`;

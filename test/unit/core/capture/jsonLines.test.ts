@@ -15,15 +15,15 @@ describe('CLI JSON lines', () => {
   });
 
   it('redacts the SASL payload and listed secrets unless asked to reveal', () => {
-    const f = store.append({ session: 'c1', dir: 'out', kind: 'stanza', raw: plainAuth('agent1', 's3cret') });
-    const line = frameToJsonLine(f, { secrets: ['s3cret'] });
-    assert.ok(!line.includes(plainPayload('agent1', 's3cret')));
+    const f = store.append({ session: 'c1', dir: 'out', kind: 'stanza', raw: plainAuth('agent1', 's3cret-token') });
+    const line = frameToJsonLine(f, { secrets: ['s3cret-token'] });
+    assert.ok(!line.includes(plainPayload('agent1', 's3cret-token')));
     assert.match(JSON.parse(line).raw, /\[redacted\]/);
     assert.equal(frameToJson(f, { reveal: true }).raw, f.raw);
-    assert.equal(f.raw, plainAuth('agent1', 's3cret'), 'the stored frame is not changed');
+    assert.equal(f.raw, plainAuth('agent1', 's3cret-token'), 'the stored frame is not changed');
 
-    const echoed = store.append({ session: 'c1', dir: 'in', kind: 'stanza', raw: '<message><body>s3cret</body></message>' });
-    assert.equal(frameToJson(echoed, { secrets: ['s3cret'] }).raw, '<message><body>[redacted]</body></message>');
+    const echoed = store.append({ session: 'c1', dir: 'in', kind: 'stanza', raw: '<message><body>s3cret-token</body></message>' });
+    assert.equal(frameToJson(echoed, { secrets: ['s3cret-token'] }).raw, '<message><body>[redacted]</body></message>');
   });
 
   it('redacts the original text of an edited frame too', () => {

@@ -102,7 +102,7 @@ describe('WsProxy', () => {
   it('negotiates the subprotocol upstream first, keeps path and query, passes Origin and cookies', async () => {
     const server = await wsServer();
     cleanups.push(server.close);
-    const { url, store, proxy } = await start(server.url);
+    const { url, store, proxy } = await start(server.url, { allowedOrigins: ['https://finesse.example.com:8445'] });
     const sessionEvent = once(proxy, 'session');
     const client = await connect(`${url}?token=abc`, ['xmpp'], { origin: 'https://finesse.example.com:8445', headers: { cookie: 'JSESSIONID=42' } });
     cleanups.push(() => client.terminate());

@@ -62,10 +62,10 @@ describe('recording/har', () => {
   });
 
   it('redacts SASL payloads and secrets in the export', () => {
-    const frames: Frame[] = [{ id: 1, session: 's', dir: 'out', t: 1, kind: 'stanza', raw: plainAuth('agent1', 'hunter2'), bytes: 1, flags: {} }];
-    const text = JSON.stringify(exportHar(frames, [{ id: 's', label: 'agent1 hunter2', started: 0, target: 'ws://x/ws?pw=hunter2' }], { secrets: ['hunter2'] }));
-    assert.ok(!text.includes('hunter2'));
-    assert.ok(!text.includes(Buffer.from('\0agent1\0hunter2').toString('base64')));
+    const frames: Frame[] = [{ id: 1, session: 's', dir: 'out', t: 1, kind: 'stanza', raw: plainAuth('agent1', 'hunter2-long'), bytes: 1, flags: {} }];
+    const text = JSON.stringify(exportHar(frames, [{ id: 's', label: 'agent1 hunter2-long', started: 0, target: 'ws://x/ws?pw=hunter2-long' }], { secrets: ['hunter2-long'] }));
+    assert.ok(!text.includes('hunter2-long'));
+    assert.ok(!text.includes(Buffer.from('\0agent1\0hunter2-long').toString('base64')));
     assert.match(text, /\[redacted\]<\/auth>/);
   });
 

@@ -29,7 +29,7 @@ describe('recording/writer', () => {
     const file = join(dir, 'a.finesse-session');
     const store = storeWithLogin('pw-Secret-42');
     const summary = await saveSession(file, store, { sessions: [...store.sessions.values()], secrets: ['pw-Secret-42'] });
-    assert.deepEqual(summary, { frames: 4, lost: 0 });
+    assert.deepEqual(summary, { frames: 4, lost: 0, redacted: 2 });
     const text = readFileSync(file, 'utf8');
     assert.ok(!text.includes('pw-Secret-42'));
     assert.ok(!text.includes(Buffer.from('\0agent1\0pw-Secret-42').toString('base64')));

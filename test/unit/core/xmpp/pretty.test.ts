@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { prettyXml } from '../../../../src/core/xmpp/pretty';
+import { MAX_NESTING, nestedDeeperThan, nestingNotice, prettyXml, serializeFlat } from '../../../../src/core/xmpp/pretty';
 import { parseXml } from '../../../../src/core/xmpp/xml';
 import { eventMessage, userUpdate } from '../../../../src/core/finesse/builders';
 import { decodeUpdate } from '../../../../src/core/finesse/update';
@@ -36,5 +36,27 @@ describe('pretty printer', () => {
   it('returns malformed input unchanged', () => {
     assert.equal(prettyXml('<a><b></a>'), '<a><b></a>');
     assert.equal(prettyXml('hello'), 'hello');
+  });
+});
+
+describe('pretty printer on hostile nesting', () => {
+  const deep = '<message>' + '<a x="1">'.repeat(10_000) + 't&amp;' + '</a>'.repeat(10_000) + '</message>';
+
+  it('a 10,000-deep frame: no recursion, the same XML back unindented', () => {
+    const p = parseXml(deep);
+    assert.ok(p.ok);
+    assert.equal(nestedDeeperThan(p.element), true);
+    assert.equal(prettyXml(deep), deep);
+    assert.equal(serializeFlat(p.element), deep);
+  });
+
+  it('counts depth exactly at the limit', () => {
+    const at = (n: number) => parseXml('<a>'.repeat(n) + '</a>'.repeat(n));
+    const limit = at(MAX_NESTING);
+    const over = at(MAX_NESTING + 1);
+    assert.ok(limit.ok && over.ok);
+    assert.equal(nestedDeeperThan(limit.element), false);
+    assert.equal(nestedDeeperThan(over.element), true);
+    assert.match(nestingNotice(), /more than 200 levels/);
   });
 });

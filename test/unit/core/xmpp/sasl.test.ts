@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { hasSaslPayload, plainAuth, plainPayload, plainUser, redact, REDACTED, SASL_NS } from '../../../../src/core/xmpp/sasl';
+import { hasSaslPayload, plainAuth, plainPayload, plainUser, redact, redactCounting, REDACTED, SASL_NS } from '../../../../src/core/xmpp/sasl';
 import { parseXml } from '../../../../src/core/xmpp/xml';
 
 describe('SASL PLAIN', () => {
@@ -50,8 +50,22 @@ describe('SASL PLAIN', () => {
       for (const raw of raws) assert.equal(redact(raw), raw);
     });
 
-    it('redacts every listed secret anywhere in the text', () => {
-      assert.equal(redact('<message><body>my pw is hunter2, hunter2!</body></message>', ['hunter2', '']), `<message><body>my pw is ${REDACTED}, ${REDACTED}!</body></message>`);
+    it('redacts every listed secret of 8 characters or more anywhere in the text', () => {
+      assert.equal(redact('<message><body>my pw is hunter2-long, hunter2-long!</body></message>', ['hunter2-long', '']), `<message><body>my pw is ${REDACTED}, ${REDACTED}!</body></message>`);
+      assert.deepEqual(redactCounting('<message><body>token tok-12345678 tok-12345678</body></message>', ['tok-12345678']).count, 2);
+    });
+
+    it('leaves a short listed secret where it is not a credential: the demo login agent1/agent1 keeps its JIDs', () => {
+      const raw = '<iq to="agent1@finesse.test/desktop" type="result"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>agent1@finesse.test/desktop</jid></bind></iq>';
+      assert.equal(redact(raw, ['agent1']), raw);
+      assert.deepEqual(redactCounting(plainAuth('agent1', 'agent1'), ['agent1']), { text: `<auth xmlns="${SASL_NS}" mechanism="PLAIN">${REDACTED}</auth>`, count: 1 });
+    });
+
+    it('redacts Authorization header values, keeping the scheme', () => {
+      const req = 'PUT /finesse/api/User/agent1 HTTP/1.1\r\nHost: finesse\r\nAuthorization: Basic YWdlbnQxOmFnZW50MQ==\r\nproxy-authorization:token\r\n\r\n<User/>';
+      const r = redactCounting(req);
+      assert.equal(r.text, `PUT /finesse/api/User/agent1 HTTP/1.1\r\nHost: finesse\r\nAuthorization: Basic ${REDACTED}\r\nproxy-authorization:${REDACTED}\r\n\r\n<User/>`);
+      assert.equal(r.count, 2);
     });
 
     it('redacts each <auth> of a text holding several', () => {

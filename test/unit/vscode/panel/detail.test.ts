@@ -5,6 +5,7 @@ import { eventMessage, userUpdate } from '../../../../src/core/finesse/builders'
 import { nodes } from '../../../../src/core/finesse/nodes';
 import { plainAuth, plainPayload } from '../../../../src/core/xmpp/sasl';
 import { buildDetail, copyText } from '../../../../src/vscode/panel/detail';
+import { stanzaTree } from '../../../../src/vscode/panel/stanzaModel';
 
 const store = new FrameStore();
 const auth = store.append({ session: 's', dir: 'out', kind: 'stanza', raw: plainAuth('agent1', 'pw-secret') });
@@ -54,5 +55,18 @@ describe('frame detail', () => {
     const d = buildDetail(edited);
     assert.equal(d.original, '<presence/>');
     assert.equal(copyText(edited, 'original'), '<presence/>');
+  });
+});
+
+describe('frame detail of a 10,000-deep frame', () => {
+  it('says why the XML is not indented, keeps the raw text, and the tree is a message, not a recursion', () => {
+    const raw = '<message>' + '<a>'.repeat(10_000) + '</a>'.repeat(10_000) + '</message>';
+    const deep = store.append({ session: 's', dir: 'in', kind: 'stanza', raw });
+    const d = buildDetail(deep);
+    assert.match(d.notice ?? '', /nested more than 200 levels deep/);
+    assert.equal(d.raw, raw);
+    const tree = stanzaTree(deep);
+    assert.equal(tree[0].kind, 'error');
+    assert.equal(tree.length, 2);
   });
 });

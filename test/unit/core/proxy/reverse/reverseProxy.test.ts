@@ -106,15 +106,15 @@ describe('reverse proxy', () => {
     assert.equal(res.headers['strict-transport-security'], undefined);
   });
 
-  it('takes our origin from a plain Host header only; anything else falls back to the listen address', async () => {
+  it('takes our origin from the Host the browser used, when it names this listener; another is refused', async () => {
     upstream.handler = (_req, res) => {
       res.writeHead(302, { Location: `${upstream.url}/next`, 'Content-Length': 0 });
       res.end();
     };
     const odd = await rig.request('/x', { servername: 'localhost', headers: { Host: 'bad host/<x>' } });
-    assert.equal(odd.res.headers.location, `${new URL(rig.url).origin}/next`);
-    const named = await rig.request('/x', { servername: 'localhost', headers: { Host: `proxy.lan:${new URL(rig.url).port}` } });
-    assert.equal(named.res.headers.location, `https://proxy.lan:${new URL(rig.url).port}/next`);
+    assert.equal(odd.res.statusCode, 421);
+    const named = await rig.request('/x', { servername: 'localhost', headers: { Host: `localhost:${new URL(rig.url).port}` } });
+    assert.equal(named.res.headers.location, `https://localhost:${new URL(rig.url).port}/next`);
   });
 
   it('sends no body for HEAD, 204 and 304, and forwards trailers', async () => {
