@@ -14,10 +14,11 @@ import { FinesseSimulator } from '../core/simulator/simulator';
 import { idleScenario, parseScenario, Scenario, ScenarioError } from '../core/simulator/scenario';
 import { decodeUpdateText } from '../core/finesse/update';
 import { finesseJson } from '../core/capture/frameView';
-import { parse, parseListen, printJson, untilSignal, UsageError, EXIT_OK } from './io';
+import { parse, parseAllowedOrigins, parseListen, printJson, untilSignal, UsageError, EXIT_OK, warnIfWide } from './io';
 
 const HELP = `usage: finesse-frames simulate [--listen HOST:PORT] [--domain D] [--user NAME:PASSWORD]... [--scenario FILE|idle]
                                 [--serve DIR] [--tls] [--cert-dir DIR] [--loop] [--speed N] [--quiet]
+                                [--allow-origin ORIGIN]...
 
   --listen    where to listen (default 127.0.0.1:0, a free port); one origin serves
               /ws/ (XMPP over WebSocket), /http-bind (BOSH), /finesse/api/ (REST)
@@ -31,6 +32,8 @@ const HELP = `usage: finesse-frames simulate [--listen HOST:PORT] [--domain D] [
   --loop      play the scenario again after its last step
   --speed     divide the scenario's delays by N (default 1)
   --quiet     print only the listening line
+  --allow-origin O  let browser pages of origin O use REST and /ws/ (repeatable; pages from
+              this machine and from the simulator itself always may; "*" allows every site)
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -45,6 +48,7 @@ export async function run(args: string[]): Promise<number> {
     loop: { type: 'boolean' },
     speed: { type: 'string' },
     quiet: { type: 'boolean' },
+    'allow-origin': { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -58,11 +62,12 @@ export async function run(args: string[]): Promise<number> {
   const domain = values.domain ?? 'finesse.test';
   if (!/^[a-z0-9.-]+$/i.test(domain)) throw new UsageError(`--domain expects a host name, got "${domain}"`);
   const scenario = loadScenario(values.scenario);
+  const listen = parseListen(values.listen);
 
   let sim: FinesseSimulator;
   try {
     sim = new FinesseSimulator({
-      listen: parseListen(values.listen),
+      listen,
       domain,
       users,
       scenario,
@@ -70,6 +75,7 @@ export async function run(args: string[]): Promise<number> {
       speed,
       serve: values.serve,
       tls: values.tls ? { certDir: values['cert-dir'] ?? join(homedir(), '.finesse-frames') } : undefined,
+      allowedOrigins: parseAllowedOrigins(values['allow-origin']),
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -78,6 +84,7 @@ export async function run(args: string[]): Promise<number> {
   // Handlers first: a script that reads the listening line and signals at once must find them.
   const signalled = untilSignal();
   printJson(sim.endpoints);
+  warnIfWide(listen.host, sim.endpoints!.listening);
   if (sim.certificate) process.stderr.write(`finesse-frames: simulate: certificate ${sim.certificate.certFile} SHA-256 ${sim.certificate.fingerprint}\n`);
   if (!values.quiet) {
     sim.on('rest', (c) => printJson({ kind: 'http', t: Date.now(), http: { method: c.method, path: c.path, status: c.status, requestId: c.requestId }, user: c.user }));

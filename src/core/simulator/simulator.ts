@@ -8,6 +8,7 @@
  * `finesse-frames simulate`, `npm start` and Finesse: Start Simulator run, so a gadget can be
  * developed end to end without a lab. Binds 127.0.0.1:0 by default.
  */
+import { checkOrigin } from '../net/origin';
 import { EventEmitter } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -42,6 +43,8 @@ export interface SimulatorOptions {
   serve?: string;
   /** Serve https/wss with the generated listener certificate kept in this directory. */
   tls?: { certDir: string };
+  /** Browser origins allowed besides loopback pages and this origin (`--allow-origin`). */
+  allowedOrigins?: readonly string[];
 }
 
 /** The first JSON line of `finesse-frames simulate`; field order is part of the contract. */
@@ -193,11 +196,15 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
   }
 
   /**
-   * The one gate every HTTP request and WebSocket upgrade passes before any handler: the place
-   * for an Origin check. Today it lets everything through.
+   * The one gate every HTTP request and WebSocket upgrade passes before any handler: a page on
+   * another site, open in the user's browser, must not drive the agent's REST API or read its
+   * notifications (the simulator's users have well-known passwords). Browsers send `Origin` on
+   * upgrades and on cross-origin fetches; requests without one (navigation, non-browser clients)
+   * pass.
    */
-  accept(_req: IncomingMessage): Refusal {
-    return undefined;
+  accept(req: IncomingMessage): Refusal {
+    const verdict = checkOrigin(req.headers.origin, req.headers.host, { allowed: this.opts.allowedOrigins, listenHost: this.opts.listen?.host });
+    return verdict.ok ? undefined : { status: 403, reason: verdict.reason };
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {

@@ -11,6 +11,7 @@
  * - REST calls and published Updates are logged to the Finesse output channel (never a password).
  */
 import * as vscode from 'vscode';
+import { allowedOrigins } from '../proxy/listenerSecurity';
 import { readFile } from 'node:fs/promises';
 import type { FinesseSimulator, SimulatorUrls } from '../../core/simulator/simulator';
 import type { Services } from '../services';
@@ -39,7 +40,7 @@ export function register(services: Services): vscode.Disposable[] {
     const { FinesseSimulator } = await import('../../core/simulator/simulator');
     const { idleScenario, parseScenario } = await import('../../core/simulator/scenario');
     const scenario = args.scenario === undefined ? undefined : args.scenario === 'idle' ? idleScenario() : parseScenario(await readFile(args.scenario, 'utf8'), args.scenario);
-    const sim = new FinesseSimulator({ listen: { host: args.host ?? '127.0.0.1', port: args.port ?? 0 }, serve: args.serve, scenario, loop: args.loop, users: { [DEMO_USER]: DEMO_PASSWORD } });
+    const sim = new FinesseSimulator({ listen: { host: args.host ?? '127.0.0.1', port: args.port ?? 0 }, serve: args.serve, scenario, loop: args.loop, users: { [DEMO_USER]: DEMO_PASSWORD }, allowedOrigins: allowedOrigins() });
     sim.on('rest', (c) => log.info(`simulator REST ${c.method} ${c.path} → ${c.status}${c.requestId ? ` requestId=${c.requestId}` : ''}`));
     sim.on('update', (d) => log.info(`simulator Update on ${d.node} → ${d.to.length ? d.to.join(', ') : 'no client'}`));
     await sim.listen();

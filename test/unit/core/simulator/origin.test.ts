@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { FinesseSimulator, Refusal } from '../../../../src/core/simulator/simulator';
+import { FinesseSimulator } from '../../../../src/core/simulator/simulator';
 import { idleScenario } from '../../../../src/core/simulator/scenario';
 import { decodeUpdate } from '../../../../src/core/finesse/update';
 import { plainPayload } from '../../../../src/core/xmpp/sasl';
@@ -145,30 +145,28 @@ describe('simulator origin', () => {
     assert.equal((await get('/ws/')).status, 426);
   });
 
-  it('passes every request and upgrade through accept()', async () => {
-    class Gated extends FinesseSimulator {
-      seen: string[] = [];
-      override accept(req: IncomingMessage): Refusal {
-        this.seen.push(`${req.headers.upgrade ? 'upgrade' : req.method} ${req.url}`);
-        return req.headers.origin === 'http://evil.example' ? { status: 403, reason: 'cross-site origin refused' } : undefined;
-      }
-    }
-    const gated = new Gated({ scenario: idleScenario(), serve: join(dir, 'site') });
+  it('refuses cross-site pages on every path and on /ws/, lets loopback pages, allowed origins and non-browsers in', async () => {
+    const gated = new FinesseSimulator({ scenario: idleScenario(), serve: join(dir, 'site'), allowedOrigins: ['https://gadgets.example.com'] });
     await gated.listen();
+    const upgrade = (origin?: string) =>
+      new Promise<number | string>((resolve) => {
+        const ws = new WebSocket(gated.url as string, ['xmpp'], origin ? { headers: { Origin: origin } } : {});
+        ws.once('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
+        ws.once('open', () => (ws.close(), resolve('open')));
+      });
     try {
       const origin = gated.origin as string;
       for (const p of ['/finesse/api/SystemInfo', '/http-bind', '/3rdpartygadget/files/']) {
-        assert.equal((await fetch(origin + p, { headers: { Origin: 'http://evil.example' } })).status, 403, p);
+        const refused = await fetch(origin + p, { headers: { Origin: 'http://evil.example' } });
+        assert.equal(refused.status, 403, p);
+        assert.match(await refused.text(), /cross-site Origin "http:\/\/evil\.example" refused; allow it with --allow-origin/);
+        assert.notEqual((await fetch(origin + p, { headers: { Origin: 'http://localhost:3000' } })).status, 403, p);
+        assert.notEqual((await fetch(origin + p, { headers: { Origin: 'https://gadgets.example.com' } })).status, 403, p);
       }
-      clients.push(await RawXmppClient.connect(gated.url as string));
-      const ws = new WebSocket(gated.url as string, ['xmpp'], { headers: { Origin: 'http://evil.example' } });
-      const status = await new Promise<number | string>((resolve) => {
-        ws.once('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
-        ws.once('open', () => resolve('open'));
-      });
-      assert.equal(status, 403);
-      assert.ok(gated.seen.some((s) => s.startsWith('upgrade /ws/')));
-      assert.ok(gated.seen.includes('GET /finesse/api/SystemInfo'));
+      assert.equal(await upgrade('http://evil.example'), 403);
+      assert.equal(await upgrade(origin), 'open', "the simulator's own pages (same origin)");
+      assert.equal(await upgrade('http://127.0.0.1:9'), 'open', 'a page from this machine');
+      assert.equal(await upgrade(), 'open', 'a client that is not a browser');
     } finally {
       await gated.close();
     }
