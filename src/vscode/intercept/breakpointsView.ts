@@ -7,6 +7,7 @@
  * there and the controller applies them (a rule removed or disabled releases its frames in order).
  */
 import * as vscode from 'vscode';
+import { toRow } from '../../core/capture/rows';
 import { compileBreakpoint, type BreakpointRule } from '../../core/intercept/breakpoints';
 import type { HeldFrame } from '../../core/intercept/interceptor';
 import { Disposable } from '../disposable';
@@ -79,8 +80,10 @@ export class BreakpointsView extends Disposable implements vscode.TreeDataProvid
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'held') {
       const f = node.held.frame;
-      const item = new vscode.TreeItem(`#${f.id} ${arrow(f.dir)}`, vscode.TreeItemCollapsibleState.None);
-      item.description = `${node.held.editing ? 'editing · ' : ''}${f.raw.slice(0, 80)}`;
+      const row = toRow(f);
+      const item = new vscode.TreeItem(`#${f.id} ${row.label ?? row.summary}`, vscode.TreeItemCollapsibleState.None);
+      item.description = `${node.held.editing ? 'editing · ' : ''}${arrow(f.dir)}`;
+      item.tooltip = `Held frame #${f.id} (${arrow(f.dir)}). Click to edit it; Forward and Drop are on the right.`;
       item.iconPath = new vscode.ThemeIcon('debug-stackframe');
       item.contextValue = 'heldFrame';
       item.command = { command: 'finesse.editFrame', title: 'Edit', arguments: [f.id] };

@@ -49,6 +49,8 @@ export class InterceptController extends Disposable {
     );
     const onLive = () => {
       void vscode.commands.executeCommand('setContext', LIVE_CONTEXT, services.live.list().length > 0);
+      // Our own client session sends only to the server; a proxied one both ways.
+      void vscode.commands.executeCommand('setContext', 'finesse.inboundSendable', services.live.list().some((l) => l.directions.includes('in')));
       this.changed.fire();
     };
     services.live.on('added', onLive);

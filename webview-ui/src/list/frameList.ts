@@ -364,6 +364,7 @@ function rowMenuContext(row: RowDto | undefined): string | undefined {
   return JSON.stringify({
     webviewSection: 'frame',
     frameId: row.id,
+    frameDir: row.dir,
     frameHeld: !!row.flags.held,
     frameEdited: !!row.flags.edited,
     frameHasUpdate: !!row.label,
