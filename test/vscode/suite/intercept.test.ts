@@ -206,14 +206,18 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
       await flagged(finesse.store, later.id, (f) => !f.flags.held);
       assert.equal((await other.nextElement()).attrs.id, 'later');
       assert.equal(finesse.store.get(frame.id)?.flags.held, true, 'the frame being edited is still held');
+      // A frame behind the one being edited waits for it, and the status bar says why.
+      await heldPing('behind-kept');
       if (probe.available()) {
-        const status = await probe.statusBar(/1 held/);
+        const status = await probe.statusBar(new RegExp(`2 held .*client → server: 1 waiting behind #${frame.id} \\(editing\\)`));
         assert.ok(status.ok, `status bar: ${status.text}`);
       }
       const editor = vscode.window.activeTextEditor as vscode.TextEditor;
       await replaceText(editor, ping('kept-edited'));
       assert.equal(await vscode.commands.executeCommand<number>('finesse.sendFrame'), frame.id);
       assert.equal(await answerId(), 'kept-edited');
+      await vscode.commands.executeCommand('finesse.resume');
+      assert.equal(await answerId(), 'behind-kept');
     } finally {
       other.close();
       await vscode.commands.executeCommand('finesse.resume');
