@@ -1,6 +1,6 @@
 /**
  * The frames panel's row context menu, copy part: Copy as raw / pretty XML / decoded Update /
- * JSON line. The row puts `{frameId}` in its data-vscode-context, which VS Code passes to the
+ * JSON line; and Filter to This Session. The row puts `{frameId}` in its data-vscode-context, which VS Code passes to the
  * command; from the palette the selected frame is used. Credentials stay masked, as in the
  * panel and in saved files.
  */
@@ -21,7 +21,19 @@ const COPIES: [command: string, what: CopyWhat | 'json', verb: string][] = [
 ];
 
 export function registerRowCommands(services: Services, command: Command, frameArg: FrameArg): vscode.Disposable[] {
-  return COPIES.map(([id, what, verb]) =>
+  const filterToSession = command('finesse.filterToSession', async (arg) => {
+    const frameId = await frameArg(arg, 'filter to its session');
+    const frame = frameId === undefined ? undefined : services.store.get(frameId);
+    if (!frame) return undefined;
+    const query = `session:${frame.session}`;
+    const { FramesPanel } = await import('../panel/framesPanel');
+    if (!FramesPanel.filter(query)) {
+      await vscode.commands.executeCommand('finesse.showFrames');
+      FramesPanel.filter(query);
+    }
+    return query;
+  });
+  return [filterToSession, ...COPIES.map(([id, what, verb]) =>
     command(id, async (arg) => {
       const frameId = await frameArg(arg, verb);
       if (frameId === undefined) return undefined;
@@ -33,5 +45,5 @@ export function registerRowCommands(services: Services, command: Command, frameA
       vscode.window.setStatusBarMessage(`$(copy) Frame #${frameId} copied`, 2000);
       return text;
     }),
-  );
+  )];
 }

@@ -259,7 +259,7 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
   it('rows carry their menu context, and the menus and palette entries say when they apply', async () => {
     const pkg = vscode.extensions.getExtension('finesse-frames.finesse-frame-debugger')?.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
     const rowMenu = pkg.contributes.menus['webview/context'].map((m) => m.command);
-    for (const c of ['finesse.resendFrame', 'finesse.resendOriginal', 'finesse.editAndResend', 'finesse.copyRaw', 'finesse.copyPretty', 'finesse.copyUpdate', 'finesse.copyJsonLine', 'finesse.breakOnFramesLike', 'finesse.compareWithOriginal']) {
+    for (const c of ['finesse.filterToSession', 'finesse.resendFrame', 'finesse.resendOriginal', 'finesse.editAndResend', 'finesse.copyRaw', 'finesse.copyPretty', 'finesse.copyUpdate', 'finesse.copyJsonLine', 'finesse.breakOnFramesLike', 'finesse.compareWithOriginal']) {
       assert.ok(rowMenu.includes(c), `${c} in the row context menu`);
     }
     const palette = new Map(pkg.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
@@ -276,6 +276,14 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
       await vscode.commands.executeCommand('finesse.showFrames');
       const rows = await probe.webviewRows(1, `.fx-row[data-vscode-context*='"webviewSection":"frame"'][data-vscode-context*='"frameId":']`);
       assert.ok(rows.ok, `rows with a menu context: ${rows.count}`);
+    }
+    assert.equal(await vscode.commands.executeCommand<string>('finesse.filterToSession', { webview: 'finesse.frames', webviewSection: 'frame', frameId: frame.id }), `session:${session}`);
+    if (probe.available()) {
+      // The panel now shows part of the frames (the other client's are filtered out); the webview
+      // may take a message or two to redraw the count, so it is read until it says so.
+      let texts: string[] = [];
+      for (let i = 0; i < 20 && !texts.some((t) => / of /.test(t)); i++) texts = (await probe.webviewRows(1, '.fx-count')).texts;
+      assert.ok(texts.some((t) => /^\d+ of \d+ frames$/.test(t)), `filter bar count: ${JSON.stringify(texts)}`);
     }
   });
 
