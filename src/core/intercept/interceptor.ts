@@ -341,11 +341,6 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
     return entry.held.frame;
   }
 
-  /** Frames held because of this rule (by id, else by being the very rule object). */
-  heldBy(rule: BreakpointRule): HeldFrame[] {
-    return this.held().filter((h) => h.rule === rule || (rule.id !== undefined && h.rule?.id === rule.id));
-  }
-
   /** Forwards every held frame (e.g. on shutdown) so no connection is left stuck. */
   releaseAll(): void {
     for (const entry of this.entries()) this.release(entry, 'resumed');

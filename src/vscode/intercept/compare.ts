@@ -13,7 +13,7 @@ export const COMPARE_SCHEME = 'finesse-compare';
 
 type Side = 'original' | 'edited';
 
-export function compareUri(frameId: number, side: Side): vscode.Uri {
+function compareUri(frameId: number, side: Side): vscode.Uri {
   return vscode.Uri.from({ scheme: COMPARE_SCHEME, path: `/${frameId}/${side}.xml` });
 }
 

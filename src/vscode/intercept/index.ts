@@ -14,7 +14,7 @@ import { stanzaSelection } from '../panel/selection';
 import type { Services } from '../services';
 import { arrow, InterceptController } from './controller';
 import type { FrameEditors } from './frameEditor';
-import { CompareDocuments, compareWithOriginal } from './compare';
+import { COMPARE_SCHEME, CompareDocuments, compareWithOriginal } from './compare';
 import { parseFrameUri, SCHEME } from './frameDocuments';
 import { panelActions, pauseToolbar } from './panelActions';
 import { registerBreakpointCommands } from './breakpointCommands';
@@ -174,7 +174,7 @@ export function register(services: Services): vscode.Disposable[] {
   };
   stanzaSelection.on('change', onSelection);
   disposables.push({ dispose: () => stanzaSelection.off('change', onSelection) });
-  disposables.push(vscode.workspace.registerTextDocumentContentProvider('finesse-compare', new CompareDocuments(services.store)));
+  disposables.push(vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, new CompareDocuments(services.store)));
 
   async function inject(args: InjectArgs): Promise<number | string | undefined> {
     const sessions = services.live.list();
