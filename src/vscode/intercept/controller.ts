@@ -18,6 +18,9 @@ export const PAUSED_CONTEXT = 'finesse.interceptPaused';
 export const HELD_CONTEXT = 'finesse.framesHeld';
 export const LIVE_CONTEXT = 'finesse.liveSession';
 
+/** Frames whose hold ends within this long of each other get one notification together. */
+const BURST_MS = 250;
+
 export const arrow = (dir: Direction) => (dir === 'out' ? 'client → server' : 'server → client');
 
 export class InterceptController extends Disposable {
@@ -122,7 +125,7 @@ export class InterceptController extends Disposable {
     if (how !== 'timeout') return;
     // One notice for a burst: frames timing out while it is up are counted, not announced.
     this.timedOut++;
-    this.timeoutNotice ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+    this.timeoutNotice ??= new Promise<void>((resolve) => setTimeout(resolve, BURST_MS)).then(async () => {
       const n = this.timedOut;
       await vscode.window.showInformationMessage(`Finesse: ${n === 1 ? `held frame #${frame.id} was` : `${n} held frames were`} forwarded when the hold timeout passed.`);
       this.timedOut = 0;
@@ -133,7 +136,7 @@ export class InterceptController extends Disposable {
   private onWarn(h: HeldFrame, msLeft: number): void {
     this.warned.add(h.frame.id);
     // A warning is up: this frame joins it (the status bar counts down for every one of them).
-    this.warning ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.showWarning(msLeft));
+    this.warning ??= new Promise<void>((resolve) => setTimeout(resolve, BURST_MS)).then(() => this.showWarning(Math.max(0, msLeft - BURST_MS)));
   }
 
   private async showWarning(msLeft: number): Promise<void> {
