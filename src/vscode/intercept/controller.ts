@@ -12,14 +12,12 @@ import type { HeldFrame, Interceptor, ReleaseHow } from '../../core/intercept/in
 import { Disposable, toDisposable } from '../disposable';
 import type { Services } from '../services';
 import { interceptGate } from './gateSlot';
+import { NoticeBatch } from './noticeBatch';
 import { applySettings, readSettings, SECTION, wantsInterceptor } from './settings';
 
 export const PAUSED_CONTEXT = 'finesse.interceptPaused';
 export const HELD_CONTEXT = 'finesse.framesHeld';
 export const LIVE_CONTEXT = 'finesse.liveSession';
-
-/** Frames whose hold ends within this long of each other get one notification together. */
-const BURST_MS = 250;
 
 export const arrow = (dir: Direction) => (dir === 'out' ? 'client → server' : 'server → client');
 
@@ -28,12 +26,12 @@ export class InterceptController extends Disposable {
   private loading: Promise<Interceptor> | undefined;
   private readonly status: vscode.StatusBarItem;
   private readonly changed = new vscode.EventEmitter<void>();
-  /** Frames named by the warning on screen (more join it while it is up; none get their own). */
-  private readonly warned = new Set<number>();
-  private warning: Promise<void> | undefined;
-  /** Frames forwarded by the timeout since the last notice about it was shown. */
-  private timedOut = 0;
-  private timeoutNotice: Promise<void> | undefined;
+  /** One warning on screen for all held frames due (more join it while it is up). */
+  private readonly warnings = new NoticeBatch<{ id: number; due: number }>((due) => this.showWarning(due));
+  /** One notice for the frames a timeout forwarded. */
+  private readonly timeoutNotices = new NoticeBatch<number>((ids) =>
+    Promise.resolve(vscode.window.showInformationMessage(`Finesse: ${ids.length === 1 ? `held frame #${ids[0]} was` : `${ids.length} held frames were`} forwarded when the hold timeout passed.`)),
+  );
   private ticker: NodeJS.Timeout | undefined;
   /** Fires when pause state, the held set or the live sessions changed. */
   readonly onDidChange = this.changed.event;
@@ -121,45 +119,30 @@ export class InterceptController extends Disposable {
 
   private onReleased(frame: Frame, how: ReleaseHow): void {
     this.services.log.info(`frame #${frame.id} ${how}`);
-    this.warned.delete(frame.id);
-    if (how !== 'timeout') return;
-    // One notice for a burst: frames timing out while it is up are counted, not announced.
-    this.timedOut++;
-    this.timeoutNotice ??= new Promise<void>((resolve) => setTimeout(resolve, BURST_MS)).then(async () => {
-      const n = this.timedOut;
-      await vscode.window.showInformationMessage(`Finesse: ${n === 1 ? `held frame #${frame.id} was` : `${n} held frames were`} forwarded when the hold timeout passed.`);
-      this.timedOut = 0;
-      this.timeoutNotice = undefined;
-    });
+    if (how === 'timeout') this.timeoutNotices.add(frame.id);
   }
 
   private onWarn(h: HeldFrame, msLeft: number): void {
-    this.warned.add(h.frame.id);
-    // A warning is up: this frame joins it (the status bar counts down for every one of them).
-    this.warning ??= new Promise<void>((resolve) => setTimeout(resolve, BURST_MS)).then(() => this.showWarning(Math.max(0, msLeft - BURST_MS)));
+    this.warnings.add({ id: h.frame.id, due: Date.now() + msLeft });
   }
 
-  private async showWarning(msLeft: number): Promise<void> {
-    const ids = [...this.warned];
-    const seconds = Math.max(1, Math.round(msLeft / 1000));
-    const what = ids.length === 1 ? `held frame #${ids[0]}` : `${ids.length} held frames`;
-    try {
-      const choice = await vscode.window.showWarningMessage(
-        `Finesse: ${what} will be forwarded automatically in ${seconds} s, so the real connection does not time out. Opening a frame for editing keeps it held.`,
-        'Forward Now',
-        'Drop',
-        'Edit',
-      );
-      const i = this.interceptor;
-      const still = [...this.warned].filter((id) => i?.isHeld(id));
-      if (!i || !still.length) return;
-      if (choice === 'Forward Now') for (const id of still) if (i.isHeld(id)) i.forward(id);
-      if (choice === 'Drop') for (const id of still) if (i.isHeld(id)) await vscode.commands.executeCommand('finesse.dropFrame', id);
-      if (choice === 'Edit') await vscode.commands.executeCommand('finesse.editFrame', still[0]);
-    } finally {
-      this.warned.clear();
-      this.warning = undefined;
-    }
+  /** The one warning for every held frame about to be forwarded automatically. */
+  private async showWarning(due: readonly { id: number; due: number }[]): Promise<void> {
+    const seconds = Math.max(1, Math.round((Math.min(...due.map((d) => d.due)) - Date.now()) / 1000));
+    const what = due.length === 1 ? `held frame #${due[0].id}` : `${due.length} held frames`;
+    const choice = await vscode.window.showWarningMessage(
+      `Finesse: ${what} will be forwarded automatically in ${seconds} s, so the real connection does not time out. Opening a frame for editing keeps it held.`,
+      'Forward Now',
+      'Drop',
+      'Edit',
+    );
+    const i = this.interceptor;
+    // The warning stands for what joined it while it was up, too.
+    const still = this.warnings.current.map((d) => d.id).filter((id) => i?.isHeld(id));
+    if (!i || !still.length) return;
+    if (choice === 'Forward Now') for (const id of still) if (i.isHeld(id)) i.forward(id);
+    if (choice === 'Drop') for (const id of still) if (i.isHeld(id)) await vscode.commands.executeCommand('finesse.dropFrame', id);
+    if (choice === 'Edit') await vscode.commands.executeCommand('finesse.editFrame', still[0]);
   }
 
   /** Seconds to the next automatic forward, or undefined when no clock runs. */
