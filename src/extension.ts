@@ -59,6 +59,9 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
     ...intercept.register(services),
     ...simulator.register(services),
   );
+  // Menus and the command palette offer Pause and the like only while a proxy runs or a session is live.
+  const onProxies = () => void vscode.commands.executeCommand('setContext', 'finesse.proxyRunning', proxies.list().length > 0);
+  context.subscriptions.push(proxies.onDidChange(onProxies));
   stopping = () => Promise.all([connections.stopAll(), proxies.stopAll()]);
 
   const activationMs = performance.now() - started;

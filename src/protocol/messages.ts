@@ -21,8 +21,8 @@ export type { Direction, FrameFlags, FrameKind, FilterSpec };
 export type RowDto = FrameRow;
 
 /** Intercept operations on a frame (engineer E's FrameActions perform them). */
-export type FrameAction = 'forward' | 'drop' | 'edit' | 'resend';
-export const FRAME_ACTIONS: readonly FrameAction[] = ['forward', 'drop', 'edit', 'resend'];
+export type FrameAction = 'forward' | 'drop' | 'edit' | 'resend' | 'resendOriginal' | 'compare';
+export const FRAME_ACTIONS: readonly FrameAction[] = ['forward', 'drop', 'edit', 'resend', 'resendOriginal', 'compare'];
 
 /** A toolbar toggle the host adds (e.g. intercept's Pause/Resume). */
 export interface ToolbarToggle {

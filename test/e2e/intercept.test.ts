@@ -16,6 +16,7 @@ import { userUpdate } from '../../src/core/finesse/builders';
 import { nodes } from '../../src/core/finesse/nodes';
 import { parseXml } from '../../src/core/xmpp/xml';
 import { DOMAIN, Prosody } from '../support/prosody';
+import { FinesseSession } from '../../src/core/session/finesseSession';
 import { Publisher, startClient, xmppModule, XmppClient } from '../support/xmpp';
 
 type Stanza = Parameters<Parameters<XmppClient['on']>[1]>[0] & { name: string; attrs: Record<string, string>; getChildText(n: string): string | null };
@@ -266,5 +267,48 @@ describe('intercept through the real proxy (Prosody, @xmpp/client)', () => {
     assert.equal(how, 'timeout');
     assert.equal(frame.id, held.frame.id);
     await got;
+  });
+  it('our own Finesse session: Pause holds what the server sends before the session acts on it; its keepalive answers pass; Resume delivers in order', async () => {
+    const own = new FinesseSession(store, { url: prosody.wsUrl, domain: DOMAIN, user: 'agent2', password: 'agent2-pw', resource: 'gadget', keepaliveMs: 100, gate }, live);
+    await own.start();
+    try {
+      const to = `agent2@${DOMAIN}/gadget`;
+      const ping = (id: string) => xml('iq', { type: 'get', to, id }, xml('ping', { xmlns: 'urn:xmpp:ping' }));
+      gate.pause('in');
+      const first = nextHeld(gate, (h) => h.frame.session === own.id && h.frame.raw.includes('hold-1'));
+      await observer.send(ping('hold-1'));
+      const held1 = (await first).frame;
+      const second = nextHeld(gate, (h) => h.frame.session === own.id && h.frame.raw.includes('hold-2'));
+      await observer.send(ping('hold-2'));
+      const held2 = (await second).frame;
+      // Two keepalive round trips later the session is still online (their answers were not
+      // held), and it has not answered the held pings: it never saw them.
+      for (let n = 0; n < 2; n++) await captured(store, (f) => f.session === own.id && f.dir === 'in' && /id=["']ping\d+["']/.test(f.raw));
+      assert.equal(own.state, 'online');
+      assert.ok(![...store].some((f) => f.session === own.id && f.dir === 'out' && /hold-[12]/.test(f.raw)), 'no answer while held');
+
+      const answers: string[] = [];
+      const got = new Promise<void>((resolve) => {
+        const on = (st: Stanza) => {
+          if (st.name !== 'iq' || !/^hold-/.test(st.attrs.id ?? '')) return;
+          answers.push(st.attrs.id);
+          if (answers.length === 2) {
+            observer.off('stanza', on);
+            resolve();
+          }
+        };
+        observer.on('stanza', on);
+      });
+      // The first goes edited (the session answers the edit), the second follows it in order.
+      gate.forward(held1.id, held1.raw.replace('hold-1', 'hold-1-edited'));
+      gate.resume('in');
+      await got;
+      assert.deepEqual(answers, ['hold-1-edited', 'hold-2']);
+      assert.equal(store.get(held1.id)?.flags.edited, true);
+      assert.notEqual(store.get(held2.id)?.flags.held, true);
+    } finally {
+      gate.resume();
+      await own.stop();
+    }
   });
 });

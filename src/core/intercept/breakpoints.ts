@@ -1,13 +1,17 @@
 /**
  * Breakpoint rules: which frames to hold while the flow is otherwise running.
  *
- * A rule matches a frame when EVERY field it sets matches (fields left out match anything):
+ * A rule is written in the frames panel's filter language (`filter`: one language for the
+ * filter bar and for breakpoints, compiled by capture/filter.ts), e.g.
+ *   dir:in node:User/agent1/Dialogs event:PUT state:TALKING
+ * Rules saved before that language existed use fields, still read. A rule matches a frame when
+ * its filter matches and EVERY field it sets matches (fields left out match anything):
  *   direction  'in' | 'out' | 'both' (default both)
  *   session    one capture session id (hold everything of one client, let the others flow)
  *   stanza     the root element's local name: message, presence, iq, open, close, auth…
  *   type       the stanza's type attribute (get, set, result, error, chat, unavailable…)
- *   match      a JavaScript regular expression searched in the frame's raw text (`flags` adds
- *              flags such as "i")
+ *   match      a regular expression (RE2 syntax, linear time: capture/userRegex.ts) searched in
+ *              the frame's raw text (`flags` adds flags such as "i")
  *   node       a pubsub node: the node of a Finesse notification, or of a pubsub request
  *              (subscribe, unsubscribe, items, publish). Exact, or a glob where `*` matches
  *              within one path segment and `**` across segments: /finesse/api/Team/* or /finesse/api/**
@@ -17,13 +21,17 @@
  * A frame is held when ANY enabled rule matches. Rules with Finesse fields only match frames
  * that carry a Finesse notification (or, for node, a pubsub request).
  */
+import { compileFilter } from '../capture/filter';
 import type { Direction, Frame } from '../capture/frame';
 import { frameView } from '../capture/frameView';
+import { compileUserRegex, type UserRegex } from '../capture/userRegex';
 import { localName, type Element } from '../xmpp/xml';
 
 export interface BreakpointRule {
   id?: string;
   enabled?: boolean;
+  /** A query in the filter language (the panel's filter bar). */
+  filter?: string;
   direction?: Direction | 'both';
   session?: string;
   stanza?: string;
@@ -43,6 +51,13 @@ export type FrameMatcher = (frame: Frame) => boolean;
 export function compileBreakpoint(rule: BreakpointRule): FrameMatcher {
   const name = rule.id ? `breakpoint "${rule.id}"` : 'breakpoint';
   const tests: FrameMatcher[] = [];
+  if (rule.filter !== undefined) {
+    if (typeof rule.filter !== 'string' || !rule.filter.trim()) throw new RuleError(`${name}: the filter is empty (it would hold every frame; pause does that)`);
+    const compiled = compileFilter(rule.filter);
+    if (!compiled.ok) throw new RuleError(`${name}: ${compiled.error}`);
+    // One matcher for the rule's life: frames reach it in store order, as the filter expects.
+    tests.push(compiled.filter.matcher());
+  }
   if (rule.direction && rule.direction !== 'both') {
     if (rule.direction !== 'in' && rule.direction !== 'out') throw new RuleError(`${name}: direction must be in, out or both, not "${rule.direction}"`);
     const dir = rule.direction;
@@ -54,10 +69,7 @@ export function compileBreakpoint(rule: BreakpointRule): FrameMatcher {
   }
   if (rule.match !== undefined) {
     const re = regex(rule.match, rule.flags, name);
-    tests.push((f) => {
-      re.lastIndex = 0;
-      return re.test(f.raw);
-    });
+    tests.push((f) => re.test(f.raw));
   }
   if (rule.stanza) {
     const stanza = rule.stanza;
@@ -96,9 +108,9 @@ export function compileBreakpoints(rules: readonly BreakpointRule[]): (frame: Fr
   return (frame) => compiled.find(([, m]) => m(frame))?.[0];
 }
 
-function regex(source: string, flags: string | undefined, name: string): RegExp {
+function regex(source: string, flags: string | undefined, name: string): UserRegex {
   try {
-    return new RegExp(source, (flags ?? '').replace(/[gy]/g, ''));
+    return compileUserRegex(source, flags ?? '');
   } catch (e) {
     throw new RuleError(`${name}: ${(e as Error).message}`);
   }

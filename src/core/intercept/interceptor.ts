@@ -11,6 +11,10 @@
  * the hold timeout: a forgotten pause must not kill the real connection silently, so a `warn`
  * event fires `warnBeforeMs` ahead, and when the timeout passes the frame is FORWARDED (not
  * dropped) — the connection survives, and the frame keeps its place in the order.
+ * A frame open in an editor (beginEdit) has no clock: the timeout never sends it unedited under
+ * the user's hands, and neither resume nor a rule change lets it (or the frames queued behind
+ * it) go; only forward/drop of that frame, or endEdit, does.
+ * Removing or disabling a breakpoint releases the frames it held, in order.
  *
  * Store bookkeeping: held frames are flagged `held`; the text sent is written to the store only
  * after it went out (the transport compares what it is given with the captured text to decide
@@ -39,6 +43,8 @@ export interface HeldFrame {
   readonly deadline?: number;
   /** Text a replace rule produced at admission; sent unless the user edits it. */
   readonly pending?: string;
+  /** Open in an editor: no deadline until the edit ends. */
+  readonly editing?: boolean;
 }
 
 export interface InterceptorOptions {
@@ -74,6 +80,8 @@ interface Entry {
   send: (raw: string) => void;
   warnTimer?: NodeJS.Timeout;
   deadlineTimer?: NodeJS.Timeout;
+  /** Its timeout passed while a frame ahead of it was being edited: it goes as soon as it can. */
+  expired?: boolean;
 }
 
 export class InterceptError extends Error {}
@@ -134,14 +142,7 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
     if (rule) held.rule = rule;
     if (pending !== undefined) held.pending = pending;
     const entry: Entry = { held, send };
-    if (this.holdTimeoutMs > 0) {
-      held.deadline = now + this.holdTimeoutMs;
-      const warnBefore = Math.min(this.warnBeforeMs ?? Math.min(10_000, this.holdTimeoutMs / 3), this.holdTimeoutMs);
-      entry.warnTimer = setTimeout(() => this.emit('warn', held, Math.max(0, (held.deadline ?? now) - Date.now())), this.holdTimeoutMs - warnBefore);
-      entry.deadlineTimer = setTimeout(() => this.timeout(frame.id), this.holdTimeoutMs);
-      entry.warnTimer.unref?.();
-      entry.deadlineTimer.unref?.();
-    }
+    this.startClock(entry);
     let queue = this.queues.get(key);
     if (!queue) this.queues.set(key, (queue = []));
     queue.push(entry);
@@ -149,6 +150,63 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
     this.store.update(frame.id, { flags: { held: true } });
     this.emit('held', held);
     this.emit('changed');
+  }
+
+  private startClock(entry: Entry): void {
+    const { held } = entry;
+    if (this.holdTimeoutMs <= 0) return;
+    const now = Date.now();
+    held.deadline = now + this.holdTimeoutMs;
+    const warnBefore = Math.min(this.warnBeforeMs ?? Math.min(10_000, this.holdTimeoutMs / 3), this.holdTimeoutMs);
+    entry.warnTimer = setTimeout(() => this.emit('warn', held, Math.max(0, (held.deadline ?? now) - Date.now())), this.holdTimeoutMs - warnBefore);
+    entry.deadlineTimer = setTimeout(() => this.timeout(held.frame.id), this.holdTimeoutMs);
+    entry.warnTimer.unref?.();
+    entry.deadlineTimer.unref?.();
+  }
+
+  private stopClock(entry: Entry): void {
+    clearTimeout(entry.warnTimer);
+    clearTimeout(entry.deadlineTimer);
+    entry.warnTimer = entry.deadlineTimer = undefined;
+    delete entry.held.deadline;
+  }
+
+  // ---- editing ----
+
+  /** The frame is open in an editor: its clock stops until endEdit, forward or drop. */
+  beginEdit(id: number): HeldFrame {
+    const entry = this.entry(id);
+    if (!entry.held.editing) {
+      entry.held.editing = true;
+      this.stopClock(entry);
+      this.emit('changed');
+    }
+    return entry.held;
+  }
+
+  /** The editor closed without sending: the frame gets a fresh clock; frames that expired behind it go. */
+  endEdit(id: number): void {
+    const entry = this.byId.get(id);
+    if (!entry?.held.editing) return;
+    delete entry.held.editing;
+    this.startClock(entry);
+    const key = queueKey(entry.held.frame.session, entry.held.frame.dir);
+    if (!this.pauseState[entry.held.frame.dir] && entry.held.reason === 'behind') this.drain(key);
+    this.emit('changed');
+  }
+
+  /**
+   * Per direction, frames that wait only because a frame ahead of them is open in an editor
+   * (what the status bar shows so a stalled direction is never a mystery).
+   */
+  queuedBehindEdits(): { dir: Direction; editing: number; waiting: number }[] {
+    const out: { dir: Direction; editing: number; waiting: number }[] = [];
+    for (const queue of this.queues.values()) {
+      const at = queue.findIndex((e) => e.held.editing);
+      if (at < 0 || at === queue.length - 1) continue;
+      out.push({ dir: queue[at].held.frame.dir, editing: queue[at].held.frame.id, waiting: queue.length - at - 1 });
+    }
+    return out;
   }
 
   // ---- pause / resume ----
@@ -161,10 +219,22 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
     this.setPaused(dir, true);
   }
 
-  /** Resumes the direction(s) and forwards everything held there, in order. */
+  /**
+   * Resumes the direction(s) and forwards everything held there, in order; a frame open in an
+   * editor stays (and what is behind it waits for it).
+   */
   resume(dir: Direction | 'both' = 'both'): void {
     this.setPaused(dir, false);
-    for (const entry of this.entries()) if (dir === 'both' || entry.held.frame.dir === dir) this.release(entry, 'resumed');
+    for (const [key, queue] of [...this.queues]) {
+      const head = queue[0];
+      if (!head || (dir !== 'both' && head.held.frame.dir !== dir)) continue;
+      for (const entry of [...queue]) {
+        if (entry.held.editing) break;
+        this.release(entry, 'resumed');
+      }
+      const rest = this.queues.get(key);
+      for (const entry of rest?.slice(1) ?? []) if (entry.held.reason === 'paused') entry.held.reason = 'behind';
+    }
   }
 
   private setPaused(dir: Direction | 'both', value: boolean): void {
@@ -183,6 +253,30 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
     this.matchBreakpoint = compileBreakpoints(rules);
     this.breakpointRules = [...rules];
     this.anyBreakpoint = rules.some((r) => r.enabled !== false);
+    this.recheckBreakpointHolds();
+  }
+
+  /**
+   * After the rules changed: a frame held by a rule that is gone or disabled is held only if a
+   * remaining rule (or a pause) still wants it; otherwise it goes, in order, when nothing held
+   * for a reason is ahead of it. Frames open in an editor stay.
+   */
+  private recheckBreakpointHolds(): void {
+    const touched = new Set<string>();
+    for (const entry of this.entries()) {
+      const { held } = entry;
+      if (held.reason !== 'breakpoint' || held.editing) continue;
+      const rule = this.matchBreakpoint(held.frame);
+      if (rule) {
+        held.rule = rule;
+        continue;
+      }
+      delete held.rule;
+      held.reason = this.pauseState[held.frame.dir] ? 'paused' : 'behind';
+      touched.add(queueKey(held.frame.session, held.frame.dir));
+    }
+    for (const key of touched) this.drain(key);
+    if (touched.size) this.emit('changed');
   }
 
   get breakpoints(): readonly BreakpointRule[] {
@@ -255,14 +349,22 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
   // ---- resend / inject ----
 
   /**
-   * Sends a copy of a captured frame again on its session (edited when `raw` is given), in its
-   * own direction unless `dir` says otherwise. Returns the new frame (flagged injected).
+   * Sends a captured frame again on its session, as the row shows it (the edited text when it
+   * was edited) or as `raw` gives it, in its own direction unless `dir` says otherwise. Returns
+   * the new frame (flagged injected, and edited when the text is not what first came in).
    */
   resend(id: number, opts: { raw?: string; dir?: Direction } = {}): Frame {
     const frame = this.store.get(id);
     if (!frame) throw new InterceptError(`frame ${id} is no longer in the capture`);
-    const raw = opts.raw ?? frame.original ?? frame.raw;
+    const raw = opts.raw ?? frame.raw;
     return this.inject(frame.session, opts.dir ?? frame.dir, raw, raw !== (frame.original ?? frame.raw));
+  }
+
+  /** Sends the text the frame had before any edit or replace rule touched it. */
+  resendOriginal(id: number, opts: { dir?: Direction } = {}): Frame {
+    const frame = this.store.get(id);
+    if (!frame) throw new InterceptError(`frame ${id} is no longer in the capture`);
+    return this.inject(frame.session, opts.dir ?? frame.dir, frame.original ?? frame.raw);
   }
 
   /** Sends a new stanza on a live session: out = to the server, in = to the client. */
@@ -312,8 +414,7 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
   }
 
   private forget(entry: Entry): void {
-    clearTimeout(entry.warnTimer);
-    clearTimeout(entry.deadlineTimer);
+    this.stopClock(entry);
     const { frame } = entry.held;
     this.byId.delete(frame.id);
     const key = queueKey(frame.session, frame.dir);
@@ -329,17 +430,32 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
     const queue = this.queues.get(key);
     while (queue?.length) {
       const head = queue[0];
+      if (head.held.editing) return;
+      if (head.expired) {
+        this.release(head, 'timeout');
+        continue;
+      }
       if (head.held.reason !== 'behind' || this.pauseState[head.held.frame.dir]) return;
       this.release(head, 'forwarded');
     }
   }
 
-  /** The timeout passed: forward this frame, and (to keep the order) every frame ahead of it. */
+  /**
+   * The timeout passed: forward this frame, and (to keep the order) every frame ahead of it,
+   * unless one of those is open in an editor: then it goes right after that one.
+   */
   private timeout(id: number): void {
     const entry = this.byId.get(id);
     if (!entry) return;
     const key = queueKey(entry.held.frame.session, entry.held.frame.dir);
     const queue = this.queues.get(key) ?? [];
+    const upTo = queue.indexOf(entry);
+    if (queue.slice(0, upTo + 1).some((e) => e.held.editing)) {
+      entry.expired = true;
+      this.stopClock(entry);
+      this.emit('changed');
+      return;
+    }
     for (const e of [...queue]) {
       this.release(e, 'timeout');
       if (e === entry) break;

@@ -4,13 +4,14 @@
  * occurrence. A frame that changes is flagged edited; the store keeps the original text.
  */
 import type { Direction, Frame } from '../capture/frame';
+import { compileUserRegex, type UserRegex } from '../capture/userRegex';
 import { RuleError } from './breakpoints';
 
 export interface ReplaceRule {
   id?: string;
   enabled?: boolean;
   direction?: Direction | 'both';
-  /** Text to find; a regular expression when `regex` is true. */
+  /** Text to find; a regular expression (RE2 syntax, linear time) when `regex` is true. */
   match: string;
   /** Replacement; with `regex`, `$1`… insert groups. */
   replace: string;
@@ -31,13 +32,13 @@ export function compileReplaceRules(rules: readonly ReplaceRule[]): Rewriter | u
     const dir = rule.direction && rule.direction !== 'both' ? rule.direction : undefined;
     let apply: (raw: string) => string;
     if (rule.regex) {
-      let re: RegExp;
+      let re: UserRegex;
       try {
-        re = new RegExp(rule.match, `${(rule.flags ?? '').replace(/[gy]/g, '')}g`);
+        re = compileUserRegex(rule.match, rule.flags ?? '');
       } catch (e) {
         throw new RuleError(`${name}: ${(e as Error).message}`);
       }
-      apply = (raw) => raw.replace(re, rule.replace);
+      apply = (raw) => re.replaceAll(raw, rule.replace);
     } else {
       apply = (raw) => raw.split(rule.match).join(rule.replace);
     }

@@ -10,8 +10,9 @@ import type { Frame, FrameFlags, FrameInput } from '../capture/frame';
 import { closeRaw, controlPayloadText } from '../capture/controlText';
 import type { FrameStore } from '../capture/frameStore';
 import { frameView } from '../capture/frameView';
+import type { FrameGate } from '../intercept/gate';
 import { classifyText, closeFrame, SUBPROTOCOL } from '../xmpp/framing';
-import type { Element } from '../xmpp/xml';
+import { parseXml, type Element } from '../xmpp/xml';
 import { ConnectionLostError, IqError, ProtocolError, StreamError, TimeoutError } from './errors';
 import { errorCondition, iqErrorCondition, iqResult, iqServiceUnavailable, isPing, localName } from './stanzas';
 import { explainTlsError } from './tls';
@@ -60,6 +61,13 @@ export class XmppConnection extends EventEmitter<ConnectionEvents> {
   private lastError?: Error;
   /** Buffer elements for next() (on during login; off once online). */
   buffering = true;
+  /**
+   * Intercept's gate for frames from the server (set once online). A held frame is captured,
+   * flagged held, and reaches this connection's logic only when released (with the edit, if
+   * any); answers to this connection's own requests (keepalive pings) are never held, or a
+   * long pause would make the session give the server up for dead.
+   */
+  gate?: FrameGate;
 
   private constructor(
     private readonly ws: WebSocket,
@@ -222,8 +230,22 @@ export class XmppConnection extends EventEmitter<ConnectionEvents> {
     const kind = classifyText(raw);
     const frame = this.capture({ dir: 'in', kind, raw, bytes: data.length });
     if (kind === 'text' && raw.trim() === '') return; // whitespace keepalive
+    if (this.gate && !this.answersOwnRequest(frame) && this.gate.admit(frame, (text) => this.receive(frame, text)) === 'hold') return;
+    this.receive(frame, raw);
+  }
+
+  private answersOwnRequest(frame: Frame): boolean {
+    if (!this.pending.size || frame.kind !== 'stanza') return false;
+    const el = frameView(frame).element;
+    return !!el && el.name === 'iq' && (el.attrs.type === 'result' || el.attrs.type === 'error') && this.pending.has(el.attrs.id ?? '');
+  }
+
+  /** A frame from the server reaches the session: now, or when intercept releases it (maybe edited). */
+  private receive(frame: Frame, raw: string): void {
+    if (this.closedInfo) return;
     // frameView caches the parse on the frame, so views reading it later parse nothing again.
-    const view = frameView(frame);
+    const parsed = raw === frame.raw ? frameView(frame) : parseXml(raw);
+    const view = 'ok' in parsed ? (parsed.ok ? { element: parsed.element } : { error: parsed.error }) : parsed;
     if (!view.element) {
       frame.flags.malformed = true; // not yet emitted by the store: views see it marked
       this.emit('malformed', frame, view.error ?? 'not an XML element');

@@ -14,6 +14,7 @@ import type { ClientOptions } from 'ws';
 import type { FrameStore } from '../capture/frameStore';
 import type { LiveSession, LiveSessionRegistry } from '../capture/liveSession';
 import type { Direction, Frame, FrameFlags } from '../capture/frame';
+import type { FrameGate } from '../intercept/gate';
 import { nodes } from '../finesse/nodes';
 import { backoffDelay } from './backoff';
 import { ClosedInfo, XmppConnection } from './connection';
@@ -37,6 +38,8 @@ export interface FinesseSessionOptions {
   reconnect?: { initialMs?: number; maxMs?: number; attempts?: number };
   /** Bound for each answer awaited from the server (login steps, subscribe), default 20000. */
   timeoutMs?: number;
+  /** Intercept's gate for the server's frames once online (pause and breakpoints hold them). */
+  gate?: FrameGate;
 }
 
 export type SessionState = 'idle' | 'connecting' | 'authenticating' | 'binding' | 'subscribing' | 'online' | 'reconnecting' | 'closed' | 'failed';
@@ -179,6 +182,7 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
       throw e;
     }
     conn.buffering = false;
+    conn.gate = this.opts.gate;
     this.startKeepalive(conn);
     this.registerLive();
     const attempt = this.attempt;

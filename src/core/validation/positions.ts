@@ -167,3 +167,42 @@ export class LineIndex {
     return next > 0 && this.text[next - 1] === '\r' ? next - 1 : next;
   }
 }
+
+/**
+ * The first run of non-whitespace character data directly inside an element (between its
+ * children, not in them): where "character content is not allowed" really is. libxml2 names
+ * only the parent element of such text, which can be many lines above the stray character.
+ */
+export function directTextRange(text: string, span: TagSpan, children: readonly TagSpan[]): Range | undefined {
+  const close = span.close;
+  if (!close) return undefined;
+  let from = span.end;
+  const gaps: Range[] = [];
+  for (const child of [...children].sort((a, b) => a.start - b.start)) {
+    gaps.push({ start: from, end: child.start });
+    from = child.close?.end ?? child.end;
+  }
+  gaps.push({ start: from, end: close.start });
+  for (const gap of gaps) {
+    let i = gap.start;
+    while (i < gap.end) {
+      if (text.startsWith('<!--', i)) {
+        i = Math.min(gap.end, skipPast(text, i, '-->'));
+        continue;
+      }
+      if (text.startsWith('<?', i)) {
+        i = Math.min(gap.end, skipPast(text, i, '?>'));
+        continue;
+      }
+      if (/\s/.test(text[i])) {
+        i++;
+        continue;
+      }
+      let end = i;
+      while (end < gap.end && text[end] !== '<' && !/[\r\n]/.test(text[end])) end++;
+      while (end > i + 1 && /\s/.test(text[end - 1])) end--;
+      return { start: i, end };
+    }
+  }
+  return undefined;
+}

@@ -12,7 +12,7 @@
 import { Diagnostic } from './diagnostic';
 import { attrValueRange, Finding, nameRange, textRange } from './finding';
 import { libxml2, Libxml2, SchemaName, schemaValidator } from './libxml';
-import { LineIndex } from './positions';
+import { directTextRange, LineIndex } from './positions';
 import { CLIENT_NS, FRAMING_NS, isStanza, protocolRules } from './rules';
 import { updateRules } from './finesseRules';
 import { buildTree, elementAtPath, XElement } from './tree';
@@ -129,7 +129,8 @@ async function schemaFindings(lx: Libxml2, text: string, doc: Doc, root: XElemen
       const el = d.xpath ? elementAtPath(root, d.xpath) : undefined;
       const message = tidy(d.message);
       const attr = /attribute '([^']+)'/.exec(message)?.[1];
-      const range = !el ? doc.lines.lineRange(d.line || 1) : attr ? attrValueRange(el, attr) : /The value '|is not a valid value|\[facet/.test(message) ? textRange(el) : nameRange(el);
+      const stray = el && /Character content other than whitespace is not allowed/.test(message) ? directTextRange(doc.text, el.span, el.children.map((c) => c.span)) : undefined;
+      const range = !el ? doc.lines.lineRange(d.line || 1) : stray ? stray : attr ? attrValueRange(el, attr) : /The value '|is not a valid value|\[facet/.test(message) ? textRange(el) : nameRange(el);
       // Objects gain fields between Finesse releases: a field the guide does not list is a
       // warning, so a held frame from a newer server can still be sent without a prompt.
       const unknownField = schema === 'finesse' && !!el && depth(el) >= 3 && /This element is not expected/.test(message);

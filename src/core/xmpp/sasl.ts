@@ -12,7 +12,23 @@ export { SASL_NS };
 export const REDACTED = '[redacted]';
 
 export function plainPayload(user: string, password: string, authzid = ''): string {
-  return Buffer.from(`${authzid}\0${user}\0${password}`, 'utf8').toString('base64');
+  return base64FromUtf8(`${authzid}\0${user}\0${password}`);
+}
+
+// Base64 through btoa/atob and TextEncoder rather than Buffer: this module is also part of the
+// webview bundle (row labels), which has no Node globals.
+function base64FromUtf8(text: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+function utf8FromBase64(b64: string): string | undefined {
+  try {
+    return new TextDecoder().decode(Uint8Array.from(atob(b64.replace(/\s+/g, '')), (c) => c.charCodeAt(0)));
+  } catch {
+    return undefined;
+  }
 }
 
 export function plainAuth(user: string, password: string): string {
@@ -129,6 +145,6 @@ export function plainUser(raw: string): string | undefined {
   if (!raw.includes('auth')) return undefined;
   const parsed = parseXml(raw);
   if (!parsed.ok || parsed.element.getName() !== 'auth') return undefined;
-  const parts = Buffer.from(parsed.element.getText().trim(), 'base64').toString('utf8').split('\0');
+  const parts = (utf8FromBase64(parsed.element.getText().trim()) ?? '').split('\0');
   return parts.length === 3 && parts[1] ? parts[1] : undefined;
 }

@@ -8,6 +8,7 @@ import type { FinesseSession, SessionState, StateInfo } from '../../core/session
 import { redact } from '../../core/xmpp/sasl';
 import type { Services } from '../services';
 import { Disposable } from '../disposable';
+import { interceptGate } from '../intercept/gateSlot';
 import { Profile, profileKey, profileLabel, trustOf } from './profiles';
 
 export interface ConnectionInfo {
@@ -70,7 +71,7 @@ export class Connections extends Disposable {
     const { log, store, live } = this.services;
     const secret = [password];
     const label = profileLabel(profile);
-    const session = new FinesseSession(store, { url: profile.url, domain: profile.domain, user: profile.user, password, teams: profile.teams, trust: trustOf(profile) }, live);
+    const session = new FinesseSession(store, { url: profile.url, domain: profile.domain, user: profile.user, password, teams: profile.teams, trust: trustOf(profile), gate: interceptGate }, live);
     const entry: Entry = { session, profile };
     this.entries.set(session.id, entry);
     let wasOnline = false;

@@ -1,9 +1,10 @@
 /**
  * Owns the extension's Interceptor: created on first use (or at once when settings hold rules),
  * plugged into the gate slot every proxy uses, kept in line with the finesse.intercept settings,
- * and shown to the user: a status bar item (paused directions, held count), a context key for
- * menus, a warning before a held frame is forwarded automatically, a note in the log for every
- * hold and release.
+ * and shown to the user: a status bar item (paused directions, held count, the next automatic
+ * forward counting down, a direction waiting behind a frame being edited), context keys for
+ * menus, ONE warning at a time before held frames are forwarded automatically (a busy stream
+ * must not raise a notification per frame), a note in the log for every hold and release.
  */
 import * as vscode from 'vscode';
 import type { Direction, Frame } from '../../core/capture/frame';
@@ -11,10 +12,12 @@ import type { HeldFrame, Interceptor, ReleaseHow } from '../../core/intercept/in
 import { Disposable, toDisposable } from '../disposable';
 import type { Services } from '../services';
 import { interceptGate } from './gateSlot';
+import { NoticeBatch } from './noticeBatch';
 import { applySettings, readSettings, SECTION, wantsInterceptor } from './settings';
 
 export const PAUSED_CONTEXT = 'finesse.interceptPaused';
 export const HELD_CONTEXT = 'finesse.framesHeld';
+export const LIVE_CONTEXT = 'finesse.liveSession';
 
 export const arrow = (dir: Direction) => (dir === 'out' ? 'client → server' : 'server → client');
 
@@ -23,6 +26,13 @@ export class InterceptController extends Disposable {
   private loading: Promise<Interceptor> | undefined;
   private readonly status: vscode.StatusBarItem;
   private readonly changed = new vscode.EventEmitter<void>();
+  /** One warning on screen for all held frames due (more join it while it is up). */
+  private readonly warnings = new NoticeBatch<{ id: number; due: number }>((due) => this.showWarning(due));
+  /** One notice for the frames a timeout forwarded. */
+  private readonly timeoutNotices = new NoticeBatch<number>((ids) =>
+    Promise.resolve(vscode.window.showInformationMessage(`Finesse: ${ids.length === 1 ? `held frame #${ids[0]} was` : `${ids.length} held frames were`} forwarded when the hold timeout passed.`)),
+  );
+  private ticker: NodeJS.Timeout | undefined;
   /** Fires when pause state, the held set or the live sessions changed. */
   readonly onDidChange = this.changed.event;
 
@@ -38,11 +48,17 @@ export class InterceptController extends Disposable {
         else if (wantsInterceptor(readSettings())) void this.get();
       }),
     );
-    const onLive = () => this.changed.fire();
+    const onLive = () => {
+      void vscode.commands.executeCommand('setContext', LIVE_CONTEXT, services.live.list().length > 0);
+      // Our own client session sends only to the server; a proxied one both ways.
+      void vscode.commands.executeCommand('setContext', 'finesse.inboundSendable', services.live.list().some((l) => l.directions.includes('in')));
+      this.changed.fire();
+    };
     services.live.on('added', onLive);
     services.live.on('removed', onLive);
     this.register(toDisposable(() => services.live.off('added', onLive).off('removed', onLive)));
     this.register(toDisposable(() => this.shutdown()));
+    this.register(toDisposable(() => clearInterval(this.ticker)));
     if (wantsInterceptor(readSettings())) void this.get();
   }
 
@@ -103,38 +119,75 @@ export class InterceptController extends Disposable {
 
   private onReleased(frame: Frame, how: ReleaseHow): void {
     this.services.log.info(`frame #${frame.id} ${how}`);
-    if (how === 'timeout') void vscode.window.showInformationMessage(`Finesse: held frame #${frame.id} was forwarded when the hold timeout passed.`);
+    if (how === 'timeout') this.timeoutNotices.add(frame.id);
   }
 
-  private async onWarn(h: HeldFrame, msLeft: number): Promise<void> {
-    const seconds = Math.max(1, Math.round(msLeft / 1000));
+  private onWarn(h: HeldFrame, msLeft: number): void {
+    this.warnings.add({ id: h.frame.id, due: Date.now() + msLeft });
+  }
+
+  /** The one warning for every held frame about to be forwarded automatically. */
+  private async showWarning(due: readonly { id: number; due: number }[]): Promise<void> {
+    const seconds = Math.max(1, Math.round((Math.min(...due.map((d) => d.due)) - Date.now()) / 1000));
+    const what = due.length === 1 ? `held frame #${due[0].id}` : `${due.length} held frames`;
     const choice = await vscode.window.showWarningMessage(
-      `Finesse: held frame #${h.frame.id} (${arrow(h.frame.dir)}) will be forwarded automatically in ${seconds} s, so the real connection does not time out.`,
+      `Finesse: ${what} will be forwarded automatically in ${seconds} s, so the real connection does not time out. Opening a frame for editing keeps it held.`,
       'Forward Now',
       'Drop',
       'Edit',
     );
-    if (!this.interceptor?.isHeld(h.frame.id)) return;
-    if (choice === 'Forward Now') this.interceptor.forward(h.frame.id);
-    else if (choice === 'Drop') this.interceptor.drop(h.frame.id);
-    else if (choice === 'Edit') await vscode.commands.executeCommand('finesse.editFrame', h.frame.id);
+    const i = this.interceptor;
+    // The warning stands for what joined it while it was up, too.
+    const still = this.warnings.current.map((d) => d.id).filter((id) => i?.isHeld(id));
+    if (!i || !still.length) return;
+    if (choice === 'Forward Now') for (const id of still) if (i.isHeld(id)) i.forward(id);
+    if (choice === 'Drop') for (const id of still) if (i.isHeld(id)) await vscode.commands.executeCommand('finesse.dropFrame', id);
+    if (choice === 'Edit') await vscode.commands.executeCommand('finesse.editFrame', still[0]);
+  }
+
+  /** Seconds to the next automatic forward, or undefined when no clock runs. */
+  private nextDeadline(): number | undefined {
+    let next: number | undefined;
+    for (const h of this.interceptor?.held() ?? []) if (h.deadline !== undefined && (next === undefined || h.deadline < next)) next = h.deadline;
+    return next === undefined ? undefined : Math.max(0, Math.round((next - Date.now()) / 1000));
+  }
+
+  /** The status bar counts down only while some clock runs. */
+  private tick(running: boolean): void {
+    if (running && !this.ticker) {
+      this.ticker = setInterval(() => this.showStatus(), 1000);
+      this.ticker.unref?.();
+    } else if (!running && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
   }
 
   refresh(): void {
+    this.showStatus();
+    this.changed.fire();
+  }
+
+  private showStatus(): void {
     const i = this.interceptor;
     const paused = i?.paused ?? { in: false, out: false };
     const held = i?.heldCount ?? 0;
     void vscode.commands.executeCommand('setContext', PAUSED_CONTEXT, paused.in || paused.out);
     void vscode.commands.executeCommand('setContext', HELD_CONTEXT, held > 0);
+    const seconds = this.nextDeadline();
+    this.tick(seconds !== undefined);
+    const countdown = seconds !== undefined ? ` · auto-forward in ${seconds} s` : '';
+    const behind = (i?.queuedBehindEdits() ?? []).map((q) => ` · ${arrow(q.dir)}: ${q.waiting} waiting behind #${q.editing} (editing)`).join('');
+    const extra = `${countdown}${behind}`;
     if (paused.in || paused.out) {
       const dirs = paused.in && paused.out ? 'both ways' : paused.out ? 'client → server' : 'server → client';
-      this.status.text = `$(debug-pause) Finesse paused ${dirs}${held ? ` · ${held} held` : ''}`;
-      this.status.tooltip = `Frames ${dirs} are held. Click to resume (held frames are forwarded in order).`;
+      this.status.text = `$(debug-pause) Finesse paused ${dirs}${held ? ` · ${held} held` : ''}${extra}`;
+      this.status.tooltip = `Frames ${dirs} are held. Click to resume (held frames are forwarded in order; a frame open in an editor stays held).`;
       this.status.command = 'finesse.resume';
       this.status.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       this.status.show();
     } else if (held) {
-      this.status.text = `$(debug-breakpoint) ${held} held`;
+      this.status.text = `$(debug-breakpoint) ${held} held${extra}`;
       this.status.tooltip = 'Frames held by a breakpoint. Click to forward one.';
       this.status.command = 'finesse.forwardFrame';
       this.status.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
@@ -142,6 +195,5 @@ export class InterceptController extends Disposable {
     } else {
       this.status.hide();
     }
-    this.changed.fire();
   }
 }

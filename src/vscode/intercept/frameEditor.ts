@@ -27,9 +27,25 @@ export class FrameEditors implements vscode.Disposable {
       vscode.workspace.registerFileSystemProvider(SCHEME, this.fs, { isCaseSensitive: true }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         // A closed tab starts from the captured text next time.
-        if (d.uri.scheme === SCHEME) this.fs.forget(d.uri);
+        if (d.uri.scheme !== SCHEME) return;
+        this.fs.forget(d.uri);
+        this.editEnded(d.uri);
+      }),
+      // A closed tab ends the edit at once (its document may outlive it for a while).
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        for (const tab of e.closed) if (tab.input instanceof vscode.TabInputText && !this.isOpenInTab(tab.input.uri)) this.editEnded(tab.input.uri);
       }),
     );
+  }
+
+  private isOpenInTab(uri: vscode.Uri): boolean {
+    return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString()));
+  }
+
+  /** The held frame's tab is gone without Send: its hold clock runs again. */
+  private editEnded(uri: vscode.Uri): void {
+    const target = parseFrameUri(uri);
+    if (target?.kind === 'held') this.controller.current?.endEdit(target.frameId);
   }
 
   private get store() {
@@ -49,8 +65,17 @@ export class FrameEditors implements vscode.Disposable {
   async edit(frameId: number): Promise<vscode.TextEditor> {
     const frame = this.store.get(frameId);
     if (!frame) throw new Error(`frame #${frameId} is no longer in the capture`);
-    const held = this.controller.current?.isHeld(frameId) ?? false;
+    const interceptor = this.controller.current;
+    const held = interceptor?.isHeld(frameId) ?? false;
+    // An open editor stops the frame's hold clock: the timeout never sends it unedited.
+    if (held) interceptor?.beginEdit(frameId);
     return this.open(frameUri({ kind: held ? 'held' : 'resend', frameId }));
+  }
+
+  /** Opens a resend tab with the frame as the row shows it, held or not ("Edit and Resend"). */
+  async editCopy(frameId: number): Promise<vscode.TextEditor> {
+    if (!this.store.get(frameId)) throw new Error(`frame #${frameId} is no longer in the capture`);
+    return this.open(frameUri({ kind: 'resend', frameId }));
   }
 
   /** Opens a tab with a new stanza for a live session. */
@@ -179,7 +204,7 @@ export class FrameCodeLens implements vscode.CodeLensProvider {
         lens('$(debug-continue) Send', 'finesse.sendFrame', [doc.uri], `Forward frame #${target.frameId} ${dir} with this text`),
         lens('$(discard) Revert', 'finesse.revertFrame'),
         lens('$(trash) Drop', 'finesse.dropFrame', [target.frameId]),
-        lens(`held #${target.frameId} · ${dir}${held.deadline ? ` · auto-forward at ${new Date(held.deadline).toLocaleTimeString()}` : ''}`, '', []),
+        lens(`held #${target.frameId} · ${dir} · ${held.editing ? 'held while this tab is open (no auto-forward)' : held.deadline ? `auto-forward in ${Math.max(0, Math.round((held.deadline - Date.now()) / 1000))} s` : 'no auto-forward'}`, '', []),
       ];
     }
     return [lens('$(send) Resend', 'finesse.sendFrame', [doc.uri], `Send this as a new frame ${dir}`), lens('$(discard) Revert', 'finesse.revertFrame'), lens(`copy of #${target.frameId} · ${dir}`, '', [])];

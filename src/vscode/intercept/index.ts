@@ -10,11 +10,15 @@ import * as vscode from 'vscode';
 import type { Direction, Frame } from '../../core/capture/frame';
 import type { TemplateName } from '../../core/intercept/templates';
 import { setPanelHooks } from '../panel/hooks';
+import { stanzaSelection } from '../panel/selection';
 import type { Services } from '../services';
 import { arrow, InterceptController } from './controller';
 import type { FrameEditors } from './frameEditor';
+import { COMPARE_SCHEME, CompareDocuments, compareWithOriginal } from './compare';
 import { parseFrameUri, SCHEME } from './frameDocuments';
 import { panelActions, pauseToolbar } from './panelActions';
+import { registerBreakpointCommands } from './breakpointCommands';
+import { registerRowCommands } from './rowCommands';
 
 export { interceptGate } from './gateSlot';
 
@@ -63,6 +67,8 @@ export function register(services: Services): vscode.Disposable[] {
     },
     edit: async (id: number) => (await getEditors()).edit(id),
     resend: async (id: number) => (await controller.get()).resend(id),
+    resendOriginal: async (id: number) => (await controller.get()).resendOriginal(id),
+    compare: (id: number) => compareWithOriginal(services.store, id),
   };
   const hooks = setPanelHooks({ actions: panelActions(controller, run), toolbar: pauseToolbar(controller) });
   disposables.push({ dispose: () => hooks.dispose() });
@@ -75,6 +81,9 @@ export function register(services: Services): vscode.Disposable[] {
     const target = uri && parseFrameUri(uri);
     if (target && target.kind !== 'inject') return target.frameId;
     const held = controller.current?.held() ?? [];
+    // From the command palette: the frame selected in the panel, when it fits.
+    const selected = stanzaSelection.frame;
+    if (selected && (!heldOnly || controller.current?.isHeld(selected.id))) return selected.id;
     if (heldOnly && !held.length) {
       void vscode.window.showInformationMessage('Finesse: no frame is held.');
       return undefined;
@@ -143,7 +152,29 @@ export function register(services: Services): vscode.Disposable[] {
     command('finesse.injectStanza', async (arg) => inject((arg ?? {}) as InjectArgs)),
     command('finesse.sendFrame', async (uri) => (await (await getEditors()).send(uri instanceof vscode.Uri ? uri : undefined))?.id),
     command('finesse.revertFrame', async (uri) => (await getEditors()).revert(uri instanceof vscode.Uri ? uri : undefined)),
+    command('finesse.resendOriginal', async (arg) => {
+      const id = await frameArg(arg, false, 'resend as first captured');
+      return id === undefined ? undefined : (await run.resendOriginal(id)).id;
+    }),
+    command('finesse.editAndResend', async (arg) => {
+      const id = await frameArg(arg, false, 'edit and resend');
+      return id === undefined ? undefined : (await (await getEditors()).editCopy(id)).document.uri.toString();
+    }),
+    command('finesse.compareWithOriginal', async (arg) => {
+      const id = await frameArg(arg, false, 'compare with its original');
+      if (id !== undefined) await run.compare(id);
+      return id;
+    }),
+    ...registerRowCommands(services, command, (arg, verb) => frameArg(arg, false, verb)),
+    ...registerBreakpointCommands(controller, command, (arg, verb) => frameArg(arg, false, verb)),
   );
+  const onSelection = (frame: Frame | undefined) => {
+    void vscode.commands.executeCommand('setContext', 'finesse.frameSelected', !!frame);
+    void vscode.commands.executeCommand('setContext', 'finesse.selectedFrameEdited', frame?.original !== undefined);
+  };
+  stanzaSelection.on('change', onSelection);
+  disposables.push({ dispose: () => stanzaSelection.off('change', onSelection) });
+  disposables.push(vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, new CompareDocuments(services.store)));
 
   async function inject(args: InjectArgs): Promise<number | string | undefined> {
     const sessions = services.live.list();

@@ -15,6 +15,8 @@ export interface ActionRunner {
   drop(frameId: number): Promise<unknown>;
   edit(frameId: number): Promise<unknown>;
   resend(frameId: number): Promise<unknown>;
+  resendOriginal(frameId: number): Promise<unknown>;
+  compare(frameId: number): Promise<unknown>;
 }
 
 export function panelActions(controller: InterceptController, run: ActionRunner): FrameActions {
@@ -23,10 +25,11 @@ export function panelActions(controller: InterceptController, run: ActionRunner)
       await run[action](frameId);
     },
     available(frame: Frame): FrameAction[] {
-      if (controller.current?.isHeld(frame.id)) return ['forward', 'drop', 'edit'];
+      const edited: FrameAction[] = frame.original !== undefined ? ['compare'] : [];
+      if (controller.current?.isHeld(frame.id)) return ['forward', 'drop', 'edit', ...edited];
       const live = controller.services.live.get(frame.session);
-      if (live && live.directions.includes(frame.dir) && SENDABLE.has(frame.kind)) return ['resend', 'edit'];
-      return [];
+      if (live && live.directions.includes(frame.dir) && SENDABLE.has(frame.kind)) return ['resend', 'edit', ...(edited.length ? (['resendOriginal'] as const) : []), ...edited];
+      return edited;
     },
     onDidChange(listener: () => void) {
       return controller.onDidChange(listener);

@@ -89,6 +89,16 @@ export class FramesHost {
     return true;
   }
 
+  /** Sets the filter from the host (a row's "Filter to This Session"); the filter bar shows it. */
+  applyFilter(spec: FilterSpec): { ok: true } | { ok: false; error: string } {
+    this.ownReset = true;
+    const r = this.index.setFilter(spec);
+    this.ownReset = false;
+    if (!r.ok) return r;
+    if (this.ready) this.post({ type: 'init', config: this.config(), filter: this.index.filterSpec, counts: this.counts(), selectedIndex: this.selectedIndex() });
+    return { ok: true };
+  }
+
   receive(message: FromWebview): void {
     if (this.disposed) return;
     // The webview is a page showing wire text: whatever it posts is checked before use.

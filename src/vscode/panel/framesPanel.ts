@@ -44,6 +44,13 @@ export class FramesPanel implements vscode.Disposable {
     return FramesPanel.current?.view.reveal(frameId) ?? false;
   }
 
+  /** Filters the open panel to a query; false when no panel is open. */
+  static filter(text: string): boolean {
+    const r = FramesPanel.current?.view.applyFilter(text);
+    if (r && !r.ok) throw new Error(r.error);
+    return !!r;
+  }
+
   private constructor(
     readonly panel: vscode.WebviewPanel,
     services: Services,

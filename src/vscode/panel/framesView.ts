@@ -71,6 +71,11 @@ export class FramesView implements vscode.Disposable {
     return this.host.reveal(frameId);
   }
 
+  /** Filters the view from the host side (the webview's filter bar shows the query). */
+  applyFilter(text: string): { ok: true } | { ok: false; error: string } {
+    return this.host.applyFilter({ text });
+  }
+
   dispose(): void {
     stanzaSelection.release(this);
     this.host.dispose();

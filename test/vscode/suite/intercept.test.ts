@@ -70,6 +70,7 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
   let simulator: FinesseSimulator;
   let client: RawXmppClient;
   let session: string;
+  let proxyUrl: string;
 
   /** Sends a ping from the client and returns its captured frame once the gate held it. */
   async function heldPing(id: string): Promise<Frame> {
@@ -87,6 +88,7 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
     simulator = new FinesseSimulator();
     const target = await simulator.listen();
     const url = await vscode.commands.executeCommand<string>('finesse.startProxy', { target });
+    proxyUrl = url;
     client = await RawXmppClient.connect(url);
     await client.login();
     session = (await waitForFrame(finesse.store, (f) => f.dir === 'out' && f.kind === 'open')).session;
@@ -185,6 +187,103 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
     } finally {
       await vscode.commands.executeCommand('finesse.resume');
       await setIntercept('holdTimeoutSeconds', undefined);
+    }
+  });
+
+  it('an open editor keeps its frame held past the hold timeout; Send then forwards the edit', async () => {
+    await setIntercept('holdTimeoutSeconds', 1);
+    const other = await RawXmppClient.connect(proxyUrl);
+    try {
+      await other.login('agent1', 'agent1', 'gadget');
+      await vscode.commands.executeCommand('finesse.pause', 'out');
+      const frame = await heldPing('kept');
+      await vscode.commands.executeCommand<string>('finesse.editFrame', frame.id);
+      // A frame held after this one, on another connection, is forwarded by the timeout: by then
+      // this one's own timeout would have passed too, had the editor not stopped its clock.
+      other.send(ping('later'));
+      const later = await waitForFrame(finesse.store, (f) => f.dir === 'out' && f.raw.includes('id="later"'));
+      await flagged(finesse.store, later.id, (f) => f.flags.held === true);
+      await flagged(finesse.store, later.id, (f) => !f.flags.held);
+      assert.equal((await other.nextElement()).attrs.id, 'later');
+      assert.equal(finesse.store.get(frame.id)?.flags.held, true, 'the frame being edited is still held');
+      // A frame behind the one being edited waits for it, and the status bar says why.
+      await heldPing('behind-kept');
+      if (probe.available()) {
+        const status = await probe.statusBar(new RegExp(`2 held .*client → server: 1 waiting behind #${frame.id} \\(editing\\)`));
+        assert.ok(status.ok, `status bar: ${status.text}`);
+      }
+      const editor = vscode.window.activeTextEditor as vscode.TextEditor;
+      await replaceText(editor, ping('kept-edited'));
+      assert.equal(await vscode.commands.executeCommand<number>('finesse.sendFrame'), frame.id);
+      assert.equal(await answerId(), 'kept-edited');
+      await vscode.commands.executeCommand('finesse.resume');
+      assert.equal(await answerId(), 'behind-kept');
+    } finally {
+      other.close();
+      await vscode.commands.executeCommand('finesse.resume');
+      await setIntercept('holdTimeoutSeconds', undefined);
+    }
+  });
+
+  it('Resend on an edited row sends the edit; Resend Original sends the text first captured', async () => {
+    const edited = [...finesse.store].find((f) => f.raw.includes('id="kept-edited"') && f.original) as Frame;
+    assert.ok(edited, 'the frame edited in the previous test');
+    const copy = await vscode.commands.executeCommand<number>('finesse.resendFrame', { webview: 'finesse.frames', webviewSection: 'frame', frameId: edited.id });
+    assert.equal(await answerId(), 'kept-edited', 'resend sends what the row shows');
+    assert.equal(finesse.store.get(copy)?.raw, ping('kept-edited'));
+    await vscode.commands.executeCommand<number>('finesse.resendOriginal', { webview: 'finesse.frames', webviewSection: 'frame', frameId: edited.id });
+    assert.equal(await answerId(), 'kept');
+  });
+
+  it('Break on Frames Like This (row context menu) holds the next such frame; removing the rule forwards it', async () => {
+    const model = [...finesse.store].find((f) => f.dir === 'out' && f.raw.includes('id="p3"')) as Frame;
+    const ruleId = await vscode.commands.executeCommand<string>('finesse.breakOnFramesLike', { webview: 'finesse.frames', webviewSection: 'frame', frameId: model.id });
+    const rules = vscode.workspace.getConfiguration('finesse.intercept').get<{ id: string; filter: string }[]>('breakpoints') ?? [];
+    assert.deepEqual(rules.map((r) => r.id), [ruleId]);
+    assert.match(rules[0].filter, /^dir:out /);
+    const held = await heldPing('like-p3');
+    assert.equal(held.flags.held, true);
+    if (probe.available()) {
+      const status = await probe.statusBar(/1 held/);
+      assert.ok(status.ok, `status bar: ${status.text}`);
+    }
+    const removed = new Promise<void>((resolve) => {
+      const sub = vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('finesse.intercept.breakpoints') && (sub.dispose(), resolve()));
+    });
+    await vscode.commands.executeCommand('finesse.removeBreakpoint', 0);
+    await removed;
+    assert.equal(await answerId(), 'like-p3', 'removing the rule released the frame it held');
+    assert.equal(finesse.store.get(held.id)?.flags.held, undefined);
+  });
+
+  it('rows carry their menu context, and the menus and palette entries say when they apply', async () => {
+    const pkg = vscode.extensions.getExtension('finesse-frames.finesse-frame-debugger')?.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+    const rowMenu = pkg.contributes.menus['webview/context'].map((m) => m.command);
+    for (const c of ['finesse.filterToSession', 'finesse.resendFrame', 'finesse.resendOriginal', 'finesse.editAndResend', 'finesse.copyRaw', 'finesse.copyPretty', 'finesse.copyUpdate', 'finesse.copyJsonLine', 'finesse.breakOnFramesLike', 'finesse.compareWithOriginal']) {
+      assert.ok(rowMenu.includes(c), `${c} in the row context menu`);
+    }
+    const palette = new Map(pkg.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
+    assert.match(palette.get('finesse.resendFrame') ?? '', /finesse\.frameSelected/);
+    assert.match(palette.get('finesse.compareWithOriginal') ?? '', /finesse\.selectedFrameEdited/);
+    assert.match(palette.get('finesse.pause') ?? '', /finesse\.liveSession \|\| finesse\.proxyRunning/);
+    const frame = [...finesse.store].find((f) => f.raw.includes('id="p3"')) as Frame;
+    const copied = await vscode.commands.executeCommand<string>('finesse.copyJsonLine', { webview: 'finesse.frames', webviewSection: 'frame', frameId: frame.id });
+    assert.equal(JSON.parse(copied).id, frame.id);
+    assert.equal(await vscode.env.clipboard.readText(), copied);
+    await vscode.commands.executeCommand('finesse.copyPretty', { frameId: frame.id });
+    assert.equal(await vscode.env.clipboard.readText(), '<iq xmlns="jabber:client" type="get" id="p3">\n  <ping xmlns="urn:xmpp:ping"/>\n</iq>');
+    if (probe.available()) {
+      await vscode.commands.executeCommand('finesse.showFrames');
+      const rows = await probe.webviewRows(1, `.fx-row[data-vscode-context*='"webviewSection":"frame"'][data-vscode-context*='"frameId":']`);
+      assert.ok(rows.ok, `rows with a menu context: ${rows.count}`);
+    }
+    assert.equal(await vscode.commands.executeCommand<string>('finesse.filterToSession', { webview: 'finesse.frames', webviewSection: 'frame', frameId: frame.id }), `session:${session}`);
+    if (probe.available()) {
+      // The panel now shows part of the frames (the other client's are filtered out); the webview
+      // may take a message or two to redraw the count, so it is read until it says so.
+      let texts: string[] = [];
+      for (let i = 0; i < 20 && !texts.some((t) => / of /.test(t)); i++) texts = (await probe.webviewRows(1, '.fx-count')).texts;
+      assert.ok(texts.some((t) => /^\d+ of \d+ frames$/.test(t)), `filter bar count: ${JSON.stringify(texts)}`);
     }
   });
 

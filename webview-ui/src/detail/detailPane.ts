@@ -24,6 +24,8 @@ const ACTION_LABELS: Record<FrameAction, [string, string]> = {
   drop: ['Drop', 'Discard the held frame'],
   edit: ['Edit…', 'Edit the frame in an editor tab, then forward it'],
   resend: ['Resend', 'Send this frame again on its live session'],
+  resendOriginal: ['Resend Original', 'Send the text this frame had before it was edited'],
+  compare: ['Compare with Original', 'Open the original and the edited text side by side'],
 };
 
 export class DetailPane {

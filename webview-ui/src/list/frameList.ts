@@ -74,6 +74,7 @@ class RowView {
     this.el.hidden = false;
     this.el.classList.toggle('selected', selected);
     setAttrs(this.el, { 'aria-selected': String(selected), 'data-id': row?.id });
+    setAttrs(this.el, { 'data-vscode-context': rowMenuContext(row) });
     if (!row) {
       this.el.className = selected ? 'fx-row placeholder selected' : 'fx-row placeholder';
       setText(this.time, '');
@@ -351,4 +352,22 @@ export class FrameList {
     ev.preventDefault();
     this.select(target);
   };
+}
+
+/**
+ * What VS Code's row context menu (`webview/context` in package.json) is told about a row: the
+ * frame id the commands receive, and keys its `when` clauses test. Only ids and booleans: frame
+ * text never goes into it.
+ */
+function rowMenuContext(row: RowDto | undefined): string | undefined {
+  if (!row) return undefined;
+  return JSON.stringify({
+    webviewSection: 'frame',
+    frameId: row.id,
+    frameDir: row.dir,
+    frameHeld: !!row.flags.held,
+    frameEdited: !!row.flags.edited,
+    frameHasUpdate: !!row.label,
+    preventDefaultContextMenuItems: true,
+  });
 }

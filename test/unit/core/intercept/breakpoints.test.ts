@@ -102,6 +102,20 @@ describe('breakpoint rules', () => {
     assert.throws(() => compileBreakpoint({ direction: 'up' as Direction }), /direction must be/);
   });
 
+  it('filter: the panel\'s filter language, ANDed with any old-style field', () => {
+    assert.deepEqual(matching({ filter: 'dir:in event:POST' }), [dialogPost]);
+    assert.deepEqual(matching({ filter: 'node:User/agent1 state:READY' }), [userReady]);
+    assert.deepEqual(matching({ filter: 'dir:out /^<iq\\b/', type: 'set' }), [subscribe]);
+    assert.throws(() => compileBreakpoint({ id: 'r', filter: 'state:' }), /breakpoint "r": state: needs a value/);
+    assert.throws(() => compileBreakpoint({ id: 'r', filter: '  ' }), /breakpoint "r": the filter is empty/);
+  });
+
+  it('match runs on the linear-time engine: a pattern that backtracks forever answers at once', () => {
+    const evil = frame(`${'a'.repeat(40)}!`, 'out');
+    assert.equal(compileBreakpoint({ match: '(a+)+$' })(evil), false);
+    assert.throws(() => compileBreakpoint({ id: 'look', match: '(?=a)' }), /breakpoint "look": invalid regular expression/);
+  });
+
   it('globs escape everything else', () => {
     assert.equal(globToRegExp('/a.b/*').test('/a.b/c'), true);
     assert.equal(globToRegExp('/a.b/*').test('/axb/c'), false);

@@ -197,6 +197,85 @@ describe('Interceptor', () => {
     assert.equal(store.get(frame.id)!.flags.dropped, true);
   });
 
+  describe('editing a held frame', () => {
+    it('an open editor stops the clock: the frame outlives the timeout and is sent edited', async () => {
+      gate.setHoldTimeout(30, 20);
+      gate.pause('out');
+      const frame = wire.receive('s1', 'out', presence('mine'));
+      const behind = wire.receive('s1', 'out', presence('next'));
+      gate.resume('out');
+      assert.equal(gate.isHeld(frame.id), false, 'resume without an editor forwards');
+      gate.pause('out');
+      const edited = wire.receive('s1', 'out', presence('edit me'));
+      const queued = wire.receive('s1', 'out', presence('queued'));
+      const held = gate.beginEdit(edited.id);
+      assert.equal(held.editing, true);
+      assert.equal(held.deadline, undefined);
+      // The frame behind it times out, but may not overtake the one being edited.
+      await new Promise<void>((resolve) => {
+        const check = () => (gate.heldCount === 2 && gate.held().every((h) => h.deadline === undefined) ? resolve() : gate.once('changed', check));
+        check();
+      });
+      assert.deepEqual(gate.queuedBehindEdits(), [{ dir: 'out', editing: edited.id, waiting: 1 }]);
+      gate.resume('out');
+      assert.equal(gate.isHeld(edited.id), true, 'resume leaves the frame being edited');
+      assert.equal(gate.isHeld(queued.id), true, 'and what is behind it');
+      gate.forward(edited.id, presence('edited'));
+      assert.deepEqual(wire.texts(), [presence('mine'), presence('next'), presence('edited'), presence('queued')]);
+      assert.equal(gate.heldCount, 0);
+      assert.equal(store.get(behind.id)!.flags.held, undefined);
+    });
+
+    it('endEdit gives the frame a fresh clock', async () => {
+      gate.setHoldTimeout(40, 10);
+      gate.pause('out');
+      const frame = wire.receive('s1', 'out', presence('x'));
+      gate.beginEdit(frame.id);
+      gate.endEdit(frame.id);
+      assert.ok(gate.heldFrame(frame.id)?.deadline);
+      const [released, how] = await once(gate, 'released');
+      assert.equal(released.id, frame.id);
+      assert.equal(how, 'timeout');
+    });
+  });
+
+  describe('breakpoints', () => {
+    it('rules in the filter language hold matching frames only', () => {
+      gate.setBreakpoints([{ id: 'away', filter: 'dir:out away' }]);
+      wire.receive('s1', 'out', presence('here'));
+      const caught = wire.receive('s1', 'out', presence('away'));
+      wire.receive('s1', 'in', presence('away'));
+      assert.equal(gate.heldFrame(caught.id)?.rule?.id, 'away');
+      assert.deepEqual(wire.texts('s1', 'in'), [presence('away')]);
+      assert.throws(() => gate.setBreakpoints([{ id: 'bad', filter: 'dir:sideways' }]), /breakpoint "bad": dir:/);
+    });
+
+    it('removing or disabling a rule releases the frames it held, in order; another rule keeps its own', () => {
+      gate.setBreakpoints([{ id: 'a', filter: '"<status>a"' }, { id: 'b', filter: '"<status>b"' }]);
+      const a1 = wire.receive('s1', 'out', presence('a1'));
+      const b1 = wire.receive('s1', 'out', presence('b1'));
+      const c1 = wire.receive('s1', 'out', presence('c1'));
+      assert.equal(gate.heldFrame(c1.id)?.reason, 'behind');
+      gate.setBreakpoints([{ id: 'a', filter: '"<status>a"', enabled: false }, { id: 'b', filter: '"<status>b"' }]);
+      assert.deepEqual(wire.texts(), [presence('a1')], 'b1 still held by its rule, c1 behind it');
+      assert.equal(gate.isHeld(a1.id), false);
+      assert.equal(gate.heldFrame(b1.id)?.rule?.id, 'b');
+      gate.setBreakpoints([]);
+      assert.deepEqual(wire.texts(), [presence('a1'), presence('b1'), presence('c1')]);
+      assert.equal(gate.heldCount, 0);
+    });
+
+    it('a rule change does not release a frame open in an editor', () => {
+      gate.setBreakpoints([{ id: 'a', filter: 'dir:out' }]);
+      const frame = wire.receive('s1', 'out', presence('a'));
+      gate.beginEdit(frame.id);
+      gate.setBreakpoints([]);
+      assert.equal(gate.isHeld(frame.id), true);
+      gate.forward(frame.id);
+      assert.deepEqual(wire.texts(), [presence('a')]);
+    });
+  });
+
   describe('replace rules', () => {
     it('rewrite passing frames on the fly, flagged edited with the original kept', () => {
       gate.setReplaceRules([{ match: 'away', replace: 'dnd', direction: 'out' }]);
@@ -229,7 +308,7 @@ describe('Interceptor', () => {
   });
 
   describe('resend and inject', () => {
-    it('resends a captured frame (original text) on its session, as a new injected frame', () => {
+    it('resends a captured frame on its session, as a new injected frame', () => {
       const session = new RecordingSession('s1', store);
       live.add(session);
       const frame = wire.receive('s1', 'out', presence('away'));
@@ -239,6 +318,22 @@ describe('Interceptor', () => {
       assert.deepEqual(session.sent, [{ dir: 'out', raw: presence('away') }]);
       const edited = gate.resend(frame.id, { raw: presence('xa') });
       assert.deepEqual(edited.flags, { injected: true, edited: true });
+    });
+
+    it('resend sends what the row shows (the edit); Resend Original sends the text before it', () => {
+      const session = new RecordingSession('s1', store);
+      live.add(session);
+      gate.pause('out');
+      const frame = wire.receive('s1', 'out', presence('TALKING'));
+      gate.forward(frame.id, presence('HOLD'));
+      assert.equal(store.get(frame.id)!.raw, presence('HOLD'));
+      const again = gate.resend(frame.id);
+      assert.equal(again.raw, presence('HOLD'));
+      assert.deepEqual(again.flags, { injected: true, edited: true });
+      const original = gate.resendOriginal(frame.id);
+      assert.equal(original.raw, presence('TALKING'));
+      assert.deepEqual(original.flags, { injected: true });
+      assert.deepEqual(session.sent.map((s) => s.raw), [presence('HOLD'), presence('TALKING')]);
     });
 
     it('injects in either direction, and says why when it cannot', () => {
