@@ -12,6 +12,7 @@ import type { Frame, FrameKind } from '../capture/frame';
 import type { SessionInfo } from '../capture/frameStore';
 import { classifyText, SUBPROTOCOL } from '../xmpp/framing';
 import { redact } from '../xmpp/sasl';
+import { httpEntries } from './harHttp';
 
 export interface HarHeader {
   name: string;
@@ -58,6 +59,7 @@ const KIND_OPCODE: Record<FrameKind, number> = {
   closeframe: OPCODE_CLOSE,
   ping: OPCODE_PING,
   pong: OPCODE_PONG,
+  http: OPCODE_TEXT, // never used: http frames become entries of their own (harHttp.ts)
 };
 
 // ---------------------------------------------------------------- export
@@ -72,7 +74,9 @@ export interface HarExportOptions {
  * frames of sessions not listed get an entry of their own.
  */
 export function exportHar(frames: Iterable<Frame>, sessions: SessionInfo[], opts: HarExportOptions = {}): Har {
-  const entries = groupSessions(frames, sessions).map(([info, list]) => sessionEntry(info, list, opts.secrets));
+  const { ws, http } = splitHttp(frames);
+  const entries = groupSessions(ws, sessions).map(([info, list]) => sessionEntry(info, list, opts.secrets));
+  entries.push(...httpEntries(http, originOf(sessions), opts.secrets));
   return { log: { ...logHead(opts), entries } };
 }
 
@@ -87,7 +91,9 @@ export async function writeHarFile(path: string, frames: Iterable<Frame>, sessio
   const write = async (text: string) => {
     if (!out.write(text)) await Promise.race([once(out, 'drain'), failed]);
   };
-  const groups = groupSessions(frames, sessions);
+  const { ws, http } = splitHttp(frames);
+  const groups = groupSessions(ws, sessions);
+  const rest = httpEntries(http, originOf(sessions), opts.secrets);
   let messages = 0;
   const head = JSON.stringify({ log: { ...logHead(opts), entries: [] } });
   await write(head.slice(0, head.length - '[]}}'.length) + '[\n');
@@ -101,12 +107,27 @@ export async function writeHarFile(path: string, frames: Iterable<Frame>, sessio
       await write((i ? ',\n' : '\n') + JSON.stringify(harMessage(list[i], opts.secrets)));
       messages++;
     }
-    await write(`]}${g < groups.length - 1 ? ',' : ''}\n`);
+    await write(`]}${g < groups.length - 1 || rest.length ? ',' : ''}\n`);
   }
+  for (let r = 0; r < rest.length; r++) await write(`${JSON.stringify(rest[r])}${r < rest.length - 1 ? ',' : ''}\n`);
   await write(']}}\n');
   out.end();
   await Promise.race([once(out, 'finish'), failed]);
-  return { entries: groups.length, messages };
+  return { entries: groups.length + rest.length, messages };
+}
+
+/** REST frames (kind `http`) apart from the WebSocket ones: they become entries of their own. */
+function splitHttp(frames: Iterable<Frame>): { ws: Frame[]; http: Frame[] } {
+  const ws: Frame[] = [];
+  const http: Frame[] = [];
+  for (const f of frames) (f.kind === 'http' ? http : ws).push(f);
+  return { ws, http };
+}
+
+/** The upstream origin of an http capture session, for the entries' absolute URLs. */
+function originOf(sessions: SessionInfo[]): (session: string) => string | undefined {
+  const targets = new Map(sessions.map((s) => [s.id, s.target]));
+  return (id) => targets.get(id);
 }
 
 function logHead(opts: HarExportOptions): Omit<Har['log'], 'entries'> {
