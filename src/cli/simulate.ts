@@ -1,20 +1,36 @@
 /**
- * `finesse-frames simulate`: runs the embedded Finesse simulator until SIGINT/SIGTERM.
- * stdout: first `{"listening":"ws://127.0.0.1:PORT/ws/"}`, then one JSON line per scenario step
- * played to a client (`--quiet`: nothing more). Users come from --user NAME:PASSWORD (repeatable)
- * or the default agent1:agent1; this is a local test server, the passwords are test passwords.
+ * `finesse-frames simulate`: a local Finesse (REST, XMPP over WebSocket and BOSH, gadget files on
+ * one origin) until SIGINT/SIGTERM.
+ * stdout: first `{"listening":"ws://…/ws/","rest":"http://…/finesse/api/","bosh":"http://…/http-bind","domain":"…"}`,
+ * then one JSON line per REST call (`kind: "http"`), per Update published (`kind: "update"`) and
+ * per scenario step (`kind: "step"`); `--quiet`: nothing more. Users come from --user
+ * NAME:PASSWORD (repeatable), the scenario file, or the default agent1:agent1; this is a local
+ * test server, the passwords are test passwords and are never printed.
  */
-import { FinesseSimulator } from '../core/replay/simulator';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { FinesseSimulator } from '../core/simulator/simulator';
+import { idleScenario, parseScenario, Scenario, ScenarioError } from '../core/simulator/scenario';
+import { decodeUpdateText } from '../core/finesse/update';
+import { finesseJson } from '../core/capture/frameView';
 import { parse, parseListen, printJson, untilSignal, UsageError, EXIT_OK } from './io';
 
-const HELP = `usage: finesse-frames simulate [--listen HOST:PORT] [--domain D] [--user NAME:PASSWORD]... [--loop] [--speed N] [--quiet]
+const HELP = `usage: finesse-frames simulate [--listen HOST:PORT] [--domain D] [--user NAME:PASSWORD]... [--scenario FILE|idle]
+                                [--serve DIR] [--tls] [--cert-dir DIR] [--loop] [--speed N] [--quiet]
 
-  --listen   where to listen (default 127.0.0.1:0, a free port)
-  --domain   XMPP domain (default finesse.test; pubsub service pubsub.DOMAIN)
-  --user     an agent that may log in (default agent1:agent1); repeat for more
-  --loop     play the scenario again after its last step
-  --speed    divide the scenario's delays by N (default 1)
-  --quiet    print only the listening line
+  --listen    where to listen (default 127.0.0.1:0, a free port); one origin serves
+              /ws/ (XMPP over WebSocket), /http-bind (BOSH), /finesse/api/ (REST)
+  --domain    XMPP domain (default finesse.test; pubsub service pubsub.DOMAIN)
+  --user      an agent that may sign in (default agent1:agent1); repeat for more
+  --scenario  a JSON or YAML file of scripted steps (calls ringing, state changes);
+              "idle" for none; default: the demo day for the first user once it is online
+  --serve     serve DIR at /3rdpartygadget/files/ (same origin as REST and /ws/)
+  --tls       https/wss with a generated self-signed certificate (kept in --cert-dir,
+              default ~/.finesse-frames; its SHA-256 fingerprint is printed on stderr)
+  --loop      play the scenario again after its last step
+  --speed     divide the scenario's delays by N (default 1)
+  --quiet     print only the listening line
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -22,6 +38,10 @@ export async function run(args: string[]): Promise<number> {
     listen: { type: 'string' },
     domain: { type: 'string' },
     user: { type: 'string', multiple: true },
+    scenario: { type: 'string' },
+    serve: { type: 'string' },
+    tls: { type: 'boolean' },
+    'cert-dir': { type: 'string' },
     loop: { type: 'boolean' },
     speed: { type: 'string' },
     quiet: { type: 'boolean' },
@@ -37,18 +57,53 @@ export async function run(args: string[]): Promise<number> {
   const users = parseUsers(values.user);
   const domain = values.domain ?? 'finesse.test';
   if (!/^[a-z0-9.-]+$/i.test(domain)) throw new UsageError(`--domain expects a host name, got "${domain}"`);
+  const scenario = loadScenario(values.scenario);
 
-  const sim = new FinesseSimulator({ listen: parseListen(values.listen), domain, users, loop: !!values.loop, speed });
-  const url = await sim.listen();
+  let sim: FinesseSimulator;
+  try {
+    sim = new FinesseSimulator({
+      listen: parseListen(values.listen),
+      domain,
+      users,
+      scenario,
+      loop: !!values.loop,
+      speed,
+      serve: values.serve,
+      tls: values.tls ? { certDir: values['cert-dir'] ?? join(homedir(), '.finesse-frames') } : undefined,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  await sim.listen();
   // Handlers first: a script that reads the listening line and signals at once must find them.
   const signalled = untilSignal();
-  printJson({ listening: url });
+  printJson(sim.endpoints);
+  if (sim.certificate) process.stderr.write(`finesse-frames: simulate: certificate ${sim.certificate.certFile} SHA-256 ${sim.certificate.fingerprint}\n`);
   if (!values.quiet) {
-    sim.on('step', (s) => printJson({ step: s.index, iteration: s.iteration, client: s.client, jid: s.jid, node: s.node, label: s.label, delivered: s.delivered }));
+    sim.on('rest', (c) => printJson({ kind: 'http', t: Date.now(), http: { method: c.method, path: c.path, status: c.status, requestId: c.requestId }, user: c.user }));
+    sim.on('update', (d) => printJson({ kind: 'update', t: Date.now(), node: d.node, finesse: finesseJson(decodeUpdateText(d.updateXml, d.node)), to: d.to }));
+    sim.on('step', (s) => printJson({ kind: 'step', t: Date.now(), step: s.index, iteration: s.iteration, label: s.label, ok: s.ok, ...(s.error ? { error: s.error } : {}) }));
   }
   await signalled;
   await sim.close();
   return EXIT_OK;
+}
+
+function loadScenario(file: string | undefined): Scenario | undefined {
+  if (file === undefined) return undefined;
+  if (file === 'idle') return idleScenario();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--scenario: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return parseScenario(text, file);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new UsageError(`--scenario ${e.message}`);
+    throw e;
+  }
 }
 
 function parseUsers(specs: string[] | undefined): Record<string, string> | undefined {

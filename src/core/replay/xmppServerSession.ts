@@ -1,11 +1,15 @@
 /**
- * The server side of one RFC 7395 XMPP-over-WebSocket stream, as a small, strict c2s: open,
- * SASL PLAIN, stream restart, resource bind, legacy session, presence, roster get, disco#info
- * and XEP-0199 ping. Everything else an authenticated client sends to a service is handed to
- * `onIq` (the simulator answers pubsub there); unknown iqs get service-unavailable. It behaves
- * like Prosody where Prosody's behaviour is observable to a client (close codes, stream errors,
- * SASL failure keeps the stream open), so what a client learns against it holds against a real
- * server. Input is untrusted: malformed XML ends the stream with <not-well-formed/>, never a throw.
+ * The server side of one RFC 7395 XMPP stream, as a small, strict c2s: open, SASL PLAIN, stream
+ * restart, resource bind, legacy session, presence, roster get, disco#info/#items and XEP-0199
+ * ping; carbons and stream management are refused the way a server without them refuses them,
+ * so standard clients (stanza, strophe.js, @xmpp/client) fall back cleanly. Everything else an
+ * authenticated client sends to a service is handed to `onIq` (the simulator answers pubsub
+ * there); unknown iqs get service-unavailable. It behaves like Openfire/Prosody where that is
+ * observable to a client (close codes, stream errors, SASL failure keeps the stream open,
+ * `xmlns="jabber:client"` on every stanza), so what a client learns against it holds against a
+ * real server. The stream runs over a `StreamTransport`: a WebSocket (RFC 7395) or a BOSH
+ * session (XEP-0206) that maps its bodies to the same frames.
+ * Input is untrusted: malformed XML ends the stream with <not-well-formed/>, never a throw.
  */
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +24,40 @@ export { BIND_NS, DISCO_INFO_NS, PING_NS, ROSTER_NS, SESSION_NS, STANZAS_NS, STR
 /** Where the stream is: waiting for <open/>, for <auth/>, for the restart, for bind, bound. */
 export type ServerStreamState = 'open' | 'auth' | 'restart' | 'bind' | 'online' | 'closed';
 
+/** Stream management (XEP-0198) and message carbons (XEP-0280): refused, not implemented. */
+export const SM_NS = 'urn:xmpp:sm:3';
+export const CARBONS_NS = 'urn:xmpp:carbons:2';
+export const DISCO_ITEMS_NS = 'http://jabber.org/protocol/disco#items';
+
+/**
+ * What carries the stream's frames: one text frame in, one text frame out, a close. A WebSocket
+ * is one (wsTransport); a BOSH session is another (it wraps frames in <body> exchanges).
+ */
+export interface StreamTransport {
+  /** Frames the client sent, each a whole top-level element (or whitespace keepalive). */
+  onFrame(handler: (raw: string, isBinary: boolean) => void): void;
+  onClose(handler: () => void): void;
+  readonly isOpen: boolean;
+  send(raw: string): void;
+  /** Ends the transport; `code` is a WebSocket close code (BOSH maps it to a terminate). */
+  close(code: number, reason?: string): void;
+}
+
+export function wsTransport(ws: WebSocket): StreamTransport {
+  return {
+    onFrame: (h) => ws.on('message', (data, isBinary) => h((data as Buffer).toString('utf8'), isBinary)),
+    onClose: (h) => {
+      ws.on('close', h);
+      ws.on('error', h);
+    },
+    get isOpen() {
+      return ws.readyState === ws.OPEN;
+    },
+    send: (raw) => ws.send(raw),
+    close: (code, reason) => ws.close(code, reason),
+  };
+}
+
 export interface XmppServerSessionOptions {
   domain: string;
   /** True when the credentials are good. Never logs or keeps the password. */
@@ -29,10 +67,17 @@ export interface XmppServerSessionOptions {
    * element (result or error), or undefined for <service-unavailable/>.
    */
   onIq?(iq: Element, session: XmppServerSession): Element | undefined;
+  /**
+   * A resource was bound: the server kicks any older session with the same full JID here
+   * (Openfire's default), before the bind result goes out.
+   */
+  onBind?(jid: string, session: XmppServerSession): void;
 }
 
 export interface XmppServerSessionEvents {
   state: [ServerStreamState];
+  /** The bound client sent available (true) or unavailable (false) broadcast presence. */
+  presence: [boolean];
   /** Every text frame the server sent, after it was sent (for logs and tests). */
   sent: [string];
   /** Every text frame the client sent, as received. */
@@ -48,15 +93,16 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
   user: string | undefined;
   /** Full JID, once bound. */
   jid: string | undefined;
+  /** True between the client's initial (available) presence and unavailable/close. */
+  available = false;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly transport: StreamTransport,
     private readonly opts: XmppServerSessionOptions,
   ) {
     super();
-    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
-    ws.on('close', () => this.finish());
-    ws.on('error', () => this.finish());
+    transport.onFrame((raw, isBinary) => this.onMessage(raw, isBinary));
+    transport.onClose(() => this.finish());
   }
 
   get state(): ServerStreamState {
@@ -69,8 +115,8 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
 
   /** Sends one frame to the client; dropped silently when the socket is gone. */
   send(raw: string): void {
-    if (this.ended || this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(raw);
+    if (this.ended || !this.transport.isOpen) return;
+    this.transport.send(raw);
     this.emit('sent', raw);
   }
 
@@ -79,7 +125,7 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
     if (this.ended) return;
     if (error) this.send(streamError(error));
     this.send(closeFrame());
-    this.ws.close(code);
+    this.transport.close(code);
     this.finish();
   }
 
@@ -91,15 +137,18 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
   private finish(): void {
     if (this.ended) return;
     this.ended = true;
+    if (this.available) {
+      this.available = false;
+      this.emit('presence', false);
+    }
     this.setState('closed');
     this.emit('close');
   }
 
-  private onMessage(data: Buffer, isBinary: boolean): void {
+  private onMessage(raw: string, isBinary: boolean): void {
     if (this.ended) return;
     // Prosody: binary frames are unsupported data (1003), non-XML text is invalid payload (1007).
     if (isBinary) return this.abort(1003, 'binary frames are not XMPP');
-    const raw = data.toString('utf8');
     this.emit('received', raw);
     if (isWhitespaceKeepalive(raw)) return;
     if (!raw.trimStart().startsWith('<')) return this.abort(1007, 'not an XML frame');
@@ -109,7 +158,7 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
   }
 
   private abort(code: number, reason: string): void {
-    this.ws.close(code, reason);
+    this.transport.close(code, reason);
     this.finish();
   }
 
@@ -128,6 +177,7 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
       case 'bind':
         if (el.name === 'iq' && el.attrs.type === 'set' && el.getChild('bind', BIND_NS)) return this.onBind(el);
         if (el.name === 'iq' && (el.attrs.type === 'get' || el.attrs.type === 'set')) return this.send(errorReply(el, 'wait', 'not-authorized', this.opts.domain).toString());
+        if (el.name === 'enable' && el.attrs.xmlns === SM_NS) return this.send(smFailed());
         return;
       case 'online':
         return this.onStanza(el);
@@ -165,12 +215,15 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
     const requested = iq.getChild('bind', BIND_NS)?.getChildText('resource')?.trim();
     const resource = requested || `sim-${randomBytes(4).toString('hex')}`;
     this.jid = `${this.user}@${this.opts.domain}/${resource}`;
-    this.send(xml('iq', { type: 'result', id: iq.attrs.id, to: this.jid }, xml('bind', { xmlns: BIND_NS }, xml('jid', {}, this.jid))).toString());
+    this.opts.onBind?.(this.jid, this);
+    this.send(xml('iq', { xmlns: CLIENT_NS, type: 'result', id: iq.attrs.id, to: this.jid }, xml('bind', { xmlns: BIND_NS }, xml('jid', {}, this.jid))).toString());
     this.setState('online');
   }
 
   private onStanza(el: Element): void {
     if (el.name === 'presence') return this.onPresence(el);
+    // XEP-0198 §3: a server without stream management answers <enable/> with <failed/>.
+    if (el.name === 'enable' && el.attrs.xmlns === SM_NS) return this.send(smFailed());
     if (el.name !== 'iq') return; // messages to the simulator go nowhere, as to an absent peer
     const type = el.attrs.type;
     if (type !== 'get' && type !== 'set') return; // results/errors answer nothing we asked
@@ -180,9 +233,21 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
 
   /** Presence without `to` goes to the user's own resources, so the sender gets it back. */
   private onPresence(el: Element): void {
-    if (el.attrs.to || el.attrs.type) return; // directed, unavailable, subscription requests: no peers here
+    if (el.attrs.to) return; // directed presence and subscription requests: no peers here
+    if (el.attrs.type === 'unavailable') {
+      if (this.available) {
+        this.available = false;
+        this.emit('presence', false);
+      }
+      return;
+    }
+    if (el.attrs.type) return;
     const echo = xml('presence', { xmlns: CLIENT_NS, from: this.jid, to: this.jid }, ...el.getChildElements());
     this.send(echo.toString());
+    if (!this.available) {
+      this.available = true;
+      this.emit('presence', true);
+    }
   }
 
   /** The iqs the server itself answers (addressed to the domain, the account, or nobody). */
@@ -200,9 +265,16 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
       return resultReply(
         iq,
         this.jid,
-        xml('query', { xmlns: DISCO_INFO_NS }, xml('identity', { category: 'server', type: 'im', name: 'Finesse simulator' }), ...[DISCO_INFO_NS, PING_NS, ROSTER_NS].map((v) => xml('feature', { var: v }))),
+        xml('query', { xmlns: DISCO_INFO_NS }, xml('identity', { category: 'server', type: 'im', name: 'Finesse simulator' }), ...[DISCO_INFO_NS, DISCO_ITEMS_NS, PING_NS, ROSTER_NS].map((v) => xml('feature', { var: v }))),
       );
     }
+    // Openfire lists its components: the pubsub service is where Finesse's nodes live.
+    if (get && child.name === 'query' && ns === DISCO_ITEMS_NS && !to?.includes('@')) {
+      return resultReply(iq, this.jid, xml('query', { xmlns: DISCO_ITEMS_NS }, xml('item', { jid: `pubsub.${this.opts.domain}`, name: 'Publish-Subscribe service' })));
+    }
+    if (get && child.name === 'query' && ns === DISCO_ITEMS_NS) return resultReply(iq, this.jid, xml('query', { xmlns: DISCO_ITEMS_NS }));
+    // XEP-0280 on a server without carbons: the enable request is not implemented.
+    if (!get && ns === CARBONS_NS) return errorReply(iq, 'cancel', 'feature-not-implemented', this.jid);
     return undefined;
   }
 }
@@ -213,6 +285,10 @@ function features(...children: Element[]): string {
 
 export function streamError(condition: string): string {
   return xml('stream:error', { 'xmlns:stream': STREAMS_NS }, xml(condition, { xmlns: STREAM_ERRORS_NS })).toString();
+}
+
+function smFailed(): string {
+  return xml('failed', { xmlns: SM_NS }, xml('feature-not-implemented', { xmlns: STANZAS_NS })).toString();
 }
 
 function saslFailure(condition: string): string {
@@ -229,11 +305,11 @@ function decodePlain(payload: string): { authzid: string; user: string; password
 
 /** `<iq type="result">` answering `iq`, from whoever it was addressed to. */
 export function resultReply(iq: Element, clientJid: string | undefined, ...children: Element[]): Element {
-  return xml('iq', { type: 'result', id: iq.attrs.id, from: iq.attrs.to, to: iq.attrs.from ?? clientJid }, ...children);
+  return xml('iq', { xmlns: CLIENT_NS, type: 'result', id: iq.attrs.id, from: iq.attrs.to, to: iq.attrs.from ?? clientJid }, ...children);
 }
 
 /** `<iq type="error">` with a stanza error condition (RFC 6120 §8.3) and optional app condition. */
 export function errorReply(iq: Element, type: 'cancel' | 'modify' | 'auth' | 'wait', condition: string, clientJid: string | undefined, appCondition?: Element): Element {
   const error = xml('error', { type }, xml(condition, { xmlns: STANZAS_NS }), ...(appCondition ? [appCondition] : []));
-  return xml('iq', { type: 'error', id: iq.attrs.id, from: iq.attrs.to, to: iq.attrs.from ?? clientJid }, error);
+  return xml('iq', { xmlns: CLIENT_NS, type: 'error', id: iq.attrs.id, from: iq.attrs.to, to: iq.attrs.from ?? clientJid }, error);
 }

@@ -2,6 +2,7 @@
 // what it accepts, what it refuses and how it answers, as Prosody would.
 import assert from 'node:assert/strict';
 import { FinesseSimulator } from '../../../../src/core/replay/simulator';
+import { idleScenario } from '../../../../src/core/replay/scenario';
 import { plainAuth, plainPayload, SASL_NS } from '../../../../src/core/xmpp/sasl';
 import { FRAMING, RawXmppClient } from './rawXmppClient';
 
@@ -20,7 +21,7 @@ describe('FinesseSimulator protocol', () => {
 
   before(async () => {
     // An empty scenario: these tests are about the stream, not the Updates.
-    sim = new FinesseSimulator({ users: { agent1: 'pw-1', agent2: 'pw-2' }, scenario: { name: 'none', steps: [], requires: [] } });
+    sim = new FinesseSimulator({ users: { agent1: 'pw-1', agent2: 'pw-2' }, scenario: idleScenario() });
     url = await sim.listen();
   });
   afterEach(() => {
@@ -167,6 +168,52 @@ describe('FinesseSimulator protocol', () => {
     assert.ok(again.getChild('error')?.getChild('not-subscribed', 'http://jabber.org/protocol/pubsub#errors'));
     const items = await c.iq('<iq type="get" id="i1" to="pubsub.finesse.test" xmlns="jabber:client"><pubsub xmlns="http://jabber.org/protocol/pubsub"><items node="/finesse/api/User/agent1"/></pubsub></iq>');
     assert.ok(items.getChild('error')?.getChild('feature-not-implemented', STANZAS));
+  });
+
+  it('puts xmlns="jabber:client" on every stanza, the bind result included (stanza.js needs it)', async () => {
+    const c = await connect();
+    c.open();
+    await c.nextElement();
+    await c.nextElement();
+    c.send(plainAuth('agent1', 'pw-1'));
+    await c.nextElement();
+    c.open();
+    await c.nextElement();
+    await c.nextElement();
+    c.send('<iq type="set" id="b1" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>ns</resource></bind></iq>');
+    const raw = await c.next();
+    assert.match(raw ?? '', /^<iq xmlns="jabber:client"/);
+    for (const frame of ['<iq type="set" id="s" xmlns="jabber:client"><session xmlns="urn:ietf:params:xml:ns:xmpp-session"/></iq>', '<iq type="get" id="v" xmlns="jabber:client"><query xmlns="jabber:iq:version"/></iq>', '<presence xmlns="jabber:client"/>']) {
+      c.send(frame);
+      assert.match((await c.next()) ?? '', /^<(iq|presence) xmlns="jabber:client"/, frame);
+    }
+  });
+
+  it('answers disco#items with the pubsub service, carbons with feature-not-implemented, SM enable with <failed/>', async () => {
+    const c = await connect();
+    await c.login('agent1', 'pw-1', 'extras');
+    const items = await c.iq('<iq type="get" id="di" to="finesse.test" xmlns="jabber:client"><query xmlns="http://jabber.org/protocol/disco#items"/></iq>');
+    assert.equal(items.getChild('query')?.getChild('item')?.attrs.jid, 'pubsub.finesse.test');
+    const carbons = await c.iq('<iq type="set" id="cb" xmlns="jabber:client"><enable xmlns="urn:xmpp:carbons:2"/></iq>');
+    assert.equal(carbons.attrs.type, 'error');
+    assert.ok(carbons.getChild('error')?.getChild('feature-not-implemented', STANZAS));
+    const sm = await c.iq('<enable xmlns="urn:xmpp:sm:3" resume="true"/>');
+    assert.deepEqual([sm.name, sm.attrs.xmlns], ['failed', 'urn:xmpp:sm:3']);
+    // The stream goes on after both refusals.
+    assert.equal((await c.iq('<iq type="get" id="p" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>')).attrs.type, 'result');
+  });
+
+  it('a second session binding the same full JID kicks the older with <conflict/>, as Openfire does', async () => {
+    const older = await connect();
+    await older.login('agent2', 'pw-2', 'desktop');
+    const newer = await connect();
+    assert.equal(await newer.login('agent2', 'pw-2', 'desktop'), 'agent2@finesse.test/desktop');
+    const error = await older.nextElement();
+    assert.equal(error.name, 'stream:error');
+    assert.ok(error.getChild('conflict', STREAMS));
+    assert.equal((await older.nextElement()).name, 'close');
+    await older.closed;
+    assert.equal((await newer.iq('<iq type="get" id="p" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>')).attrs.type, 'result');
   });
 
   it('answers <close/> with <close/> and closes the socket normally', async () => {
