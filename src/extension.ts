@@ -14,6 +14,7 @@ import * as panel from './vscode/panel';
 import * as proxy from './vscode/proxy';
 import * as status from './vscode/status';
 import * as sessions from './vscode/sessions';
+import * as timeline from './vscode/timeline';
 import { interceptGate } from './vscode/intercept/gateSlot';
 
 /** What activate() returns: the contract's test API (contracts.md "VS Code layer", "D1 ↔ D2"). */
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
     ...panel.register(services),
     ...sessions.register(services),
     ...intercept.register(services),
+    ...timeline.register(services),
   );
   stopping = () => Promise.all([connections.stopAll(), proxies.stopAll()]);
 
