@@ -18,12 +18,12 @@ function shown(page: Page): Promise<Shown[]> {
   return page.$$eval('g.lane', (lanes) =>
     lanes.map((lane) => ({
       agent: lane.getAttribute('data-agent') ?? '',
-      states: [...lane.querySelectorAll('g.state')].map((g) => {
-        const r = g.querySelector('rect')!.getBoundingClientRect();
+      states: [...lane.querySelectorAll('rect.state')].map((g) => {
+        const r = g.getBoundingClientRect();
         return { state: g.getAttribute('data-state') ?? '', x: r.left, width: r.width, frame: Number(g.getAttribute('data-frame')) };
       }),
-      dialogs: [...lane.querySelectorAll('g.dialog')].map((g) => {
-        const r = g.querySelector('rect')!.getBoundingClientRect();
+      dialogs: [...lane.querySelectorAll('rect.dialog')].map((g) => {
+        const r = g.getBoundingClientRect();
         return { id: g.getAttribute('data-dialog') ?? '', steps: g.getAttribute('data-steps') ?? '', x: r.left, right: r.right };
       }),
       marks: [...lane.querySelectorAll('path.mark')].map((p) => {
@@ -88,7 +88,7 @@ describe('timeline webview', function () {
     const day = agentDay();
     view = await harness.open(day.store);
     await view.delivered((m) => m.type === 'model');
-    const talking = view.page.locator('g.lane[data-agent="agent1"] g.state[data-state="TALKING"] rect');
+    const talking = view.page.locator('g.lane[data-agent="agent1"] rect.state[data-state="TALKING"]');
     await talking.hover();
     await view.page.waitForSelector('.tl-tooltip:not([hidden])');
     const tip = await view.page.textContent('.tl-tooltip');
@@ -96,7 +96,7 @@ describe('timeline webview', function () {
     assert.match(tip!, /<state>TALKING<\/state>/);
     assert.equal(await view.page.$$eval('.tl-tooltip *', (els) => els.filter((e) => e.tagName === 'STATE').length), 0, 'the Update is text, not markup');
     await talking.click();
-    const frame = Number(await view.page.getAttribute('g.lane[data-agent="agent1"] g.state[data-state="TALKING"]', 'data-frame'));
+    const frame = Number(await view.page.getAttribute('g.lane[data-agent="agent1"] rect.state[data-state="TALKING"]', 'data-frame'));
     assert.deepEqual(view.selected, [frame]);
   });
 

@@ -4,12 +4,13 @@
  * apiErrors as marks. d3-scale maps time to x and d3-axis draws the ticks; d3-selection joins
  * the data to elements. All three only set attributes and text (never style attributes in
  * markup, never HTML from data), which the webview's strict CSP allows; colours are CSS classes
- * over the theme's --vscode-charts-* variables (media/timeline.css).
+ * over the theme's --vscode-charts-* variables (media/timeline.css). The spans themselves are
+ * plain elements (see render) for speed.
  */
 import { axisTop } from 'd3-axis';
 import { scaleTime } from 'd3-scale';
 import { select } from 'd3-selection';
-import type { DialogBar, StateSpan, TimelineLane, TimelineMark, TimelineModel } from '../../../src/protocol/timeline';
+import type { TimelineLane, TimelineMark, TimelineModel } from '../../../src/protocol/timeline';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 export const LABEL_WIDTH = 120;
@@ -88,9 +89,7 @@ export class TimelineView {
         const g = enter.append('g').attr('class', 'lane');
         g.append('rect').attr('class', 'lane-bg');
         g.append('text').attr('class', 'lane-label');
-        g.append('g').attr('class', 'states');
-        g.append('g').attr('class', 'dialogs');
-        g.append('g').attr('class', 'marks');
+        g.append('g').attr('class', 'content');
         return g;
       })
       .attr('data-agent', (l) => l.agent)
@@ -107,66 +106,60 @@ export class TimelineView {
       .attr('y', STATE_Y + 14)
       .text((l) => l.agent);
 
+    // The lanes' contents are the bulk (10,000 spans and more): built as plain elements into a
+    // fragment per lane, one element per span and text only where it fits, which keeps a full
+    // redraw well inside a frame budget where a nested d3 join of groups was several times slower.
     const xOf = (t: number) => x(new Date(t));
     const widthOf = (from: number, to: number | null) => Math.max(1, xOf(to ?? end) - xOf(from));
-
-    const states = lanes
-      .select<SVGGElement>('g.states')
-      .selectAll<SVGGElement, StateSpan>('g.state')
-      .data((l) => l.states)
-      .join((enter) => {
-        const g = enter.append('g').attr('class', 'state');
-        g.append('rect').attr('y', STATE_Y).attr('height', STATE_H);
-        g.append('text').attr('y', STATE_Y + 14);
-        return g;
-      })
-      .attr('data-frame', (s) => s.frame)
-      .attr('data-state', (s) => s.state)
-      .attr('class', (s) => `state s-${stateClass(s.state)}`);
-    states
-      .select('rect')
-      .attr('x', (s) => xOf(s.from))
-      .attr('width', (s) => widthOf(s.from, s.to));
-    states
-      .select('text')
-      .attr('x', (s) => xOf(s.from) + 4)
-      .text((s) => (widthOf(s.from, s.to) >= LABEL_MIN_WIDTH ? s.state : ''));
-
-    const dialogs = lanes
-      .select<SVGGElement>('g.dialogs')
-      .selectAll<SVGGElement, DialogBar>('g.dialog')
-      .data((l) => l.dialogs)
-      .join((enter) => {
-        const g = enter.append('g').attr('class', 'dialog');
-        g.append('rect').attr('y', DIALOG_Y).attr('height', DIALOG_H).attr('rx', 3);
-        g.append('text').attr('y', DIALOG_Y + DIALOG_H - 2);
-        return g;
-      })
-      .attr('data-frame', (d) => d.frame)
-      .attr('data-dialog', (d) => d.id)
-      .attr('data-steps', (d) => d.steps.map((s) => s.state).join(' '))
-      .attr('class', (d) => `dialog d-${stateClass(d.state)}${d.to === null ? ' open' : ''}`);
-    dialogs
-      .select('rect')
-      .attr('x', (d) => xOf(d.from))
-      .attr('width', (d) => widthOf(d.from, d.to));
-    dialogs
-      .select('text')
-      .attr('x', (d) => xOf(d.from) + 4)
-      .text((d) => (widthOf(d.from, d.to) >= LABEL_MIN_WIDTH * 2 ? `${d.caller ?? d.id} · ${d.steps.map((s) => s.state).join(' → ')}` : ''));
-
-    lanes
-      .select<SVGGElement>('g.marks')
-      .selectAll<SVGPathElement, TimelineMark>('path.mark')
-      .data((l) => l.marks)
-      .join('path')
-      .attr('data-frame', (m) => m.frame)
-      .attr('data-label', (m) => m.label)
-      .attr('class', (m) => `mark m-${m.kind}`)
-      // REST call: a triangle pointing up at the lane; apiError: a diamond.
-      .attr('d', (m) => {
-        const cx = xOf(m.t);
-        return m.kind === 'rest' ? `M${cx - 5},${MARK_Y + 8}L${cx},${MARK_Y - 1}L${cx + 5},${MARK_Y + 8}Z` : `M${cx},${MARK_Y - 2}L${cx + 5},${MARK_Y + 4}L${cx},${MARK_Y + 10}L${cx - 5},${MARK_Y + 4}Z`;
-      });
+    lanes.each(function (lane) {
+      const fragment = document.createDocumentFragment();
+      for (const s of lane.states) {
+        const left = xOf(s.from);
+        const w = widthOf(s.from, s.to);
+        fragment.append(rect(left, STATE_Y, w, STATE_H, `state s-${stateClass(s.state)}`, s.frame, { 'data-state': s.state }));
+        if (w >= LABEL_MIN_WIDTH) fragment.append(label(left + 4, STATE_Y + 14, 'state-label', s.state));
+      }
+      for (const d of lane.dialogs) {
+        const left = xOf(d.from);
+        const w = widthOf(d.from, d.to);
+        const bar = rect(left, DIALOG_Y, w, DIALOG_H, `dialog d-${stateClass(d.state)}${d.to === null ? ' open' : ''}`, d.frame, { 'data-dialog': d.id, 'data-steps': d.steps.map((st) => st.state).join(' '), rx: '3' });
+        fragment.append(bar);
+        if (w >= LABEL_MIN_WIDTH * 2) fragment.append(label(left + 4, DIALOG_Y + DIALOG_H - 2, 'dialog-label', `${d.caller ?? d.id} · ${d.steps.map((st) => st.state).join(' → ')}`));
+      }
+      for (const m of lane.marks) fragment.append(mark(m, xOf(m.t)));
+      const content = this.querySelector('g.content') as SVGGElement;
+      content.replaceChildren(fragment);
+    });
   }
+}
+
+function rect(x: number, y: number, width: number, height: number, cls: string, frame: number, attrs: Record<string, string>): SVGRectElement {
+  const el = document.createElementNS(SVG_NS, 'rect');
+  el.setAttribute('class', cls);
+  el.setAttribute('x', x.toFixed(1));
+  el.setAttribute('y', String(y));
+  el.setAttribute('width', width.toFixed(1));
+  el.setAttribute('height', String(height));
+  el.setAttribute('data-frame', String(frame));
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  return el;
+}
+
+function label(x: number, y: number, cls: string, text: string): SVGTextElement {
+  const el = document.createElementNS(SVG_NS, 'text');
+  el.setAttribute('class', cls);
+  el.setAttribute('x', x.toFixed(1));
+  el.setAttribute('y', String(y));
+  el.textContent = text;
+  return el;
+}
+
+/** A REST call: a triangle pointing up at the lane; an apiError: a diamond. */
+function mark(m: TimelineMark, cx: number): SVGPathElement {
+  const el = document.createElementNS(SVG_NS, 'path');
+  el.setAttribute('class', `mark m-${m.kind}`);
+  el.setAttribute('data-frame', String(m.frame));
+  el.setAttribute('data-label', m.label);
+  el.setAttribute('d', m.kind === 'rest' ? `M${cx - 5},${MARK_Y + 8}L${cx},${MARK_Y - 1}L${cx + 5},${MARK_Y + 8}Z` : `M${cx},${MARK_Y - 2}L${cx + 5},${MARK_Y + 4}L${cx},${MARK_Y + 10}L${cx - 5},${MARK_Y + 4}Z`);
+  return el;
 }
