@@ -12,6 +12,8 @@
  *   npm start -- --check [FILE]    # headless: wait until the panel lists frames, save a
  *                                  # screenshot (default test-results/start.png), exit 0/1
  *   npm start -- --extension DIR   # load the extension from DIR (e.g. an unpacked build)
+ *   npm start -- --serve DIR       # also serve a gadget folder at the simulator's
+ *                                  # /3rdpartygadget/files/ (same origin as its REST and /ws/)
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +22,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { CodeServer, ensureCodeServer, ROOT } from '../tools/code-server';
 import { Workbench } from '../tools/workbench';
-import { FinesseSimulator } from '../src/core/replay/simulator';
+import { FinesseSimulator, SimulatorUrls } from '../src/core/simulator/simulator';
 
 const run = promisify(execFile);
 
@@ -29,6 +31,8 @@ export const DEMO = { domain: 'finesse.test', user: 'agent1', password: 'agent1'
 
 export interface Demo {
   simulatorUrl: string;
+  /** The simulator's one origin: ws, REST, BOSH, domain (as `finesse-frames simulate` prints). */
+  endpoints: SimulatorUrls;
   server: CodeServer;
   /** Open this in a browser. */
   url: string;
@@ -36,13 +40,14 @@ export interface Demo {
 }
 
 /** Everything but the browser: build, simulator, workspace with autoConnect, code-server. */
-export async function startDemo(opts: { port?: number; host?: string; extension?: string } = {}): Promise<Demo> {
+export async function startDemo(opts: { port?: number; host?: string; extension?: string; serve?: string } = {}): Promise<Demo> {
   ensureCodeServer();
   await run(process.execPath, [join(ROOT, 'esbuild.js')], { cwd: ROOT });
   if (!existsSync(join(ROOT, 'dist/extension.js'))) throw new Error('dist/extension.js was not built (src/extension.ts is missing)');
 
-  const simulator = new FinesseSimulator({ users: { [DEMO.user]: DEMO.password }, domain: DEMO.domain, loop: true });
+  const simulator = new FinesseSimulator({ users: { [DEMO.user]: DEMO.password }, domain: DEMO.domain, loop: true, serve: opts.serve });
   const simulatorUrl = await simulator.listen();
+  const endpoints = simulator.endpoints as SimulatorUrls;
 
   const workspace = mkdtempSync(join(tmpdir(), 'finesse-demo-'));
   mkdirSync(join(workspace, '.vscode'));
@@ -66,6 +71,7 @@ export async function startDemo(opts: { port?: number; host?: string; extension?
   const url = server.workbenchUrl({ folder: workspace, extensionDevelopmentPath: opts.extension ?? ROOT });
   return {
     simulatorUrl,
+    endpoints,
     server,
     url,
     async stop() {
@@ -94,15 +100,17 @@ export async function check(demo: Demo, shot: string): Promise<boolean> {
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
-    options: { port: { type: 'string' }, host: { type: 'string' }, extension: { type: 'string' }, 'no-browser': { type: 'boolean' }, check: { type: 'boolean' } },
+    options: { port: { type: 'string' }, host: { type: 'string' }, extension: { type: 'string' }, serve: { type: 'string' }, 'no-browser': { type: 'boolean' }, check: { type: 'boolean' } },
     allowPositionals: true,
   });
   const started = Date.now();
   // Ctrl+C while starting up: exit at once; the exit hook stops a started code-server.
   const early = () => process.exit(130);
   process.once('SIGINT', early).once('SIGTERM', early);
-  const demo = await startDemo({ port: values.port ? Number(values.port) : undefined, host: values.host, extension: values.extension && resolve(values.extension) });
-  process.stdout.write(`Finesse simulator: ${demo.simulatorUrl} (agent1 / agent1)\nVS Code:           ${demo.url}\n`);
+  const demo = await startDemo({ port: values.port ? Number(values.port) : undefined, host: values.host, extension: values.extension && resolve(values.extension), serve: values.serve && resolve(values.serve) });
+  const origin = new URL(demo.endpoints.rest).origin;
+  const gadget = values.serve ? `\nGadget folder:     ${origin}/3rdpartygadget/files/` : '';
+  process.stdout.write(`Finesse simulator: ${demo.simulatorUrl} (agent1 / agent1)\nREST:              ${demo.endpoints.rest}\nBOSH:              ${demo.endpoints.bosh}${gadget}\nVS Code:           ${demo.url}\n`);
   try {
     if (values.check) return (await check(demo, positionals[0] ?? join(ROOT, 'test-results', 'start.png'))) ? 0 : 1;
     const headed = !!process.env.DISPLAY && !values['no-browser'];

@@ -15,6 +15,7 @@ import * as proxy from './vscode/proxy';
 import * as status from './vscode/status';
 import * as sessions from './vscode/sessions';
 import * as timeline from './vscode/timeline';
+import * as simulator from './vscode/simulator';
 import { interceptGate } from './vscode/intercept/gateSlot';
 
 /** What activate() returns: the contract's test API (contracts.md "VS Code layer", "D1 ↔ D2"). */
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
     ...sessions.register(services),
     ...intercept.register(services),
     ...timeline.register(services),
+    ...simulator.register(services),
   );
   stopping = () => Promise.all([connections.stopAll(), proxies.stopAll()]);
 

@@ -1,65 +1,82 @@
-// `finesse-frames simulate` as a user runs it, with an independent XMPP client (@xmpp/client,
-// not our session code) logging in, subscribing the way a Finesse desktop does and receiving
-// the scenario's Updates in order, decoded.
+// `finesse-frames simulate` as a user runs it: the first JSON line names the one origin's
+// endpoints; an independent XMPP client (@xmpp/client, not our session code) logs in and sends
+// presence WITHOUT subscribing to its own feeds, and receives the demo day's Updates decoded;
+// a Team node needs (and gets) an explicit subscribe; REST calls and Updates are JSON lines.
 import assert from 'node:assert/strict';
 import { spawn, ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface, Interface } from 'node:readline';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startClient, xmppModule, XmppClient } from '../support/xmpp';
+import { LineReader } from '../support/lines';
 import { decodeUpdate, FinesseUpdate } from '../../src/core/finesse/update';
 import { nodes } from '../../src/core/finesse/nodes';
 import { parseXml } from '../../src/core/xmpp/xml';
+import { restClient } from './localFinesseSupport';
 
 const ROOT = join(__dirname, '..', '..');
 const PUBSUB = 'pubsub.finesse.test';
 
 /** The CLI from source (node + tsx), so the test does not depend on a stale build. */
-function cli(args: string[]): { proc: ChildProcessWithoutNullStreams; lines: Interface; stderr: () => string } {
+function cli(args: string[]): { proc: ChildProcessWithoutNullStreams; out: LineReader<Record<string, unknown>>; stderr: () => string } {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT });
   let err = '';
   proc.stderr.on('data', (d) => (err += d));
-  return { proc, lines: createInterface({ input: proc.stdout }), stderr: () => err };
+  return { proc, out: new LineReader(proc.stdout, (l) => JSON.parse(l) as Record<string, unknown>), stderr: () => err };
 }
 
-/** Reads stdout lines one at a time, as the user's script would. */
-function lineReader(lines: Interface): () => Promise<string> {
-  const iterator = lines[Symbol.asyncIterator]();
-  return async () => {
-    const next = await iterator.next();
-    if (next.done) throw new Error('stdout ended');
-    return next.value;
+async function stop(proc: ChildProcessWithoutNullStreams): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  proc.kill('SIGKILL');
+  await once(proc, 'exit');
+}
+
+/** Collects the Finesse Updates a client receives; resolves when one matches. */
+function updatesOf(client: XmppClient) {
+  const all: FinesseUpdate[] = [];
+  const waiters: [(u: FinesseUpdate) => boolean, (u: FinesseUpdate) => void][] = [];
+  client.on('stanza', (stanza: { toString(): string }) => {
+    const parsed = parseXml(stanza.toString());
+    const u = parsed.ok ? decodeUpdate(parsed.element) : undefined;
+    if (!u) return;
+    all.push(u);
+    for (const w of [...waiters]) if (w[0](u)) waiters.splice(waiters.indexOf(w), 1) && w[1](u);
+  });
+  return {
+    all,
+    until: (match: (u: FinesseUpdate) => boolean) => new Promise<FinesseUpdate>((resolve) => {
+      const found = all.find(match);
+      if (found) resolve(found);
+      else waiters.push([match, resolve]);
+    }),
   };
 }
 
 describe('finesse-frames simulate', () => {
   let sim: ReturnType<typeof cli>;
-  let nextLine: () => Promise<string>;
-  let url: string;
+  let first: Record<string, string>;
   let agent: XmppClient;
 
   before(async () => {
     sim = cli(['simulate', '--listen', '127.0.0.1:0', '--speed', '1000', '--user', 'agent1:s3cret', '--user', 'agent2:other']);
-    nextLine = lineReader(sim.lines);
-    const first = JSON.parse(await nextLine());
-    assert.deepEqual(Object.keys(first), ['listening']);
-    url = first.listening;
+    first = (await sim.out.waitFor(() => true, 'the listening line')) as Record<string, string>;
   });
   after(async () => {
     await agent?.stop().catch(() => undefined);
-    if (sim.proc.exitCode === null) {
-      sim.proc.kill('SIGKILL');
-      await once(sim.proc, 'exit');
-    }
+    await stop(sim.proc);
   });
 
-  it('prints the listening URL first, on loopback', () => {
-    assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+\/ws\/$/);
+  it('prints the one origin first: ws, REST, BOSH and the domain, on loopback', () => {
+    assert.deepEqual(Object.keys(first), ['listening', 'rest', 'bosh', 'domain']);
+    assert.match(first.listening, /^ws:\/\/127\.0\.0\.1:\d+\/ws\/$/);
+    const origin = first.listening.replace(/^ws/, 'http').replace(/\/ws\/$/, '');
+    assert.deepEqual([first.rest, first.bosh, first.domain], [`${origin}/finesse/api/`, `${origin}/http-bind`, 'finesse.test']);
   });
 
   it('refuses a wrong password with SASL not-authorized', async () => {
     const { client } = await xmppModule();
-    const wrong = client({ service: url, domain: 'finesse.test', username: 'agent1', password: 'wrong', resource: 'test' });
+    const wrong = client({ service: first.listening, domain: 'finesse.test', username: 'agent1', password: 'wrong', resource: 'test' });
     wrong.on('error', () => undefined);
     try {
       await assert.rejects(wrong.start(), (e: Error & { condition?: string }) => e.condition === 'not-authorized');
@@ -70,56 +87,57 @@ describe('finesse-frames simulate', () => {
     }
   });
 
-  it('logs in an independent client, which subscribes and receives the scenario in order, decoded', async () => {
+  it('plays the demo day to a client that only logs in and sends presence; Team needs a subscribe', async () => {
     const { xml } = await xmppModule();
-    agent = await startClient({ service: url, username: 'agent1', password: 's3cret', resource: 'desktop' });
+    agent = await startClient({ service: first.listening, username: 'agent1', password: 's3cret', resource: 'desktop' });
     assert.equal(agent.jid?.toString(), 'agent1@finesse.test/desktop');
-    const updates: FinesseUpdate[] = [];
-    const all = new Promise<void>((resolve) =>
-      agent.on('stanza', (stanza: { toString(): string }) => {
-        const parsed = parseXml(stanza.toString());
-        const update = parsed.ok ? decodeUpdate(parsed.element) : undefined;
-        if (update) updates.push(update);
-        if (updates.length === 13) resolve();
-      }),
+    const got = updatesOf(agent);
+    const result = await agent.iqCaller.request(
+      xml('iq', { type: 'set', to: PUBSUB }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('subscribe', { node: nodes.teamUsers('1'), jid: agent.jid?.toString() }))),
     );
+    assert.equal(result.getChild('pubsub')?.getChild('subscription')?.attrs.subscription, 'subscribed');
     await agent.send(xml('presence'));
-    for (const node of [nodes.teamUsers('1'), nodes.user('agent1'), nodes.userDialogs('agent1')]) {
-      const result = await agent.iqCaller.request(
-        xml('iq', { type: 'set', to: PUBSUB }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('subscribe', { node, jid: agent.jid?.toString() }))),
-      );
-      assert.equal(result.getChild('pubsub')?.getChild('subscription')?.attrs.subscription, 'subscribed');
-    }
-    await all;
-    assert.deepEqual(
-      updates.map((u) => `${u.node.replace('/finesse/api/', '')} ${u.event} ${u.state}`),
-      [
-        'User/agent1 PUT LOGIN',
-        'User/agent1 PUT NOT_READY',
-        'User/agent1 PUT READY',
-        'Team/1/Users PUT READY',
-        'User/agent1/Dialogs POST ALERTING',
-        'User/agent1 PUT RESERVED',
-        'User/agent1/Dialogs PUT ACTIVE',
-        'User/agent1 PUT TALKING',
-        'User/agent1 PUT Invalid State',
-        'User/agent1/Dialogs DELETE DROPPED',
-        'User/agent1 PUT WORK',
-        'User/agent1 PUT READY',
-        'Team/1/Users PUT NOT_READY',
-      ],
-    );
-    assert.equal(updates[8].requestId, 'req-err-0');
-    assert.ok(updates.every((u) => !u.error));
+    await got.until((u) => u.requestId === 'req-logout-0');
+    const own = got.all.filter((u) => !u.node.startsWith('/finesse/api/Team/')).map((u) => `${u.node.replace('/finesse/api/', '')} ${u.event} ${u.state} ${u.requestId ?? ''}`.trim());
+    assert.deepEqual(own, [
+      'User/agent1 PUT LOGIN req-login-0',
+      'User/agent1 PUT NOT_READY req-login-0',
+      'User/agent1 PUT READY req-ready-0',
+      'User/agent1/Dialogs POST ALERTING',
+      'User/agent1 PUT RESERVED',
+      'User/agent1/Dialogs PUT ACTIVE req-answer-0',
+      'User/agent1 PUT TALKING req-answer-0',
+      'User/agent1 PUT Invalid State req-err-0',
+      'User/agent1/Dialogs DELETE DROPPED req-drop-0',
+      'User/agent1 PUT WORK req-drop-0',
+      'User/agent1 PUT READY req-wrapup-0',
+      'User/agent1 PUT NOT_READY req-break-0',
+      'User/agent1 PUT LOGOUT req-logout-0',
+    ]);
+    const team = got.all.filter((u) => u.node === nodes.teamUsers('1'));
+    assert.ok(team.some((u) => u.state === 'READY' && /<loginId>agent2<\/loginId>/.test(u.xml)), 'the teammate going READY reached the Team subscriber');
+    assert.ok(got.all.every((u) => !u.error));
   });
 
-  it('printed one JSON line per scenario step, and never a password', async () => {
-    const steps = [];
-    for (let i = 0; i < 13; i++) steps.push(JSON.parse(await nextLine()));
-    assert.deepEqual(steps.map((s) => s.step), [...Array(13).keys()]);
-    assert.ok(steps.every((s) => s.jid === 'agent1@finesse.test/desktop' && s.delivered === true));
-    assert.equal(steps[4].label, 'User agent1 Dialogs POST → ALERTING');
-    assert.doesNotMatch(JSON.stringify(steps) + sim.stderr(), /s3cret/);
+  it('printed one JSON line per Update and per step, and never a password', async () => {
+    const last = await sim.out.waitFor((l) => l.kind === 'update' && (l.finesse as { requestId?: string })?.requestId === 'req-logout-0' && (l.node as string).startsWith('/finesse/api/User/'), 'the last Update line');
+    assert.deepEqual(last.to, ['agent1@finesse.test/desktop']);
+    const updates = sim.out.lines.filter((l) => l.kind === 'update');
+    assert.ok(updates.some((l) => (l.finesse as { kind?: string }).kind === 'apiErrors'));
+    assert.ok(sim.out.lines.some((l) => l.kind === 'step' && l.label === 'ring agent1 from 5551234' && l.ok === true));
+    assert.doesNotMatch(sim.out.raw.join('\n') + sim.stderr(), /s3cret/);
+  });
+
+  it('prints a REST call as an http line before the Updates it caused, with the requestId', async () => {
+    const rest = restClient(first.rest, 'agent1', 's3cret');
+    const from = sim.out.lines.length;
+    assert.equal((await rest('PUT', 'User/agent1', '<User><state>LOGIN</state><extension>1001</extension></User>', 'cli-1')).status, 202);
+    const http = await sim.out.waitFor((l) => l.kind === 'http' && (l.http as { requestId?: string }).requestId === 'cli-1', 'the http line', from);
+    assert.deepEqual(http.http, { method: 'PUT', path: '/finesse/api/User/agent1', status: 202, requestId: 'cli-1' });
+    const update = await sim.out.waitFor((l) => l.kind === 'update' && (l.finesse as { requestId?: string }).requestId === 'cli-1', 'its Update', from);
+    assert.ok(sim.out.lines.indexOf(http) < sim.out.lines.indexOf(update));
+    assert.equal((await rest('GET', 'User/agent1')).status, 200);
+    assert.equal((await restClient(first.rest, 'agent1', 'nope')('GET', 'User/agent1')).status, 401);
   });
 
   it('shuts down cleanly on SIGINT: the client is told <system-shutdown/>, the process exits 0', async () => {
@@ -136,12 +154,38 @@ describe('finesse-frames simulate', () => {
     assert.equal(sim.stderr(), '');
   });
 
-  it('exits 2 with one line on stderr for bad flags', async () => {
-    for (const args of [['--speed', '0'], ['--user', 'nopassword'], ['--listen', 'nowhere'], ['--bogus']]) {
-      const bad = cli(['simulate', ...args]);
-      const [code] = await once(bad.proc, 'exit');
-      assert.equal(code, 2, args.join(' '));
-      assert.match(bad.stderr(), /^finesse-frames: simulate: .+\n$/);
+  it('plays a --scenario YAML file: a call rings the agent once it is READY', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'finesse-scenario-'));
+    const file = join(dir, 'day.yaml');
+    writeFileSync(file, 'start: immediately\nsteps:\n  - ring: { agent: agent1, from: "5557777", variables: { callVariable1: vip } }\n    when: READY\n');
+    const run = cli(['simulate', '--scenario', file]);
+    try {
+      const line = (await run.out.waitFor(() => true, 'listening')) as Record<string, string>;
+      const rest = restClient(line.rest, 'agent1', 'agent1');
+      assert.equal((await rest('PUT', 'User/agent1', '<User><state>LOGIN</state><extension>1001</extension></User>')).status, 202);
+      assert.equal((await rest('PUT', 'User/agent1', '<User><state>READY</state></User>', 'go')).status, 202);
+      await run.out.waitFor((l) => l.kind === 'update' && (l.finesse as { state?: string }).state === 'ALERTING', 'the call');
+      const dialogs = await rest('GET', 'User/agent1/Dialogs');
+      assert.match(dialogs.text, /<fromAddress>5557777<\/fromAddress>/);
+      assert.match(dialogs.text, /<value>vip<\/value>/);
+    } finally {
+      await stop(run.proc);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 2 with one line on stderr for bad flags and a bad scenario', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'finesse-scenario-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'steps:\n  - ring: { agent: agent1 }\n');
+    try {
+      for (const args of [['--speed', '0'], ['--user', 'nopassword'], ['--listen', 'nowhere'], ['--bogus'], ['--scenario', join(dir, 'missing.yaml')], ['--scenario', join(dir, 'bad.yaml')], ['--serve', join(dir, 'nope')]]) {
+        const bad = cli(['simulate', ...args]);
+        const [code] = await once(bad.proc, 'exit');
+        assert.equal(code, 2, args.join(' '));
+        assert.match(bad.stderr(), /^finesse-frames: simulate: .+\n$/);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

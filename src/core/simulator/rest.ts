@@ -46,7 +46,12 @@ export class RestApi {
     };
     const error = (e: ApiError, headers?: Record<string, string>) => answer(e.status, apiErrorsBody([e]), headers);
 
-    const parts = url.pathname.slice(API_PREFIX.length).split('/').filter(Boolean).map(decodeURIComponent);
+    let parts: string[];
+    try {
+      parts = url.pathname.slice(API_PREFIX.length).split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      return error({ status: 400, type: 'Bad Request', message: 'The request path is not valid percent-encoding' });
+    }
     // SystemInfo is readable before sign-in: desktops read it to find the XMPP domain.
     if (parts.length === 1 && parts[0] === 'SystemInfo' && method === 'GET') return answer(200, systemInfoBody(this.domain));
 

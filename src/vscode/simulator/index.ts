@@ -1,0 +1,97 @@
+/**
+ * Finesse: Start Simulator / Stop Simulator — the local Finesse of `finesse-frames simulate`
+ * (REST, /ws/, BOSH and a gadget folder on one origin) inside the extension host, so a gadget can
+ * be developed against it and its frames watched with Connect or a proxy.
+ *
+ * - `finesse.startSimulator` with `{ port?, host?, serve?, scenario?, loop? }` (tests, scripts)
+ *   starts at once and resolves with the endpoints (`{ listening, rest, bosh, domain }`); from the
+ *   palette it asks for an optional gadget folder, then shows the addresses with Copy / Connect.
+ *   `scenario` is a JSON/YAML file or "idle"; default: the demo day for agent1 (password agent1).
+ * - A second start while one runs answers the running one's endpoints.
+ * - REST calls and published Updates are logged to the Finesse output channel (never a password).
+ */
+import * as vscode from 'vscode';
+import { readFile } from 'node:fs/promises';
+import type { FinesseSimulator, SimulatorUrls } from '../../core/simulator/simulator';
+import type { Services } from '../services';
+
+export interface StartSimulatorArgs {
+  port?: number;
+  host?: string;
+  /** Folder served at /3rdpartygadget/files/. */
+  serve?: string;
+  /** Scenario file (JSON or YAML), or "idle" for no scripted steps. */
+  scenario?: string;
+  loop?: boolean;
+}
+
+/** The simulator's built-in login; a local test account, not a secret. */
+const DEMO_USER = 'agent1';
+const DEMO_PASSWORD = 'agent1';
+
+export function register(services: Services): vscode.Disposable[] {
+  const { log } = services;
+  let running: { sim: FinesseSimulator; urls: SimulatorUrls } | undefined;
+
+  async function start(args: StartSimulatorArgs = {}): Promise<SimulatorUrls> {
+    if (running) return running.urls;
+    // Loaded on first use: activation stays light.
+    const { FinesseSimulator } = await import('../../core/simulator/simulator');
+    const { idleScenario, parseScenario } = await import('../../core/simulator/scenario');
+    const scenario = args.scenario === undefined ? undefined : args.scenario === 'idle' ? idleScenario() : parseScenario(await readFile(args.scenario, 'utf8'), args.scenario);
+    const sim = new FinesseSimulator({ listen: { host: args.host ?? '127.0.0.1', port: args.port ?? 0 }, serve: args.serve, scenario, loop: args.loop, users: { [DEMO_USER]: DEMO_PASSWORD } });
+    sim.on('rest', (c) => log.info(`simulator REST ${c.method} ${c.path} → ${c.status}${c.requestId ? ` requestId=${c.requestId}` : ''}`));
+    sim.on('update', (d) => log.info(`simulator Update on ${d.node} → ${d.to.length ? d.to.join(', ') : 'no client'}`));
+    await sim.listen();
+    const urls = sim.endpoints as SimulatorUrls;
+    running = { sim, urls };
+    await vscode.commands.executeCommand('setContext', 'finesse.simulating', true);
+    log.info(`simulator listening: ${JSON.stringify(urls)}`);
+    return urls;
+  }
+
+  async function stop(): Promise<void> {
+    const r = running;
+    running = undefined;
+    await vscode.commands.executeCommand('setContext', 'finesse.simulating', false);
+    await r?.sim.close();
+  }
+
+  async function fromPalette(): Promise<SimulatorUrls | undefined> {
+    const none = 'No gadget folder';
+    const pick = 'Serve a gadget folder…';
+    const choice = running ? none : await vscode.window.showQuickPick([none, pick], { title: 'Finesse: Start Simulator', placeHolder: 'Serve a folder at /3rdpartygadget/files/ on the simulator?' });
+    if (!choice) return undefined;
+    let serve: string | undefined;
+    if (choice === pick) {
+      const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Serve', defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
+      if (!folder?.[0]) return undefined;
+      serve = folder[0].fsPath;
+    }
+    const urls = await start({ serve });
+    const origin = new URL(urls.rest).origin;
+    const copy = 'Copy REST URL';
+    const connect = 'Connect';
+    const where = serve ? ` Gadget: ${origin}/3rdpartygadget/files/.` : '';
+    const answer = await vscode.window.showInformationMessage(`Finesse simulator at ${origin} (REST ${urls.rest}, WebSocket ${urls.listening}, BOSH ${urls.bosh}); sign in as ${DEMO_USER} / ${DEMO_PASSWORD}.${where}`, copy, connect);
+    if (answer === copy) await vscode.env.clipboard.writeText(urls.rest);
+    if (answer === connect) await vscode.commands.executeCommand('finesse.connect', { url: urls.listening, domain: urls.domain, user: DEMO_USER, password: DEMO_PASSWORD });
+    return urls;
+  }
+
+  return [
+    vscode.commands.registerCommand('finesse.startSimulator', async (args?: StartSimulatorArgs) => {
+      try {
+        return args && typeof args === 'object' ? await start(args) : await fromPalette();
+      } catch (e) {
+        const message = `Finesse simulator did not start: ${(e as Error).message}`;
+        log.error(message);
+        if (args && typeof args === 'object') throw new Error(message);
+        void vscode.window.showErrorMessage(message);
+        return undefined;
+      }
+    }),
+    vscode.commands.registerCommand('finesse.stopSimulator', () => stop()),
+    { dispose: () => void stop() },
+  ];
+}
