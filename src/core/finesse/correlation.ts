@@ -50,6 +50,8 @@ export interface CorrelatorOptions {
   guessWindowMs?: number;
   /** Calls remembered (oldest forgotten first). */
   capacity?: number;
+  /** A call's effects changed (its response or a linked Update arrived): views redraw its rows. */
+  onChange?: (call: CallEffects) => void;
 }
 
 const UPDATE_MARK = /(?:&lt;|<)update\b/i;
@@ -58,6 +60,7 @@ const REQUEST_ID_MARK = /requestid/i;
 export class Correlator {
   private readonly window: number;
   private readonly capacity: number;
+  private readonly onChange?: (call: CallEffects) => void;
   private readonly calls = new Map<number, CallEffects>();
   private readonly byRequestId = new Map<string, number>();
   private readonly causes = new Map<number, Cause>();
@@ -69,6 +72,7 @@ export class Correlator {
   constructor(opts: CorrelatorOptions = {}) {
     this.window = opts.guessWindowMs ?? 2000;
     this.capacity = opts.capacity ?? 20_000;
+    this.onChange = opts.onChange;
   }
 
   /** Reads frames in store order (call once per frame). */
@@ -130,6 +134,7 @@ export class Correlator {
       call.response = f.id;
       call.status = http.status;
       this.callOfResponse.set(f.id, call);
+      this.onChange?.(call);
       return;
     }
     if (!http.method) return;
@@ -190,6 +195,7 @@ export class Correlator {
       call.latency = f.t - call.t;
       if (update?.state) call.state = update.state;
     }
+    this.onChange?.(call);
   }
 
   private remember(call: CallEffects): void {
