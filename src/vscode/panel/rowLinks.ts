@@ -27,7 +27,7 @@ export function exchangeText(frame: Frame, store: FrameStore, correlation: Corre
   const call = correlation.effectsOf(frame.id);
   const request = call ? store.get(call.request) : frame.dir === 'out' ? frame : undefined;
   const response = call?.response !== undefined ? store.get(call.response) : frame.dir === 'in' ? frame : undefined;
-  const parts = [request?.raw ?? '(request not in the capture)', response?.raw ?? '(no response yet)'];
+  const parts = [request?.raw.trimEnd() ?? '(request not in the capture)', response?.raw.trimEnd() ?? '(no response yet)'];
   if (call?.updates.length) parts.push(`Caused ${call.updates.length} Update${call.updates.length === 1 ? '' : 's'}: ${call.updates.map((id) => `#${id}${call.guessed.includes(id) ? '?' : ''}`).join(', ')}${call.latency !== undefined ? `; first after ${Math.round(call.latency)} ms` : ''}`);
   return parts.join('\n\n');
 }
