@@ -12,7 +12,7 @@ import type { Frame, FrameKind } from '../capture/frame';
 import type { SessionInfo } from '../capture/frameStore';
 import { classifyText, SUBPROTOCOL } from '../xmpp/framing';
 import { redact } from '../xmpp/sasl';
-import { httpEntries } from './harHttp';
+import { httpEntries, restFramesOf } from './harHttp';
 
 export interface HarHeader {
   name: string;
@@ -239,6 +239,8 @@ export interface HarImport {
   frames: Frame[];
   /** Messages that could not be used (DevTools `error` entries, malformed ones), by position. */
   warnings: { message: number; text: string }[];
+  /** With `rest`: the session of the HAR's Finesse REST calls, when it has any (their frames are in `frames`). */
+  restSession?: SessionInfo;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -279,7 +281,7 @@ export function listWebSockets(har: Har): HarSocket[] {
  * by (part of) its URL; without it a HAR with one WebSocket entry is fine and several throw
  * HarChoiceError listing them.
  */
-export function importHar(har: Har, opts: { entry?: number | string } = {}): HarImport {
+export function importHar(har: Har, opts: { entry?: number | string; rest?: boolean } = {}): HarImport {
   const sockets = listWebSockets(har);
   if (!sockets.length) throw new HarError('the HAR has no WebSocket entry (save it from DevTools while the WebSocket is open)');
   let socket: HarSocket | undefined;
@@ -327,7 +329,17 @@ export function importHar(har: Har, opts: { entry?: number | string } = {}): Har
   const session: SessionInfo = { id: sessionId, label: typeof own.label === 'string' ? own.label : socket.url || sessionId, target: socket.url, started };
   const duration = typeof entry.time === 'number' && entry.time > 0 ? entry.time : undefined;
   if (duration !== undefined) session.ended = started + duration;
-  return { socket, session, frames, warnings };
+  const rest = opts.rest ? restFramesOf(har, `${sessionId}-rest`, frames.length + 1) : [];
+  if (!rest.length) return { socket, session, frames, warnings };
+  // REST calls and WebSocket messages in one timeline: by time, renumbered from 1.
+  const merged = [...frames, ...rest].sort((a, b) => a.t - b.t || a.id - b.id);
+  const renumber = new Map(merged.map((f, i) => [f.id, i + 1]));
+  for (const f of merged) {
+    f.id = renumber.get(f.id) as number;
+    if (f.answers !== undefined) f.answers = renumber.get(f.answers);
+  }
+  const restSession: SessionInfo = { id: `${sessionId}-rest`, label: `REST ${new URL(socket.url || 'http://unknown').host}`, started: rest[0].t };
+  return { socket, session, frames: merged, warnings, restSession };
 }
 
 /** Payload bytes on the wire: binary is base64, a close frame is `code reason` (2 bytes + reason). */

@@ -5,9 +5,9 @@
  * caller's secrets are redacted here as in every export.
  */
 import type { Frame } from '../capture/frame';
-import { HeaderList, headerValue, parseHttpMessage } from '../http/message';
+import { formatRequest, formatResponse, HeaderList, headerValue, parseHttpMessage, redactHeader } from '../http/message';
 import { redact } from '../xmpp/sasl';
-import type { HarEntry, HarHeader } from './har';
+import type { Har, HarEntry, HarHeader } from './har';
 
 /** HAR entries for the http frames among `frames` (requests without an answer get status 0). */
 export function httpEntries(frames: readonly Frame[], origin: (session: string) => string | undefined, secrets: string[] = []): HarEntry[] {
@@ -69,4 +69,49 @@ function httpEntry(request: Frame, response: Frame | undefined, origin: string, 
 
 function harHeaders(headers: HeaderList): HarHeader[] {
   return headers.map(([name, value]) => ({ name, value }));
+}
+
+/**
+ * The Finesse REST calls of a HAR (entries under /finesse/api/, as DevTools saves XHRs and as
+ * httpEntries writes them) back as http frames of session `session`: each entry a request frame
+ * and a response frame answering it. Ids are provisional (`answers` points at the request's
+ * provisional id); importHar renumbers them with the WebSocket frames. Credentials are redacted
+ * on the way in, as at capture.
+ */
+export function restFramesOf(har: Har, session: string, firstId: number): Frame[] {
+  const frames: Frame[] = [];
+  let id = firstId;
+  // Entries come from a file: read as unknown, field by field.
+  for (const e of har.log.entries as unknown[]) {
+    if (!isObject(e) || e._resourceType === 'websocket' || Array.isArray(e._webSocketMessages)) continue;
+    const req = isObject(e.request) ? e.request : undefined;
+    const res = isObject(e.response) ? e.response : undefined;
+    if (!req || typeof req.url !== 'string' || typeof req.method !== 'string') continue;
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      continue;
+    }
+    if (!url.pathname.startsWith('/finesse/api/')) continue;
+    const t = typeof e.startedDateTime === 'string' ? Date.parse(e.startedDateTime) : NaN;
+    if (!Number.isFinite(t)) continue;
+    const postData = isObject(req.postData) && typeof req.postData.text === 'string' ? req.postData.text : '';
+    const request: Frame = { id: id++, session, dir: 'out', t, kind: 'http', raw: formatRequest(req.method, url.pathname + url.search, headersOf(req.headers), postData), bytes: Buffer.byteLength(postData), flags: {} };
+    frames.push(request);
+    if (!res || typeof res.status !== 'number' || res.status === 0) continue;
+    const content = isObject(res.content) && typeof res.content.text === 'string' ? res.content.text : '';
+    const took = typeof e.time === 'number' && e.time >= 0 ? e.time : 0;
+    frames.push({ id: id++, session, dir: 'in', t: t + took, kind: 'http', raw: formatResponse(res.status, typeof res.statusText === 'string' ? res.statusText : '', headersOf(res.headers), content), bytes: Buffer.byteLength(content), flags: {}, answers: request.id });
+  }
+  return frames;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function headersOf(list: unknown): HeaderList {
+  if (!Array.isArray(list)) return [];
+  const out: HeaderList = [];
+  for (const h of list) if (isObject(h) && typeof h.name === 'string' && typeof h.value === 'string') out.push([h.name, redactHeader(h.name, h.value)]);
+  return out;
 }

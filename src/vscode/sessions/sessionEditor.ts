@@ -89,9 +89,12 @@ async function loadHar(doc: SessionDocument): Promise<void> {
     entry = await pickHarEntry(sockets, doc.name);
     if (entry === undefined) throw new HarError('no WebSocket entry was chosen');
   }
-  const imported = importHar(har, { entry });
+  const imported = importHar(har, { entry, rest: true });
   doc.store.openSession(imported.session);
-  for (const f of imported.frames) doc.store.append({ session: f.session, dir: f.dir, t: f.t, kind: f.kind, raw: f.raw, bytes: f.bytes });
+  if (imported.restSession) doc.store.openSession(imported.restSession);
+  // The store numbers frames itself: a response keeps pointing at its request's new id.
+  const ids = new Map<number, number>();
+  for (const f of imported.frames) ids.set(f.id, doc.store.append({ session: f.session, dir: f.dir, t: f.t, kind: f.kind, raw: f.raw, bytes: f.bytes, answers: f.answers === undefined ? undefined : ids.get(f.answers) }).id);
   doc.frames = imported.frames.length;
   doc.errors = imported.warnings.map((w) => ({ line: w.message, message: `message ${w.message}: ${w.text}` }));
   doc.errorCount = doc.errors.length;

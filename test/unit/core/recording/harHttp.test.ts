@@ -8,6 +8,7 @@ import type { Frame } from '../../../../src/core/capture/frame';
 import type { SessionInfo } from '../../../../src/core/capture/frameStore';
 import { exportHar, importHar, parseHar, writeHarFile } from '../../../../src/core/recording/har';
 import { formatRequest, formatResponse } from '../../../../src/core/http/message';
+import { frameView } from '../../../../src/core/capture/frameView';
 
 const T = 1_767_000_000_000;
 const sessions: SessionInfo[] = [
@@ -48,8 +49,39 @@ describe('recording/har REST entries', () => {
       const har = parseHar(readFileSync(path, 'utf8'));
       assert.deepEqual(har, JSON.parse(JSON.stringify(exportHar(frames, sessions))));
       assert.deepEqual(importHar(har).frames.map((f) => f.raw), [frames[0].raw, frames[2].raw]);
+      // With rest, the REST call comes back too, in time order, the response naming its request.
+      const withRest = importHar(har, { rest: true });
+      assert.deepEqual(withRest.frames.map((f) => [f.id, f.kind, f.dir, f.answers]), [
+        [1, 'open', 'out', undefined],
+        [2, 'http', 'out', undefined],
+        [3, 'stanza', 'in', undefined],
+        [4, 'http', 'in', 2],
+      ]);
+      assert.equal(withRest.frames[1].raw, frames[1].raw);
+      assert.equal(withRest.frames[3].t, frames[3].t);
+      assert.equal(withRest.restSession?.label, 'REST finesse.lab:8445');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('imports the REST calls DevTools saved, credentials redacted, only those under /finesse/api/', () => {
+    const har = parseHar(readFileSync(join(__dirname, '../../../fixtures/chrome-devtools.har'), 'utf8'));
+    const imported = importHar(har, { entry: '/ws/', rest: true });
+    const rest = imported.frames.filter((f) => f.kind === 'http');
+    assert.equal(rest.length, 2);
+    assert.deepEqual(frameView(rest[0]).http && [frameView(rest[0]).http!.method, frameView(rest[0]).http!.target], ['GET', '/finesse/api/User/1001001']);
+    assert.equal(frameView(rest[1]).http!.status, 200);
+    assert.equal(rest[1].answers, rest[0].id);
+    assert.deepEqual(imported.frames.map((f) => f.id), imported.frames.map((_, i) => i + 1));
+    const times = imported.frames.map((f) => f.t);
+    assert.deepEqual(times, [...times].sort((a, b) => a - b));
+    // Without asking, a HAR import is its WebSocket only, as before.
+    assert.ok(!importHar(har, { entry: '/ws/' }).frames.some((f) => f.kind === 'http'));
+    const authorized = structuredClone(har);
+    const entry = authorized.log.entries.find((e) => e.request.url.includes('/finesse/api/'))!;
+    entry.request.headers.push({ name: 'Authorization', value: 'Basic YWdlbnQxOnNlY3JldA==' });
+    const raw = importHar(authorized, { entry: '/ws/', rest: true }).frames.filter((f) => f.kind === 'http').map((f) => f.raw).join('\n');
+    assert.ok(raw.includes('Authorization: Basic [redacted]') && !raw.includes('YWdlbnQxOnNlY3JldA=='));
   });
 });
