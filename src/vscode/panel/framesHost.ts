@@ -96,7 +96,12 @@ export class FramesHost {
   /** Selects a frame in the webview (e.g. the frame intercept just held). */
   reveal(id: number): boolean {
     const index = this.index.indexOf(id);
-    if (index < 0 || !this.ready) return false;
+    if (index < 0) return false;
+    if (!this.ready) {
+      // A panel opened just now (e.g. from a timeline click): selected once its webview is ready.
+      this.selectedId = id;
+      return true;
+    }
     this.flush();
     this.post({ type: 'reveal', id, index });
     return true;
@@ -133,7 +138,7 @@ export class FramesHost {
         }
         this.ready = true;
         this.clearPending();
-        this.selectedId = m.selectedId;
+        this.selectedId = m.selectedId ?? this.selectedId;
         const init: ToWebview = { type: 'init', config: this.config(), filter: this.index.filterSpec, counts: this.counts(), selectedIndex: this.selectedIndex() };
         if (filterError) init.filterError = filterError;
         this.post(init);
