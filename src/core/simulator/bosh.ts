@@ -39,6 +39,8 @@ class BoshSession implements StreamTransport {
   private terminated = false;
   private inactivity: NodeJS.Timeout | undefined;
   private flushQueued = false;
+  /** The terminate body for a client that had no request held when the session ended. */
+  private final: string | undefined;
 
   constructor(
     private readonly server: BoshServer,
@@ -72,6 +74,12 @@ class BoshSession implements StreamTransport {
 
   /** Feeds the children of one request to the stream, then holds or answers the request. */
   request(body: { attrs: Record<string, string>; children: string[] }, res: ServerResponse, first: boolean): void {
+    if (this.terminated) {
+      // Ended while no request was held (a <conflict/> kick): this request carries the news.
+      respond(res, this.final ?? terminateBody());
+      this.server.forget(this.sid);
+      return;
+    }
     this.touch();
     if (first || body.attrs['xmpp:restart'] === 'true') this.frameHandler(`<open xmlns="${FRAMING_NS}" to="${escapeXml(this.server.domain)}" version="1.0"/>`, false);
     for (const child of body.children) {
@@ -79,7 +87,12 @@ class BoshSession implements StreamTransport {
       this.frameHandler(child, false);
     }
     if (body.attrs.type === 'terminate' && !this.terminated) this.frameHandler(`<close xmlns="${FRAMING_NS}"/>`, false);
-    if (this.terminated) return respond(res, terminateBody());
+    if (this.terminated) {
+      // Ended by this very request (a terminate, a stream error): it carries the ending.
+      respond(res, this.final ?? terminateBody());
+      this.server.forget(this.sid);
+      return;
+    }
     const timer = setTimeout(() => this.release(held, ''), this.wait * 1000);
     timer.unref();
     const held: Held = { res, timer };
@@ -134,12 +147,18 @@ class BoshSession implements StreamTransport {
     this.terminated = true;
     clearTimeout(this.inactivity);
     const pending = this.pending.splice(0).join('');
-    const streamError = pending.includes('stream:error');
-    for (const h of this.held.splice(0)) {
+    const body = terminateBody(pending.includes('stream:error') ? 'remote-stream-error' : undefined, pending);
+    const held = this.held.splice(0);
+    for (const h of held) {
       clearTimeout(h.timer);
-      respond(h.res, terminateBody(streamError ? 'remote-stream-error' : undefined, pending));
+      respond(h.res, body);
     }
-    this.server.forget(this.sid);
+    if (held.length) this.server.forget(this.sid);
+    else {
+      // Keep the ending for the client's next request, for at most one wait period.
+      this.final = body;
+      setTimeout(() => this.server.forget(this.sid), this.wait * 1000).unref();
+    }
     for (const h of this.closeHandlers) h();
   }
 }

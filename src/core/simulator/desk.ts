@@ -79,16 +79,8 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
     return !!a && a.user.password !== undefined && a.user.password === password;
   }
 
-  userIds(): string[] {
-    return [...this.agents.keys()];
-  }
-
   stateOf(id: string): UserState | undefined {
     return this.agents.get(id)?.state;
-  }
-
-  teamOf(id: string): string {
-    return this.agents.get(id)?.user.teamId ?? '1';
   }
 
   userBody(id: string): string | undefined {

@@ -6,7 +6,8 @@
  * ```yaml
  * users:                    # optional; default agent1 / agent1, extension 1001, team 1
  *   - { id: agent1, password: agent1, extension: "1001", team: "1" }
- * start: online             # online: when a session of the first user sends presence (default)
+ * start: online             # online: when a session of the first user sends presence or
+ *                           #   subscribes to its own User node (default)
  *                           # immediately: as soon as the simulator listens
  * loop: false               # start over after the last step
  * steps:

@@ -20,7 +20,7 @@ import { StreamTransport, wsTransport, XmppServerSession } from '../replay/xmppS
 import { BoshServer } from './bosh';
 import { Desk, DeskUser } from './desk';
 import { GADGET_PREFIX, GadgetFiles } from './gadgetFiles';
-import { Delivery, NotificationService } from './notifications';
+import { Delivery, isOwnFeed, NotificationService } from './notifications';
 import { API_PREFIX, RestApi, RestCall } from './rest';
 import { DEFAULT_USER, defaultScenario, Scenario, TEAMMATE } from './scenario';
 import { ScenarioRunner, StepEvent } from './scenarioRunner';
@@ -106,8 +106,13 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
     this.runner.on('step', (s) => this.emit('step', s));
     this.runner.on('done', () => this.emit('done'));
     const scriptedAgent = users[0].id;
+    // "Online" is what makes the agent's own Updates flow: available presence, or (for clients
+    // written against servers without auto-subscription) an explicit subscribe to its own feed.
     this.notifications.on('presence', (p) => {
       if (p.available && this.scenario.start === 'online' && p.user === scriptedAgent) this.runner.start();
+    });
+    this.notifications.on('subscribe', (s) => {
+      if (this.scenario.start === 'online' && s.jid.startsWith(`${scriptedAgent}@`) && isOwnFeed(s.node, scriptedAgent)) setImmediate(() => this.runner.start());
     });
     this.rest = new RestApi(this.desk, this.domain, (call) => this.emit('rest', { ...call }));
     this.bosh = new BoshServer({ domain: this.domain, onSession: (t) => this.onStream(t) });

@@ -72,6 +72,21 @@ describe('simulator origin', () => {
     assert.equal((await present.iq('<iq type="get" id="p2" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>')).attrs.id, 'p2');
   });
 
+  it('starts the demo day for a client that subscribes to its own node without presence, result first', async () => {
+    const demo = new FinesseSimulator({ users: { agent1: 'pw' }, speed: Infinity });
+    try {
+      const c = await RawXmppClient.connect(await demo.listen());
+      clients.push(c);
+      const jid = await c.login('agent1', 'pw', 'old-style');
+      c.send(c.subscribeIq('/finesse/api/User/agent1', jid, 'own'));
+      assert.equal((await c.nextElement()).attrs.id, 'own');
+      const first = decodeUpdate(await c.nextElement());
+      assert.deepEqual([first?.state, first?.requestId], ['LOGIN', 'req-login-0']);
+    } finally {
+      await demo.close();
+    }
+  });
+
   it('speaks BOSH at /http-bind: session creation with features, SASL, restart, bind, terminate', async () => {
     const post = async (body: string) => {
       const res = await fetch(sim.endpoints?.bosh as string, { method: 'POST', body, headers: { 'Content-Type': 'text/xml' } });
@@ -96,6 +111,20 @@ describe('simulator origin', () => {
     assert.deepEqual([gone.status, gone.body.attrs.type, gone.body.attrs.condition], [404, 'terminate', 'item-not-found']);
     const bad = await fetch(sim.endpoints?.bosh as string, { method: 'POST', body: '<body' });
     assert.equal(bad.status, 400);
+
+    // Kicked by a WebSocket session binding the same full JID while no request is held: the
+    // next request carries the <conflict/> stream error in a terminate body.
+    const again = await post(`<body xmlns="${BOSH}" xmlns:xmpp="urn:xmpp:xbosh" rid="200" to="finesse.test" wait="5" hold="1" xmpp:version="1.0"/>`);
+    const sid2 = again.body.attrs.sid;
+    await post(`<body xmlns="${BOSH}" rid="201" sid="${sid2}"><auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN">${plainPayload('agent1', 'pw')}</auth></body>`);
+    await post(`<body xmlns="${BOSH}" xmlns:xmpp="urn:xmpp:xbosh" rid="202" sid="${sid2}" xmpp:restart="true"/>`);
+    await post(`<body xmlns="${BOSH}" rid="203" sid="${sid2}"><iq xmlns="jabber:client" type="set" id="b"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>desktop</resource></bind></iq></body>`);
+    const ws = await RawXmppClient.connect(sim.url as string);
+    clients.push(ws);
+    await ws.login('agent1', 'pw', 'desktop');
+    const kicked = await post(`<body xmlns="${BOSH}" rid="204" sid="${sid2}"/>`);
+    assert.deepEqual([kicked.body.attrs.type, kicked.body.attrs.condition], ['terminate', 'remote-stream-error']);
+    assert.ok(kicked.body.getChild('error', 'http://etherx.jabber.org/streams')?.getChild('conflict', 'urn:ietf:params:xml:ns:xmpp-streams'));
   });
 
   it('serves the gadget folder at /3rdpartygadget/files/ and nothing outside it', async () => {
