@@ -109,7 +109,10 @@ export class TimelineView {
     // The lanes' contents are the bulk (10,000 spans and more): built as plain elements into a
     // fragment per lane, one element per span and text only where it fits, which keeps a full
     // redraw well inside a frame budget where a nested d3 join of groups was several times slower.
-    const xOf = (t: number) => x(new Date(t));
+    // The same linear map as the scale, without a Date per call (20,000 calls at 10,000 states).
+    const [r0, r1] = x.range();
+    const k = (r1 - r0) / span;
+    const xOf = (t: number) => r0 + (t - model.start) * k;
     const widthOf = (from: number, to: number | null) => Math.max(1, xOf(to ?? end) - xOf(from));
     lanes.each(function (lane) {
       const fragment = document.createDocumentFragment();
@@ -136,9 +139,9 @@ export class TimelineView {
 function rect(x: number, y: number, width: number, height: number, cls: string, frame: number, attrs: Record<string, string>): SVGRectElement {
   const el = document.createElementNS(SVG_NS, 'rect');
   el.setAttribute('class', cls);
-  el.setAttribute('x', x.toFixed(1));
+  el.setAttribute('x', String(Math.round(x * 10) / 10));
   el.setAttribute('y', String(y));
-  el.setAttribute('width', width.toFixed(1));
+  el.setAttribute('width', String(Math.round(width * 10) / 10));
   el.setAttribute('height', String(height));
   el.setAttribute('data-frame', String(frame));
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
