@@ -2,7 +2,8 @@
  * The timeline at 10,000 state changes (target: drawn in < 200 ms):
  *  - build: TimelineBuilder over the store in the host (10 agents × 1,000 User Updates, with a
  *    call every 10 changes), against a plain loop reading every frame's raw text;
- *  - draw: the built timeline webview (real HTML/CSP, dist/timeline.js) in headless Chromium:
+ *  - draw: the built timeline webview (real HTML/CSP, dist/timeline.js) in headless Chromium
+ *    (a lane's states are one path per state, a subpath per span):
  *    the model message handled and laid out (dispatch → render → forced layout), first draw on a
  *    fresh page, median of ROUNDS (split into script and layout); the same over a one-lane,
  *    ten-state model is the baseline.
@@ -81,7 +82,8 @@ export async function run(): Promise<object> {
         (window as unknown as { __split: number[] }).__split = [js - start, end - js];
         return end - start;
       }, { type: 'model', model: m, live: false, title: 'bench' } as never);
-      const drawn = await view.page.locator('rect.state').count();
+      // One subpath per state span.
+      const drawn = await view.page.$$eval('path.state', (paths) => paths.reduce((n, p) => n + (p.getAttribute('d')?.split('M').length ?? 1) - 1, 0));
       if (drawn !== m.lanes.reduce((n, l) => n + l.states.length, 0)) throw new Error(`drew ${drawn} states`);
       times.push(took);
       const [js, layout] = (await view.page.evaluate('window.__split')) as number[];

@@ -2,7 +2,8 @@
 // headless Chromium, drawing what the real TimelineHost builds from a real FrameStore.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { agentDay, dayCall } from '../support/agentDay';
+import { agentDay, CaptureWriter, dayCall } from '../support/agentDay';
+import { FrameStore } from '../../src/core/capture/frameStore';
 import { TimelineHarness, TimelinePage } from './timelineHarness';
 
 interface Shown {
@@ -12,25 +13,48 @@ interface Shown {
   marks: { kind: string; x: number; label: string; frame: number }[];
 }
 
-/** What the picture shows, lane by lane, read from the DOM and its layout. */
+/**
+ * What the picture shows, lane by lane, read from the DOM and its layout. A lane's states are
+ * one path per state, so its spans are read the way a user finds them: the pointer sweeps the
+ * state band left to right (pointer events, 2 px apart) and the outline the view draws over the
+ * span under it gives each span's state, frame and extent.
+ */
 function shown(page: Page): Promise<Shown[]> {
   // No named helpers inside: the function runs in the page, without the test runner's helpers.
   return page.$$eval('g.lane', (lanes) =>
-    lanes.map((lane) => ({
-      agent: lane.getAttribute('data-agent') ?? '',
-      states: [...lane.querySelectorAll('rect.state')].map((g) => {
-        const r = g.getBoundingClientRect();
-        return { state: g.getAttribute('data-state') ?? '', x: r.left, width: r.width, frame: Number(g.getAttribute('data-frame')) };
-      }),
-      dialogs: [...lane.querySelectorAll('rect.dialog')].map((g) => {
-        const r = g.getBoundingClientRect();
-        return { id: g.getAttribute('data-dialog') ?? '', steps: g.getAttribute('data-steps') ?? '', x: r.left, right: r.right };
-      }),
-      marks: [...lane.querySelectorAll('path.mark')].map((p) => {
-        const r = p.getBoundingClientRect();
-        return { kind: p.getAttribute('class') ?? '', x: r.left + r.width / 2, label: p.getAttribute('data-label') ?? '', frame: Number(p.getAttribute('data-frame')) };
-      }),
-    })),
+    lanes.map((lane) => {
+      const states: { state: string; x: number; width: number; frame: number }[] = [];
+      const band = lane.querySelector('path.state')?.getBoundingClientRect();
+      const svg = lane.closest('svg')!.getBoundingClientRect();
+      if (band) {
+        const y = band.top + band.height / 2;
+        for (let x = svg.left + 121; x < svg.right - 12; x += 2) {
+          const target = document.elementFromPoint(x, y);
+          if (!target || !target.matches('path.state')) continue;
+          target.dispatchEvent(new MouseEvent('mousemove', { clientX: x, clientY: y, bubbles: true }));
+          const outline = lane.querySelector('rect.span-hover');
+          if (!outline) continue;
+          const frame = Number(outline.getAttribute('data-frame'));
+          if (states.length && states[states.length - 1].frame === frame) continue;
+          const r = outline.getBoundingClientRect();
+          // The outline has the span's x and width (its box leaves the stroke out).
+          states.push({ state: outline.getAttribute('data-state') ?? '', x: r.left, width: r.width, frame });
+        }
+        lane.closest('svg')!.dispatchEvent(new MouseEvent('mouseleave'));
+      }
+      return {
+        agent: lane.getAttribute('data-agent') ?? '',
+        states,
+        dialogs: [...lane.querySelectorAll('rect.dialog')].map((g) => {
+          const r = g.getBoundingClientRect();
+          return { id: g.getAttribute('data-dialog') ?? '', steps: g.getAttribute('data-steps') ?? '', x: r.left, right: r.right };
+        }),
+        marks: [...lane.querySelectorAll('path.mark')].map((p) => {
+          const r = p.getBoundingClientRect();
+          return { kind: p.getAttribute('class') ?? '', x: r.left + r.width / 2, label: p.getAttribute('data-label') ?? '', frame: Number(p.getAttribute('data-frame')) };
+        }),
+      };
+    }),
   );
 }
 
@@ -60,7 +84,8 @@ describe('timeline webview', function () {
     );
     for (let i = 1; i < a1.states.length; i++) {
       assert.ok(a1.states[i].x > a1.states[i - 1].x, `${a1.states[i].state} is drawn after ${a1.states[i - 1].state}`);
-      assert.ok(Math.abs(a1.states[i - 1].x + a1.states[i - 1].width - a1.states[i].x) < 1.5, 'each state ends where the next begins');
+      assert.ok(Math.abs(a1.states[i - 1].x + a1.states[i - 1].width - a1.states[i].x) < 1.5, `each state ends where the next begins: ${JSON.stringify(a1.states)}`);
+      assert.notEqual(a1.states[i].frame, a1.states[i - 1].frame);
     }
     assert.deepEqual(
       a2.states.map((s) => s.state),
@@ -88,23 +113,25 @@ describe('timeline webview', function () {
     const day = agentDay();
     view = await harness.open(day.store);
     await view.delivered((m) => m.type === 'model');
-    const talking = view.page.locator('g.lane[data-agent="agent1"] rect.state[data-state="TALKING"]');
+    const talking = view.page.locator('g.lane[data-agent="agent1"] path.state[data-state="TALKING"]');
     await talking.hover();
     await view.page.waitForSelector('.tl-tooltip:not([hidden])');
     const tip = await view.page.textContent('.tl-tooltip');
     assert.match(tip!, /User agent1 PUT → TALKING/);
     assert.match(tip!, /<state>TALKING<\/state>/);
     assert.equal(await view.page.$$eval('.tl-tooltip *', (els) => els.filter((e) => e.tagName === 'STATE').length), 0, 'the Update is text, not markup');
+    const frame = Number(await view.page.getAttribute('g.lane[data-agent="agent1"] rect.span-hover', 'data-frame'));
+    assert.equal(frame, [...day.store].find((f) => f.raw.includes('TALKING') && f.raw.includes('/finesse/api/User/agent1&quot;') === false && f.raw.includes('node="/finesse/api/User/agent1"'))!.id);
     await talking.click();
-    const frame = Number(await view.page.getAttribute('g.lane[data-agent="agent1"] rect.state[data-state="TALKING"]', 'data-frame'));
     assert.deepEqual(view.selected, [frame]);
   });
 
   it('follows a live capture: a new state appears at the end', async () => {
-    const day = agentDay();
+    // A morning that ended a minute ago: the live picture runs to now.
+    const day = agentDay(new CaptureWriter(new FrameStore(), Date.now() - 5 * 60_000));
     view = await harness.open(day.store, { live: true });
-    await view.delivered((m) => m.type === 'model');
-    const before = (await shown(view.page))[0].states.length;
+    const first = await view.delivered((m) => m.type === 'model');
+    const before = first.type === 'model' ? first.model.lanes[0].states.length : 0;
     day.wait(10);
     day.state({ id: 'agent1', loginName: 'agent1' }, 'NOT_READY');
     await view.delivered((m) => m.type === 'model' && m.model.lanes[0].states.length === before + 1);
