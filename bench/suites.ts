@@ -14,4 +14,5 @@ export const suites: Record<string, Suite> = {
   recording: { inDefault: true, load: () => import('./recording') },
   intercept: { inDefault: true, load: () => import('./intercept') },
   redaction: { inDefault: true, load: () => import('./redaction') },
+  timeline: { inDefault: true, load: () => import('./timeline') },
 };

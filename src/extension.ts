@@ -14,6 +14,7 @@ import * as panel from './vscode/panel';
 import * as proxy from './vscode/proxy';
 import * as status from './vscode/status';
 import * as sessions from './vscode/sessions';
+import * as timeline from './vscode/timeline';
 import * as simulator from './vscode/simulator';
 import { interceptGate } from './vscode/intercept/gateSlot';
 
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
     ...panel.register(services),
     ...sessions.register(services),
     ...intercept.register(services),
+    ...timeline.register(services),
     ...simulator.register(services),
   );
   // Menus and the command palette offer Pause and the like only while a proxy runs or a session is live.

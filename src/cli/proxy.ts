@@ -10,6 +10,8 @@ import { FrameStore } from '../core/capture/frameStore';
 import { frameToJsonLine } from '../core/capture/jsonLines';
 import { WsProxy } from '../core/proxy/wsProxy';
 import { ReverseProxy } from '../core/proxy/reverse/reverseProxy';
+import { HTTP_CAPTURE_MODES, HttpCaptureMode } from '../core/proxy/reverse/httpCapture';
+import { Correlator } from '../core/finesse/correlation';
 import { normalizeFingerprint, TlsTrust } from '../core/session/tls';
 import { startSaving } from './save';
 import { explainFailure, FailureError, parse, parseAllowedOrigins, parseListen, printError, printJson, untilSignal, UsageError, urlHints, warnIfWide } from './io';
@@ -26,6 +28,9 @@ options:
                       listener; open the printed https:// address in the browser and the
                       desktop's own WebSocket (/ws/) and BOSH (/http-bind) are captured
   --cert-dir DIR      where reverse mode keeps its certificate (default .finesse-frames)
+  --capture-http WHAT reverse mode's REST capture: api (default: calls under /finesse/api/ as
+                      frames of kind http, each Update linked to the call that caused it by
+                      finesse.causedBy), all (every request), none; other requests are counted
   --listen HOST:PORT  where to listen (default 127.0.0.1:0, a free port)
   --allow-origin O    let browser pages of origin O connect (repeatable; loopback pages and
                       non-browser clients always may, other sites are refused with 403)
@@ -46,6 +51,7 @@ export async function run(args: string[]): Promise<number> {
     target: { type: 'string' },
     reverse: { type: 'string' },
     'cert-dir': { type: 'string' },
+    'capture-http': { type: 'string' },
     listen: { type: 'string' },
     'allow-origin': { type: 'string', multiple: true },
     ca: { type: 'string' },
@@ -67,13 +73,14 @@ export async function run(args: string[]): Promise<number> {
   const capacity = parseCapacity(values.capacity);
   const trust = parseTrust(values.ca, values.fingerprint);
   const allowedOrigins = parseAllowedOrigins(values['allow-origin']);
+  const captureHttp = parseCaptureHttp(values['capture-http'], values.reverse !== undefined);
 
   const store = new FrameStore(capacity);
   let proxy: WsProxy | ReverseProxy;
   try {
     proxy =
       values.reverse !== undefined
-        ? new ReverseProxy(store, { upstream: values.reverse, listen, trust, certDir: values['cert-dir'] ?? DEFAULT_CERT_DIR, allowedOrigins })
+        ? new ReverseProxy(store, { upstream: values.reverse, listen, trust, certDir: values['cert-dir'] ?? DEFAULT_CERT_DIR, allowedOrigins, captureHttp })
         : new WsProxy(store, { target: values.target as string, listen, trust, allowedOrigins });
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -84,10 +91,13 @@ export async function run(args: string[]): Promise<number> {
   let out = true;
   process.stdout.on('error', () => (out = false)); // reader gone (EPIPE): keep proxying quietly
   const reveal = values.reveal === true;
+  // Links Updates to REST calls; it reads each batch before it is printed (same listener).
+  const correlation = proxy instanceof ReverseProxy ? new Correlator() : undefined;
   store.on('append', (frames) => {
+    correlation?.observe(frames);
     if (!out) return;
     let text = '';
-    for (const f of frames) text += frameToJsonLine(f, { reveal }) + '\n';
+    for (const f of frames) text += frameToJsonLine(f, { reveal, correlation }) + '\n';
     process.stdout.write(text);
   });
 
@@ -112,10 +122,21 @@ export async function run(args: string[]): Promise<number> {
 
   await signalled;
   await proxy.close();
+  if (proxy instanceof ReverseProxy) {
+    const { captured, skipped } = proxy.httpCounts;
+    process.stderr.write(`finesse-frames: ${captured} REST exchanges captured, ${skipped} other requests forwarded and counted only (--capture-http all lists them)\n`);
+  }
   // The store emits appends once per macrotask: let the last close frames reach stdout.
   await new Promise((resolve) => setImmediate(resolve));
   await saving?.close();
   return 0;
+}
+
+function parseCaptureHttp(value: string | undefined, reverse: boolean): HttpCaptureMode {
+  if (value === undefined) return 'api';
+  if (!reverse) throw new UsageError('--capture-http needs --reverse (only reverse mode sees the desktop\'s HTTP)');
+  if (!(HTTP_CAPTURE_MODES as readonly string[]).includes(value)) throw new UsageError(`--capture-http expects ${HTTP_CAPTURE_MODES.join(', ')}; got "${value}"`);
+  return value as HttpCaptureMode;
 }
 
 function parseCapacity(value: string | undefined): number {

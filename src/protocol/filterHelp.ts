@@ -12,5 +12,7 @@ export const FILTER_HELP = [
   '  has:error         malformed, error stanza or apiErrors (also has:update, has:original)',
   '  is:held           also edited injected dropped replayed malformed ping',
   '  -ping             hide pings, pongs and keepalives',
+  '  kind:http         REST calls (reverse mode); req:ID the call sent with requestId ID and its Updates',
+  '  status:4xx        REST responses by status (404, 4xx, 2xx…)',
   'Ctrl+F or / focuses the filter, Esc clears it.',
 ].join('\n');

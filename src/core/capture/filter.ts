@@ -13,6 +13,8 @@
  *   has:error|update|original   parse error / error stanza / apiErrors; a Finesse Update; edited text
  *   is:ping|held|edited|injected|dropped|replayed|malformed
  *   session:ID             capture session id contains the text
+ *   req:ID                 REST call sent with requestId ID and the Updates echoing it
+ *   status:4xx             REST response status (404, 4xx, 2xx…)
  *   -ping                  hide WebSocket pings/pongs, whitespace keepalives, XEP-0199 pings and their
  *                          results (shorthand for -is:ping; "ping" in quotes searches the text)
  *
@@ -24,11 +26,11 @@ import type { Direction, Frame, FrameFlags, FrameKind } from './frame';
 import { frameView } from './frameView';
 import { unescapeXml } from '../xmpp/xml';
 
-export const FRAME_KINDS: readonly FrameKind[] = ['open', 'close', 'stanza', 'text', 'binary', 'ping', 'pong', 'closeframe'];
+export const FRAME_KINDS: readonly FrameKind[] = ['open', 'close', 'stanza', 'text', 'binary', 'ping', 'pong', 'closeframe', 'http'];
 const FLAG_NAMES = ['held', 'edited', 'injected', 'dropped', 'replayed', 'malformed'] as const satisfies readonly (keyof FrameFlags)[];
 const IS_VALUES = ['ping', ...FLAG_NAMES] as const;
 const HAS_VALUES = ['error', 'update', 'original'] as const;
-export const FILTER_KEYS = ['dir', 'kind', 'node', 'state', 'event', 'has', 'is', 'session'] as const;
+export const FILTER_KEYS = ['dir', 'kind', 'node', 'state', 'event', 'has', 'is', 'session', 'req', 'status'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 
 /** What the filter bar sends: the query text plus the quick controls next to it. */
@@ -234,6 +236,15 @@ function keyTerm(key: FilterKey, value: string): Term {
       if (lower === 'original') return cheap((f) => f.original !== undefined);
       throw new FilterSyntaxError(`has: expects one of ${HAS_VALUES.join(', ')}; not "${value}"`);
     }
+    case 'req': {
+      const has = substring(value);
+      return parsing((f) => has(f.raw) && requestIdOf(f) === value);
+    }
+    case 'status': {
+      if (!/^[1-5][0-9x]{2}$/i.test(value)) throw new FilterSyntaxError(`status: expects an HTTP status like 404 or 4xx, not "${value}"`);
+      const re = new RegExp(`^${lower.replace(/x/g, '\\d')}$`);
+      return parsing((f) => f.kind === 'http' && f.dir === 'in' && re.test(String(frameView(f).http?.status ?? '')));
+    }
     case 'is': {
       if (lower === 'ping') return { parses: false, test: isPing };
       if ((FLAG_NAMES as readonly string[]).includes(lower)) {
@@ -244,6 +255,15 @@ function keyTerm(key: FilterKey, value: string): Term {
       throw new FilterSyntaxError(`is: expects one of ${IS_VALUES.join(', ')}; not "${value}"`);
     }
   }
+}
+
+/** The requestId a REST request frame sent, or the one an Update echoes. */
+function requestIdOf(f: Frame): string | undefined {
+  if (f.kind === 'http') {
+    const http = frameView(f).http;
+    return http?.method ? http.headers.find(([n]) => n.toLowerCase() === 'requestid')?.[1] : undefined;
+  }
+  return isUpdateCandidate(f.raw) ? frameView(f).finesse?.requestId : undefined;
 }
 
 function cheap(test: (f: Frame) => boolean): Term {

@@ -15,7 +15,8 @@ export type FrameKind =
   | 'binary' // a binary frame; raw holds base64
   | 'ping'
   | 'pong'
-  | 'closeframe'; // the WebSocket close frame; raw holds `code reason`
+  | 'closeframe' // the WebSocket close frame; raw holds `code reason`
+  | 'http'; // one HTTP request (out) or response (in) of a REST call; raw holds it as HTTP/1.1 text (core/http/message.ts)
 
 export interface FrameFlags {
   malformed?: boolean;
@@ -40,6 +41,8 @@ export interface Frame {
   flags: FrameFlags;
   /** The text as first captured, kept when an intercept edit replaced `raw`. */
   original?: string;
+  /** kind `http`, dir `in`: the id of the request frame this response answers. */
+  answers?: number;
 }
 
 /** What a producer hands to the store; the store assigns the id. */

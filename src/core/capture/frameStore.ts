@@ -74,6 +74,7 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
       flags: input.flags ?? {},
     };
     if (input.original !== undefined) frame.original = input.original;
+    if (input.answers !== undefined) frame.answers = input.answers;
     return this.insert(frame);
   }
 

@@ -7,6 +7,7 @@ import type { Frame } from './frame';
 import { Element, parseXml } from '../xmpp/xml';
 import { StanzaSummary, summarize } from '../xmpp/summary';
 import { decodeUpdate, FinesseUpdate, updateLabel } from '../finesse/update';
+import { HttpMessage, parseHttpMessage } from '../http/message';
 
 export interface FrameView {
   element?: Element;
@@ -16,6 +17,8 @@ export interface FrameView {
   finesse?: FinesseUpdate;
   /** `User agent1 PUT → READY`, when the frame is a Finesse notification. */
   finesseLabel?: string;
+  /** The HTTP request or response of a frame of kind `http`. */
+  http?: HttpMessage;
 }
 
 const cache = new WeakMap<Frame, { raw: string; view: FrameView }>();
@@ -29,6 +32,10 @@ export function frameView(frame: Frame): FrameView {
 }
 
 function computeView(frame: Frame): FrameView {
+  if (frame.kind === 'http') {
+    const http = parseHttpMessage(frame.raw);
+    return http ? { http } : { error: 'Not an HTTP message' };
+  }
   if (frame.kind !== 'open' && frame.kind !== 'close' && frame.kind !== 'stanza') {
     // A text frame that is not whitespace and not XML is malformed for RFC 7395.
     if (frame.kind === 'text' && frame.raw.trim()) return { error: 'Not an XML element' };

@@ -6,13 +6,31 @@
 import type { Frame } from './frame';
 import { finesseJson, frameView, FinesseJson } from './frameView';
 import { redact } from '../xmpp/sasl';
+import type { Correlator } from '../finesse/correlation';
+import { headerValue, pathOf } from '../http/message';
+
+/** A REST call's frame (kind `http`): the request's method, path and requestId; the response's status. */
+export interface HttpJson {
+  method?: string;
+  path?: string;
+  status?: number;
+  requestId?: string;
+}
 
 export interface FrameJson extends Frame {
-  finesse?: FinesseJson;
+  finesse?: FinesseJson & { causedBy?: number; likelyCause?: number };
+  http?: HttpJson;
   error?: string;
 }
 
-export function frameToJson(frame: Frame, opts: { reveal?: boolean; secrets?: string[] } = {}): FrameJson {
+export interface FrameJsonOptions {
+  reveal?: boolean;
+  secrets?: string[];
+  /** Links Updates to the REST calls that caused them (`finesse.causedBy`, or `likelyCause` for a guess). */
+  correlation?: Correlator;
+}
+
+export function frameToJson(frame: Frame, opts: FrameJsonOptions = {}): FrameJson {
   const out: FrameJson = { ...frame, flags: { ...frame.flags } };
   if (!opts.reveal) {
     out.raw = redact(frame.raw, opts.secrets);
@@ -23,10 +41,26 @@ export function frameToJson(frame: Frame, opts: { reveal?: boolean; secrets?: st
     out.error = view.error;
     if (frame.kind !== 'text' || frame.raw.trim()) out.flags.malformed = true;
   }
-  if (view.finesse) out.finesse = finesseJson(view.finesse);
+  if (view.finesse) {
+    out.finesse = finesseJson(view.finesse);
+    const cause = opts.correlation?.causeOf(frame.id);
+    if (cause) out.finesse[cause.guess ? 'likelyCause' : 'causedBy'] = cause.request;
+  }
+  if (view.http) {
+    const http: HttpJson = {};
+    const call = opts.correlation?.effectsOf(frame.id);
+    const method = view.http.method ?? call?.method;
+    if (method) http.method = method;
+    const path = view.http.target !== undefined ? pathOf(view.http.target) : call?.path;
+    if (path) http.path = path;
+    if (view.http.status !== undefined) http.status = view.http.status;
+    const requestId = view.http.method ? headerValue(view.http.headers, 'requestId') : call?.requestId;
+    if (requestId) http.requestId = requestId;
+    out.http = http;
+  }
   return out;
 }
 
-export function frameToJsonLine(frame: Frame, opts?: { reveal?: boolean; secrets?: string[] }): string {
+export function frameToJsonLine(frame: Frame, opts?: FrameJsonOptions): string {
   return JSON.stringify(frameToJson(frame, opts));
 }

@@ -23,6 +23,8 @@ export interface FrameRow {
   /** Parse error of a malformed frame. */
   error?: string;
   session: string;
+  /** A REST call's request frame id, on its request, its response and the Updates it caused (highlighted together). */
+  link?: number;
 }
 
 const SUMMARY_MAX = 160;
@@ -56,6 +58,7 @@ function computeRow(frame: Frame): FrameRow {
     row.flags.malformed = true;
   }
   if (view.summary) row.summary = summaryText(view.summary);
+  else if (view.http) row.summary = view.http.method ? `${view.http.method} ${view.http.target ?? ''}` : `HTTP ${view.http.status ?? ''} ${view.http.statusText ?? ''}`.trim();
   else row.summary = rawSummary(frame);
   if (view.finesseLabel) row.label = view.finesseLabel;
   return row;

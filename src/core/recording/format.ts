@@ -54,7 +54,7 @@ export class SessionFileError extends Error {
   }
 }
 
-const KINDS: ReadonlySet<FrameKind> = new Set(['open', 'close', 'stanza', 'text', 'binary', 'ping', 'pong', 'closeframe']);
+const KINDS: ReadonlySet<FrameKind> = new Set(['open', 'close', 'stanza', 'text', 'binary', 'ping', 'pong', 'closeframe', 'http']);
 const FLAG_NAMES: readonly (keyof FrameFlags)[] = ['malformed', 'held', 'edited', 'injected', 'dropped', 'replayed'];
 
 export function makeHeader(opts: { target?: string; sessions?: SessionInfo[]; created?: Date; toolVersion?: string }): SessionHeader {
@@ -123,6 +123,7 @@ export function checkFrame(v: unknown): Frame | string {
   }
   const frame: Frame = { id: v.id, session: v.session, dir: v.dir as Direction, t: v.t, kind: v.kind as FrameKind, raw: v.raw, bytes, flags };
   if (typeof v.original === 'string') frame.original = v.original;
+  if (typeof v.answers === 'number' && Number.isInteger(v.answers) && v.answers > 0) frame.answers = v.answers;
   return frame;
 }
 

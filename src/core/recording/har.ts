@@ -13,6 +13,7 @@ import type { SessionInfo } from '../capture/frameStore';
 import { classifyText, SUBPROTOCOL } from '../xmpp/framing';
 import { redact } from '../xmpp/sasl';
 import { openPrivate } from './privateFile';
+import { httpEntries, restFramesOf } from './harHttp';
 
 export interface HarHeader {
   name: string;
@@ -59,6 +60,7 @@ const KIND_OPCODE: Record<FrameKind, number> = {
   closeframe: OPCODE_CLOSE,
   ping: OPCODE_PING,
   pong: OPCODE_PONG,
+  http: OPCODE_TEXT, // never used: http frames become entries of their own (harHttp.ts)
 };
 
 // ---------------------------------------------------------------- export
@@ -73,7 +75,9 @@ export interface HarExportOptions {
  * frames of sessions not listed get an entry of their own.
  */
 export function exportHar(frames: Iterable<Frame>, sessions: SessionInfo[], opts: HarExportOptions = {}): Har {
-  const entries = groupSessions(frames, sessions).map(([info, list]) => sessionEntry(info, list, opts.secrets));
+  const { ws, http } = splitHttp(frames);
+  const entries = groupSessions(ws, sessions).map(([info, list]) => sessionEntry(info, list, opts.secrets));
+  entries.push(...httpEntries(http, originOf(sessions), opts.secrets));
   return { log: { ...logHead(opts), entries } };
 }
 
@@ -88,7 +92,9 @@ export async function writeHarFile(path: string, frames: Iterable<Frame>, sessio
   const write = async (text: string) => {
     if (!out.write(text)) await Promise.race([once(out, 'drain'), failed]);
   };
-  const groups = groupSessions(frames, sessions);
+  const { ws, http } = splitHttp(frames);
+  const groups = groupSessions(ws, sessions);
+  const rest = httpEntries(http, originOf(sessions), opts.secrets);
   let messages = 0;
   const head = JSON.stringify({ log: { ...logHead(opts), entries: [] } });
   await write(head.slice(0, head.length - '[]}}'.length) + '[\n');
@@ -102,12 +108,27 @@ export async function writeHarFile(path: string, frames: Iterable<Frame>, sessio
       await write((i ? ',\n' : '\n') + JSON.stringify(harMessage(list[i], opts.secrets)));
       messages++;
     }
-    await write(`]}${g < groups.length - 1 ? ',' : ''}\n`);
+    await write(`]}${g < groups.length - 1 || rest.length ? ',' : ''}\n`);
   }
+  for (let r = 0; r < rest.length; r++) await write(`${JSON.stringify(rest[r])}${r < rest.length - 1 ? ',' : ''}\n`);
   await write(']}}\n');
   out.end();
   await Promise.race([once(out, 'finish'), failed]);
-  return { entries: groups.length, messages };
+  return { entries: groups.length + rest.length, messages };
+}
+
+/** REST frames (kind `http`) apart from the WebSocket ones: they become entries of their own. */
+function splitHttp(frames: Iterable<Frame>): { ws: Frame[]; http: Frame[] } {
+  const ws: Frame[] = [];
+  const http: Frame[] = [];
+  for (const f of frames) (f.kind === 'http' ? http : ws).push(f);
+  return { ws, http };
+}
+
+/** The upstream origin of an http capture session, for the entries' absolute URLs. */
+function originOf(sessions: SessionInfo[]): (session: string) => string | undefined {
+  const targets = new Map(sessions.map((s) => [s.id, s.target]));
+  return (id) => targets.get(id);
 }
 
 function logHead(opts: HarExportOptions): Omit<Har['log'], 'entries'> {
@@ -219,6 +240,8 @@ export interface HarImport {
   frames: Frame[];
   /** Messages that could not be used (DevTools `error` entries, malformed ones), by position. */
   warnings: { message: number; text: string }[];
+  /** With `rest`: the session of the HAR's Finesse REST calls, when it has any (their frames are in `frames`). */
+  restSession?: SessionInfo;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -259,7 +282,7 @@ export function listWebSockets(har: Har): HarSocket[] {
  * by (part of) its URL; without it a HAR with one WebSocket entry is fine and several throw
  * HarChoiceError listing them.
  */
-export function importHar(har: Har, opts: { entry?: number | string } = {}): HarImport {
+export function importHar(har: Har, opts: { entry?: number | string; rest?: boolean } = {}): HarImport {
   const sockets = listWebSockets(har);
   if (!sockets.length) throw new HarError('the HAR has no WebSocket entry (save it from DevTools while the WebSocket is open)');
   let socket: HarSocket | undefined;
@@ -307,7 +330,17 @@ export function importHar(har: Har, opts: { entry?: number | string } = {}): Har
   const session: SessionInfo = { id: sessionId, label: typeof own.label === 'string' ? own.label : socket.url || sessionId, target: socket.url, started };
   const duration = typeof entry.time === 'number' && entry.time > 0 ? entry.time : undefined;
   if (duration !== undefined) session.ended = started + duration;
-  return { socket, session, frames, warnings };
+  const rest = opts.rest ? restFramesOf(har, `${sessionId}-rest`, frames.length + 1) : [];
+  if (!rest.length) return { socket, session, frames, warnings };
+  // REST calls and WebSocket messages in one timeline: by time, renumbered from 1.
+  const merged = [...frames, ...rest].sort((a, b) => a.t - b.t || a.id - b.id);
+  const renumber = new Map(merged.map((f, i) => [f.id, i + 1]));
+  for (const f of merged) {
+    f.id = renumber.get(f.id) as number;
+    if (f.answers !== undefined) f.answers = renumber.get(f.answers);
+  }
+  const restSession: SessionInfo = { id: `${sessionId}-rest`, label: `REST ${new URL(socket.url || 'http://unknown').host}`, started: rest[0].t };
+  return { socket, session, frames: merged, warnings, restSession };
 }
 
 /** Payload bytes on the wire: binary is base64, a close frame is `code reason` (2 bytes + reason). */

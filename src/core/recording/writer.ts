@@ -266,6 +266,7 @@ export class SessionWriter {
     for (const [k, v] of Object.entries(f.flags)) if (v === true) flags[k] = true;
     const line: Record<string, unknown> = { id: f.id, session: f.session, dir: f.dir, t: f.t, kind: f.kind, raw: this.clean(f.raw), bytes: f.bytes, flags };
     if (f.original !== undefined) line.original = this.clean(f.original);
+    if (f.answers !== undefined) line.answers = f.answers;
     return JSON.stringify(line);
   }
 }

@@ -51,7 +51,8 @@ export class ReplayClientError extends Error {}
 type Waiter = { match: (el: Element | undefined, frame: Frame) => boolean; resolve: (frame: Frame | undefined) => void };
 
 export async function replayClient(opts: ReplayClientOptions): Promise<ReplayClientResult> {
-  const ordered = [...opts.frames].sort((a, b) => a.t - b.t || a.id - b.id);
+  // REST calls (kind http) are not part of the XMPP conversation a replay sends.
+  const ordered = opts.frames.filter((f) => f.kind !== 'http').sort((a, b) => a.t - b.t || a.id - b.id);
   const outgoing = ordered.filter((f) => f.dir === 'out' && f.kind !== 'ping' && f.kind !== 'pong' && f.kind !== 'closeframe');
   const auth = outgoing.find((f) => signatureOf(f)?.key === 'auth');
   if (auth && !opts.credentials && (auth.raw.includes(REDACTED) || !hasSaslPayload(auth.raw))) {

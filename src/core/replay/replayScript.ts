@@ -89,7 +89,8 @@ function element(frame: Frame): Element | undefined {
 
 /** Builds the script of one session's frames (any order in; played in recorded order). */
 export function buildScript(frames: readonly Frame[]): ReplayScript {
-  const ordered = [...frames].sort((a, b) => a.t - b.t || a.id - b.id);
+  // REST calls (kind http) are not part of the XMPP conversation a replay serves.
+  const ordered = frames.filter((f) => f.kind !== 'http').sort((a, b) => a.t - b.t || a.id - b.id);
   const script: ReplayScript = { steps: [], gates: [] };
   const iqGates = new Map<string, Gate>();
   let lastOpen: Gate | undefined;

@@ -20,6 +20,8 @@ import {
   ViewCounts,
 } from '../../protocol/messages';
 import { buildDetail, copyText } from './detail';
+import { Correlator } from '../../core/finesse/correlation';
+import { exchangeText, linkRow } from './rowLinks';
 
 export interface FramesHostOptions {
   /** A saved session: no clear, no intercept actions, starts at the top. */
@@ -52,6 +54,9 @@ export class FramesHost {
   /** The webview's selection, to find it again after the view is rebuilt. */
   private selectedId: number | undefined;
   private readonly noticeMs: number;
+  /** Links REST calls and their Updates (row labels, highlight, the exchange in the detail). */
+  private readonly correlation: Correlator;
+  private readonly unfollowCorrelation: () => void;
 
   constructor(
     private readonly store: FrameStore,
@@ -65,6 +70,14 @@ export class FramesHost {
     this.index.on('idle', this.schedule);
     this.setActions(opts.actions);
     this.setToolbar(opts.toolbar);
+    this.correlation = new Correlator({
+      onChange: (call) => {
+        this.pendingUpdated.add(call.request);
+        if (call.response !== undefined) this.pendingUpdated.add(call.response);
+        this.schedule();
+      },
+    });
+    this.unfollowCorrelation = this.correlation.follow(store);
   }
 
   /** Intercept hooks may arrive after the panel opened. */
@@ -83,7 +96,12 @@ export class FramesHost {
   /** Selects a frame in the webview (e.g. the frame intercept just held). */
   reveal(id: number): boolean {
     const index = this.index.indexOf(id);
-    if (index < 0 || !this.ready) return false;
+    if (index < 0) return false;
+    if (!this.ready) {
+      // A panel opened just now (e.g. from a timeline click): selected once its webview is ready.
+      this.selectedId = id;
+      return true;
+    }
     this.flush();
     this.post({ type: 'reveal', id, index });
     return true;
@@ -118,6 +136,7 @@ export class FramesHost {
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     for (const s of this.hookSubscriptions) s.dispose();
+    this.unfollowCorrelation();
     this.index.dispose();
   }
 
@@ -134,7 +153,7 @@ export class FramesHost {
         }
         this.ready = true;
         this.clearPending();
-        this.selectedId = m.selectedId;
+        this.selectedId = m.selectedId ?? this.selectedId;
         const init: ToWebview = { type: 'init', config: this.config(), filter: this.index.filterSpec, counts: this.counts(), selectedIndex: this.selectedIndex() };
         if (filterError) init.filterError = filterError;
         this.post(init);
@@ -144,7 +163,7 @@ export class FramesHost {
       case 'getRows': {
         this.flush();
         const count = Math.min(Math.max(0, m.count), MAX_ROWS_PER_REQUEST);
-        const rows = this.index.rows(m.start, count);
+        const rows = this.index.rows(m.start, count).map((r) => linkRow(r, this.correlation));
         this.post({ type: 'rows', requestId: m.requestId, start: m.start, rows, counts: this.counts() });
         return;
       }
@@ -176,6 +195,11 @@ export class FramesHost {
             actions: this.availableActions(frame),
             sessionLabel: this.store.sessions.get(frame.session)?.label,
           });
+          const exchange = exchangeText(frame, this.store, this.correlation);
+          if (exchange !== undefined) {
+            answer.detail.pretty = exchange;
+            answer.detail.label = linkRow({ ...answer.detail, id: frame.id } as RowDto, this.correlation).label;
+          }
         }
         this.post(answer);
         return;
@@ -287,7 +311,7 @@ export class FramesHost {
       for (const id of this.pendingUpdated) {
         const index = this.index.indexOf(id);
         const row = index >= 0 ? this.index.rows(index, 1)[0] : undefined;
-        if (row) rows.push({ index, row });
+        if (row) rows.push({ index, row: linkRow(row, this.correlation) });
       }
       this.pendingUpdated.clear();
       if (rows.length) this.post({ type: 'updated', rows });

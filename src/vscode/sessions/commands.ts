@@ -148,7 +148,7 @@ export async function importHarCommand(services: Services, arg?: unknown): Promi
   }
   let imported;
   try {
-    imported = importHar(har, { entry });
+    imported = importHar(har, { entry, rest: true });
   } catch (e) {
     if (e instanceof HarChoiceError) throw new Error(`${basename(path)}: ${e.message}`);
     throw e;
@@ -157,10 +157,19 @@ export async function importHarCommand(services: Services, arg?: unknown): Promi
   // Ids of a HAR are not unique across imports: each import is a session of its own.
   const id = `${imported.session.id}-${Date.now().toString(36)}`;
   store.openSession({ ...imported.session, id, label: `HAR ${basename(path)}: ${imported.session.label}` });
-  for (const f of imported.frames) store.append({ session: id, dir: f.dir, t: f.t, kind: f.kind, raw: f.raw, bytes: f.bytes });
+  // The HAR's Finesse REST calls (if any) come as a session of their own beside the WebSocket's.
+  const restId = imported.restSession ? `${imported.restSession.id}-${Date.now().toString(36)}` : undefined;
+  if (imported.restSession && restId) store.openSession({ ...imported.restSession, id: restId, label: `HAR ${basename(path)}: ${imported.restSession.label}` });
+  const ids = new Map<number, number>();
+  for (const f of imported.frames) {
+    const answers = f.answers === undefined ? undefined : ids.get(f.answers);
+    ids.set(f.id, store.append({ session: f.kind === 'http' && restId ? restId : id, dir: f.dir, t: f.t, kind: f.kind, raw: f.raw, bytes: f.bytes, answers }).id);
+  }
   store.endSession(id);
+  if (restId) store.endSession(restId);
   for (const w of imported.warnings) log.warn(`${basename(path)}: message ${w.message}: ${w.text}`);
   if (imported.warnings.length) void vscode.window.showWarningMessage(`Finesse: ${imported.warnings.length} message(s) of ${basename(path)} could not be imported (see the Finesse log).`);
   await vscode.commands.executeCommand('finesse.showFrames');
-  return { session: id, frames: imported.frames.length };
+  // frames of the WebSocket session; the REST calls are in a session of their own.
+  return { session: id, frames: imported.frames.filter((f) => f.kind !== 'http').length };
 }

@@ -17,6 +17,7 @@ import { escapeXml } from '../../core/xmpp/xml';
 import { FramesView } from '../panel/framesView';
 import type { Services } from '../services';
 import { pickHarEntry } from './pick';
+import { setActiveTimelineSource, TimelineSource } from '../timeline/sources';
 
 /** Frames a viewer holds; a longer file shows its last frames and says so. */
 const VIEWER_CAPACITY = 1_000_000;
@@ -68,7 +69,7 @@ async function loadSessionFile(doc: SessionDocument, token?: vscode.Cancellation
   for await (const frame of reader.frames()) {
     if (token?.isCancellationRequested) break;
     if (!store.sessions.has(frame.session)) store.openSession({ ...(reader.sessions.get(frame.session) ?? { id: frame.session, label: frame.session, started: frame.t }) });
-    store.append({ session: frame.session, dir: frame.dir, t: frame.t, kind: frame.kind, raw: frame.raw, bytes: frame.bytes, flags: { ...frame.flags }, ...(frame.original !== undefined ? { original: frame.original } : {}) });
+    store.append({ session: frame.session, dir: frame.dir, t: frame.t, kind: frame.kind, raw: frame.raw, bytes: frame.bytes, flags: { ...frame.flags }, ...(frame.original !== undefined ? { original: frame.original } : {}), ...(frame.answers !== undefined ? { answers: frame.answers } : {}) });
     doc.frames++;
   }
   for (const info of reader.sessions.values()) {
@@ -88,9 +89,12 @@ async function loadHar(doc: SessionDocument): Promise<void> {
     entry = await pickHarEntry(sockets, doc.name);
     if (entry === undefined) throw new HarError('no WebSocket entry was chosen');
   }
-  const imported = importHar(har, { entry });
+  const imported = importHar(har, { entry, rest: true });
   doc.store.openSession(imported.session);
-  for (const f of imported.frames) doc.store.append({ session: f.session, dir: f.dir, t: f.t, kind: f.kind, raw: f.raw, bytes: f.bytes });
+  if (imported.restSession) doc.store.openSession(imported.restSession);
+  // The store numbers frames itself: a response keeps pointing at its request's new id.
+  const ids = new Map<number, number>();
+  for (const f of imported.frames) ids.set(f.id, doc.store.append({ session: f.session, dir: f.dir, t: f.t, kind: f.kind, raw: f.raw, bytes: f.bytes, answers: f.answers === undefined ? undefined : ids.get(f.answers) }).id);
   doc.frames = imported.frames.length;
   doc.errors = imported.warnings.map((w) => ({ line: w.message, message: `message ${w.message}: ${w.text}` }));
   doc.errorCount = doc.errors.length;
@@ -121,6 +125,11 @@ export class SessionEditorProvider implements vscode.CustomReadonlyEditorProvide
     }
     const view = new FramesView(panel.webview, this.services.context.extensionUri, doc.store, { readOnly: true, log: this.services.log });
     panel.onDidDispose(() => view.dispose());
+    // Finesse: Show Timeline draws this capture while its viewer is the active editor.
+    const source: TimelineSource = { store: doc.store, title: doc.name, live: false, reveal: (id) => (panel.reveal(undefined, false), view.reveal(id)) };
+    setActiveTimelineSource(source, panel.active);
+    panel.onDidChangeViewState(() => setActiveTimelineSource(source, panel.active));
+    panel.onDidDispose(() => setActiveTimelineSource(source, false));
   }
 
   private report(doc: SessionDocument): void {

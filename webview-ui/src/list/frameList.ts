@@ -38,6 +38,9 @@ const COLUMNS = [
   ['size', 'Size'],
 ] as const;
 
+/** The `link` (REST call) of the selected row while rows are drawn: rows sharing it are highlighted. */
+let linkedTo: number | undefined;
+
 class RowView {
   readonly el: HTMLDivElement;
   private readonly time: HTMLDivElement;
@@ -88,6 +91,8 @@ class RowView {
       return;
     }
     this.el.className = `fx-row dir-${row.dir}${row.flags.malformed ? ' malformed' : ''}${row.flags.dropped ? ' dropped' : ''}${row.flags.held ? ' held' : ''}${selected ? ' selected' : ''}`;
+    // A REST call, its response and the Updates it caused light up together with the selection.
+    if (row.link !== undefined && row.link === linkedTo && !selected) this.el.classList.add('linked');
     setText(this.time, formatTime(row.t));
     setText(this.dir, DIR_ARROW[row.dir]);
     this.dir.title = DIR_TITLE[row.dir];
@@ -288,6 +293,7 @@ export class FrameList {
       this.pool.push(rv);
       this.spacer.appendChild(rv.el);
     }
+    linkedTo = this.selected >= 0 ? this.cache.get(this.selected)?.link : undefined;
     for (let i = 0; i < this.pool.length; i++) {
       const rv = this.pool[i];
       if (i < count) {

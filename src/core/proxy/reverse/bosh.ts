@@ -197,7 +197,7 @@ function malformed(dir: Direction, text: string, size: number, t: number): Pendi
  * Copies what flows through `stream` without taking part in the flow: the pipe that forwards
  * it keeps its own backpressure; this listener only keeps up to MAX_CAPTURED_BODY bytes.
  */
-function tap(stream: IncomingMessage, done: (body: Buffer, size: number) => void): void {
+export function tap(stream: IncomingMessage, done: (body: Buffer, size: number) => void): void {
   const chunks: Buffer[] = [];
   let kept = 0;
   let size = 0;
@@ -213,7 +213,7 @@ function tap(stream: IncomingMessage, done: (body: Buffer, size: number) => void
 }
 
 /** The tapped copy decompressed for reading; the forwarded bytes stay compressed. */
-function decode(body: Buffer, encoding: string): Buffer | undefined {
+export function decode(body: Buffer, encoding: string): Buffer | undefined {
   try {
     if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipSync(body);
     if (encoding === 'deflate') return inflateSync(body);

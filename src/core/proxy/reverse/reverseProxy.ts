@@ -24,6 +24,7 @@ import { WsProxy } from '../wsProxy';
 import { admitRequest, admitUpgrade, listenerNames, refuseResponse, refuseUpgradeSocket } from './admission';
 import { BoshCapture } from './bosh';
 import { listenerCertificate, ListenerCertificate } from './cert';
+import { HttpCapture, HttpCaptureCounts, HttpCaptureMode } from './httpCapture';
 import { downstreamResponseHeaders, Origins, rewriteUpgradeHeaders, upstreamRequestHeaders } from './headers';
 
 export interface ReverseProxyOptions {
@@ -40,6 +41,8 @@ export interface ReverseProxyOptions {
   boshPaths?: string[];
   /** Browser origins allowed to open WebSockets besides this listener's own pages (net/origin.ts). */
   allowedOrigins?: readonly string[];
+  /** REST capture as `http` frames: `api` (default, /finesse/api/ only), `all`, `none`. */
+  captureHttp?: HttpCaptureMode;
 }
 
 export interface ReverseProxyEvents {
@@ -53,6 +56,7 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
   private readonly agent: http.Agent;
   private readonly ws: WsProxy;
   private readonly bosh: BoshCapture;
+  private readonly http: HttpCapture;
   private server?: https.Server;
   private address?: string;
   private cert?: ListenerCertificate;
@@ -84,6 +88,12 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
     this.ws.on('error', (e) => this.report(e));
     this.bosh = new BoshCapture(store, `${this.upstream.origin}/http-bind`);
     this.bosh.on('session', (s) => this.emit('session', s));
+    this.http = new HttpCapture(store, this.upstream.origin, opts.captureHttp ?? 'api', (s) => this.emit('session', s));
+  }
+
+  /** HTTP exchanges recorded as `http` frames, and those only counted. */
+  get httpCounts(): HttpCaptureCounts {
+    return { ...this.http.counts };
   }
 
   /** `https://127.0.0.1:PORT/` once listening. */
@@ -128,6 +138,7 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
     server?.closeAllConnections();
     await this.ws.close();
     this.bosh.endAll();
+    this.http.end();
     this.agent.destroy();
     await closed;
   }
@@ -155,6 +166,7 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
     const headers = upstreamRequestHeaders(req.rawHeaders, origins);
     if (!headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host')) headers.push('Host', this.upstream.host);
     const exchange = req.method === 'POST' && this.isBosh(req.url) ? this.bosh.exchange(req) : undefined;
+    const rest = exchange ? undefined : this.http.exchange(req);
     const client = this.upstream.protocol === 'https:' ? https : http;
     let upReq: http.ClientRequest;
     try {
@@ -171,6 +183,7 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
       // A request Node will not send as is (e.g. a header value it rejects): the browser is told.
       req.resume();
       exchange?.failed();
+      rest?.failed();
       this.fail(res, e as Error);
       return;
     }
@@ -183,6 +196,7 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
     req.once('error', () => upReq.destroy());
     upReq.once('response', (upRes) => {
       exchange?.response(upRes);
+      rest?.response(upRes);
       // Node adds a Date of its own unless told not to; the server's headers are the ones sent.
       res.sendDate = false;
       try {
@@ -206,6 +220,7 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
       if (failed) return;
       failed = true;
       exchange?.failed();
+      rest?.failed();
       void explainTlsError(err, this.upstream.href).then((e) => {
         this.report(e);
         this.fail(res, e);

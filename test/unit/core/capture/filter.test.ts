@@ -163,3 +163,34 @@ describe('filter language', () => {
     assert.ok(parsing.ok && parsing.filter.parses);
   });
 });
+
+describe('filter keys for REST calls', () => {
+  const rest = storeOf([
+    /* 1 */ { dir: 'out', kind: 'http', raw: 'PUT /finesse/api/User/agent1 HTTP/1.1\nrequestId: r1\n\n<User><state>READY</state></User>' },
+    /* 2 */ { dir: 'in', kind: 'http', raw: 'HTTP/1.1 202 Accepted\n\n' },
+    /* 3 */ { dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), userUpdate(agent, 'READY', { requestId: 'r1' })) },
+    /* 4 */ { dir: 'out', kind: 'http', raw: 'PUT /finesse/api/User/agent1 HTTP/1.1\nrequestId: r10\n\n' },
+    /* 5 */ { dir: 'in', kind: 'http', raw: 'HTTP/1.1 400 Bad Request\n\n<ApiErrors/>' },
+    /* 6 */ { dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), apiErrorUpdate(agent, 'r10')) },
+  ]);
+  const ids = (q: string) => {
+    const c = compileFilter(q);
+    assert.ok(c.ok, q);
+    const test = c.filter.matcher();
+    return rest.filter(test).map((f) => f.id);
+  };
+
+  it('kind:http lists the calls, req:ID a call and the Updates echoing its requestId (exactly)', () => {
+    assert.deepEqual(ids('kind:http'), [1, 2, 4, 5]);
+    assert.deepEqual(ids('req:r1'), [1, 3]);
+    assert.deepEqual(ids('req:r10'), [4, 6]);
+  });
+
+  it('status: matches response codes, with x as any digit, and refuses anything else', () => {
+    assert.deepEqual(ids('status:4xx'), [5]);
+    assert.deepEqual(ids('status:202'), [2]);
+    assert.deepEqual(ids('status:2xx|4xx'), [2, 5]);
+    const bad = compileFilter('status:ok');
+    assert.ok(!bad.ok && /status: expects/.test(bad.error));
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * The "Finesse Timeline" webview panel: one per capture (the live store, or a session viewer's
+ * store), wired to a TimelineHost. A click on the picture selects that frame in the frames view
+ * of the same capture.
+ */
+import * as vscode from 'vscode';
+import type { FrameStore } from '../../core/capture/frameStore';
+import type { FromTimeline } from '../../protocol/timeline';
+import { timelineHtml } from './html';
+import type { TimelineSource } from './sources';
+import { TimelineHost } from './timelineHost';
+
+export const TIMELINE_VIEW_TYPE = 'finesse.timeline';
+
+export class TimelinePanel implements vscode.Disposable {
+  private static readonly open = new Map<FrameStore, TimelinePanel>();
+  private readonly host: TimelineHost;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  static show(extensionUri: vscode.Uri, source: TimelineSource, log?: vscode.LogOutputChannel): TimelinePanel {
+    const existing = TimelinePanel.open.get(source.store);
+    if (existing) {
+      existing.panel.reveal(undefined, false);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, `Timeline: ${source.title}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    });
+    const created = new TimelinePanel(panel, extensionUri, source, log);
+    TimelinePanel.open.set(source.store, created);
+    return created;
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    private readonly source: TimelineSource,
+    log?: vscode.LogOutputChannel,
+  ) {
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'finesse.svg');
+    this.host = new TimelineHost(source.store, {
+      live: source.live,
+      title: source.title,
+      post: (m) => panel.webview.postMessage(m),
+      onSelect: (id) => {
+        void Promise.resolve(source.reveal(id)).then((shown) => {
+          if (!shown) vscode.window.setStatusBarMessage(`Finesse: frame #${id} is not in the frames view (filtered out?)`, 4000);
+        }, (e: unknown) => log?.error('timeline select:', e instanceof Error ? e : String(e)));
+      },
+    });
+    this.subscriptions.push(
+      panel.webview.onDidReceiveMessage((m: FromTimeline) => this.host.receive(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    panel.webview.html = timelineHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'timeline.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'timeline.css')).toString(),
+    });
+  }
+
+  dispose(): void {
+    if (TimelinePanel.open.get(this.source.store) === this) TimelinePanel.open.delete(this.source.store);
+    this.host.dispose();
+    for (const s of this.subscriptions.splice(0)) s.dispose();
+    this.panel.dispose();
+  }
+}

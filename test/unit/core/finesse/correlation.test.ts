@@ -1,0 +1,116 @@
+// Correlation of REST calls (http frames) with the Updates they cause: exact by requestId,
+// guessed by resource and time without one, and shown as `PUT User/agent1 → 202 · READY in 42 ms`.
+import assert from 'node:assert/strict';
+import type { Frame } from '../../../../src/core/capture/frame';
+import { FrameStore } from '../../../../src/core/capture/frameStore';
+import { frameToJson } from '../../../../src/core/capture/jsonLines';
+import { Agent, apiErrorUpdate, Call, dialogUpdate, eventMessage, userUpdate } from '../../../../src/core/finesse/builders';
+import { callLabel, Correlator, sameResource } from '../../../../src/core/finesse/correlation';
+import { nodes } from '../../../../src/core/finesse/nodes';
+import { formatRequest, formatResponse } from '../../../../src/core/http/message';
+
+const agent: Agent = { id: 'agent1', loginName: 'agent1' };
+const call: Call = { id: '16777236', from: '1001', to: '2001' };
+const T0 = 1_767_000_000_000;
+
+/** A capture built the way reverse mode stores it: REST frames and WebSocket stanzas in one store. */
+class Capture {
+  readonly store = new FrameStore();
+  rest(method: string, path: string, t: number, requestId?: string): Frame {
+    const headers: [string, string][] = [['Authorization', 'Basic [redacted]']];
+    if (requestId) headers.push(['requestId', requestId]);
+    return this.store.append({ session: 'http-1', dir: 'out', kind: 'http', raw: formatRequest(method, path, headers, ''), t });
+  }
+  answer(request: Frame, status: number, t: number): Frame {
+    return this.store.append({ session: 'http-1', dir: 'in', kind: 'http', raw: formatResponse(status, status === 202 ? 'Accepted' : 'Bad Request', [], ''), t, answers: request.id });
+  }
+  update(node: string, updateXml: string, t: number): Frame {
+    return this.store.append({ session: 'ws-1', dir: 'in', kind: 'stanza', raw: eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test/x', node, itemId: String(t), updateXml }), t });
+  }
+}
+
+describe('correlation', () => {
+  it('links an Update to the call whose requestId it echoes, with the latency and the row label', () => {
+    const c = new Capture();
+    const put = c.rest('PUT', '/finesse/api/User/agent1', T0, 'r-1');
+    const accepted = c.answer(put, 202, T0 + 5);
+    const ready = c.update(nodes.user('agent1'), userUpdate(agent, 'READY', { requestId: 'r-1' }), T0 + 42);
+    const other = c.update(nodes.user('agent1'), userUpdate(agent, 'NOT_READY', { requestId: 'r-2' }), T0 + 50);
+    const correlation = new Correlator();
+    correlation.follow(c.store);
+    assert.deepEqual(correlation.causeOf(ready.id), { request: put.id, guess: false });
+    assert.equal(correlation.causeOf(other.id), undefined, 'another requestId is another call');
+    const effects = correlation.effectsOf(put.id)!;
+    assert.equal(effects.status, 202);
+    assert.equal(effects.response, accepted.id);
+    assert.deepEqual(effects.updates, [ready.id]);
+    assert.equal(effects.latency, 42);
+    assert.equal(callLabel(effects), 'PUT User/agent1 → 202 · READY in 42 ms');
+    assert.deepEqual(correlation.related(ready.id).sort(), [put.id, accepted.id].sort());
+    assert.deepEqual(correlation.related(put.id).sort(), [accepted.id, ready.id].sort());
+    assert.equal(frameToJson(ready, { correlation }).finesse!.causedBy, put.id);
+    assert.equal(frameToJson(other, { correlation }).finesse!.causedBy, undefined);
+  });
+
+  it('links an apiErrors Update to the failed call', () => {
+    const c = new Capture();
+    const put = c.rest('PUT', '/finesse/api/User/agent1', T0, 'bad-1');
+    c.answer(put, 400, T0 + 3);
+    const error = c.update(nodes.user('agent1'), apiErrorUpdate(agent, 'bad-1', 'Invalid State'), T0 + 7);
+    const correlation = new Correlator();
+    correlation.observe(c.store);
+    const effects = correlation.effectsOf(put.id)!;
+    assert.deepEqual(effects.apiErrors, [error.id]);
+    assert.equal(callLabel(effects), 'PUT User/agent1 → 400 · apiErrors Invalid State in 7 ms');
+  });
+
+  it('links an Update that arrived before its call was recorded, once the call comes', () => {
+    const c = new Capture();
+    const early = c.update(nodes.user('agent1'), userUpdate(agent, 'READY', { requestId: 'r-9' }), T0 + 3);
+    const put = c.rest('PUT', '/finesse/api/User/agent1', T0, 'r-9');
+    const correlation = new Correlator();
+    correlation.observe(c.store);
+    assert.deepEqual(correlation.causeOf(early.id), { request: put.id, guess: false });
+  });
+
+  it('guesses the cause of an Update without requestId from resource and time, and says so', () => {
+    const c = new Capture();
+    const makeCall = c.rest('POST', '/finesse/api/User/agent1/Dialogs', T0);
+    const team = c.rest('PUT', '/finesse/api/User/agent2', T0 + 1);
+    const initiated = c.update(nodes.userDialogs('agent1'), dialogUpdate(agent, call, 'INITIATED', 'POST'), T0 + 30);
+    const drop = c.rest('PUT', `/finesse/api/Dialog/${call.id}`, T0 + 100);
+    const dropped = c.update(nodes.userDialogs('agent1'), dialogUpdate(agent, call, 'DROPPED', 'PUT'), T0 + 120);
+    const late = c.update(nodes.user('agent1'), userUpdate(agent, 'WORK'), T0 + 60_000);
+    const correlation = new Correlator({ guessWindowMs: 2000 });
+    correlation.observe(c.store);
+    assert.deepEqual(correlation.causeOf(initiated.id), { request: makeCall.id, guess: true });
+    assert.deepEqual(correlation.causeOf(dropped.id), { request: drop.id, guess: true });
+    assert.equal(correlation.causeOf(late.id), undefined, 'outside the window nothing is guessed');
+    assert.deepEqual(correlation.effectsOf(team.id)!.updates, []);
+    assert.equal(callLabel(correlation.effectsOf(makeCall.id)!), 'POST User/agent1/Dialogs · INITIATED in 30 ms (guess)');
+    const json = frameToJson(initiated, { correlation }).finesse!;
+    assert.equal(json.likelyCause, makeCall.id);
+    assert.equal(json.causedBy, undefined, 'a guess is never reported as the cause');
+  });
+
+  it('matches resources by node, sub-node and dialog id', () => {
+    assert.ok(sameResource('/finesse/api/User/a1', '/finesse/api/User/a1', ''));
+    assert.ok(sameResource('/finesse/api/User/a1', '/finesse/api/User/a1/Dialogs', ''));
+    assert.ok(!sameResource('/finesse/api/User/a1', '/finesse/api/User/a10', ''));
+    assert.ok(sameResource('/finesse/api/Dialog/42', '/finesse/api/User/a1/Dialogs', '<dialog><id>42</id></dialog>'));
+    assert.ok(!sameResource('/finesse/api/Dialog/42', '/finesse/api/User/a1/Dialogs', '<dialog><id>421</id></dialog>'));
+  });
+
+  it('forgets everything when the store is cleared, and the oldest calls beyond its capacity', () => {
+    const c = new Capture();
+    const correlation = new Correlator({ capacity: 2 });
+    correlation.follow(c.store);
+    const first = c.rest('PUT', '/finesse/api/User/agent1', T0, 'a');
+    c.rest('PUT', '/finesse/api/User/agent1', T0 + 1, 'b');
+    c.rest('PUT', '/finesse/api/User/agent1', T0 + 2, 'c');
+    correlation.observe(c.store.slice());
+    assert.equal(correlation.effectsOf(first.id), undefined);
+    c.store.clear();
+    assert.equal(correlation.effectsOf(first.id + 2), undefined);
+  });
+});

@@ -1,0 +1,72 @@
+// REST calls in the frames panel (built webview in Chromium, real FramesHost): a call's row reads
+// `PUT User/agent1 → 202 · READY in 40 ms`, selecting it highlights its response and the
+// Updates it caused (and selecting an Update highlights its call), the detail shows the exchange.
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { agentDay } from '../support/agentDay';
+import { frameView } from '../../src/core/capture/frameView';
+import { WebviewHarness, PanelPage } from './harness';
+
+async function rowsLoaded(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelectorAll('.fx-row:not([hidden])').length > 0 && !document.querySelector('.fx-row.placeholder:not([hidden])'));
+}
+
+const rowText = (page: Page, id: number) => page.textContent(`.fx-row[data-id="${id}"] .fx-col-event`);
+const linkedIds = (page: Page) => page.$$eval('.fx-row.linked', (els) => els.map((e) => Number(e.getAttribute('data-id'))).sort((a, b) => a - b));
+
+describe('frames panel: REST calls and their Updates (Chromium)', function () {
+  let harness: WebviewHarness;
+  let panel: PanelPage | undefined;
+  before(async () => (harness = await WebviewHarness.start()));
+  after(async () => harness?.close());
+  afterEach(async () => {
+    await panel?.close();
+    panel = undefined;
+  });
+
+  it('reads each call with its outcome and latency, and links it with its Updates both ways', async () => {
+    const day = agentDay();
+    const frames = [...day.store];
+    const ready = frames.find((f) => f.kind === 'http' && f.dir === 'out' && f.raw.includes('requestId: ready-1'))!;
+    const response = frames.find((f) => f.answers === ready.id)!;
+    const readyUpdate = frames.find((f) => frameView(f).finesse?.requestId === 'ready-1')!;
+    const bad = frames.find((f) => f.kind === 'http' && f.raw.includes('requestId: bad-1'))!;
+    panel = await harness.open(day.store, { readOnly: true, viewport: { width: 1400, height: 900 } });
+    const { page } = panel;
+    await rowsLoaded(page);
+    assert.equal(await rowText(page, ready.id), 'PUT User/agent1 → 202 · READY in 40 ms');
+    assert.equal(await rowText(page, response.id), `← PUT User/agent1 #${ready.id}`);
+    assert.equal(await rowText(page, readyUpdate.id), `User agent1 PUT → READY ← #${ready.id}`);
+    assert.equal(await rowText(page, bad.id), 'PUT User/agent1 → 400 · apiErrors Invalid State in 40 ms');
+    assert.equal(await page.textContent(`.fx-row[data-id="${ready.id}"] .fx-summary-text`), 'PUT /finesse/api/User/agent1');
+
+    await page.click(`.fx-row[data-id="${ready.id}"]`);
+    await page.waitForSelector('.fx-row.linked');
+    assert.deepEqual(await linkedIds(page), [response.id, readyUpdate.id]);
+    await page.click(`.fx-row[data-id="${readyUpdate.id}"]`);
+    await page.waitForFunction((id) => document.querySelector(`.fx-row[data-id="${id}"]`)?.classList.contains('linked'), ready.id);
+    assert.deepEqual(await linkedIds(page), [ready.id, response.id]);
+
+    // The detail of a call shows the request, the response and what it caused.
+    await page.click(`.fx-row[data-id="${ready.id}"]`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((id) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${id}`), ready.id);
+    await page.click('[data-tab=pretty]');
+    const body = (await page.textContent('[data-testid=detail-body]')) ?? '';
+    assert.match(body, /^PUT \/finesse\/api\/User\/agent1 HTTP\/1\.1\nAuthorization: Basic \[redacted\]/);
+    assert.match(body, /HTTP\/1\.1 202 Accepted/);
+    assert.match(body, new RegExp(`Caused 1 Update: #${readyUpdate.id}; first after 40 ms`));
+    assert.deepEqual(await page.evaluate('window.__cspViolations'), []);
+  });
+
+  it('a live call row gains its outcome when the Update arrives', async () => {
+    const day = agentDay();
+    panel = await harness.open(day.store, { noticeMs: 10 });
+    const { page } = panel;
+    await rowsLoaded(page);
+    const id = day.rest('PUT', '/finesse/api/User/agent1', 202, '<User><state>NOT_READY</state></User>', 'late-1');
+    await page.waitForFunction((rid) => document.querySelector(`.fx-row[data-id="${rid}"] .fx-col-event`)?.textContent === 'PUT User/agent1 → 202', id);
+    day.state({ id: 'agent1', loginName: 'agent1' }, 'NOT_READY', 'late-1');
+    await page.waitForFunction((rid) => /^PUT User\/agent1 → 202 · NOT_READY in \d+ ms$/.test(document.querySelector(`.fx-row[data-id="${rid}"] .fx-col-event`)?.textContent ?? ''), id);
+  });
+});

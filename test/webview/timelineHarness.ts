@@ -1,0 +1,132 @@
+/**
+ * The timeline webview in real headless Chromium, as harness.ts does for the frames panel: a
+ * port-0 HTTP server serves the real HTML (src/vscode/timeline/html.ts, strict CSP with nonce),
+ * dist/timeline.js and media/timeline.css plus the Dark Modern theme variables; the page's
+ * `acquireVsCodeApi().postMessage` reaches the REAL TimelineHost over a real FrameStore in this
+ * process, whose messages the page receives as `message` events. Only VS Code's transport of
+ * messages is replaced.
+ */
+import { createServer, Server } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, Browser, Page } from 'playwright-core';
+import type { FrameStore } from '../../src/core/capture/frameStore';
+import { TimelineHost } from '../../src/vscode/timeline/timelineHost';
+import { timelineHtml } from '../../src/vscode/timeline/html';
+import type { FromTimeline, ToTimeline } from '../../src/protocol/timeline';
+import { CHROMIUM } from './harness';
+
+const ROOT = join(__dirname, '..', '..');
+
+const STAND_IN_SCRIPT = `
+(() => {
+  const violations = [];
+  window.__cspViolations = violations;
+  document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));
+  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__tlToHost(m), getState: () => null, setState: () => {} });
+})();
+`;
+
+export interface TimelinePage {
+  page: Page;
+  host: TimelineHost;
+  selected: number[];
+  toWebview: ToTimeline[];
+  /** Resolves once the host posted a matching message and the page handled it. */
+  delivered(pred: (m: ToTimeline) => boolean): Promise<ToTimeline>;
+  cspViolations(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export class TimelineHarness {
+  private constructor(
+    readonly browser: Browser,
+    private readonly server: Server,
+    readonly origin: string,
+  ) {}
+
+  static async start(): Promise<TimelineHarness> {
+    const bundle = join(ROOT, 'dist', 'timeline.js');
+    if (!existsSync(bundle)) throw new Error('dist/timeline.js is missing: run `npm run build` first');
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const origin = `http://${req.headers.host}`;
+      const send = (type: string, body: string | Buffer) => {
+        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+        res.end(body);
+      };
+      if (url.pathname === '/') {
+        const html = timelineHtml({ cspSource: origin, scriptUri: `${origin}/dist/timeline.js`, styleUri: `${origin}/media/timeline.css` });
+        return send('text/html; charset=utf-8', html.replace('</head>', `<link rel="stylesheet" href="${origin}/theme.css">\n</head>`));
+      }
+      if (url.pathname === '/dist/timeline.js') return send('text/javascript', readFileSync(bundle));
+      if (url.pathname === '/media/timeline.css') return send('text/css', readFileSync(join(ROOT, 'media', 'timeline.css')));
+      if (url.pathname === '/theme.css') return send('text/css', readFileSync(join(__dirname, 'theme-dark-modern.css')));
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+    return new TimelineHarness(browser, server, `http://127.0.0.1:${port}`);
+  }
+
+  async open(store: FrameStore, opts: { live?: boolean; title?: string; viewport?: { width: number; height: number }; noticeMs?: number } = {}): Promise<TimelinePage> {
+    const context = await this.browser.newContext({ viewport: opts.viewport ?? { width: 1200, height: 400 } });
+    const page = await context.newPage();
+    const selected: number[] = [];
+    const toWebview: ToTimeline[] = [];
+    const handled: ToTimeline[] = [];
+    const waiters: { pred: (m: ToTimeline) => boolean; resolve: (m: ToTimeline) => void }[] = [];
+    let open = true;
+    const host = new TimelineHost(store, {
+      live: opts.live,
+      title: opts.title,
+      noticeMs: opts.noticeMs ?? 20,
+      onSelect: (id) => selected.push(id),
+      post: (m) => {
+        toWebview.push(m);
+        if (!open) return;
+        void page
+          .evaluate((msg) => window.dispatchEvent(new MessageEvent('message', { data: msg })), m as never)
+          .catch(() => undefined)
+          .then(() => {
+            handled.push(m);
+            for (const w of waiters.splice(0)) {
+              if (w.pred(m)) w.resolve(m);
+              else waiters.push(w);
+            }
+          });
+      },
+    });
+    await page.exposeBinding('__tlToHost', (_source, m: FromTimeline) => host.receive(m));
+    await page.addInitScript({ content: STAND_IN_SCRIPT });
+    await page.goto(`${this.origin}/`);
+    return {
+      page,
+      host,
+      selected,
+      toWebview,
+      delivered: (pred) => {
+        const done = handled.find(pred);
+        if (done) return Promise.resolve(done);
+        return new Promise((resolve) => waiters.push({ pred, resolve }));
+      },
+      cspViolations: () => page.evaluate('window.__cspViolations') as Promise<string[]>,
+      close: async () => {
+        open = false;
+        host.dispose();
+        await context.close();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Entry of the timeline webview bundle (dist/timeline.js), under the same strict CSP as the
+ * frames panel (one script, carried by the page's nonce). It draws what the host sends, shows a
+ * hovered frame's Update in a tooltip (as text) and reports clicks.
+ */
+import type { FromTimeline, ToTimeline } from '../../../src/protocol/timeline';
+import { TimelineView } from './timelineView';
+
+interface VsCodeApi {
+  postMessage(message: FromTimeline): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const LEGEND = ['READY', 'NOT_READY', 'TALKING', 'HOLD', 'WORK', 'WORK_READY', 'RESERVED', 'LOGOUT'];
+
+function main(): void {
+  const root = document.getElementById('app');
+  if (!root) throw new Error('timeline: #app missing');
+  const api = acquireVsCodeApi();
+  root.classList.add('timeline-app');
+
+  const header = document.createElement('header');
+  header.className = 'tl-header';
+  const title = document.createElement('span');
+  title.className = 'tl-title';
+  const legend = document.createElement('span');
+  legend.className = 'tl-legend';
+  for (const state of LEGEND) {
+    const item = document.createElement('span');
+    item.className = `tl-key s-${state.toLowerCase()}`;
+    item.textContent = state;
+    legend.append(item);
+  }
+  for (const [cls, text] of [
+    ['tl-key k-dialog', 'dialog'],
+    ['tl-key k-rest', 'REST call'],
+    ['tl-key k-error', 'apiErrors'],
+  ]) {
+    const item = document.createElement('span');
+    item.className = cls;
+    item.textContent = text;
+    legend.append(item);
+  }
+  header.append(title, legend);
+
+  const body = document.createElement('div');
+  body.className = 'tl-body';
+  const empty = document.createElement('div');
+  empty.className = 'tl-empty';
+  empty.textContent = 'No agent states yet: User, Dialogs and Team Updates and REST calls appear here as they are captured.';
+  const tooltip = document.createElement('div');
+  tooltip.className = 'tl-tooltip';
+  tooltip.hidden = true;
+  const tipTitle = document.createElement('div');
+  tipTitle.className = 'tl-tip-title';
+  const tipText = document.createElement('pre');
+  tipText.className = 'tl-tip-text';
+  tooltip.append(tipTitle, tipText);
+  root.append(header, body, tooltip);
+
+  let hovered: number | undefined;
+  let anchor: Element | undefined;
+  const view = new TimelineView(body, {
+    hover: (frame, el) => {
+      hovered = frame;
+      anchor = el;
+      api.postMessage({ type: 'hover', frame });
+    },
+    leave: () => {
+      hovered = undefined;
+      tooltip.hidden = true;
+    },
+    select: (frame) => api.postMessage({ type: 'select', frame }),
+  });
+  body.append(empty);
+
+  window.addEventListener('message', (ev: MessageEvent) => {
+    const m = ev.data as ToTimeline;
+    if (!m || typeof m !== 'object') return;
+    if (m.type === 'model') {
+      title.textContent = m.title;
+      root.classList.toggle('live', m.live);
+      empty.hidden = m.model.lanes.length > 0;
+      view.render(m.model);
+      if (m.live) body.scrollLeft = body.scrollWidth;
+    } else if (m.type === 'frameText' && m.frame === hovered && anchor) {
+      tipTitle.textContent = m.title;
+      tipText.textContent = m.text;
+      tooltip.hidden = false;
+      // Positioned through the CSSOM (allowed by the CSP, unlike style attributes in markup).
+      const box = anchor.getBoundingClientRect();
+      const left = Math.min(box.left, window.innerWidth - tooltip.offsetWidth - 8);
+      tooltip.style.left = `${Math.max(4, left)}px`;
+      tooltip.style.top = `${box.bottom + 6}px`;
+    }
+  });
+  api.postMessage({ type: 'ready' });
+}
+
+main();
