@@ -103,7 +103,8 @@ export class Workbench {
           .then((rows) => finish({ ok: true, ...rows }))
           .catch(() => undefined);
       };
-      const timer = setTimeout(async () => {
+      const timer = setTimeout(() => void reportAndFinish(), timeoutMs);
+      const reportAndFinish = async () => {
         // Report what there was, to make the failure readable.
         let best = { count: 0, texts: [] as string[] };
         for (const f of page.frames()) {
@@ -112,7 +113,7 @@ export class Workbench {
           if (rows.count > best.count) best = rows;
         }
         finish({ ok: false, ...best });
-      }, timeoutMs);
+      };
       // A frame that is still about:blank (scripts blocked by its sandbox) fails the wait; it is
       // watched again when it navigates to its content.
       page.on('frameattached', watch);

@@ -41,7 +41,11 @@ function updatesOf(client: XmppClient) {
     const u = parsed.ok ? decodeUpdate(parsed.element) : undefined;
     if (!u) return;
     all.push(u);
-    for (const w of [...waiters]) if (w[0](u)) waiters.splice(waiters.indexOf(w), 1) && w[1](u);
+    for (const w of [...waiters]) {
+      if (!w[0](u)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w[1](u);
+    }
   });
   return {
     all,

@@ -20,7 +20,7 @@ export function buildCli(): Promise<void> {
 }
 
 /** A JSON line of stdout; `Record` because each command prints its own shapes. */
-export type JsonLine = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type JsonLine = Record<string, any>;  
 
 export interface CliProcess {
   readonly proc: ChildProcess;

@@ -26,7 +26,7 @@ export interface StateInfo {
   delayMs?: number;
 }
 
-type Listener = (...args: any[]) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Listener = (...args: any[]) => void;  
 
 /** Resolves with the next `state` event whose state is one of `states`. */
 export function nextState<S extends string>(emitter: { on(e: 'state', l: Listener): unknown; off(e: 'state', l: Listener): unknown }, ...states: S[]): Promise<{ state: S; info: StateInfo }> {

@@ -61,6 +61,8 @@ export class SessionReader {
     let state: 'header' | 'probation' | 'body' = 'header';
     let headerProblem = { line: 0, message: '' };
     let lastLine = 0;
+    // handle() is a plain function the line loop calls; it fills in this reader's header.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
     const notASession = () => new SessionFileError(`not a finesse-session file (${headerProblem.message})`, headerProblem.line);
 

@@ -124,11 +124,11 @@ export class SessionWriter {
     const onAppend = (frames: Frame[]) => {
       // A batch may still carry frames appended before follow(); the backlog writes those.
       for (const f of frames) if (f.id > last) this.queue.push(f);
-      this.kick();
+      void this.kick(); // the pump records its own failure
     };
     const onSession = (s: SessionInfo) => {
       this.queue.push({ sessionInfo: { ...s } });
-      this.kick();
+      void this.kick();
     };
     store.on('append', onAppend);
     store.on('session', onSession);
@@ -136,7 +136,7 @@ export class SessionWriter {
     // The header waits for the first record when nothing is captured yet, so it lists the
     // session(s) that record belongs to.
     if (store.size || store.sessions.size) this.header();
-    this.kick();
+    void this.kick();
   }
 
   /** Stops following, writes what is queued, the end record, and closes the output. */
