@@ -3,7 +3,7 @@ export const FILTER_HELP = [
   'Filter frames (all terms must match; -term negates):',
   '  agent1            text in the raw frame, any case',
   '  "two words"       a phrase',
-  '  /READY|WORK/i     a regular expression over the raw frame',
+  '  /READY|WORK/i     a regular expression over the raw frame (RE2: no lookaround, no backreferences)',
   '  dir:in  dir:out   direction (in = server → client)',
   '  kind:stanza|open  kind: open close stanza text binary ping pong closeframe',
   '  node:User/agent1  Finesse / pubsub node contains',
@@ -11,6 +11,8 @@ export const FILTER_HELP = [
   '  event:PUT         event of the Update: POST PUT DELETE',
   '  has:error         malformed, error stanza or apiErrors (also has:update, has:original)',
   '  is:held           also edited injected dropped replayed malformed ping',
+  '  session:own-1     capture session id contains (the Sessions view sets it)',
   '  -ping             hide pings, pongs and keepalives',
+  '  "foo:bar"         quotes search a word that looks like a key as text',
   'Ctrl+F or / focuses the filter, Esc clears it.',
 ].join('\n');

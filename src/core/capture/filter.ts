@@ -13,6 +13,9 @@
  *   has:error|update|original   parse error / error stanza / apiErrors; a Finesse Update; edited text
  *   is:ping|held|edited|injected|dropped|replayed|malformed
  *   session:ID             capture session id contains the text
+ *   foo:bar                an unknown key is an error listing the keys (put "foo:bar" in quotes
+ *                          to search the text); namespace-like words (urn:…, jabber:client,
+ *                          xmlns:stream, http://…) stay plain text
  *   -ping                  hide WebSocket pings/pongs, whitespace keepalives, XEP-0199 pings and their
  *                          results (shorthand for -is:ping; "ping" in quotes searches the text)
  *
@@ -23,6 +26,8 @@
 import type { Direction, Frame, FrameFlags, FrameKind } from './frame';
 import { frameView } from './frameView';
 import { unescapeXml } from '../xmpp/xml';
+import { compileUserRegex } from './userRegex';
+import { quickWellFormed } from './quickWellFormed';
 
 export const FRAME_KINDS: readonly FrameKind[] = ['open', 'close', 'stanza', 'text', 'binary', 'ping', 'pong', 'closeframe'];
 const FLAG_NAMES = ['held', 'edited', 'injected', 'dropped', 'replayed', 'malformed'] as const satisfies readonly (keyof FrameFlags)[];
@@ -177,8 +182,23 @@ function wordTerm(word: string): Term {
       if (!value) throw new FilterSyntaxError(`${key}: needs a value`);
       return termFor(key as FilterKey, value);
     }
+    if (looksLikeKey(word, key)) {
+      throw new FilterSyntaxError(`Unknown filter key "${key}:"; the keys are ${FILTER_KEYS.map((k) => `${k}:`).join(' ')} (put "${word}" in quotes to search the text)`);
+    }
   }
   return textTerm(word);
+}
+
+/** Prefixes of XML and XMPP names a user searches as text: `jabber:client`, `xmlns:stream`, `urn:…`. */
+const TEXT_PREFIXES = new Set(['urn', 'jabber', 'xmlns', 'xml', 'stream', 'http', 'https', 'ws', 'wss', 'xmpp', 'sasl']);
+
+/**
+ * `foo:bar` reads as a key the user mistyped (an error is more useful than matching nothing);
+ * words with several colons, a non-word prefix or a namespace prefix are text.
+ */
+function looksLikeKey(word: string, key: string): boolean {
+  if (!/^[a-z]+$/.test(key) || TEXT_PREFIXES.has(key)) return false;
+  return word.indexOf(':', key.length + 1) < 0;
 }
 
 /** Builds the term for `key:v1|v2` (alternatives are ORed). */
@@ -238,7 +258,7 @@ function keyTerm(key: FilterKey, value: string): Term {
       if (lower === 'ping') return { parses: false, test: isPing };
       if ((FLAG_NAMES as readonly string[]).includes(lower)) {
         const flag = lower as (typeof FLAG_NAMES)[number];
-        if (flag === 'malformed') return parsing((f) => !!f.flags.malformed || frameView(f).error !== undefined);
+        if (flag === 'malformed') return parsing((f) => !!f.flags.malformed || parseError(f));
         return cheap((f) => !!f.flags[flag]);
       }
       throw new FilterSyntaxError(`is: expects one of ${IS_VALUES.join(', ')}; not "${value}"`);
@@ -270,15 +290,16 @@ function textTerm(text: string): Term {
   return cheap((f) => has(f.raw));
 }
 
+/** User patterns run on the linear-time engine: `/(a+)+$/` cannot freeze the host. */
 function regexTerm(source: string, flags: string): Term {
-  let re: RegExp;
+  let test: (text: string) => boolean;
   try {
-    // g/y would make test() stateful (lastIndex) and skip matches.
-    re = new RegExp(source, flags.replace(/[gy]/g, ''));
+    test = compileUserRegex(source, flags).test;
   } catch (e) {
-    throw new FilterSyntaxError(`Invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    const message = (e as Error).message;
+    throw new FilterSyntaxError(message.charAt(0).toUpperCase() + message.slice(1));
   }
-  return cheap((f) => re.test(f.raw));
+  return cheap((f) => test(f.raw));
 }
 
 const NODE_ATTR = /\bnode=(?:"([^"]*)"|'([^']*)')/;
@@ -303,6 +324,12 @@ function hasError(f: Frame): boolean {
   if (f.kind === 'text') return f.raw.trim() !== '';
   if (f.kind !== 'stanza' && f.kind !== 'open' && f.kind !== 'close') return false;
   if (ERROR_MARK.test(f.raw)) return true;
+  return parseError(f);
+}
+
+/** The frame does not parse; the quick tag walk spares the real parse for ordinary frames. */
+function parseError(f: Frame): boolean {
+  if ((f.kind === 'stanza' || f.kind === 'open' || f.kind === 'close') && quickWellFormed(f.raw) === true) return false;
   return frameView(f).error !== undefined;
 }
 

@@ -39,6 +39,9 @@ export interface FilteredIndexOptions {
 
 const EMPTY: FilterSpec = { text: '' };
 
+/** The view of a query that does not compile: no rows, and nothing to scan. */
+const MATCH_NOTHING: CompiledFilter = { matchesAll: false, parses: false, matcher: () => () => false };
+
 export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
   private spec: FilterSpec = EMPTY;
   private filter: CompiledFilter;
@@ -100,16 +103,16 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
   }
 
   /**
-   * Replaces the filter and rescans. A query that does not compile leaves the current view as it
-   * is and returns the message for the filter bar.
+   * Replaces the filter and rescans. A query that does not compile empties the view (showing
+   * the previous filter's rows under the new text would be a lie) and returns the message for
+   * the filter bar; the store loses nothing.
    */
   setFilter(spec: FilterSpec): { ok: true } | { ok: false; error: string } {
     const compiled = compileFilter(spec);
-    if (!compiled.ok) return compiled;
     this.spec = { ...spec };
-    this.filter = compiled.filter;
+    this.filter = compiled.ok ? compiled.filter : MATCH_NOTHING;
     this.rebuild();
-    return { ok: true };
+    return compiled.ok ? { ok: true } : compiled;
   }
 
   /** Resolves when the current scan has reached the end of the store. */
@@ -247,6 +250,7 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
       if (added > 0) this.emit('change', { appended: added, removed: 0 });
       return;
     }
+    if (this.filter === MATCH_NOTHING) this.scanNext = last + 1;
     const budget = sync ? this.syncMs : this.sliceMs;
     const started = performance.now();
     const before = this.tail - this.head;

@@ -130,13 +130,41 @@ describe('filter language', () => {
     assert.deepEqual(ids('kind:stanza -/finesse\\/api/'), [2, 7, 8, 9, 13, 16, 17]);
   });
 
-  it('keeps unknown key:value words as text (jids, namespaces)', () => {
+  it('keeps namespace-like words as text (jids, namespaces, urls)', () => {
     assert.deepEqual(ids('urn:xmpp:ping'), [7]);
     assert.deepEqual(ids('agent1@finesse.test'), [3, 4, 5, 6, 14, 15]);
+    assert.deepEqual(ids('xmlns:stream'), []);
+    assert.deepEqual(ids('http://jabber.org/protocol/pubsub'), [3, 4, 5, 6, 14, 15]);
+  });
+
+  it('an unknown key is an error that lists the keys; in quotes it is text', () => {
+    const message = error('foo:bar');
+    assert.match(message, /Unknown filter key "foo:"/);
+    for (const key of ['dir:', 'kind:', 'node:', 'state:', 'event:', 'has:', 'is:', 'session:']) assert.ok(message.includes(key), `${key} listed in: ${message}`);
+    assert.match(error('dir:in staet:READY'), /Unknown filter key "staet:"/);
+    assert.deepEqual(ids('"foo:bar"'), []);
+  });
+
+  it('session: matches the capture session id', () => {
+    assert.deepEqual(ids('session:s1').length, frames.length);
+    assert.deepEqual(ids('session:other'), []);
+  });
+
+  it('runs regexes on the linear-time engine: a catastrophic pattern answers at once', () => {
+    const store = new FrameStore();
+    store.append({ session: 's1', dir: 'in', kind: 'text', raw: 'a'.repeat(5000) + '!' });
+    const r = compileFilter('/(a+)+$/');
+    assert.ok(r.ok);
+    const match = r.filter.matcher();
+    // The backtracking engine would take longer than the test timeout here.
+    assert.equal(match([...store][0]), false);
+    assert.match(error('/(a)\\1/'), /invalid regular expression/i);
+    assert.match(error('/(?<=a)b/'), /invalid regular expression/i);
   });
 
   it('reports bad queries with a message for the filter bar', () => {
     assert.match(error('/(unclosed/'), /Invalid regular expression/);
+    assert.match(error('/x/q'), /Unknown regular expression flag/);
     assert.match(error('/no end'), /Unclosed \/regular expression\//);
     assert.match(error('"open quote'), /Unclosed quote/);
     assert.match(error('dir:up'), /dir: expects in or out/);

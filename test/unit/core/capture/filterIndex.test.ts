@@ -173,14 +173,21 @@ describe('FilteredIndex', () => {
     assert.deepEqual(viewIds(index), expected(store, 'state:TALKING'));
   });
 
-  it('keeps the current view when a query does not compile', () => {
+  it('empties the view when a query does not compile, and keeps following the store', () => {
     store = new FrameStore();
     append(store, 0, 9);
     index = new FilteredIndex(store);
     index.setFilter({ text: 'dir:out' });
+    assert.ok(index.total > 0);
     const r = index.setFilter({ text: '/(/' });
     assert.equal(r.ok, false);
-    assert.deepEqual(index.filterSpec, { text: 'dir:out' });
+    assert.deepEqual(index.filterSpec, { text: '/(/' });
+    assert.equal(index.total, 0);
+    assert.equal(index.scanning, false);
+    append(store, 9, 3);
+    assert.equal(index.total, 0, 'new frames do not match a broken query either');
+    assert.equal(store.size, 12, 'the store loses nothing');
+    index.setFilter({ text: 'dir:out' });
     assert.deepEqual(viewIds(index), expected(store, 'dir:out'));
   });
 });
