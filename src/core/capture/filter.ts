@@ -361,3 +361,58 @@ function isPing(f: Frame, ctx: PassContext): boolean {
   const id = ID_ATTR.exec(attrs);
   return !!id && ctx.pingIds.has(`${f.session} ${id[1] ?? id[2]}`);
 }
+
+/** [start, end) ranges of text to mark, sorted and merged. */
+export type Marks = [number, number][];
+
+/**
+ * What the search highlights: the positive text, phrase and regex terms of a query (keys and
+ * negated terms select frames but match no particular text). A query that does not compile
+ * highlights nothing. Regexes run on the linear-time engine, like the filter itself.
+ */
+export function highlighter(text: string): ((s: string) => Marks) | undefined {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(text);
+  } catch {
+    return undefined;
+  }
+  const finders: ((s: string) => Marks)[] = [];
+  for (const t of tokens) {
+    if (t.negated) continue;
+    if (t.kind === 'regex') {
+      try {
+        const re = compileUserRegex(t.source, t.flags);
+        finders.push((s) => re.ranges(s, 200));
+      } catch {
+        return undefined;
+      }
+    } else {
+      const word = t.text;
+      if (!word || word.toLowerCase() === 'ping') continue;
+      const colon = word.indexOf(':');
+      if (t.kind === 'word' && colon > 0 && (FILTER_KEYS as readonly string[]).includes(word.slice(0, colon).toLowerCase())) continue;
+      const needle = word.toLowerCase();
+      finders.push((s) => {
+        const out: Marks = [];
+        const hay = s.toLowerCase();
+        for (let i = hay.indexOf(needle); i >= 0 && out.length < 200; i = hay.indexOf(needle, i + needle.length)) out.push([i, i + needle.length]);
+        return out;
+      });
+    }
+  }
+  if (!finders.length) return undefined;
+  return (s) => mergeMarks(finders.flatMap((f) => f(s)));
+}
+
+function mergeMarks(marks: Marks): Marks {
+  if (marks.length < 2) return marks;
+  marks.sort((a, b) => a[0] - b[0]);
+  const out: Marks = [marks[0]];
+  for (const [a, b] of marks.slice(1)) {
+    const last = out[out.length - 1];
+    if (a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}

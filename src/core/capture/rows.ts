@@ -6,6 +6,7 @@
 import type { Direction, Frame, FrameFlags, FrameKind } from './frame';
 import { frameView } from './frameView';
 import { summaryText } from '../xmpp/summary';
+import { apiErrorLabel } from '../finesse/update';
 
 export interface FrameRow {
   id: number;
@@ -22,6 +23,8 @@ export interface FrameRow {
   /** Parse error of a malformed frame. */
   error?: string;
   session: string;
+  /** A Finesse `apiErrors` Update: the label reads as the error and shows in the error colour. */
+  apiError?: boolean;
 }
 
 const SUMMARY_MAX = 160;
@@ -56,7 +59,15 @@ function computeRow(frame: Frame): FrameRow {
   }
   if (view.summary) row.summary = summaryText(view.summary);
   else row.summary = rawSummary(frame);
+  // Finesse event messages carry no id: the pubsub item id is what tells a thousand of them apart.
+  const itemId = view.finesse?.itemId;
+  if (view.summary && !view.summary.id && itemId) row.summary += ` · item ${itemId}`;
   if (view.finesseLabel) row.label = view.finesseLabel;
+  const apiError = view.finesse && apiErrorLabel(view.finesse);
+  if (apiError) {
+    row.label = apiError;
+    row.apiError = true;
+  }
   return row;
 }
 

@@ -4,8 +4,8 @@
  * frame; parse errors; copy buttons (the host writes the clipboard); intercept action buttons
  * when the host offers them.
  */
-import type { CopyWhat, DetailDto, FrameAction } from '../../../src/protocol/messages';
-import { badge, button, h, replaceChildren, setText, tabs, Tabs } from '../ui';
+import type { CopyWhat, DetailDto, DetailResponse, FrameAction } from '../../../src/protocol/messages';
+import { badge, button, h, markTree, replaceChildren, setMarkedText, setText, tabs, Tabs } from '../ui';
 import { DIR_ARROW, DIR_TITLE, FLAG_BADGES, formatBytes, formatTime } from '../format';
 import { highlightXml } from './xmlHighlight';
 
@@ -36,6 +36,8 @@ export class DetailPane {
   private readonly note: HTMLElement;
   private readonly body: HTMLPreElement;
   private detail: DetailDto | undefined;
+  private marks: DetailResponse['marks'];
+  private readonly apiErrors: HTMLElement;
 
   constructor(
     initialTab: DetailTab,
@@ -62,9 +64,10 @@ export class DetailPane {
     this.actions = h('div', { class: 'fx-detail-actions', attrs: { 'data-testid': 'actions' } });
     const bar = h('div', { class: 'fx-detail-bar' }, this.tabs.el, h('div', { class: 'fx-spring' }), this.actions, this.revealButton, copy, close);
     this.errorBox = h('div', { class: 'fx-detail-error', role: 'alert', attrs: { 'data-testid': 'detail-error' } });
+    this.apiErrors = h('div', { class: 'fx-detail-error fx-api-error', role: 'alert', attrs: { 'data-testid': 'detail-api-error' } });
     this.note = h('div', { class: 'fx-detail-note' });
     this.body = h('pre', { class: 'fx-detail-body', attrs: { tabindex: 0, 'data-testid': 'detail-body', 'aria-label': 'Frame text' } });
-    this.el = h('section', { class: 'fx-detail', attrs: { 'aria-label': 'Frame detail', 'data-testid': 'detail' } }, this.heading, bar, this.errorBox, this.note, this.body);
+    this.el = h('section', { class: 'fx-detail', attrs: { 'aria-label': 'Frame detail', 'data-testid': 'detail' } }, this.heading, bar, this.errorBox, this.apiErrors, this.note, this.body);
     this.show(undefined);
   }
 
@@ -76,8 +79,12 @@ export class DetailPane {
     return this.detail?.id;
   }
 
-  show(detail: DetailDto | undefined): void {
+  /** `marks`: where the search matches the raw and pretty text. */
+  show(detail: DetailDto | undefined, marks?: DetailResponse['marks']): void {
     this.detail = detail;
+    this.marks = marks;
+    this.apiErrors.hidden = !detail?.apiErrors?.length;
+    replaceChildren(this.apiErrors, ...(detail?.apiErrors ?? []).map((line) => h('div', { text: line })));
     if (!detail) {
       replaceChildren(this.heading, 'No frame selected');
       this.errorBox.hidden = true;
@@ -152,7 +159,11 @@ export class DetailPane {
     if (d.masked && (tab === 'raw' || tab === 'pretty')) note = 'The SASL payload (credentials) is masked. Reveal shows it.';
     setText(this.note, note);
     this.note.hidden = !note;
-    if (xml) this.body.replaceChildren(highlightXml(text));
-    else this.body.textContent = text;
+    const marks = tab === 'pretty' ? (d.pretty !== undefined ? this.marks?.pretty : this.marks?.raw) : tab === 'raw' ? this.marks?.raw : undefined;
+    if (xml) {
+      const frag = highlightXml(text);
+      markTree(frag, marks);
+      this.body.replaceChildren(frag);
+    } else setMarkedText(this.body, text, marks);
   }
 }

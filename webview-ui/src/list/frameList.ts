@@ -7,9 +7,9 @@
  * (follow); anywhere else the rows on screen stay where they are, also when old frames are
  * evicted from the front of the store.
  */
-import type { RowDto } from '../../../src/protocol/messages';
-import { badge, h, replaceChildren, setAttrs, setText } from '../ui';
-import { DIR_ARROW, DIR_TITLE, FLAG_BADGES, formatBytes, formatTime } from '../format';
+import type { ColumnPrefs, RowDto, SortKey, SortSpec } from '../../../src/protocol/messages';
+import { badge, h, replaceChildren, setAttrs, setMarkedText, setText } from '../ui';
+import { DIR_ARROW, DIR_TITLE, FLAG_BADGES, formatBytes, formatElapsed, formatTime } from '../format';
 import { RowCache } from './rowCache';
 
 export const ROW_HEIGHT = 22;
@@ -27,16 +27,26 @@ export interface FrameListEvents {
   onNeedRows(start: number, end: number): void;
   /** Following the newest frame started or stopped (user scrolled to / away from the bottom). */
   onFollow(on: boolean): void;
+  /** A column header was clicked: sort by it (undefined: capture order). */
+  onSort?(sort: SortSpec | undefined): void;
+  /** Column widths or options changed (kept per workspace). */
+  onColumns?(prefs: ColumnPrefs): void;
 }
 
-const COLUMNS = [
-  ['time', 'Time'],
-  ['dir', '⇄'],
-  ['kind', 'Kind'],
-  ['summary', 'Stanza'],
-  ['event', 'Finesse event'],
-  ['size', 'Size'],
-] as const;
+const COLUMNS: readonly (readonly [SortKey, string, string])[] = [
+  ['time', 'Time', 'Time (click to sort)'],
+  ['dir', '⇄', 'Direction (click to sort)'],
+  ['kind', 'Kind', 'Frame kind (click to sort)'],
+  ['summary', 'Stanza', 'Stanza: name, type, payload, id (click to sort)'],
+  ['event', 'Finesse event', 'Decoded Finesse Update (click to sort)'],
+  ['size', 'Size', 'Size in bytes (click to sort)'],
+  ['session', 'Session', 'Capture session (click to sort)'],
+];
+/** Narrowest a dragged column gets. */
+const MIN_WIDTH = 28;
+
+/** What the Time cell shows for a row. */
+export type TimeText = (index: number, row: RowDto) => string;
 
 class RowView {
   readonly el: HTMLDivElement;
@@ -47,6 +57,7 @@ class RowView {
   private readonly summary: HTMLSpanElement;
   private readonly event: HTMLDivElement;
   private readonly size: HTMLDivElement;
+  private readonly session: HTMLDivElement;
   private badgeKey = '';
   index = -1;
 
@@ -61,10 +72,11 @@ class RowView {
     summaryCell.append(this.badges, this.summary);
     this.event = cell('event');
     this.size = cell('size');
-    this.el = h('div', { class: 'fx-row', role: 'row' }, this.time, this.dir, this.kind, summaryCell, this.event, this.size);
+    this.session = cell('session');
+    this.el = h('div', { class: 'fx-row', role: 'row' }, this.time, this.dir, this.kind, summaryCell, this.event, this.size, this.session);
   }
 
-  show(index: number, row: RowDto | undefined, selected: boolean): void {
+  show(index: number, row: RowDto | undefined, selected: boolean, timeText: TimeText = (_i, r) => formatTime(r.t)): void {
     if (this.index !== index) {
       this.index = index;
       this.el.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
@@ -82,18 +94,21 @@ class RowView {
       setText(this.summary, '…');
       setText(this.event, '');
       setText(this.size, '');
+      setText(this.session, '');
       this.setBadges('');
       this.el.removeAttribute('title');
       return;
     }
-    this.el.className = `fx-row dir-${row.dir}${row.flags.malformed ? ' malformed' : ''}${row.flags.dropped ? ' dropped' : ''}${row.flags.held ? ' held' : ''}${selected ? ' selected' : ''}`;
-    setText(this.time, formatTime(row.t));
+    this.el.className = `fx-row dir-${row.dir}${row.flags.malformed ? ' malformed' : ''}${row.flags.dropped ? ' dropped' : ''}${row.flags.held ? ' held' : ''}${row.apiError ? ' api-error' : ''}${selected ? ' selected' : ''}`;
+    setText(this.time, timeText(index, row));
+    this.time.title = formatTime(row.t);
     setText(this.dir, DIR_ARROW[row.dir]);
     this.dir.title = DIR_TITLE[row.dir];
     setText(this.kind, row.kind);
-    setText(this.summary, row.summary);
-    setText(this.event, row.label ?? '');
+    setMarkedText(this.summary, row.summary, row.marks?.summary);
+    setMarkedText(this.event, row.label ?? '', row.marks?.label);
     setText(this.size, formatBytes(row.bytes));
+    setText(this.session, row.session);
     const key = FLAG_BADGES.filter(([flag]) => row.flags[flag]).map(([flag]) => flag).join(',');
     this.setBadges(key);
     if (row.error) this.el.title = `#${row.id}: ${row.error}`;
@@ -125,12 +140,25 @@ export class FrameList {
   private selected = -1;
   private followingNow = true;
   private frameRequested = false;
+  private readonly headers = new Map<SortKey, HTMLElement>();
+  private sort: SortSpec | undefined;
+  private prefs: ColumnPrefs = {};
 
   constructor(private readonly events: FrameListEvents) {
     const header = h(
       'div',
       { class: 'fx-header', role: 'row', attrs: { 'aria-rowindex': 1 } },
-      ...COLUMNS.map(([name, label]) => h('div', { class: `fx-cell fx-col-${name}`, role: 'columnheader', text: label })),
+      ...COLUMNS.map(([name, label, title]) => {
+        const handle = h('span', { class: 'fx-resize', attrs: { 'aria-hidden': 'true', 'data-resize': name } });
+        const cell = h('div', { class: `fx-cell fx-col-${name} fx-sortable`, role: 'columnheader', title, attrs: { 'aria-sort': 'none', 'data-column': name } }, h('span', { class: 'fx-header-label', text: label }), h('span', { class: 'fx-sort-mark' }), handle);
+        cell.addEventListener('click', (ev) => {
+          if ((ev.target as Element).closest('.fx-resize')) return;
+          this.cycleSort(name);
+        });
+        handle.addEventListener('pointerdown', (ev) => this.startResize(ev, name, cell));
+        this.headers.set(name, cell);
+        return cell;
+      }),
     );
     this.spacer = h('div', { class: 'fx-spacer', role: 'rowgroup' });
     this.viewport = h('div', { class: 'fx-viewport' }, this.spacer);
@@ -168,16 +196,89 @@ export class FrameList {
     return this.pool.filter((r) => !r.el.hidden).length;
   }
 
+  /** Shows which column the view is sorted by (the host sorts). */
+  setSort(sort: SortSpec | undefined): void {
+    this.sort = sort;
+    for (const [key, cell] of this.headers) {
+      const on = sort?.key === key;
+      setAttrs(cell, { 'aria-sort': on ? (sort.descending ? 'descending' : 'ascending') : 'none' });
+      setText(cell.querySelector('.fx-sort-mark')!, on ? (sort.descending ? ' ▼' : ' ▲') : '');
+    }
+  }
+
+  get sortSpec(): SortSpec | undefined {
+    return this.sort;
+  }
+
+  get columns(): ColumnPrefs {
+    return { ...this.prefs, widths: { ...this.prefs.widths } };
+  }
+
+  /** Column widths, the Session column and the time mode (restored per workspace). */
+  setColumns(prefs: ColumnPrefs): void {
+    this.prefs = { ...prefs, widths: { ...prefs.widths } };
+    for (const [key] of COLUMNS) {
+      const w = this.prefs.widths?.[key];
+      if (typeof w === 'number' && Number.isFinite(w) && w >= MIN_WIDTH) this.el.style.setProperty(`--fx-w-${key}`, `${Math.round(w)}px`);
+      else this.el.style.removeProperty(`--fx-w-${key}`);
+    }
+    this.el.classList.toggle('with-session', !!this.prefs.session);
+    this.renderNow();
+  }
+
+  private cycleSort(key: SortKey): void {
+    const cur = this.sort;
+    const next: SortSpec | undefined = cur?.key !== key ? { key } : !cur.descending ? { key, descending: true } : undefined;
+    this.setSort(next);
+    this.events.onSort?.(next);
+  }
+
+  private startResize(ev: PointerEvent, key: SortKey, cell: HTMLElement): void {
+    if (ev.button !== 0) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    const handle = ev.currentTarget as HTMLElement;
+    handle.setPointerCapture(ev.pointerId);
+    const startX = ev.clientX;
+    const startW = cell.getBoundingClientRect().width;
+    const move = (e: PointerEvent) => {
+      const w = Math.max(MIN_WIDTH, Math.round(startW + e.clientX - startX));
+      this.prefs.widths = { ...this.prefs.widths, [key]: w };
+      this.el.style.setProperty(`--fx-w-${key}`, `${w}px`);
+    };
+    const up = () => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', up);
+      this.events.onColumns?.(this.columns);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', up);
+  }
+
+  /** The Time cell: clock time, +ms since the previous row, or time since the session began. */
+  private timeText: TimeText = (index, row) => {
+    const mode = this.prefs.time ?? 'clock';
+    if (mode === 'start') return row.sinceStart === undefined ? formatTime(row.t) : formatElapsed(row.sinceStart);
+    if (mode === 'previous') {
+      if (index === 0) return '+0 ms';
+      const prev = this.cache.get(index - 1);
+      return prev ? `+${formatElapsed(row.t - prev.t, true)}` : '';
+    }
+    return formatTime(row.t);
+  };
+
   setEmptyText(text: string): void {
     setText(this.empty, text);
   }
 
   /** The view was replaced (new filter, cleared store): forget all rows. */
-  reset(total: number, selectedIndex = -1): void {
+  reset(total: number, selectedIndex = -1, keepScroll = false): void {
     this.cache.clear();
     this.setTotalOnly(total);
     this.selected = selectedIndex < total ? selectedIndex : -1;
-    if (this.selected >= 0) this.scrollToIndex(this.selected, 'center');
+    if (keepScroll) {
+      if (this.following) this.scrollToBottom();
+    } else if (this.selected >= 0) this.scrollToIndex(this.selected, 'center');
     else if (this.following) this.scrollToBottom();
     else this.viewport.scrollTop = 0;
     this.renderNow();
@@ -291,7 +392,7 @@ export class FrameList {
       const rv = this.pool[i];
       if (i < count) {
         const index = first + i;
-        rv.show(index, this.cache.get(index), index === this.selected);
+        rv.show(index, this.cache.get(index), index === this.selected, this.timeText);
       } else if (!rv.el.hidden) rv.hide();
     }
     const active = this.selected >= first && this.selected < first + count ? `fx-row-${this.selected}` : undefined;
