@@ -14,6 +14,7 @@ import * as panel from './vscode/panel';
 import * as proxy from './vscode/proxy';
 import * as status from './vscode/status';
 import * as sessions from './vscode/sessions';
+import * as sessionsView from './vscode/sessionsView';
 import { interceptGate } from './vscode/intercept/gateSlot';
 
 /** What activate() returns: the contract's test API (contracts.md "VS Code layer", "D1 ↔ D2"). */
@@ -24,6 +25,8 @@ export interface FinesseApi {
   activationMs: number;
   connections: connection.Connections;
   proxies: proxy.Proxies;
+  /** The Sessions tree view (its entries, for tests). */
+  sessions: sessionsView.SessionsView;
 }
 
 const DEFAULT_CAPACITY = 200_000;
@@ -47,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
   const connections = new connection.Connections(services);
   const proxies = new proxy.Proxies(services);
   proxies.setGate(interceptGate); // intercept plugs its Interceptor in behind this slot on first use
+  const sessionsTree = sessionsView.register(services, connections);
   context.subscriptions.push(
     connections,
     proxies,
@@ -56,12 +60,13 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
     ...panel.register(services),
     ...sessions.register(services),
     ...intercept.register(services),
+    ...sessionsTree.disposables,
   );
   stopping = () => Promise.all([connections.stopAll(), proxies.stopAll()]);
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (store capacity ${capacity} frames)`);
-  return { store, live, activationMs, connections, proxies };
+  return { store, live, activationMs, connections, proxies, sessions: sessionsTree.view };
 }
 
 /** Sessions say <close/> and proxies close their clients before the host goes away. */

@@ -58,6 +58,8 @@ export class FramesHost {
   private readonly noticeMs: number;
   /** The store grew or shrank outside the view: "N of M" must still count M. */
   private sizeChanged = false;
+  /** The host set the filter before the webview was ready: it wins over the webview's restored one. */
+  private hostFilter = false;
   /** Search highlighting for the current filter text. */
   private marker: ((s: string) => Marks) | undefined;
 
@@ -83,6 +85,7 @@ export class FramesHost {
    */
   setFilter(spec: FilterSpec): { ok: true } | { ok: false; error: string } {
     const r = this.applyFilter(spec);
+    if (!this.ready) this.hostFilter = true;
     if (this.ready) {
       const m: ToWebview = { type: 'filterSet', filter: this.index.filterSpec, counts: this.counts(), selectedIndex: this.selectedIndex() };
       if (!r.ok) m.filterError = r.error;
@@ -155,7 +158,7 @@ export class FramesHost {
       case 'ready': {
         // Also after the webview was hidden and rebuilt: it sends its restored filter again.
         let filterError: string | undefined;
-        if (m.filter && !sameFilter(m.filter, this.index.filterSpec)) {
+        if (m.filter && !this.hostFilter && !sameFilter(m.filter, this.index.filterSpec)) {
           const r = this.applyFilter(m.filter);
           if (!r.ok) filterError = r.error;
         }
@@ -168,6 +171,7 @@ export class FramesHost {
           }
         }
         this.ready = true;
+        this.hostFilter = false;
         this.clearPending();
         this.selectedId = m.selectedId;
         const init: ToWebview = { type: 'init', config: this.config(), filter: this.index.filterSpec, counts: this.counts(), selectedIndex: this.selectedIndex() };

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { FrameStore } from '../../../../src/core/capture/frameStore';
 import type { Frame, FrameInput } from '../../../../src/core/capture/frame';
-import { compileFilter, FilterSpec, frameNode, tokenize } from '../../../../src/core/capture/filter';
+import { compileFilter, FilterSpec, frameNode, highlighter, tokenize } from '../../../../src/core/capture/filter';
 import { apiErrorUpdate, dialogUpdate, eventMessage, userUpdate } from '../../../../src/core/finesse/builders';
 import { nodes } from '../../../../src/core/finesse/nodes';
 import { plainAuth } from '../../../../src/core/xmpp/sasl';
@@ -189,5 +189,18 @@ describe('filter language', () => {
     const parsing = compileFilter('dir:in state:READY');
     assert.ok(cheap.ok && !cheap.filter.parses);
     assert.ok(parsing.ok && parsing.filter.parses);
+  });
+
+  it('highlights the positive text, phrase and regex terms, not keys or negated terms', () => {
+    const mark = highlighter('ready "Dialogs POST" /agent\\d/ -lunch dir:in state:READY');
+    assert.ok(mark);
+    const text = 'User agent1 Dialogs POST → READY';
+    const marked = mark(text).map(([a, b]) => text.slice(a, b));
+    assert.deepEqual(marked, ['agent1', 'Dialogs POST', 'READY']);
+    assert.equal(highlighter('dir:in -ping'), undefined);
+    assert.equal(highlighter('/(/'), undefined);
+    // Overlapping matches merge into one mark.
+    const both = highlighter('agent agent1')!;
+    assert.deepEqual(both('agent1'), [[0, 6]]);
   });
 });
