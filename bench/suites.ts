@@ -13,4 +13,5 @@ export const suites: Record<string, Suite> = {
   reverse: { inDefault: true, load: () => import('./reverse') },
   recording: { inDefault: true, load: () => import('./recording') },
   intercept: { inDefault: true, load: () => import('./intercept') },
+  webviewMillion: { inDefault: false, load: () => import('./webviewMillion') },
 };

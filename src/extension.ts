@@ -25,8 +25,9 @@ export interface FinesseApi {
   activationMs: number;
   connections: connection.Connections;
   proxies: proxy.Proxies;
-  /** The Sessions tree view (its entries, for tests). */
+  /** The Sessions tree view (its entries, for tests) and what selecting one showed. */
   sessions: sessionsView.SessionsView;
+  onDidShowSession: typeof sessionsView.onDidShowSession;
 }
 
 const DEFAULT_CAPACITY = 200_000;
@@ -66,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (store capacity ${capacity} frames)`);
-  return { store, live, activationMs, connections, proxies, sessions: sessionsTree.view };
+  return { store, live, activationMs, connections, proxies, sessions: sessionsTree.view, onDidShowSession: sessionsView.onDidShowSession };
 }
 
 /** Sessions say <close/> and proxies close their clients before the host goes away. */

@@ -161,6 +161,7 @@ export async function importHarCommand(services: Services, arg?: unknown): Promi
   store.endSession(id);
   for (const w of imported.warnings) log.warn(`${basename(path)}: message ${w.message}: ${w.text}`);
   if (imported.warnings.length) void vscode.window.showWarningMessage(`Finesse: ${imported.warnings.length} message(s) of ${basename(path)} could not be imported (see the Finesse log).`);
-  await vscode.commands.executeCommand('finesse.showFrames');
+  // Shown as its own session: its old times never sit among live frames in one list.
+  await vscode.commands.executeCommand('finesse.showSession', id);
   return { session: id, frames: imported.frames.length };
 }

@@ -79,6 +79,11 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
     return sessionEntries(this.services.store, this.counts, states);
   }
 
+  /** Entries are top-level (reveal() needs this). */
+  getParent(): undefined {
+    return undefined;
+  }
+
   getChildren(element?: SessionEntry): SessionEntry[] {
     return element ? [] : this.entries();
   }
@@ -113,15 +118,31 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
   }
 }
 
+/** The panel now shows one session (or all: session undefined) and how many rows that is. */
+export interface SessionShown {
+  session?: string;
+  filter: string;
+  rows: number;
+}
+const shown = new vscode.EventEmitter<SessionShown>();
+export const onDidShowSession = shown.event;
+
 /** Shows the Frames panel filtered to one session (undefined: all sessions). */
-async function showSession(services: Services, id?: unknown): Promise<boolean> {
+async function showSession(services: Services, id?: unknown): Promise<SessionShown> {
   const { FramesPanel } = await import('../panel/framesPanel');
   const panel = FramesPanel.createOrShow(services);
   const spec = panel.view.host.index.filterSpec;
   // Keep the rest of the user's query; only the session term is replaced.
   const rest = (spec.text ?? '').replace(/(^|\s)session:\S*/gi, ' ').trim();
   const session = typeof id === 'string' && id ? `session:${id}` : '';
-  return panel.view.host.setFilter({ ...spec, text: [rest, session].filter(Boolean).join(' ') }).ok;
+  const text = [rest, session].filter(Boolean).join(' ');
+  const { host } = panel.view;
+  host.setFilter({ ...spec, text });
+  await host.index.whenIdle();
+  const result: SessionShown = { filter: text, rows: host.index.total };
+  if (session) result.session = id as string;
+  shown.fire(result);
+  return result;
 }
 
 export function register(services: Services, connections: Connections): { view: SessionsView; disposables: vscode.Disposable[] } {
@@ -130,6 +151,7 @@ export function register(services: Services, connections: Connections): { view: 
     view,
     disposables: [
       view,
+      shown,
       vscode.commands.registerCommand('finesse.showSession', (id?: unknown) => showSession(services, id)),
       vscode.commands.registerCommand('finesse.showAllSessions', () => showSession(services, undefined)),
     ],
