@@ -240,17 +240,32 @@ function keyTerm(key: FilterKey, value: string): Term {
     }
     case 'state': {
       const has = substring(value);
-      return parsing((f) => has(f.raw) && frameView(f).finesse?.state?.toLowerCase() === lower);
+      const tag = updateField('state', value);
+      return parsing((f) => {
+        if (!has(f.raw)) return false;
+        // A plain Update with one <state> of its own (a user's, a dialog's beside its
+        // participants') is decided from the text; others parse.
+        if (plainUpdate(f)) {
+          const own = withoutParticipants(f.raw);
+          if (own !== undefined && onlyOneState(own)) return tag.test(own);
+        }
+        return frameView(f).finesse?.state?.toLowerCase() === lower;
+      });
     }
     case 'event': {
       const up = value.toUpperCase();
       if (up !== 'POST' && up !== 'PUT' && up !== 'DELETE') throw new FilterSyntaxError(`event: expects POST, PUT or DELETE, not "${value}"`);
       const has = substring(up);
-      return parsing((f) => isUpdateCandidate(f.raw) && has(f.raw) && frameView(f).finesse?.event === up);
+      const tag = updateField('event', up);
+      return parsing((f) => {
+        if (!isUpdateCandidate(f.raw) || !has(f.raw)) return false;
+        if (plainUpdate(f)) return tag.test(f.raw);
+        return frameView(f).finesse?.event === up;
+      });
     }
     case 'has': {
       if (lower === 'error') return parsing(hasError);
-      if (lower === 'update') return parsing((f) => isUpdateCandidate(f.raw) && frameView(f).finesse !== undefined);
+      if (lower === 'update') return parsing((f) => isUpdateCandidate(f.raw) && (plainUpdate(f) || frameView(f).finesse !== undefined));
       if (lower === 'original') return cheap((f) => f.original !== undefined);
       throw new FilterSyntaxError(`has: expects one of ${HAS_VALUES.join(', ')}; not "${value}"`);
     }
@@ -316,6 +331,47 @@ export function frameNode(raw: string): string | undefined {
 const UPDATE_MARK = /(?:&lt;|<)update\b/i;
 function isUpdateCandidate(raw: string): boolean {
   return UPDATE_MARK.test(raw);
+}
+
+/** `<event>PUT</event>` inside an Update, escaped (`&lt;event&gt;`) or inline, any case. */
+function updateField(field: string, value: string): RegExp {
+  const v = value.replace(REGEX_SPECIALS, '\\$&');
+  return new RegExp(`(?:&lt;|<)${field}(?:&gt;|>)\\s*${v}\\s*(?:&lt;|<)/${field}(?:&gt;|>)`, 'i');
+}
+
+/**
+ * A well-formed pubsub event message with one item carrying an Update: what Finesse sends.
+ * For these the Update's fields can be read from the text; anything else is parsed.
+ */
+function plainUpdate(f: Frame): boolean {
+  const raw = f.raw;
+  if (f.kind !== 'stanza' || !MESSAGE_START.test(raw) || !UPDATE_MARK.test(raw)) return false;
+  const items = raw.indexOf('<items');
+  if (items < 0) return false;
+  const item = raw.indexOf('<item', items + 6);
+  if (item < 0 || raw.indexOf('<item', item + 5) >= 0) return false;
+  return quickWellFormed(raw) === true;
+}
+const MESSAGE_START = /^\s*<message\b/;
+
+/** The text without a dialog's `<participants>…</participants>` (their states are not the dialog's). */
+function withoutParticipants(raw: string): string | undefined {
+  const open = raw.search(PARTICIPANTS_OPEN);
+  if (open < 0) return raw;
+  const closes = [...raw.matchAll(PARTICIPANTS_CLOSE)];
+  if (closes.length !== 1) return undefined;
+  const close = closes[0].index + closes[0][0].length;
+  return close > open ? raw.slice(0, open) + raw.slice(close) : undefined;
+}
+const PARTICIPANTS_OPEN = /(?:&lt;|<)participants(?:&gt;|>)/i;
+const PARTICIPANTS_CLOSE = /(?:&lt;|<)\/participants(?:&gt;|>)/gi;
+
+/** Exactly one `<state>…</state>` in the text (a user's Update, not a dialog with participants). */
+function onlyOneState(raw: string): boolean {
+  const open = /(?:&lt;|<)state(?:&gt;|>)/gi;
+  let n = 0;
+  while (open.exec(raw)) if (++n > 1) return false;
+  return n === 1 && !/errorType/i.test(raw);
 }
 
 const ERROR_MARK = /\btype=["']error["']|apiErrors|<stream:error\b/i;

@@ -35,6 +35,8 @@ export function sessionKind(info: SessionInfo): SessionKind {
 
 export class SessionCounts {
   private readonly counts = new Map<string, number>();
+  /** When the store was last cleared: sessions that ended before it have nothing left to show. */
+  clearedAt = 0;
 
   constructor(private readonly store: FrameStore) {
     for (const f of store) this.add(f);
@@ -61,19 +63,20 @@ export class SessionCounts {
 
   private onClear = (): void => {
     this.counts.clear();
+    this.clearedAt = Date.now();
   };
 }
 
 /**
  * The entries, newest first. `states` gives the live state of our own Connect sessions; a
- * session with no frames left (cleared store) is not listed unless it is still open.
+ * session that ended before the store was cleared is not listed (nothing of it is left).
  */
 export function sessionEntries(store: FrameStore, counts: SessionCounts, states: Map<string, string>): SessionEntry[] {
   const out: SessionEntry[] = [];
   for (const info of store.sessions.values()) {
     const frames = counts.get(info.id);
     const live = states.get(info.id);
-    if (!frames && info.ended && !live) continue;
+    if (!frames && info.ended !== undefined && info.ended <= counts.clearedAt && !live) continue;
     const kind = sessionKind(info);
     const entry: SessionEntry = {
       id: info.id,

@@ -168,6 +168,7 @@ export class FrameList {
     this.el.addEventListener('keydown', this.onKey);
     this.spacer.addEventListener('mousedown', this.onMouseDown);
     new ResizeObserver(() => this.scheduleRender()).observe(this.viewport);
+    new ResizeObserver(() => this.fitWholeRows(header)).observe(this.el);
   }
 
   get rowCount(): number {
@@ -194,6 +195,21 @@ export class FrameList {
   /** Rows the DOM holds (stays small whatever the total). */
   get renderedRows(): number {
     return this.pool.filter((r) => !r.el.hidden).length;
+  }
+
+  /**
+   * Makes the viewport a whole number of rows tall, so the list never ends in a half row (the
+   * few pixels left stay blank below it).
+   */
+  private fitWholeRows(header: HTMLElement): void {
+    const available = this.el.clientHeight - header.offsetHeight;
+    if (available <= 0) return;
+    const height = Math.max(ROW_HEIGHT, Math.floor(available / ROW_HEIGHT) * ROW_HEIGHT);
+    if (this.viewport.style.height === `${height}px`) return;
+    const following = this.following;
+    this.viewport.style.flex = 'none';
+    this.viewport.style.height = `${height}px`;
+    if (following) this.scrollToBottom();
   }
 
   /** Shows which column the view is sorted by (the host sorts). */
