@@ -30,8 +30,8 @@ export class Toolbar {
       title: 'Time column: clock time, time since the previous row, or since the session started',
       options: [
         { value: 'clock', label: 'Clock time' },
-        { value: 'previous', label: '+ since previous' },
-        { value: 'start', label: 'Since session start' },
+        { value: 'previous', label: '+ Previous' },
+        { value: 'start', label: 'Since start' },
       ],
       value: 'clock',
       onChange: (v) => this.events.onColumns({ time: v as ColumnPrefs['time'] }),
