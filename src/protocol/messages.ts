@@ -13,12 +13,12 @@
  * The webview mirrors only the counts and the rows it shows; host messages are applied in the
  * order they were sent, so a `rows` answer always fits the counts received before it.
  */
-import type { Direction, FrameFlags, FrameKind } from '../core/capture/frame';
+import type { Direction, FrameFlags, FrameKind, FrameNote } from '../core/capture/frame';
 import type { FilterSpec } from '../core/capture/filter';
 import type { FrameRow } from '../core/capture/rows';
 import type { SortKey, SortSpec } from '../core/capture/filterIndex';
 
-export type { Direction, FrameFlags, FrameKind, FilterSpec, SortKey, SortSpec };
+export type { Direction, FrameFlags, FrameKind, FrameNote, FilterSpec, SortKey, SortSpec };
 /** A row as the list gets it: the frame row plus where the search matches its text. */
 export type RowDto = FrameRow & {
   /** [start, end) of search matches in `summary` and `label`. */
@@ -89,6 +89,9 @@ export interface DetailDto {
   pretty?: string;
   /** `apiError · Invalid State — Cannot change state…` lines of a Finesse apiErrors Update. */
   apiErrors?: string[];
+  /** The user's star and comment; `notes` says whether they can be changed here. */
+  note?: FrameNote;
+  notes: boolean;
   /** Parse error of a malformed frame. */
   error?: string;
   /** The decoded Finesse Update, as its own document. */
@@ -161,7 +164,9 @@ export type FromWebview =
   | { type: 'toggle'; id: string }
   | { type: 'clear' }
   | SetSortRequest
-  | { type: 'columns'; columns: ColumnPrefs };
+  | { type: 'columns'; columns: ColumnPrefs }
+  /** Star or comment a frame (live store only; kept in saved sessions). */
+  | { type: 'note'; id: number; note: FrameNote };
 
 export interface GetRowsRequest {
   type: 'getRows';

@@ -263,4 +263,34 @@ describe('frames panel columns, search and counter (Chromium)', function () {
     const saved = panel.fromWebview.filter((m) => m.type === 'columns').at(-1);
     assert.deepEqual(saved && saved.type === 'columns' && { time: saved.columns.time, session: saved.columns.session }, { time: 'start', session: true });
   });
+
+  it('stars and comments a frame from the detail pane; the row shows the star, the store keeps both', async () => {
+    const store = realisticStore(60);
+    panel = await harness.open(store);
+    const { page } = panel;
+    await rowsLoaded(page);
+    await page.click('.fx-row:not([hidden]) .fx-col-summary');
+    await page.waitForSelector('[data-testid=star]:visible');
+    const id = Number(await page.getAttribute('.fx-row.selected', 'data-id'));
+    await page.click('[data-testid=star]');
+    await page.waitForFunction((i) => document.querySelector(`.fx-row[data-id="${i}"] .fx-star`)?.textContent === '★', id);
+    assert.deepEqual(store.get(id)?.note, { starred: true });
+    await page.fill('[data-testid=note]', 'the READY that came too early');
+    const sent = panel.received((m) => m.type === 'note' && m.note.text === 'the READY that came too early');
+    await page.press('[data-testid=note]', 'Enter');
+    await sent;
+    assert.deepEqual(store.get(id)?.note, { starred: true, text: 'the READY that came too early' });
+    await page.waitForFunction((i) => (document.querySelector(`.fx-row[data-id="${i}"]`) as HTMLElement | null)?.title.includes('too early'), id);
+    await filterBy(page, 'is:starred');
+    await waitForCount(page, '1 of 60 frames');
+
+    // A saved session's viewer shows notes but does not change them.
+    await panel.close();
+    panel = await harness.open(store, { readOnly: true });
+    await rowsLoaded(panel.page);
+    await panel.page.click(`.fx-row[data-id="${id}"] .fx-col-summary`);
+    await panel.page.waitForSelector('[data-testid=note]:visible');
+    assert.equal(await panel.page.inputValue('[data-testid=note]'), 'the READY that came too early');
+    assert.equal(await panel.page.$eval('[data-testid=star]', (b) => (b as HTMLButtonElement).disabled), true);
+  });
 });

@@ -68,6 +68,7 @@ export class App {
       onReveal: () => this.reveal(),
       onAction: (action: FrameAction) => this.selectedId !== undefined && host.post({ type: 'action', action, frameId: this.selectedId }),
       onClose: () => this.closeDetail(),
+      onNote: (note) => this.selectedId !== undefined && host.post({ type: 'note', id: this.selectedId, note }),
     });
     this.splitter = h('div', { class: 'fx-splitter', role: 'separator', attrs: { 'aria-orientation': 'horizontal', 'aria-label': 'Resize detail pane', tabindex: 0 } });
     this.root.append(h('div', { class: 'fx-top' }, this.filterBar.el, this.toolbar.el), this.list.el, this.splitter, this.detail.el);

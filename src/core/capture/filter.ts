@@ -11,7 +11,7 @@
  *   state:READY            state of the decoded Finesse Update (user, dialog, error type)
  *   event:PUT              event of the decoded Finesse Update (POST, PUT, DELETE)
  *   has:error|update|original   parse error / error stanza / apiErrors; a Finesse Update; edited text
- *   is:ping|held|edited|injected|dropped|replayed|malformed
+ *   is:ping|starred|held|edited|injected|dropped|replayed|malformed   (has:note: a comment)
  *   session:ID             capture session id contains the text
  *   foo:bar                an unknown key is an error listing the keys (put "foo:bar" in quotes
  *                          to search the text); namespace-like words (urn:…, jabber:client,
@@ -31,8 +31,8 @@ import { quickWellFormed } from './quickWellFormed';
 
 export const FRAME_KINDS: readonly FrameKind[] = ['open', 'close', 'stanza', 'text', 'binary', 'ping', 'pong', 'closeframe'];
 const FLAG_NAMES = ['held', 'edited', 'injected', 'dropped', 'replayed', 'malformed'] as const satisfies readonly (keyof FrameFlags)[];
-const IS_VALUES = ['ping', ...FLAG_NAMES] as const;
-const HAS_VALUES = ['error', 'update', 'original'] as const;
+const IS_VALUES = ['ping', ...FLAG_NAMES, 'starred'] as const;
+const HAS_VALUES = ['error', 'update', 'original', 'note'] as const;
 export const FILTER_KEYS = ['dir', 'kind', 'node', 'state', 'event', 'has', 'is', 'session'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 
@@ -267,10 +267,12 @@ function keyTerm(key: FilterKey, value: string): Term {
       if (lower === 'error') return parsing(hasError);
       if (lower === 'update') return parsing((f) => isUpdateCandidate(f.raw) && (plainUpdate(f) || frameView(f).finesse !== undefined));
       if (lower === 'original') return cheap((f) => f.original !== undefined);
+      if (lower === 'note') return cheap((f) => !!f.note?.text);
       throw new FilterSyntaxError(`has: expects one of ${HAS_VALUES.join(', ')}; not "${value}"`);
     }
     case 'is': {
       if (lower === 'ping') return { parses: false, test: isPing };
+      if (lower === 'starred') return cheap((f) => !!f.note?.starred);
       if ((FLAG_NAMES as readonly string[]).includes(lower)) {
         const flag = lower as (typeof FLAG_NAMES)[number];
         if (flag === 'malformed') return parsing((f) => !!f.flags.malformed || parseError(f));

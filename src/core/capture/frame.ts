@@ -41,6 +41,14 @@ export interface Frame {
   flags: FrameFlags;
   /** The text as first captured, kept when an intercept edit replaced `raw`. */
   original?: string;
+  /** The user's star and comment on this frame (kept in saved sessions). */
+  note?: FrameNote;
+}
+
+/** A mark the user puts on a frame, like Burp's highlight and comment. */
+export interface FrameNote {
+  starred?: boolean;
+  text?: string;
 }
 
 /** What a producer hands to the store; the store assigns the id. */

@@ -240,6 +240,12 @@ export class SessionWriter {
     for (const [k, v] of Object.entries(f.flags)) if (v === true) flags[k] = true;
     const line: Record<string, unknown> = { id: f.id, session: f.session, dir: f.dir, t: f.t, kind: f.kind, raw: this.clean(f.raw), bytes: f.bytes, flags };
     if (f.original !== undefined) line.original = this.clean(f.original);
+    if (f.note && (f.note.starred || f.note.text)) {
+      const note: Record<string, unknown> = {};
+      if (f.note.starred) note.starred = true;
+      if (f.note.text) note.text = this.clean(f.note.text);
+      line.note = note;
+    }
     return JSON.stringify(line);
   }
 }

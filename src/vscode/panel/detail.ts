@@ -15,6 +15,8 @@ export interface DetailOptions {
   reveal?: boolean;
   actions?: FrameAction[];
   sessionLabel?: string;
+  /** Star and comment can be changed (the live store, not a saved session's viewer). */
+  notes?: boolean;
 }
 
 /** The frame's text as the pane shows it: credentials masked unless revealed. */
@@ -40,7 +42,9 @@ export function buildDetail(frame: Frame, opts: DetailOptions = {}): DetailDto {
     raw,
     masked,
     actions: opts.actions ?? [],
+    notes: !!opts.notes,
   };
+  if (frame.note) detail.note = { ...frame.note };
   if (opts.sessionLabel) detail.sessionLabel = opts.sessionLabel;
   if (row.label) detail.label = row.label;
   if (view.error) detail.error = view.error;

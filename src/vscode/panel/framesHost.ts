@@ -4,7 +4,8 @@
  * vscode.Webview; the webview tests wire the same class to a page in Chromium, so the protocol
  * is exercised end to end by the real code.
  */
-import type { Frame } from '../../core/capture/frame';
+import type { Frame, FrameNote } from '../../core/capture/frame';
+import { MAX_NOTE } from '../../core/recording/format';
 import type { FrameStore } from '../../core/capture/frameStore';
 import type { FilterSpec } from '../../core/capture/filter';
 import { FilteredIndex, SortSpec } from '../../core/capture/filterIndex';
@@ -213,6 +214,14 @@ export class FramesHost {
         this.schedule();
         return;
       }
+      case 'note': {
+        if (this.opts.readOnly || !m.note || typeof m.note !== 'object') return;
+        const note: FrameNote = {};
+        if (m.note.starred === true) note.starred = true;
+        if (typeof m.note.text === 'string' && m.note.text.trim()) note.text = m.note.text.slice(0, MAX_NOTE);
+        this.store.update(m.id, { note: note.starred || note.text ? note : undefined });
+        return;
+      }
       case 'columns':
         if (m.columns && typeof m.columns === 'object') void Promise.resolve(this.opts.columns?.set(m.columns)).catch((e) => this.opts.onError?.(e));
         return;
@@ -225,6 +234,7 @@ export class FramesHost {
             reveal: m.reveal,
             actions: this.availableActions(frame),
             sessionLabel: this.store.sessions.get(frame.session)?.label,
+            notes: !this.opts.readOnly,
           });
           if (this.marker) answer.marks = { raw: this.marker(answer.detail.raw), pretty: answer.detail.pretty !== undefined ? this.marker(answer.detail.pretty) : undefined };
         }

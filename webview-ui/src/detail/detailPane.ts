@@ -4,8 +4,8 @@
  * frame; parse errors; copy buttons (the host writes the clipboard); intercept action buttons
  * when the host offers them.
  */
-import type { CopyWhat, DetailDto, DetailResponse, FrameAction } from '../../../src/protocol/messages';
-import { badge, button, h, markTree, replaceChildren, setMarkedText, setText, tabs, Tabs } from '../ui';
+import type { CopyWhat, DetailDto, DetailResponse, FrameAction, FrameNote } from '../../../src/protocol/messages';
+import { badge, button, h, markTree, replaceChildren, setMarkedText, setText, tabs, Tabs, textField, toggleButton, ToggleButton } from '../ui';
 import { DIR_ARROW, DIR_TITLE, FLAG_BADGES, formatBytes, formatTime } from '../format';
 import { highlightXml } from './xmlHighlight';
 
@@ -17,6 +17,8 @@ export interface DetailPaneEvents {
   onReveal(): void;
   onAction(action: FrameAction): void;
   onClose(): void;
+  /** The user starred/unstarred or commented the frame. */
+  onNote(note: FrameNote): void;
 }
 
 const ACTION_LABELS: Record<FrameAction, [string, string]> = {
@@ -38,6 +40,8 @@ export class DetailPane {
   private detail: DetailDto | undefined;
   private marks: DetailResponse['marks'];
   private readonly apiErrors: HTMLElement;
+  private readonly star: ToggleButton;
+  private readonly noteField: HTMLInputElement;
 
   constructor(
     initialTab: DetailTab,
@@ -60,9 +64,20 @@ export class DetailPane {
     });
     this.revealButton = button({ label: 'Reveal', title: 'Show the SASL credentials this frame carries', onClick: () => this.events.onReveal(), attrs: { 'data-testid': 'reveal' } });
     const copy = button({ label: 'Copy', title: 'Copy this view to the clipboard', onClick: () => this.events.onCopy(this.shownTab), attrs: { 'data-testid': 'copy' } });
+    this.star = toggleButton({ label: '★', title: 'Star this frame (kept in saved sessions; filter is:starred)', checked: false, onToggle: () => this.saveNote({ starred: !this.detail?.note?.starred }), attrs: { 'data-testid': 'star' } });
+    this.noteField = textField({ label: 'Comment on this frame', placeholder: 'Comment…', title: 'A comment on this frame, kept in saved sessions (filter has:note); Enter saves', attrs: { 'data-testid': 'note' } });
+    this.noteField.classList.add('fx-note-field');
+    this.noteField.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter') {
+        ev.preventDefault();
+        this.saveNote({ text: this.noteField.value });
+      }
+      ev.stopPropagation();
+    });
+    this.noteField.addEventListener('change', () => this.saveNote({ text: this.noteField.value }));
     const close = button({ label: '✕', title: 'Close details (Esc)', variant: 'icon', onClick: () => this.events.onClose() });
     this.actions = h('div', { class: 'fx-detail-actions', attrs: { 'data-testid': 'actions' } });
-    const bar = h('div', { class: 'fx-detail-bar' }, this.tabs.el, h('div', { class: 'fx-spring' }), this.actions, this.revealButton, copy, close);
+    const bar = h('div', { class: 'fx-detail-bar' }, this.tabs.el, h('div', { class: 'fx-spring' }), this.noteField, this.star.el, this.actions, this.revealButton, copy, close);
     this.errorBox = h('div', { class: 'fx-detail-error', role: 'alert', attrs: { 'data-testid': 'detail-error' } });
     this.apiErrors = h('div', { class: 'fx-detail-error fx-api-error', role: 'alert', attrs: { 'data-testid': 'detail-api-error' } });
     this.note = h('div', { class: 'fx-detail-note' });
@@ -85,6 +100,13 @@ export class DetailPane {
     this.marks = marks;
     this.apiErrors.hidden = !detail?.apiErrors?.length;
     replaceChildren(this.apiErrors, ...(detail?.apiErrors ?? []).map((line) => h('div', { text: line })));
+    this.star.set(!!detail?.note?.starred);
+    this.star.el.hidden = !detail?.notes && !detail?.note?.starred;
+    this.star.el.disabled = !detail?.notes;
+    if (document.activeElement !== this.noteField || this.noteField.dataset.frame !== String(detail?.id)) this.noteField.value = detail?.note?.text ?? '';
+    this.noteField.dataset.frame = String(detail?.id ?? '');
+    this.noteField.hidden = !detail?.notes && !detail?.note?.text;
+    this.noteField.readOnly = !detail?.notes;
     if (!detail) {
       replaceChildren(this.heading, 'No frame selected');
       this.errorBox.hidden = true;
@@ -122,6 +144,18 @@ export class DetailPane {
 
   focus(): void {
     this.body.focus();
+  }
+
+  private saveNote(patch: FrameNote): void {
+    const d = this.detail;
+    if (!d?.notes) return;
+    const note: FrameNote = { ...d.note, ...patch };
+    if (note.text !== undefined && !note.text.trim()) delete note.text;
+    if (!note.starred) delete note.starred;
+    if ((note.text ?? '') === (d.note?.text ?? '') && !!note.starred === !!d.note?.starred) return;
+    d.note = note;
+    this.star.set(!!note.starred);
+    this.events.onNote(note);
   }
 
   /** The tab actually shown for the current frame. */

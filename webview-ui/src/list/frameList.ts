@@ -54,6 +54,7 @@ class RowView {
   private readonly dir: HTMLDivElement;
   private readonly kind: HTMLDivElement;
   private readonly badges: HTMLSpanElement;
+  private readonly star: HTMLSpanElement;
   private readonly summary: HTMLSpanElement;
   private readonly event: HTMLDivElement;
   private readonly size: HTMLDivElement;
@@ -67,9 +68,10 @@ class RowView {
     this.dir = cell('dir');
     this.kind = cell('kind');
     this.badges = h('span', { class: 'fx-badges' });
+    this.star = h('span', { class: 'fx-star', attrs: { 'aria-label': 'starred' } });
     this.summary = h('span', { class: 'fx-summary-text' });
     const summaryCell = cell('summary');
-    summaryCell.append(this.badges, this.summary);
+    summaryCell.append(this.star, this.badges, this.summary);
     this.event = cell('event');
     this.size = cell('size');
     this.session = cell('session');
@@ -95,6 +97,7 @@ class RowView {
       setText(this.event, '');
       setText(this.size, '');
       setText(this.session, '');
+      setText(this.star, '');
       this.setBadges('');
       this.el.removeAttribute('title');
       return;
@@ -111,7 +114,9 @@ class RowView {
     setText(this.session, row.session);
     const key = FLAG_BADGES.filter(([flag]) => row.flags[flag]).map(([flag]) => flag).join(',');
     this.setBadges(key);
-    if (row.error) this.el.title = `#${row.id}: ${row.error}`;
+    setText(this.star, row.note?.starred ? '★' : row.note?.text ? '✎' : '');
+    const tip = [row.error && `#${row.id}: ${row.error}`, row.note?.text && `Comment: ${row.note.text}`].filter(Boolean).join('\n');
+    if (tip) this.el.title = tip;
     else this.el.removeAttribute('title');
   }
 
@@ -209,7 +214,9 @@ export class FrameList {
     const following = this.following;
     this.viewport.style.flex = 'none';
     this.viewport.style.height = `${height}px`;
-    if (following) this.scrollToBottom();
+    // The selected row stays in view (the detail pane opening shrinks the list); else the newest.
+    if (this.selected >= 0) this.scrollToIndex(this.selected, 'nearest');
+    else if (following) this.scrollToBottom();
   }
 
   /** Shows which column the view is sorted by (the host sorts). */

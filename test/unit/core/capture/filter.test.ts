@@ -145,6 +145,21 @@ describe('filter language', () => {
     assert.deepEqual(ids('"foo:bar"'), []);
   });
 
+  it('is:starred and has:note find the frames the user marked', () => {
+    const store = new FrameStore();
+    store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: '<presence/>' });
+    store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: '<presence/>' });
+    store.update(2, { note: { starred: true, text: 'look here' } });
+    const run = (q: string) => {
+      const r = compileFilter(q);
+      assert.ok(r.ok);
+      return [...store].filter(r.filter.matcher()).map((f) => f.id);
+    };
+    assert.deepEqual(run('is:starred'), [2]);
+    assert.deepEqual(run('has:note'), [2]);
+    assert.deepEqual(run('-is:starred'), [1]);
+  });
+
   it('session: matches the capture session id', () => {
     assert.deepEqual(ids('session:s1').length, frames.length);
     assert.deepEqual(ids('session:other'), []);
