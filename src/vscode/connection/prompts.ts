@@ -15,11 +15,6 @@ const TITLE = 'Finesse: Connect';
  */
 let typed: Partial<Profile> = {};
 
-/** The values the next New connection starts with (tests read it). */
-export function lastTyped(): Partial<Profile> {
-  return { ...typed };
-}
-
 /** The domain prefill: what the server's `<open from=…>` says, else the URL's host. */
 export async function suggestDomain(url: string): Promise<string> {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');

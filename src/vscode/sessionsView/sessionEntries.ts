@@ -35,8 +35,8 @@ export function sessionKind(info: SessionInfo): SessionKind {
 
 export class SessionCounts {
   private readonly counts = new Map<string, number>();
-  /** When the store was last cleared: sessions that ended before it have nothing left to show. */
-  clearedAt = 0;
+  /** Sessions known when the store was last cleared: once ended, nothing of them is left to show. */
+  readonly cleared = new Set<string>();
 
   constructor(private readonly store: FrameStore) {
     for (const f of store) this.add(f);
@@ -63,20 +63,20 @@ export class SessionCounts {
 
   private onClear = (): void => {
     this.counts.clear();
-    this.clearedAt = Date.now();
+    for (const id of this.store.sessions.keys()) this.cleared.add(id);
   };
 }
 
 /**
  * The entries, newest first. `states` gives the live state of our own Connect sessions; a
- * session that ended before the store was cleared is not listed (nothing of it is left).
+ * session that ended and was cleared from the store is not listed (nothing of it is left).
  */
 export function sessionEntries(store: FrameStore, counts: SessionCounts, states: Map<string, string>): SessionEntry[] {
   const out: SessionEntry[] = [];
   for (const info of store.sessions.values()) {
     const frames = counts.get(info.id);
     const live = states.get(info.id);
-    if (!frames && info.ended !== undefined && info.ended <= counts.clearedAt && !live) continue;
+    if (!frames && info.ended !== undefined && counts.cleared.has(info.id) && !live) continue;
     const kind = sessionKind(info);
     const entry: SessionEntry = {
       id: info.id,
