@@ -20,6 +20,7 @@
 import type { Direction, Frame } from '../capture/frame';
 import { frameView } from '../capture/frameView';
 import { localName, type Element } from '../xmpp/xml';
+import { compileUserRegex, type UserRegex } from '../capture/userRegex';
 
 export interface BreakpointRule {
   id?: string;
@@ -53,11 +54,9 @@ export function compileBreakpoint(rule: BreakpointRule): FrameMatcher {
     tests.push((f) => f.session === session);
   }
   if (rule.match !== undefined) {
+    // On the forwarding path: the linear-time engine, so no pattern can stall the relay.
     const re = regex(rule.match, rule.flags, name);
-    tests.push((f) => {
-      re.lastIndex = 0;
-      return re.test(f.raw);
-    });
+    tests.push((f) => re.test(f.raw));
   }
   if (rule.stanza) {
     const stanza = rule.stanza;
@@ -96,9 +95,9 @@ export function compileBreakpoints(rules: readonly BreakpointRule[]): (frame: Fr
   return (frame) => compiled.find(([, m]) => m(frame))?.[0];
 }
 
-function regex(source: string, flags: string | undefined, name: string): RegExp {
+function regex(source: string, flags: string | undefined, name: string): UserRegex {
   try {
-    return new RegExp(source, (flags ?? '').replace(/[gy]/g, ''));
+    return compileUserRegex(source, flags ?? '');
   } catch (e) {
     throw new RuleError(`${name}: ${(e as Error).message}`);
   }

@@ -5,6 +5,7 @@
  */
 import type { Direction, Frame } from '../capture/frame';
 import { RuleError } from './breakpoints';
+import { compileUserRegex, type UserRegex } from '../capture/userRegex';
 
 export interface ReplaceRule {
   id?: string;
@@ -31,13 +32,14 @@ export function compileReplaceRules(rules: readonly ReplaceRule[]): Rewriter | u
     const dir = rule.direction && rule.direction !== 'both' ? rule.direction : undefined;
     let apply: (raw: string) => string;
     if (rule.regex) {
-      let re: RegExp;
+      // Rewrites run on the forwarding path: the linear-time engine keeps them bounded.
+      let re: UserRegex;
       try {
-        re = new RegExp(rule.match, `${(rule.flags ?? '').replace(/[gy]/g, '')}g`);
+        re = compileUserRegex(rule.match, rule.flags ?? '');
       } catch (e) {
         throw new RuleError(`${name}: ${(e as Error).message}`);
       }
-      apply = (raw) => raw.replace(re, rule.replace);
+      apply = (raw) => re.replaceAll(raw, rule.replace);
     } else {
       apply = (raw) => raw.split(rule.match).join(rule.replace);
     }
