@@ -101,7 +101,7 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
     tip.appendText(`session id: ${e.id}`);
     item.tooltip = tip;
     item.contextValue = `finesse.session.${e.kind}`;
-    item.command = { command: 'finesse.showSession', title: 'Show Session Frames', arguments: [e.id] };
+    // No item command: selecting (click or keyboard) already shows it, once.
     return item;
   }
 
