@@ -13,7 +13,7 @@ export function formatTime(t: number): string {
  * `0.12 ms`, `15 ms` below a second.
  */
 export function formatElapsed(ms: number, short = false): string {
-  const neg = ms < 0 ? '-' : '';
+  const neg = ms < 0 ? '−' : '';
   const a = Math.abs(ms);
   if (short && a < 1000) return `${neg}${+a.toFixed(a < 10 ? 2 : a < 100 ? 1 : 0)} ms`;
   if (a < 60_000) return `${neg}${(a / 1000).toFixed(3)} s`;

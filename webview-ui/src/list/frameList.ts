@@ -285,7 +285,10 @@ export class FrameList {
     if (mode === 'previous') {
       if (index === 0) return '+0 ms';
       const prev = this.cache.get(index - 1);
-      return prev ? `+${formatElapsed(row.t - prev.t, true)}` : '';
+      if (!prev) return '';
+      // A sorted view can put a later frame first: the gap is then negative, shown with its sign.
+      const gap = row.t - prev.t;
+      return gap < 0 ? formatElapsed(gap, true) : `+${formatElapsed(gap, true)}`;
     }
     return formatTime(row.t);
   };
