@@ -241,13 +241,19 @@ function keyTerm(key: FilterKey, value: string): Term {
     case 'state': {
       const has = substring(value);
       const tag = updateField('state', value);
+      const errorType = updateField('errorType', value);
       return parsing((f) => {
         if (!has(f.raw)) return false;
         // A plain Update with one <state> of its own (a user's, a dialog's beside its
         // participants') is decided from the text; others parse.
         if (plainUpdate(f)) {
-          const own = withoutParticipants(f.raw);
-          if (own !== undefined && onlyOneState(own)) return tag.test(own);
+          // An apiErrors Update's state is its one error's ErrorType.
+          if (API_ERRORS.test(f.raw)) {
+            if (countOf(API_ERROR_OPEN, f.raw) === 1 && countOf(ERROR_TYPE_OPEN, f.raw) === 1) return errorType.test(f.raw);
+          } else {
+            const own = withoutParticipants(f.raw);
+            if (own !== undefined && onlyOneState(own)) return tag.test(own);
+          }
         }
         return frameView(f).finesse?.state?.toLowerCase() === lower;
       });
@@ -367,6 +373,17 @@ function withoutParticipants(raw: string): string | undefined {
 }
 const PARTICIPANTS_OPEN = /(?:&lt;|<)participants(?:&gt;|>)/i;
 const PARTICIPANTS_CLOSE = /(?:&lt;|<)\/participants(?:&gt;|>)/gi;
+
+const API_ERRORS = /(?:&lt;|<)apiErrors(?:&gt;|>)/i;
+const API_ERROR_OPEN = /(?:&lt;|<)apiError(?:&gt;|>)/gi;
+const ERROR_TYPE_OPEN = /(?:&lt;|<)errorType(?:&gt;|>)/gi;
+
+function countOf(re: RegExp, text: string): number {
+  re.lastIndex = 0;
+  let n = 0;
+  while (re.exec(text)) n++;
+  return n;
+}
 
 /** Exactly one `<state>…</state>` in the text (a user's Update, not a dialog with participants). */
 function onlyOneState(raw: string): boolean {

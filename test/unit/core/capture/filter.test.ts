@@ -145,6 +145,20 @@ describe('filter language', () => {
     assert.deepEqual(ids('"foo:bar"'), []);
   });
 
+  it('state: of an apiErrors Update is its ErrorType, read from the text or parsed alike', () => {
+    const store = new FrameStore();
+    store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), apiErrorUpdate(agent, 'r9', 'Parameter_Missing', 'no state given')) });
+    store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), userUpdate(agent, 'READY')) });
+    const run = (q: string) => {
+      const r = compileFilter(q);
+      assert.ok(r.ok);
+      return [...store].filter(r.filter.matcher()).map((f) => f.id);
+    };
+    assert.deepEqual(run('state:parameter_missing'), [1]);
+    assert.deepEqual(run('state:READY'), [2]);
+    assert.deepEqual(run('state:no'), []);
+  });
+
   it('is:starred and has:note find the frames the user marked', () => {
     const store = new FrameStore();
     store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: '<presence/>' });
