@@ -15,4 +15,5 @@ export const suites: Record<string, Suite> = {
   intercept: { inDefault: true, load: () => import('./intercept') },
   redaction: { inDefault: true, load: () => import('./redaction') },
   timeline: { inDefault: true, load: () => import('./timeline') },
+  webviewMillion: { inDefault: false, load: () => import('./webviewMillion') },
 };

@@ -80,6 +80,62 @@ async function filterFigures(store: FrameStore) {
   };
 }
 
+/** Every filter key, each on a fresh copy of the store (no frame parsed yet: cold). */
+export const KEY_QUERIES = [
+  'dir:in',
+  'kind:stanza',
+  'node:User/agent1/Dialogs',
+  'state:TALKING',
+  'event:PUT',
+  'has:error',
+  'has:update',
+  'is:held',
+  'is:malformed',
+  'session:own',
+  '-ping',
+  'agent1 ACTIVE',
+  '/state&gt;(READY|TALKING)&lt;/',
+];
+
+/** A store with the same frames as new objects: their parsed views are not cached yet. */
+export function coldCopy(store: FrameStore): FrameStore {
+  const copy = new FrameStore(Math.max(store.capacity, store.size));
+  for (const f of store) copy.append({ session: f.session, dir: f.dir, kind: f.kind, raw: f.raw, t: f.t });
+  return copy;
+}
+
+export async function coldKeyFigures(store: FrameStore, queries = KEY_QUERIES): Promise<Record<string, { ms: number; rows: number }>> {
+  const out: Record<string, { ms: number; rows: number }> = {};
+  for (const q of queries) {
+    const copy = coldCopy(store);
+    await new Promise((r) => setImmediate(r)); // let the copy's append batch flush
+    const index = new FilteredIndex(copy);
+    const r = await timeFilter(index, q);
+    out[q] = { ms: ms(r.ms), rows: r.rows };
+    index.dispose();
+  }
+  return out;
+}
+
+/** Sorting the whole view by size (the index builds the order on first read), median of rounds. */
+export function sortFigures(store: FrameStore): { sizeDescMs: number; sizeAscMs: number; timeDescMs: number } {
+  const index = new FilteredIndex(store);
+  const time = (key: 'size' | 'time', descending: boolean) => {
+    const times: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      index.setSort(undefined);
+      const t0 = performance.now();
+      index.setSort({ key, descending });
+      index.idAt(0);
+      times.push(performance.now() - t0);
+    }
+    return ms(median(times));
+  };
+  const r = { sizeDescMs: time('size', true), sizeAscMs: time('size', false), timeDescMs: time('time', true) };
+  index.dispose();
+  return r;
+}
+
 async function renderFigures(harness: WebviewHarness, store: FrameStore) {
   const sample = async (s: FrameStore, withRows: boolean) => {
     const panel = await harness.open(s, { viewport: { width: 1280, height: 800 } });
@@ -166,11 +222,13 @@ export async function run(): Promise<object> {
   const store = realisticStore(FRAMES);
   const buildStoreMs = ms(performance.now() - t0);
   const filter = await filterFigures(store);
+  const keysCold = await coldKeyFigures(store);
+  const sort = sortFigures(store);
   const harness = await WebviewHarness.start();
   try {
     const render = await renderFigures(harness, store);
     const scroll = await scrollFigures(harness, store);
-    return { frames: store.size, buildStoreMs, filter, render, scroll };
+    return { frames: store.size, buildStoreMs, filter, keysCold, sort, render, scroll };
   } finally {
     await harness.close();
   }

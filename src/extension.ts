@@ -16,6 +16,7 @@ import * as status from './vscode/status';
 import * as sessions from './vscode/sessions';
 import * as timeline from './vscode/timeline';
 import * as simulator from './vscode/simulator';
+import * as sessionsView from './vscode/sessionsView';
 import { interceptGate } from './vscode/intercept/gateSlot';
 
 /** What activate() returns: the contract's test API (contracts.md "VS Code layer", "D1 ↔ D2"). */
@@ -26,6 +27,9 @@ export interface FinesseApi {
   activationMs: number;
   connections: connection.Connections;
   proxies: proxy.Proxies;
+  /** The Sessions tree view (its entries, for tests) and what selecting one showed. */
+  sessions: sessionsView.SessionsView;
+  onDidShowSession: typeof sessionsView.onDidShowSession;
 }
 
 const DEFAULT_CAPACITY = 200_000;
@@ -49,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
   const connections = new connection.Connections(services);
   const proxies = new proxy.Proxies(services);
   proxies.setGate(interceptGate); // intercept plugs its Interceptor in behind this slot on first use
+  const sessionsTree = sessionsView.register(services, connections);
   context.subscriptions.push(
     connections,
     proxies,
@@ -60,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
     ...intercept.register(services),
     ...timeline.register(services),
     ...simulator.register(services),
+    ...sessionsTree.disposables,
   );
   // Menus and the command palette offer Pause and the like only while a proxy runs or a session is live.
   const onProxies = () => void vscode.commands.executeCommand('setContext', 'finesse.proxyRunning', proxies.list().length > 0);
@@ -68,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (store capacity ${capacity} frames)`);
-  return { store, live, activationMs, connections, proxies };
+  return { store, live, activationMs, connections, proxies, sessions: sessionsTree.view, onDidShowSession: sessionsView.onDidShowSession };
 }
 
 /** Sessions say <close/> and proxies close their clients before the host goes away. */

@@ -13,12 +13,29 @@
  * The webview mirrors only the counts and the rows it shows; host messages are applied in the
  * order they were sent, so a `rows` answer always fits the counts received before it.
  */
-import type { Direction, FrameFlags, FrameKind } from '../core/capture/frame';
+import type { Direction, FrameFlags, FrameKind, FrameNote } from '../core/capture/frame';
 import type { FilterSpec } from '../core/capture/filter';
 import type { FrameRow } from '../core/capture/rows';
+import type { SortKey, SortSpec } from '../core/capture/sort';
 
-export type { Direction, FrameFlags, FrameKind, FilterSpec };
-export type RowDto = FrameRow;
+export type { Direction, FrameFlags, FrameKind, FrameNote, FilterSpec, SortKey, SortSpec };
+/** A row as the list gets it: the frame row plus where the search matches its text. */
+export type RowDto = FrameRow & {
+  /** [start, end) of search matches in `summary` and `label`. */
+  marks?: { summary?: [number, number][]; label?: [number, number][] };
+  /** ms since the first frame of the row's session (the relative time column). */
+  sinceStart?: number;
+};
+
+/** How the list's columns look; kept per workspace by the host. */
+export interface ColumnPrefs {
+  /** Column widths in px set by dragging a header edge. */
+  widths?: Record<string, number>;
+  /** The optional Session column is shown. */
+  session?: boolean;
+  /** Time column: clock time, +ms since the previous row, or since the session started. */
+  time?: 'clock' | 'previous' | 'start';
+}
 
 /** Intercept operations on a frame (engineer E's FrameActions perform them). */
 export type FrameAction = 'forward' | 'drop' | 'edit' | 'resend' | 'resendOriginal' | 'compare';
@@ -70,6 +87,11 @@ export interface DetailDto {
   masked: boolean;
   /** Pretty-printed XML of `raw`, when it parses. */
   pretty?: string;
+  /** `apiError · Invalid State — Cannot change state…` lines of a Finesse apiErrors Update. */
+  apiErrors?: string[];
+  /** The user's star and comment; `notes` says whether they can be changed here. */
+  note?: FrameNote;
+  notes: boolean;
   /** Parse error of a malformed frame. */
   error?: string;
   /** The decoded Finesse Update, as its own document. */
@@ -88,10 +110,12 @@ export type CopyWhat = 'raw' | 'pretty' | 'update' | 'original';
 // ---- host → webview ------------------------------------------------------------------------
 
 export type ToWebview =
-  | { type: 'init'; config: PanelConfig; filter: FilterSpec; filterError?: string; counts: ViewCounts; selectedIndex: number }
+  | { type: 'init'; config: PanelConfig; filter: FilterSpec; filterError?: string; counts: ViewCounts; selectedIndex: number; sort?: SortSpec; columns?: ColumnPrefs }
   | { type: 'config'; config: PanelConfig }
   | { type: 'changed'; appended: number; removed: number; counts: ViewCounts }
-  | { type: 'reset'; counts: ViewCounts; selectedIndex: number }
+  | { type: 'reset'; counts: ViewCounts; selectedIndex: number; keepScroll?: boolean }
+  /** The host set a filter (e.g. the Sessions view selected a session). */
+  | { type: 'filterSet'; filter: FilterSpec; filterError?: string; counts: ViewCounts; selectedIndex: number }
   | { type: 'updated'; rows: { index: number; row: RowDto }[] }
   | { type: 'reveal'; id: number; index: number }
   | RowsResponse
@@ -111,6 +135,8 @@ export interface DetailResponse {
   requestId: number;
   /** Absent when the frame was evicted meanwhile. */
   detail?: DetailDto;
+  /** [start, end) of search matches in the detail's raw and pretty text. */
+  marks?: { raw?: [number, number][]; pretty?: [number, number][] };
 }
 export interface FilteredResponse {
   type: 'filtered';
@@ -130,7 +156,7 @@ export interface ErrorResponse {
 // ---- webview → host ------------------------------------------------------------------------
 
 export type FromWebview =
-  | { type: 'ready'; filter?: FilterSpec; selectedId?: number }
+  | { type: 'ready'; filter?: FilterSpec; selectedId?: number; sort?: SortSpec }
   | GetRowsRequest
   | GetDetailRequest
   | SetFilterRequest
@@ -138,7 +164,11 @@ export type FromWebview =
   | { type: 'copy'; id: number; what: CopyWhat; reveal?: boolean }
   | { type: 'action'; action: FrameAction; frameId: number }
   | { type: 'toggle'; id: string }
-  | { type: 'clear' };
+  | { type: 'clear' }
+  | SetSortRequest
+  | { type: 'columns'; columns: ColumnPrefs }
+  /** Star or comment a frame (live store only; kept in saved sessions). */
+  | { type: 'note'; id: number; note: FrameNote };
 
 export interface GetRowsRequest {
   type: 'getRows';
@@ -159,13 +189,22 @@ export interface SetFilterRequest {
   selectedId?: number;
 }
 
-export type WebviewRequest = GetRowsRequest | GetDetailRequest | SetFilterRequest;
+/** Sort the view by a column (undefined: capture order); answered by `filtered`. */
+export interface SetSortRequest {
+  type: 'setSort';
+  requestId: number;
+  sort?: SortSpec;
+  selectedId?: number;
+}
+
+export type WebviewRequest = GetRowsRequest | GetDetailRequest | SetFilterRequest | SetSortRequest;
 
 /** The answer type of each request, for a typed request() helper. */
 export interface ResponseOf {
   getRows: RowsResponse;
   getDetail: DetailResponse;
   setFilter: FilteredResponse;
+  setSort: FilteredResponse;
 }
 
 /** Most rows one getRows answers (a screen is ~50; the list asks a window around it). */
@@ -177,4 +216,5 @@ export interface WebviewState {
   selectedId?: number;
   detailTab?: CopyWhat;
   detailOpen?: boolean;
+  sort?: SortSpec;
 }

@@ -48,7 +48,7 @@ export interface PanelPage {
   close(): Promise<void>;
 }
 
-export interface OpenOptions extends Partial<Pick<FramesHostOptions, 'readOnly' | 'actions' | 'toolbar' | 'noticeMs'>> {
+export interface OpenOptions extends Partial<Pick<FramesHostOptions, 'readOnly' | 'actions' | 'toolbar' | 'noticeMs' | 'columns'>> {
   viewport?: { width: number; height: number };
   /** Apply the Dark Modern theme variables (default true). */
   theme?: boolean;
@@ -143,6 +143,7 @@ export class WebviewHarness {
       actions: opts.actions,
       toolbar: opts.toolbar,
       noticeMs: opts.noticeMs,
+      columns: opts.columns,
       post: (m) => {
         toWebview.push(m);
         if (!open) return;

@@ -3,7 +3,7 @@
  * wired to the host by the protocol of src/protocol/messages.ts. The webview mirrors the host's
  * view counts and holds only the rows around the screen.
  */
-import type { FilterSpec, FrameAction, PanelConfig, ToWebview, ViewCounts } from '../../src/protocol/messages';
+import type { ColumnPrefs, FilterSpec, FrameAction, PanelConfig, SortSpec, ToWebview, ViewCounts } from '../../src/protocol/messages';
 import { MAX_ROWS_PER_REQUEST } from '../../src/protocol/messages';
 import type { HostChannel } from './host';
 import { FrameList, ROW_HEIGHT } from './list/frameList';
@@ -48,12 +48,19 @@ export class App {
       onEscape: () => (this.detailOpen ? this.closeDetail() : this.clearFilter()),
       onNeedRows: (start, end) => this.needRows(start, end),
       onFollow: (on) => this.toolbar?.showFollow(on),
+      onSort: (sort) => void this.setSort(sort),
+      onColumns: (prefs) => this.saveColumns(prefs),
     });
     this.filterBar = new FilterBar(state.filter ?? { text: '' }, (spec) => void this.setFilter(spec));
     this.toolbar = new Toolbar({
       onToggle: (id) => host.post({ type: 'toggle', id }),
       onFollow: (on) => this.list.setFollow(on),
       onClear: () => host.post({ type: 'clear' }),
+      onColumns: (patch) => {
+        const prefs = { ...this.list.columns, ...patch };
+        this.list.setColumns(prefs);
+        this.saveColumns(prefs);
+      },
     });
     this.detail = new DetailPane(state.detailTab ?? 'pretty', {
       onTab: (tab: DetailTab) => host.saveState({ detailTab: tab }),
@@ -61,6 +68,7 @@ export class App {
       onReveal: () => this.reveal(),
       onAction: (action: FrameAction) => this.selectedId !== undefined && host.post({ type: 'action', action, frameId: this.selectedId }),
       onClose: () => this.closeDetail(),
+      onNote: (note) => this.selectedId !== undefined && host.post({ type: 'note', id: this.selectedId, note }),
     });
     this.splitter = h('div', { class: 'fx-splitter', role: 'separator', attrs: { 'aria-orientation': 'horizontal', 'aria-label': 'Resize detail pane', tabindex: 0 } });
     this.root.append(h('div', { class: 'fx-top' }, this.filterBar.el, this.toolbar.el), this.list.el, this.splitter, this.detail.el);
@@ -73,7 +81,7 @@ export class App {
   start(): void {
     this.host.onNotice((m) => this.onNotice(m));
     const state = this.host.state;
-    this.host.post({ type: 'ready', filter: state.filter, selectedId: state.selectedId });
+    this.host.post({ type: 'ready', filter: state.filter, selectedId: state.selectedId, sort: state.sort });
   }
 
   private onNotice(m: Notice): void {
@@ -84,6 +92,11 @@ export class App {
         this.applied = m.filter;
         this.filterBar.set(m.filter);
         this.filterBar.showError(m.filterError);
+        this.list.setSort(m.sort);
+        if (m.columns) {
+          this.list.setColumns(m.columns);
+          this.toolbar.showColumns(m.columns);
+        }
         this.list.setFollow(m.config.follow && m.selectedIndex < 0);
         this.resetView(m.counts, m.selectedIndex);
         if (m.selectedIndex >= 0) this.list.select(m.selectedIndex, 'center');
@@ -99,6 +112,14 @@ export class App {
         this.showCounts(m.counts);
         return;
       case 'reset':
+        this.resetView(m.counts, m.selectedIndex, m.keepScroll);
+        return;
+      case 'filterSet':
+        this.filterSeq++; // a filter the user typed meanwhile lost to this one
+        this.applied = m.filter;
+        this.filterBar.set(m.filter);
+        this.filterBar.showError(m.filterError);
+        this.host.saveState({ filter: m.filter });
         this.resetView(m.counts, m.selectedIndex);
         return;
       case 'updated':
@@ -120,10 +141,10 @@ export class App {
     this.root.classList.toggle('read-only', config.readOnly);
   }
 
-  private resetView(counts: ViewCounts, selectedIndex: number): void {
+  private resetView(counts: ViewCounts, selectedIndex: number, keepScroll = false): void {
     this.generation++;
     this.showCounts(counts);
-    this.list.reset(counts.total, selectedIndex);
+    this.list.reset(counts.total, selectedIndex, keepScroll);
     if (selectedIndex < 0 && this.selectedId !== undefined) this.onSelect(-1, undefined);
   }
 
@@ -131,18 +152,30 @@ export class App {
     this.counts = counts;
     const filtering = !!(this.applied.text || this.applied.dir || this.applied.kind || this.applied.hidePings);
     this.filterBar.showCounts(counts, filtering);
-    this.list.setEmptyText(counts.size === 0 ? (this.config.readOnly ? 'This session has no frames' : 'No frames yet') : counts.progress < 1 ? 'Filtering…' : 'No frames match the filter');
+    this.list.setEmptyText(
+      counts.size === 0 ? (this.config.readOnly ? 'This session has no frames' : 'No frames yet') : this.filterBar.hasError ? 'The filter has an error: no frames shown' : counts.progress < 1 ? 'Filtering…' : 'No frames match the filter',
+    );
   }
 
   private async setFilter(spec: FilterSpec): Promise<void> {
     const seq = ++this.filterSeq;
     const answer = await this.host.request({ type: 'setFilter', filter: spec, selectedId: this.selectedId });
     if (seq !== this.filterSeq) return; // a newer filter is on its way
+    // A query that does not compile shows its error over an empty list, never the old rows.
     this.filterBar.showError(answer.error);
-    if (answer.error) return;
     this.applied = spec;
     this.host.saveState({ filter: spec });
     this.resetView(answer.counts, answer.selectedIndex);
+  }
+
+  private async setSort(sort: SortSpec | undefined): Promise<void> {
+    this.host.saveState({ sort });
+    const answer = await this.host.request({ type: 'setSort', sort, selectedId: this.selectedId });
+    this.resetView(answer.counts, answer.selectedIndex);
+  }
+
+  private saveColumns(prefs: ColumnPrefs): void {
+    this.host.post({ type: 'columns', columns: prefs });
   }
 
   private clearFilter(): void {
@@ -228,7 +261,7 @@ export class App {
     }
     const answer = await this.host.request({ type: 'getDetail', id, reveal: this.revealedId === id });
     if (id !== this.selectedId) return;
-    this.detail.show(answer.detail);
+    this.detail.show(answer.detail, answer.marks);
   }
 
   private onGlobalKey = (ev: KeyboardEvent): void => {

@@ -95,6 +95,10 @@ export class FilterBar {
     this.input.select();
   }
 
+  get hasError(): boolean {
+    return !this.error.hidden;
+  }
+
   showError(message: string | undefined): void {
     this.error.hidden = !message;
     setText(this.error, message ?? '');
@@ -105,7 +109,7 @@ export class FilterBar {
 
   /** `filtered`: the view the counts describe has a filter applied. */
   showCounts(c: ViewCounts, filtered: boolean): void {
-    let text = filtered ? `${formatCount(c.total)} of ${formatCount(c.size)} frames` : `${formatCount(c.size)} frames`;
+    let text = filtered || c.total !== c.size ? `${formatCount(c.total)} of ${formatCount(c.size)} frames` : `${formatCount(c.size)} frames`;
     if (c.progress < 1) text += ` · filtering ${Math.floor(c.progress * 100)}%`;
     setText(this.count, text);
   }

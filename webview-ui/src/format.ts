@@ -8,6 +8,22 @@ export function formatTime(t: number): string {
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
+/**
+ * A duration: `12.345 s`, `1:02.345` past a minute; `short` (gaps between rows) gives
+ * `0.12 ms`, `15 ms` below a second.
+ */
+export function formatElapsed(ms: number, short = false): string {
+  const neg = ms < 0 ? '−' : '';
+  const a = Math.abs(ms);
+  if (short && a < 1000) return `${neg}${+a.toFixed(a < 10 ? 2 : a < 100 ? 1 : 0)} ms`;
+  if (a < 60_000) return `${neg}${(a / 1000).toFixed(3)} s`;
+  const total = Math.floor(a / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = `${two(total % 60)}.${String(Math.floor(a % 1000)).padStart(3, '0')}`;
+  return h ? `${neg}${h}:${two(m)}:${sec}` : `${neg}${m}:${sec}`;
+}
+
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;

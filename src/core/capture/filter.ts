@@ -11,10 +11,13 @@
  *   state:READY            state of the decoded Finesse Update (user, dialog, error type)
  *   event:PUT              event of the decoded Finesse Update (POST, PUT, DELETE)
  *   has:error|update|original   parse error / error stanza / apiErrors; a Finesse Update; edited text
- *   is:ping|held|edited|injected|dropped|replayed|malformed
+ *   is:ping|starred|held|edited|injected|dropped|replayed|malformed   (has:note: a comment)
  *   session:ID             capture session id contains the text
  *   req:ID                 REST call sent with requestId ID and the Updates echoing it
  *   status:4xx             REST response status (404, 4xx, 2xx…)
+ *   foo:bar                an unknown key is an error listing the keys (put "foo:bar" in quotes
+ *                          to search the text); namespace-like words (urn:…, jabber:client,
+ *                          xmlns:stream, http://…) stay plain text
  *   -ping                  hide WebSocket pings/pongs, whitespace keepalives, XEP-0199 pings and their
  *                          results (shorthand for -is:ping; "ping" in quotes searches the text)
  *
@@ -25,11 +28,13 @@
 import type { Direction, Frame, FrameFlags, FrameKind } from './frame';
 import { frameView } from './frameView';
 import { unescapeXml } from '../xmpp/xml';
+import { compileUserRegex } from './userRegex';
+import { quickWellFormed } from './quickWellFormed';
 
 export const FRAME_KINDS: readonly FrameKind[] = ['open', 'close', 'stanza', 'text', 'binary', 'ping', 'pong', 'closeframe', 'http'];
 const FLAG_NAMES = ['held', 'edited', 'injected', 'dropped', 'replayed', 'malformed'] as const satisfies readonly (keyof FrameFlags)[];
-const IS_VALUES = ['ping', ...FLAG_NAMES] as const;
-const HAS_VALUES = ['error', 'update', 'original'] as const;
+const IS_VALUES = ['ping', ...FLAG_NAMES, 'starred'] as const;
+const HAS_VALUES = ['error', 'update', 'original', 'note'] as const;
 export const FILTER_KEYS = ['dir', 'kind', 'node', 'state', 'event', 'has', 'is', 'session', 'req', 'status'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 
@@ -179,8 +184,23 @@ function wordTerm(word: string): Term {
       if (!value) throw new FilterSyntaxError(`${key}: needs a value`);
       return termFor(key as FilterKey, value);
     }
+    if (looksLikeKey(word, key)) {
+      throw new FilterSyntaxError(`Unknown filter key "${key}:"; the keys are ${FILTER_KEYS.map((k) => `${k}:`).join(' ')} (put "${word}" in quotes to search the text)`);
+    }
   }
   return textTerm(word);
+}
+
+/** Prefixes of XML and XMPP names a user searches as text: `jabber:client`, `xmlns:stream`, `urn:…`. */
+const TEXT_PREFIXES = new Set(['urn', 'jabber', 'xmlns', 'xml', 'stream', 'http', 'https', 'ws', 'wss', 'xmpp', 'sasl']);
+
+/**
+ * `foo:bar` reads as a key the user mistyped (an error is more useful than matching nothing);
+ * words with several colons, a non-word prefix or a namespace prefix are text.
+ */
+function looksLikeKey(word: string, key: string): boolean {
+  if (!/^[a-z]+$/.test(key) || TEXT_PREFIXES.has(key)) return false;
+  return word.indexOf(':', key.length + 1) < 0;
 }
 
 /** Builds the term for `key:v1|v2` (alternatives are ORed). */
@@ -222,18 +242,40 @@ function keyTerm(key: FilterKey, value: string): Term {
     }
     case 'state': {
       const has = substring(value);
-      return parsing((f) => has(f.raw) && frameView(f).finesse?.state?.toLowerCase() === lower);
+      const tag = updateField('state', value);
+      const errorType = updateField('errorType', value);
+      return parsing((f) => {
+        if (!has(f.raw)) return false;
+        // A plain Update with one <state> of its own (a user's, a dialog's beside its
+        // participants') is decided from the text; others parse.
+        if (plainUpdate(f)) {
+          // An apiErrors Update's state is its one error's ErrorType.
+          if (API_ERRORS.test(f.raw)) {
+            if (countOf(API_ERROR_OPEN, f.raw) === 1 && countOf(ERROR_TYPE_OPEN, f.raw) === 1) return errorType.test(f.raw);
+          } else {
+            const own = withoutParticipants(f.raw);
+            if (own !== undefined && onlyOneState(own)) return tag.test(own);
+          }
+        }
+        return frameView(f).finesse?.state?.toLowerCase() === lower;
+      });
     }
     case 'event': {
       const up = value.toUpperCase();
       if (up !== 'POST' && up !== 'PUT' && up !== 'DELETE') throw new FilterSyntaxError(`event: expects POST, PUT or DELETE, not "${value}"`);
       const has = substring(up);
-      return parsing((f) => isUpdateCandidate(f.raw) && has(f.raw) && frameView(f).finesse?.event === up);
+      const tag = updateField('event', up);
+      return parsing((f) => {
+        if (!isUpdateCandidate(f.raw) || !has(f.raw)) return false;
+        if (plainUpdate(f)) return tag.test(f.raw);
+        return frameView(f).finesse?.event === up;
+      });
     }
     case 'has': {
       if (lower === 'error') return parsing(hasError);
-      if (lower === 'update') return parsing((f) => isUpdateCandidate(f.raw) && frameView(f).finesse !== undefined);
+      if (lower === 'update') return parsing((f) => isUpdateCandidate(f.raw) && (plainUpdate(f) || frameView(f).finesse !== undefined));
       if (lower === 'original') return cheap((f) => f.original !== undefined);
+      if (lower === 'note') return cheap((f) => !!f.note?.text);
       throw new FilterSyntaxError(`has: expects one of ${HAS_VALUES.join(', ')}; not "${value}"`);
     }
     case 'req': {
@@ -247,9 +289,10 @@ function keyTerm(key: FilterKey, value: string): Term {
     }
     case 'is': {
       if (lower === 'ping') return { parses: false, test: isPing };
+      if (lower === 'starred') return cheap((f) => !!f.note?.starred);
       if ((FLAG_NAMES as readonly string[]).includes(lower)) {
         const flag = lower as (typeof FLAG_NAMES)[number];
-        if (flag === 'malformed') return parsing((f) => !!f.flags.malformed || frameView(f).error !== undefined);
+        if (flag === 'malformed') return parsing((f) => !!f.flags.malformed || parseError(f));
         return cheap((f) => !!f.flags[flag]);
       }
       throw new FilterSyntaxError(`is: expects one of ${IS_VALUES.join(', ')}; not "${value}"`);
@@ -290,15 +333,16 @@ function textTerm(text: string): Term {
   return cheap((f) => has(f.raw));
 }
 
+/** User patterns run on the linear-time engine: `/(a+)+$/` cannot freeze the host. */
 function regexTerm(source: string, flags: string): Term {
-  let re: RegExp;
+  let test: (text: string) => boolean;
   try {
-    // g/y would make test() stateful (lastIndex) and skip matches.
-    re = new RegExp(source, flags.replace(/[gy]/g, ''));
+    test = compileUserRegex(source, flags).test;
   } catch (e) {
-    throw new FilterSyntaxError(`Invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    const message = (e as Error).message;
+    throw new FilterSyntaxError(message.charAt(0).toUpperCase() + message.slice(1));
   }
-  return cheap((f) => re.test(f.raw));
+  return cheap((f) => test(f.raw));
 }
 
 const NODE_ATTR = /\bnode=(?:"([^"]*)"|'([^']*)')/;
@@ -317,12 +361,70 @@ function isUpdateCandidate(raw: string): boolean {
   return UPDATE_MARK.test(raw);
 }
 
+/** `<event>PUT</event>` inside an Update, escaped (`&lt;event&gt;`) or inline, any case. */
+function updateField(field: string, value: string): RegExp {
+  const v = value.replace(REGEX_SPECIALS, '\\$&');
+  return new RegExp(`(?:&lt;|<)${field}(?:&gt;|>)\\s*${v}\\s*(?:&lt;|<)/${field}(?:&gt;|>)`, 'i');
+}
+
+/**
+ * A well-formed pubsub event message with one item carrying an Update: what Finesse sends.
+ * For these the Update's fields can be read from the text; anything else is parsed.
+ */
+function plainUpdate(f: Frame): boolean {
+  const raw = f.raw;
+  if (f.kind !== 'stanza' || !MESSAGE_START.test(raw) || !UPDATE_MARK.test(raw)) return false;
+  const items = raw.indexOf('<items');
+  if (items < 0) return false;
+  const item = raw.indexOf('<item', items + 6);
+  if (item < 0 || raw.indexOf('<item', item + 5) >= 0) return false;
+  return quickWellFormed(raw) === true;
+}
+const MESSAGE_START = /^\s*<message\b/;
+
+/** The text without a dialog's `<participants>…</participants>` (their states are not the dialog's). */
+function withoutParticipants(raw: string): string | undefined {
+  const open = raw.search(PARTICIPANTS_OPEN);
+  if (open < 0) return raw;
+  const closes = [...raw.matchAll(PARTICIPANTS_CLOSE)];
+  if (closes.length !== 1) return undefined;
+  const close = closes[0].index + closes[0][0].length;
+  return close > open ? raw.slice(0, open) + raw.slice(close) : undefined;
+}
+const PARTICIPANTS_OPEN = /(?:&lt;|<)participants(?:&gt;|>)/i;
+const PARTICIPANTS_CLOSE = /(?:&lt;|<)\/participants(?:&gt;|>)/gi;
+
+const API_ERRORS = /(?:&lt;|<)apiErrors(?:&gt;|>)/i;
+const API_ERROR_OPEN = /(?:&lt;|<)apiError(?:&gt;|>)/gi;
+const ERROR_TYPE_OPEN = /(?:&lt;|<)errorType(?:&gt;|>)/gi;
+
+function countOf(re: RegExp, text: string): number {
+  re.lastIndex = 0;
+  let n = 0;
+  while (re.exec(text)) n++;
+  return n;
+}
+
+/** Exactly one `<state>…</state>` in the text (a user's Update, not a dialog with participants). */
+function onlyOneState(raw: string): boolean {
+  const open = /(?:&lt;|<)state(?:&gt;|>)/gi;
+  let n = 0;
+  while (open.exec(raw)) if (++n > 1) return false;
+  return n === 1 && !/errorType/i.test(raw);
+}
+
 const ERROR_MARK = /\btype=["']error["']|apiErrors|<stream:error\b/i;
 function hasError(f: Frame): boolean {
   if (f.flags.malformed) return true;
   if (f.kind === 'text') return f.raw.trim() !== '';
   if (f.kind !== 'stanza' && f.kind !== 'open' && f.kind !== 'close') return false;
   if (ERROR_MARK.test(f.raw)) return true;
+  return parseError(f);
+}
+
+/** The frame does not parse; the quick tag walk spares the real parse for ordinary frames. */
+function parseError(f: Frame): boolean {
+  if ((f.kind === 'stanza' || f.kind === 'open' || f.kind === 'close') && quickWellFormed(f.raw) === true) return false;
   return frameView(f).error !== undefined;
 }
 
@@ -353,4 +455,59 @@ function isPing(f: Frame, ctx: PassContext): boolean {
   if (!RESULT_TYPE.test(attrs)) return false;
   const id = ID_ATTR.exec(attrs);
   return !!id && ctx.pingIds.has(`${f.session} ${id[1] ?? id[2]}`);
+}
+
+/** [start, end) ranges of text to mark, sorted and merged. */
+export type Marks = [number, number][];
+
+/**
+ * What the search highlights: the positive text, phrase and regex terms of a query (keys and
+ * negated terms select frames but match no particular text). A query that does not compile
+ * highlights nothing. Regexes run on the linear-time engine, like the filter itself.
+ */
+export function highlighter(text: string): ((s: string) => Marks) | undefined {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(text);
+  } catch {
+    return undefined;
+  }
+  const finders: ((s: string) => Marks)[] = [];
+  for (const t of tokens) {
+    if (t.negated) continue;
+    if (t.kind === 'regex') {
+      try {
+        const re = compileUserRegex(t.source, t.flags);
+        finders.push((s) => re.ranges(s, 200));
+      } catch {
+        return undefined;
+      }
+    } else {
+      const word = t.text;
+      if (!word || word.toLowerCase() === 'ping') continue;
+      const colon = word.indexOf(':');
+      if (t.kind === 'word' && colon > 0 && (FILTER_KEYS as readonly string[]).includes(word.slice(0, colon).toLowerCase())) continue;
+      const needle = word.toLowerCase();
+      finders.push((s) => {
+        const out: Marks = [];
+        const hay = s.toLowerCase();
+        for (let i = hay.indexOf(needle); i >= 0 && out.length < 200; i = hay.indexOf(needle, i + needle.length)) out.push([i, i + needle.length]);
+        return out;
+      });
+    }
+  }
+  if (!finders.length) return undefined;
+  return (s) => mergeMarks(finders.flatMap((f) => f(s)));
+}
+
+function mergeMarks(marks: Marks): Marks {
+  if (marks.length < 2) return marks;
+  marks.sort((a, b) => a[0] - b[0]);
+  const out: Marks = [marks[0]];
+  for (const [a, b] of marks.slice(1)) {
+    const last = out[out.length - 1];
+    if (a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
 }

@@ -7,6 +7,7 @@
  *
  * With no filter the view is the store itself (ids are contiguous), so 100k frames cost nothing.
  */
+import { SORT_KEYS, type SortKey, type SortSpec } from './sort';
 import { EventEmitter } from 'node:events';
 import type { Frame } from './frame';
 import type { FrameStore } from './frameStore';
@@ -39,6 +40,23 @@ export interface FilteredIndexOptions {
 
 const EMPTY: FilterSpec = { text: '' };
 
+
+/** The view of a query that does not compile: no rows, and nothing to scan. */
+const MATCH_NOTHING: CompiledFilter = { matchesAll: false, parses: false, matcher: () => () => false };
+
+/** Positions packed below the key: up to 2^23 (8M) rows. */
+const POSITIONS = 2 ** 23;
+/** Keys up to 2^30 (sizes of a GiB) keep key × POSITIONS exact in a double. */
+const KEY_MAX = 2 ** 30 - 1;
+/** Kinds in alphabetical order, as the column reads. */
+const KIND_RANK: Record<string, number> = { binary: 0, close: 1, closeframe: 2, open: 3, ping: 4, pong: 5, stanza: 6, text: 7 };
+
+function numericKey(f: Frame, key: SortKey): number {
+  if (key === 'size') return Math.min(f.bytes, KEY_MAX);
+  if (key === 'dir') return f.dir === 'out' ? 0 : 1;
+  return KIND_RANK[f.kind] ?? 8;
+}
+
 export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
   private spec: FilterSpec = EMPTY;
   private filter: CompiledFilter;
@@ -56,6 +74,9 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
   private scanningNow = false;
   private readonly syncMs: number;
   private readonly sliceMs: number;
+  private sort: SortSpec | undefined;
+  /** The view's ids in sort order; built on first use after any change, dropped by the next. */
+  private order: Uint32Array | undefined;
 
   constructor(
     private readonly store: FrameStore,
@@ -80,6 +101,21 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
     return this.spec;
   }
 
+  get sortSpec(): SortSpec | undefined {
+    return this.sort;
+  }
+
+  /**
+   * Orders the view by a column (stable: equal keys stay in capture order); undefined restores
+   * capture order. Rows then move when frames arrive, so a sorted view announces `reset`.
+   */
+  setSort(sort: SortSpec | undefined): void {
+    if (sort && !SORT_KEYS.includes(sort.key)) throw new Error(`cannot sort by ${String(sort.key)}`);
+    this.sort = sort ? { key: sort.key, descending: !!sort.descending } : undefined;
+    this.order = undefined;
+    this.emit('reset');
+  }
+
   /** Rows in the view. */
   get total(): number {
     this.trimFront();
@@ -100,16 +136,16 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
   }
 
   /**
-   * Replaces the filter and rescans. A query that does not compile leaves the current view as it
-   * is and returns the message for the filter bar.
+   * Replaces the filter and rescans. A query that does not compile empties the view (showing
+   * the previous filter's rows under the new text would be a lie) and returns the message for
+   * the filter bar; the store loses nothing.
    */
   setFilter(spec: FilterSpec): { ok: true } | { ok: false; error: string } {
     const compiled = compileFilter(spec);
-    if (!compiled.ok) return compiled;
     this.spec = { ...spec };
-    this.filter = compiled.filter;
+    this.filter = compiled.ok ? compiled.filter : MATCH_NOTHING;
     this.rebuild();
-    return { ok: true };
+    return compiled.ok ? { ok: true } : compiled;
   }
 
   /** Resolves when the current scan has reached the end of the store. */
@@ -120,6 +156,7 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
 
   idAt(index: number): number | undefined {
     if (index < 0 || index >= this.total) return undefined;
+    if (this.sort) return this.sorted()[index];
     return this.filter.matchesAll ? this.lo + index : this.ids[this.head + index];
   }
 
@@ -142,6 +179,7 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
   /** Row index of a frame id, or -1 when the frame is not in the view. */
   indexOf(id: number): number {
     this.trimFront();
+    if (this.sort) return this.sorted().indexOf(id);
     if (this.filter.matchesAll) return id >= this.lo && id < this.scanNext ? id - this.lo : -1;
     let a = this.head;
     let b = this.tail - 1;
@@ -153,6 +191,64 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
       else b = mid - 1;
     }
     return -1;
+  }
+
+  /** Any change to the view's membership or a row's content voids the sort order. */
+  override emit<K extends keyof FilteredIndexEvents>(event: K, ...args: FilteredIndexEvents[K]): boolean {
+    if (event !== 'idle') this.order = undefined;
+    return super.emit(event, ...(args as never));
+  }
+
+  /** The view's ids in capture order. */
+  private viewIds(): Uint32Array {
+    if (!this.filter.matchesAll) return this.ids.slice(this.head, this.tail);
+    const n = this.scanNext - this.lo;
+    const out = new Uint32Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.lo + i;
+    return out;
+  }
+
+  private sorted(): Uint32Array {
+    if (this.order) return this.order;
+    const sort = this.sort!;
+    const ids = this.viewIds();
+    const n = ids.length;
+    const sign = sort.descending ? -1 : 1;
+    const numeric = sort.key === 'size' || sort.key === 'dir' || sort.key === 'kind';
+    if (numeric) {
+      // Pack key and position into one double and let the engine's numeric sort run without a
+      // comparator: 100k frames sort in a few ms, ties stay in capture order.
+      const keys = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const f = this.store.get(ids[i]);
+        let k = f ? numericKey(f, sort.key) : 0;
+        if (sort.descending) k = KEY_MAX - k;
+        keys[i] = k * POSITIONS + i;
+      }
+      keys.sort();
+      const order = new Uint32Array(n);
+      for (let i = 0; i < n; i++) order[i] = ids[keys[i] % POSITIONS];
+      this.order = order;
+      return order;
+    }
+    const positions = new Uint32Array(n);
+    for (let i = 0; i < n; i++) positions[i] = i;
+    if (sort.key === 'time') {
+      const t = new Float64Array(n);
+      for (let i = 0; i < n; i++) t[i] = this.store.get(ids[i])?.t ?? 0;
+      positions.sort((a, b) => sign * (t[a] - t[b]) || a - b);
+    } else {
+      const text: string[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const f = this.store.get(ids[i]);
+        text[i] = !f ? '' : sort.key === 'session' ? f.session : sort.key === 'event' ? (toRow(f).label ?? '') : toRow(f).summary;
+      }
+      positions.sort((a, b) => (text[a] < text[b] ? -sign : text[a] > text[b] ? sign : a - b));
+    }
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = ids[positions[i]];
+    this.order = order;
+    return order;
   }
 
   dispose(): void {
@@ -247,6 +343,7 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
       if (added > 0) this.emit('change', { appended: added, removed: 0 });
       return;
     }
+    if (this.filter === MATCH_NOTHING) this.scanNext = last + 1;
     const budget = sync ? this.syncMs : this.sliceMs;
     const started = performance.now();
     const before = this.tail - this.head;

@@ -43,6 +43,14 @@ export interface Frame {
   original?: string;
   /** kind `http`, dir `in`: the id of the request frame this response answers. */
   answers?: number;
+  /** The user's star and comment on this frame (kept in saved sessions). */
+  note?: FrameNote;
+}
+
+/** A mark the user puts on a frame, like Burp's highlight and comment. */
+export interface FrameNote {
+  starred?: boolean;
+  text?: string;
 }
 
 /** What a producer hands to the store; the store assigns the id. */

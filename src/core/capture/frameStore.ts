@@ -142,7 +142,7 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
   }
 
   /** Changes flags/text of a held frame in place and tells the views. */
-  update(id: number, patch: Partial<Pick<Frame, 'raw' | 'flags' | 'original' | 'bytes'>>): Frame | undefined {
+  update(id: number, patch: Partial<Pick<Frame, 'raw' | 'flags' | 'original' | 'bytes' | 'note'>>): Frame | undefined {
     const frame = this.get(id);
     if (!frame) return undefined;
     if (patch.raw !== undefined && frame.original === undefined && patch.raw !== frame.raw) frame.original = frame.raw;

@@ -3,10 +3,11 @@
  * the frame and its cached frameView(). Rows are small and plain (they cross to the webview by
  * postMessage); the raw text stays in the store and goes over only for the detail pane.
  */
-import type { Direction, Frame, FrameFlags, FrameKind } from './frame';
+import type { Direction, Frame, FrameFlags, FrameKind, FrameNote } from './frame';
 import { frameView } from './frameView';
 import { redact } from '../xmpp/sasl';
 import { summaryText } from '../xmpp/summary';
+import { apiErrorLabel } from '../finesse/update';
 
 export interface FrameRow {
   id: number;
@@ -25,18 +26,22 @@ export interface FrameRow {
   session: string;
   /** A REST call's request frame id, on its request, its response and the Updates it caused (highlighted together). */
   link?: number;
+  /** A Finesse `apiErrors` Update: the label reads as the error and shows in the error colour. */
+  apiError?: boolean;
+  /** The user's star and comment. */
+  note?: FrameNote;
 }
 
 const SUMMARY_MAX = 160;
 
-const cache = new WeakMap<Frame, { raw: string; flags: FrameFlags; row: FrameRow }>();
+const cache = new WeakMap<Frame, { raw: string; flags: FrameFlags; note: FrameNote | undefined; row: FrameRow }>();
 
 /** The row for a frame; cached per frame until its text or flags change (intercept edits). */
 export function toRow(frame: Frame): FrameRow {
   const hit = cache.get(frame);
-  if (hit && hit.raw === frame.raw && hit.flags === frame.flags) return hit.row;
+  if (hit && hit.raw === frame.raw && hit.flags === frame.flags && hit.note === frame.note) return hit.row;
   const row = computeRow(frame);
-  cache.set(frame, { raw: frame.raw, flags: frame.flags, row });
+  cache.set(frame, { raw: frame.raw, flags: frame.flags, note: frame.note, row });
   return row;
 }
 
@@ -60,7 +65,16 @@ function computeRow(frame: Frame): FrameRow {
   if (view.summary) row.summary = summaryText(view.summary);
   else if (view.http) row.summary = view.http.method ? `${view.http.method} ${view.http.target ?? ''}` : `HTTP ${view.http.status ?? ''} ${view.http.statusText ?? ''}`.trim();
   else row.summary = rawSummary(frame);
+  // Finesse event messages carry no id: the pubsub item id is what tells a thousand of them apart.
+  const itemId = view.finesse?.itemId;
+  if (view.summary && !view.summary.id && itemId) row.summary += ` · item ${itemId}`;
   if (view.finesseLabel) row.label = view.finesseLabel;
+  if (frame.note) row.note = { ...frame.note };
+  const apiError = view.finesse && apiErrorLabel(view.finesse);
+  if (apiError) {
+    row.label = apiError;
+    row.apiError = true;
+  }
   return row;
 }
 

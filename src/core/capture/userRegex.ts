@@ -13,6 +13,8 @@ export interface UserRegex {
   test(text: string): boolean;
   /** Every match replaced; `$1`… insert groups, as in JavaScript's String.replace. */
   replaceAll(text: string, replacement: string): string;
+  /** [start, end) of each non-empty match, at most `limit` (search highlights). */
+  ranges(text: string, limit?: number): [number, number][];
 }
 
 /** JavaScript-style flag letters the engine understands; `g` and `y` mean nothing here. */
@@ -43,5 +45,15 @@ export function compileUserRegex(source: string, flags = ''): UserRegex {
     source,
     test: (text) => re.test(text),
     replaceAll: (text, replacement) => re.matcher(text).replaceAll(replacement),
+    ranges: (text, limit = 1000) => {
+      const out: [number, number][] = [];
+      const m = re.matcher(text);
+      while (out.length < limit && m.find()) {
+        const start = m.start();
+        const end = m.end();
+        if (end > start) out.push([start, end]);
+      }
+      return out;
+    },
   };
 }

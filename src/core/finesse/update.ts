@@ -31,6 +31,15 @@ export interface FinesseUpdate {
   element?: Element;
   /** Why the notification could not be decoded, when it could not. */
   error?: string;
+  /** The failures an `apiErrors` Update reports (a REST request that did not succeed). */
+  apiErrors?: ApiError[];
+}
+
+export interface ApiError {
+  /** `Invalid State`, `Parameter Missing`… */
+  type?: string;
+  /** `Cannot change state to READY from TALKING`. */
+  message?: string;
 }
 
 /** Case-insensitive child lookup, ignoring namespace prefixes. */
@@ -99,11 +108,35 @@ export function decodeUpdateText(text: string, node: string, itemId?: string): F
     result.kind = localName(entity.name);
     const state = entityState(entity);
     if (state) result.state = state;
+    if (result.kind.toLowerCase() === 'apierrors') result.apiErrors = apiErrorsOf(entity);
   } else {
     const info = describeNode(source ?? node);
     if (info) result.kind = info.entity.toLowerCase();
   }
   return result;
+}
+
+function apiErrorsOf(entity: Element): ApiError[] {
+  return entity
+    .getChildElements()
+    .filter((c) => localName(c.name).toLowerCase() === 'apierror')
+    .map((err) => {
+      const e: ApiError = {};
+      const type = textCi(err, 'errorType');
+      const message = textCi(err, 'errorMessage');
+      if (type) e.type = type;
+      if (message) e.message = message;
+      return e;
+    });
+}
+
+/** `apiError · Invalid State — Cannot change state to READY from TALKING`: the list shows an error as one. */
+export function apiErrorLabel(u: FinesseUpdate): string | undefined {
+  const first = u.apiErrors?.[0];
+  if (!first) return undefined;
+  const text = [first.type, first.message].filter(Boolean).join(' — ');
+  const more = u.apiErrors!.length > 1 ? ` (+${u.apiErrors!.length - 1} more)` : '';
+  return `apiError · ${text || 'no details'}${more}`;
 }
 
 /** The state worth showing for an entity: user/dialog state, or the first apiError type. */

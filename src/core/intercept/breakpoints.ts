@@ -68,6 +68,7 @@ export function compileBreakpoint(rule: BreakpointRule): FrameMatcher {
     tests.push((f) => f.session === session);
   }
   if (rule.match !== undefined) {
+    // On the forwarding path: the linear-time engine, so no pattern can stall the relay.
     const re = regex(rule.match, rule.flags, name);
     tests.push((f) => re.test(f.raw));
   }

@@ -32,6 +32,7 @@ export function compileReplaceRules(rules: readonly ReplaceRule[]): Rewriter | u
     const dir = rule.direction && rule.direction !== 'both' ? rule.direction : undefined;
     let apply: (raw: string) => string;
     if (rule.regex) {
+      // Rewrites run on the forwarding path: the linear-time engine keeps them bounded.
       let re: UserRegex;
       try {
         re = compileUserRegex(rule.match, rule.flags ?? '');

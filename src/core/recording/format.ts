@@ -124,8 +124,21 @@ export function checkFrame(v: unknown): Frame | string {
   const frame: Frame = { id: v.id, session: v.session, dir: v.dir as Direction, t: v.t, kind: v.kind as FrameKind, raw: v.raw, bytes, flags };
   if (typeof v.original === 'string') frame.original = v.original;
   if (typeof v.answers === 'number' && Number.isInteger(v.answers) && v.answers > 0) frame.answers = v.answers;
+  const note = checkNote(v.note);
+  if (note) frame.note = note;
   return frame;
 }
+
+/** The user's star/comment of a frame; anything else in the field is ignored. */
+function checkNote(v: unknown): Frame['note'] {
+  if (!isObject(v)) return undefined;
+  const note: NonNullable<Frame['note']> = {};
+  if (v.starred === true) note.starred = true;
+  if (typeof v.text === 'string' && v.text) note.text = v.text.slice(0, MAX_NOTE);
+  return note.starred || note.text ? note : undefined;
+}
+/** Longest comment kept: a note, not a second payload. */
+export const MAX_NOTE = 10_000;
 
 /** Sorts a (current-version) record line that is not the header. */
 export function checkRecord(v: unknown): SessionRecord | string {

@@ -267,6 +267,12 @@ export class SessionWriter {
     const line: Record<string, unknown> = { id: f.id, session: f.session, dir: f.dir, t: f.t, kind: f.kind, raw: this.clean(f.raw), bytes: f.bytes, flags };
     if (f.original !== undefined) line.original = this.clean(f.original);
     if (f.answers !== undefined) line.answers = f.answers;
+    if (f.note && (f.note.starred || f.note.text)) {
+      const note: Record<string, unknown> = {};
+      if (f.note.starred) note.starred = true;
+      if (f.note.text) note.text = this.clean(f.note.text);
+      line.note = note;
+    }
     return JSON.stringify(line);
   }
 }

@@ -116,7 +116,19 @@ export function register(services: Services, connections: Connections): vscode.D
   }
 
   async function disconnect(id?: unknown): Promise<number> {
-    const n = await connections.disconnect(typeof id === 'string' ? id : undefined);
+    let which = typeof id === 'string' && id !== 'all' ? id : undefined;
+    const open = connections.list();
+    if (id === undefined && open.length > 1) {
+      // Several agents connected: disconnecting all of them at once is rarely what was meant.
+      const items: (vscode.QuickPickItem & { id?: string })[] = [
+        ...open.map((c) => ({ label: `$(account) ${c.label}`, description: c.state, detail: c.url, id: c.id })),
+        { label: '$(debug-disconnect) All sessions', description: `${open.length} connected` },
+      ];
+      const picked = await vscode.window.showQuickPick(items, { title: 'Finesse: Disconnect', placeHolder: 'Disconnect which session?' });
+      if (!picked) return 0;
+      which = picked.id;
+    }
+    const n = await connections.disconnect(which);
     if (n) log.info(`disconnected ${n} session${n === 1 ? '' : 's'}`);
     return n;
   }

@@ -4,9 +4,23 @@
  * cancelled with Escape (resolves undefined); nothing here connects or stores anything.
  */
 import * as vscode from 'vscode';
+import { probeStreamDomain } from '../../core/session/domainProbe';
 import { checkUrl, Profile, profileKey, profileLabel, readProfiles } from './profiles';
 
 const TITLE = 'Finesse: Connect';
+
+/**
+ * What was typed in the last New connection steps, so a failed or abandoned attempt does not
+ * make the user type the URL, domain and user again.
+ */
+let typed: Partial<Profile> = {};
+
+/** The domain prefill: what the server's `<open from=…>` says, else the URL's host. */
+export async function suggestDomain(url: string): Promise<string> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  const probed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Finesse: asking ${host} for its XMPP domain` }, () => probeStreamDomain(url, { timeoutMs: 4000 }));
+  return probed ?? host;
+}
 
 interface ProfileItem extends vscode.QuickPickItem {
   profile?: Profile;
@@ -28,8 +42,11 @@ export async function pickProfile(connectedKeys: Set<string>): Promise<Profile |
   return choice.profile ?? enterProfile();
 }
 
-/** URL → domain (default: the URL's host) → user → teams. */
-export async function enterProfile(seed: Partial<Profile> = {}): Promise<Profile | undefined> {
+/**
+ * URL → domain (prefilled with what the server says it is) → user → teams. Each answer is
+ * remembered at once, so Escape or a failed connect keeps it for the next attempt.
+ */
+export async function enterProfile(seed: Partial<Profile> = typed): Promise<Profile | undefined> {
   const url = await vscode.window.showInputBox({
     title: `${TITLE} (1/4)`,
     prompt: 'The Finesse notification WebSocket',
@@ -39,15 +56,19 @@ export async function enterProfile(seed: Partial<Profile> = {}): Promise<Profile
     validateInput: checkUrl,
   });
   if (!url) return undefined;
-  const host = new URL(url.trim()).hostname;
+  const sameServer = seed.url?.trim() === url.trim();
+  typed = { ...(sameServer ? typed : {}), url: url.trim() };
+  // A domain typed before for this server wins over the probe's answer.
+  const domainSeed = (sameServer && seed.domain) || (await suggestDomain(url.trim()));
   const domain = await vscode.window.showInputBox({
     title: `${TITLE} (2/4)`,
-    prompt: 'The XMPP domain (usually the Finesse server’s host name)',
-    value: seed.domain ?? host,
+    prompt: 'The XMPP domain (prefilled with the domain the server announces)',
+    value: domainSeed,
     ignoreFocusOut: true,
     validateInput: (v) => (/^[^\s@/]+$/.test(v.trim()) ? undefined : 'A domain name, e.g. finesse.example.com'),
   });
   if (!domain) return undefined;
+  typed.domain = domain.trim();
   const user = await vscode.window.showInputBox({
     title: `${TITLE} (3/4)`,
     prompt: 'The agent’s login (the XMPP user name, usually the agent id)',
@@ -56,6 +77,7 @@ export async function enterProfile(seed: Partial<Profile> = {}): Promise<Profile
     validateInput: (v) => (/^[^\s@/]+$/.test(v.trim()) ? undefined : 'A user name without spaces, @ or /'),
   });
   if (!user) return undefined;
+  typed.user = user.trim();
   const teams = await vscode.window.showInputBox({
     title: `${TITLE} (4/4)`,
     prompt: 'Team ids to watch as well, comma separated (optional: leave empty for none)',
@@ -67,6 +89,7 @@ export async function enterProfile(seed: Partial<Profile> = {}): Promise<Profile
   const profile: Profile = { url: url.trim(), domain: domain.trim(), user: user.trim() };
   const ids = teams.split(',').map((t) => t.trim()).filter(Boolean);
   if (ids.length) profile.teams = ids;
+  typed = { ...profile };
   return profile;
 }
 

@@ -15,6 +15,8 @@ export interface DetailOptions {
   reveal?: boolean;
   actions?: FrameAction[];
   sessionLabel?: string;
+  /** Star and comment can be changed (the live store, not a saved session's viewer). */
+  notes?: boolean;
 }
 
 /** The frame's text as the pane shows it: credentials masked unless revealed. */
@@ -40,7 +42,9 @@ export function buildDetail(frame: Frame, opts: DetailOptions = {}): DetailDto {
     raw,
     masked,
     actions: opts.actions ?? [],
+    notes: !!opts.notes,
   };
+  if (frame.note) detail.note = { ...frame.note };
   if (opts.sessionLabel) detail.sessionLabel = opts.sessionLabel;
   if (row.label) detail.label = row.label;
   if (view.error) detail.error = view.error;
@@ -52,6 +56,7 @@ export function buildDetail(frame: Frame, opts: DetailOptions = {}): DetailDto {
     detail.update = { xml: u.element && !u.error ? prettyElement(u.element) : u.xml };
     if (view.finesseLabel) detail.update.label = view.finesseLabel;
     if (u.error) detail.update.error = u.error;
+    if (u.apiErrors?.length) detail.apiErrors = u.apiErrors.map((e) => `apiError · ${[e.type ?? 'ErrorType missing', e.message ?? 'no ErrorMessage'].join(' — ')}`);
   }
   if (frame.original !== undefined) detail.original = shownText(frame.original, reveal);
   return detail;

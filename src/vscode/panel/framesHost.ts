@@ -4,12 +4,16 @@
  * vscode.Webview; the webview tests wire the same class to a page in Chromium, so the protocol
  * is exercised end to end by the real code.
  */
-import type { Frame } from '../../core/capture/frame';
+import type { Frame, FrameNote } from '../../core/capture/frame';
+import { MAX_NOTE } from '../../core/recording/format';
 import type { FrameStore } from '../../core/capture/frameStore';
 import type { FilterSpec } from '../../core/capture/filter';
 import { FilteredIndex } from '../../core/capture/filterIndex';
+import type { SortSpec } from '../../core/capture/sort';
+import { highlighter, Marks } from '../../core/capture/filter';
 import type { FrameActions, ToolbarSource } from '../../protocol/actions';
 import {
+  ColumnPrefs,
   FRAME_ACTIONS,
   FrameAction,
   FromWebview,
@@ -36,6 +40,8 @@ export interface FramesHostOptions {
   onError?(error: unknown): void;
   /** How often appends are announced to the webview (ms). */
   noticeMs?: number;
+  /** Where the list's column widths and options are kept (VS Code: the workspace state). */
+  columns?: { get(): ColumnPrefs | undefined; set(prefs: ColumnPrefs): unknown };
 }
 
 export class FramesHost {
@@ -57,6 +63,12 @@ export class FramesHost {
   /** Links REST calls and their Updates (row labels, highlight, the exchange in the detail). */
   private readonly correlation: Correlator;
   private readonly unfollowCorrelation: () => void;
+  /** The store grew or shrank outside the view: "N of M" must still count M. */
+  private sizeChanged = false;
+  /** The host set the filter before the webview was ready: it wins over the webview's restored one. */
+  private hostFilter = false;
+  /** Search highlighting for the current filter text. */
+  private marker: ((s: string) => Marks) | undefined;
 
   constructor(
     private readonly store: FrameStore,
@@ -78,7 +90,42 @@ export class FramesHost {
       },
     });
     this.unfollowCorrelation = this.correlation.follow(store);
+    store.on('append', this.onStoreSize);
+    store.on('evict', this.onStoreSize);
   }
+
+  /**
+   * Sets the filter from outside the webview (the Sessions view selecting a session); the
+   * webview shows the new query in its filter bar.
+   */
+  setFilter(spec: FilterSpec): { ok: true } | { ok: false; error: string } {
+    const r = this.applyFilter(spec);
+    if (!this.ready) this.hostFilter = true;
+    if (this.ready) {
+      const m: ToWebview = { type: 'filterSet', filter: this.index.filterSpec, counts: this.counts(), selectedIndex: this.selectedIndex() };
+      if (!r.ok) m.filterError = r.error;
+      this.post(m);
+      this.schedule();
+    }
+    return r;
+  }
+
+  private applyFilter(spec: FilterSpec): { ok: true } | { ok: false; error: string } {
+    this.ownReset = true;
+    try {
+      const r = this.index.setFilter(spec);
+      this.marker = r.ok ? highlighter(spec.text ?? '') : undefined;
+      this.clearPending();
+      return r;
+    } finally {
+      this.ownReset = false;
+    }
+  }
+
+  private onStoreSize = (): void => {
+    this.sizeChanged = true;
+    this.schedule();
+  };
 
   /** Intercept hooks may arrive after the panel opened. */
   setActions(actions: FrameActions | undefined): void {
@@ -107,16 +154,6 @@ export class FramesHost {
     return true;
   }
 
-  /** Sets the filter from the host (a row's "Filter to This Session"); the filter bar shows it. */
-  applyFilter(spec: FilterSpec): { ok: true } | { ok: false; error: string } {
-    this.ownReset = true;
-    const r = this.index.setFilter(spec);
-    this.ownReset = false;
-    if (!r.ok) return r;
-    if (this.ready) this.post({ type: 'init', config: this.config(), filter: this.index.filterSpec, counts: this.counts(), selectedIndex: this.selectedIndex() });
-    return { ok: true };
-  }
-
   receive(message: FromWebview): void {
     if (this.disposed) return;
     // The webview is a page showing wire text: whatever it posts is checked before use.
@@ -138,6 +175,8 @@ export class FramesHost {
     for (const s of this.hookSubscriptions) s.dispose();
     this.unfollowCorrelation();
     this.index.dispose();
+    this.store.off('append', this.onStoreSize);
+    this.store.off('evict', this.onStoreSize);
   }
 
   private handle(m: FromWebview): void {
@@ -145,17 +184,27 @@ export class FramesHost {
       case 'ready': {
         // Also after the webview was hidden and rebuilt: it sends its restored filter again.
         let filterError: string | undefined;
-        if (m.filter && !sameFilter(m.filter, this.index.filterSpec)) {
-          this.ownReset = true;
-          const r = this.index.setFilter(m.filter);
-          this.ownReset = false;
+        if (m.filter && !this.hostFilter && !sameFilter(m.filter, this.index.filterSpec)) {
+          const r = this.applyFilter(m.filter);
           if (!r.ok) filterError = r.error;
         }
+        if (m.sort && !this.index.sortSpec) {
+          this.ownReset = true;
+          try {
+            this.index.setSort(m.sort);
+          } finally {
+            this.ownReset = false;
+          }
+        }
         this.ready = true;
+        this.hostFilter = false;
         this.clearPending();
         this.selectedId = m.selectedId ?? this.selectedId;
         const init: ToWebview = { type: 'init', config: this.config(), filter: this.index.filterSpec, counts: this.counts(), selectedIndex: this.selectedIndex() };
         if (filterError) init.filterError = filterError;
+        if (this.index.sortSpec) init.sort = this.index.sortSpec;
+        const columns = this.opts.columns?.get();
+        if (columns) init.columns = columns;
         this.post(init);
         this.schedule();
         return;
@@ -163,20 +212,12 @@ export class FramesHost {
       case 'getRows': {
         this.flush();
         const count = Math.min(Math.max(0, m.count), MAX_ROWS_PER_REQUEST);
-        const rows = this.index.rows(m.start, count).map((r) => linkRow(r, this.correlation));
+        const rows = this.index.rows(m.start, count).map((r) => this.decorate(linkRow(r, this.correlation)));
         this.post({ type: 'rows', requestId: m.requestId, start: m.start, rows, counts: this.counts() });
         return;
       }
       case 'setFilter': {
-        this.ownReset = true;
-        let result: ReturnType<FilteredIndex['setFilter']>;
-        try {
-          result = this.index.setFilter(m.filter);
-        } finally {
-          this.ownReset = false;
-        }
-        if (result.ok) this.clearPending();
-        else this.flush();
+        const result = this.applyFilter(m.filter);
         if (m.selectedId !== undefined) this.selectedId = m.selectedId;
         const selectedIndex = this.selectedIndex();
         const answer: ToWebview = { type: 'filtered', requestId: m.requestId, counts: this.counts(), selectedIndex };
@@ -185,6 +226,30 @@ export class FramesHost {
         this.schedule();
         return;
       }
+      case 'setSort': {
+        this.ownReset = true;
+        try {
+          this.index.setSort(m.sort);
+        } finally {
+          this.ownReset = false;
+        }
+        this.clearPending();
+        if (m.selectedId !== undefined) this.selectedId = m.selectedId;
+        this.post({ type: 'filtered', requestId: m.requestId, counts: this.counts(), selectedIndex: this.selectedIndex() });
+        this.schedule();
+        return;
+      }
+      case 'note': {
+        if (this.opts.readOnly || !m.note || typeof m.note !== 'object') return;
+        const note: FrameNote = {};
+        if (m.note.starred === true) note.starred = true;
+        if (typeof m.note.text === 'string' && m.note.text.trim()) note.text = m.note.text.slice(0, MAX_NOTE);
+        this.store.update(m.id, { note: note.starred || note.text ? note : undefined });
+        return;
+      }
+      case 'columns':
+        if (m.columns && typeof m.columns === 'object') void Promise.resolve(this.opts.columns?.set(m.columns)).catch((e) => this.opts.onError?.(e));
+        return;
       case 'getDetail': {
         this.flush();
         const frame = this.store.get(m.id);
@@ -194,12 +259,14 @@ export class FramesHost {
             reveal: m.reveal,
             actions: this.availableActions(frame),
             sessionLabel: this.store.sessions.get(frame.session)?.label,
+            notes: !this.opts.readOnly,
           });
           const exchange = exchangeText(frame, this.store, this.correlation);
           if (exchange !== undefined) {
             answer.detail.pretty = exchange;
             answer.detail.label = linkRow({ ...answer.detail, id: frame.id } as RowDto, this.correlation).label;
           }
+          if (this.marker) answer.marks = { raw: this.marker(answer.detail.raw), pretty: answer.detail.pretty !== undefined ? this.marker(answer.detail.pretty) : undefined };
         }
         this.post(answer);
         return;
@@ -273,6 +340,33 @@ export class FramesHost {
     this.schedule();
   };
 
+  /** Search marks and the session-relative time, added to a row as it leaves for the webview. */
+  private decorate(row: RowDto): RowDto {
+    const out: RowDto = { ...row };
+    const started = this.sessionStart(row.session);
+    if (started !== undefined) out.sinceStart = row.t - started;
+    if (this.marker) {
+      const summary = this.marker(row.summary);
+      const label = row.label ? this.marker(row.label) : [];
+      if (summary.length || label.length) out.marks = { summary: summary.length ? summary : undefined, label: label.length ? label : undefined };
+    }
+    return out;
+  }
+
+  private sessionStarts = new Map<string, number>();
+  /** Time of the session's first stored frame (captures start at their first frame). */
+  private sessionStart(session: string): number | undefined {
+    const known = this.sessionStarts.get(session) ?? this.store.sessions.get(session)?.started;
+    if (known !== undefined) return known;
+    for (const f of this.store) {
+      if (f.session === session) {
+        this.sessionStarts.set(session, f.t);
+        return f.t;
+      }
+    }
+    return undefined;
+  }
+
   private onUpdate = (row: RowDto): void => {
     this.pendingUpdated.add(row.id);
     this.schedule();
@@ -300,10 +394,16 @@ export class FramesHost {
       this.timer = undefined;
     }
     if (!this.ready) return;
-    if (this.pendingAppended || this.pendingRemoved || progress) {
+    if (this.index.sortSpec && (this.pendingAppended || this.pendingRemoved)) {
+      // Rows of a sorted view move when frames arrive: the webview refetches what it shows.
+      this.pendingAppended = this.pendingRemoved = 0;
+      this.sizeChanged = false;
+      this.post({ type: 'reset', counts: this.counts(), selectedIndex: this.selectedIndex(), keepScroll: true });
+    } else if (this.pendingAppended || this.pendingRemoved || progress || this.sizeChanged) {
       const appended = this.pendingAppended;
       const removed = this.pendingRemoved;
       this.pendingAppended = this.pendingRemoved = 0;
+      this.sizeChanged = false;
       this.post({ type: 'changed', appended, removed, counts: this.counts() });
     }
     if (this.pendingUpdated.size) {
@@ -311,7 +411,7 @@ export class FramesHost {
       for (const id of this.pendingUpdated) {
         const index = this.index.indexOf(id);
         const row = index >= 0 ? this.index.rows(index, 1)[0] : undefined;
-        if (row) rows.push({ index, row: linkRow(row, this.correlation) });
+        if (row) rows.push({ index, row: this.decorate(linkRow(row, this.correlation)) });
       }
       this.pendingUpdated.clear();
       if (rows.length) this.post({ type: 'updated', rows });

@@ -58,7 +58,7 @@ export class FramesPanel implements vscode.Disposable {
     const extensionUri = services.context.extensionUri;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'finesse.svg');
     const hooks = panelHooks();
-    this.view = new FramesView(panel.webview, extensionUri, services.store, { actions: hooks.actions, toolbar: hooks.toolbar, log: services.log });
+    this.view = new FramesView(panel.webview, extensionUri, services.store, { actions: hooks.actions, toolbar: hooks.toolbar, log: services.log, columnsState: services.context.workspaceState });
     const hookSubscription = onPanelHooks((h) => {
       this.view.setActions(h.actions);
       this.view.setToolbar(h.toolbar);

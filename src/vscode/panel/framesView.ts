@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { FrameStore } from '../../core/capture/frameStore';
 import type { FrameActions, ToolbarSource } from '../../protocol/actions';
-import type { FromWebview } from '../../protocol/messages';
+import type { ColumnPrefs, FromWebview } from '../../protocol/messages';
 import { FramesHost } from './framesHost';
 import { panelHtml } from './html';
 import { stanzaSelection } from './selection';
@@ -17,7 +17,11 @@ export interface FramesViewOptions {
   actions?: FrameActions;
   toolbar?: ToolbarSource;
   log?: vscode.LogOutputChannel;
+  /** Where column widths and options are kept (the workspace state: per workspace). */
+  columnsState?: vscode.Memento;
 }
+
+const COLUMNS_KEY = 'finesse.frames.columns';
 
 /** Webview options the frames UI needs (also for createWebviewPanel). */
 export function framesWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -42,6 +46,10 @@ export class FramesView implements vscode.Disposable {
       readOnly: opts.readOnly,
       actions: opts.actions,
       toolbar: opts.toolbar,
+      columns: opts.columnsState && {
+        get: () => opts.columnsState?.get<ColumnPrefs>(COLUMNS_KEY),
+        set: (prefs) => opts.columnsState?.update(COLUMNS_KEY, prefs),
+      },
       post: (m) => webview.postMessage(m),
       copy: async (text) => {
         await vscode.env.clipboard.writeText(text);
@@ -73,7 +81,7 @@ export class FramesView implements vscode.Disposable {
 
   /** Filters the view from the host side (the webview's filter bar shows the query). */
   applyFilter(text: string): { ok: true } | { ok: false; error: string } {
-    return this.host.applyFilter({ text });
+    return this.host.setFilter({ text });
   }
 
   dispose(): void {

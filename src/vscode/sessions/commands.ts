@@ -169,7 +169,8 @@ export async function importHarCommand(services: Services, arg?: unknown): Promi
   if (restId) store.endSession(restId);
   for (const w of imported.warnings) log.warn(`${basename(path)}: message ${w.message}: ${w.text}`);
   if (imported.warnings.length) void vscode.window.showWarningMessage(`Finesse: ${imported.warnings.length} message(s) of ${basename(path)} could not be imported (see the Finesse log).`);
-  await vscode.commands.executeCommand('finesse.showFrames');
+  // Shown as its own session: its old times never sit among live frames in one list.
+  await vscode.commands.executeCommand('finesse.showSession', id);
   // frames of the WebSocket session; the REST calls are in a session of their own.
   return { session: id, frames: imported.frames.filter((f) => f.kind !== 'http').length };
 }

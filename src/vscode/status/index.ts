@@ -64,7 +64,7 @@ class StatusBar extends Disposable {
     for (const s of sessions) tip.appendMarkdown(`- $(account) ${escape(s.label)} — ${s.state} — ${escape(s.url)}\n`);
     for (const p of proxies) tip.appendMarkdown(`- $(radio-tower) ${p.kind === 'ws' ? 'proxy' : 'desktop proxy'} ${escape(p.url)} → ${escape(p.target)}\n`);
     if (!sessions.length && !proxies.length) tip.appendMarkdown('Not connected. Run **Finesse: Connect to Finesse** or **Finesse: Start Proxy**.\n');
-    tip.appendMarkdown(`\n${store.size} frames held (capacity ${store.capacity}). Click to show them.`);
+    tip.appendMarkdown(`\n${store.size} frames stored (capacity ${store.capacity}). Click to show them.`);
     this.item.tooltip = tip;
   }
 }

@@ -20,9 +20,15 @@ export function summaryState(states: SessionState[]): SessionState | 'disconnect
 
 export function statusText(states: SessionState[], frames: number, proxies: number): string {
   const state = summaryState(states);
+  const proxy = proxies ? `$(radio-tower) ${proxies} prox${proxies === 1 ? 'y' : 'ies'}` : '';
+  const count = `${frames} frame${frames === 1 ? '' : 's'}`;
+  // No session of our own but a proxy capturing: "disconnected" would read as "nothing runs".
+  if (state === 'disconnected' && proxies) return `$(radio-tower) Finesse: proxying · ${count} · ${proxies} prox${proxies === 1 ? 'y' : 'ies'}`;
   const icon = state === 'disconnected' ? '$(debug-disconnect)' : (ICON[state] ?? '$(debug-disconnect)');
   const online = states.filter((s) => s === 'online').length;
-  const word = state === 'online' && online > 1 ? `online (${online})` : state;
-  const proxy = proxies ? ` · $(radio-tower) ${proxies} prox${proxies === 1 ? 'y' : 'ies'}` : '';
-  return `${icon} Finesse: ${word} · ${frames} frame${frames === 1 ? '' : 's'}${proxy}`;
+  let word: string = state === 'online' && online > 1 ? `online (${online})` : state;
+  // Several sessions in different states: say each, not only the best one.
+  const others = [...new Set(states.filter((s) => s !== state))];
+  if (others.length) word += `, ${others.join(', ')}`;
+  return `${icon} Finesse: ${word} · ${count}${proxy ? ` · ${proxy}` : ''}`;
 }

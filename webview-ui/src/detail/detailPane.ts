@@ -4,8 +4,8 @@
  * frame; parse errors; copy buttons (the host writes the clipboard); intercept action buttons
  * when the host offers them.
  */
-import type { CopyWhat, DetailDto, FrameAction } from '../../../src/protocol/messages';
-import { badge, button, h, replaceChildren, setText, tabs, Tabs } from '../ui';
+import type { CopyWhat, DetailDto, DetailResponse, FrameAction, FrameNote } from '../../../src/protocol/messages';
+import { badge, button, h, markTree, replaceChildren, setMarkedText, setText, tabs, Tabs, textField, toggleButton, ToggleButton } from '../ui';
 import { DIR_ARROW, DIR_TITLE, FLAG_BADGES, formatBytes, formatTime, visibleControls } from '../format';
 import { highlightXml } from './xmlHighlight';
 
@@ -17,6 +17,8 @@ export interface DetailPaneEvents {
   onReveal(): void;
   onAction(action: FrameAction): void;
   onClose(): void;
+  /** The user starred/unstarred or commented the frame. */
+  onNote(note: FrameNote): void;
 }
 
 const ACTION_LABELS: Record<FrameAction, [string, string]> = {
@@ -38,6 +40,10 @@ export class DetailPane {
   private readonly note: HTMLElement;
   private readonly body: HTMLPreElement;
   private detail: DetailDto | undefined;
+  private marks: DetailResponse['marks'];
+  private readonly apiErrors: HTMLElement;
+  private readonly star: ToggleButton;
+  private readonly noteField: HTMLInputElement;
 
   constructor(
     initialTab: DetailTab,
@@ -60,13 +66,25 @@ export class DetailPane {
     });
     this.revealButton = button({ label: 'Reveal', title: 'Show the SASL credentials this frame carries', onClick: () => this.events.onReveal(), attrs: { 'data-testid': 'reveal' } });
     const copy = button({ label: 'Copy', title: 'Copy this view to the clipboard', onClick: () => this.events.onCopy(this.shownTab), attrs: { 'data-testid': 'copy' } });
+    this.star = toggleButton({ label: '★', title: 'Star this frame (kept in saved sessions; filter is:starred)', checked: false, onToggle: () => this.saveNote({ starred: !this.detail?.note?.starred }), attrs: { 'data-testid': 'star' } });
+    this.noteField = textField({ label: 'Comment on this frame', placeholder: 'Comment…', title: 'A comment on this frame, kept in saved sessions (filter has:note); Enter saves', attrs: { 'data-testid': 'note' } });
+    this.noteField.classList.add('fx-note-field');
+    this.noteField.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter') {
+        ev.preventDefault();
+        this.saveNote({ text: this.noteField.value });
+      }
+      ev.stopPropagation();
+    });
+    this.noteField.addEventListener('change', () => this.saveNote({ text: this.noteField.value }));
     const close = button({ label: '✕', title: 'Close details (Esc)', variant: 'icon', onClick: () => this.events.onClose() });
     this.actions = h('div', { class: 'fx-detail-actions', attrs: { 'data-testid': 'actions' } });
-    const bar = h('div', { class: 'fx-detail-bar' }, this.tabs.el, h('div', { class: 'fx-spring' }), this.actions, this.revealButton, copy, close);
+    const bar = h('div', { class: 'fx-detail-bar' }, this.tabs.el, h('div', { class: 'fx-spring' }), this.noteField, this.star.el, this.actions, this.revealButton, copy, close);
     this.errorBox = h('div', { class: 'fx-detail-error', role: 'alert', attrs: { 'data-testid': 'detail-error' } });
+    this.apiErrors = h('div', { class: 'fx-detail-error fx-api-error', role: 'alert', attrs: { 'data-testid': 'detail-api-error' } });
     this.note = h('div', { class: 'fx-detail-note' });
     this.body = h('pre', { class: 'fx-detail-body', attrs: { tabindex: 0, 'data-testid': 'detail-body', 'aria-label': 'Frame text' } });
-    this.el = h('section', { class: 'fx-detail', attrs: { 'aria-label': 'Frame detail', 'data-testid': 'detail' } }, this.heading, bar, this.errorBox, this.note, this.body);
+    this.el = h('section', { class: 'fx-detail', attrs: { 'aria-label': 'Frame detail', 'data-testid': 'detail' } }, this.heading, bar, this.errorBox, this.apiErrors, this.note, this.body);
     this.show(undefined);
   }
 
@@ -78,8 +96,19 @@ export class DetailPane {
     return this.detail?.id;
   }
 
-  show(detail: DetailDto | undefined): void {
+  /** `marks`: where the search matches the raw and pretty text. */
+  show(detail: DetailDto | undefined, marks?: DetailResponse['marks']): void {
     this.detail = detail;
+    this.marks = marks;
+    this.apiErrors.hidden = !detail?.apiErrors?.length;
+    replaceChildren(this.apiErrors, ...(detail?.apiErrors ?? []).map((line) => h('div', { text: line })));
+    this.star.set(!!detail?.note?.starred);
+    this.star.el.hidden = !detail?.notes && !detail?.note?.starred;
+    this.star.el.disabled = !detail?.notes;
+    if (document.activeElement !== this.noteField || this.noteField.dataset.frame !== String(detail?.id)) this.noteField.value = detail?.note?.text ?? '';
+    this.noteField.dataset.frame = String(detail?.id ?? '');
+    this.noteField.hidden = !detail?.notes && !detail?.note?.text;
+    this.noteField.readOnly = !detail?.notes;
     if (!detail) {
       replaceChildren(this.heading, 'No frame selected');
       this.errorBox.hidden = true;
@@ -119,6 +148,18 @@ export class DetailPane {
     this.body.focus();
   }
 
+  private saveNote(patch: FrameNote): void {
+    const d = this.detail;
+    if (!d?.notes) return;
+    const note: FrameNote = { ...d.note, ...patch };
+    if (note.text !== undefined && !note.text.trim()) delete note.text;
+    if (!note.starred) delete note.starred;
+    if ((note.text ?? '') === (d.note?.text ?? '') && !!note.starred === !!d.note?.starred) return;
+    d.note = note;
+    this.star.set(!!note.starred);
+    this.events.onNote(note);
+  }
+
   /** The tab actually shown for the current frame. */
   get shownTab(): DetailTab {
     const d = this.detail;
@@ -155,14 +196,30 @@ export class DetailPane {
     if (d.notice && tab === 'pretty') note = note ? `${note} ${d.notice}` : d.notice;
     setText(this.note, note);
     this.note.hidden = !note;
-    // Wire text: invisible and direction-changing characters are shown as \uXXXX escapes.
-    const shown = visibleControls(text);
-    if (shown !== text) {
+    // Wire text: invisible and direction-changing characters are shown as \uXXXX escapes. The
+    // search marks are placed on the text as captured, then each piece is escaped on its own, so
+    // the highlights stay on what matched.
+    if (visibleControls(text) !== text) {
       const said = 'Invisible control characters are shown as \\uXXXX.';
       setText(this.note, note ? `${note} ${said}` : said);
       this.note.hidden = false;
     }
-    if (xml) this.body.replaceChildren(highlightXml(shown));
-    else this.body.textContent = shown;
+    const marks = tab === 'pretty' ? (d.pretty !== undefined ? this.marks?.pretty : this.marks?.raw) : tab === 'raw' ? this.marks?.raw : undefined;
+    if (xml) {
+      const frag = highlightXml(text);
+      markTree(frag, marks);
+      showControls(frag);
+      this.body.replaceChildren(frag);
+    } else setMarkedText(this.body, text, marks, visibleControls);
+  }
+}
+
+/** Every text node under `root` with its invisible control characters written out. */
+function showControls(root: Node): void {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const text = n as Text;
+    const shown = visibleControls(text.data);
+    if (shown !== text.data) text.data = shown;
   }
 }

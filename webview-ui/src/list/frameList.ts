@@ -7,9 +7,9 @@
  * (follow); anywhere else the rows on screen stay where they are, also when old frames are
  * evicted from the front of the store.
  */
-import type { RowDto } from '../../../src/protocol/messages';
-import { badge, h, replaceChildren, setAttrs, setText } from '../ui';
-import { DIR_ARROW, DIR_TITLE, FLAG_BADGES, formatBytes, formatTime, visibleControls } from '../format';
+import type { ColumnPrefs, RowDto, SortKey, SortSpec } from '../../../src/protocol/messages';
+import { badge, h, replaceChildren, setAttrs, setMarkedText, setText } from '../ui';
+import { DIR_ARROW, DIR_TITLE, FLAG_BADGES, formatBytes, formatElapsed, formatTime, visibleControls } from '../format';
 import { RowCache } from './rowCache';
 
 export const ROW_HEIGHT = 22;
@@ -27,16 +27,26 @@ export interface FrameListEvents {
   onNeedRows(start: number, end: number): void;
   /** Following the newest frame started or stopped (user scrolled to / away from the bottom). */
   onFollow(on: boolean): void;
+  /** A column header was clicked: sort by it (undefined: capture order). */
+  onSort?(sort: SortSpec | undefined): void;
+  /** Column widths or options changed (kept per workspace). */
+  onColumns?(prefs: ColumnPrefs): void;
 }
 
-const COLUMNS = [
-  ['time', 'Time'],
-  ['dir', '⇄'],
-  ['kind', 'Kind'],
-  ['summary', 'Stanza'],
-  ['event', 'Finesse event'],
-  ['size', 'Size'],
-] as const;
+const COLUMNS: readonly (readonly [SortKey, string, string])[] = [
+  ['time', 'Time', 'Time (click to sort)'],
+  ['dir', '⇄', 'Direction (click to sort)'],
+  ['kind', 'Kind', 'Frame kind (click to sort)'],
+  ['summary', 'Stanza', 'Stanza: name, type, payload, id (click to sort)'],
+  ['event', 'Finesse event', 'Decoded Finesse Update (click to sort)'],
+  ['size', 'Size', 'Size in bytes (click to sort)'],
+  ['session', 'Session', 'Capture session (click to sort)'],
+];
+/** Narrowest a dragged column gets. */
+const MIN_WIDTH = 28;
+
+/** What the Time cell shows for a row. */
+export type TimeText = (index: number, row: RowDto) => string;
 
 /** The `link` (REST call) of the selected row while rows are drawn: rows sharing it are highlighted. */
 let linkedTo: number | undefined;
@@ -47,9 +57,11 @@ class RowView {
   private readonly dir: HTMLDivElement;
   private readonly kind: HTMLDivElement;
   private readonly badges: HTMLSpanElement;
+  private readonly star: HTMLSpanElement;
   private readonly summary: HTMLSpanElement;
   private readonly event: HTMLDivElement;
   private readonly size: HTMLDivElement;
+  private readonly session: HTMLDivElement;
   private badgeKey = '';
   index = -1;
 
@@ -59,15 +71,17 @@ class RowView {
     this.dir = cell('dir');
     this.kind = cell('kind');
     this.badges = h('span', { class: 'fx-badges' });
+    this.star = h('span', { class: 'fx-star', attrs: { 'aria-label': 'starred' } });
     this.summary = h('span', { class: 'fx-summary-text' });
     const summaryCell = cell('summary');
-    summaryCell.append(this.badges, this.summary);
+    summaryCell.append(this.star, this.badges, this.summary);
     this.event = cell('event');
     this.size = cell('size');
-    this.el = h('div', { class: 'fx-row', role: 'row' }, this.time, this.dir, this.kind, summaryCell, this.event, this.size);
+    this.session = cell('session');
+    this.el = h('div', { class: 'fx-row', role: 'row' }, this.time, this.dir, this.kind, summaryCell, this.event, this.size, this.session);
   }
 
-  show(index: number, row: RowDto | undefined, selected: boolean): void {
+  show(index: number, row: RowDto | undefined, selected: boolean, timeText: TimeText = (_i, r) => formatTime(r.t)): void {
     if (this.index !== index) {
       this.index = index;
       this.el.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
@@ -86,23 +100,29 @@ class RowView {
       setText(this.summary, '…');
       setText(this.event, '');
       setText(this.size, '');
+      setText(this.session, '');
+      setText(this.star, '');
       this.setBadges('');
       this.el.removeAttribute('title');
       return;
     }
-    this.el.className = `fx-row dir-${row.dir}${row.flags.malformed ? ' malformed' : ''}${row.flags.dropped ? ' dropped' : ''}${row.flags.held ? ' held' : ''}${selected ? ' selected' : ''}`;
+    this.el.className = `fx-row dir-${row.dir}${row.flags.malformed ? ' malformed' : ''}${row.flags.dropped ? ' dropped' : ''}${row.flags.held ? ' held' : ''}${row.apiError ? ' api-error' : ''}${selected ? ' selected' : ''}`;
     // A REST call, its response and the Updates it caused light up together with the selection.
     if (row.link !== undefined && row.link === linkedTo && !selected) this.el.classList.add('linked');
-    setText(this.time, formatTime(row.t));
+    setText(this.time, timeText(index, row));
+    this.time.title = formatTime(row.t);
     setText(this.dir, DIR_ARROW[row.dir]);
     this.dir.title = DIR_TITLE[row.dir];
     setText(this.kind, row.kind);
-    setText(this.summary, visibleControls(row.summary));
-    setText(this.event, visibleControls(row.label ?? ''));
+    setMarkedText(this.summary, row.summary, row.marks?.summary, visibleControls);
+    setMarkedText(this.event, row.label ?? '', row.marks?.label, visibleControls);
     setText(this.size, formatBytes(row.bytes));
+    setText(this.session, row.session);
     const key = FLAG_BADGES.filter(([flag]) => row.flags[flag]).map(([flag]) => flag).join(',');
     this.setBadges(key);
-    if (row.error) this.el.title = `#${row.id}: ${row.error}`;
+    setText(this.star, row.note?.starred ? '★' : row.note?.text ? '✎' : '');
+    const tip = [row.error && `#${row.id}: ${row.error}`, row.note?.text && `Comment: ${row.note.text}`].filter(Boolean).join('\n');
+    if (tip) this.el.title = tip;
     else this.el.removeAttribute('title');
   }
 
@@ -131,12 +151,25 @@ export class FrameList {
   private selected = -1;
   private followingNow = true;
   private frameRequested = false;
+  private readonly headers = new Map<SortKey, HTMLElement>();
+  private sort: SortSpec | undefined;
+  private prefs: ColumnPrefs = {};
 
   constructor(private readonly events: FrameListEvents) {
     const header = h(
       'div',
       { class: 'fx-header', role: 'row', attrs: { 'aria-rowindex': 1 } },
-      ...COLUMNS.map(([name, label]) => h('div', { class: `fx-cell fx-col-${name}`, role: 'columnheader', text: label })),
+      ...COLUMNS.map(([name, label, title]) => {
+        const handle = h('span', { class: 'fx-resize', attrs: { 'aria-hidden': 'true', 'data-resize': name } });
+        const cell = h('div', { class: `fx-cell fx-col-${name} fx-sortable`, role: 'columnheader', title, attrs: { 'aria-sort': 'none', 'data-column': name } }, h('span', { class: 'fx-header-label', text: label }), h('span', { class: 'fx-sort-mark' }), handle);
+        cell.addEventListener('click', (ev) => {
+          if ((ev.target as Element).closest('.fx-resize')) return;
+          this.cycleSort(name);
+        });
+        handle.addEventListener('pointerdown', (ev) => this.startResize(ev, name, cell));
+        this.headers.set(name, cell);
+        return cell;
+      }),
     );
     this.spacer = h('div', { class: 'fx-spacer', role: 'rowgroup' });
     this.viewport = h('div', { class: 'fx-viewport' }, this.spacer);
@@ -146,6 +179,7 @@ export class FrameList {
     this.el.addEventListener('keydown', this.onKey);
     this.spacer.addEventListener('mousedown', this.onMouseDown);
     new ResizeObserver(() => this.scheduleRender()).observe(this.viewport);
+    new ResizeObserver(() => this.fitWholeRows(header)).observe(this.el);
   }
 
   get rowCount(): number {
@@ -174,16 +208,109 @@ export class FrameList {
     return this.pool.filter((r) => !r.el.hidden).length;
   }
 
+  /**
+   * Makes the viewport a whole number of rows tall, so the list never ends in a half row (the
+   * few pixels left stay blank below it).
+   */
+  private fitWholeRows(header: HTMLElement): void {
+    const available = this.el.clientHeight - header.offsetHeight;
+    if (available <= 0) return;
+    const height = Math.max(ROW_HEIGHT, Math.floor(available / ROW_HEIGHT) * ROW_HEIGHT);
+    if (this.viewport.style.height === `${height}px`) return;
+    const following = this.following;
+    this.viewport.style.flex = 'none';
+    this.viewport.style.height = `${height}px`;
+    // The selected row stays in view (the detail pane opening shrinks the list); else the newest.
+    if (this.selected >= 0) this.scrollToIndex(this.selected, 'nearest');
+    else if (following) this.scrollToBottom();
+  }
+
+  /** Shows which column the view is sorted by (the host sorts). */
+  setSort(sort: SortSpec | undefined): void {
+    this.sort = sort;
+    for (const [key, cell] of this.headers) {
+      const on = sort?.key === key;
+      setAttrs(cell, { 'aria-sort': on ? (sort.descending ? 'descending' : 'ascending') : 'none' });
+      setText(cell.querySelector('.fx-sort-mark')!, on ? (sort.descending ? ' ▼' : ' ▲') : '');
+    }
+  }
+
+  get sortSpec(): SortSpec | undefined {
+    return this.sort;
+  }
+
+  get columns(): ColumnPrefs {
+    return { ...this.prefs, widths: { ...this.prefs.widths } };
+  }
+
+  /** Column widths, the Session column and the time mode (restored per workspace). */
+  setColumns(prefs: ColumnPrefs): void {
+    this.prefs = { ...prefs, widths: { ...prefs.widths } };
+    for (const [key] of COLUMNS) {
+      const w = this.prefs.widths?.[key];
+      if (typeof w === 'number' && Number.isFinite(w) && w >= MIN_WIDTH) this.el.style.setProperty(`--fx-w-${key}`, `${Math.round(w)}px`);
+      else this.el.style.removeProperty(`--fx-w-${key}`);
+    }
+    this.el.classList.toggle('with-session', !!this.prefs.session);
+    this.renderNow();
+  }
+
+  private cycleSort(key: SortKey): void {
+    const cur = this.sort;
+    const next: SortSpec | undefined = cur?.key !== key ? { key } : !cur.descending ? { key, descending: true } : undefined;
+    this.setSort(next);
+    this.events.onSort?.(next);
+  }
+
+  private startResize(ev: PointerEvent, key: SortKey, cell: HTMLElement): void {
+    if (ev.button !== 0) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    const handle = ev.currentTarget as HTMLElement;
+    handle.setPointerCapture(ev.pointerId);
+    const startX = ev.clientX;
+    const startW = cell.getBoundingClientRect().width;
+    const move = (e: PointerEvent) => {
+      const w = Math.max(MIN_WIDTH, Math.round(startW + e.clientX - startX));
+      this.prefs.widths = { ...this.prefs.widths, [key]: w };
+      this.el.style.setProperty(`--fx-w-${key}`, `${w}px`);
+    };
+    const up = () => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', up);
+      this.events.onColumns?.(this.columns);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', up);
+  }
+
+  /** The Time cell: clock time, +ms since the previous row, or time since the session began. */
+  private timeText: TimeText = (index, row) => {
+    const mode = this.prefs.time ?? 'clock';
+    if (mode === 'start') return row.sinceStart === undefined ? formatTime(row.t) : formatElapsed(row.sinceStart);
+    if (mode === 'previous') {
+      if (index === 0) return '+0 ms';
+      const prev = this.cache.get(index - 1);
+      if (!prev) return '';
+      // A sorted view can put a later frame first: the gap is then negative, shown with its sign.
+      const gap = row.t - prev.t;
+      return gap < 0 ? formatElapsed(gap, true) : `+${formatElapsed(gap, true)}`;
+    }
+    return formatTime(row.t);
+  };
+
   setEmptyText(text: string): void {
     setText(this.empty, text);
   }
 
   /** The view was replaced (new filter, cleared store): forget all rows. */
-  reset(total: number, selectedIndex = -1): void {
+  reset(total: number, selectedIndex = -1, keepScroll = false): void {
     this.cache.clear();
     this.setTotalOnly(total);
     this.selected = selectedIndex < total ? selectedIndex : -1;
-    if (this.selected >= 0) this.scrollToIndex(this.selected, 'center');
+    if (keepScroll) {
+      if (this.following) this.scrollToBottom();
+    } else if (this.selected >= 0) this.scrollToIndex(this.selected, 'center');
     else if (this.following) this.scrollToBottom();
     else this.viewport.scrollTop = 0;
     this.renderNow();
@@ -298,7 +425,7 @@ export class FrameList {
       const rv = this.pool[i];
       if (i < count) {
         const index = first + i;
-        rv.show(index, this.cache.get(index), index === this.selected);
+        rv.show(index, this.cache.get(index), index === this.selected, this.timeText);
       } else if (!rv.el.hidden) rv.hide();
     }
     const active = this.selected >= first && this.selected < first + count ? `fx-row-${this.selected}` : undefined;

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { FrameStore } from '../../../../src/core/capture/frameStore';
 import type { Frame, FrameInput } from '../../../../src/core/capture/frame';
-import { compileFilter, FilterSpec, frameNode, tokenize } from '../../../../src/core/capture/filter';
+import { compileFilter, FilterSpec, frameNode, highlighter, tokenize } from '../../../../src/core/capture/filter';
 import { apiErrorUpdate, dialogUpdate, eventMessage, userUpdate } from '../../../../src/core/finesse/builders';
 import { nodes } from '../../../../src/core/finesse/nodes';
 import { plainAuth } from '../../../../src/core/xmpp/sasl';
@@ -130,13 +130,70 @@ describe('filter language', () => {
     assert.deepEqual(ids('kind:stanza -/finesse\\/api/'), [2, 7, 8, 9, 13, 16, 17]);
   });
 
-  it('keeps unknown key:value words as text (jids, namespaces)', () => {
+  it('keeps namespace-like words as text (jids, namespaces, urls)', () => {
     assert.deepEqual(ids('urn:xmpp:ping'), [7]);
     assert.deepEqual(ids('agent1@finesse.test'), [3, 4, 5, 6, 14, 15]);
+    assert.deepEqual(ids('xmlns:stream'), []);
+    assert.deepEqual(ids('http://jabber.org/protocol/pubsub'), [3, 4, 5, 6, 14, 15]);
+  });
+
+  it('an unknown key is an error that lists the keys; in quotes it is text', () => {
+    const message = error('foo:bar');
+    assert.match(message, /Unknown filter key "foo:"/);
+    for (const key of ['dir:', 'kind:', 'node:', 'state:', 'event:', 'has:', 'is:', 'session:']) assert.ok(message.includes(key), `${key} listed in: ${message}`);
+    assert.match(error('dir:in staet:READY'), /Unknown filter key "staet:"/);
+    assert.deepEqual(ids('"foo:bar"'), []);
+  });
+
+  it('state: of an apiErrors Update is its ErrorType, read from the text or parsed alike', () => {
+    const store = new FrameStore();
+    store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), apiErrorUpdate(agent, 'r9', 'Parameter_Missing', 'no state given')) });
+    store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), userUpdate(agent, 'READY')) });
+    const run = (q: string) => {
+      const r = compileFilter(q);
+      assert.ok(r.ok);
+      return [...store].filter(r.filter.matcher()).map((f) => f.id);
+    };
+    assert.deepEqual(run('state:parameter_missing'), [1]);
+    assert.deepEqual(run('state:READY'), [2]);
+    assert.deepEqual(run('state:no'), []);
+  });
+
+  it('is:starred and has:note find the frames the user marked', () => {
+    const store = new FrameStore();
+    store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: '<presence/>' });
+    store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: '<presence/>' });
+    store.update(2, { note: { starred: true, text: 'look here' } });
+    const run = (q: string) => {
+      const r = compileFilter(q);
+      assert.ok(r.ok);
+      return [...store].filter(r.filter.matcher()).map((f) => f.id);
+    };
+    assert.deepEqual(run('is:starred'), [2]);
+    assert.deepEqual(run('has:note'), [2]);
+    assert.deepEqual(run('-is:starred'), [1]);
+  });
+
+  it('session: matches the capture session id', () => {
+    assert.deepEqual(ids('session:s1').length, frames.length);
+    assert.deepEqual(ids('session:other'), []);
+  });
+
+  it('runs regexes on the linear-time engine: a catastrophic pattern answers at once', () => {
+    const store = new FrameStore();
+    store.append({ session: 's1', dir: 'in', kind: 'text', raw: 'a'.repeat(5000) + '!' });
+    const r = compileFilter('/(a+)+$/');
+    assert.ok(r.ok);
+    const match = r.filter.matcher();
+    // The backtracking engine would take longer than the test timeout here.
+    assert.equal(match([...store][0]), false);
+    assert.match(error('/(a)\\1/'), /invalid regular expression/i);
+    assert.match(error('/(?<=a)b/'), /invalid regular expression/i);
   });
 
   it('reports bad queries with a message for the filter bar', () => {
     assert.match(error('/(unclosed/'), /Invalid regular expression/);
+    assert.match(error('/x/q'), /Unknown regular expression flag/);
     assert.match(error('/no end'), /Unclosed \/regular expression\//);
     assert.match(error('"open quote'), /Unclosed quote/);
     assert.match(error('dir:up'), /dir: expects in or out/);
@@ -161,6 +218,19 @@ describe('filter language', () => {
     const parsing = compileFilter('dir:in state:READY');
     assert.ok(cheap.ok && !cheap.filter.parses);
     assert.ok(parsing.ok && parsing.filter.parses);
+  });
+
+  it('highlights the positive text, phrase and regex terms, not keys or negated terms', () => {
+    const mark = highlighter('ready "Dialogs POST" /agent\\d/ -lunch dir:in state:READY');
+    assert.ok(mark);
+    const text = 'User agent1 Dialogs POST → READY';
+    const marked = mark(text).map(([a, b]) => text.slice(a, b));
+    assert.deepEqual(marked, ['agent1', 'Dialogs POST', 'READY']);
+    assert.equal(highlighter('dir:in -ping'), undefined);
+    assert.equal(highlighter('/(/'), undefined);
+    // Overlapping matches merge into one mark.
+    const both = highlighter('agent agent1')!;
+    assert.deepEqual(both('agent1'), [[0, 6]]);
   });
 });
 

@@ -81,7 +81,7 @@ describe('FilteredIndex', () => {
     index = new FilteredIndex(store);
     const [update, ping, , broken] = index.rows(0, 10);
     assert.equal(update.label, 'User agent1 PUT → READY');
-    assert.equal(update.summary, 'message event');
+    assert.equal(update.summary, 'message event · item i0', 'an id-less event message shows its item id');
     assert.equal(ping.summary, 'iq get ping #n1');
     assert.equal(ping.dir, 'out');
     assert.equal(broken.flags.malformed, true);
@@ -173,14 +173,54 @@ describe('FilteredIndex', () => {
     assert.deepEqual(viewIds(index), expected(store, 'state:TALKING'));
   });
 
-  it('keeps the current view when a query does not compile', () => {
+  it('empties the view when a query does not compile, and keeps following the store', () => {
     store = new FrameStore();
     append(store, 0, 9);
     index = new FilteredIndex(store);
     index.setFilter({ text: 'dir:out' });
+    assert.ok(index.total > 0);
     const r = index.setFilter({ text: '/(/' });
     assert.equal(r.ok, false);
-    assert.deepEqual(index.filterSpec, { text: 'dir:out' });
+    assert.deepEqual(index.filterSpec, { text: '/(/' });
+    assert.equal(index.total, 0);
+    assert.equal(index.scanning, false);
+    append(store, 9, 3);
+    assert.equal(index.total, 0, 'new frames do not match a broken query either');
+    assert.equal(store.size, 12, 'the store loses nothing');
+    index.setFilter({ text: 'dir:out' });
     assert.deepEqual(viewIds(index), expected(store, 'dir:out'));
+  });
+
+  it('sorts the view by size (stable), by kind and by time, and follows new frames', () => {
+    store = new FrameStore();
+    append(store, 0, 30);
+    store.append({ session: 's', dir: 'in', kind: 'text', raw: 'x'.repeat(5000) });
+    index = new FilteredIndex(store);
+    const resets: number[] = [];
+    index.on('reset', () => resets.push(index.total));
+    index.setSort({ key: 'size', descending: true });
+    const frames = [...store];
+    const bySize = (desc: boolean) => [...frames].sort((a, b) => (desc ? b.bytes - a.bytes : a.bytes - b.bytes) || a.id - b.id).map((f) => f.id);
+    assert.deepEqual(viewIds(index), bySize(true));
+    assert.equal(index.indexOf(store.lastId), 0, 'the big frame is first');
+    index.setSort({ key: 'size' });
+    assert.deepEqual(viewIds(index), bySize(false));
+    index.setSort({ key: 'kind' });
+    assert.equal(index.rows(0, 1)[0].kind, 'stanza');
+    assert.equal(index.rows(index.total - 1, 1)[0].kind, 'text');
+    index.setSort({ key: 'time', descending: true });
+    assert.equal(index.idAt(0), store.lastId);
+    assert.equal(resets.length, 4);
+
+    // Sorted with a filter; a new frame lands in its place.
+    index.setFilter({ text: 'dir:in' });
+    index.setSort({ key: 'size', descending: true });
+    store.append({ session: 's', dir: 'in', kind: 'text', raw: 'y'.repeat(9000) });
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      assert.equal(index.idAt(0), store.lastId);
+      assert.deepEqual(viewIds(index), [...store].filter((f) => f.dir === 'in').sort((a, b) => b.bytes - a.bytes || a.id - b.id).map((f) => f.id));
+      index.setSort(undefined);
+      assert.deepEqual(viewIds(index), expected(store, 'dir:in'));
+    });
   });
 });

@@ -121,4 +121,13 @@ describe('breakpoint rules', () => {
     assert.equal(globToRegExp('/a.b/*').test('/axb/c'), false);
     assert.equal(globToRegExp('/a/*').test('/a/b/c'), false);
   });
+
+  it('runs match on the linear-time engine: a catastrophic pattern decides at once', () => {
+    const long = frame(`<message xmlns="jabber:client"><body>${'a'.repeat(5000)}!</body></message>`);
+    // In JavaScript's backtracking engine this pattern takes longer than the test timeout here.
+    const m = compileBreakpoint({ match: '(a+)+$' });
+    assert.equal(m(long), false);
+    assert.equal(compileBreakpoint({ match: '(a+)+!' })(long), true);
+    assert.throws(() => compileBreakpoint({ id: 'b', match: '(a)\\1' }), /b.*invalid regular expression/i);
+  });
 });

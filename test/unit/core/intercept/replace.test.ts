@@ -37,4 +37,11 @@ describe('replace rules', () => {
     assert.throws(() => compileReplaceRules([{ match: '', replace: 'x' }]), RuleError);
     assert.throws(() => compileReplaceRules([{ id: 'r', match: '(', replace: '', regex: true }]), /replace rule "r"/);
   });
+
+  it('regex rules run on the linear-time engine: a catastrophic pattern rewrites at once', () => {
+    const rw = compileReplaceRules([{ match: '(a+)+$', replace: 'x', regex: true }]);
+    const text = 'a'.repeat(5000) + '!';
+    assert.equal(rw?.(frame('in'), text), text);
+    assert.equal(compileReplaceRules([{ match: '(a+)+!', replace: '<$1>', regex: true }])?.(frame('in'), 'aa!'), '<aa>');
+  });
 });

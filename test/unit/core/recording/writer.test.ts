@@ -123,4 +123,19 @@ describe('recording/writer', () => {
     assert.equal(reader.end?.frames, count);
     assert.deepEqual(reader.errors, []);
   });
+
+  it('keeps the stars and comments put on frames, redacted like the frames, and reads them back', async () => {
+    const file = join(dir, 'notes.finesse-session');
+    const store = storeWithLogin('pw-Note-7');
+    store.update(1, { note: { starred: true } });
+    store.update(3, { note: { text: 'login ok; the password pw-Note-7 was typed here' } });
+    await saveSession(file, store, { sessions: [...store.sessions.values()], secrets: ['pw-Note-7'] });
+    const text = readFileSync(file, 'utf8');
+    assert.ok(!text.includes('pw-Note-7'), 'a comment is redacted like frame text');
+    const read = await readSessionFile(file);
+    assert.deepEqual(read.frames[0].note, { starred: true });
+    assert.match(read.frames[2].note?.text ?? '', /^login ok; the password .+ was typed here$/);
+    assert.equal(read.frames[1].note, undefined);
+    assert.deepEqual(read.errors, []);
+  });
 });

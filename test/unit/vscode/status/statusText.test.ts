@@ -18,7 +18,16 @@ describe('status bar text', () => {
 
   it('adds running proxies', () => {
     assert.equal(statusText(['online'], 5, 1), '$(plug) Finesse: online · 5 frames · $(radio-tower) 1 proxy');
-    assert.equal(statusText([], 5, 2), '$(debug-disconnect) Finesse: disconnected · 5 frames · $(radio-tower) 2 proxies');
+  });
+
+  it('does not say disconnected while a proxy captures', () => {
+    assert.equal(statusText([], 5, 2), '$(radio-tower) Finesse: proxying · 5 frames · 2 proxies');
+    assert.doesNotMatch(statusText([], 5, 1), /disconnected/);
+  });
+
+  it('names every state when sessions differ', () => {
+    assert.equal(statusText(['online', 'reconnecting'], 4, 0), '$(plug) Finesse: online, reconnecting · 4 frames');
+    assert.equal(statusText(['failed', 'online', 'online'], 4, 1), '$(plug) Finesse: online (2), failed · 4 frames · $(radio-tower) 1 proxy');
   });
 
   it('never says online when no session is online', () => {

@@ -1,0 +1,68 @@
+/**
+ * The frames panel over 1,000,000 stored frames: the panel opens (first rows), each filter key
+ * answers (cold, in the host), and what one stored frame costs in memory, against its payload
+ * (target: at most 1.5 x payload + 200 bytes). Run with --expose-gc for a clean heap figure:
+ *   npm run build && node --expose-gc --import tsx bench/index.ts webviewMillion
+ * Env: BENCH_MILLION_FRAMES (default 1000000).
+ */
+import { FilteredIndex } from '../src/core/capture/filterIndex';
+import { realisticStore } from '../test/webview/fixtures';
+import { WebviewHarness } from '../test/webview/harness';
+import { KEY_QUERIES } from './webview';
+
+const FRAMES = Number(process.env.BENCH_MILLION_FRAMES ?? 1_000_000);
+const ms = (x: number) => Math.round(x * 10) / 10;
+
+function heap(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+export async function run(): Promise<object> {
+  const before = heap();
+  const t0 = performance.now();
+  const store = realisticStore(FRAMES, FRAMES);
+  const buildStoreMs = ms(performance.now() - t0);
+  await new Promise((r) => setImmediate(r));
+  const after = heap();
+  let payload = 0;
+  for (const f of store) payload += f.bytes;
+  const perFrame = (after - before) / store.size;
+  const avgPayload = payload / store.size;
+  const memory = {
+    gcExposed: typeof (globalThis as { gc?: unknown }).gc === 'function',
+    heapPerFrameBytes: Math.round(perFrame),
+    payloadPerFrameBytes: Math.round(avgPayload),
+    budgetBytes: Math.round(1.5 * avgPayload + 200),
+    ratioToPayload: Math.round((perFrame / avgPayload) * 100) / 100,
+  };
+
+  // Filters on the million, in the order a user might type them; each key first seen cold.
+  const filters: Record<string, { ms: number; rows: number }> = {};
+  const index = new FilteredIndex(store);
+  for (const q of KEY_QUERIES) {
+    index.setFilter({ text: '' });
+    const s = performance.now();
+    index.setFilter({ text: q });
+    await index.whenIdle();
+    filters[q] = { ms: ms(performance.now() - s), rows: index.total };
+  }
+  index.setFilter({ text: '' });
+  const s = performance.now();
+  index.setSort({ key: 'size', descending: true });
+  index.idAt(0);
+  const sortBySizeMs = ms(performance.now() - s);
+  index.dispose();
+
+  const harness = await WebviewHarness.start();
+  let firstRowsMs = NaN;
+  try {
+    const panel = await harness.open(store, { viewport: { width: 1280, height: 800 } });
+    await panel.page.waitForFunction(() => performance.getEntriesByName('fx-first-rows').length > 0, undefined, { timeout: 60_000 });
+    firstRowsMs = ms((await panel.page.evaluate("performance.getEntriesByName('fx-first-rows')[0].startTime")) as number);
+    await panel.close();
+  } finally {
+    await harness.close();
+  }
+  return { frames: store.size, buildStoreMs, memory, filters, sortBySizeMs, panelFirstRowsMs: firstRowsMs };
+}

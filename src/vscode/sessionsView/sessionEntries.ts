@@ -1,0 +1,94 @@
+/**
+ * What the Sessions view lists, without vscode: one entry per capture session of the store
+ * (our Connect sessions, proxied clients, the reverse-mode desktop, replays, imported HARs) with
+ * its kind, state, peer, frame count and start time. Frame counts are kept incrementally from
+ * the store's append batches, so the view never walks 200k frames to draw itself.
+ */
+import type { Frame } from '../../core/capture/frame';
+import type { FrameStore, SessionInfo } from '../../core/capture/frameStore';
+
+export type SessionKind = 'connect' | 'proxy' | 'desktop' | 'replay' | 'har' | 'other';
+
+export interface SessionEntry {
+  id: string;
+  kind: SessionKind;
+  label: string;
+  /** The state word: a Connect session's own state, else open/ended. */
+  state: string;
+  /** The other end: upstream URL or the client's address. */
+  peer?: string;
+  frames: number;
+  started: number;
+  ended?: number;
+}
+
+/** How a session came to be, from the id prefix its producer gives it. */
+export function sessionKind(info: SessionInfo): SessionKind {
+  const id = info.id;
+  if (id.startsWith('client-')) return 'connect';
+  if (id.startsWith('bosh-') || id.startsWith('reverse-') || /^desktop\b/.test(info.label)) return 'desktop';
+  if (id.startsWith('proxy-')) return 'proxy';
+  if (id.startsWith('replay-')) return 'replay';
+  if (info.label.startsWith('HAR ')) return 'har';
+  return 'other';
+}
+
+export class SessionCounts {
+  private readonly counts = new Map<string, number>();
+  /** Sessions known when the store was last cleared: once ended, nothing of them is left to show. */
+  readonly cleared = new Set<string>();
+
+  constructor(private readonly store: FrameStore) {
+    for (const f of store) this.add(f);
+    store.on('append', this.onAppend);
+    store.on('clear', this.onClear);
+  }
+
+  get(id: string): number {
+    return this.counts.get(id) ?? 0;
+  }
+
+  dispose(): void {
+    this.store.off('append', this.onAppend);
+    this.store.off('clear', this.onClear);
+  }
+
+  private add(f: Frame): void {
+    this.counts.set(f.session, (this.counts.get(f.session) ?? 0) + 1);
+  }
+
+  private onAppend = (frames: Frame[]): void => {
+    for (const f of frames) this.add(f);
+  };
+
+  private onClear = (): void => {
+    this.counts.clear();
+    for (const id of this.store.sessions.keys()) this.cleared.add(id);
+  };
+}
+
+/**
+ * The entries, newest first. `states` gives the live state of our own Connect sessions; a
+ * session that ended and was cleared from the store is not listed (nothing of it is left).
+ */
+export function sessionEntries(store: FrameStore, counts: SessionCounts, states: Map<string, string>): SessionEntry[] {
+  const out: SessionEntry[] = [];
+  for (const info of store.sessions.values()) {
+    const frames = counts.get(info.id);
+    const live = states.get(info.id);
+    if (!frames && info.ended !== undefined && counts.cleared.has(info.id) && !live) continue;
+    const kind = sessionKind(info);
+    const entry: SessionEntry = {
+      id: info.id,
+      kind,
+      label: info.label,
+      state: live ?? (info.ended ? (kind === 'har' ? 'imported' : 'ended') : 'open'),
+      frames,
+      started: info.started,
+    };
+    if (info.target) entry.peer = info.target;
+    if (info.ended) entry.ended = info.ended;
+    out.push(entry);
+  }
+  return out.sort((a, b) => b.started - a.started);
+}

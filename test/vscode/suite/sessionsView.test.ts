@@ -1,0 +1,145 @@
+// The Sessions view in a real VS Code: a Connect session to the simulator and a client proxied to
+// it are two entries; selecting one in the tree filters the Frames panel to it; an imported HAR
+// is a session of its own, shown alone; the Connect prompt's domain comes from the server.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import WebSocket from 'ws';
+import { FinesseSimulator } from '../../../src/core/replay/simulator';
+import { suggestDomain } from '../../../src/vscode/connection/prompts';
+import { api, extension, FinesseApi, framesOf, waitForFrame } from './helpers';
+import { probe } from './probe';
+
+const PASSWORD = 'sim-secret-sessions';
+const OPEN = '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.test" version="1.0"/>';
+
+interface Entry {
+  id: string;
+  kind: string;
+  state: string;
+  frames: number;
+  peer?: string;
+}
+interface Shown {
+  session?: string;
+  filter: string;
+  rows: number;
+}
+type SessionsApi = FinesseApi & {
+  sessions: { entries(): Entry[]; treeView: vscode.TreeView<Entry> };
+  onDidShowSession: vscode.Event<Shown>;
+};
+
+function nextShown(finesse: SessionsApi): Promise<Shown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`the panel was not filtered to a session; the view lists ${JSON.stringify(finesse.sessions.entries())}`));
+    }, 20_000);
+    const sub = finesse.onDidShowSession((s) => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(s);
+    });
+  });
+}
+
+/** Resolves when the view counts `frames` for the session (checked on every store append). */
+function countReaches(finesse: SessionsApi, session: string, frames: number): Promise<void> {
+  const count = () => finesse.sessions.entries().find((e) => e.id === session)?.frames;
+  if (count() === frames) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (count() !== frames) return;
+      clearTimeout(timer);
+      finesse.store.off('append', later);
+      resolve();
+    };
+    const later = () => setImmediate(check);
+    const timer = setTimeout(() => {
+      finesse.store.off('append', later);
+      reject(new Error(`the view counts ${count()} frames for ${session}, not ${frames}`));
+    }, 10_000);
+    finesse.store.on('append', later);
+    setImmediate(check);
+  });
+}
+
+describe('Sessions view', () => {
+  let simulator: FinesseSimulator;
+  let finesse: SessionsApi;
+  let client: WebSocket | undefined;
+  let url: string;
+
+  before(async () => {
+    finesse = (await api()) as SessionsApi;
+    finesse.store.clear(); // what earlier suites captured is not part of this story
+    simulator = new FinesseSimulator({ users: { agent1: PASSWORD }, speed: 50, domain: 'finesse.lab.example' });
+    url = await simulator.listen();
+  });
+  after(async () => {
+    client?.terminate();
+    await vscode.commands.executeCommand('finesse.stopProxy');
+    await vscode.commands.executeCommand('finesse.disconnect', 'all');
+    await simulator?.close();
+  });
+
+  it('one Connect session and one proxied client are two entries; selecting one filters the panel', async () => {
+    const own = await vscode.commands.executeCommand<string>('finesse.connect', { url: url, domain: 'finesse.lab.example', user: 'agent1', password: PASSWORD });
+    const proxyUrl = await vscode.commands.executeCommand<string>('finesse.startProxy', { target: url });
+    const ws = (client = new WebSocket(proxyUrl, 'xmpp'));
+    await once(ws, 'open');
+    ws.send(OPEN.replace('finesse.test', 'finesse.lab.example'));
+    const proxied = await waitForFrame(finesse.store, (f) => f.dir === 'in' && f.session !== own && f.kind === 'open');
+
+    // Sessions other suites left open (with no frames) may be listed too; these two hold the frames.
+    const entries = finesse.sessions.entries().filter((e) => e.frames > 0);
+    assert.equal(entries.length, 2, JSON.stringify(finesse.sessions.entries()));
+    const mine = entries.find((e) => e.id === own);
+    const theirs = entries.find((e) => e.id === proxied.session);
+    assert.equal(mine?.kind, 'connect');
+    assert.equal(mine?.state, 'online');
+    assert.equal(theirs?.kind, 'proxy');
+    assert.equal(theirs?.state, 'open');
+    assert.ok(theirs!.frames >= 2 && mine!.frames > 5, `frame counts ${theirs?.frames} ${mine?.frames}`);
+    assert.ok(mine?.peer?.startsWith('ws://127.0.0.1'), `peer ${mine?.peer}`);
+
+    // Select the proxied client in the tree, as a click does.
+    const shown = nextShown(finesse);
+    await vscode.commands.executeCommand('workbench.view.extension.finesse');
+    await finesse.sessions.treeView.reveal(theirs!, { select: true, focus: true });
+    const result = await shown;
+    assert.equal(result.session, proxied.session);
+    assert.equal(result.filter, `session:${proxied.session}`);
+    assert.equal(result.rows, framesOf(finesse.store, proxied.session).length, 'the panel lists that session only');
+    if (probe.available()) {
+      const rows = await probe.webviewRows(1);
+      assert.ok(rows.ok, `panel rows: ${JSON.stringify(rows.texts)}`);
+    }
+
+    // The title button shows every session again.
+    const all = nextShown(finesse);
+    await vscode.commands.executeCommand('finesse.showAllSessions');
+    assert.equal((await all).rows, finesse.store.size);
+  });
+
+  it('Import HAR is a session of its own: listed, shown alone, never mixed with live frames', async () => {
+    const fixtures = join(extension().extensionPath, 'test', 'fixtures');
+    const shown = nextShown(finesse);
+    const imported = await vscode.commands.executeCommand<{ session: string; frames: number }>('finesse.importHar', { path: join(fixtures, 'chrome-devtools.har'), entry: 'finesse.lab.example' });
+    const result = await shown;
+    assert.equal(result.session, imported.session);
+    assert.equal(result.rows, imported.frames, 'the panel shows the imported frames alone');
+    const entry = finesse.sessions.entries().find((e) => e.id === imported.session);
+    assert.equal(entry?.kind, 'har');
+    assert.equal(entry?.state, 'imported');
+    // The store announces appends once per macrotask: the count follows that announcement.
+    await countReaches(finesse, imported.session, imported.frames);
+  });
+
+  it('prefills the Connect domain with what the server announces, not the URL host', async () => {
+    assert.match(url, /^ws:\/\/127\.0\.0\.1:/);
+    assert.equal(await suggestDomain(url), 'finesse.lab.example');
+  });
+});
