@@ -8,7 +8,7 @@ import type { FinesseSession, SessionState, StateInfo } from '../../core/session
 import { redact } from '../../core/xmpp/sasl';
 import type { Services } from '../services';
 import { Disposable } from '../disposable';
-import { Profile, profileKey, profileLabel, trustOf } from './profiles';
+import { Profile, profileKey, profileLabel, resourceWarning, trustOf } from './profiles';
 
 export interface ConnectionInfo {
   id: string;
@@ -70,7 +70,7 @@ export class Connections extends Disposable {
     const { log, store, live } = this.services;
     const secret = [password];
     const label = profileLabel(profile);
-    const session = new FinesseSession(store, { url: profile.url, domain: profile.domain, user: profile.user, password, teams: profile.teams, trust: trustOf(profile) }, live);
+    const session = new FinesseSession(store, { url: profile.url, domain: profile.domain, user: profile.user, password, teams: profile.teams, queues: profile.queues, resource: profile.resource, trust: trustOf(profile) }, live);
     const entry: Entry = { session, profile };
     this.entries.set(session.id, entry);
     let wasOnline = false;
@@ -92,6 +92,8 @@ export class Connections extends Disposable {
       if (!s.ok) log.warn(`${label}: subscribe ${s.node} refused: ${redact(s.error ?? '', secret)}`);
     });
     session.on('warning', (w) => log.warn(`${label}: ${redact(w, secret)}`));
+    const warning = resourceWarning(profile);
+    if (warning) void vscode.window.showWarningMessage(warning);
     log.info(`connecting ${label} to ${profile.url}${profile.fingerprint ? ` (pinned certificate ${profile.fingerprint})` : ''}`);
     this.changed.fire();
 
