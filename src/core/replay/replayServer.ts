@@ -45,8 +45,9 @@ export interface ReplayServerOptions {
   /** The recording's upstream URL, shown as the replayed sessions' target. */
   target?: string;
   /**
-   * How long the script waits for a recorded pubsub subscribe the client does not send before
-   * it plays on (a client that subscribes to fewer nodes than the recorded one). Default 10 s.
+   * How long the script waits for a recorded pubsub subscribe or initial presence the client
+   * does not send before it plays on (a client that subscribes to fewer nodes than the
+   * recorded one, or never says it is available). Default 10 s.
    */
   subscribeWaitMs?: number;
   /**
@@ -189,9 +190,11 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
 
   private async passGate(gate: Gate): Promise<void> {
     if (this.consumed.has(gate)) return;
-    // Only the handshake and subscriptions hold the pushes back; a recorded roster or disco
+    // Only the handshake, subscriptions and initial presence hold the pushes back (a server
+    // delivers an agent's Updates only once its client is available); a recorded roster or disco
     // request the new client does not make must not stall the replay.
-    const wait = gate.sig.handshake ? Infinity : isSubscribe(gate.sig) ? (this.server.subscribeWaitMs ?? 10_000) : 0;
+    const bounded = isSubscribe(gate.sig) || gate.sig.key === 'presence';
+    const wait = gate.sig.handshake ? Infinity : bounded ? (this.server.subscribeWaitMs ?? 10_000) : 0;
     if (wait === 0) return;
     this.setWaiting({ for: 'client', frame: gate.frame });
     const answered = await new Promise<boolean>((resolve) => {
@@ -298,7 +301,7 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
     const answer = standardAnswer(el, sig.key, sig.detail, jid);
     if (!answer) return;
     this.send(answer.raw);
-    if (!sig.key.startsWith('iq:get:urn:xmpp:ping') && !sig.key.includes(':pubsub:')) this.notice(`answered ${describeRequest(request)} the recording lacks: ${answer.reason}`);
+    if (!sig.key.startsWith('iq:get:urn:xmpp:ping') && !sig.key.includes(':pubsub:') && !sig.key.startsWith('presence')) this.notice(`answered ${describeRequest(request)} the recording lacks: ${answer.reason}`);
   }
 
   /** RFC 7395 §3.6: the client's <close/> is answered with ours, then the server closes. */

@@ -2,7 +2,7 @@
  * What the replay server answers when the recording has no answer for a request: a standard
  * client (strophe.js, stanza, @xmpp/client, the Finesse desktop) asks for things the recorded
  * client never did. The answers are those of a server without the feature, so every client
- * carries on: legacy session, roster and disco get an empty result, stream management gets
+ * carries on: broadcast presence is echoed, legacy session, roster and disco get an empty result, stream management gets
  * <failed/>, carbons get feature-not-implemented, anything else service-unavailable (RFC 6120
  * §8.4: an iq is always answered). Recorded stream features are cut down to SASL PLAIN, the
  * one mechanism a replay can complete (a recorded SCRAM exchange cannot verify a new password).
@@ -35,6 +35,11 @@ export function standardAnswer(el: Element, key: string, detail: string | undefi
   if (SM_NAMESPACES.has(el.attrs.xmlns) && (name === 'enable' || name === 'resume')) {
     const failed = xml('failed', { xmlns: el.attrs.xmlns }, xml(name === 'resume' ? 'item-not-found' : 'feature-not-implemented', { xmlns: STANZAS_NS }));
     return { raw: failed.toString(), reason: `stream management (${el.attrs.xmlns}) is not offered by a replay` };
+  }
+  if (name === 'presence' && (key === 'presence' || key === 'presence:unavailable')) {
+    // RFC 6121 §4.2.2 / §4.5.2: the server sends broadcast presence back to the sender's resource.
+    const echo = xml('presence', { xmlns: CLIENT_NS, ...(clientJid ? { from: clientJid, to: clientJid } : {}), ...(el.attrs.type ? { type: el.attrs.type } : {}) }, ...el.getChildElements());
+    return { raw: echo.toString(), reason: 'echoed as any server does' };
   }
   if (name !== 'iq' || (el.attrs.type !== 'get' && el.attrs.type !== 'set')) return undefined;
   const attrs = { xmlns: CLIENT_NS, type: 'result', id: el.attrs.id, ...(clientJid || el.attrs.from ? { to: clientJid ?? el.attrs.from } : {}), ...(el.attrs.to ? { from: el.attrs.to } : {}) };
