@@ -123,7 +123,22 @@ export async function run(args: string[]): Promise<number> {
 
   if (values.step) {
     // Each line on stdin releases the next server push on every connection.
-    createInterface({ input: process.stdin }).on('line', () => printError(`replay: ${stepReport(server)}`));
+    // A line read before the next push is ready is kept, so no line is lost to a race.
+    let credits = 0;
+    createInterface({ input: process.stdin }).on('line', () => {
+      if (server.active.some((c) => c.waiting.for === 'step')) printError(`replay: ${stepReport(server)}`);
+      else if (server.active.some((c) => c.pushesLeft > 0)) {
+        credits++;
+        printError(`replay: step: waiting for the client's requests before the next push (${credits} step(s) queued)`);
+      } else printError(`replay: ${stepReport(server)}`);
+    });
+    server.on('connection', (conn) =>
+      conn.on('waiting', (w) => {
+        if (w.for !== 'step' || credits === 0) return;
+        credits--;
+        printError(`replay: ${stepReport(server)}`);
+      }),
+    );
   }
   const firstGone = new Promise<void>((resolve) => server.once('connection', (c) => c.once('close', () => resolve())));
   await (values.once ? Promise.race([firstGone, signalled]) : signalled);
@@ -142,8 +157,9 @@ function stepReport(server: ReplayServer): string {
     return left ? `step: nothing to send yet (waiting for the client's requests; ${left} push(es) left)` : 'step: nothing left to send';
   }
   const sent = waiting.map((c) => (c.waiting.for === 'step' ? describePush(c.waiting.frame) : '')).join(', ');
+  // Counted before the release: the push on its way is no longer left.
+  const left = waiting.map((c) => c.pushesLeft - 1).join(', ');
   server.step();
-  const left = waiting.map((c) => c.pushesLeft).join(', ');
   return `step: sent ${sent}; ${left} push(es) left`;
 }
 
