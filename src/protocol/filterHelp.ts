@@ -10,7 +10,7 @@ export const FILTER_HELP = [
   '  state:READY       state in the decoded Finesse Update',
   '  event:PUT         event of the Update: POST PUT DELETE',
   '  has:error         malformed, error stanza or apiErrors (also has:update, has:original)',
-  '  is:held           also edited injected dropped replayed malformed ping',
+  '  is:held           also edited injected dropped replayed malformed afterClose ping',
   '  -ping             hide pings, pongs and keepalives',
   'Ctrl+F or / focuses the filter, Esc clears it.',
 ].join('\n');

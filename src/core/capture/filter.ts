@@ -11,7 +11,7 @@
  *   state:READY            state of the decoded Finesse Update (user, dialog, error type)
  *   event:PUT              event of the decoded Finesse Update (POST, PUT, DELETE)
  *   has:error|update|original   parse error / error stanza / apiErrors; a Finesse Update; edited text
- *   is:ping|held|edited|injected|dropped|replayed|malformed
+ *   is:ping|held|edited|injected|dropped|replayed|malformed|afterClose
  *   session:ID             capture session id contains the text
  *   -ping                  hide WebSocket pings/pongs, whitespace keepalives, XEP-0199 pings and their
  *                          results (shorthand for -is:ping; "ping" in quotes searches the text)
@@ -25,7 +25,7 @@ import { frameView } from './frameView';
 import { unescapeXml } from '../xmpp/xml';
 
 export const FRAME_KINDS: readonly FrameKind[] = ['open', 'close', 'stanza', 'text', 'binary', 'ping', 'pong', 'closeframe'];
-const FLAG_NAMES = ['held', 'edited', 'injected', 'dropped', 'replayed', 'malformed'] as const satisfies readonly (keyof FrameFlags)[];
+const FLAG_NAMES = ['held', 'edited', 'injected', 'dropped', 'replayed', 'malformed', 'afterClose'] as const satisfies readonly (keyof FrameFlags)[];
 const IS_VALUES = ['ping', ...FLAG_NAMES] as const;
 const HAS_VALUES = ['error', 'update', 'original'] as const;
 export const FILTER_KEYS = ['dir', 'kind', 'node', 'state', 'event', 'has', 'is', 'session'] as const;
@@ -236,8 +236,9 @@ function keyTerm(key: FilterKey, value: string): Term {
     }
     case 'is': {
       if (lower === 'ping') return { parses: false, test: isPing };
-      if ((FLAG_NAMES as readonly string[]).includes(lower)) {
-        const flag = lower as (typeof FLAG_NAMES)[number];
+      // Flag names are matched in any case (is:afterclose = is:afterClose).
+      const flag = FLAG_NAMES.find((n) => n.toLowerCase() === lower);
+      if (flag) {
         if (flag === 'malformed') return parsing((f) => !!f.flags.malformed || frameView(f).error !== undefined);
         return cheap((f) => !!f.flags[flag]);
       }
