@@ -60,7 +60,9 @@ describe('replay serves any standard client (strophe.js, stanza, @xmpp/client)',
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'replay-clients-'));
-    prosody = await Prosody.start({ users: RECORDERS.map((r) => ({ user: r.user, password: PASSWORD })) });
+    // With stream management and carbons on, as a server a client may meet: the recorded
+    // clients use what they find, and the replay must refuse both and still serve them.
+    prosody = await Prosody.start({ users: RECORDERS.map((r) => ({ user: r.user, password: PASSWORD })), modules: ['smacks', 'carbons'] });
     publisher = await Publisher.start(prosody.wsUrl);
     strophe = await StropheBrowser.start();
     for (const { library, user } of RECORDERS) {
@@ -90,6 +92,7 @@ describe('replay serves any standard client (strophe.js, stanza, @xmpp/client)',
 
       const file = join(dir, `${library.replace(/\W/g, '')}.finesse-session`);
       await saveSession(file, store, { sessions: [...store.sessions.values()], secrets: [PASSWORD] });
+      if (library === 'stanza') assert.ok([...store].some((f) => f.dir === 'in' && /^<enabled /.test(f.raw)), 'the recorded stanza client had stream management');
       recordings.set(library, { file, essences: events.map((e) => e.essence) });
     }
   });
@@ -130,6 +133,7 @@ describe('replay serves any standard client (strophe.js, stanza, @xmpp/client)',
           await closed;
           // Nothing was waited out: every request this client made got an answer at once.
           assert.ok(!notices.some((n) => /played on without/.test(n)), notices.join('\n'));
+          if (library === 'stanza') assert.ok(notices.some((n) => /stream management \(urn:xmpp:sm:3\)/.test(n)), `stanza asked for stream management and was refused: ${notices.join('\n')}`);
         } finally {
           await client?.stop().catch(() => undefined);
           await server.close();

@@ -136,6 +136,8 @@ export function buildScript(frames: readonly Frame[]): ReplayScript {
       }
       continue;
     }
+    // Stream-management acks and ack requests belong to a feature the replay refuses.
+    if (isSmTransport(frame)) continue;
     const owner = replyOwner(frame, { iqGates, lastOpen, lastSasl, lastSm, lastPresence, boundJid: script.boundJid });
     if (owner) {
       owner.replies.push(frame);
@@ -166,6 +168,12 @@ interface OwnerContext {
 
 function bareOf(jid: string | undefined): string | undefined {
   return jid?.split('/')[0];
+}
+
+function isSmTransport(frame: Frame): boolean {
+  if (frame.kind !== 'stanza' || !frame.raw.includes('urn:xmpp:sm:')) return false;
+  const el = element(frame);
+  return !!el && (el.name === 'r' || el.name === 'a') && SM_NAMESPACES.has(el.attrs.xmlns);
 }
 
 function replyOwner(frame: Frame, ctx: OwnerContext): Gate | undefined {
