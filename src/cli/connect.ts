@@ -7,7 +7,7 @@
 import { accessSync, constants } from 'node:fs';
 import { FrameStore } from '../core/capture/frameStore';
 import { frameToJsonLine } from '../core/capture/jsonLines';
-import { AuthError, FinesseSession, FinesseSessionOptions } from '../core/session/finesseSession';
+import { AuthError, DEFAULT_RESOURCE, FinesseSession, FinesseSessionOptions } from '../core/session/finesseSession';
 import { normalizeFingerprint, TlsTrust, UntrustedCertificateError } from '../core/session/tls';
 import { EXIT_OK, FailureError, parse, printError, urlHints, UsageError, untilSignal } from './io';
 import { startSaving } from './save';
@@ -16,16 +16,20 @@ export const PASSWORD_ENV = 'FINESSE_PASSWORD';
 
 const USAGE = `usage: finesse-frames connect --url URL --domain DOMAIN --user USER [options]
 
-Logs in to the Finesse notification service as an agent, subscribes to the agent's
-User and Dialogs nodes (and Team nodes on request) and prints every frame as a JSON line.
-The password is read from the environment variable ${PASSWORD_ENV}.
+Logs in to the Finesse notification service as an agent, beside the agent's desktop, and
+prints every frame as a JSON line. The agent's User, Dialogs, Media and SystemInfo Updates
+arrive without subscribing (Finesse subscribes every agent); Team and Queue nodes are
+subscribed on request and unsubscribed on exit. The password is read from the environment
+variable ${PASSWORD_ENV}.
 
 options:
   --url URL          ws:// or wss:// URL of the service, e.g. wss://finesse1:8445/ws/
   --domain DOMAIN    XMPP domain
   --user USER        agent login (XMPP localpart)
-  --team ID          also subscribe to /finesse/api/Team/ID/Users (repeatable)
-  --resource R       XMPP resource (default: desktop)
+  --team ID          subscribe to /finesse/api/Team/ID/Users (repeatable)
+  --queue ID         subscribe to /finesse/api/Queue/ID (repeatable)
+  --resource R       XMPP resource (default: ${DEFAULT_RESOURCE}); "desktop" signs the
+                     agent's Finesse desktop out of notifications
   --pubsub JID       pubsub service (default: pubsub.DOMAIN)
   --ca FILE          trust the CA (or self-signed certificate) in this PEM file
   --fingerprint FP   trust exactly the server certificate with this SHA-256 fingerprint
@@ -43,6 +47,7 @@ const OPTIONS = {
   domain: { type: 'string' },
   user: { type: 'string' },
   team: { type: 'string', multiple: true },
+  queue: { type: 'string', multiple: true },
   resource: { type: 'string' },
   pubsub: { type: 'string' },
   ca: { type: 'string' },
@@ -97,6 +102,7 @@ export function sessionOptions(args: string[], env: NodeJS.ProcessEnv): FinesseS
 
   const opts: FinesseSessionOptions = { url, domain: values.domain as string, user: values.user as string, password };
   if (values.team?.length) opts.teams = [...values.team];
+  if (values.queue?.length) opts.queues = [...values.queue];
   if (values.resource) opts.resource = values.resource;
   if (values.pubsub) opts.pubsub = values.pubsub;
   if (trust.caFile || trust.fingerprint) opts.trust = trust;
@@ -169,7 +175,7 @@ async function printSession(store: FrameStore, opts: FinesseSessionOptions): Pro
   const failed = new Promise<Error>((resolve) => {
     session.on('state', (state, info) => {
       if (state === 'online') {
-        const nodes = session.subscriptions.join(', ') || 'nothing';
+        const nodes = session.subscriptions.join(', ') || 'no Team or Queue node';
         status(`${wasOnline ? 'reconnected' : 'connected'} as ${session.jid} (subscribed to ${nodes})`);
         wasOnline = true;
       } else if (state === 'reconnecting') {

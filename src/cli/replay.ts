@@ -8,7 +8,9 @@
  * server instead (password from FINESSE_PASSWORD) and prints the frames both ways.
  */
 import { createInterface } from 'node:readline';
+import type { Frame } from '../core/capture/frame';
 import { FrameStore } from '../core/capture/frameStore';
+import { frameView } from '../core/capture/frameView';
 import { frameToJsonLine } from '../core/capture/jsonLines';
 import { SessionFileError } from '../core/recording/format';
 import { HarChoiceError, HarError } from '../core/recording/har';
@@ -36,10 +38,14 @@ options:
   --listen HOST:PORT  where to listen (default 127.0.0.1:0, a free port)
   --allow-origin O    let browser pages of origin O connect (repeatable)
   --speed N           1 = recorded timing (default), 2 = twice as fast, 0 = as fast as possible
-  --step              send each server push only when a line is read from stdin
+  --step              send each server push only when a line is read from stdin; says on
+                      stderr what was sent and how many pushes are left
   --once              exit after the first client disconnects
+  --as ID             the agent id to put in node names and Updates (default: the id
+                      the client logs in with)
   --har-entry N|URL   which WebSocket entry of a HAR (index from 0, or part of its URL)
-  --session ID        which recorded session, when the file holds several
+  --session ID|N      which recorded session, by id or by its number in the list printed
+                      on stderr when the file holds several (default: the first)
   --target URL        replay the client side against this live ws:// or wss:// server
   --user USER         login for --target
   --ca FILE           trust this PEM CA for a wss:// --target
@@ -56,6 +62,7 @@ const OPTIONS = {
   once: { type: 'boolean' },
   'har-entry': { type: 'string' },
   session: { type: 'string' },
+  as: { type: 'string' },
   target: { type: 'string' },
   user: { type: 'string' },
   ca: { type: 'string' },
@@ -76,13 +83,11 @@ export async function run(args: string[]): Promise<number> {
   const harEntry = values['har-entry'] === undefined ? undefined : /^\d+$/.test(values['har-entry']) ? Number(values['har-entry']) : values['har-entry'];
   if (values.target && (values.listen || values.step || values.once)) throw new UsageError('--target replays the client side; --listen, --step and --once are for serving the server side');
 
+  if (values.as !== undefined && !/^[^\s/@<>&"']+$/.test(values.as)) throw new UsageError(`--as expects an agent id (no spaces, "/", "@" or markup), got "${values.as}"`);
+  if (values.target && values.as !== undefined) throw new UsageError('--as is for serving the server side; --target logs in as --user');
+
   const recording = await load(file, harEntry);
-  let picked: ReturnType<typeof pickSession>;
-  try {
-    picked = pickSession(recording, values.session);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const picked = chooseSession(recording, values.session);
 
   const store = new FrameStore();
   const reveal = values.reveal === true;
@@ -97,8 +102,18 @@ export async function run(args: string[]): Promise<number> {
 
   if (values.target) return replayAgainst(values.target, values.user, parseTrust(values.ca, values.fingerprint), picked.frames, store, speed);
 
-  const server = new ReplayServer({ frames: picked.frames, listen: parseListen(values.listen), speed, step: values.step === true, store, target: picked.session.target ?? recording.target, allowedOrigins: parseAllowedOrigins(values['allow-origin']) });
+  const server = new ReplayServer({
+    frames: picked.frames,
+    listen: parseListen(values.listen),
+    speed,
+    step: values.step === true,
+    store,
+    target: picked.session.target ?? recording.target,
+    allowedOrigins: parseAllowedOrigins(values['allow-origin']),
+    ...(values.as !== undefined ? { agentId: values.as } : {}),
+  });
   server.on('error', (e) => printError(`replay: ${e.message}`));
+  server.on('connection', (conn) => conn.on('notice', (text) => printError(`replay: ${text}`)));
   let url: string;
   try {
     url = await server.listen();
@@ -112,7 +127,22 @@ export async function run(args: string[]): Promise<number> {
 
   if (values.step) {
     // Each line on stdin releases the next server push on every connection.
-    createInterface({ input: process.stdin }).on('line', () => server.step());
+    // A line read before the next push is ready is kept, so no line is lost to a race.
+    let credits = 0;
+    createInterface({ input: process.stdin }).on('line', () => {
+      if (server.active.some((c) => c.waiting.for === 'step')) printError(`replay: ${stepReport(server)}`);
+      else if (server.active.some((c) => c.pushesLeft > 0)) {
+        credits++;
+        printError(`replay: step: waiting for the client's requests before the next push (${credits} step(s) queued)`);
+      } else printError(`replay: ${stepReport(server)}`);
+    });
+    server.on('connection', (conn) =>
+      conn.on('waiting', (w) => {
+        if (w.for !== 'step' || credits === 0) return;
+        credits--;
+        printError(`replay: ${stepReport(server)}`);
+      }),
+    );
   }
   const firstGone = new Promise<void>((resolve) => server.once('connection', (c) => c.once('close', () => resolve())));
   await (values.once ? Promise.race([firstGone, signalled]) : signalled);
@@ -120,6 +150,60 @@ export async function run(args: string[]): Promise<number> {
   await new Promise((resolve) => setImmediate(resolve));
   if (values.step) process.stdin.destroy();
   return 0;
+}
+
+/** One step of `--step`: what went out and what is left, in one stderr line. */
+function stepReport(server: ReplayServer): string {
+  const waiting = server.active.filter((c) => c.waiting.for === 'step');
+  if (!server.active.length) return 'step: no client connected';
+  if (!waiting.length) {
+    const left = server.active.reduce((n, c) => n + c.pushesLeft, 0);
+    return left ? `step: nothing to send yet (waiting for the client's requests; ${left} push(es) left)` : 'step: nothing left to send';
+  }
+  const sent = waiting.map((c) => (c.waiting.for === 'step' ? describePush(c.waiting.frame) : '')).join(', ');
+  // Counted before the release: the push on its way is no longer left.
+  const left = waiting.map((c) => c.pushesLeft - 1).join(', ');
+  server.step();
+  return `step: sent ${sent}; ${left} push(es) left`;
+}
+
+/** `Update PUT READY /finesse/api/User/agent1`, else the stanza's name. */
+function describePush(frame: Frame): string {
+  const view = frameView(frame);
+  const f = view.finesse;
+  if (f) return `Update ${[f.event, f.state, f.node].filter(Boolean).join(' ')}`;
+  return view.summary?.name ? `<${view.summary.name}${view.summary.type ? ` type=${view.summary.type}` : ''}>` : frame.kind;
+}
+
+/**
+ * The session to serve. A file with several is listed on stderr (so the user can pick one with
+ * --session ID or N); the first one with a client login is served unless one was chosen.
+ */
+function chooseSession(recording: Recording, choice: string | undefined): ReturnType<typeof pickSession> {
+  const counts = new Map<string, number>();
+  for (const f of recording.frames) counts.set(f.session, (counts.get(f.session) ?? 0) + 1);
+  const ids = [...counts.keys()];
+  let id = choice;
+  if (choice !== undefined && !counts.has(choice) && /^\d+$/.test(choice)) {
+    const n = Number(choice);
+    if (n < 1 || n > ids.length) throw new UsageError(`--session ${choice}: the recording has ${ids.length} session(s), numbered 1 to ${ids.length}`);
+    id = ids[n - 1];
+  }
+  let picked: ReturnType<typeof pickSession>;
+  try {
+    picked = pickSession(recording, id);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (ids.length > 1) {
+    printError(`replay: the recording holds ${ids.length} sessions (choose with --session ID or N):`);
+    ids.forEach((sid, i) => {
+      const info = recording.sessions.find((s) => s.id === sid);
+      const label = info?.label && info.label !== sid ? ` ${info.label}` : '';
+      printError(`  ${i + 1}. ${sid}${label} (${counts.get(sid)} frames)${sid === picked.session.id ? '  <- serving' : ''}`);
+    });
+  }
+  return picked;
 }
 
 async function load(file: string, harEntry: number | string | undefined): Promise<Recording> {

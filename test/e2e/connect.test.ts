@@ -3,7 +3,7 @@
 // and the test reads the decoded `finesse` fields from the JSON lines on stdout.
 import assert from 'node:assert/strict';
 import { Prosody, DOMAIN } from '../support/prosody';
-import { Publisher } from '../support/xmpp';
+import { Publisher, startClient, xmppModule } from '../support/xmpp';
 import { buildCli, CliProcess, JsonLine, spawnCli } from '../support/cli';
 import { makeCert, TestCert, WssServer } from '../support/wss';
 import { apiErrorUpdate, dialogUpdate, userUpdate } from '../../src/core/finesse/builders';
@@ -32,7 +32,11 @@ describe('finesse-frames connect (built CLI against Prosody)', function () {
     await buildCli();
     prosody = await Prosody.start({ users: [{ user: 'agent1', password: PASSWORD }] });
     publisher = await Publisher.start(prosody.wsUrl);
-    for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1')]) await publisher.createNode(node);
+    for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1')]) {
+      await publisher.createNode(node);
+      // Finesse subscribes every agent to its own feeds; connect relies on that.
+      await publisher.autoSubscribe(node, 'agent1');
+    }
   });
   afterEach(async () => {
     await Promise.all(running.splice(0).map((c) => c.kill('SIGKILL')));
@@ -44,7 +48,7 @@ describe('finesse-frames connect (built CLI against Prosody)', function () {
 
   it('logs in, prints every frame as a JSON line with decoded Updates, and stops cleanly', async () => {
     const cli = connect(['--keepalive', '60000']);
-    await cli.waitForStderr(/connected as agent1@finesse\.test\/desktop \(subscribed to \/finesse\/api\/User\/agent1, \/finesse\/api\/User\/agent1\/Dialogs\)/);
+    await cli.waitForStderr(/connected as agent1@finesse\.test\/finesse-frames \(subscribed to no Team or Queue node\)/);
 
     await publisher.publish(nodes.user('agent1'), userUpdate(agent, 'READY', { requestId: 'req-ready' }));
     await publisher.publish(nodes.userDialogs('agent1'), dialogUpdate(agent, call, 'ALERTING', 'POST'));
@@ -75,8 +79,8 @@ describe('finesse-frames connect (built CLI against Prosody)', function () {
     const out = lines.filter((l) => l.dir === 'out').map((l) => l.raw as string);
     assert.match(out[0], /^<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse\.test"/);
     assert.equal(lines[0].kind, 'open');
-    assert.ok(out.some((r) => /<resource>desktop<\/resource>/.test(r)));
-    assert.ok(out.some((r) => /<subscribe node="\/finesse\/api\/User\/agent1" jid="agent1@finesse\.test\/desktop"\/>/.test(r)));
+    assert.ok(out.some((r) => /<resource>finesse-frames<\/resource>/.test(r)));
+    assert.ok(!out.some((r) => /<subscribe /.test(r)), 'the agent\'s own feeds need no subscription');
 
     // Credentials: the SASL payload is redacted, the password appears nowhere.
     const stdout = cli.stdout.raw.join('\n');
@@ -86,10 +90,8 @@ describe('finesse-frames connect (built CLI against Prosody)', function () {
     assert.ok(!stdout.includes(PASSWORD));
     assert.ok(!cli.stderrLines.join('\n').includes(PASSWORD));
 
-    // A clean stop: unsubscribe from each node, then <close/>, the server's <close/>, close frames.
-    const tail = lines.slice(beforeStop).map((l) => `${l.dir} ${l.kind} ${l.kind === 'stanza' ? (/<unsubscribe node="([^"]+)"/.exec(l.raw)?.[1] ?? (l.raw as string).slice(0, 20)) : ''}`.trim());
-    assert.ok(tail.includes('out stanza /finesse/api/User/agent1'), tail.join('\n'));
-    assert.ok(tail.includes('out stanza /finesse/api/User/agent1/Dialogs'), tail.join('\n'));
+    // A clean stop: nothing of Finesse's own to unsubscribe, then <close/>, the server's <close/>, close frames.
+    assert.ok(!lines.slice(beforeStop).some((l) => /<unsubscribe /.test(l.raw)));
     const closing = lines.slice(beforeStop).filter((l) => l.kind === 'close' || l.kind === 'closeframe').map((l) => `${l.dir} ${l.kind}`);
     assert.deepEqual(closing.slice(0, 2), ['out close', 'in close']);
     // Who sends the first close frame after <close/> is up to the server; both are captured.
@@ -102,8 +104,42 @@ describe('finesse-frames connect (built CLI against Prosody)', function () {
     const cli = connect(['--team', '1', '--team', '404', '--resource', 'supervisor']);
     const refused = await cli.waitForStderr(/subscribe \/finesse\/api\/Team\/404\/Users failed/);
     assert.match(refused, /item-not-found/);
-    await cli.waitForStderr(/connected as agent1@finesse\.test\/supervisor \(subscribed to .*\/finesse\/api\/Team\/1\/Users\)/);
+    await cli.waitForStderr(/connected as agent1@finesse\.test\/supervisor \(subscribed to \/finesse\/api\/Team\/1\/Users\)/);
+    const beforeStop = cli.stdout.mark;
     assert.equal((await cli.kill('SIGTERM')).code, 0);
+    const unsubscribed = cli.lines().slice(beforeStop).map((l) => /<unsubscribe node="([^"]+)" jid="agent1@finesse\.test\/supervisor"/.exec(l.raw)?.[1]).filter(Boolean);
+    assert.deepEqual(unsubscribed, ['/finesse/api/Team/1/Users'], 'unsubscribed with the full JID before closing');
+  });
+
+  it('leaves a client bound to "desktop" connected beside it, both receiving the agent\'s Updates', async () => {
+    const desktop = await startClient({ service: prosody.wsUrl, username: 'agent1', password: PASSWORD, resource: 'desktop' });
+    // Available, as the Finesse desktop is: Updates to the agent's bare JID reach it.
+    await desktop.send((await xmppModule()).xml('presence'));
+    const streamErrors: string[] = [];
+    desktop.on('error', (e: Error) => streamErrors.push(e.message));
+    desktop.on('offline', () => streamErrors.push('offline'));
+    const desktopGot = new Promise<void>((resolve) => desktop.on('stanza', (st: { toString(): string }) => st.toString().includes('beside-desktop') && resolve()));
+    try {
+      const cli = connect();
+      await cli.waitForStderr(/connected as agent1@finesse\.test\/finesse-frames/);
+      await publisher.publish(nodes.user('agent1'), userUpdate(agent, 'READY', { requestId: 'beside-desktop' }));
+      await cli.waitFor((l) => l.finesse?.requestId === 'beside-desktop', 'the Update on the connect side');
+      await desktopGot;
+      assert.equal((await cli.kill('SIGINT')).code, 0);
+      assert.ok(!cli.stderrLines.some((l) => /warning/.test(l)), cli.stderrLines.join('\n'));
+      assert.deepEqual(streamErrors, []);
+      assert.equal(desktop.status, 'online');
+    } finally {
+      await desktop.stop();
+    }
+  });
+
+  it('binds "desktop" only when told to, and warns that it signs the desktop out', async () => {
+    const cli = connect(['--resource', 'desktop']);
+    const warning = await cli.waitForStderr(/warning:/);
+    assert.match(warning, /signs the Finesse desktop of agent1@finesse\.test out of notifications/);
+    await cli.waitForStderr(/connected as agent1@finesse\.test\/desktop/);
+    assert.equal((await cli.kill('SIGINT')).code, 0);
   });
 
   it('fails with one stderr line and exit 1 on a wrong password', async () => {
@@ -146,7 +182,7 @@ describe('finesse-frames connect (built CLI against Prosody)', function () {
 
       const pinned = spawnCli([...base, '--fingerprint', cert.fingerprint], { FINESSE_PASSWORD: PASSWORD });
       running.push(pinned);
-      await pinned.waitForStderr(/connected as agent1@finesse\.test\/desktop/);
+      await pinned.waitForStderr(/connected as agent1@finesse\.test\/finesse-frames/);
       assert.equal((await pinned.kill('SIGINT')).code, 0);
     } finally {
       await server?.close();
@@ -162,7 +198,7 @@ describe('finesse-frames connect (built CLI against Prosody)', function () {
     await prosody.restart();
     const lost = await cli.waitForStderr(/reconnecting in \d+ ms \(attempt 1\)/);
     assert.match(lost, /system-shutdown|connection/);
-    await cli.waitForStderr(/reconnected as agent1@finesse\.test\/desktop \(subscribed to \/finesse\/api\/User\/agent1/);
+    await cli.waitForStderr(/reconnected as agent1@finesse\.test\/finesse-frames/);
     publisher = await Publisher.start(prosody.wsUrl);
     const mark = cli.stdout.mark;
     await publisher.publish(nodes.user('agent1'), userUpdate(agent, 'NOT_READY', { requestId: 'after-restart' }));

@@ -210,6 +210,75 @@ describe('replay of a session recorded from real Prosody', () => {
       assert.equal(await run.exit, 0);
     });
 
+    it('lists the sessions of a multi-session file on stderr and serves the one chosen with --session N', async () => {
+      const store = new FrameStore();
+      const second = await captureProsodySession({ wsUrl: prosody.wsUrl, publisher, user: USER, password: PASSWORD, node: NODE, updates: [userUpdate(agent, 'WORK', { requestId: 'second' })], store });
+      const both = join(dir, 'two.finesse-session');
+      const first = [...captured.store.sessions.values()][0];
+      const merged = new FrameStore();
+      for (const [info, from] of [[first, captured.store], [store.sessions.get(second.sessionId)!, store]] as const) {
+        merged.openSession({ ...info });
+        for (const f of from) if (f.session === info.id) merged.append({ session: f.session, dir: f.dir, t: f.t, kind: f.kind, raw: f.raw, bytes: f.bytes, flags: f.flags });
+        merged.endSession(info.id);
+      }
+      await saveSession(both, merged, { sessions: [...merged.sessions.values()], secrets: [PASSWORD] });
+
+      const run = cli([both, '--speed', '0', '--session', '2', '--once']);
+      running.push(run.proc);
+      const url = JSON.parse(await run.next()).listening;
+      await run.stderrMatches(/2\. .*<- serving/);
+      assert.match(run.stderr(), /holds 2 sessions \(choose with --session ID or N\)/);
+      assert.match(run.stderr(), new RegExp(`1\\. ${first.id}`));
+      const client = await startClient({ service: url, username: USER, password: 'x', resource: 'second' });
+      const { all } = collectUpdates(client, 1);
+      await subscribe(client, NODE);
+      assert.equal((await all)[0].requestId, 'second', 'the second session was served');
+      await client.stop();
+      assert.equal(await run.exit, 0);
+
+      const outOfRange = cli([both, '--session', '3']);
+      assert.equal(await outOfRange.exit, 2);
+      assert.match(outOfRange.stderr(), /numbered 1 to 2/);
+    });
+
+    it('--as puts the given agent id in node names and Updates; without it, the id the client logs in with', async () => {
+      for (const [extra, login, id] of [[['--as', '1001001'], 'agent5', '1001001'], [[], 'agent6', 'agent6']] as const) {
+        const run = cli([sessionFile, '--speed', '0', '--once', ...extra]);
+        running.push(run.proc);
+        const url = JSON.parse(await run.next()).listening;
+        const client = await startClient({ service: url, username: login, password: 'x', resource: 'as' });
+        assert.equal(client.jid?.toString(), `${login}@finesse.test/as`);
+        const { all } = collectUpdates(client, captured.updates.length);
+        await subscribe(client, nodes.user(id));
+        const updates = await all;
+        assert.deepEqual(updates.map((u) => u.node), captured.updates.map((u) => u.node.replace(USER, id)));
+        assert.deepEqual(updates.map((u) => u.state), captured.updates.map((u) => u.state));
+        assert.ok(updates.every((u) => !u.xml.includes(`>${USER}<`) && !u.xml.includes(`/User/${USER}`)), 'no trace of the recorded agent');
+        await client.stop();
+        assert.equal(await run.exit, 0);
+      }
+    });
+
+    it('--step: one push per input line, and says on stderr what went and how many are left', async () => {
+      const run = cli([sessionFile, '--step', '--once']);
+      running.push(run.proc);
+      const url = JSON.parse(await run.next()).listening;
+      const client = await startClient({ service: url, username: USER, password: 'x', resource: 'step' });
+      const { updates, all } = collectUpdates(client, captured.updates.length);
+      await subscribe(client, NODE);
+      const total = captured.updates.length;
+      for (let i = 1; i <= total; i++) {
+        const arrived = new Promise<void>((resolve) => client.once('stanza', () => resolve()));
+        run.proc.stdin.write('\n');
+        await run.stderrMatches(new RegExp(`step: sent Update .*; ${total - i} push\\(es\\) left`));
+        await arrived;
+        assert.equal(updates.length, i, 'exactly one Update per line');
+      }
+      await all;
+      await client.stop();
+      assert.equal(await run.exit, 0);
+    });
+
     it('refuses what is not a recording with exit 1 and one line; a missing file is a usage error (2)', async () => {
       const run = cli([join(ROOT, 'package.json')]);
       assert.equal(await run.exit, 1);

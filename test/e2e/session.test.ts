@@ -6,12 +6,12 @@ import { FrameStore } from '../../src/core/capture/frameStore';
 import { LiveSessionRegistry } from '../../src/core/capture/liveSession';
 import type { Frame } from '../../src/core/capture/frame';
 import { frameView } from '../../src/core/capture/frameView';
-import { teamUserUpdate } from '../../src/core/finesse/builders';
+import { teamUserUpdate, userUpdate } from '../../src/core/finesse/builders';
 import { nodes } from '../../src/core/finesse/nodes';
-import { AuthError, FinesseSession, FinesseSessionOptions, SessionState, StateInfo, SubscriptionResult } from '../../src/core/session/finesseSession';
+import { AuthError, ConflictError, FinesseSession, FinesseSessionOptions, SessionState, StateInfo, SubscriptionResult } from '../../src/core/session/finesseSession';
 import { FingerprintMismatchError, UntrustedCertificateError } from '../../src/core/session/tls';
 import { DOMAIN, Prosody, PUBSUB } from '../support/prosody';
-import { Publisher, xmppModule } from '../support/xmpp';
+import { Publisher, startClient, xmppModule } from '../support/xmpp';
 import { nextState, waitForFrame } from '../support/frames';
 import { makeCert, TestCert, WssServer } from '../support/wss';
 
@@ -53,7 +53,9 @@ describe('FinesseSession against Prosody', function () {
   before(async () => {
     prosody = await Prosody.start({ users: [{ user: 'agent1', password: PASSWORD }] });
     publisher = await Publisher.start(prosody.wsUrl);
-    for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1'), nodes.teamUsers('1')]) await publisher.createNode(node);
+    for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1'), nodes.teamUsers('1'), nodes.queue('7')]) await publisher.createNode(node);
+    // Finesse subscribes every agent to its own feeds; the session must not need to.
+    for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1')]) await publisher.autoSubscribe(node, 'agent1');
   });
   afterEach(async () => {
     await Promise.all(sessions.splice(0).map((s) => s.stop()));
@@ -70,16 +72,16 @@ describe('FinesseSession against Prosody', function () {
     let log: ReturnType<typeof record>;
 
     before(async () => {
-      session = new FinesseSession(store, { url: prosody.wsUrl, domain: DOMAIN, user: 'agent1', password: PASSWORD, teams: ['1', '404'], keepaliveMs: 100 }, live);
+      session = new FinesseSession(store, { url: prosody.wsUrl, domain: DOMAIN, user: 'agent1', password: PASSWORD, teams: ['1', '404'], queues: ['7'], keepaliveMs: 100 }, live);
       log = record(session);
       await session.start();
     });
     after(() => session.stop());
 
-    it('logs in step by step and binds the desktop resource', () => {
+    it('logs in step by step and binds its own resource, never the desktop\'s', () => {
       assert.deepEqual(log.states, ['connecting', 'authenticating', 'binding', 'subscribing', 'online']);
       assert.equal(session.state, 'online');
-      assert.equal(session.jid, 'agent1@finesse.test/desktop');
+      assert.equal(session.jid, 'agent1@finesse.test/finesse-frames');
       assert.deepEqual(store.sessions.get(session.id), { id: session.id, label: 'agent1@finesse.test', target: prosody.wsUrl, started: store.sessions.get(session.id)?.started });
     });
 
@@ -93,14 +95,22 @@ describe('FinesseSession against Prosody', function () {
       assert.ok(frames.every((f) => !f.flags.malformed));
     });
 
-    it('subscribes the User, Dialogs and Team nodes and reports the refused one', () => {
+    it('subscribes only the Team and Queue nodes, with its full JID, and reports the refused one', async () => {
       assert.deepEqual(log.subscriptions, [
-        { node: '/finesse/api/User/agent1', ok: true },
-        { node: '/finesse/api/User/agent1/Dialogs', ok: true },
         { node: '/finesse/api/Team/1/Users', ok: true },
         { node: '/finesse/api/Team/404/Users', ok: false, error: 'item-not-found' },
+        { node: '/finesse/api/Queue/7', ok: true },
       ]);
-      assert.deepEqual(session.subscriptions, ['/finesse/api/User/agent1', '/finesse/api/User/agent1/Dialogs', '/finesse/api/Team/1/Users']);
+      assert.deepEqual(session.subscriptions, ['/finesse/api/Team/1/Users', '/finesse/api/Queue/7']);
+      assert.deepEqual(await subscribers(publisher, nodes.teamUsers('1')), ['agent1@finesse.test/finesse-frames']);
+      const subscribes = [...store].filter((f) => f.dir === 'out' && /<subscribe /.test(f.raw));
+      assert.ok(!subscribes.some((f) => /\/finesse\/api\/User\//.test(f.raw)), 'the auto-subscribed feeds are not subscribed again');
+    });
+
+    it('receives the agent\'s own Updates without subscribing (Finesse subscribed it)', async () => {
+      await publisher.publish(nodes.user('agent1'), userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { requestId: 'auto-1' }));
+      const frame = await waitForFrame(store, (f) => f.dir === 'in' && frameView(f).finesse?.requestId === 'auto-1');
+      assert.equal(frameView(frame).finesse?.node, '/finesse/api/User/agent1');
     });
 
     it('receives Team Updates', async () => {
@@ -137,23 +147,51 @@ describe('FinesseSession against Prosody', function () {
     });
 
     it('stops cleanly: unsubscribes (the server forgets it), closes the stream, ends the capture session', async () => {
-      assert.deepEqual(await subscribers(publisher, nodes.user('agent1')), ['agent1@finesse.test/desktop']);
+      assert.deepEqual(await subscribers(publisher, nodes.queue('7')), ['agent1@finesse.test/finesse-frames']);
       const before = store.lastId;
       await session.stop();
       assert.equal(session.state, 'closed');
       assert.ok(store.sessions.get(session.id)?.ended);
       assert.equal(live.get(session.id), undefined);
-      assert.deepEqual(await subscribers(publisher, nodes.user('agent1')), []);
+      assert.deepEqual(await subscribers(publisher, nodes.queue('7')), []);
       assert.deepEqual(await subscribers(publisher, nodes.teamUsers('1')), []);
+      assert.deepEqual(await subscribers(publisher, nodes.user('agent1')), ['agent1@finesse.test'], 'what Finesse subscribed stays');
       await waitForFrame(store, (f) => f.kind === 'closeframe' && f.dir === 'in', before);
       const after = store.slice(before - store.firstId + 1);
-      const unsubscribed = after.map((f) => /<unsubscribe node="([^"]+)" jid="agent1@finesse\.test\/desktop"\/>/.exec(f.raw)?.[1]).filter(Boolean);
-      assert.deepEqual(unsubscribed.sort(), ['/finesse/api/Team/1/Users', '/finesse/api/User/agent1', '/finesse/api/User/agent1/Dialogs']);
+      const unsubscribed = after.map((f) => /<unsubscribe node="([^"]+)" jid="agent1@finesse\.test\/finesse-frames"\/>/.exec(f.raw)?.[1]).filter(Boolean);
+      assert.deepEqual(unsubscribed.sort(), ['/finesse/api/Queue/7', '/finesse/api/Team/1/Users']);
       assert.ok(after.some((f) => f.dir === 'out' && f.kind === 'close'));
       assert.ok(after.some((f) => f.dir === 'in' && f.kind === 'close'));
       assert.equal(log.states.at(-1), 'closed');
       await session.stop(); // idempotent
     });
+  });
+
+  it('binds "desktop" only when asked, and warns what that does', async () => {
+    const session = open(new FrameStore(), { resource: 'desktop' });
+    const warnings: string[] = [];
+    session.on('warning', (w) => warnings.push(w));
+    await session.start();
+    assert.equal(session.jid, 'agent1@finesse.test/desktop');
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /signs the Finesse desktop of agent1@finesse\.test out of notifications/);
+  });
+
+  it('says "another client bound …/RESOURCE" when its JID is taken over, and does not reconnect', async () => {
+    const session = open(new FrameStore(), { resource: 'taken', reconnect: { initialMs: 10 } });
+    const log = record(session);
+    await session.start();
+    const failed = nextState(session, 'failed');
+    const other = await startClient({ service: prosody.wsUrl, username: 'agent1', password: PASSWORD, resource: 'taken' });
+    try {
+      const { info } = await failed;
+      assert.ok(info.error instanceof ConflictError, String(info.error));
+      assert.match(info.error.message, /^another client bound agent1@finesse\.test\/taken/);
+      assert.ok(!log.states.includes('reconnecting'), log.states.join(' '));
+      assert.equal(other.status, 'online');
+    } finally {
+      await other.stop();
+    }
   });
 
   it('rejects bad credentials with AuthError and never retries them', async () => {

@@ -67,6 +67,7 @@ describe('sessions: save, reopen, HAR (real Prosody)', () => {
     prosody = await Prosody.start({ users: [{ user: USER, password: PASSWORD }] });
     publisher = await Publisher.start(prosody.wsUrl);
     await publisher.createNode(nodes.user(USER));
+    await publisher.autoSubscribe(nodes.user(USER), USER); // as Finesse does for every agent
     // A writer follows the live store during the capture, as `proxy --save` does.
     const store = new FrameStore();
     const file = join(dir, 'followed.finesse-session');
@@ -187,8 +188,8 @@ describe('sessions: save, reopen, HAR (real Prosody)', () => {
     it('finesse-frames connect --save writes the own session; the password is nowhere in the file', async () => {
       const file = join(dir, 'connect-save.finesse-session');
       const run = cli(['connect', '--url', prosody.wsUrl, '--domain', 'finesse.test', '--user', USER, '--save', file], { FINESSE_PASSWORD: PASSWORD });
-      // The User node subscription result is the last frame of the login.
-      await run.until((l) => l.dir === 'in' && typeof l.raw === 'string' && l.raw.includes('subscription='));
+      // The server's echo of the initial presence: the login is done.
+      await run.until((l) => l.dir === 'in' && typeof l.raw === 'string' && l.raw.startsWith('<presence'));
       await publisher.publish(nodes.user(USER), userUpdate(agent, 'READY', { requestId: 'req-connect' }));
       await run.until((l) => (l.finesse as { state?: string } | undefined)?.state === 'READY');
       run.proc.kill('SIGTERM');

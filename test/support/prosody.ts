@@ -20,6 +20,8 @@ export interface ProsodyOptions {
   users?: { user: string; password: string }[];
   /** Also serve BOSH (XEP-0206, mod_bosh) on /http-bind, as older Finesse desktops use. */
   bosh?: boolean;
+  /** More Prosody modules to enable, e.g. smacks (XEP-0198) and carbons (XEP-0280). */
+  modules?: string[];
 }
 
 function prosodyUser(): { uid: number; gid: number } {
@@ -62,7 +64,7 @@ export class Prosody {
 
   private writeConfig(opts: ProsodyOptions = {}): void {
     const d = this.dir;
-    const bosh = opts.bosh ? ', "bosh"' : '';
+    const bosh = (opts.bosh ? ', "bosh"' : '') + (opts.modules ?? []).map((m) => `, "${m}"`).join('');
     writeFileSync(
       this.config,
       `

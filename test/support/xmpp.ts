@@ -56,6 +56,17 @@ export class Publisher {
     await this.pubsub(`<create node="${node}"/>`);
   }
 
+  /**
+   * Subscribes an agent's bare JID as the node owner, as Finesse subscribes every agent to its
+   * own User, Dialogs, Media and SystemInfo nodes: the agent receives their Updates on every
+   * online resource without subscribing itself.
+   */
+  async autoSubscribe(node: string, user: string): Promise<void> {
+    const { xml } = await xmppModule();
+    const subscription = xml('subscription', { jid: `${user}@${DOMAIN}`, subscription: 'subscribed' });
+    await this.client.iqCaller.request(xml('iq', { type: 'set', to: PUBSUB }, xml('pubsub', { xmlns: `${PUBSUB_NS}#owner` }, xml('subscriptions', { node }, subscription))));
+  }
+
   /** Publishes an Update the way Finesse does: escaped text inside <notification>. */
   async publish(node: string, updateXml: string): Promise<string> {
     const itemId = `item-${++this.itemSeq}`;

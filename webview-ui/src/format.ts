@@ -46,6 +46,7 @@ export const FLAG_BADGES = [
   ['injected', 'INJECTED', 'Injected, not sent by the peer'],
   ['dropped', 'DROPPED', 'Dropped by intercept'],
   ['replayed', 'REPLAYED', 'Replayed from a saved session'],
+  ['afterClose', 'AFTER CLOSE', 'Arrived after the other side had gone away: recorded, not delivered'],
 ] as const;
 
 /**

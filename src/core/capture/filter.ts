@@ -11,7 +11,7 @@
  *   state:READY            state of the decoded Finesse Update (user, dialog, error type)
  *   event:PUT              event of the decoded Finesse Update (POST, PUT, DELETE)
  *   has:error|update|original   parse error / error stanza / apiErrors; a Finesse Update; edited text
- *   is:ping|starred|held|edited|injected|dropped|replayed|malformed   (has:note: a comment)
+ *   is:ping|starred|held|edited|injected|dropped|replayed|malformed|afterClose   (has:note: a comment)
  *   session:ID             capture session id contains the text
  *   req:ID                 REST call sent with requestId ID and the Updates echoing it
  *   status:4xx             REST response status (404, 4xx, 2xx…)
@@ -32,7 +32,7 @@ import { compileUserRegex } from './userRegex';
 import { quickWellFormed } from './quickWellFormed';
 
 export const FRAME_KINDS: readonly FrameKind[] = ['open', 'close', 'stanza', 'text', 'binary', 'ping', 'pong', 'closeframe', 'http'];
-const FLAG_NAMES = ['held', 'edited', 'injected', 'dropped', 'replayed', 'malformed'] as const satisfies readonly (keyof FrameFlags)[];
+const FLAG_NAMES = ['held', 'edited', 'injected', 'dropped', 'replayed', 'malformed', 'afterClose'] as const satisfies readonly (keyof FrameFlags)[];
 const IS_VALUES = ['ping', ...FLAG_NAMES, 'starred'] as const;
 const HAS_VALUES = ['error', 'update', 'original', 'note'] as const;
 export const FILTER_KEYS = ['dir', 'kind', 'node', 'state', 'event', 'has', 'is', 'session', 'req', 'status'] as const;
@@ -290,8 +290,9 @@ function keyTerm(key: FilterKey, value: string): Term {
     case 'is': {
       if (lower === 'ping') return { parses: false, test: isPing };
       if (lower === 'starred') return cheap((f) => !!f.note?.starred);
-      if ((FLAG_NAMES as readonly string[]).includes(lower)) {
-        const flag = lower as (typeof FLAG_NAMES)[number];
+      // Flag names are matched in any case (is:afterclose = is:afterClose).
+      const flag = FLAG_NAMES.find((n) => n.toLowerCase() === lower);
+      if (flag) {
         if (flag === 'malformed') return parsing((f) => !!f.flags.malformed || parseError(f));
         return cheap((f) => !!f.flags[flag]);
       }

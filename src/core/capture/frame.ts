@@ -25,6 +25,12 @@ export interface FrameFlags {
   injected?: boolean;
   dropped?: boolean;
   replayed?: boolean;
+  /**
+   * Arrived after the other side had gone away (its socket closed, or the proxy closed this
+   * direction), so it was recorded but could not be delivered. Not `dropped`: nobody chose to
+   * drop it, e.g. a client's normal close reply to a server that already closed.
+   */
+  afterClose?: boolean;
 }
 
 export interface Frame {

@@ -44,7 +44,7 @@ export interface RelayOptions {
 }
 
 /** Marks what arrived after the other side went away (each capture gets its own copy). */
-const DROPPED: FrameFlags = Object.freeze({ dropped: true }) as FrameFlags;
+const AFTER_CLOSE: FrameFlags = Object.freeze({ afterClose: true }) as FrameFlags;
 
 interface Message {
   opcode: number;
@@ -68,7 +68,7 @@ export class Relay {
   private pending: Buffer[] = [];
   private paused = false;
   private ended = false;
-  /** Flags for what is captured from the current chunk (dropped once the other side is gone). */
+  /** Flags for what is captured from the current chunk (afterClose once the other side is gone). */
   private flags: FrameFlags | undefined;
 
   constructor(private readonly o: RelayOptions) {
@@ -84,7 +84,7 @@ export class Relay {
   /** Bytes from the source. */
   push(chunk: Buffer): void {
     // What arrives after the other side went away is still recorded, marked as not delivered.
-    this.flags = this.o.dest.writable ? undefined : DROPPED;
+    this.flags = this.o.dest.writable ? undefined : AFTER_CLOSE;
     if (this.canStream()) {
       this.write(chunk);
       this.parser.push(chunk, true);
@@ -202,7 +202,7 @@ export class Relay {
     const { store, session } = this.o;
     const payload = msg.overflow ? undefined : msg.frames.length === 1 ? msg.frames[0].payload : Buffer.concat(msg.frames.map((f) => f.payload as Buffer));
     if (msg.committed || this.stopped) {
-      captureWireMessage(store, session, this.dir, msg.opcode, payload, msg.bytes, this.stopped ? DROPPED : this.flags);
+      captureWireMessage(store, session, this.dir, msg.opcode, payload, msg.bytes, this.stopped ? AFTER_CLOSE : this.flags);
       return;
     }
     const gate = this.o.gates.gate;

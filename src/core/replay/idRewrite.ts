@@ -1,9 +1,11 @@
 /**
  * Makes recorded server frames fit the client being served: the recorded iq ids become the
- * ids this client chose, and the recorded JID (user and resource) becomes the one this client
- * authenticated and bound. Only stanza attributes (`id`, `to`, `from`, `jid`) and the bind
- * result's <jid/> change; text content (the escaped Finesse <Update>) is never touched. A frame
- * that needs no change is sent byte for byte as recorded.
+ * ids this client chose, the recorded JID (user and resource) becomes the one this client
+ * authenticated and bound (stanza attributes `id`, `to`, `from`, `jid` and the bind result's
+ * <jid/>), and the recorded agent id becomes this client's wherever Finesse writes it: in node
+ * names (`/finesse/api/User/ID…`) and in the escaped <Update> payload (its URIs and the
+ * elements whose whole text is the id, e.g. <loginId>). A frame that needs no change is sent
+ * byte for byte as recorded.
  */
 import { parseXml, Element } from '../xmpp/xml';
 import { BIND_NS } from '../xmpp/namespaces';
@@ -12,6 +14,15 @@ export interface Jid {
   local?: string;
   domain: string;
   resource?: string;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `/finesse/api/User/ID` followed by the end of the id (a path, a quote, markup or the end). */
+function userNode(id: string): RegExp {
+  return new RegExp(`(/finesse/api/User/)${escapeRegExp(id)}(?=[/"'&<\\s]|$)`, 'g');
 }
 
 export function parseJid(text: string): Jid | undefined {
@@ -40,6 +51,8 @@ export class IdRewriter {
   private readonly ids = new Map<string, string>();
   clientUser: string | undefined;
   clientResource: string | undefined;
+  /** The agent id node names and Updates should carry; the client's login when unset. */
+  agentId: string | undefined;
 
   constructor(recordedJid?: string) {
     this.recorded = recordedJid ? parseJid(recordedJid) : undefined;
@@ -55,8 +68,39 @@ export class IdRewriter {
     this.ids.set(recordedId, clientId);
   }
 
+  /** The recorded agent id (the recorded JID's localpart). */
+  get recordedAgent(): string | undefined {
+    return this.recorded?.local;
+  }
+
+  /** The agent id this client is served as. */
+  get clientAgent(): string | undefined {
+    return this.agentId ?? this.clientUser ?? this.recorded?.local;
+  }
+
   /** The recorded frame as this client should receive it. */
   rewrite(raw: string): string {
+    return this.rewriteAgent(this.rewriteStanza(raw));
+  }
+
+  /** A node name this client used, as the recording spells it (to match its requests). */
+  toRecordedNode(node: string): string {
+    const rec = this.recordedAgent;
+    const mine = this.clientAgent;
+    if (!rec || !mine || rec === mine) return node;
+    return node.replace(userNode(mine), (_m, prefix: string) => `${prefix}${rec}`);
+  }
+
+  /** The recorded agent id → this client's, in node names and Update payloads. */
+  private rewriteAgent(raw: string): string {
+    const rec = this.recordedAgent;
+    const mine = this.clientAgent;
+    if (!rec || !mine || rec === mine || !raw.includes(rec)) return raw;
+    const esc = escapeRegExp(rec);
+    return raw.replace(userNode(rec), (_m, prefix: string) => `${prefix}${mine}`).replace(new RegExp(`(&gt;|>)${esc}(&lt;|<)`, 'g'), (_m, open: string, close: string) => `${open}${mine}${close}`);
+  }
+
+  private rewriteStanza(raw: string): string {
     const rec = this.recorded;
     const jidChanges = rec && this.clientJid !== full(rec);
     const recBare = rec ? bare(rec) : '';

@@ -18,7 +18,7 @@ import { classifyText, closeFrame, SUBPROTOCOL } from '../xmpp/framing';
 import { hasSaslPayload, plainAuth, REDACTED, SASL_NS } from '../xmpp/sasl';
 import type { Element } from '../xmpp/xml';
 import { IdRewriter, parseJid } from './idRewrite';
-import { buildScript, signatureOf } from './replayScript';
+import { awaitsAnswer, buildScript, signatureOf, SM_NAMESPACES } from './replayScript';
 
 export interface ReplayClientOptions {
   /** The live server, ws:// or wss://. */
@@ -154,7 +154,7 @@ export async function replayClient(opts: ReplayClientOptions): Promise<ReplayCli
         await Promise.race([expect((el) => el?.name === 'close'), closedPromise]);
         break;
       }
-      if (!sig) {
+      if (!sig || !awaitsAnswer(sig)) {
         send(raw);
         continue;
       }
@@ -193,6 +193,7 @@ export async function replayClient(opts: ReplayClientOptions): Promise<ReplayCli
 /** Which server frame answers a request of this kind. */
 function answerMatcher(key: string, request: Element | undefined): Waiter['match'] {
   if (key === 'open') return (el) => !!el && (el.name === 'stream:features' || el.name === 'features');
+  if (key.startsWith('sm:')) return (el) => !!el && SM_NAMESPACES.has(el.attrs.xmlns) && ['enabled', 'resumed', 'failed'].includes(el.name);
   if (key === 'auth' || key === 'response') return (el) => !!el && el.attrs.xmlns === SASL_NS && ['success', 'failure', 'challenge'].includes(el.name);
   const id = request?.attrs.id;
   return (el) => !!el && el.name === 'iq' && (el.attrs.type === 'result' || el.attrs.type === 'error') && el.attrs.id === id;

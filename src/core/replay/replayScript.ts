@@ -6,13 +6,19 @@
  *
  * Replies are tied to their request by protocol, not by position: an iq result by its id, a
  * stream <open/>/<stream:features/> by the client <open/> before it, SASL success/failure by
- * the client <auth/>. So a new client that pipelines differently still gets the right answers.
+ * the client <auth/>, a stream-management answer by the <enable/> or <resume/> before it, and the
+ * server's echo of the client's own presence by that presence. So a new client that pipelines
+ * differently still gets the right answers, and never an answer to something it did not do
+ * (the recorded logout echo `presence type=unavailable` waits for this client's logout).
  */
 import type { Frame } from '../capture/frame';
 import { frameView } from '../capture/frameView';
 import { SASL_NS } from '../xmpp/sasl';
 import type { Element } from '../xmpp/xml';
 import { BIND_NS, PUBSUB_NS } from '../xmpp/namespaces';
+
+/** Stream management (XEP-0198), versions 3 and 2: the replay has none and says so. */
+export const SM_NAMESPACES = new Set(['urn:xmpp:sm:3', 'urn:xmpp:sm:2']);
 
 /** What a client request is, for matching a new client's request to a recorded one. */
 export interface Signature {
@@ -66,6 +72,9 @@ export function signatureOf(frame: Pick<Frame, 'kind' | 'raw'>): Signature | und
   if (!el) return undefined;
   const name = local(el.name);
   if ((name === 'auth' || name === 'response') && el.attrs.xmlns === SASL_NS) return { key: name, handshake: true };
+  if ((name === 'enable' || name === 'resume') && SM_NAMESPACES.has(el.attrs.xmlns)) return { key: `sm:${name}`, handshake: false };
+  // Broadcast presence (no `to`): the server echoes it to the sender's own resources.
+  if (name === 'presence' && !el.attrs.to && (!el.attrs.type || el.attrs.type === 'unavailable')) return { key: el.attrs.type === 'unavailable' ? 'presence:unavailable' : 'presence', handshake: false };
   if (name !== 'iq' || (el.attrs.type !== 'get' && el.attrs.type !== 'set')) return undefined;
   const payload = el.getChildElements()[0];
   const ns = payload?.attrs.xmlns ?? '';
@@ -76,6 +85,11 @@ export function signatureOf(frame: Pick<Frame, 'kind' | 'raw'>): Signature | und
     if (op) return { key: `${key}:${local(op.name)}`, detail: op.attrs.node, handshake: false };
   }
   return { key, handshake: false };
+}
+
+/** True when a client sending this request waits for the server's answer (presence it does not). */
+export function awaitsAnswer(sig: Signature): boolean {
+  return !sig.key.startsWith('presence');
 }
 
 /** True when the client frame is a subscription the script should wait for before pushing. */
@@ -95,6 +109,8 @@ export function buildScript(frames: readonly Frame[]): ReplayScript {
   const iqGates = new Map<string, Gate>();
   let lastOpen: Gate | undefined;
   let lastSasl: Gate | undefined;
+  let lastSm: Gate | undefined;
+  const lastPresence: { available?: Gate; unavailable?: Gate } = {};
   let clientClosed = false;
   let prevT: number | undefined;
 
@@ -112,13 +128,18 @@ export function buildScript(frames: readonly Frame[]): ReplayScript {
       script.gates.push(gate);
       if (sig.key === 'open') lastOpen = gate;
       else if (sig.key === 'auth' || sig.key === 'response') lastSasl = gate;
+      else if (sig.key.startsWith('sm:')) lastSm = gate;
+      else if (sig.key === 'presence') lastPresence.available = gate;
+      else if (sig.key === 'presence:unavailable') lastPresence.unavailable = gate;
       else {
         const id = element(frame)?.attrs.id;
         if (id) iqGates.set(id, gate);
       }
       continue;
     }
-    const owner = replyOwner(frame, { iqGates, lastOpen, lastSasl });
+    // Stream-management acks and ack requests belong to a feature the replay refuses.
+    if (isSmTransport(frame)) continue;
+    const owner = replyOwner(frame, { iqGates, lastOpen, lastSasl, lastSm, lastPresence, boundJid: script.boundJid });
     if (owner) {
       owner.replies.push(frame);
       if (frame.kind === 'open') script.domain ??= element(frame)?.attrs.from;
@@ -137,7 +158,26 @@ export function buildScript(frames: readonly Frame[]): ReplayScript {
   return script;
 }
 
-function replyOwner(frame: Frame, ctx: { iqGates: Map<string, Gate>; lastOpen?: Gate; lastSasl?: Gate }): Gate | undefined {
+interface OwnerContext {
+  iqGates: Map<string, Gate>;
+  lastOpen?: Gate;
+  lastSasl?: Gate;
+  lastSm?: Gate;
+  lastPresence: { available?: Gate; unavailable?: Gate };
+  boundJid?: string;
+}
+
+function bareOf(jid: string | undefined): string | undefined {
+  return jid?.split('/')[0];
+}
+
+function isSmTransport(frame: Frame): boolean {
+  if (frame.kind !== 'stanza' || !frame.raw.includes('urn:xmpp:sm:')) return false;
+  const el = element(frame);
+  return !!el && (el.name === 'r' || el.name === 'a') && SM_NAMESPACES.has(el.attrs.xmlns);
+}
+
+function replyOwner(frame: Frame, ctx: OwnerContext): Gate | undefined {
   if (frame.kind === 'open') return ctx.lastOpen;
   if (frame.kind !== 'stanza') return undefined;
   const el = element(frame);
@@ -146,5 +186,10 @@ function replyOwner(frame: Frame, ctx: { iqGates: Map<string, Gate>; lastOpen?: 
   if (name === 'features' && ctx.lastOpen) return ctx.lastOpen;
   if ((name === 'success' || name === 'failure' || name === 'challenge') && el.attrs.xmlns === SASL_NS) return ctx.lastSasl;
   if (name === 'iq' && (el.attrs.type === 'result' || el.attrs.type === 'error') && el.attrs.id) return ctx.iqGates.get(el.attrs.id);
+  if ((name === 'enabled' || name === 'resumed' || name === 'failed') && SM_NAMESPACES.has(el.attrs.xmlns)) return ctx.lastSm;
+  // The client's own presence coming back from its own account is the echo of what it sent.
+  if (name === 'presence' && ctx.boundJid && el.attrs.from && bareOf(el.attrs.from) === bareOf(ctx.boundJid)) {
+    return el.attrs.type === 'unavailable' ? ctx.lastPresence.unavailable : !el.attrs.type ? ctx.lastPresence.available : undefined;
+  }
   return undefined;
 }

@@ -5,9 +5,11 @@
  * client's ids and JID (idRewrite.ts); the server's unprompted frames (Finesse pubsub events)
  * follow with the recorded timing scaled by `speed`, or one at a time on `step()`.
  *
- * SASL: the recording's payload is redacted, so any credentials are accepted and answered with
- * the recorded <success/> (or <failure/>). Requests the recording never saw get a plain answer
- * (ping and pubsub subscribe succeed, other iqs are service-unavailable), never silence.
+ * SASL: the recording's payload is redacted, so any credentials are accepted over PLAIN (the
+ * only mechanism offered) and answered with the recorded outcome, also when the recorded client
+ * used SCRAM. Requests the recording never saw get the answer of a server without that feature
+ * (standardAnswers.ts), never silence; recorded answers to things this client did not do (its
+ * logout presence echo) are never sent. What was skipped, and why, is told on `notice`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter, once } from 'node:events';
@@ -24,7 +26,8 @@ import { plainUser, SASL_NS } from '../xmpp/sasl';
 import { Element, xml } from '../xmpp/xml';
 import { IdRewriter, parseJid } from './idRewrite';
 import { buildScript, Gate, isSubscribe, ReplayScript, signatureOf, Signature, Step } from './replayScript';
-import { PUBSUB_NS, STANZAS_NS, STREAMS_NS } from '../xmpp/namespaces';
+import { STREAMS_NS } from '../xmpp/namespaces';
+import { plainOnlyFeatures, standardAnswer } from './standardAnswers';
 
 export const REPLAY_PATH = '/ws/';
 
@@ -42,12 +45,18 @@ export interface ReplayServerOptions {
   /** The recording's upstream URL, shown as the replayed sessions' target. */
   target?: string;
   /**
-   * How long the script waits for a recorded pubsub subscribe the client does not send before
-   * it plays on (a client that subscribes to fewer nodes than the recorded one). Default 10 s.
+   * How long the script waits for a recorded pubsub subscribe or initial presence the client
+   * does not send before it plays on (a client that subscribes to fewer nodes than the
+   * recorded one, or never says it is available). Default 10 s.
    */
   subscribeWaitMs?: number;
   /** Browser origins allowed besides loopback and same-origin pages (net/origin.ts). */
   allowedOrigins?: readonly string[];
+  /**
+   * The agent id to put in node names and Update payloads (`--as`); by default the id the
+   * client logs in with.
+   */
+  agentId?: string;
 }
 
 /** What a connection's script is waiting for, for status lines and the step button. */
@@ -59,6 +68,8 @@ export interface ReplayConnectionEvents {
   sent: [Frame];
   /** A recorded request the client never sent was given up on after subscribeWaitMs. */
   skipped: [Frame];
+  /** What the replay did differently from the recording for this client, and why (one line). */
+  notice: [string];
   /** The whole recording has been played. */
   done: [];
   close: [];
@@ -85,10 +96,12 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
   ) {
     super();
     this.rewriter = new IdRewriter(script.boundJid);
+    this.rewriter.agentId = server.agentId;
     this.session = store.openSession({ id: `replay-${randomUUID()}`, label: `replay ${remote}`, ...(target ? { target } : {}) });
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     ws.on('close', (code, reason) => {
       captureClose(store, this.session.id, 'out', code, reason);
+      this.reportUnasked();
       this.halt();
       store.endSession(this.session.id);
       this.ended = true;
@@ -100,6 +113,25 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
   /** True once the socket is closed (the 'close' event has been emitted). */
   ended = false;
 
+  /** Server pushes not yet sent (what `--step` has left). */
+  get pushesLeft(): number {
+    return this.script.steps.slice(this.stepIndex).filter((st) => st.type === 'push').length;
+  }
+
+  private stepIndex = 0;
+
+  private notice(text: string): void {
+    this.emit('notice', text);
+  }
+
+  /** Recorded answers never sent because this client never made their request. */
+  private reportUnasked(): void {
+    const unasked = this.script.gates.filter((g) => !this.consumed.has(g) && g.replies.length && !g.sig.handshake);
+    if (!unasked.length) return;
+    const what = unasked.map((g) => describeRequest(g.frame)).join(', ');
+    this.notice(`skipped ${unasked.length} recorded answer(s) to requests this client did not make: ${what}`);
+  }
+
   get done(): boolean {
     return this.finished;
   }
@@ -110,6 +142,7 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
       if (this.closed) return;
       if (step.type === 'gate') await this.passGate(step);
       else await this.playPush(step);
+      this.stepIndex++;
     }
     if (this.closed) return;
     this.finished = true;
@@ -159,9 +192,11 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
 
   private async passGate(gate: Gate): Promise<void> {
     if (this.consumed.has(gate)) return;
-    // Only the handshake and subscriptions hold the pushes back; a recorded roster or disco
+    // Only the handshake, subscriptions and initial presence hold the pushes back (a server
+    // delivers an agent's Updates only once its client is available); a recorded roster or disco
     // request the new client does not make must not stall the replay.
-    const wait = gate.sig.handshake ? Infinity : isSubscribe(gate.sig) ? (this.server.subscribeWaitMs ?? 10_000) : 0;
+    const bounded = isSubscribe(gate.sig) || gate.sig.key === 'presence';
+    const wait = gate.sig.handshake ? Infinity : bounded ? (this.server.subscribeWaitMs ?? 10_000) : 0;
     if (wait === 0) return;
     this.setWaiting({ for: 'client', frame: gate.frame });
     const answered = await new Promise<boolean>((resolve) => {
@@ -170,7 +205,10 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
     });
     clearTimeout(this.timer);
     this.gateWaiter = undefined;
-    if (!answered && !this.closed) this.emit('skipped', gate.frame);
+    if (!answered && !this.closed) {
+      this.emit('skipped', gate.frame);
+      this.notice(`played on without the recorded ${describeRequest(gate.frame)}: this client did not send it within ${this.server.subscribeWaitMs ?? 10_000} ms`);
+    }
   }
 
   private async playPush(push: Extract<Step, { type: 'push' }>): Promise<void> {
@@ -195,7 +233,9 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
     if (frame.kind === 'close') return this.answerClose();
     const sig = signatureOf(frame);
     if (!sig) return; // presence, iq results, keepalives: the recorded server said nothing to them either
-    const gate = this.findGate(sig);
+    // A replay cannot count and acknowledge stanzas: stream management is refused even where
+    // the recorded server granted it, or the client would wait for acks that never come.
+    const gate = sig.key.startsWith('sm:') ? undefined : this.findGate(sig);
     if (gate) this.answer(gate, frame);
     else this.answerUnrecorded(sig, frame);
   }
@@ -203,9 +243,10 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
   /** The first unanswered recorded request like this one (same pubsub node preferred). */
   private findGate(sig: Signature): Gate | undefined {
     let loose: Gate | undefined;
+    const detail = sig.detail === undefined ? undefined : this.rewriter.toRecordedNode(sig.detail);
     for (const gate of this.script.gates) {
       if (this.consumed.has(gate) || gate.sig.key !== sig.key) continue;
-      if (gate.sig.detail === sig.detail) return gate;
+      if (gate.sig.detail === detail) return gate;
       loose ??= gate;
     }
     return loose;
@@ -214,15 +255,35 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
   private answer(gate: Gate, request: Frame): void {
     this.consumed.add(gate);
     const el = frameView(request).element as Element;
-    if (gate.sig.key === 'auth') this.rewriter.clientUser = plainUser(request.raw) ?? this.rewriter.clientUser;
+    if (gate.sig.key === 'auth') {
+      this.rewriter.clientUser = plainUser(request.raw) ?? this.rewriter.clientUser;
+      if (gate.replies.some((r) => frameView(r).element?.name === 'challenge')) return this.answerMultiStepSasl(gate);
+    }
     if (gate.sig.key.startsWith('iq:')) {
       const recordedId = frameView(gate.frame).element?.attrs.id;
       if (recordedId && el.attrs.id) this.rewriter.mapId(recordedId, el.attrs.id);
       const resource = el.getChild('bind')?.getChildText('resource')?.trim();
       if (gate.sig.handshake && resource) this.rewriter.clientResource = resource;
     }
-    for (const reply of gate.replies) this.sendRecorded(reply);
+    for (const reply of gate.replies) this.sendRecorded(gate.sig.key === 'open' && frameView(reply).summary?.name?.endsWith('features') ? { ...reply, raw: plainOnlyFeatures(reply.raw) } : reply);
     if (this.gateWaiter?.gate === gate) this.gateWaiter.resolve(true);
+  }
+
+  /**
+   * The recorded client logged in with a challenge-response mechanism (SCRAM): its exchange
+   * cannot verify anything for this client, which authenticates with PLAIN. The recorded
+   * outcome (the last SASL answer) is sent at once, and the recorded <response/>s are done.
+   */
+  private answerMultiStepSasl(auth: Gate): void {
+    const sasl = this.script.gates.filter((g) => g.sig.key === 'response' && g.frame.t >= auth.frame.t && !this.consumed.has(g));
+    const handshakeEnd = this.script.gates.find((g) => g.sig.key === 'open' && g.frame.t > auth.frame.t);
+    const responses = sasl.filter((g) => !handshakeEnd || g.frame.t < handshakeEnd.frame.t);
+    for (const g of responses) this.consumed.add(g);
+    const outcome = [auth, ...responses].flatMap((g) => g.replies).reverse().find((r) => /^(success|failure)$/.test(frameView(r).element?.name ?? ''));
+    const success = !outcome || frameView(outcome).element?.name === 'success';
+    this.send(success ? xml('success', { xmlns: SASL_NS }).toString() : this.rewriter.rewrite(outcome.raw));
+    this.notice(`the recorded login used ${frameView(auth.frame).element?.attrs.mechanism ?? 'a challenge-response mechanism'}; answered this client's PLAIN login with the recorded ${success ? 'success' : 'failure'}`);
+    for (const g of [auth, ...responses]) if (this.gateWaiter?.gate === g) this.gateWaiter.resolve(true);
   }
 
   private answerUnrecorded(sig: Signature, request: Frame): void {
@@ -238,15 +299,11 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
       return;
     }
     if (!el) return;
-    const attrs = { type: 'result', id: el.attrs.id, to: this.rewriter.clientJid ?? el.attrs.from, from: el.attrs.to, xmlns: 'jabber:client' };
-    if (sig.key === 'iq:get:urn:xmpp:ping:ping' || sig.key.endsWith(':pubsub:unsubscribe')) {
-      this.send(xml('iq', attrs).toString());
-    } else if (sig.key.endsWith(':pubsub:subscribe')) {
-      const jid = parseJid(this.rewriter.clientJid ?? '') ? this.rewriter.clientJid : undefined;
-      this.send(xml('iq', attrs, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscription', { node: sig.detail, jid, subscription: 'subscribed' }))).toString());
-    } else {
-      this.send(xml('iq', { ...attrs, type: 'error' }, xml('error', { type: 'cancel' }, xml('service-unavailable', { xmlns: STANZAS_NS }))).toString());
-    }
+    const jid = parseJid(this.rewriter.clientJid ?? '') ? this.rewriter.clientJid : undefined;
+    const answer = standardAnswer(el, sig.key, sig.detail, jid);
+    if (!answer) return;
+    this.send(answer.raw);
+    if (!sig.key.startsWith('iq:get:urn:xmpp:ping') && !sig.key.includes(':pubsub:') && !sig.key.startsWith('presence')) this.notice(`answered ${describeRequest(request)} the recording lacks: ${answer.reason}`);
   }
 
   /** RFC 7395 §3.6: the client's <close/> is answered with ours, then the server closes. */
@@ -281,6 +338,18 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
   }
 }
 
+/** `iq get jabber:iq:roster query`, `subscribe /finesse/api/Team/1/Users`, `presence unavailable`. */
+export function describeRequest(frame: Frame): string {
+  const el = frameView(frame).element;
+  if (!el) return frame.kind;
+  const payload = el.getChildElements()[0];
+  if (el.name === 'presence') return `presence${el.attrs.type ? ` type=${el.attrs.type}` : ''}`;
+  if (el.name !== 'iq') return `<${el.name}${el.attrs.xmlns ? ` xmlns="${el.attrs.xmlns}"` : ''}/>`;
+  const op = payload?.getChildElements()[0];
+  if (op?.attrs.node) return `${op.name} ${op.attrs.node}`;
+  return `iq ${el.attrs.type} ${payload ? `${payload.attrs.xmlns ?? ''} ${payload.name}`.trim() : '(empty)'}`;
+}
+
 export interface ReplayServerEvents {
   connection: [ReplayConnection];
   error: [Error];
@@ -293,6 +362,8 @@ export class ReplayServer extends EventEmitter<ReplayServerEvents> {
   stepMode: boolean;
   /** See ReplayServerOptions.subscribeWaitMs; changes apply to the next wait. */
   subscribeWaitMs: number | undefined;
+  /** See ReplayServerOptions.agentId. */
+  readonly agentId: string | undefined;
   private readonly wss: WebSocketServer;
   private server?: Server;
   private address?: string;
@@ -306,6 +377,7 @@ export class ReplayServer extends EventEmitter<ReplayServerEvents> {
     if (!(this.speed >= 0)) throw new RangeError(`speed must be 0 or more, got ${opts.speed}`);
     this.stepMode = opts.step ?? false;
     this.subscribeWaitMs = opts.subscribeWaitMs;
+    this.agentId = opts.agentId;
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,

@@ -28,6 +28,22 @@ export class StreamError extends Error {
   }
 }
 
+/**
+ * The server ended this stream because another connection bound the same full JID (RFC 6120
+ * §7.7.2.2: the older session gets <conflict/>). Reconnecting would sign that other client out
+ * in turn, so it is fatal and said in words.
+ */
+export class ConflictError extends StreamError {
+  constructor(
+    readonly jid: string,
+    text?: string,
+  ) {
+    super('conflict', text);
+    this.name = 'ConflictError';
+    this.message = `another client bound ${jid}; this session was signed out and will not reconnect (choose another resource)`;
+  }
+}
+
 /** The server does not speak what this client needs (no PLAIN, no bind, no xmpp subprotocol). */
 export class ProtocolError extends Error {
   override name = 'ProtocolError';

@@ -1,9 +1,14 @@
 /**
- * The extension's own Finesse client session: logs in as an agent (login.ts), subscribes to the
- * agent's User and Dialogs nodes and any Team nodes, keeps the connection alive with XEP-0199 pings and, when
+ * The extension's own Finesse client session: logs in as an agent (login.ts) beside the agent's
+ * own desktop without disturbing it, subscribes only the Team and Queue nodes asked for, keeps the connection alive with XEP-0199 pings and, when
  * the connection is lost, logs in again with backoff. Its output is the FrameStore: every frame
  * both ways, one store session for the whole life including reconnects. While online it is a
  * LiveSession (out only), so intercept and the UI can inject stanzas on it.
+ *
+ * Finesse rules it honours: the resource `desktop` belongs to the Finesse desktop (binding it
+ * signs the desktop out of notifications), so the default is `finesse-frames`; the agent's own
+ * feeds (User, Dialogs, Media, SystemInfo) are subscribed by the server for every agent, so only
+ * Team/Queue nodes are subscribed, with the full JID, and unsubscribed before closing.
  *
  * State: idle → connecting → authenticating → binding → subscribing → online
  *        online ⇄ reconnecting (→ connecting …) ; → closed by stop() ; → failed when fatal.
@@ -18,20 +23,24 @@ import type { FrameGate } from '../intercept/gate';
 import { nodes } from '../finesse/nodes';
 import { backoffDelay } from './backoff';
 import { ClosedInfo, XmppConnection } from './connection';
-import { AuthError, ConnectionLostError, IqError, isFatal, TimeoutError } from './errors';
+import { AuthError, ConflictError, ConnectionLostError, IqError, isFatal, StreamError, TimeoutError } from './errors';
 import { login } from './login';
 import { pingIq, subscribeIq, unsubscribeIq } from './stanzas';
 import { tlsOptionsFor, TlsTrust } from './tls';
 
-export { AuthError } from './errors';
+import { DEFAULT_RESOURCE, DESKTOP_RESOURCE, desktopWarning } from './resource';
+
+export { AuthError, ConflictError } from './errors';
+export { DEFAULT_RESOURCE, DESKTOP_RESOURCE, desktopWarning } from './resource';
 
 export interface FinesseSessionOptions {
   url: string; // ws:// or wss://HOST:8445/ws/
   domain: string; // XMPP domain
   user: string; // agent login (XMPP localpart)
   password: string;
-  resource?: string; // default 'desktop'
-  teams?: string[]; // also subscribe /finesse/api/Team/{id}/Users
+  resource?: string; // default DEFAULT_RESOURCE; 'desktop' only when chosen (see desktopWarning)
+  teams?: string[]; // subscribe /finesse/api/Team/{id}/Users
+  queues?: string[]; // subscribe /finesse/api/Queue/{id}
   pubsub?: string; // pubsub service JID, default `pubsub.${domain}`
   trust?: TlsTrust;
   keepaliveMs?: number; // XEP-0199 ping interval, default 30000
@@ -105,22 +114,29 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
     return this.subscribed;
   }
 
+  /** The resource this session binds. */
+  get resource(): string {
+    return this.opts.resource?.trim() || DEFAULT_RESOURCE;
+  }
+
   /**
-   * The nodes this session subscribes to: the agent's User node and its Dialogs (calls are
-   * published there, not on the User node), then each Team's Users.
+   * The nodes this session subscribes to: each Team's Users and each Queue. The agent's User,
+   * Dialogs, Media and SystemInfo nodes are not among them: Finesse subscribes every agent to
+   * those itself, and a second subscription would only be one more to leave behind.
    */
   get nodes(): string[] {
-    return [nodes.user(this.opts.user), nodes.userDialogs(this.opts.user), ...(this.opts.teams ?? []).map((t) => nodes.teamUsers(t))];
+    return [...(this.opts.teams ?? []).map((t) => nodes.teamUsers(t)), ...(this.opts.queues ?? []).map((q) => nodes.queue(q))];
   }
 
   /** Resolves when online; rejects with AuthError on bad credentials, or the connect/TLS error. */
   async start(): Promise<void> {
     if (this.current !== 'idle' || this.stopping) throw new Error(`session ${this.id} was already started or stopped`);
     this.store.openSession({ id: this.id, label: this.label, target: this.opts.url });
+    if (this.resource === DESKTOP_RESOURCE) this.emit('warning', desktopWarning(this.opts.user, this.opts.domain));
     try {
       await this.connect();
     } catch (e) {
-      const err = e as Error;
+      const err = this.explain(e as Error);
       if (this.stopping) throw new Error(`session ${this.id} was stopped before it was online`);
       this.finish('failed', err);
       throw err;
@@ -169,7 +185,7 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
         domain: this.opts.domain,
         user: this.opts.user,
         password: this.opts.password,
-        resource: this.opts.resource ?? 'desktop',
+        resource: this.resource,
         timeoutMs: this.timeoutMs,
         onPhase: (phase) => this.setState(phase),
       });
@@ -241,7 +257,16 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
     this.unregisterLive();
     // During a login the login's own failure decides what happens next.
     if (this.current !== 'online' || this.stopping) return;
-    this.scheduleReconnect(info.error ?? new ConnectionLostError(info.code, info.reason));
+    this.scheduleReconnect(this.explain(info.error ?? new ConnectionLostError(info.code, info.reason)));
+  }
+
+  /** A <conflict/> stream error means another client took this full JID: say so in words. */
+  private explain(error: Error): Error {
+    const cause = error instanceof ConnectionLostError && error.cause ? error.cause : error;
+    if (cause instanceof StreamError && cause.condition === 'conflict' && !(cause instanceof ConflictError)) {
+      return new ConflictError(this.boundJid ?? `${this.opts.user}@${this.opts.domain}/${this.resource}`, cause.text);
+    }
+    return error;
   }
 
   private scheduleReconnect(error: Error): void {
@@ -257,7 +282,7 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
       this.reconnectTimer = undefined;
       this.connect().catch((e: Error) => {
         if (this.stopping) return;
-        this.scheduleReconnect(e);
+        this.scheduleReconnect(this.explain(e));
       });
     }, delayMs);
   }

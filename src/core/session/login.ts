@@ -1,13 +1,15 @@
 /**
  * The XMPP login of a Finesse desktop client over one connection (RFC 7395 + RFC 6120):
  * <open/> → features → SASL PLAIN → stream restart → bind resource → legacy session if the
- * server insists → initial presence. Resolves with the bound full JID.
+ * server insists → initial presence, and the server's echo of it (RFC 6121 §4.2.2): from then
+ * on the client is available, so Updates sent to the agent's bare JID reach it. Resolves with
+ * the bound full JID.
  */
 import { openFrame } from '../xmpp/framing';
 import { plainAuth } from '../xmpp/sasl';
 import type { Element } from '../xmpp/xml';
 import type { XmppConnection } from './connection';
-import { AuthError, ProtocolError } from './errors';
+import { AuthError, ProtocolError, TimeoutError } from './errors';
 import { bindIq, child, errorCondition, localName, presence, saslMechanisms, sessionIq, sessionRequired } from './stanzas';
 
 export interface LoginOptions {
@@ -51,5 +53,10 @@ export async function login(conn: XmppConnection, opts: LoginOptions): Promise<s
   if (!jid) throw new ProtocolError('the bind result carries no JID');
   if (sessionRequired(restarted)) await conn.request(sessionIq(conn.id('sess')), timeoutMs);
   conn.send(presence());
+  // Waited for so that "online" means "Updates arrive now"; a server that does not echo (against
+  // the RFC) only delays this by timeoutMs, it does not fail the login.
+  await conn.next((el) => el.name === 'presence' && !el.attrs.type && (!el.attrs.from || el.attrs.from === jid), 'the echo of the initial presence', timeoutMs).catch((e: Error) => {
+    if (!(e instanceof TimeoutError)) throw e;
+  });
   return jid;
 }

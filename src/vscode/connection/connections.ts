@@ -9,7 +9,7 @@ import { redact } from '../../core/xmpp/sasl';
 import type { Services } from '../services';
 import { Disposable } from '../disposable';
 import { interceptGate } from '../intercept/gateSlot';
-import { Profile, profileKey, profileLabel, trustOf } from './profiles';
+import { Profile, profileKey, profileLabel, resourceWarning, trustOf } from './profiles';
 
 export interface ConnectionInfo {
   id: string;
@@ -71,7 +71,7 @@ export class Connections extends Disposable {
     const { log, store, live } = this.services;
     const secret = [password];
     const label = profileLabel(profile);
-    const session = new FinesseSession(store, { url: profile.url, domain: profile.domain, user: profile.user, password, teams: profile.teams, trust: trustOf(profile), gate: interceptGate }, live);
+    const session = new FinesseSession(store, { url: profile.url, domain: profile.domain, user: profile.user, password, teams: profile.teams, queues: profile.queues, resource: profile.resource, trust: trustOf(profile), gate: interceptGate }, live);
     const entry: Entry = { session, profile };
     this.entries.set(session.id, entry);
     let wasOnline = false;
@@ -93,6 +93,8 @@ export class Connections extends Disposable {
       if (!s.ok) log.warn(`${label}: subscribe ${s.node} refused: ${redact(s.error ?? '', secret)}`);
     });
     session.on('warning', (w) => log.warn(`${label}: ${redact(w, secret)}`));
+    const warning = resourceWarning(profile);
+    if (warning) void vscode.window.showWarningMessage(warning);
     log.info(`connecting ${label} to ${profile.url}${profile.fingerprint ? ` (pinned certificate ${profile.fingerprint})` : ''}`);
     this.changed.fire();
 

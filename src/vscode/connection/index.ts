@@ -35,7 +35,7 @@ export function register(services: Services, connections: Connections): vscode.D
   /** Settings may hold the TLS trust the user chose earlier for this server: use it. */
   const withSavedTrust = (p: Profile): Profile => {
     const saved = findProfile(p);
-    return { ...p, fingerprint: p.fingerprint ?? saved?.fingerprint, caFile: p.caFile ?? saved?.caFile, teams: p.teams ?? saved?.teams };
+    return { ...p, fingerprint: p.fingerprint ?? saved?.fingerprint, caFile: p.caFile ?? saved?.caFile, teams: p.teams ?? saved?.teams, queues: p.queues ?? saved?.queues, resource: p.resource ?? saved?.resource };
   };
 
   async function run(profile: Profile, password: string, mode: Mode): Promise<string> {

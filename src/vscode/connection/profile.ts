@@ -4,12 +4,21 @@
  * hand-edited settings entry from breaking the commands. No password is ever part of a Profile.
  */
 import type { TlsTrust } from '../../core/session/tls';
+// Two constants and a string builder: the session module itself loads only on connect.
+import { DESKTOP_RESOURCE, desktopWarning } from '../../core/session/resource';
 
 export interface Profile {
   url: string;
   domain: string;
   user: string;
   teams?: string[];
+  /** Queue ids whose node to subscribe as well. */
+  queues?: string[];
+  /**
+   * XMPP resource to bind; the session's default (`finesse-frames`) when absent. `desktop` is
+   * the Finesse desktop's own and is used only when written here (see resourceWarning).
+   */
+  resource?: string;
   /** Pinned SHA-256 fingerprint of a lab server's self-signed certificate. */
   fingerprint?: string;
   /** PEM file with the CA (or the certificate itself) to trust. */
@@ -45,6 +54,12 @@ export function trustOf(p: Profile): TlsTrust | undefined {
   return trust;
 }
 
+/** The warning to show before connecting a profile that binds the desktop's resource, else undefined. */
+export function resourceWarning(p: Pick<Profile, 'domain' | 'user' | 'resource'>): string | undefined {
+  if (p.resource?.trim() !== DESKTOP_RESOURCE) return undefined;
+  return `Finesse: ${desktopWarning(p.user, p.domain)}.`;
+}
+
 /** A clear message for a URL that cannot be a Finesse notification endpoint, else undefined. */
 export function checkUrl(value: string): string | undefined {
   let url: URL;
@@ -68,6 +83,11 @@ export function cleanProfile(raw: unknown): Profile | undefined {
     const teams = r.teams.filter((t): t is string => typeof t === 'string' && t.trim() !== '').map((t) => t.trim());
     if (teams.length) p.teams = teams;
   }
+  if (Array.isArray(r.queues)) {
+    const queues = r.queues.filter((q): q is string => typeof q === 'string' && q.trim() !== '').map((q) => q.trim());
+    if (queues.length) p.queues = queues;
+  }
+  if (typeof r.resource === 'string' && r.resource.trim()) p.resource = r.resource.trim();
   if (typeof r.fingerprint === 'string' && r.fingerprint.trim()) p.fingerprint = r.fingerprint.trim();
   if (typeof r.caFile === 'string' && r.caFile.trim()) p.caFile = r.caFile.trim();
   return p;
@@ -77,6 +97,8 @@ export function cleanProfile(raw: unknown): Profile | undefined {
 export function storable(p: Profile): Profile {
   const out: Profile = { url: p.url, domain: p.domain, user: p.user };
   if (p.teams?.length) out.teams = [...p.teams];
+  if (p.queues?.length) out.queues = [...p.queues];
+  if (p.resource) out.resource = p.resource;
   if (p.fingerprint) out.fingerprint = p.fingerprint;
   if (p.caFile) out.caFile = p.caFile;
   return out;

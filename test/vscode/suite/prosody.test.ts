@@ -20,6 +20,8 @@ describe('Connect to a real Prosody', () => {
     prosody = await Prosody.start({ users: [{ user: 'agent1', password: 'prosody-pw-1' }] });
     publisher = await Publisher.start(prosody.wsUrl);
     await publisher.createNode(nodes.user('agent1'));
+    // Finesse subscribes every agent to its own feeds; our client relies on that.
+    await publisher.autoSubscribe(nodes.user('agent1'), 'agent1');
   });
   after(async () => {
     await vscode.commands.executeCommand('finesse.disconnect');
@@ -27,11 +29,14 @@ describe('Connect to a real Prosody', () => {
     await prosody?.dispose();
   });
 
-  it('finesse.connect logs in, subscribes, and a published Update arrives in the store', async () => {
+  it('finesse.connect logs in beside the desktop (its own resource, no subscribe of its own feeds), and a published Update arrives in the store', async () => {
     session = await vscode.commands.executeCommand<string>('finesse.connect', { url: prosody.wsUrl, domain: DOMAIN, user: 'agent1', password: 'prosody-pw-1' });
     assert.equal(typeof session, 'string');
-    // connect resolves when online, i.e. after the subscribe succeeded.
-    await waitForFrame(finesse.store, (f) => f.session === session && f.dir === 'out' && f.raw.includes('<subscribe') && f.raw.includes(nodes.user('agent1')));
+    // connect resolves when online: the bind and the initial presence are in the store.
+    const bound = await waitForFrame(finesse.store, (f) => f.session === session && f.dir === 'in' && f.raw.includes('<jid>'));
+    assert.ok(bound.raw.includes('agent1@finesse.test/finesse-frames'), bound.raw);
+    await waitForFrame(finesse.store, (f) => f.session === session && f.dir === 'out' && f.raw.startsWith('<presence'));
+    assert.ok(![...finesse.store].some((f) => f.session === session && f.raw.includes('<subscribe')), 'the agent\'s own feeds need no subscription');
     await publisher.publish(nodes.user('agent1'), userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { requestId: 'vscode-prosody-1' }));
     const update = await waitForFrame(finesse.store, (f) => f.session === session && f.dir === 'in' && f.raw.includes('vscode-prosody-1'));
     assert.equal(update.kind, 'stanza');

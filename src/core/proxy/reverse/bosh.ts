@@ -10,6 +10,10 @@
  *  - each child element becomes a `stanza` frame with its exact text;
  *  - empty wrappers (the idle long-poll and its empty answer) are transport, not XMPP, and are
  *    not recorded: they would add two frames per minute per desktop saying nothing.
+ * One sid is one capture session until its last exchange is answered: a terminate ends the
+ * session only once every request of that sid still waiting (the held long-poll, the terminate
+ * request itself) has had its answer, so an answer arriving after another exchange's terminate
+ * joins its own session instead of opening a second one for the same sid.
  * BOSH is capture-only: frames are not offered to intercept (holding one would hold an HTTP
  * exchange) and the session is not a LiveSession.
  */
@@ -37,6 +41,10 @@ interface PendingFrame {
 export class BoshCapture extends EventEmitter<{ session: [SessionInfo] }> {
   /** Store session per BOSH sid. */
   private readonly sessions = new Map<string, SessionInfo>();
+  /** Requests of a sid still waiting for their answer. */
+  private readonly outstanding = new Map<string, number>();
+  /** Sids that saw a terminate: ended once nothing of theirs is outstanding. */
+  private readonly terminating = new Set<string>();
   private seq = 0;
 
   constructor(
@@ -58,6 +66,29 @@ export class BoshCapture extends EventEmitter<{ session: [SessionInfo] }> {
   endAll(): void {
     for (const s of this.sessions.values()) this.store.endSession(s.id);
     this.sessions.clear();
+    this.outstanding.clear();
+    this.terminating.clear();
+  }
+
+  /** @internal A request of `sid` is waiting for its answer. */
+  hold(sid: string): void {
+    this.outstanding.set(sid, (this.outstanding.get(sid) ?? 0) + 1);
+  }
+
+  /** @internal That request got its answer (or never will). */
+  release(sid: string): void {
+    const n = (this.outstanding.get(sid) ?? 1) - 1;
+    if (n > 0) this.outstanding.set(sid, n);
+    else this.outstanding.delete(sid);
+    this.endIfDone(sid);
+  }
+
+  private endIfDone(key: string): void {
+    if (!this.terminating.has(key) || this.outstanding.has(key)) return;
+    this.terminating.delete(key);
+    const session = this.sessions.get(key);
+    if (session) this.store.endSession(session.id);
+    this.sessions.delete(key);
   }
 
   /** A session key for an exchange the server gave no sid (refused or failed creation). */
@@ -77,8 +108,8 @@ export class BoshCapture extends EventEmitter<{ session: [SessionInfo] }> {
     }
     for (const f of frames) this.store.append({ session: session.id, dir: f.dir, kind: f.kind, raw: f.raw, t: f.t, bytes: f.bytes, flags: f.flags });
     if (end) {
-      this.store.endSession(session.id);
-      this.sessions.delete(key);
+      this.terminating.add(key);
+      this.endIfDone(key);
     }
   }
 }
@@ -95,6 +126,8 @@ export class BoshExchange {
   private terminateRequest = false;
   /** This exchange's own session key when the server gives no sid (see BoshCapture.unboundKey). */
   private unbound?: string;
+  /** The sid this exchange holds open in the capture until it is answered. */
+  private held?: string;
 
   constructor(
     private readonly capture: BoshCapture,
@@ -124,6 +157,13 @@ export class BoshExchange {
     this.lost = true;
     if (this.creation) this.flushRequest(this.unboundKey(), true);
     else if (this.unbound) this.capture.record(this.unbound, this.peer, [], true);
+    this.releaseHeld();
+  }
+
+  private releaseHeld(): void {
+    const sid = this.held;
+    this.held = undefined;
+    if (sid !== undefined) this.capture.release(sid);
   }
 
   private unboundKey(): string {
@@ -146,7 +186,13 @@ export class BoshExchange {
     this.terminateRequest = attrs.type === 'terminate';
     this.requestFrames = framesOf(parsed.body, 'out', t, { open: this.creation || isRestart(attrs), close: this.terminateRequest });
     // The creation request has no sid yet: it waits for the response that names it.
-    if (!this.creation) this.flushRequest(attrs.sid as string, false);
+    if (!this.creation) {
+      if (!this.lost && !this.responded) {
+        this.held = attrs.sid as string;
+        this.capture.hold(this.held);
+      }
+      this.flushRequest(attrs.sid as string, false);
+    }
     else if (this.lost) this.flushRequest(this.unboundKey(), true);
   }
 
@@ -169,11 +215,13 @@ export class BoshExchange {
       // A non-BOSH answer (an HTML error page, say) is shown as what it is.
       const frames = text?.trim() ? [malformed('in', text, size, t)] : [];
       this.capture.record(key, this.peer, frames, unbound);
+      this.releaseHeld();
       return;
     }
     const terminate = parsed.body.attrs.type === 'terminate';
     const frames = framesOf(parsed.body, 'in', t, { open: !!created, close: terminate });
     this.capture.record(key, this.peer, frames, terminate || this.terminateRequest || unbound);
+    this.releaseHeld();
   }
 }
 

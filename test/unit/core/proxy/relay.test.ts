@@ -132,17 +132,17 @@ describe('Relay', () => {
       assert.equal(f.bytes, 507);
     });
 
-    it('records what arrives after the other side went away, marked dropped', () => {
+    it('records what arrives after the other side went away, marked afterClose (not dropped: nobody dropped it)', () => {
       const t = setup();
       t.dest.end();
       t.relay.push(Buffer.concat([presence, ping]));
-      assert.deepEqual([...t.store].map((f) => [f.kind, f.flags.dropped]), [
-        ['stanza', true],
-        ['ping', true],
+      assert.deepEqual([...t.store].map((f) => [f.kind, f.flags.afterClose, f.flags.dropped]), [
+        ['stanza', true, undefined],
+        ['ping', true, undefined],
       ]);
       const other = setup();
       other.relay.push(presence);
-      assert.equal([...other.store][0].flags.dropped, undefined, 'delivered frames are not marked');
+      assert.equal([...other.store][0].flags.afterClose, undefined, 'delivered frames are not marked');
     });
 
     it('sends nothing more after a close frame went out in its direction', () => {

@@ -1,4 +1,5 @@
-// Rewriting recorded server frames for another client: ids and JIDs in attributes only.
+// Rewriting recorded server frames for another client: ids and JIDs in attributes, and the
+// agent id where Finesse writes it (node names, Update URIs and whole-id elements).
 import assert from 'node:assert/strict';
 import { eventMessage, userUpdate } from '../../../../src/core/finesse/builders';
 import { IdRewriter, parseJid } from '../../../../src/core/replay/idRewrite';
@@ -32,6 +33,21 @@ describe('ReplayServer id rewriting', () => {
     const out = r.rewrite(event);
     assert.match(out, /to="agent2@finesse.test\/mine"/);
     assert.ok(out.includes('agent1@finesse.test/desktop&lt;/loginName&gt;'), 'the escaped Update text is untouched');
+  });
+
+  it('rewrites the agent id in node names and Update payloads, only where it is the whole id', () => {
+    const r = new IdRewriter('agent1@finesse.test/desktop');
+    r.clientUser = 'agent2';
+    const event = eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test', node: '/finesse/api/User/agent1/Dialogs', itemId: 'i', updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { t: 0 }) });
+    const out = r.rewrite(event);
+    assert.match(out, /node="\/finesse\/api\/User\/agent2\/Dialogs"/);
+    assert.match(out, /&lt;loginId&gt;agent2&lt;\/loginId&gt;/);
+    assert.match(out, /&lt;uri&gt;\/finesse\/api\/User\/agent2&lt;\/uri&gt;/);
+    assert.ok(!/agent1/.test(out), out);
+    assert.equal(r.rewrite(`<message><items node='/finesse/api/User/agent10'/><body>agent1x</body></message>`), `<message><items node='/finesse/api/User/agent10'/><body>agent1x</body></message>`, 'another id that starts the same is left alone');
+    r.agentId = '1001001';
+    assert.match(r.rewrite(`<message><items node='/finesse/api/User/agent1'/></message>`), /\/finesse\/api\/User\/1001001'/, '--as wins over the login');
+    assert.equal(r.toRecordedNode('/finesse/api/User/1001001/Dialogs'), '/finesse/api/User/agent1/Dialogs');
   });
 
   it('sends malformed frames unchanged', () => {

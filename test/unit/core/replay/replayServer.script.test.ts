@@ -64,7 +64,9 @@ describe('ReplayServer script', () => {
       detail: '/finesse/api/User/1',
       handshake: false,
     });
-    assert.equal(signatureOf({ kind: 'stanza', raw: '<presence/>' }), undefined);
+    assert.deepEqual(signatureOf({ kind: 'stanza', raw: '<presence/>' }), { key: 'presence', handshake: false }, 'answered by its echo');
+    assert.deepEqual(signatureOf({ kind: 'stanza', raw: '<presence type="unavailable"/>' }), { key: 'presence:unavailable', handshake: false });
+    assert.equal(signatureOf({ kind: 'stanza', raw: '<presence to="pubsub.finesse.test"/>' }), undefined, 'directed presence: no echo');
     assert.equal(signatureOf({ kind: 'stanza', raw: '<iq type="result" id="1"/>' }), undefined);
     assert.equal(signatureOf({ kind: 'stanza', raw: '<iq type="get"' }), undefined, 'malformed: no request');
     assert.equal(signatureOf({ kind: 'text', raw: ' ' }), undefined);

@@ -29,8 +29,26 @@ describe('login', () => {
     assert.equal(jid, 'agent1@finesse.test/desktop');
     assert.deepEqual(phases, ['authenticating', 'binding']);
     const sent = server!.received.map((t) => /^<(\w+)/.exec(t)?.[1]);
-    assert.deepEqual(sent, ['open', 'auth', 'open', 'iq']);
-    // presence goes out last; the server may not have read it yet when login resolves
+    // login resolves on the server's echo of the presence, so the server has read it by then
+    assert.deepEqual(sent, ['open', 'auth', 'open', 'iq', 'presence']);
+  });
+
+  it('waits for the echo of the initial presence: online means Updates arrive', async () => {
+    let echo: (() => void) | undefined;
+    let seen!: () => void;
+    const presenceSeen = new Promise<void>((resolve) => (seen = resolve));
+    const script = loginScript({ jid: 'agent1@finesse.test/ff' });
+    let resolved = false;
+    const done = run((text, ws) => {
+      if (!text.startsWith('<presence')) return script(text, ws);
+      echo = () => script(text, ws);
+      seen();
+    }).then((jid) => ((resolved = true), jid));
+    // Without the wait, login would have resolved before the server even read the presence.
+    await presenceSeen;
+    assert.equal(resolved, false, 'not online before the echo');
+    echo?.();
+    assert.equal(await done, 'agent1@finesse.test/ff');
   });
 
   it('sends the legacy session iq only when the server requires it', async () => {

@@ -90,6 +90,9 @@ export function loginScript(opts: { jid?: string; mechanisms?: string[]; session
       const id = /id="([^"]+)"/.exec(text)?.[1] ?? '';
       if (text.includes('xmpp-bind')) ws.send(opts.bindReply ? opts.bindReply(id) : `<iq xmlns="jabber:client" type="result" id="${id}"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>${opts.jid ?? 'agent1@finesse.test/desktop'}</jid></bind></iq>`);
       else ws.send(`<iq xmlns="jabber:client" type="result" id="${id}"/>`);
+    } else if (text.startsWith('<presence') && !text.includes('type=')) {
+      // RFC 6121 §4.2.2: initial presence comes back to the sender.
+      ws.send(`<presence xmlns="jabber:client" from="${opts.jid ?? 'agent1@finesse.test/desktop'}"/>`);
     } else if (text.startsWith('<close')) {
       ws.send(`<close xmlns="${FRAMING}"/>`);
       ws.close(1000);

@@ -1,7 +1,7 @@
 // Profiles as settings hold them: validated, identified for SecretStorage, and never carrying
 // a password into settings.
 import assert from 'node:assert/strict';
-import { checkUrl, cleanProfile, profileKey, secretKey, storable, trustOf } from '../../../../src/vscode/connection/profile';
+import { checkUrl, cleanProfile, profileKey, resourceWarning, secretKey, storable, trustOf } from '../../../../src/vscode/connection/profile';
 
 describe('connection profile', () => {
   it('accepts ws:// and wss:// URLs and says why anything else is refused', () => {
@@ -43,5 +43,14 @@ describe('connection profile', () => {
   it('turns the trust fields into the session TLS trust, or none', () => {
     assert.equal(trustOf({ url: 'wss://a/ws/', domain: 'd', user: 'u' }), undefined);
     assert.deepEqual(trustOf({ url: 'wss://a/ws/', domain: 'd', user: 'u', fingerprint: 'AA', caFile: '/c.pem' }), { fingerprint: 'AA', caFile: '/c.pem' });
+  });
+
+  it('keeps the resource and queues, and warns only for the desktop resource', () => {
+    const p = cleanProfile({ url: 'wss://f/ws/', domain: 'f', user: 'u', resource: ' desktop ', queues: ['7', ''] });
+    assert.deepEqual(p, { url: 'wss://f/ws/', domain: 'f', user: 'u', resource: 'desktop', queues: ['7'] });
+    assert.deepEqual(storable(p!), p);
+    assert.match(resourceWarning(p!)!, /signs the Finesse desktop of u@f out of notifications/);
+    assert.equal(resourceWarning({ domain: 'f', user: 'u' }), undefined);
+    assert.equal(resourceWarning({ domain: 'f', user: 'u', resource: 'finesse-frames' }), undefined);
   });
 });

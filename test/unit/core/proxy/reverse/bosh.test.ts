@@ -109,6 +109,44 @@ describe('BOSH capture', () => {
     ]);
   });
 
+  it('keeps one session per sid when the held long-poll is answered with the terminate before the terminate request is', async () => {
+    // The server holds the idle poll; the browser's terminate makes it answer that poll with
+    // type='terminate' first, then the terminate request itself (without a sid).
+    const handler = upstream.handler;
+    let releasePoll: (() => void) | undefined;
+    const pollHeld = new Promise<void>((resolve) => {
+      upstream.handler = (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          const reply = (body: string) => res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' }).end(body);
+          if (/rid='51'/.test(text)) {
+            releasePoll = () => reply(`<body type='terminate' ${NS}/>`);
+            resolve();
+          } else if (/type='terminate'/.test(text)) {
+            releasePoll?.();
+            // Answered once the poll's answer is out, as the server orders them.
+            setImmediate(() => reply(`<body type='terminate' ${NS}/>`));
+          } else reply(`<body ${NS}><message xmlns='jabber:client' id='m'/></body>`);
+        });
+      };
+    });
+    try {
+      await post(`<body rid='50' sid='T' ${NS}><presence xmlns='jabber:client'/></body>`);
+      const poll = post(`<body rid='51' sid='T' ${NS}/>`);
+      await pollHeld;
+      await post(`<body rid='52' sid='T' type='terminate' ${NS}><presence type='unavailable' xmlns='jabber:client'/></body>`);
+      await poll;
+      const frames = await settled(rig);
+      assert.equal(new Set(frames.map((f) => f.session)).size, 1, frames.map((f) => `${f.session} ${f.dir} ${f.kind}`).join('\n'));
+      assert.deepEqual(frames.filter((f) => f.kind === 'close').map((f) => f.dir), ['out', 'in', 'in']);
+      assert.ok(rig.store.sessions.get(frames[0].session)?.ended, 'ended once both answers are in');
+    } finally {
+      upstream.handler = handler;
+    }
+  });
+
   it('reads gzip responses from its copy while the browser gets the compressed bytes', async () => {
     const payload = `<body ${NS}><message xmlns='jabber:client' id='z'><body>compressed</body></message></body>`;
     const gz = gzipSync(payload);
