@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- NAME…]`: prints performance figures as JSON lines, each measured against a
- * baseline taken in the same run (DESIGN.md "Performance targets"). Suites are listed in
+ * baseline taken in the same run (docs/ARCHITECTURE.md, "Performance targets"). Suites are listed in
  * bench/suites.ts; with no NAME the default set runs.
  */
 import { suites } from './suites';

@@ -1,5 +1,5 @@
 /**
- * Proxy overhead, measured against a direct connection in the same run (DESIGN.md target:
+ * Proxy overhead, measured against a direct connection in the same run (target, docs/ARCHITECTURE.md:
  * proxied throughput ≥ 0.8× direct, added p50 round trip ≤ 0.1 ms on loopback).
  *
  * A ws echo server and the proxy (with its capturing FrameStore) each run in their own process,

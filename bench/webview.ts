@@ -1,5 +1,5 @@
 /**
- * The frames panel at 100,000 frames (DESIGN.md targets: regex filter < 100 ms, scrolling at
+ * The frames panel at 100,000 frames (targets, docs/ARCHITECTURE.md: regex filter < 100 ms, scrolling at
  * 60 fps, first paint < 300 ms), each against a baseline from the same run:
  *  - filter: FilteredIndex.setFilter over the store in the host (regex, text, a cheap key, and
  *    state: which decodes Updates, cold then warm), against a plain loop of RegExp.test over

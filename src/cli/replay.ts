@@ -2,7 +2,7 @@
  * `finesse-frames replay FILE --listen HOST:PORT [--speed N] [--har-entry N] [--step] [--once]`
  * serves the recorded server side of a saved session (.finesse-session or a DevTools .har) to
  * whatever client connects: first line `{"listening":"ws://127.0.0.1:PORT/ws/"}`, then every
- * frame of every replayed connection as one JSON line (DESIGN.md).
+ * frame of every replayed connection as one JSON line (docs/ARCHITECTURE.md, "CLI: JSON lines").
  *
  * `finesse-frames replay FILE --target URL --user USER` sends the recorded client side to a live
  * server instead (password from FINESSE_PASSWORD) and prints the frames both ways.

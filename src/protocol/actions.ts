@@ -1,6 +1,6 @@
 /**
- * Host-side hooks a FramesView offers to other features (contract in /shared/contracts.md):
- * intercept (engineer E) supplies FrameActions for the detail pane's Forward/Drop/Edit/Resend
+ * Host-side hooks a FramesView offers to other features:
+ * intercept supplies FrameActions for the detail pane's Forward/Drop/Edit/Resend
  * buttons and toolbar toggles such as Pause/Resume. Types only; no vscode import.
  */
 import type { Frame } from '../core/capture/frame';

@@ -37,7 +37,7 @@ export interface ColumnPrefs {
   time?: 'clock' | 'previous' | 'start';
 }
 
-/** Intercept operations on a frame (engineer E's FrameActions perform them). */
+/** Intercept operations on a frame (intercept's FrameActions perform them). */
 export type FrameAction = 'forward' | 'drop' | 'edit' | 'resend' | 'resendOriginal' | 'compare';
 export const FRAME_ACTIONS: readonly FrameAction[] = ['forward', 'drop', 'edit', 'resend', 'resendOriginal', 'compare'];
 

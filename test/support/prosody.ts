@@ -1,7 +1,7 @@
 /**
  * Real Prosody 0.12 for e2e tests: started as non-root from a temp dir config on free ports,
  * with websocket (RFC 7395) on /ws and a pubsub component where only the admin creates and
- * publishes nodes, like the Finesse notification server. See DESIGN.md for the config facts.
+ * publishes nodes, like the Finesse notification server. Its configuration is explained in CONTRIBUTING.md.
  */
 import { spawn, ChildProcess, execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, readFileSync, existsSync, chmodSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// DESIGN.md: nothing under src/core imports `vscode`, so the core runs headless (CLI, tests,
+// docs/ARCHITECTURE.md: nothing under src/core imports `vscode`, so the core runs headless (CLI, tests,
 // benchmarks) and the thin VS Code layer stays thin.
 import assert from 'node:assert/strict';
 import { builtinModules } from 'node:module';

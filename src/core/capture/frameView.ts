@@ -52,7 +52,7 @@ function computeView(frame: Frame): FrameView {
   return view;
 }
 
-/** The `finesse` object of the CLI JSON lines contract (DESIGN.md). */
+/** The `finesse` object of the CLI JSON lines contract (docs/ARCHITECTURE.md). */
 export interface FinesseJson {
   node: string;
   event?: string;

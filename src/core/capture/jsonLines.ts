@@ -1,5 +1,5 @@
 /**
- * The CLI's stable JSON-lines contract (DESIGN.md): the Frame record fields plus, where
+ * The CLI's stable JSON-lines contract (docs/ARCHITECTURE.md): the Frame record fields plus, where
  * decodable, `finesse: {node, event, requestId, source, kind, state}` and `error` for malformed
  * frames. SASL payloads are redacted unless the caller explicitly asks otherwise.
  */

@@ -25,7 +25,7 @@ export interface Profile {
   caFile?: string;
 }
 
-/** What `finesse.connect` accepts from tests and scripts (contracts.md). */
+/** What `finesse.connect` accepts from tests and scripts . */
 export interface ConnectArgs extends Profile {
   password?: string;
 }

@@ -1,6 +1,6 @@
 /**
  * The frames list/filter/detail UI on any vscode.Webview over any FrameStore: the live panel
- * (FramesPanel) and the read-only viewer of a saved session (engineer F's custom editor) both
+ * (FramesPanel) and the read-only viewer of a saved session (the session files' custom editor) both
  * use it:  new FramesView(webview, extensionUri, store, { readOnly, actions }).
  * The protocol work is FramesHost's; this only connects it to VS Code.
  */

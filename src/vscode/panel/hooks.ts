@@ -1,6 +1,6 @@
 /**
  * How other features extend the live "Finesse Frames" panel without owning it: intercept
- * (engineer E) calls `setPanelHooks({ actions, toolbar })` once; the open panel, and any panel
+ * calls `setPanelHooks({ actions, toolbar })` once; the open panel, and any panel
  * opened or revived later, gets the detail pane's Forward/Drop/Edit/Resend buttons and the
  * toolbar toggles (Pause/Resume). No vscode import.
  */

@@ -1,6 +1,6 @@
 /**
  * The "reverse" choice of Finesse: Start Proxy, for the Start Proxy command (src/vscode/proxy,
- * engineer D2) to call: open the real Finesse desktop through a local HTTPS listener so the
+ * the proxy command) to call: open the real Finesse desktop through a local HTTPS listener so the
  * desktop's own WebSocket (or BOSH) is captured. The listener's certificate is kept in the
  * workspace's storage, so the user trusts its fingerprint once per workspace.
  *

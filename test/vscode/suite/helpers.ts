@@ -12,7 +12,7 @@ export const EXTENSION_ID = 'finesse-frames.finesse-frame-debugger';
 /** The commands issue 6 adds (category "Finesse"). */
 export const CORE_COMMANDS = ['finesse.connect', 'finesse.disconnect', 'finesse.startProxy', 'finesse.stopProxy', 'finesse.showFrames', 'finesse.clearFrames'];
 
-/** What activate() returns (contracts.md "VS Code layer" and "D1 ↔ D2"). */
+/** What activate() returns: the services the suites drive the extension through. */
 export interface FinesseApi {
   store: FrameStore;
   live: LiveSessionRegistry;

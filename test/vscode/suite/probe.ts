@@ -31,7 +31,7 @@ export interface WebviewAnswer {
   texts: string[];
 }
 
-/** A shown, loaded row of the frames panel's virtualized list (webview-ui/src/list/frameList.ts; contracts.md "D1 ↔ C"). */
+/** A shown, loaded row of the frames panel's virtualized list (webview-ui/src/list/frameList.ts). */
 export const FRAME_ROW = '.fx-row[data-id]:not([hidden])';
 
 function probeUrl(): string {
