@@ -81,6 +81,8 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
   private readonly rewriter: IdRewriter;
   private gateWaiter?: { gate: Gate; resolve: (answered: boolean) => void };
   private stepWaiter?: () => void;
+  /** Nexts given while no push was waiting yet (the script still waits for the client). */
+  private stepCredit = 0;
   private timer?: NodeJS.Timeout;
   private closed = false;
   private finished = false;
@@ -150,10 +152,18 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
     this.emit('done');
   }
 
-  /** Releases the next push in step mode; false when none is waiting. */
+  /**
+   * Releases the next push in step mode. A Next given while the script still waits for the
+   * client (its presence or a subscribe) is kept, and releases the push as soon as it is due;
+   * false when the script has nothing left to push.
+   */
   step(): boolean {
     const release = this.stepWaiter;
-    if (!release) return false;
+    if (!release) {
+      if (this.closed || !this.server.stepMode || this.pushesLeft <= this.stepCredit) return false;
+      this.stepCredit++;
+      return true;
+    }
     this.stepWaiter = undefined;
     this.waiting = { for: 'nothing' };
     release();
@@ -212,7 +222,9 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
   }
 
   private async playPush(push: Extract<Step, { type: 'push' }>): Promise<void> {
-    if (this.server.stepMode) {
+    if (this.server.stepMode && this.stepCredit > 0) {
+      this.stepCredit--;
+    } else if (this.server.stepMode) {
       this.setWaiting({ for: 'step', frame: push.frame });
       await new Promise<void>((resolve) => (this.stepWaiter = resolve));
     } else {

@@ -29,11 +29,4 @@ describe('Extension in VS Code', () => {
     }
     for (const c of contributed) assert.ok(registered.has(c.command), `${c.command} is contributed but not registered`);
   });
-
-  it('ships one extension bundle under 1 MB', async () => {
-    const main: string = extension().packageJSON.main;
-    const bytes = statSync(join(extension().extensionPath, main)).size;
-    await probe.metric('dist/extension.js', Math.round(bytes / 1024), 'KiB');
-    assert.ok(bytes < 1024 * 1024, `extension bundle is ${bytes} bytes`);
-  });
 });

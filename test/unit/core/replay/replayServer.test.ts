@@ -140,6 +140,20 @@ describe('ReplayServer', () => {
     assert.equal(server?.step(), 0, 'nothing left to release');
   });
 
+  it('step mode: a Next given while the script still waits for the client releases the push once it is due', async () => {
+    const { url, conn } = await serve(recordedSession(), { step: true });
+    const peer = await Peer.connect(url);
+    await peer.login();
+    const c = await conn;
+    assert.notEqual(c.waiting.for, 'step', 'the script waits for the recorded subscribe');
+    assert.equal(server?.step(), 1, 'the Next is kept');
+    peer.subscribe('s1');
+    assert.equal((await peer.next()).attrs.id, 's1');
+    assert.equal(decodeUpdate(await peer.next())?.state, 'NOT_READY', 'the kept Next released the first push');
+    if (c.waiting.for !== 'step') await new Promise<void>((resolve) => c.on('waiting', (w) => w.for === 'step' && resolve()));
+    assert.equal(peer.pending, 0, 'one Next, one push');
+  });
+
   it('plays on when the client never sends a recorded subscription, and ends with the recorded close', async () => {
     // Step mode puts the test in charge of the pace, so the one short wait below is the Team one.
     const { url, conn } = await serve(recordedSession({ teamSubscribe: true, serverClose: true }), { step: true });
