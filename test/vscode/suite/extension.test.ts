@@ -1,7 +1,5 @@
 // The extension as VS Code loads it: manifest, activation, commands, bundle size.
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { api, CORE_COMMANDS, extension } from './helpers';
 import { probe } from './probe';

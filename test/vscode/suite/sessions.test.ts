@@ -150,6 +150,8 @@ describe('Sessions: save, open, HAR, replay', () => {
       for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1')]) {
         await client.iqCaller.request(xml('iq', { type: 'set', to: 'pubsub.finesse.test' }, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node, jid: client.jid?.toString() }))));
       }
+      // Available, as every Finesse client says once it is bound: the recorded pushes follow it.
+      await client.send(xml('presence'));
       const answered = received.length; // the two subscribe results
       assert.ok(!received.some((r) => r.includes('&lt;Update&gt;')), 'no push before Next');
       for (let i = 1; i <= 3; i++) {
