@@ -8,6 +8,7 @@ export interface Suite {
 export const suites: Record<string, Suite> = {
   proxy: { inDefault: true, load: () => import('./proxy') },
   load: { inDefault: false, load: () => import('./load') },
+  peers: { inDefault: false, load: () => import('./peers') },
   webview: { inDefault: true, load: () => import('./webview') },
   session: { inDefault: true, load: () => import('./session') },
   reverse: { inDefault: true, load: () => import('./reverse') },

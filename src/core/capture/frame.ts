@@ -25,6 +25,8 @@ export interface FrameFlags {
   injected?: boolean;
   dropped?: boolean;
   replayed?: boolean;
+  /** Only the first bytes are kept (the store's per-frame limit); `bytes` is the size on the wire. */
+  truncated?: boolean;
 }
 
 export interface Frame {
