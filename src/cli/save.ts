@@ -22,7 +22,11 @@ export function startSaving(path: string | undefined, store: FrameStore, opts: {
   } catch (e) {
     throw new UsageError(`--save: cannot write "${path}": ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const writer = new SessionWriter(createWriteStream(path, { fd, encoding: 'utf8' }), { secrets: opts.secrets, target: opts.target });
+  const stream = createWriteStream(path, { fd, encoding: 'utf8' });
+  // Said when it happens (disk full, quota): capture and forwarding go on, the file keeps what
+  // was written before, whole lines, readable.
+  stream.once('error', (e) => printError(`--save: writing "${path}" failed: ${(e as NodeJS.ErrnoException).code ?? e.message}; capture goes on, the file keeps the frames written so far`));
+  const writer = new SessionWriter(stream, { secrets: opts.secrets, target: opts.target });
   writer.follow(store);
   return {
     async close() {

@@ -34,6 +34,9 @@ function computeView(frame: Frame): FrameView {
     if (frame.kind === 'text' && frame.raw.trim()) return { error: 'Not an XML element' };
     return {};
   }
+  // A frame the store kept only the start of is incomplete by our doing, not the peer's: it is
+  // shown as text, not reported as malformed.
+  if (frame.flags?.truncated) return {};
   const parsed = parseXml(frame.raw);
   if (!parsed.ok) return { error: parsed.error };
   const view: FrameView = { element: parsed.element, summary: summarize(parsed.element) };
