@@ -203,24 +203,20 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
         try {
           const tab = await browser.newPage();
           await tab.goto(pageUrl);
-          // The page sends numbered frames as fast as its socket takes them, forever.
-          await tab.evaluate(
-            ([proxyUrl, frameSource]) =>
-              new Promise<void>((resolve) => {
-                const seqFrame = new Function(`return (${frameSource})`)() as (c: string, s: number) => string;
-                const ws = new WebSocket(proxyUrl, 'xmpp');
-                let seq = 0;
-                ws.onopen = () => {
-                  resolve();
-                  const pump = () => {
-                    while (ws.bufferedAmount < 64 * 1024) ws.send(seqFrame('page', seq++));
-                    setTimeout(pump, 1);
-                  };
-                  pump();
-                };
-              }),
-            [url, seqFrame.toString()] as const,
-          );
+          // The page sends numbered frames as fast as its socket takes them, forever. Given as
+          // source text: the test's own functions are compiled with helpers the page lacks.
+          await tab.evaluate(`new Promise((resolve) => {
+            const seqFrame = ${seqFrame.toString()};
+            const ws = new WebSocket(${JSON.stringify(url)}, 'xmpp');
+            let seq = 0;
+            ws.onopen = () => {
+              resolve();
+              // A batch per task: Chromium sends (and counts bufferedAmount) between tasks.
+              setInterval(() => {
+                if (ws.bufferedAmount < 1024 * 1024) for (let i = 0; i < 50; i++) ws.send(seqFrame('page', seq++));
+              }, 1);
+            };
+          })`);
           await s.until((st) => st.received >= 2000);
           if (server_) server_.process().kill('SIGKILL');
           else await tab.close();
