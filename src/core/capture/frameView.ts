@@ -28,6 +28,16 @@ export function frameView(frame: Frame): FrameView {
   return view;
 }
 
+/**
+ * The view without keeping it, for a reader that looks at each frame once (the CLI's JSON lines):
+ * caching a parsed tree for every frame the store holds is what made the CLI's garbage
+ * collector the busiest part of the process. A view already cached is reused.
+ */
+export function transientView(frame: Frame): FrameView {
+  const hit = cache.get(frame);
+  return hit && hit.raw === frame.raw ? hit.view : computeView(frame);
+}
+
 function computeView(frame: Frame): FrameView {
   if (frame.kind !== 'open' && frame.kind !== 'close' && frame.kind !== 'stanza') {
     // A text frame that is not whitespace and not XML is malformed for RFC 7395.
