@@ -85,37 +85,40 @@ export class FrameLines {
     this.pump();
   }
 
+
+  /**
+   * Writes one chunk (at most chunkBytes of lines) from the cursor, then gives the event loop
+   * back: a backlog of 100,000 frames printed in one go would keep the proxy's sockets waiting
+   * for seconds. More is written on the next turn, or after 'drain' when stdout is full.
+   */
   private pump(): void {
     const store = this.store;
     const chunk = this.opts.chunkBytes ?? CHUNK_BYTES;
     const reveal = this.opts.reveal === true;
-    while (!this.broken && this.next <= store.lastId) {
-      if (this.next < store.firstId) {
-        const gone = store.firstId - this.next;
-        this.skippedTotal += gone;
-        this.next = store.firstId;
-        this.opts.onSkipped?.(gone);
-        continue;
-      }
-      let text = '';
-      const last = store.lastId;
-      let frame: Frame | undefined;
-      while (text.length < chunk && this.next <= last && (frame = store.get(this.next))) {
-        text += frameToJsonLine(frame, { reveal }) + '\n';
-        this.next++;
-        this.printedTotal++;
-      }
-      if (!text) continue;
-      if (!this.out.write(text)) {
-        this.waiting = true;
-        this.out.once('drain', () => {
-          this.waiting = false;
-          // Between two drains the event loop runs: let new appends join the next batch.
-          if (!this.closed) this.defer();
-        });
-        return;
-      }
+    if (this.broken || this.next > store.lastId) return;
+    if (this.next < store.firstId) {
+      const gone = store.firstId - this.next;
+      this.skippedTotal += gone;
+      this.next = store.firstId;
+      this.opts.onSkipped?.(gone);
     }
+    let text = '';
+    const last = store.lastId;
+    let frame: Frame | undefined;
+    while (text.length < chunk && this.next <= last && (frame = store.get(this.next))) {
+      text += frameToJsonLine(frame, { reveal }) + '\n';
+      this.next++;
+      this.printedTotal++;
+    }
+    if (text && !this.out.write(text)) {
+      this.waiting = true;
+      this.out.once('drain', () => {
+        this.waiting = false;
+        if (!this.closed) this.defer();
+      });
+      return;
+    }
+    if (this.next <= store.lastId && !this.closed) this.defer();
   }
 
   /** One pump per macrotask at most while catching up, so the proxy's own I/O keeps its turn. */

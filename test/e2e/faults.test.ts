@@ -164,6 +164,27 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
     await stillServes(url, 'after-big');
   });
 
+  it('the byte budget holds the proxy’s memory with 20 MB frames (--max-bytes 64MB), every frame still forwarded whole', async () => {
+    const s = await server();
+    const { url, pid } = await proxy(s.url, ['--quiet', '--max-bytes', '64MB']);
+    const c = new SeqClient(url, 'budget');
+    await c.opened();
+    let peak = 0;
+    for (let i = 0; i < 15; i++) {
+      const big = `<message xmlns="jabber:client" id="b${i}"><body>${String.fromCharCode(97 + i).repeat(20 * MB)}</body></message>`;
+      const echo = once(c.ws, 'message');
+      c.ws.send(big);
+      const [data] = (await echo) as [Buffer];
+      assert.ok(data.equals(Buffer.from(big)), `frame ${i} came back whole`);
+      peak = Math.max(peak, rssOf(pid));
+    }
+    // 15 frames × 20 MB × 2 directions is 600 MB of payload; without the budget the store kept it all.
+    assert.ok(peak < 400 * MB, `proxy RSS peaked at ${Math.round(peak / MB)} MB`);
+    c.ws.close();
+    await c.closed();
+    await stillServes(url, 'after-budget');
+  });
+
   it('a half-open client (gone without a FIN) is reaped after the server’s ping timeout; the proxy lets go of it', async () => {
     const s = await server(0, 200);
     const { url, pid } = await proxy(s.url);
