@@ -23,7 +23,7 @@ import { percentile, round, startChild } from './support/children';
 const MESSAGES = Number(process.env.BENCH_PROXY_MESSAGES ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 5);
 const PINGS = Number(process.env.BENCH_PROXY_PINGS ?? 3000);
-const WINDOW = 1000;
+export const WINDOW = 1000;
 /** The proxy's store keeps this many frames, as the CLI does by default. */
 const CAPACITY = Number(process.env.BENCH_PROXY_CAPACITY ?? 200_000);
 
@@ -42,14 +42,14 @@ export function finesseMessage(size = 1024): string {
   return base.replace('</message>', `<body>${'x'.repeat(size - base.length - '<body></body>'.length)}</body></message>`);
 }
 
-async function connect(url: string): Promise<WebSocket> {
+export async function connect(url: string): Promise<WebSocket> {
   const ws = new WebSocket(url, ['xmpp'], { perMessageDeflate: false });
   await once(ws, 'open');
   return ws;
 }
 
 /** Round trips per second with `WINDOW` messages in flight. */
-function throughput(ws: WebSocket, payload: string, count: number): Promise<number> {
+export function throughput(ws: WebSocket, payload: string, count: number): Promise<number> {
   return new Promise((resolve) => {
     let sent = 0;
     let received = 0;
@@ -70,7 +70,7 @@ function throughput(ws: WebSocket, payload: string, count: number): Promise<numb
 }
 
 /** Round-trip times in ms, one message at a time. */
-async function latency(ws: WebSocket, payload: string, count: number): Promise<number[]> {
+export async function latency(ws: WebSocket, payload: string, count: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
     const t0 = performance.now();
@@ -112,7 +112,7 @@ async function measure(url: string, payload: string, cpuOf: () => Promise<{ serv
   return { msgPerSec, p50: percentile(times, 50), p99: percentile(times, 99), cpu };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function run(): Promise<object> {
   const echo = await startChild<{ port: number }>('echoServer.ts');

@@ -8,6 +8,8 @@ export interface Suite {
 export const suites: Record<string, Suite> = {
   proxy: { inDefault: true, load: () => import('./proxy') },
   load: { inDefault: false, load: () => import('./load') },
+  peers: { inDefault: false, load: () => import('./peers') },
+  soak: { inDefault: false, load: () => import('./soak') },
   webview: { inDefault: true, load: () => import('./webview') },
   session: { inDefault: true, load: () => import('./session') },
   reverse: { inDefault: true, load: () => import('./reverse') },

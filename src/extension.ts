@@ -41,12 +41,18 @@ function storeCapacity(): number {
   return Number.isInteger(n) && n >= 1000 ? Math.min(n, 5_000_000) : DEFAULT_CAPACITY;
 }
 
+/** `finesse.store.maxBytes` (MB in the setting): payload bytes kept in memory. */
+function storeMaxBytes(): number {
+  const mb = vscode.workspace.getConfiguration('finesse').get<number>('store.maxBytes', 256);
+  return (Number.isFinite(mb) && mb >= 16 ? Math.min(mb, 65_536) : 256) * 1024 * 1024;
+}
+
 export function activate(context: vscode.ExtensionContext): FinesseApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Finesse', { log: true });
   context.subscriptions.push(log);
   const capacity = storeCapacity();
-  const store = new FrameStore(capacity);
+  const store = new FrameStore(capacity, { maxBytes: storeMaxBytes() });
   const live = new LiveSessionRegistry();
   const services: Services = { context, store, live, log };
 

@@ -1,13 +1,16 @@
 /**
- * Load test child: the client. On {"url","rate","seconds"} it sends frame(0), frame(1), … at
- * `rate` frames/s for `seconds` through the given URL, verifies every echo (order, hash, exact
- * text), waits for the last one (or gives up 10 s after the end) and answers with the figures.
+ * Load test child: the client. On {"url","rate","seconds","drainSeconds"} it sends frame(0),
+ * frame(1), … at `rate` frames/s for `seconds` through the given URL, verifies every echo
+ * (order, hash, exact text), waits for the last one (or gives up `drainSeconds` after the end)
+ * and answers with the figures: how many echoes were still on their way when sending ended
+ * (the backlog) and how long they took to arrive. A frame still on its way is not a lost one;
+ * a gap in the sequence is.
  */
 import WebSocket from 'ws';
 import { serveRequests } from './children';
 import { frame, Verifier } from './loadFrames';
 
-async function run(url: string, rate: number, seconds: number) {
+async function run(url: string, rate: number, seconds: number, drainSeconds: number) {
   const ws = new WebSocket(url, ['xmpp'], { perMessageDeflate: false });
   await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
   const echoes = new Verifier();
@@ -35,11 +38,24 @@ async function run(url: string, rate: number, seconds: number) {
     }, 5);
   });
   const sendSeconds = (performance.now() - t0) / 1000;
-  const gaveUp = await Promise.race([back.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 10_000))]);
+  const backlogAtEnd = total - echoes.received;
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = await Promise.race([back.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), drainSeconds * 1000)))]);
+  clearTimeout(timer);
   const seconds_ = (performance.now() - t0) / 1000;
   ws.close();
-  return { sent, sendSeconds, seconds: seconds_, rateAchieved: sent / sendSeconds, maxSendLagMs: maxLagMs, echoes: echoes.verdict(), gaveUp };
+  return {
+    sent,
+    sendSeconds,
+    seconds: seconds_,
+    rateAchieved: sent / sendSeconds,
+    maxSendLagMs: maxLagMs,
+    echoes: echoes.verdict(),
+    gaveUp,
+    backlogAtEnd,
+    drainedInSeconds: seconds_ - sendSeconds,
+  };
 }
 
 process.stdout.write('{"ready":true}\n');
-serveRequests((r) => run(String(r.url), Number(r.rate), Number(r.seconds)));
+serveRequests((r) => run(String(r.url), Number(r.rate), Number(r.seconds), Number(r.drainSeconds ?? 30)));

@@ -7,13 +7,13 @@
  */
 import { accessSync, constants } from 'node:fs';
 import { FrameStore } from '../core/capture/frameStore';
-import { frameToJsonLine } from '../core/capture/jsonLines';
 import { WsProxy } from '../core/proxy/wsProxy';
 import { ReverseProxy } from '../core/proxy/reverse/reverseProxy';
 import { HTTP_CAPTURE_MODES, HttpCaptureMode } from '../core/proxy/reverse/httpCapture';
 import { Correlator } from '../core/finesse/correlation';
 import { normalizeFingerprint, TlsTrust } from '../core/session/tls';
 import { startSaving } from './save';
+import { FrameLines } from './output';
 import { explainFailure, FailureError, parse, parseAllowedOrigins, parseListen, printError, printJson, untilSignal, UsageError, urlHints, warnIfWide } from './io';
 
 const USAGE = `usage: finesse-frames proxy --target ws[s]://HOST:PORT/ws/ [options]
@@ -37,6 +37,10 @@ options:
   --ca FILE           PEM CA (or the server's self-signed certificate) to trust for wss://
   --fingerprint FP    pin the server certificate's SHA-256 fingerprint instead
   --capacity N        frames kept in memory (default 200000; older ones are dropped)
+  --max-bytes SIZE    frame text kept in memory (default 256MB; older frames are dropped,
+                      a frame over a sixteenth of it keeps its first bytes, flagged truncated)
+  --quiet             print no frames (only the listening line and errors); with --save the
+                      file gets them
   --reveal            print SASL credentials instead of redacting them
   --save FILE         also save every frame to FILE (.finesse-session; SASL payloads redacted)
   --force             let --save overwrite an existing file
@@ -57,6 +61,8 @@ export async function run(args: string[]): Promise<number> {
     ca: { type: 'string' },
     fingerprint: { type: 'string' },
     capacity: { type: 'string' },
+    'max-bytes': { type: 'string' },
+    quiet: { type: 'boolean' },
     reveal: { type: 'boolean' },
     save: { type: 'string' },
     force: { type: 'boolean' },
@@ -75,7 +81,7 @@ export async function run(args: string[]): Promise<number> {
   const allowedOrigins = parseAllowedOrigins(values['allow-origin']);
   const captureHttp = parseCaptureHttp(values['capture-http'], values.reverse !== undefined);
 
-  const store = new FrameStore(capacity);
+  const store = new FrameStore(capacity, { maxBytes: parseMaxBytes(values['max-bytes']) });
   let proxy: WsProxy | ReverseProxy;
   try {
     proxy =
@@ -88,18 +94,17 @@ export async function run(args: string[]): Promise<number> {
   proxy.on('error', (err) => printError(explainFailure(`proxy: ${err.message}`, err)));
   for (const hint of values.target ? urlHints(values.target) : []) printError(hint);
 
-  let out = true;
-  process.stdout.on('error', () => (out = false)); // reader gone (EPIPE): keep proxying quietly
-  const reveal = values.reveal === true;
-  // Links Updates to REST calls; it reads each batch before it is printed (same listener).
+  // Links Updates to REST calls (reverse mode); it reads each batch as it is appended, before
+  // the batch is printed.
   const correlation = proxy instanceof ReverseProxy ? new Correlator() : undefined;
-  store.on('append', (frames) => {
-    correlation?.observe(frames);
-    if (!out) return;
-    let text = '';
-    for (const f of frames) text += frameToJsonLine(f, { reveal, correlation }) + '\n';
-    process.stdout.write(text);
-  });
+  if (correlation) store.on('append', (frames) => correlation.observe(frames));
+  const lines = values.quiet
+    ? undefined
+    : new FrameLines(store, process.stdout, {
+        reveal: values.reveal === true,
+        correlation,
+        onSkipped: (n) => printError(`stdout is read too slowly: ${n} frames left memory before they were printed (capture and forwarding go on)`),
+      });
 
   const saving = startSaving(values.save, store, { target: values.target ?? values.reverse, force: values.force });
   let url: string;
@@ -128,6 +133,7 @@ export async function run(args: string[]): Promise<number> {
   }
   // The store emits appends once per macrotask: let the last close frames reach stdout.
   await new Promise((resolve) => setImmediate(resolve));
+  await lines?.close();
   await saving?.close();
   return 0;
 }
@@ -144,6 +150,15 @@ function parseCapacity(value: string | undefined): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--capacity expects a positive whole number of frames, got "${value}"`);
   return n;
+}
+
+/** `--max-bytes 64MB` (also KB, GB, or plain bytes). */
+function parseMaxBytes(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*(k|m|g)?i?b?$/i.exec(value.trim());
+  const n = m ? Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] ?? ' ').toLowerCase()) : NaN;
+  if (!(n >= 1024 * 1024)) throw new UsageError(`--max-bytes expects a size of at least 1MB (e.g. 256MB), got "${value}"`);
+  return Math.floor(n);
 }
 
 function parseTrust(ca: string | undefined, fingerprint: string | undefined): TlsTrust | undefined {

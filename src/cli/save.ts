@@ -25,7 +25,11 @@ export function startSaving(path: string | undefined, store: FrameStore, opts: {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`--save: "${path}" exists; add --force to overwrite it`);
     throw new UsageError(`--save: cannot write "${path}": ${fsErrorText(e)} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  const writer = new SessionWriter(createWriteStream(path, { fd, encoding: 'utf8' }), { secrets: opts.secrets, target: opts.target });
+  const stream = createWriteStream(path, { fd, encoding: 'utf8' });
+  // Said when it happens (disk full, quota): capture and forwarding go on, the file keeps what
+  // was written before, whole lines, readable.
+  stream.once('error', (e) => printError(`--save: writing "${path}" failed: ${(e as NodeJS.ErrnoException).code ?? e.message}; capture goes on, the file keeps the frames written so far`));
+  const writer = new SessionWriter(stream, { secrets: opts.secrets, target: opts.target });
   writer.follow(store);
   return {
     async close() {

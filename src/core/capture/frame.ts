@@ -31,6 +31,8 @@ export interface FrameFlags {
    * drop it, e.g. a client's normal close reply to a server that already closed.
    */
   afterClose?: boolean;
+  /** Only the first bytes are kept (the store's per-frame limit); `bytes` is the size on the wire. */
+  truncated?: boolean;
 }
 
 export interface Frame {

@@ -27,24 +27,59 @@ export interface FrameStoreEvents {
   clear: [];
 }
 
+/** Payload bytes the store keeps by default (frames beyond it evict the oldest). */
+export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+/** A frame may take at most this share of the byte budget; a bigger one is kept truncated. */
+const FRAME_SHARE = 16;
+
+export interface FrameStoreOptions {
+  /**
+   * Payload bytes kept in total (the text of every held frame; default 256 MiB). Frame count
+   * alone does not bound memory: fifteen 20 MB frames are 300 MB whatever the capacity.
+   */
+  maxBytes?: number;
+}
+
 /**
  * Append-only, bounded store of captured frames. Ids grow by one from 1 and are never reused;
- * when `capacity` is exceeded the oldest frames are evicted (ring buffer, O(1) append).
+ * when `capacity` frames or `maxBytes` payload bytes are exceeded the oldest frames are evicted
+ * (ring buffer, O(1) append). A frame bigger than a sixteenth of the budget keeps only its first
+ * bytes and is flagged `truncated` (its `bytes` stays the size on the wire). Only what is kept
+ * is bounded: the transports forward every frame whole whatever the store does with it.
  * Every view (CLI, panel, tree, recorder) reads from here.
  */
 export class FrameStore extends EventEmitter<FrameStoreEvents> {
   private ring: (Frame | undefined)[];
+  /** Bytes each held frame counts against the budget, by ring index. */
+  private sizes: Float64Array;
   private head = 0; // ring index of the oldest frame
   private count = 0;
   private nextId = 1;
   private pending: Frame[] = [];
   private flushScheduled = false;
+  private used = 0;
+  /** Budget and per-frame limit in bytes. */
+  readonly maxBytes: number;
+  readonly maxFrameBytes: number;
   readonly sessions = new Map<string, SessionInfo>();
 
-  constructor(private cap = 200_000) {
+  constructor(
+    private cap = 200_000,
+    opts: FrameStoreOptions = {},
+  ) {
     super();
     if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`FrameStore capacity must be a positive integer, got ${cap}`);
+    const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+    if (!Number.isFinite(maxBytes) || maxBytes < 1) throw new RangeError(`FrameStore maxBytes must be a positive number, got ${maxBytes}`);
+    this.maxBytes = maxBytes;
+    this.maxFrameBytes = Math.max(1, Math.floor(maxBytes / FRAME_SHARE));
     this.ring = new Array(cap);
+    this.sizes = new Float64Array(cap);
+  }
+
+  /** Payload bytes of the frames held now (what counts against maxBytes). */
+  get heldBytes(): number {
+    return this.used;
   }
 
   get capacity(): number {
@@ -63,19 +98,28 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
 
   /** Hot path: assigns the id, stores the frame, schedules one batched `append` event. */
   append(input: FrameInput): Frame {
+    let raw = input.raw;
+    let flags = input.flags ?? {};
+    // Cheap test first: a string never takes more UTF-8 bytes than 3 per UTF-16 unit.
+    let kept = raw.length * 3 <= this.maxFrameBytes ? raw.length : Buffer.byteLength(raw);
+    if (kept > this.maxFrameBytes) {
+      raw = truncateText(raw, this.maxFrameBytes);
+      kept = Buffer.byteLength(raw);
+      flags = { ...flags, truncated: true };
+    }
     const frame: Frame = {
       id: this.nextId++,
       session: input.session,
       dir: input.dir,
       t: input.t ?? now(),
       kind: input.kind,
-      raw: input.raw,
+      raw,
       bytes: input.bytes ?? Buffer.byteLength(input.raw),
-      flags: input.flags ?? {},
+      flags,
     };
     if (input.original !== undefined) frame.original = input.original;
     if (input.answers !== undefined) frame.answers = input.answers;
-    return this.insert(frame);
+    return this.insert(frame, kept + (input.original?.length ?? 0));
   }
 
   /**
@@ -84,13 +128,25 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
    * the payload length on the wire, which the caller knows.
    */
   appendLazy(input: LazyFrameInput, kept: Buffer, start: number, end: number, decode: RawDecoder): Frame {
-    const { session, dir, t, kind, bytes, flags } = input;
-    return this.insert(new LazyFrame(this.nextId++, session, dir, t ?? now(), kind, bytes, flags ?? {}, kept, start, end, decode));
+    const { session, dir, t, kind, bytes } = input;
+    let flags = input.flags ?? {};
+    if (end - start > this.maxFrameBytes) {
+      // Only the first bytes are kept, copied: a view would keep the whole received buffer alive.
+      // (A masked payload's range starts with its 4-byte key, which stays in front.)
+      kept = Buffer.from(kept.subarray(start, start + this.maxFrameBytes));
+      end = kept.length;
+      start = 0;
+      flags = { ...flags, truncated: true };
+    }
+    return this.insert(new LazyFrame(this.nextId++, session, dir, t ?? now(), kind, bytes, flags, kept, start, end, decode), end - start);
   }
 
-  private insert(frame: Frame): Frame {
+  private insert(frame: Frame, size: number): Frame {
+    // Room in bytes first: the oldest frames go until this one fits (it always fits alone).
+    while (this.count > 0 && this.used + size > this.maxBytes) this.evictOldest();
     const slot = (this.head + this.count) % this.cap;
     if (this.count === this.cap) {
+      this.used -= this.sizes[slot];
       this.ring[slot] = frame;
       this.head = (this.head + 1) % this.cap;
       this.pendingEvict = true;
@@ -98,12 +154,23 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
       this.ring[slot] = frame;
       this.count++;
     }
+    this.sizes[slot] = size;
+    this.used += size;
     this.pending.push(frame);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(this.flush);
     }
     return frame;
+  }
+
+  private evictOldest(): void {
+    this.used -= this.sizes[this.head];
+    this.sizes[this.head] = 0;
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) % this.cap;
+    this.count--;
+    this.pendingEvict = true;
   }
 
   private pendingEvict = false;
@@ -148,6 +215,14 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
     if (patch.raw !== undefined && frame.original === undefined && patch.raw !== frame.raw) frame.original = frame.raw;
     Object.assign(frame, { ...patch, flags: { ...frame.flags, ...patch.flags } });
     if (patch.raw !== undefined && patch.bytes === undefined) frame.bytes = Buffer.byteLength(frame.raw);
+    if (patch.raw !== undefined) {
+      // An edit counts against the budget like a new frame (the original text is kept too);
+      // nothing is evicted for it here, the next append makes room.
+      const slot = (this.head + id - this.firstId) % this.cap;
+      const size = Buffer.byteLength(frame.raw) + (frame.original?.length ?? 0);
+      this.used += size - this.sizes[slot];
+      this.sizes[slot] = size;
+    }
     this.emit('update', frame);
     return frame;
   }
@@ -169,10 +244,23 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
 
   clear(): void {
     this.ring = new Array(this.cap);
+    this.sizes = new Float64Array(this.cap);
+    this.used = 0;
     this.head = 0;
     this.count = 0;
     this.pending = [];
     this.emit('clear');
     this.emit('evict', this.nextId);
   }
+}
+
+/** The longest prefix of `text` within `maxBytes` UTF-8 bytes (no character cut in half). */
+function truncateText(text: string, maxBytes: number): string {
+  const cut = Buffer.from(text.slice(0, maxBytes)).subarray(0, maxBytes);
+  // Step back over a multi-byte character the cut left incomplete.
+  let i = cut.length - 1;
+  while (i > 0 && (cut[i] & 0xc0) === 0x80) i--;
+  const lead = cut[i];
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return cut.toString('utf8', 0, i + need > cut.length ? i : cut.length);
 }

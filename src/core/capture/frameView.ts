@@ -31,6 +31,16 @@ export function frameView(frame: Frame): FrameView {
   return view;
 }
 
+/**
+ * The view without keeping it, for a reader that looks at each frame once (the CLI's JSON lines):
+ * caching a parsed tree for every frame the store holds is what made the CLI's garbage
+ * collector the busiest part of the process. A view already cached is reused.
+ */
+export function transientView(frame: Frame): FrameView {
+  const hit = cache.get(frame);
+  return hit && hit.raw === frame.raw ? hit.view : computeView(frame);
+}
+
 function computeView(frame: Frame): FrameView {
   if (frame.kind === 'http') {
     const http = parseHttpMessage(frame.raw);
@@ -41,6 +51,9 @@ function computeView(frame: Frame): FrameView {
     if (frame.kind === 'text' && frame.raw.trim()) return { error: 'Not an XML element' };
     return {};
   }
+  // A frame the store kept only the start of is incomplete by our doing, not the peer's: it is
+  // shown as text, not reported as malformed.
+  if (frame.flags?.truncated) return {};
   const parsed = parseXml(frame.raw);
   if (!parsed.ok) return { error: parsed.error };
   const view: FrameView = { element: parsed.element, summary: summarize(parsed.element) };

@@ -4,7 +4,7 @@
  * frames. SASL payloads are redacted unless the caller explicitly asks otherwise.
  */
 import type { Frame } from './frame';
-import { finesseJson, frameView, FinesseJson } from './frameView';
+import { finesseJson, transientView, FinesseJson } from './frameView';
 import { redact } from '../xmpp/sasl';
 import type { Correlator } from '../finesse/correlation';
 import { headerValue, pathOf } from '../http/message';
@@ -36,7 +36,7 @@ export function frameToJson(frame: Frame, opts: FrameJsonOptions = {}): FrameJso
     out.raw = redact(frame.raw, opts.secrets);
     if (frame.original !== undefined) out.original = redact(frame.original, opts.secrets);
   }
-  const view = frameView(frame);
+  const view = transientView(frame);
   if (view.error) {
     out.error = view.error;
     if (frame.kind !== 'text' || frame.raw.trim()) out.flags.malformed = true;

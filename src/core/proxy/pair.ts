@@ -26,7 +26,16 @@ export interface PairOptions {
   gates: GateHolder;
   highWater: number;
   limit: number;
+  /** How long the second socket may stay without any progress once the first is gone (default 5 s). */
+  lingerMs?: number;
 }
+
+/**
+ * Once one side is gone, the other normally closes within milliseconds of getting its FIN. One
+ * that shows no progress at all (nothing read, nothing written, nothing taken from the queue)
+ * for this long is a half-open connection whose peer vanished without a FIN: it is reaped.
+ */
+const LINGER_MS = 5000;
 
 export interface PairEvents {
   end: [];
@@ -45,6 +54,8 @@ export class ProxyPair extends EventEmitter<PairEvents> implements LiveSession {
   private open = 2;
   /** Set when the first socket closed: the second one's close is its consequence. */
   private firstClosed = false;
+  private reaper?: NodeJS.Timeout;
+  private readonly lingerMs: number;
 
   constructor(o: PairOptions) {
     super();
@@ -52,6 +63,7 @@ export class ProxyPair extends EventEmitter<PairEvents> implements LiveSession {
     this.label = o.session.label;
     this.client = o.client.socket;
     this.upstream = o.upstream.socket;
+    this.lingerMs = o.lingerMs ?? LINGER_MS;
     const common = { store: o.store, session: this.id, gates: o.gates, highWater: o.highWater, limit: o.limit };
     const pressure = (dir: Direction) => (paused: boolean) => this.emit('pressure', dir, paused);
     this.out = new Relay({ ...common, dir: 'out', source: this.client, dest: this.upstream, mask: true, onPressure: pressure('out') });
@@ -103,13 +115,35 @@ export class ProxyPair extends EventEmitter<PairEvents> implements LiveSession {
       if (!this.firstClosed) {
         this.firstClosed = true;
         if (!relay.closeSeen) captureAbrupt(store, this.id, relay.dir);
+        this.reapIfStuck(other);
       }
       // Gone without a FIN (reset, error): the other peer still gets every byte that came
       // before, then a FIN. A reset would be more literal, but it makes the kernel drop what
       // is still queued for that peer (the server's last words); to a WebSocket endpoint both
       // are the same end without a close frame, 1006.
       relay.end();
-      if (--this.open === 0) this.emit('end');
+      if (--this.open === 0) {
+        clearTimeout(this.reaper);
+        this.emit('end');
+      }
     });
+  }
+
+  /** Destroys `socket` once it has made no progress for lingerMs (see LINGER_MS). */
+  private reapIfStuck(socket: Duplex): void {
+    const progress = () => {
+      const s = socket as Duplex & { bytesRead?: number; bytesWritten?: number };
+      return `${s.bytesRead}/${s.bytesWritten}/${socket.writableLength}`;
+    };
+    let last = progress();
+    const check = () => {
+      const now = progress();
+      if (now === last) socket.destroy();
+      else {
+        last = now;
+        this.reaper = setTimeout(check, this.lingerMs).unref();
+      }
+    };
+    this.reaper = setTimeout(check, this.lingerMs).unref();
   }
 }

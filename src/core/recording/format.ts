@@ -55,7 +55,7 @@ export class SessionFileError extends Error {
 }
 
 const KINDS: ReadonlySet<FrameKind> = new Set(['open', 'close', 'stanza', 'text', 'binary', 'ping', 'pong', 'closeframe', 'http']);
-const FLAG_NAMES: readonly (keyof FrameFlags)[] = ['malformed', 'held', 'edited', 'injected', 'dropped', 'replayed', 'afterClose'];
+const FLAG_NAMES: readonly (keyof FrameFlags)[] = ['malformed', 'held', 'edited', 'injected', 'dropped', 'replayed', 'afterClose', 'truncated'];
 
 export function makeHeader(opts: { target?: string; sessions?: SessionInfo[]; created?: Date; toolVersion?: string }): SessionHeader {
   const header: SessionHeader = {

@@ -122,11 +122,14 @@ export class SessionWriter {
     const last = store.lastId;
     if (opts.existing !== false && store.size) this.backlog = { store, next: store.firstId, last };
     const onAppend = (frames: Frame[]) => {
+      // Once the output failed nothing more will be written: queueing would only hold memory.
+      if (this.failure) return;
       // A batch may still carry frames appended before follow(); the backlog writes those.
       for (const f of frames) if (f.id > last) this.queue.push(f);
       void this.kick(); // the pump records its own failure
     };
     const onSession = (s: SessionInfo) => {
+      if (this.failure) return;
       this.queue.push({ sessionInfo: { ...s } });
       void this.kick();
     };

@@ -105,4 +105,78 @@ describe('FrameStore', () => {
     assert.throws(() => new FrameStore(0), RangeError);
     assert.throws(() => new FrameStore(1.5), RangeError);
   });
+
+  describe('byte budget', () => {
+    const UTF8 = (buf: Buffer, start: number, end: number) => buf.toString('utf8', start, end);
+
+    it('evicts the oldest frames when their payload bytes exceed maxBytes', async () => {
+      const store = new FrameStore(100, { maxBytes: 8000 });
+      const evicted: number[] = [];
+      store.on('evict', (first) => evicted.push(first));
+      for (let i = 0; i < 18; i++) store.append(input(String(i % 10).repeat(500)));
+      // 16 × 500 bytes fit in 8000; the 17th and 18th push the oldest out.
+      assert.deepEqual([store.size, store.firstId, store.lastId], [16, 3, 18]);
+      assert.equal(store.heldBytes, 8000);
+      assert.ok(store.heldBytes <= store.maxBytes);
+      await once(store, 'append');
+      assert.deepEqual(evicted, [3]);
+    });
+
+    it('counts lazily decoded frames by their kept bytes', () => {
+      const store = new FrameStore(100, { maxBytes: 16_000 });
+      const chunk = Buffer.from('x'.repeat(1000));
+      for (let i = 0; i < 17; i++) store.appendLazy({ session: 's1', dir: 'in', kind: 'stanza', bytes: 1000 }, chunk, 0, 1000, UTF8);
+      assert.deepEqual([store.size, store.firstId, store.heldBytes], [16, 2, 16_000]);
+      assert.equal(store.at(0)?.flags.truncated, undefined);
+    });
+
+    it('keeps only the first bytes of an oversize frame, flags it, and keeps its wire size', () => {
+      const store = new FrameStore(100, { maxBytes: 16 * 1024 });
+      assert.equal(store.maxFrameBytes, 1024);
+      const big = '<message>' + 'é'.repeat(5000) + '</message>';
+      const f = store.append(input(big));
+      assert.equal(f.flags.truncated, true);
+      assert.equal(f.bytes, Buffer.byteLength(big));
+      assert.ok(Buffer.byteLength(f.raw) <= 1024 && Buffer.byteLength(f.raw) >= 1022, 'cut at a character boundary within the limit');
+      assert.ok(big.startsWith(f.raw));
+      assert.ok(!f.raw.includes('\ufffd'));
+      const payload = Buffer.from(big);
+      const lazy = store.appendLazy({ session: 's1', dir: 'in', kind: 'stanza', bytes: payload.length, flags: { injected: true } }, payload, 0, payload.length, UTF8);
+      assert.deepEqual(lazy.flags, { injected: true, truncated: true });
+      assert.equal(lazy.bytes, payload.length);
+      assert.ok(big.startsWith(lazy.raw.replace(/\ufffd$/, '')));
+      assert.equal(store.heldBytes, Buffer.byteLength(f.raw) + 1024);
+    });
+
+    it('leaves frames within the limit as they are', () => {
+      const store = new FrameStore(10, { maxBytes: 1600 });
+      const f = store.append(input('<a>' + 'b'.repeat(90) + '</a>'));
+      assert.equal(f.flags.truncated, undefined);
+      assert.deepEqual(f.flags, {});
+    });
+
+    it('holds 20 MB frames within the default budget', () => {
+      const store = new FrameStore(1000);
+      const big = 'x'.repeat(20 * 1024 * 1024);
+      for (let i = 0; i < 30; i++) store.append({ ...input(big), t: i });
+      assert.ok(store.heldBytes <= 256 * 1024 * 1024, `held ${store.heldBytes}`);
+      assert.equal(store.lastId, 30);
+      assert.ok(store.size >= 15 && store.size < 30);
+      assert.ok(store.slice().every((f) => f.flags.truncated && f.bytes === big.length));
+    });
+
+    it('accounts for an edit and forgets everything on clear', () => {
+      const store = new FrameStore(10, { maxBytes: 10_000 });
+      const f = store.append(input('<a/>'));
+      store.update(f.id, { raw: '<abc/>' });
+      assert.equal(store.heldBytes, 6 + 4);
+      store.clear();
+      assert.equal(store.heldBytes, 0);
+    });
+
+    it('refuses a budget that is not a positive number', () => {
+      assert.throws(() => new FrameStore(10, { maxBytes: 0 }), RangeError);
+      assert.throws(() => new FrameStore(10, { maxBytes: NaN }), RangeError);
+    });
+  });
 });

@@ -1,0 +1,137 @@
+/**
+ * The CLI's JSON-lines output of a FrameStore: one line per frame (core/capture/jsonLines.ts),
+ * written in batches, never blocking the capture and never holding more than the store does.
+ *
+ * The writer keeps a cursor (the next frame id to print), not a queue of text: the store is the
+ * buffer. When stdout's reader keeps up, each batch of appended frames becomes one write. When it
+ * does not (a pipe into a slow `jq`, a paused terminal), the writer waits for 'drain' and then
+ * goes on from its cursor, so memory stays bounded by the store; frames the store evicted
+ * before they could be printed are counted and said once per gap on stderr. Forwarding never
+ * waits on any of this: the store's append event is already decoupled from the producers.
+ */
+import type { Writable } from 'node:stream';
+import type { Frame } from '../core/capture/frame';
+import type { FrameStore } from '../core/capture/frameStore';
+import { frameToJsonLine } from '../core/capture/jsonLines';
+import type { Correlator } from '../core/finesse/correlation';
+
+export interface FrameLinesOptions {
+  /** Print SASL payloads instead of redacting them. */
+  reveal?: boolean;
+  /** Links Updates to the REST calls that caused them (`finesse.causedBy`), in reverse mode. */
+  correlation?: Correlator;
+  /** Characters of text gathered into one write (default 64 Ki: about a millisecond of work, so forwarding waits at most that long behind a backlog). */
+  chunkBytes?: number;
+  /** Told when frames fell out of the store before they were printed. */
+  onSkipped?: (count: number) => void;
+}
+
+const CHUNK_BYTES = 64 * 1024;
+
+export class FrameLines {
+  private next: number;
+  private waiting = false;
+  private scheduled = false;
+  private closed = false;
+  private broken = false;
+  private skippedTotal = 0;
+  private printedTotal = 0;
+  private readonly onAppend = (): void => this.schedule();
+  private readonly onEvict = (): void => this.schedule();
+
+  constructor(
+    private readonly store: FrameStore,
+    private readonly out: Writable,
+    private readonly opts: FrameLinesOptions = {},
+  ) {
+    this.next = store.lastId + 1;
+    store.on('append', this.onAppend);
+    store.on('evict', this.onEvict);
+    // The reader went away (EPIPE): the command goes on capturing, quietly.
+    out.on('error', () => (this.broken = true));
+  }
+
+  /** Frames printed so far, and frames the store dropped before they could be. */
+  get printed(): number {
+    return this.printedTotal;
+  }
+  get skipped(): number {
+    return this.skippedTotal;
+  }
+
+  /** Prints what the store still holds past the cursor; resolves once it is handed to stdout. */
+  async close(): Promise<void> {
+    this.store.off('append', this.onAppend);
+    this.store.off('evict', this.onEvict);
+    this.closed = true;
+    while (!this.broken && this.next <= this.store.lastId) {
+      if (this.waiting) await this.drained();
+      else this.pump();
+    }
+  }
+
+  /** The next 'drain' (or the stream's end, after which nothing drains). */
+  private drained(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        this.out.off('drain', done);
+        this.out.off('close', done);
+        resolve();
+      };
+      this.out.on('drain', done);
+      this.out.on('close', done);
+    });
+  }
+
+  private schedule(): void {
+    if (this.waiting || this.scheduled || this.broken) return;
+    this.pump();
+  }
+
+
+  /**
+   * Writes one chunk (at most chunkBytes of lines) from the cursor, then gives the event loop
+   * back: a backlog of 100,000 frames printed in one go would keep the proxy's sockets waiting
+   * for seconds. More is written on the next turn, or after 'drain' when stdout is full.
+   */
+  private pump(): void {
+    const store = this.store;
+    const chunk = this.opts.chunkBytes ?? CHUNK_BYTES;
+    const reveal = this.opts.reveal === true;
+    const correlation = this.opts.correlation;
+    if (this.broken || this.next > store.lastId) return;
+    if (this.next < store.firstId) {
+      const gone = store.firstId - this.next;
+      this.skippedTotal += gone;
+      this.next = store.firstId;
+      this.opts.onSkipped?.(gone);
+    }
+    let text = '';
+    const last = store.lastId;
+    let frame: Frame | undefined;
+    while (text.length < chunk && this.next <= last && (frame = store.get(this.next))) {
+      text += frameToJsonLine(frame, { reveal, correlation }) + '\n';
+      this.next++;
+      this.printedTotal++;
+    }
+    if (text && !this.out.write(text)) {
+      this.waiting = true;
+      this.out.once('drain', () => {
+        this.waiting = false;
+        if (!this.closed) this.defer();
+      });
+      return;
+    }
+    if (this.next <= store.lastId && !this.closed) this.defer();
+  }
+
+  /** One pump per macrotask at most while catching up, so the proxy's own I/O keeps its turn. */
+  private defer(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.pump();
+    });
+  }
+}

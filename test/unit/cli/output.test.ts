@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { Writable } from 'node:stream';
+import { FrameStore } from '../../../src/core/capture/frameStore';
+import { FrameLines } from '../../../src/cli/output';
+
+/** A stdout stand-in whose reader can be stopped: writes stay pending until `go`. */
+function slowStdout() {
+  const lines: string[] = [];
+  const pending: (() => void)[] = [];
+  let reading = true;
+  const out = new Writable({
+    highWaterMark: 1024,
+    write(chunk: Buffer, _enc, done) {
+      const take = () => {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      };
+      if (reading) setImmediate(take);
+      else pending.push(take);
+    },
+  });
+  return {
+    out,
+    lines,
+    stop: () => (reading = false),
+    go: () => {
+      reading = true;
+      for (const t of pending.splice(0)) t();
+    },
+  };
+}
+
+const append = (store: FrameStore, i: number) => store.append({ session: 's', dir: 'in', kind: 'stanza', raw: `<message id="m${i}"/>` });
+
+describe('FrameLines (CLI JSON lines)', () => {
+  it('prints every frame once, in order, in batched writes, and flushes on close', async () => {
+    const store = new FrameStore(1000);
+    const stdout = slowStdout();
+    const lines = new FrameLines(store, stdout.out, { chunkBytes: 300 });
+    for (let i = 0; i < 50; i++) append(store, i);
+    await once(store, 'append');
+    for (let i = 50; i < 60; i++) append(store, i);
+    await lines.close();
+    await new Promise((r) => stdout.out.end(r));
+    assert.deepEqual(
+      stdout.lines.map((l) => JSON.parse(l).id),
+      Array.from({ length: 60 }, (_, i) => i + 1),
+    );
+    assert.equal(lines.printed, 60);
+    assert.equal(lines.skipped, 0);
+  });
+
+  it('holds nothing for a reader that stops: frames the store evicted meanwhile are counted, not queued', async () => {
+    const store = new FrameStore(1000);
+    const stdout = slowStdout();
+    const skipped: number[] = [];
+    const lines = new FrameLines(store, stdout.out, { chunkBytes: 200, onSkipped: (n) => skipped.push(n) });
+    stdout.stop();
+    for (let i = 0; i < 3000; i++) append(store, i);
+    await once(store, 'append');
+    // The writer is waiting for 'drain' with at most one chunk handed out.
+    assert.ok(stdout.out.writableLength <= 400, `${stdout.out.writableLength} bytes queued`);
+    stdout.go();
+    await lines.close();
+    await new Promise((r) => stdout.out.end(r));
+    const ids = stdout.lines.map((l) => JSON.parse(l).id as number);
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'in order');
+    assert.equal(new Set(ids).size, ids.length, 'each once');
+    assert.equal(ids[ids.length - 1], 3000);
+    assert.equal(lines.printed + lines.skipped, 3000);
+    assert.ok(lines.skipped > 0 && skipped.reduce((a, b) => a + b, 0) === lines.skipped);
+  });
+});
