@@ -48,8 +48,8 @@ export async function startChild<T>(script: string, args: string[] = []): Promis
 /** In a child: one JSON reply per stdin line. */
 export function serveRequests(handle: (request: Record<string, unknown>) => unknown | Promise<unknown>): void {
   const lines = createInterface({ input: process.stdin });
-  lines.on('line', async (line) => {
-    process.stdout.write(JSON.stringify(await handle(JSON.parse(line))) + '\n');
+  lines.on('line', (line) => {
+    void (async () => process.stdout.write(JSON.stringify(await handle(JSON.parse(line))) + '\n'))();
   });
   process.once('SIGTERM', () => process.exit(0));
 }

@@ -10,7 +10,7 @@ import { serveRequests } from './children';
 const [target, capacity = '200000'] = process.argv.slice(2);
 const store = new FrameStore(Number(capacity));
 const proxy = new WsProxy(store, { target });
-proxy.listen().then((url) => {
+void proxy.listen().then((url) => {
   process.stdout.write(JSON.stringify({ url }) + '\n');
   serveRequests(() => {
     const m = process.memoryUsage();

@@ -116,7 +116,7 @@ export class SeqClient {
   stream(rate: number): { stop: () => void; done: Promise<number> } {
     const t0 = performance.now();
     const start = this.sent;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: NodeJS.Timeout | undefined = undefined;
     let finish: (n: number) => void = () => undefined;
     const done = new Promise<number>((resolve) => (finish = resolve));
     const stop = () => {

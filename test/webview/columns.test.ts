@@ -92,7 +92,7 @@ describe('frames panel columns, search and counter (Chromium)', function () {
     await page.keyboard.press('Home');
     await page.waitForFunction(() => document.querySelector('.fx-row[data-index="0"]:not(.placeholder)') !== null);
     await rowsLoaded(page);
-    let rows = await shown(page);
+    const rows = await shown(page);
     assert.equal(rows[0].index, 0);
     assert.deepEqual(
       rows.map((r) => r.id),

@@ -251,7 +251,11 @@ export class App {
     this.loadDetail();
   }
 
-  private async loadDetail(): Promise<void> {
+  /**
+   * Shows the selected frame's detail. A failed request (the frame was evicted meanwhile, the
+   * host threw) is said in the pane, so it never keeps showing the previous frame.
+   */
+  private loadDetail(): void {
     if (this.detailTimer !== undefined) clearTimeout(this.detailTimer);
     this.detailTimer = undefined;
     const id = this.selectedId;
@@ -259,9 +263,14 @@ export class App {
       this.detail.show(undefined);
       return;
     }
-    const answer = await this.host.request({ type: 'getDetail', id, reveal: this.revealedId === id });
-    if (id !== this.selectedId) return;
-    this.detail.show(answer.detail, answer.marks);
+    this.host.request({ type: 'getDetail', id, reveal: this.revealedId === id }).then(
+      (answer) => {
+        if (id === this.selectedId) this.detail.show(answer.detail, answer.marks);
+      },
+      (e: unknown) => {
+        if (id === this.selectedId) this.detail.showFailure(id, e instanceof Error ? e.message : String(e));
+      },
+    );
   }
 
   private onGlobalKey = (ev: KeyboardEvent): void => {

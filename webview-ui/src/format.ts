@@ -55,7 +55,7 @@ export const FLAG_BADGES = [
  * controls other than tab, newline and carriage return. Wire text is shown with each of them
  * as a visible `\u202E`.
  */
-// eslint-disable-next-line no-control-regex
+ 
 const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/g;
 
 export function visibleControls(text: string): string {

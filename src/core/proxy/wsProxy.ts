@@ -193,7 +193,7 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
     const ended = pairs.map((p) => (p.ended ? undefined : once(p, 'end')));
     for (const p of pairs) p.shutdown();
     const cut = setTimeout(() => pairs.forEach((p) => p.terminate()), CLOSE_GRACE_MS);
-    await Promise.all(ended);
+    await Promise.all(ended.filter((e) => e !== undefined));
     clearTimeout(cut);
     const server = this.server;
     this.server = undefined;

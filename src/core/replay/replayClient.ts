@@ -67,7 +67,7 @@ export async function replayClient(opts: ReplayClientOptions): Promise<ReplayCli
   const ws = new WebSocket(opts.url, [SUBPROTOCOL], { ...(tlsOptionsFor(opts.url, opts.trust) as WebSocket.ClientOptions), perMessageDeflate: false });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
-    ws.once('error', (e) => explainTlsError(e, opts.url).then(reject, reject));
+    ws.once('error', (e) => void explainTlsError(e, opts.url).then(reject, reject));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`${opts.url} refused the WebSocket upgrade: ${res.statusCode} ${res.statusMessage ?? ''}`.trim())));
   });
   const session = opts.store.openSession({ id: `replay-client-${randomUUID()}`, label: `replay → ${opts.url}`, target: opts.url });

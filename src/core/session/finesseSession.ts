@@ -23,7 +23,7 @@ import type { FrameGate } from '../intercept/gate';
 import { nodes } from '../finesse/nodes';
 import { backoffDelay } from './backoff';
 import { ClosedInfo, XmppConnection } from './connection';
-import { AuthError, ConflictError, ConnectionLostError, IqError, isFatal, StreamError, TimeoutError } from './errors';
+import { ConflictError, ConnectionLostError, IqError, isFatal, StreamError, TimeoutError } from './errors';
 import { login } from './login';
 import { pingIq, subscribeIq, unsubscribeIq } from './stanzas';
 import { tlsOptionsFor, TlsTrust } from './tls';

@@ -9,7 +9,6 @@ import { MAX_NOTE } from '../../core/recording/format';
 import type { FrameStore } from '../../core/capture/frameStore';
 import type { FilterSpec } from '../../core/capture/filter';
 import { FilteredIndex } from '../../core/capture/filterIndex';
-import type { SortSpec } from '../../core/capture/sort';
 import { highlighter, Marks } from '../../core/capture/filter';
 import type { FrameActions, ToolbarSource } from '../../protocol/actions';
 import {

@@ -97,6 +97,14 @@ export class DetailPane {
   }
 
   /** `marks`: where the search matches the raw and pretty text. */
+  /** The frame could not be loaded (the host refused or failed): say so instead of showing a stale frame. */
+  showFailure(id: number, reason: string): void {
+    this.show(undefined);
+    replaceChildren(this.heading, `#${id}`);
+    setText(this.note, `Could not load this frame: ${reason}`);
+    this.note.hidden = false;
+  }
+
   show(detail: DetailDto | undefined, marks?: DetailResponse['marks']): void {
     this.detail = detail;
     this.marks = marks;

@@ -82,7 +82,7 @@ export class RawServer {
   private waiting: ((c: RawConnection) => void)[] = [];
 
   private constructor(private readonly server: net.Server) {
-    server.on('connection', (socket) => this.accept(socket).catch(() => socket.destroy()));
+    server.on('connection', (socket) => void this.accept(socket).catch(() => socket.destroy()));
   }
 
   static async start(): Promise<RawServer> {
@@ -99,7 +99,7 @@ export class RawServer {
   /** The next connection to complete its handshake (or one that already did, by index). */
   connection(index: number): Promise<RawConnection> {
     if (this.connections[index]) return Promise.resolve(this.connections[index]);
-    return new Promise((resolve) => this.waiting.push((c) => this.connections.length > index && resolve(this.connections[index])));
+    return new Promise((resolve) => this.waiting.push(() => this.connections.length > index && resolve(this.connections[index])));
   }
 
   private async accept(socket: net.Socket): Promise<void> {

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import WebSocket from 'ws';
 import type { Frame } from '../../../../src/core/capture/frame';
-import { FrameStore } from '../../../../src/core/capture/frameStore';
 import { decodeUpdate } from '../../../../src/core/finesse/update';
 import { ReplayConnection, ReplayServer } from '../../../../src/core/replay/replayServer';
 import { plainAuth } from '../../../../src/core/xmpp/sasl';
