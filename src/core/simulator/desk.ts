@@ -239,12 +239,14 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
         this.setDialog(d, 'HELD');
         this.publishDialog(d, 'PUT', requestId);
         this.change(a, 'HOLD', requestId);
+        this.toldToPeer(d, requestId);
         return { ok: true };
       case 'RETRIEVE':
         if (d.participantState !== 'HELD') return invalid();
         this.setDialog(d, 'ACTIVE');
         this.publishDialog(d, 'PUT', requestId);
         this.change(a, 'TALKING', requestId);
+        this.toldToPeer(d, requestId);
         return { ok: true };
       case 'DROP':
       case 'TRANSFER':
@@ -329,6 +331,17 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
     this.setDialog(other, 'ACTIVE');
     this.publishDialog(other, 'PUT', requestId);
     this.publishQueues(requestId);
+  }
+
+  /**
+   * Hold and retrieve on an internal call change one participant: the other agent's dialog
+   * (still ACTIVE, as a dialog is while one participant is) lists the new state.
+   */
+  private toldToPeer(d: DialogRecord, requestId: string): void {
+    const other = this.peerOf(d);
+    if (!other) return;
+    if (other.participantState === 'ACTIVE') other.state = 'ACTIVE';
+    this.publishDialog(other, 'PUT', requestId);
   }
 
   /** DROP: this side ends, and so does the other side when it is an agent of the desk. */
