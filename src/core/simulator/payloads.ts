@@ -28,6 +28,20 @@ export interface DialogRecord {
   stateChangeTime: number;
   /** Login id of the agent whose call this is. */
   owner: string;
+  /** The owner's device on the call (its extension). */
+  address?: string;
+  /** Login id of the agent at the other end, when both ends are agents of this desk. */
+  peer?: string;
+  /** The queue an incoming call came through. */
+  queueId?: string;
+}
+
+/** Another party on the call, listed after the owner in <participants>. */
+export interface OtherParticipant {
+  address: string;
+  state: DialogState;
+  startTime: number;
+  stateChangeTime: number;
 }
 
 const iso = (t: number) => new Date(t).toISOString();
@@ -49,7 +63,22 @@ export function dialogActions(state: DialogState): string[] {
   }
 }
 
-export function dialogElement(d: DialogRecord, root = 'Dialog'): Element {
+function participant(address: string, state: DialogState, startTime: number, stateChangeTime: number, actions: string[]): Element {
+  return xml(
+    'Participant',
+    {},
+    xml('actions', {}, ...actions.map((a) => xml('action', {}, a))),
+    xml('mediaAddress', {}, address),
+    xml('mediaAddressType', {}, 'AGENT_DEVICE'),
+    xml('startTime', {}, iso(startTime)),
+    xml('state', {}, state),
+    xml('stateCause', {}),
+    xml('stateChangeTime', {}, iso(stateChangeTime)),
+  );
+}
+
+/** A Dialog as its owner sees it: the owner's Participant first (with its actions), then the others'. */
+export function dialogElement(d: DialogRecord, root = 'Dialog', others: OtherParticipant[] = []): Element {
   return xml(
     root,
     {},
@@ -69,17 +98,8 @@ export function dialogElement(d: DialogRecord, root = 'Dialog'): Element {
     xml(
       'participants',
       {},
-      xml(
-        'Participant',
-        {},
-        xml('actions', {}, ...dialogActions(d.participantState).map((a) => xml('action', {}, a))),
-        xml('mediaAddress', {}, d.owner === d.from ? d.from : d.to),
-        xml('mediaAddressType', {}, 'AGENT_DEVICE'),
-        xml('startTime', {}, iso(d.startTime)),
-        xml('state', {}, d.participantState),
-        xml('stateCause', {}),
-        xml('stateChangeTime', {}, iso(d.stateChangeTime)),
-      ),
+      participant(d.address ?? (d.owner === d.from ? d.from : d.to), d.participantState, d.startTime, d.stateChangeTime, dialogActions(d.participantState)),
+      ...others.map((o) => participant(o.address, o.state, o.startTime, o.stateChangeTime, [])),
     ),
     xml('state', {}, d.state),
     xml('toAddress', {}, d.to),

@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Element, parseXml } from '../xmpp/xml';
 import type { Desk, Outcome } from './desk';
-import { ApiError, apiErrorsBody, CallVariable, dialogElement, reasonCodesBody, systemInfoBody } from './payloads';
+import { ApiError, apiErrorsBody, CallVariable, reasonCodesBody, systemInfoBody } from './payloads';
 
 const MAX_BODY = 64 * 1024;
 export const API_PREFIX = '/finesse/api/';
@@ -113,9 +113,9 @@ export class RestApi {
         return e ? error(e) : answer(200, reasonCodesBody(url.searchParams.get('category') ?? undefined));
       }
       case 'GET Dialog/*': {
-        const d = this.desk.dialog(id);
-        if (!d || d.owner !== user) return error({ status: 404, type: 'Not Found', message: `Invalid dialogId specified for dialog`, data: id });
-        return answer(200, dialogElement(d).toString());
+        const d = this.desk.dialogBody(id, user);
+        if (!d) return error({ status: 404, type: 'Not Found', message: `Invalid dialogId specified for dialog`, data: id });
+        return answer(200, d);
       }
       case 'PUT Dialog/*': {
         if (body?.name !== 'Dialog') return error({ status: 400, type: 'Invalid Input', message: 'Expected a <Dialog> body' });
@@ -126,6 +126,11 @@ export class RestApi {
       case 'GET Team/*': {
         const team = this.desk.teamBody(id);
         return team ? answer(200, team) : error({ status: 404, type: 'Not Found', message: `Team ${id} does not exist`, data: id });
+      }
+      case 'GET Queue/*': {
+        // Any user may read any queue, as on Finesse.
+        const queue = this.desk.queueBody(id);
+        return queue ? answer(200, queue) : error({ status: 404, type: 'Not Found', message: `Queue ${id} does not exist`, data: id });
       }
       default:
         return error({ status: 404, type: 'Not Found', message: `No resource ${method} ${url.pathname}` });

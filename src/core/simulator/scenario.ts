@@ -11,7 +11,8 @@
  *                           # immediately: as soon as the simulator listens
  * loop: false               # start over after the last step
  * steps:
- *   - ring: { agent: agent1, from: "5551234", variables: { callVariable1: case-4711 } }
+ *   - ring: { agent: agent1, from: "5551234", variables: { callVariable1: case-4711 }, queue: "2" }
+ *                           # queue: the queue the call comes through (default 1, team 1's)
  *     when: READY           # wait until agent1 is READY (any step may wait on its agent's state)
  *     after: 2              # then wait 2 s (seconds; default 0)
  *   - answer: agent1        # the agent's call: answer / hold / retrieve / drop
@@ -26,7 +27,7 @@ import type { DeskUser } from './desk';
 
 export type ScenarioAction =
   | { kind: 'state'; agent: string; to: string; extension?: string; reasonCodeId?: string; requestId?: string }
-  | { kind: 'ring'; agent: string; from: string; variables: CallVariable[] }
+  | { kind: 'ring'; agent: string; from: string; variables: CallVariable[]; queue?: string }
   | { kind: 'call'; agent: string; action: 'ANSWER' | 'HOLD' | 'RETRIEVE' | 'DROP'; requestId?: string };
 
 export interface ScenarioStep {
@@ -131,6 +132,8 @@ function parseStep(s: unknown, where: string, defaultAgent: string): ScenarioSte
     const vars = body.variables === undefined ? {} : body.variables;
     if (!isObject(vars)) throw new ScenarioError(`${where}.ring.variables: expected name: value pairs`);
     action = { kind: 'ring', agent: body.agent === undefined ? defaultAgent : str(body.agent, `${where}.ring.agent`), from: str(body.from, `${where}.ring.from`), variables: Object.entries(vars).map(([name, value]) => ({ name, value: String(value) })) };
+    const queue = optStr(body.queue, `${where}.ring.queue`);
+    if (queue !== undefined) action.queue = queue;
   } else if (kind === 'state') {
     if (!isObject(body)) throw new ScenarioError(`${where}.state: expected { agent, to }`);
     action = {

@@ -93,7 +93,7 @@ export class ScenarioRunner extends EventEmitter<{ step: [StepEvent]; done: [] }
       case 'state':
         return { label: `state ${a.agent} ${a.to}`, outcome: this.desk.setState(a.agent, { state: a.to, extension: a.extension, reasonCodeId: a.reasonCodeId }, requestIdFor(a.requestId, this.iteration)) };
       case 'ring':
-        return { label: `ring ${a.agent} from ${a.from}`, outcome: this.desk.ring(a.agent, { from: a.from, variables: a.variables }) };
+        return { label: `ring ${a.agent} from ${a.from}`, outcome: this.desk.ring(a.agent, { from: a.from, variables: a.variables, queue: a.queue }) };
       case 'call': {
         const label = `${a.action.toLowerCase()} ${a.agent}`;
         const dialog = this.desk.activeDialogOf(a.agent);

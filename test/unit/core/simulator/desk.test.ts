@@ -105,6 +105,45 @@ describe('simulator desk (agent state machine)', () => {
     assert.equal(take().length, 4);
   });
 
+  it('an internal call follows a transfer: hold shows on the other side, the caller ends up with the new agent', () => {
+    const d = new Desk(['a1', 'a2', 'a3'].map((id, i) => ({ id, loginName: id, password: 'pw', extension: `100${i + 1}`, teamId: '7' })));
+    const published: Publication[] = [];
+    d.on('publish', (p) => published.push(p));
+    const dialogUpdates = (owner: string) =>
+      published.splice(0).filter((p) => p.node === `/finesse/api/User/${owner}/Dialogs`).map((p) => decodeUpdateText(p.updateXml, p.node));
+    for (const id of ['a1', 'a2', 'a3']) d.setState(id, { state: 'LOGIN', extension: `100${id.slice(1)}` });
+    d.setState('a3', { state: 'READY' });
+    const id = d.makeCall('a1', { toAddress: '1002' }, 'mc');
+    assert.ok(id.ok && id.dialogId);
+    assert.equal(d.dialog(id.dialogId, 'a2')?.participantState, 'ALERTING');
+    d.dialogAction(id.dialogId, 'a2', { action: 'ANSWER' });
+    published.splice(0);
+    d.dialogAction(id.dialogId, 'a2', { action: 'HOLD' }, 'h');
+    const seen = dialogUpdates('a1');
+    assert.equal(seen.length, 1);
+    assert.match(seen[0].xml, /<mediaAddress>1001<\/mediaAddress>.*<state>ACTIVE<\/state>.*<mediaAddress>1002<\/mediaAddress>.*<state>HELD<\/state>.*<state>ACTIVE<\/state><toAddress>/s);
+    // a3 has no call until a2 transfers it (a held call may be transferred, as on Finesse).
+    assert.equal(d.dialog(id.dialogId, 'a3'), undefined);
+    assert.deepEqual(d.dialogAction(id.dialogId, 'a2', { action: 'TRANSFER', toAddress: '1003' }, 't'), { ok: true });
+    assert.equal(d.stateOf('a2'), 'WORK');
+    assert.equal(d.dialog(id.dialogId, 'a3')?.participantState, 'ALERTING');
+    assert.equal(d.dialog(id.dialogId, 'a3')?.from, '1001', 'the call comes from the party a2 talked to');
+    published.splice(0);
+    d.dialogAction(id.dialogId, 'a3', { action: 'ANSWER' }, 'a');
+    const caller = dialogUpdates('a1');
+    assert.match(caller[0].xml, /<mediaAddress>1003<\/mediaAddress><mediaAddressType>AGENT_DEVICE<\/mediaAddressType><startTime>[^<]*<\/startTime><state>ACTIVE<\/state>/);
+    d.dialogAction(id.dialogId, 'a1', { action: 'DROP' }, 'bye');
+    assert.deepEqual([d.stateOf('a1'), d.stateOf('a3'), d.dialog(id.dialogId)], ['WORK', 'WORK', undefined]);
+  });
+
+  it('MAKE_CALL to an agent who is signed out or busy answers at once, as any number does', () => {
+    const d = new Desk(['a1', 'a2'].map((id, i) => ({ id, loginName: id, password: 'pw', extension: `100${i + 1}`, teamId: '7' })));
+    d.setState('a1', { state: 'LOGIN', extension: '1001' });
+    const made = d.makeCall('a1', { toAddress: '1002' });
+    assert.ok(made.ok && made.dialogId);
+    assert.deepEqual([d.dialog(made.dialogId, 'a1')?.participantState, d.dialog(made.dialogId, 'a2'), d.stateOf('a2')], ['ACTIVE', undefined, 'LOGOUT']);
+  });
+
   it('authenticates only users with a password', () => {
     const d = new Desk([{ id: 'a1', loginName: 'a1', password: 'pw' }, { id: 'mate', loginName: 'mate' }]);
     assert.equal(d.authenticate('a1', 'pw'), true);

@@ -21,6 +21,18 @@ describe('simulator scenario', () => {
     assert.equal(parseScenario('{"steps":[{"drop":"agent1","after":1}]}').steps[0].after, 1);
   });
 
+  it('lets a ring name the queue its call comes through, which the desk then counts', () => {
+    const s = parseScenario('start: immediately\nsteps:\n  - ring: { agent: a, from: "9", queue: 7 }\n');
+    assert.deepEqual(s.steps[0].action, { kind: 'ring', agent: 'a', from: '9', variables: [], queue: '7' });
+    const desk = new Desk([{ id: 'a', loginName: 'a', password: 'p', extension: '1' }]);
+    assert.equal(desk.queueBody('7'), undefined);
+    desk.setState('a', { state: 'LOGIN', extension: '1' });
+    desk.setState('a', { state: 'READY' });
+    assert.ok(desk.ring('a', { from: '9', queue: '7' }).ok);
+    assert.match(desk.queueBody('7') ?? '', /<name>Queue 7<\/name><statistics><callsInQueue>1<\/callsInQueue>/);
+    assert.throws(() => parseScenario('steps:\n  - ring: { from: "1", queue: [] }', 'f'), /f: steps\[0\]\.ring\.queue: expected a string/);
+  });
+
   it('names the file, the step and the field in errors', () => {
     const bad: [string, RegExp][] = [
       ['steps: nope', /f: steps: expected a list/],
