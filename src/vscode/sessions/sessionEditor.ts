@@ -123,7 +123,7 @@ export class SessionEditorProvider implements vscode.CustomReadonlyEditorProvide
       panel.webview.html = failurePage(doc);
       return;
     }
-    const view = new FramesView(panel.webview, this.services.context.extensionUri, doc.store, { readOnly: true, log: this.services.log });
+    const view = new FramesView(panel.webview, this.services.context.extensionUri, doc.store, { readOnly: true, log: this.services.log, selection: this.services.selection });
     panel.onDidDispose(() => view.dispose());
     // Finesse: Show Timeline draws this capture while its viewer is the active editor.
     const source: TimelineSource = { store: doc.store, title: doc.name, live: false, reveal: (id) => (panel.reveal(undefined, false), view.reveal(id)) };
