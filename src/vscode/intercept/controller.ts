@@ -14,9 +14,9 @@ import type { Services } from '../services';
 import { NoticeBatch } from './noticeBatch';
 import { applySettings, readSettings, SECTION, wantsInterceptor } from './settings';
 
-export const PAUSED_CONTEXT = 'finesse.interceptPaused';
-export const HELD_CONTEXT = 'finesse.framesHeld';
-export const LIVE_CONTEXT = 'finesse.liveSession';
+const PAUSED_CONTEXT = 'finesse.interceptPaused';
+const HELD_CONTEXT = 'finesse.framesHeld';
+const LIVE_CONTEXT = 'finesse.liveSession';
 
 export const arrow = (dir: Direction) => (dir === 'out' ? 'client → server' : 'server → client');
 

@@ -20,7 +20,7 @@ import { registerBreakpointCommands } from './breakpointCommands';
 import { registerRowCommands } from './rowCommands';
 
 /** Arguments the inject command accepts (tests and keybindings pass them; users get pickers). */
-export interface InjectArgs {
+interface InjectArgs {
   session?: string;
   dir?: Direction;
   template?: TemplateName;
