@@ -17,7 +17,9 @@ import * as sessions from './vscode/sessions';
 import * as timeline from './vscode/timeline';
 import * as simulator from './vscode/simulator';
 import * as sessionsView from './vscode/sessionsView';
-import { interceptGate } from './vscode/intercept/gateSlot';
+import { GateSlot } from './vscode/intercept/gateSlot';
+import { PanelHookSlot } from './vscode/panel/hooks';
+import { StanzaSelection } from './vscode/panel/selection';
 
 /** What activate() returns: the services tests and scripts drive the extension through. */
 export interface FinesseApi {
@@ -54,11 +56,11 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
   const capacity = storeCapacity();
   const store = new FrameStore(capacity, { maxBytes: storeMaxBytes() });
   const live = new LiveSessionRegistry();
-  const services: Services = { context, store, live, log };
+  const services: Services = { context, store, live, log, interceptGate: new GateSlot(), panelHooks: new PanelHookSlot(), selection: new StanzaSelection() };
 
   const connections = new connection.Connections(services);
   const proxies = new proxy.Proxies(services);
-  proxies.setGate(interceptGate); // intercept plugs its Interceptor in behind this slot on first use
+  proxies.setGate(services.interceptGate); // intercept plugs its Interceptor in behind this slot on first use
   const sessionsTree = sessionsView.register(services, connections);
   context.subscriptions.push(
     connections,

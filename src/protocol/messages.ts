@@ -18,7 +18,7 @@ import type { FilterSpec } from '../core/capture/filter';
 import type { FrameRow } from '../core/capture/rows';
 import type { SortKey, SortSpec } from '../core/capture/sort';
 
-export type { Direction, FrameFlags, FrameKind, FrameNote, FilterSpec, SortKey, SortSpec };
+export type { FrameKind, FrameNote, FilterSpec, SortKey, SortSpec };
 /** A row as the list gets it: the frame row plus where the search matches its text. */
 export type RowDto = FrameRow & {
   /** [start, end) of search matches in `summary` and `label`. */
@@ -123,7 +123,7 @@ export type ToWebview =
   | FilteredResponse
   | ErrorResponse;
 
-export interface RowsResponse {
+interface RowsResponse {
   type: 'rows';
   requestId: number;
   start: number;
@@ -138,7 +138,7 @@ export interface DetailResponse {
   /** [start, end) of search matches in the detail's raw and pretty text. */
   marks?: { raw?: [number, number][]; pretty?: [number, number][] };
 }
-export interface FilteredResponse {
+interface FilteredResponse {
   type: 'filtered';
   requestId: number;
   /** The query did not compile; the previous filter stays. */
@@ -147,7 +147,7 @@ export interface FilteredResponse {
   /** Row of the frame selected before, in the new view (-1: filtered out). */
   selectedIndex: number;
 }
-export interface ErrorResponse {
+interface ErrorResponse {
   type: 'error';
   requestId: number;
   message: string;
@@ -170,19 +170,19 @@ export type FromWebview =
   /** Star or comment a frame (live store only; kept in saved sessions). */
   | { type: 'note'; id: number; note: FrameNote };
 
-export interface GetRowsRequest {
+interface GetRowsRequest {
   type: 'getRows';
   requestId: number;
   start: number;
   count: number;
 }
-export interface GetDetailRequest {
+interface GetDetailRequest {
   type: 'getDetail';
   requestId: number;
   id: number;
   reveal?: boolean;
 }
-export interface SetFilterRequest {
+interface SetFilterRequest {
   type: 'setFilter';
   requestId: number;
   filter: FilterSpec;
@@ -190,7 +190,7 @@ export interface SetFilterRequest {
 }
 
 /** Sort the view by a column (undefined: capture order); answered by `filtered`. */
-export interface SetSortRequest {
+interface SetSortRequest {
   type: 'setSort';
   requestId: number;
   sort?: SortSpec;

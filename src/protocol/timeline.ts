@@ -10,7 +10,7 @@
  */
 import type { TimelineModel } from '../core/finesse/timeline';
 
-export type { TimelineModel, TimelineLane, StateSpan, DialogBar, TimelineMark } from '../core/finesse/timeline';
+export type { TimelineModel, TimelineLane, TimelineMark } from '../core/finesse/timeline';
 
 export type ToTimeline =
   | { type: 'model'; model: TimelineModel; live: boolean; title: string }

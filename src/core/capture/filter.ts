@@ -31,11 +31,11 @@ import { unescapeXml } from '../xmpp/xml';
 import { compileUserRegex } from './userRegex';
 import { quickWellFormed } from './quickWellFormed';
 
-export const FRAME_KINDS: readonly FrameKind[] = ['open', 'close', 'stanza', 'text', 'binary', 'ping', 'pong', 'closeframe', 'http'];
+const FRAME_KINDS: readonly FrameKind[] = ['open', 'close', 'stanza', 'text', 'binary', 'ping', 'pong', 'closeframe', 'http'];
 const FLAG_NAMES = ['held', 'edited', 'injected', 'dropped', 'replayed', 'malformed', 'afterClose'] as const satisfies readonly (keyof FrameFlags)[];
 const IS_VALUES = ['ping', ...FLAG_NAMES, 'starred'] as const;
 const HAS_VALUES = ['error', 'update', 'original', 'note'] as const;
-export const FILTER_KEYS = ['dir', 'kind', 'node', 'state', 'event', 'has', 'is', 'session', 'req', 'status'] as const;
+const FILTER_KEYS = ['dir', 'kind', 'node', 'state', 'event', 'has', 'is', 'session', 'req', 'status'] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 
 /** What the filter bar sends: the query text plus the quick controls next to it. */
@@ -61,7 +61,7 @@ export interface CompiledFilter {
 
 export type CompileResult = { ok: true; filter: CompiledFilter } | { ok: false; error: string };
 
-export class FilterSyntaxError extends Error {}
+class FilterSyntaxError extends Error {}
 
 /** One term's test; `ctx` carries per-pass state. */
 type Test = (frame: Frame, ctx: PassContext) => boolean;
@@ -109,7 +109,7 @@ export function compileFilter(spec: FilterSpec | string): CompileResult {
 }
 
 /** Throws FilterSyntaxError with a message meant for the filter bar. */
-export function parseTerms(text: string): Term[] {
+function parseTerms(text: string): Term[] {
   const terms: Term[] = [];
   for (const token of tokenize(text)) {
     let term: Term;

@@ -10,7 +10,7 @@ import type { Correlator } from '../finesse/correlation';
 import { headerValue, pathOf } from '../http/message';
 
 /** A REST call's frame (kind `http`): the request's method, path and requestId; the response's status. */
-export interface HttpJson {
+interface HttpJson {
   method?: string;
   path?: string;
   status?: number;

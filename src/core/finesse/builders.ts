@@ -66,7 +66,7 @@ export interface Call {
   startTime?: number;
 }
 
-export function dialogElement(call: Call, state: DialogState, opts: { t?: number; actions?: string[] } = {}): Element {
+function dialogElement(call: Call, state: DialogState, opts: { t?: number; actions?: string[] } = {}): Element {
   const t = opts.t ?? Date.now();
   const actions = opts.actions ?? (state === 'ALERTING' ? ['ANSWER'] : state === 'ACTIVE' ? ['HOLD', 'DROP', 'TRANSFER_SST'] : []);
   return xml(

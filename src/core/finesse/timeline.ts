@@ -12,7 +12,7 @@ import { FINESSE_API } from './nodes';
 import type { CallEffects } from './correlation';
 import { callLabel, shortPath } from './correlation';
 
-export interface StateSpan {
+interface StateSpan {
   state: string;
   from: number;
   /** null while it lasts (drawn to the end of the capture). */

@@ -13,7 +13,7 @@ import { PUBSUB_EVENT_NS } from '../xmpp/namespaces';
 export { PUBSUB_EVENT_NS };
 
 
-export type UpdateEvent = 'POST' | 'PUT' | 'DELETE';
+type UpdateEvent = 'POST' | 'PUT' | 'DELETE';
 
 export interface FinesseUpdate {
   node: string;
@@ -35,7 +35,7 @@ export interface FinesseUpdate {
   apiErrors?: ApiError[];
 }
 
-export interface ApiError {
+interface ApiError {
   /** `Invalid State`, `Parameter Missing`… */
   type?: string;
   /** `Cannot change state to READY from TALKING`. */
@@ -43,7 +43,7 @@ export interface ApiError {
 }
 
 /** Case-insensitive child lookup, ignoring namespace prefixes. */
-export function childCi(el: Element | undefined, name: string): Element | undefined {
+function childCi(el: Element | undefined, name: string): Element | undefined {
   if (!el) return undefined;
   const want = name.toLowerCase();
   return el.getChildElements().find((c) => localName(c.name).toLowerCase() === want);

@@ -71,7 +71,7 @@ export interface PauseState {
 }
 
 const HOLDABLE = new Set<Frame['kind']>(['open', 'close', 'stanza', 'text']);
-export const DEFAULT_HOLD_TIMEOUT_MS = 60_000;
+const DEFAULT_HOLD_TIMEOUT_MS = 60_000;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -84,7 +84,7 @@ interface Entry {
   expired?: boolean;
 }
 
-export class InterceptError extends Error {}
+class InterceptError extends Error {}
 
 export class Interceptor extends EventEmitter<InterceptorEvents> implements FrameGate {
   private readonly queues = new Map<string, Entry[]>();

@@ -13,8 +13,8 @@ import type { FrameKind } from '../capture/frame';
 import { OP_BINARY, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT, unmaskCopy } from './wireFrame';
 
 /** Status codes ws reports for a close frame without a code / no close frame at all. */
-export const NO_STATUS = 1005;
-export const ABNORMAL = 1006;
+const NO_STATUS = 1005;
+const ABNORMAL = 1006;
 
 /**
  * A complete data message (text, binary, or a reserved data opcode, kept as binary and marked
@@ -158,11 +158,6 @@ export function captureMessage(
   if (isBinary) return store.append({ session, dir, kind: 'binary', raw: data.toString('base64'), bytes: data.length, flags });
   const raw = data.toString();
   return store.append({ session, dir, kind: classifyText(raw), raw, bytes: data.length, flags });
-}
-
-/** A ping or pong as ws delivers it. */
-export function captureControl(store: FrameStore, session: string, dir: Direction, kind: 'ping' | 'pong', payload: Buffer): Frame {
-  return store.append({ session, dir, kind, raw: controlPayloadText(payload), bytes: payload.length });
 }
 
 /**

@@ -211,6 +211,6 @@ const HANDSHAKE_TIMEOUT_MS = 30_000;
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 /** RFC 6455 4.2.2: the server proves it read the key. */
-export function acceptKey(key: string): string {
+function acceptKey(key: string): string {
   return createHash('sha1').update(key + GUID).digest('base64');
 }

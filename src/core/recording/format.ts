@@ -14,7 +14,7 @@
 import type { Direction, Frame, FrameFlags, FrameKind } from '../capture/frame';
 import type { SessionInfo } from '../capture/frameStore';
 
-export const SESSION_FORMAT = 'finesse-session';
+const SESSION_FORMAT = 'finesse-session';
 export const SESSION_VERSION = 1;
 export const SESSION_EXTENSION = '.finesse-session';
 
@@ -93,7 +93,7 @@ export function checkHeader(v: unknown): SessionHeader | string {
   return header;
 }
 
-export function checkSessionInfo(v: unknown): SessionInfo | string {
+function checkSessionInfo(v: unknown): SessionInfo | string {
   if (!isObject(v)) return 'session is not an object';
   if (typeof v.id !== 'string') return 'session has no id';
   if (typeof v.started !== 'number' || !Number.isFinite(v.started)) return `session ${v.id} has no start time`;

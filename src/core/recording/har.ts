@@ -20,7 +20,7 @@ export interface HarHeader {
   value: string;
 }
 
-export interface HarWebSocketMessage {
+interface HarWebSocketMessage {
   type: 'send' | 'receive' | string;
   time: number;
   opcode: number;

@@ -62,10 +62,10 @@ const v0ToV1: Migration = {
   },
 };
 
-export const MIGRATIONS: readonly Migration[] = [v0ToV1];
+const MIGRATIONS: readonly Migration[] = [v0ToV1];
 
 /** The file's version: the prototype wrote none (v0). */
-export function headerVersion(header: Json): number {
+function headerVersion(header: Json): number {
   return header.version === undefined ? 0 : typeof header.version === 'number' ? header.version : NaN;
 }
 

@@ -34,11 +34,11 @@ export function parseJid(text: string): Jid | undefined {
   return jid;
 }
 
-export function bare(jid: Jid): string {
+function bare(jid: Jid): string {
   return jid.local ? `${jid.local}@${jid.domain}` : jid.domain;
 }
 
-export function full(jid: Jid): string {
+function full(jid: Jid): string {
   return jid.resource ? `${bare(jid)}/${jid.resource}` : bare(jid);
 }
 

@@ -38,7 +38,7 @@ export interface Gate {
   replies: Frame[];
 }
 
-export interface Push {
+interface Push {
   type: 'push';
   frame: Frame;
   /** Recorded milliseconds between the previous frame (either direction) and this one. */

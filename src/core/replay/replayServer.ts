@@ -29,7 +29,7 @@ import { buildScript, Gate, isSubscribe, ReplayScript, signatureOf, Signature, S
 import { STREAMS_NS } from '../xmpp/namespaces';
 import { plainOnlyFeatures, standardAnswer } from './standardAnswers';
 
-export const REPLAY_PATH = '/ws/';
+const REPLAY_PATH = '/ws/';
 
 export interface ReplayServerOptions {
   /** The recorded frames of the session to serve (both directions). */
@@ -351,7 +351,7 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
 }
 
 /** `iq get jabber:iq:roster query`, `subscribe /finesse/api/Team/1/Users`, `presence unavailable`. */
-export function describeRequest(frame: Frame): string {
+function describeRequest(frame: Frame): string {
   const el = frameView(frame).element;
   if (!el) return frame.kind;
   const payload = el.getChildElements()[0];

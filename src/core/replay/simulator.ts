@@ -3,5 +3,3 @@
  * gadget files, scenarios); replay and the tools that start it import it from here as before.
  */
 export { FinesseSimulator } from '../simulator/simulator';
-export type { SimulatorOptions, SimulatorEvents, SimulatorUrls, StepEvent, RestCall, Delivery } from '../simulator/simulator';
-export { PUBSUB_ERRORS_NS } from '../xmpp/namespaces';

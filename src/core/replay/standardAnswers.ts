@@ -11,8 +11,8 @@ import { parseXml, xml, Element } from '../xmpp/xml';
 import { CLIENT_NS, DISCO_INFO_NS, PUBSUB_NS, ROSTER_NS, SASL_NS, SESSION_NS, STANZAS_NS } from '../xmpp/namespaces';
 import { SM_NAMESPACES } from './replayScript';
 
-export const DISCO_ITEMS_NS = 'http://jabber.org/protocol/disco#items';
-export const CARBONS_NS = 'urn:xmpp:carbons:2';
+const DISCO_ITEMS_NS = 'http://jabber.org/protocol/disco#items';
+const CARBONS_NS = 'urn:xmpp:carbons:2';
 const PING_KEY = 'iq:get:urn:xmpp:ping:ping';
 
 /** The answer and, for the stderr report, why this one. */

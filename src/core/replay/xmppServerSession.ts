@@ -18,16 +18,16 @@ import { CLIENT_NS, closeFrame, FRAMING_NS, isWhitespaceKeepalive } from '../xmp
 import { SASL_NS } from '../xmpp/sasl';
 import { Element, parseXml, xml } from '../xmpp/xml';
 import { BIND_NS, DISCO_INFO_NS, PING_NS, ROSTER_NS, SESSION_NS, STANZAS_NS, STREAMS_NS, STREAM_ERRORS_NS } from '../xmpp/namespaces';
-export { BIND_NS, DISCO_INFO_NS, PING_NS, ROSTER_NS, SESSION_NS, STANZAS_NS, STREAMS_NS, STREAM_ERRORS_NS };
+export { DISCO_INFO_NS, PING_NS };
 
 
 /** Where the stream is: waiting for <open/>, for <auth/>, for the restart, for bind, bound. */
 export type ServerStreamState = 'open' | 'auth' | 'restart' | 'bind' | 'online' | 'closed';
 
 /** Stream management (XEP-0198) and message carbons (XEP-0280): refused, not implemented. */
-export const SM_NS = 'urn:xmpp:sm:3';
-export const CARBONS_NS = 'urn:xmpp:carbons:2';
-export const DISCO_ITEMS_NS = 'http://jabber.org/protocol/disco#items';
+const SM_NS = 'urn:xmpp:sm:3';
+const CARBONS_NS = 'urn:xmpp:carbons:2';
+const DISCO_ITEMS_NS = 'http://jabber.org/protocol/disco#items';
 
 /**
  * What carries the stream's frames: one text frame in, one text frame out, a close. A WebSocket
@@ -283,7 +283,7 @@ function features(...children: Element[]): string {
   return xml('stream:features', { 'xmlns:stream': STREAMS_NS }, ...children).toString();
 }
 
-export function streamError(condition: string): string {
+function streamError(condition: string): string {
   return xml('stream:error', { 'xmlns:stream': STREAMS_NS }, xml(condition, { xmlns: STREAM_ERRORS_NS })).toString();
 }
 

@@ -31,7 +31,7 @@ import { tlsOptionsFor, TlsTrust } from './tls';
 import { DEFAULT_RESOURCE, DESKTOP_RESOURCE, desktopWarning } from './resource';
 
 export { AuthError, ConflictError } from './errors';
-export { DEFAULT_RESOURCE, DESKTOP_RESOURCE, desktopWarning } from './resource';
+export { DEFAULT_RESOURCE } from './resource';
 
 export interface FinesseSessionOptions {
   url: string; // ws:// or wss://HOST:8445/ws/
@@ -314,5 +314,3 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
     this.setState(state, error ? { error } : {});
   }
 }
-
-export type { TlsTrust } from './tls';

@@ -7,9 +7,7 @@
 import { Element, localName as localNameOf, xml } from '../xmpp/xml';
 import { PUBSUB_NS } from '../finesse/builders';
 import { CLIENT_NS } from '../xmpp/framing';
-import { BIND_NS, PING_NS, SESSION_NS, STANZAS_NS, STREAMS_NS, STREAM_ERRORS_NS } from '../xmpp/namespaces';
-export { BIND_NS, PING_NS, SESSION_NS, STANZAS_NS, STREAMS_NS, STREAM_ERRORS_NS };
-
+import { BIND_NS, PING_NS, SESSION_NS, STANZAS_NS } from '../xmpp/namespaces';
 
 export function localName(el: Element): string {
   return localNameOf(el.name);

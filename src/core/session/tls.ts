@@ -73,7 +73,7 @@ export function tlsOptions(trust: TlsTrust = {}): UpstreamTlsOptions {
 }
 
 /** The fingerprint of whatever certificate a TLS error was about, to offer "trust this". */
-export function fingerprintOf(cert: PeerCertificate | undefined): string | undefined {
+function fingerprintOf(cert: PeerCertificate | undefined): string | undefined {
   return cert?.fingerprint256 || undefined;
 }
 

@@ -47,7 +47,7 @@ export interface OtherParticipant {
 const iso = (t: number) => new Date(t).toISOString();
 
 /** What the agent may do next on the call, as Finesse lists it in <actions>. */
-export function dialogActions(state: DialogState): string[] {
+function dialogActions(state: DialogState): string[] {
   switch (state) {
     case 'ALERTING':
       return ['ANSWER'];

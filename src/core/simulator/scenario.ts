@@ -25,7 +25,7 @@ import { parse as parseYaml } from 'yaml';
 import type { CallVariable } from './payloads';
 import type { DeskUser } from './desk';
 
-export type ScenarioAction =
+type ScenarioAction =
   | { kind: 'state'; agent: string; to: string; extension?: string; reasonCodeId?: string; requestId?: string }
   | { kind: 'ring'; agent: string; from: string; variables: CallVariable[]; queue?: string }
   | { kind: 'call'; agent: string; action: 'ANSWER' | 'HOLD' | 'RETRIEVE' | 'DROP'; requestId?: string };

@@ -26,7 +26,7 @@ import { API_PREFIX, RestApi, RestCall } from './rest';
 import { DEFAULT_USER, defaultScenario, Scenario, TEAMMATE } from './scenario';
 import { ScenarioRunner, StepEvent } from './scenarioRunner';
 
-export type { StepEvent, RestCall, Delivery, Scenario };
+export type { RestCall, Scenario };
 
 export interface SimulatorOptions {
   listen?: { host: string; port: number };

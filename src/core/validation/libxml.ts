@@ -20,7 +20,7 @@ export function libxml2(): Promise<Libxml2> {
 }
 
 /** Schema set entry points by what they validate. */
-export const SCHEMAS = {
+const SCHEMAS = {
   client: 'jabber-client.xsd',
   framing: 'xmpp-framing.xsd',
   finesse: 'finesse.xsd',
@@ -31,7 +31,7 @@ export type SchemaName = keyof typeof SCHEMAS;
 const BASE = 'mem:/schemas/';
 
 /** The schemas/ folder: next to src (tests, tsx) or one level above dist/ (bundles, packaged). */
-export function schemasDir(): string {
+function schemasDir(): string {
   const candidates = [resolve(__dirname, '../../../schemas'), resolve(__dirname, '../schemas'), resolve(__dirname, 'schemas')];
   const found = candidates.find((d) => existsSync(join(d, SCHEMAS.client)));
   if (!found) throw new Error(`schemas not found (looked in ${candidates.join(', ')})`);

@@ -10,7 +10,7 @@ export interface Range {
   end: number;
 }
 
-export interface AttrSpan {
+interface AttrSpan {
   name: Range;
   value: Range;
 }

@@ -6,7 +6,7 @@
 import { attrRange, Finding, nameRange } from './finding';
 import { walk, XElement } from './tree';
 import { CLIENT_NS, FRAMING_NS, PUBSUB_NS, SERVER_NS, STANZAS_NS } from '../xmpp/namespaces';
-export { CLIENT_NS, FRAMING_NS, PUBSUB_NS, SERVER_NS, STANZAS_NS };
+export { CLIENT_NS, FRAMING_NS, PUBSUB_NS };
 
 
 const STANZAS = new Set(['message', 'presence', 'iq']);
@@ -144,12 +144,12 @@ function subscriptionRules(action: XElement, iq: XElement, out: Finding[]): void
 const JID = /^(?:([^@/\s"&'<>:]{1,1023})@)?([^@/\s]{1,1023})(?:\/(.{1,1023}))?$/s;
 
 /** RFC 7622 shape only (localpart@domainpart/resourcepart); no stringprep. */
-export function isJid(s: string): boolean {
+function isJid(s: string): boolean {
   const m = JID.exec(s);
   return !!m && !m[2].startsWith('.') && !m[2].endsWith('..');
 }
 
-export function bare(jid: string): string {
+function bare(jid: string): string {
   const slash = jid.indexOf('/');
   return (slash < 0 ? jid : jid.slice(0, slash)).toLowerCase();
 }

@@ -6,7 +6,6 @@
 import { Element, parseXml } from '../xmpp/xml';
 import { scanTags, TagSpan } from './positions';
 import { XML_NS } from '../xmpp/namespaces';
-export { XML_NS };
 
 
 export interface XElement {
@@ -58,16 +57,11 @@ export function buildTree(text: string): TreeResult {
 }
 
 /** The namespace bound to a prefix (or the default namespace) at an element. */
-export function resolveNs(el: XElement, prefix: string | undefined): string {
+function resolveNs(el: XElement, prefix: string | undefined): string {
   if (prefix === 'xml') return XML_NS;
   const attr = prefix ? `xmlns:${prefix}` : 'xmlns';
   for (let e: XElement | undefined = el; e; e = e.parent) if (attr in e.attrs) return e.attrs[attr];
   return '';
-}
-
-/** Child elements by local name (and namespace, when given). */
-export function childrenNamed(el: XElement, local: string, ns?: string): XElement[] {
-  return el.children.filter((c) => c.local === local && (ns === undefined || c.ns === ns));
 }
 
 /** Every element of the tree in document order. */

@@ -8,7 +8,6 @@ import type { FinesseSession, SessionState, StateInfo } from '../../core/session
 import { redact } from '../../core/xmpp/sasl';
 import type { Services } from '../services';
 import { Disposable } from '../disposable';
-import { interceptGate } from '../intercept/gateSlot';
 import { Profile, profileKey, profileLabel, resourceWarning, trustOf } from './profiles';
 
 export interface ConnectionInfo {
@@ -68,7 +67,7 @@ export class Connections extends Disposable {
    */
   async connect(profile: Profile, password: string, opts: { cancel?: vscode.CancellationToken; onPhase?: (state: SessionState) => void } = {}): Promise<FinesseSession> {
     const { FinesseSession } = await import('../../core/session/finesseSession');
-    const { log, store, live } = this.services;
+    const { log, store, live, interceptGate } = this.services;
     const secret = [password];
     const label = profileLabel(profile);
     const session = new FinesseSession(store, { url: profile.url, domain: profile.domain, user: profile.user, password, teams: profile.teams, queues: profile.queues, resource: profile.resource, trust: trustOf(profile), gate: interceptGate }, live);

@@ -11,7 +11,7 @@ import { redact } from '../../core/xmpp/sasl';
 import type { Services } from '../services';
 import { Profile, profileLabel } from './profiles';
 
-export type FailureKind = 'auth' | 'untrusted' | 'pin-mismatch' | 'other';
+type FailureKind = 'auth' | 'untrusted' | 'pin-mismatch' | 'other';
 
 export interface Failure {
   kind: FailureKind;
@@ -20,7 +20,7 @@ export interface Failure {
   fingerprint?: string;
 }
 
-export const ACTIONS = {
+const ACTIONS = {
   reenter: 'Re-enter Password',
   retry: 'Retry',
   trust: 'Trust This Certificate Fingerprint',

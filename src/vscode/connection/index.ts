@@ -17,7 +17,6 @@ import { pickProfile, promptPassword } from './prompts';
 import { cleanProfile, ConnectArgs, findProfile, Profile, profileLabel, readAutoConnect, saveProfile, secretKey } from './profiles';
 
 export { Connections } from './connections';
-export type { ConnectionInfo } from './connections';
 
 interface Mode {
   /** Prompts allowed (command palette) — false for calls with arguments. */

@@ -46,7 +46,7 @@ export async function pickProfile(connectedKeys: Set<string>): Promise<Profile |
  * URL → domain (prefilled with what the server says it is) → user → teams. Each answer is
  * remembered at once, so Escape or a failed connect keeps it for the next attempt.
  */
-export async function enterProfile(seed: Partial<Profile> = typed): Promise<Profile | undefined> {
+async function enterProfile(seed: Partial<Profile> = typed): Promise<Profile | undefined> {
   const url = await vscode.window.showInputBox({
     title: `${TITLE} (1/4)`,
     prompt: 'The Finesse notification WebSocket',

@@ -11,13 +11,12 @@ import type { Direction, Frame } from '../../core/capture/frame';
 import type { HeldFrame, Interceptor, ReleaseHow } from '../../core/intercept/interceptor';
 import { Disposable, toDisposable } from '../disposable';
 import type { Services } from '../services';
-import { interceptGate } from './gateSlot';
 import { NoticeBatch } from './noticeBatch';
 import { applySettings, readSettings, SECTION, wantsInterceptor } from './settings';
 
-export const PAUSED_CONTEXT = 'finesse.interceptPaused';
-export const HELD_CONTEXT = 'finesse.framesHeld';
-export const LIVE_CONTEXT = 'finesse.liveSession';
+const PAUSED_CONTEXT = 'finesse.interceptPaused';
+const HELD_CONTEXT = 'finesse.framesHeld';
+const LIVE_CONTEXT = 'finesse.liveSession';
 
 export const arrow = (dir: Direction) => (dir === 'out' ? 'client → server' : 'server → client');
 
@@ -83,13 +82,14 @@ export class InterceptController extends Disposable {
     interceptor.on('paused', () => this.refresh());
     interceptor.on('changed', () => this.refresh());
     this.interceptor = interceptor;
-    interceptGate.target = interceptor;
+    this.services.interceptGate.target = interceptor;
     this.refresh();
     return interceptor;
   }
 
   private shutdown(): void {
-    if (interceptGate.target === this.interceptor) interceptGate.target = undefined;
+    const gate = this.services.interceptGate;
+    if (gate.target === this.interceptor) gate.target = undefined;
     // Nothing stays stuck when the extension goes away: held frames are forwarded.
     this.interceptor?.dispose();
     this.interceptor = undefined;

@@ -8,12 +8,12 @@ import { SCHEME } from './frameDocuments';
 
 const DEBOUNCE_MS = 200;
 
-export async function validateText(text: string): Promise<FrameDiagnostic[]> {
+async function validateText(text: string): Promise<FrameDiagnostic[]> {
   const { validateXml } = await import('../../core/validation/validator');
   return validateXml(text);
 }
 
-export function toVscode(d: FrameDiagnostic): vscode.Diagnostic {
+function toVscode(d: FrameDiagnostic): vscode.Diagnostic {
   const range = new vscode.Range(d.line - 1, d.column - 1, d.endLine - 1, Math.max(d.endColumn - 1, d.line === d.endLine ? d.column : 0));
   const severity = d.severity === 'error' ? vscode.DiagnosticSeverity.Error : d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
   const out = new vscode.Diagnostic(range, d.message, severity);

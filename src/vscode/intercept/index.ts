@@ -4,13 +4,12 @@
  * toggles, the status bar. Only the controller and the commands are set up at activation; the
  * interceptor, the editor and libxml2 load on first use.
  *
- * Proxies started by the extension should be given `interceptGate` (./gateSlot) as their gate.
+ * Proxies and sessions started by the extension are given `services.interceptGate` (./gateSlot)
+ * as their gate; the controller plugs the Interceptor in behind it.
  */
 import * as vscode from 'vscode';
 import type { Direction, Frame } from '../../core/capture/frame';
 import type { TemplateName } from '../../core/intercept/templates';
-import { setPanelHooks } from '../panel/hooks';
-import { stanzaSelection } from '../panel/selection';
 import type { Services } from '../services';
 import { arrow, InterceptController } from './controller';
 import type { FrameEditors } from './frameEditor';
@@ -20,10 +19,8 @@ import { panelActions, pauseToolbar } from './panelActions';
 import { registerBreakpointCommands } from './breakpointCommands';
 import { registerRowCommands } from './rowCommands';
 
-export { interceptGate } from './gateSlot';
-
 /** Arguments the inject command accepts (tests and keybindings pass them; users get pickers). */
-export interface InjectArgs {
+interface InjectArgs {
   session?: string;
   dir?: Direction;
   template?: TemplateName;
@@ -70,7 +67,7 @@ export function register(services: Services): vscode.Disposable[] {
     resendOriginal: async (id: number) => (await controller.get()).resendOriginal(id),
     compare: (id: number) => compareWithOriginal(services.store, id),
   };
-  const hooks = setPanelHooks({ actions: panelActions(controller, run), toolbar: pauseToolbar(controller) });
+  const hooks = services.panelHooks.set({ actions: panelActions(controller, run), toolbar: pauseToolbar(controller) });
   disposables.push({ dispose: () => hooks.dispose() });
 
   /** A frame id from a command argument: a number, {frameId}, a frame tab URI, or a pick. */
@@ -82,7 +79,7 @@ export function register(services: Services): vscode.Disposable[] {
     if (target && target.kind !== 'inject') return target.frameId;
     const held = controller.current?.held() ?? [];
     // From the command palette: the frame selected in the panel, when it fits.
-    const selected = stanzaSelection.frame;
+    const selected = services.selection.frame;
     if (selected && (!heldOnly || controller.current?.isHeld(selected.id))) return selected.id;
     if (heldOnly && !held.length) {
       void vscode.window.showInformationMessage('Finesse: no frame is held.');
@@ -172,8 +169,8 @@ export function register(services: Services): vscode.Disposable[] {
     void vscode.commands.executeCommand('setContext', 'finesse.frameSelected', !!frame);
     void vscode.commands.executeCommand('setContext', 'finesse.selectedFrameEdited', frame?.original !== undefined);
   };
-  stanzaSelection.on('change', onSelection);
-  disposables.push({ dispose: () => stanzaSelection.off('change', onSelection) });
+  services.selection.on('change', onSelection);
+  disposables.push({ dispose: () => services.selection.off('change', onSelection) });
   disposables.push(vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, new CompareDocuments(services.store)));
 
   async function inject(args: InjectArgs): Promise<number | string | undefined> {

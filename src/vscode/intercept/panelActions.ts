@@ -1,7 +1,7 @@
 /**
  * Intercept's side of the frames panel: the detail pane's Forward/Drop/Edit/Resend buttons
  * (FrameActions) and the toolbar's Pause toggles (ToolbarSource), given to every live panel
- * through setPanelHooks.
+ * through services.panelHooks.
  */
 import type { Frame } from '../../core/capture/frame';
 import type { FrameActions, ToolbarSource } from '../../protocol/actions';

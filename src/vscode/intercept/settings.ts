@@ -5,7 +5,7 @@ import type { Interceptor } from '../../core/intercept/interceptor';
 import type { ReplaceRule } from '../../core/intercept/replace';
 
 export const SECTION = 'finesse.intercept';
-export const DEFAULT_HOLD_TIMEOUT_SECONDS = 60;
+const DEFAULT_HOLD_TIMEOUT_SECONDS = 60;
 
 export interface InterceptSettings {
   holdTimeoutMs: number;

@@ -6,8 +6,6 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { framesWebviewOptions, FramesView } from './framesView';
-import { onPanelHooks, panelHooks } from './hooks';
-
 import { FRAMES_VIEW_TYPE } from './ids';
 
 export class FramesPanel implements vscode.Disposable {
@@ -57,9 +55,9 @@ export class FramesPanel implements vscode.Disposable {
   ) {
     const extensionUri = services.context.extensionUri;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'finesse.svg');
-    const hooks = panelHooks();
-    this.view = new FramesView(panel.webview, extensionUri, services.store, { actions: hooks.actions, toolbar: hooks.toolbar, log: services.log, columnsState: services.context.workspaceState });
-    const hookSubscription = onPanelHooks((h) => {
+    const hooks = services.panelHooks.current;
+    this.view = new FramesView(panel.webview, extensionUri, services.store, { actions: hooks.actions, toolbar: hooks.toolbar, log: services.log, columnsState: services.context.workspaceState, selection: services.selection });
+    const hookSubscription = services.panelHooks.onChange((h) => {
       this.view.setActions(h.actions);
       this.view.setToolbar(h.toolbar);
     });

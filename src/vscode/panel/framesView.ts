@@ -10,7 +10,7 @@ import type { FrameActions, ToolbarSource } from '../../protocol/actions';
 import type { ColumnPrefs, FromWebview } from '../../protocol/messages';
 import { FramesHost } from './framesHost';
 import { panelHtml } from './html';
-import { stanzaSelection } from './selection';
+import type { StanzaSelection } from './selection';
 
 export interface FramesViewOptions {
   readOnly?: boolean;
@@ -19,6 +19,8 @@ export interface FramesViewOptions {
   log?: vscode.LogOutputChannel;
   /** Where column widths and options are kept (the workspace state: per workspace). */
   columnsState?: vscode.Memento;
+  /** Where a selected row goes so the Stanza tree shows it (services.selection). */
+  selection?: StanzaSelection;
 }
 
 const COLUMNS_KEY = 'finesse.frames.columns';
@@ -33,6 +35,7 @@ export function framesWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOp
 
 export class FramesView implements vscode.Disposable {
   readonly host: FramesHost;
+  private readonly selection: StanzaSelection | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -42,6 +45,7 @@ export class FramesView implements vscode.Disposable {
     opts: FramesViewOptions = {},
   ) {
     webview.options = framesWebviewOptions(extensionUri);
+    this.selection = opts.selection;
     this.host = new FramesHost(store, {
       readOnly: opts.readOnly,
       actions: opts.actions,
@@ -55,7 +59,7 @@ export class FramesView implements vscode.Disposable {
         await vscode.env.clipboard.writeText(text);
         vscode.window.setStatusBarMessage('$(copy) Frame copied', 2000);
       },
-      onSelect: (frame) => stanzaSelection.set(frame, this),
+      onSelect: (frame) => this.selection?.set(frame, this),
       onError: (e) => opts.log?.error('frames view:', e instanceof Error ? e : String(e)),
     });
     this.subscriptions.push(webview.onDidReceiveMessage((m: FromWebview) => this.host.receive(m)));
@@ -85,7 +89,7 @@ export class FramesView implements vscode.Disposable {
   }
 
   dispose(): void {
-    stanzaSelection.release(this);
+    this.selection?.release(this);
     this.host.dispose();
     for (const s of this.subscriptions) s.dispose();
   }

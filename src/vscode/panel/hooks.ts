@@ -1,8 +1,8 @@
 /**
  * How other features extend the live "Finesse Frames" panel without owning it: intercept
- * calls `setPanelHooks({ actions, toolbar })` once; the open panel, and any panel
+ * calls `services.panelHooks.set({ actions, toolbar })` once; the open panel, and any panel
  * opened or revived later, gets the detail pane's Forward/Drop/Edit/Resend buttons and the
- * toolbar toggles (Pause/Resume). No vscode import.
+ * toolbar toggles (Pause/Resume). activate() creates the one instance. No vscode import.
  */
 import type { FrameActions, ToolbarSource } from '../../protocol/actions';
 
@@ -11,24 +11,27 @@ export interface PanelHooks {
   toolbar?: ToolbarSource;
 }
 
-let hooks: PanelHooks = {};
-const listeners = new Set<(hooks: PanelHooks) => void>();
+export class PanelHookSlot {
+  private hooks: PanelHooks = {};
+  private readonly listeners = new Set<(hooks: PanelHooks) => void>();
 
-export function setPanelHooks(next: PanelHooks): { dispose(): void } {
-  hooks = { ...next };
-  for (const l of listeners) l(hooks);
-  return {
-    dispose: () => {
-      if (hooks.actions === next.actions && hooks.toolbar === next.toolbar) setPanelHooks({});
-    },
-  };
-}
+  /** Installs hooks; disposing the result removes them unless others replaced them since. */
+  set(next: PanelHooks): { dispose(): void } {
+    this.hooks = { ...next };
+    for (const l of this.listeners) l(this.hooks);
+    return {
+      dispose: () => {
+        if (this.hooks.actions === next.actions && this.hooks.toolbar === next.toolbar) this.set({});
+      },
+    };
+  }
 
-export function panelHooks(): PanelHooks {
-  return hooks;
-}
+  get current(): PanelHooks {
+    return this.hooks;
+  }
 
-export function onPanelHooks(listener: (hooks: PanelHooks) => void): { dispose(): void } {
-  listeners.add(listener);
-  return { dispose: () => listeners.delete(listener) };
+  onChange(listener: (hooks: PanelHooks) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
 }

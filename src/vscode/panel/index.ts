@@ -1,21 +1,16 @@
 /**
  * The frames panel feature: Finesse: Show Frames / Clear Frames, the panel serializer (the panel
  * comes back after a window reload) and the Stanza tree view. The panel's code loads on first
- * use; intercept extends the panel through setPanelHooks, the session viewer reuses FramesView.
+ * use; intercept extends the panel through services.panelHooks, the session viewer reuses FramesView.
  */
 import * as vscode from 'vscode';
 import type { Frame } from '../../core/capture/frame';
 import type { Services } from '../services';
-import { stanzaSelection } from './selection';
 import { StanzaTreeProvider } from './stanzaTree';
 import { FRAMES_VIEW_TYPE, STANZA_VIEW_ID } from './ids';
 
-export { setPanelHooks } from './hooks';
-export type { PanelHooks } from './hooks';
-export { stanzaSelection } from './selection';
-
 export function register(services: Services): vscode.Disposable[] {
-  const tree = new StanzaTreeProvider(stanzaSelection);
+  const tree = new StanzaTreeProvider(services.selection);
   const treeView = vscode.window.createTreeView(STANZA_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
   tree.attach(treeView);
   // An intercept edit (or a flag change) to the frame on show redraws the tree at once.

@@ -1,7 +1,7 @@
 /**
  * The frame selected in whichever frames view the user touched last (the live panel or a saved
  * session's viewer). The Stanza tree shows it. No vscode import: FramesView and the tree both
- * talk to this one object.
+ * talk to the one instance activate() creates (`services.selection`).
  */
 import { EventEmitter } from 'node:events';
 import type { Frame } from '../../core/capture/frame';
@@ -26,5 +26,3 @@ export class StanzaSelection extends EventEmitter<{ change: [Frame | undefined] 
     if (this.owner === owner) this.set(undefined, undefined);
   }
 }
-
-export const stanzaSelection = new StanzaSelection();

@@ -17,9 +17,8 @@ import type { Services } from '../services';
 import { ProxyInfo, Proxies } from './proxies';
 
 export { Proxies } from './proxies';
-export type { ProxyInfo } from './proxies';
 
-export interface StartProxyArgs {
+interface StartProxyArgs {
   target: string;
   port?: number;
   host?: string;

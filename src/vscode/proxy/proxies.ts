@@ -11,7 +11,7 @@ import { allowedOrigins, warnIfWide } from './listenerSecurity';
 import { Disposable } from '../disposable';
 import type { Services } from '../services';
 
-export type ProxyKind = 'ws' | 'reverse';
+type ProxyKind = 'ws' | 'reverse';
 
 export interface ProxyInfo {
   kind: ProxyKind;

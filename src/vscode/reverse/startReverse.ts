@@ -39,7 +39,7 @@ export interface RunningReverse {
 }
 
 /** Per workspace: the workspace's storage, or the global storage without a folder open. */
-export function reverseCertDir(context: vscode.ExtensionContext): string {
+function reverseCertDir(context: vscode.ExtensionContext): string {
   return join((context.storageUri ?? context.globalStorageUri).fsPath, 'reverse-proxy');
 }
 

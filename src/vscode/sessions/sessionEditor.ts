@@ -50,7 +50,7 @@ export class SessionDocument implements vscode.CustomDocument {
 }
 
 /** Reads a file into a document: streamed from disk for file: URIs, through workspace.fs otherwise. */
-export async function loadDocument(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<SessionDocument> {
+async function loadDocument(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<SessionDocument> {
   const doc = new SessionDocument(uri);
   try {
     const kind = uri.scheme === 'file' ? await recordingKind(uri.fsPath) : uri.path.toLowerCase().endsWith('.har') ? 'har' : 'session';
@@ -101,7 +101,7 @@ async function loadHar(doc: SessionDocument): Promise<void> {
 }
 
 /** The warning that names the bad lines (all of them go to the log). */
-export function badLinesMessage(doc: SessionDocument): string | undefined {
+function badLinesMessage(doc: SessionDocument): string | undefined {
   if (!doc.errorCount) return undefined;
   const shown = doc.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`);
   const more = doc.errorCount - shown.length;
@@ -123,7 +123,7 @@ export class SessionEditorProvider implements vscode.CustomReadonlyEditorProvide
       panel.webview.html = failurePage(doc);
       return;
     }
-    const view = new FramesView(panel.webview, this.services.context.extensionUri, doc.store, { readOnly: true, log: this.services.log });
+    const view = new FramesView(panel.webview, this.services.context.extensionUri, doc.store, { readOnly: true, log: this.services.log, selection: this.services.selection });
     panel.onDidDispose(() => view.dispose());
     // Finesse: Show Timeline draws this capture while its viewer is the active editor.
     const source: TimelineSource = { store: doc.store, title: doc.name, live: false, reveal: (id) => (panel.reveal(undefined, false), view.reveal(id)) };

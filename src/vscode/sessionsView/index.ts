@@ -10,7 +10,7 @@ import { Disposable, toDisposable } from '../disposable';
 import type { Services } from '../services';
 import { SessionCounts, SessionEntry, sessionEntries, SessionKind } from './sessionEntries';
 
-export const SESSIONS_VIEW_ID = 'finesse.sessions';
+const SESSIONS_VIEW_ID = 'finesse.sessions';
 const REFRESH_MS = 500;
 
 const ICONS: Record<SessionKind, string> = {
@@ -119,7 +119,7 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
 }
 
 /** The panel now shows one session (or all: session undefined) and how many rows that is. */
-export interface SessionShown {
+interface SessionShown {
   session?: string;
   filter: string;
   rows: number;

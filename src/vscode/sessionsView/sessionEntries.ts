@@ -23,7 +23,7 @@ export interface SessionEntry {
 }
 
 /** How a session came to be, from the id prefix its producer gives it. */
-export function sessionKind(info: SessionInfo): SessionKind {
+function sessionKind(info: SessionInfo): SessionKind {
   const id = info.id;
   if (id.startsWith('client-')) return 'connect';
   if (id.startsWith('bosh-') || id.startsWith('reverse-') || /^desktop\b/.test(info.label)) return 'desktop';

@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import type { FinesseSimulator, SimulatorUrls } from '../../core/simulator/simulator';
 import type { Services } from '../services';
 
-export interface StartSimulatorArgs {
+interface StartSimulatorArgs {
   port?: number;
   host?: string;
   /** Folder served at /3rdpartygadget/files/. */

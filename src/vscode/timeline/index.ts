@@ -6,9 +6,6 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { activeTimelineSource, TimelineSource } from './sources';
 
-export { setActiveTimelineSource } from './sources';
-export type { TimelineSource } from './sources';
-
 export function register(services: Services): vscode.Disposable[] {
   const live: TimelineSource = {
     store: services.store,

@@ -10,7 +10,7 @@ import { timelineHtml } from './html';
 import type { TimelineSource } from './sources';
 import { TimelineHost } from './timelineHost';
 
-export const TIMELINE_VIEW_TYPE = 'finesse.timeline';
+const TIMELINE_VIEW_TYPE = 'finesse.timeline';
 
 export class TimelinePanel implements vscode.Disposable {
   private static readonly open = new Map<FrameStore, TimelinePanel>();

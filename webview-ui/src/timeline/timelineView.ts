@@ -13,9 +13,9 @@ import { select } from 'd3-selection';
 import type { TimelineLane, TimelineMark, TimelineModel } from '../../../src/protocol/timeline';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-export const LABEL_WIDTH = 120;
-export const AXIS_HEIGHT = 26;
-export const LANE_HEIGHT = 66;
+const LABEL_WIDTH = 120;
+const AXIS_HEIGHT = 26;
+const LANE_HEIGHT = 66;
 const STATE_Y = 8;
 const STATE_H = 20;
 const DIALOG_Y = 32;
@@ -25,7 +25,7 @@ const MARK_Y = 54;
 const LABEL_MIN_WIDTH = 56;
 
 /** A state or dialog state as a class name: letters and underscores only (the text is untrusted). */
-export function stateClass(state: string): string {
+function stateClass(state: string): string {
   return state.toLowerCase().replace(/[^a-z_]/g, '') || 'unknown';
 }
 

@@ -27,7 +27,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = 
   return el;
 }
 
-export function append(parent: Node, ...children: Child[]): void {
+function append(parent: Node, ...children: Child[]): void {
   for (const c of children) {
     if (c === undefined || c === null || c === false) continue;
     parent.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);

@@ -27,7 +27,7 @@ import { classifyText } from '../../xmpp/framing';
 import { BoshBody, parseBoshBody } from './boshBody';
 
 /** A BOSH body larger than this is not captured whole (they are normally a few KB). */
-export const MAX_CAPTURED_BODY = 1024 * 1024;
+const MAX_CAPTURED_BODY = 1024 * 1024;
 
 interface PendingFrame {
   dir: Direction;

@@ -4,9 +4,6 @@
  * BOSH desktop's stanzas are captured byte for byte like a WebSocket desktop's frames.
  */
 import { parseXml } from '../../xmpp/xml';
-import { BOSH_NS } from '../../xmpp/namespaces';
-export { BOSH_NS };
-
 
 export interface BoshBody {
   attrs: Record<string, string>;

@@ -13,7 +13,7 @@ import { bitString, boolean, explicit, integer, octetString, oid, sequence, set,
 export const CERT_FILE = 'reverse-proxy.crt';
 export const KEY_FILE = 'reverse-proxy.key';
 /** Names every generated certificate covers; the listen host is added when it is not one. */
-export const DEFAULT_HOSTS = ['localhost', '127.0.0.1', '::1'];
+const DEFAULT_HOSTS = ['localhost', '127.0.0.1', '::1'];
 /** Browsers cap leaf validity at 398 days; stay under it. */
 const VALIDITY_DAYS = 397;
 /** Renew a little before expiry rather than fail in the middle of a debugging session. */

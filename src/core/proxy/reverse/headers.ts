@@ -103,7 +103,7 @@ function swapOrigin(value: string, from: string, to: string): string {
 }
 
 /** An absolute URL on `from` becomes the same path on `to`; anything else is left alone. */
-export function swapUrlPrefix(value: string, from: string, to: string): string {
+function swapUrlPrefix(value: string, from: string, to: string): string {
   // Only the scheme://authority prefix is replaced; the rest keeps its exact bytes.
   const m = /^(\s*)([a-z][a-z0-9+.-]*:\/\/[^/?#\s]*)([\s\S]*)$/i.exec(value);
   if (!m) return value; // relative (resolves against our host already) or garbage
