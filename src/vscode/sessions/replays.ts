@@ -72,7 +72,7 @@ export class Replay implements vscode.Disposable {
     const panel = vscode.window.createWebviewPanel(REPLAY_VIEW_TYPE, `Replay: ${this.name}`, vscode.ViewColumn.Active, { ...framesWebviewOptions(services.context.extensionUri), retainContextWhenHidden: false });
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'finesse.svg');
     this.panel = panel;
-    this.view = new FramesView(panel.webview, services.context.extensionUri, this.server.store, { toolbar: this.toolbar, log: services.log });
+    this.view = new FramesView(panel.webview, services.context.extensionUri, this.server.store, { toolbar: this.toolbar, log: services.log, selection: services.selection });
     panel.onDidDispose(() => {
       this.view?.dispose();
       this.view = undefined;

@@ -151,8 +151,10 @@ describe('Sessions: save, open, HAR, replay', () => {
         await client.iqCaller.request(xml('iq', { type: 'set', to: 'pubsub.finesse.test' }, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node, jid: client.jid?.toString() }))));
       }
       // Available, as every Finesse client says once it is bound: the recorded pushes follow it.
+      const echoed = new Promise<void>((resolve) => client.on('stanza', (st: { is(name: string): boolean }) => st.is('presence') && resolve()));
       await client.send(xml('presence'));
-      const answered = received.length; // the two subscribe results
+      await echoed;
+      const answered = received.length; // the two subscribe results and the presence echo
       assert.ok(!received.some((r) => r.includes('&lt;Update&gt;')), 'no push before Next');
       for (let i = 1; i <= 3; i++) {
         const got = new Promise<void>((resolve) => (arrived = resolve));
