@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { FrameStore } from '../../core/capture/frameStore';
 import type { FromTimeline } from '../../protocol/timeline';
+import { guessWindowMs } from '../panel/guessWindow';
 import { timelineHtml } from './html';
 import type { TimelineSource } from './sources';
 import { TimelineHost } from './timelineHost';
@@ -54,6 +55,7 @@ export class TimelinePanel implements vscode.Disposable {
     this.host = new TimelineHost(source.store, {
       live: source.live,
       title: source.title,
+      guessWindowMs: guessWindowMs(),
       post: (m) => panel.webview.postMessage(m),
       onSelect: (id) => {
         void Promise.resolve(source.reveal(id)).then((shown) => {
