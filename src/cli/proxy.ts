@@ -10,7 +10,7 @@ import { FrameStore } from '../core/capture/frameStore';
 import { WsProxy } from '../core/proxy/wsProxy';
 import { ReverseProxy } from '../core/proxy/reverse/reverseProxy';
 import { HTTP_CAPTURE_MODES, HttpCaptureMode } from '../core/proxy/reverse/httpCapture';
-import { Correlator } from '../core/finesse/correlation';
+import { Correlator, DEFAULT_GUESS_WINDOW_MS, MAX_GUESS_WINDOW_MS } from '../core/finesse/correlation';
 import { normalizeFingerprint, TlsTrust } from '../core/session/tls';
 import { startSaving } from './save';
 import { FrameLines } from './output';
@@ -31,6 +31,8 @@ options:
   --capture-http WHAT reverse mode's REST capture: api (default: calls under /finesse/api/ as
                       frames of kind http, each Update linked to the call that caused it by
                       finesse.causedBy), all (every request), none; other requests are counted
+  --guess-window MS   how long after a REST call without requestId an Update on the same
+                      resource is still offered as finesse.likelyCause (default 2000; 0: never)
   --listen HOST:PORT  where to listen (default 127.0.0.1:0, a free port)
   --allow-origin O    let browser pages of origin O connect (repeatable; loopback pages and
                       non-browser clients always may, other sites are refused with 403)
@@ -56,6 +58,7 @@ export async function run(args: string[]): Promise<number> {
     reverse: { type: 'string' },
     'cert-dir': { type: 'string' },
     'capture-http': { type: 'string' },
+    'guess-window': { type: 'string' },
     listen: { type: 'string' },
     'allow-origin': { type: 'string', multiple: true },
     ca: { type: 'string' },
@@ -80,6 +83,7 @@ export async function run(args: string[]): Promise<number> {
   const trust = parseTrust(values.ca, values.fingerprint);
   const allowedOrigins = parseAllowedOrigins(values['allow-origin']);
   const captureHttp = parseCaptureHttp(values['capture-http'], values.reverse !== undefined);
+  const guessWindowMs = parseGuessWindow(values['guess-window'], values.reverse !== undefined);
 
   const store = new FrameStore(capacity, { maxBytes: parseMaxBytes(values['max-bytes']) });
   let proxy: WsProxy | ReverseProxy;
@@ -96,7 +100,7 @@ export async function run(args: string[]): Promise<number> {
 
   // Links Updates to REST calls (reverse mode); it reads each batch as it is appended, before
   // the batch is printed.
-  const correlation = proxy instanceof ReverseProxy ? new Correlator() : undefined;
+  const correlation = proxy instanceof ReverseProxy ? new Correlator({ guessWindowMs }) : undefined;
   if (correlation) store.on('append', (frames) => correlation.observe(frames));
   const lines = values.quiet
     ? undefined
@@ -143,6 +147,14 @@ function parseCaptureHttp(value: string | undefined, reverse: boolean): HttpCapt
   if (!reverse) throw new UsageError('--capture-http needs --reverse (only reverse mode sees the desktop\'s HTTP)');
   if (!(HTTP_CAPTURE_MODES as readonly string[]).includes(value)) throw new UsageError(`--capture-http expects ${HTTP_CAPTURE_MODES.join(', ')}; got "${value}"`);
   return value as HttpCaptureMode;
+}
+
+function parseGuessWindow(value: string | undefined, reverse: boolean): number {
+  if (value === undefined) return DEFAULT_GUESS_WINDOW_MS;
+  if (!reverse) throw new UsageError('--guess-window needs --reverse (only reverse mode captures the REST calls it links)');
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > MAX_GUESS_WINDOW_MS) throw new UsageError(`--guess-window expects milliseconds from 0 (no guesses) to ${MAX_GUESS_WINDOW_MS}, got "${value}"`);
+  return n;
 }
 
 function parseCapacity(value: string | undefined): number {

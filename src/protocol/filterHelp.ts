@@ -14,8 +14,8 @@ export const FILTER_HELP = [
   '  has:note          frames you commented (is:starred: frames you starred)',
   '  session:own-1     capture session id contains (the Sessions view sets it)',
   '  -ping             hide pings, pongs and keepalives',
-  '  kind:http         REST calls (reverse mode); req:ID the call sent with requestId ID and its Updates',
-  '  status:4xx        REST responses by status (404, 4xx, 2xx…)',
+  '  kind:http         REST calls (reverse mode); req:ID the call sent with requestId ID, its response and its Updates',
+  '  status:4xx        REST calls by response status (404, 4xx, 2xx…): the response and its request',
   '  "foo:bar"         quotes search a word that looks like a key as text',
   'Ctrl+F or / focuses the filter, Esc clears it.',
 ].join('\n');

@@ -17,3 +17,8 @@ export type ToTimeline =
   | { type: 'frameText'; frame: number; title: string; text: string };
 
 export type FromTimeline = { type: 'ready' } | { type: 'hover'; frame: number } | { type: 'select'; frame: number };
+
+/** What the webview keeps in its state, read by the panel serializer after a window reload. */
+export interface TimelineState {
+  live?: boolean;
+}

@@ -44,6 +44,8 @@ describe('CLI contract (built CLI)', () => {
       ['an unknown option', ['proxy', '--target', 'ws://127.0.0.1:1/ws/', '--bogus'], /^finesse-frames: proxy: unknown option --bogus \(try --help\)$/],
       ['an option without its value', ['proxy', '--target'], /^finesse-frames: proxy: --target needs a value$/],
       ['an unknown command', ['bogus'], /^finesse-frames: unknown command "bogus" \(try --help\)$/],
+      ['a --guess-window that is not milliseconds', ['proxy', '--reverse', 'https://127.0.0.1:1', '--guess-window', '2s'], /^finesse-frames: proxy: --guess-window expects milliseconds from 0 \(no guesses\) to 60000, got "2s"$/],
+      ['a --guess-window without --reverse', ['proxy', '--target', 'ws://127.0.0.1:1/ws/', '--guess-window', '0'], /^finesse-frames: proxy: --guess-window needs --reverse/],
     ];
     for (const [what, args, message] of cases) {
       it(what, async () => {

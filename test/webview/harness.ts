@@ -52,6 +52,8 @@ export interface OpenOptions extends Partial<Pick<FramesHostOptions, 'readOnly' 
   viewport?: { width: number; height: number };
   /** Apply the Dark Modern theme variables (default true). */
   theme?: boolean;
+  /** Runs once the host exists and before the page loads (its webview not ready yet). */
+  beforeLoad?(host: FramesHost): void;
 }
 
 /**
@@ -174,6 +176,7 @@ export class WebviewHarness {
       }
     });
     await page.addInitScript({ content: STAND_IN_SCRIPT });
+    opts.beforeLoad?.(host);
     await page.goto(`${this.origin}/${opts.theme === false ? '?theme=none' : ''}`);
     return {
       page,

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { agentDay } from '../support/agentDay';
 import { frameView } from '../../src/core/capture/frameView';
+import type { FromWebview } from '../../src/protocol/messages';
 import { WebviewHarness, PanelPage } from './harness';
 
 async function rowsLoaded(page: Page): Promise<void> {
@@ -57,6 +58,24 @@ describe('frames panel: REST calls and their Updates (Chromium)', function () {
     assert.match(body, /HTTP\/1\.1 202 Accepted/);
     assert.match(body, new RegExp(`Caused 1 Update: #${readyUpdate.id}; first after 40 ms`));
     assert.deepEqual(await page.evaluate('window.__cspViolations'), []);
+  });
+
+  it('a frame revealed before the webview is ready (a timeline click opening the panel) is selected once it is', async () => {
+    // Enough traffic after the Update that a following list would show only the end.
+    const day = agentDay();
+    for (let i = 0; i < 200; i++) day.store.append({ session: 'ws-1', dir: 'in', kind: 'stanza', raw: `<iq type="result" id="filler-${i}"/>` });
+    const target = [...day.store].find((f) => frameView(f).finesse?.requestId === 'ready-1')!;
+    let revealed: boolean | undefined;
+    panel = await harness.open(day.store, { viewport: { width: 1400, height: 600 }, beforeLoad: (host) => (revealed = host.reveal(target.id)) });
+    assert.equal(revealed, true, 'the host takes the reveal before its webview is ready');
+    const { page } = panel;
+    await page.waitForFunction((id) => document.querySelector(`.fx-row[data-id="${id}"]`)?.getAttribute('aria-selected') === 'true', target.id);
+    // The selection reached the host too (it drives the Stanza tree), and the row is on screen.
+    const selectsTarget = (m: FromWebview) => m.type === 'select' && m.id === target.id;
+    if (!panel.fromWebview.some(selectsTarget)) await panel.received(selectsTarget);
+    assert.equal(panel.selected.at(-1)?.id, target.id);
+    const box = await page.locator(`.fx-row[data-id="${target.id}"]`).boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 600, 'the selected row is scrolled into view');
   });
 
   it('a live call row gains its outcome when the Update arrives', async () => {

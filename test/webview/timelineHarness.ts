@@ -24,7 +24,7 @@ const STAND_IN_SCRIPT = `
   const violations = [];
   window.__cspViolations = violations;
   document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.blockedURI));
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__tlToHost(m), getState: () => null, setState: () => {} });
+  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__tlToHost(m), getState: () => window.__tlState ?? null, setState: (s) => { window.__tlState = s; } });
 })();
 `;
 

@@ -13,8 +13,9 @@
  *   has:error|update|original   parse error / error stanza / apiErrors; a Finesse Update; edited text
  *   is:ping|starred|held|edited|injected|dropped|replayed|malformed|afterClose   (has:note: a comment)
  *   session:ID             capture session id contains the text
- *   req:ID                 REST call sent with requestId ID and the Updates echoing it
- *   status:4xx             REST response status (404, 4xx, 2xx…)
+ *   req:ID                 REST call sent with requestId ID: its request, its response and the
+ *                          Updates echoing it
+ *   status:4xx             REST response status (404, 4xx, 2xx…): the response and its request
  *   foo:bar                an unknown key is an error listing the keys (put "foo:bar" in quotes
  *                          to search the text); namespace-like words (urn:…, jabber:client,
  *                          xmlns:stream, http://…) stay plain text
@@ -56,7 +57,17 @@ export interface CompiledFilter {
   readonly matchesAll: boolean;
   /** Some term may parse frames (slow the first time over a large store). */
   readonly parses: boolean;
-  matcher(): (frame: Frame) => boolean;
+  matcher(links?: FrameLinks): (frame: Frame) => boolean;
+}
+
+/**
+ * How the frames of one REST call find each other, for `req:` and `status:`. Without it each
+ * frame is judged alone: a request does not learn its status, a response not its requestId.
+ */
+export interface FrameLinks {
+  get(id: number): Frame | undefined;
+  /** The response frame answering request frame `id`, once captured. */
+  responseTo(id: number): Frame | undefined;
 }
 
 export type CompileResult = { ok: true; filter: CompiledFilter } | { ok: false; error: string };
@@ -68,6 +79,7 @@ type Test = (frame: Frame, ctx: PassContext) => boolean;
 interface PassContext {
   /** `session id` of XEP-0199 ping requests seen so far, to recognise their empty results. */
   pingIds: Set<string>;
+  links?: FrameLinks;
 }
 
 interface Term {
@@ -93,8 +105,8 @@ export function compileFilter(spec: FilterSpec | string): CompileResult {
   const filter: CompiledFilter = {
     matchesAll: tests.length === 0,
     parses: terms.some((t) => t.parses),
-    matcher() {
-      const ctx: PassContext = { pingIds: new Set() };
+    matcher(links) {
+      const ctx: PassContext = { pingIds: new Set(), links };
       if (tests.length === 1) {
         const only = tests[0];
         return (f) => only(f, ctx);
@@ -280,12 +292,25 @@ function keyTerm(key: FilterKey, value: string): Term {
     }
     case 'req': {
       const has = substring(value);
-      return parsing((f) => has(f.raw) && requestIdOf(f) === value);
+      const sent = (f: Frame) => has(f.raw) && requestIdOf(f) === value;
+      // A response carries no requestId: it is the call's when its request sent that one.
+      return parsing((f, ctx) => {
+        if (f.kind !== 'http' || f.answers === undefined) return sent(f);
+        const request = ctx.links?.get(f.answers);
+        return request !== undefined && sent(request);
+      });
     }
     case 'status': {
       if (!/^[1-5][0-9x]{2}$/i.test(value)) throw new FilterSyntaxError(`status: expects an HTTP status like 404 or 4xx, not "${value}"`);
       const re = new RegExp(`^${lower.replace(/x/g, '\\d')}$`);
-      return parsing((f) => f.kind === 'http' && f.dir === 'in' && re.test(String(frameView(f).http?.status ?? '')));
+      const status = (f: Frame) => re.test(String(frameView(f).http?.status ?? ''));
+      // A request has the status of the response that answered it (none yet: no status).
+      return parsing((f, ctx) => {
+        if (f.kind !== 'http') return false;
+        if (f.dir === 'in') return status(f);
+        const response = ctx.links?.responseTo(f.id);
+        return response !== undefined && status(response);
+      });
     }
     case 'is': {
       if (lower === 'ping') return { parses: false, test: isPing };
@@ -313,7 +338,7 @@ function requestIdOf(f: Frame): string | undefined {
 function cheap(test: (f: Frame) => boolean): Term {
   return { parses: false, test };
 }
-function parsing(test: (f: Frame) => boolean): Term {
+function parsing(test: Test): Term {
   return { parses: true, test };
 }
 

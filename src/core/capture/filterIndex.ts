@@ -13,6 +13,7 @@ import type { Frame } from './frame';
 import type { FrameStore } from './frameStore';
 import { CompiledFilter, compileFilter, FilterSpec } from './filter';
 import { FrameRow, toRow } from './rows';
+import { ResponseIndex } from './responseIndex';
 
 export interface IndexChange {
   /** Rows added at the end of the view. */
@@ -77,6 +78,8 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
   private sort: SortSpec | undefined;
   /** The view's ids in sort order; built on first use after any change, dropped by the next. */
   private order: Uint32Array | undefined;
+  /** Lets `status:` judge a request by its response (registered before onAppend: updated first). */
+  private readonly links: ResponseIndex;
 
   constructor(
     private readonly store: FrameStore,
@@ -87,8 +90,9 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
     this.sliceMs = opts.sliceMs ?? 12;
     const all = compileFilter(EMPTY);
     if (!all.ok) throw new Error(all.error);
+    this.links = new ResponseIndex(store);
     this.filter = all.filter;
-    this.match = this.filter.matcher();
+    this.match = this.filter.matcher(this.links);
     this.lo = this.scanNext = this.scanStart = store.firstId;
     store.on('append', this.onAppend);
     store.on('evict', this.onEvict);
@@ -256,6 +260,7 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
     this.store.off('evict', this.onEvict);
     this.store.off('clear', this.onClear);
     this.store.off('update', this.onUpdate);
+    this.links.dispose();
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = undefined;
     this.removeAllListeners();
@@ -264,7 +269,7 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
   private rebuild(): void {
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = undefined;
-    this.match = this.filter.matcher();
+    this.match = this.filter.matcher(this.links);
     this.head = this.tail = 0;
     if (this.ids.length > 1 << 16) this.ids = new Uint32Array(1024);
     this.lo = this.scanNext = this.scanStart = this.store.firstId;
@@ -273,9 +278,52 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
     this.pump(true);
   }
 
-  private onAppend = (): void => {
+  private onAppend = (frames: Frame[]): void => {
+    if (!this.filter.matchesAll) this.redecideRequests(frames);
     if (!this.scheduled) this.pump(false);
   };
+
+  /**
+   * A response just captured can change whether its request, decided earlier, is in the view
+   * (`status:4xx` lists the request once its 400 arrives): the row is put in or taken out.
+   */
+  private redecideRequests(frames: Frame[]): void {
+    let changed = false;
+    for (const f of frames) {
+      const id = f.answers;
+      if (id === undefined || id >= this.scanNext || id < this.store.firstId) continue;
+      const request = this.store.get(id);
+      if (!request) continue;
+      const at = this.insertionPoint(id);
+      const inView = at < this.tail && this.ids[at] === id;
+      if (this.match(request) === inView) continue;
+      if (inView) {
+        this.ids.copyWithin(at, at + 1, this.tail);
+        this.tail--;
+      } else {
+        this.push(0); // room for one more (may compact, which moves head and tail)
+        this.tail--;
+        const place = this.insertionPoint(id);
+        this.ids.copyWithin(place + 1, place, this.tail);
+        this.ids[place] = id;
+        this.tail++;
+      }
+      changed = true;
+    }
+    if (changed) this.emit('reset');
+  }
+
+  /** Position in ids[head, tail) of `id`, or where it would go to keep capture order. */
+  private insertionPoint(id: number): number {
+    let a = this.head;
+    let b = this.tail;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (this.ids[mid] < id) a = mid + 1;
+      else b = mid;
+    }
+    return a;
+  }
 
   private onEvict = (): void => {
     this.trimFront();

@@ -52,8 +52,16 @@ export interface FollowedStore extends Iterable<Frame> {
   off(event: 'clear', listener: () => void): unknown;
 }
 
+/** How long after a call an Update without requestId may be guessed to be its effect, by default. */
+export const DEFAULT_GUESS_WINDOW_MS = 2000;
+/** Beyond a minute a guess says nothing: other calls and Updates have long come between. */
+export const MAX_GUESS_WINDOW_MS = 60_000;
+
 export interface CorrelatorOptions {
-  /** How long after a call an Update without requestId may still be guessed to be its effect. */
+  /**
+   * How long after a call an Update without requestId may still be guessed to be its effect
+   * (default DEFAULT_GUESS_WINDOW_MS); 0 makes no guesses.
+   */
   guessWindowMs?: number;
   /** Calls remembered (oldest forgotten first). */
   capacity?: number;
@@ -77,7 +85,8 @@ export class Correlator {
   private untagged: CallEffects[] = [];
 
   constructor(opts: CorrelatorOptions = {}) {
-    this.window = opts.guessWindowMs ?? 2000;
+    const window = opts.guessWindowMs ?? DEFAULT_GUESS_WINDOW_MS;
+    this.window = Number.isFinite(window) ? Math.min(Math.max(0, window), MAX_GUESS_WINDOW_MS) : DEFAULT_GUESS_WINDOW_MS;
     this.capacity = opts.capacity ?? 20_000;
     this.onChange = opts.onChange;
   }
@@ -160,7 +169,7 @@ export class Correlator {
         this.waiting.delete(requestId);
         for (const u of early) this.link(u, call, false);
       }
-    } else if (http.method !== 'GET') this.untagged.push(call);
+    } else if (http.method !== 'GET' && this.window > 0) this.untagged.push(call);
   }
 
   private observeUpdate(f: Frame): void {

@@ -41,6 +41,8 @@ export interface FramesHostOptions {
   noticeMs?: number;
   /** Where the list's column widths and options are kept (VS Code: the workspace state). */
   columns?: { get(): ColumnPrefs | undefined; set(prefs: ColumnPrefs): unknown };
+  /** How long after a call without requestId an Update may be guessed to be its effect (0: never). */
+  guessWindowMs?: number;
 }
 
 export class FramesHost {
@@ -82,6 +84,7 @@ export class FramesHost {
     this.setActions(opts.actions);
     this.setToolbar(opts.toolbar);
     this.correlation = new Correlator({
+      guessWindowMs: opts.guessWindowMs,
       onChange: (call) => {
         this.pendingUpdated.add(call.request);
         if (call.response !== undefined) this.pendingUpdated.add(call.response);

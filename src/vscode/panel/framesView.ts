@@ -9,6 +9,7 @@ import type { FrameStore } from '../../core/capture/frameStore';
 import type { FrameActions, ToolbarSource } from '../../protocol/actions';
 import type { ColumnPrefs, FromWebview } from '../../protocol/messages';
 import { FramesHost } from './framesHost';
+import { guessWindowMs } from './guessWindow';
 import { panelHtml } from './html';
 import type { StanzaSelection } from './selection';
 
@@ -60,6 +61,7 @@ export class FramesView implements vscode.Disposable {
         vscode.window.setStatusBarMessage('$(copy) Frame copied', 2000);
       },
       onSelect: (frame) => this.selection?.set(frame, this),
+      guessWindowMs: guessWindowMs(),
       onError: (e) => opts.log?.error('frames view:', e instanceof Error ? e : String(e)),
     });
     this.subscriptions.push(webview.onDidReceiveMessage((m: FromWebview) => this.host.receive(m)));

@@ -21,11 +21,13 @@ export interface TimelineHostOptions {
   /** Shown above the picture: `Live capture`, the session file's name… */
   title?: string;
   noticeMs?: number;
+  /** How long after a call without requestId an Update may be guessed to be its effect (0: never). */
+  guessWindowMs?: number;
 }
 
 export class TimelineHost {
-  private readonly correlation = new Correlator();
-  private readonly builder = new TimelineBuilder((id) => this.correlation.effectsOf(id));
+  private readonly correlation: Correlator;
+  private readonly builder: TimelineBuilder;
   private ready = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly unfollow: () => void;
@@ -34,6 +36,8 @@ export class TimelineHost {
     private readonly store: FrameStore,
     private readonly opts: TimelineHostOptions,
   ) {
+    this.correlation = new Correlator({ guessWindowMs: opts.guessWindowMs });
+    this.builder = new TimelineBuilder((id) => this.correlation.effectsOf(id));
     this.unfollow = this.correlation.follow(store);
     this.builder.add(store);
     store.on('append', this.onAppend);

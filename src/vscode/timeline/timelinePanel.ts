@@ -6,11 +6,18 @@
 import * as vscode from 'vscode';
 import type { FrameStore } from '../../core/capture/frameStore';
 import type { FromTimeline } from '../../protocol/timeline';
+import { guessWindowMs } from '../panel/guessWindow';
 import { timelineHtml } from './html';
 import type { TimelineSource } from './sources';
 import { TimelineHost } from './timelineHost';
 
-const TIMELINE_VIEW_TYPE = 'finesse.timeline';
+import { TIMELINE_VIEW_TYPE } from './ids';
+
+export { TIMELINE_VIEW_TYPE };
+
+function timelineWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')] };
+}
 
 export class TimelinePanel implements vscode.Disposable {
   private static readonly open = new Map<FrameStore, TimelinePanel>();
@@ -23,13 +30,19 @@ export class TimelinePanel implements vscode.Disposable {
       existing.panel.reveal(undefined, false);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, `Timeline: ${source.title}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, `Timeline: ${source.title}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, timelineWebviewOptions(extensionUri));
     const created = new TimelinePanel(panel, extensionUri, source, log);
     TimelinePanel.open.set(source.store, created);
     return created;
+  }
+
+  /** Called by the serializer with a panel VS Code restored after a window reload. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: TimelineSource, log?: vscode.LogOutputChannel): TimelinePanel {
+    TimelinePanel.open.get(source.store)?.dispose();
+    panel.webview.options = timelineWebviewOptions(extensionUri);
+    const revived = new TimelinePanel(panel, extensionUri, source, log);
+    TimelinePanel.open.set(source.store, revived);
+    return revived;
   }
 
   private constructor(
@@ -42,6 +55,7 @@ export class TimelinePanel implements vscode.Disposable {
     this.host = new TimelineHost(source.store, {
       live: source.live,
       title: source.title,
+      guessWindowMs: guessWindowMs(),
       post: (m) => panel.webview.postMessage(m),
       onSelect: (id) => {
         void Promise.resolve(source.reveal(id)).then((shown) => {

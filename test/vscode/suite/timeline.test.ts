@@ -6,8 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { saveSession } from '../../../src/core/recording/writer';
+import type { FromTimeline } from '../../../src/protocol/timeline';
+import { timelineSerializer } from '../../../src/vscode/timeline/serializer';
 import { agentDay } from '../../support/agentDay';
-import { api } from './helpers';
+import { api, extension } from './helpers';
 
 /** The timeline tabs open now, by label. */
 function timelineTabs(): string[] {
@@ -51,5 +53,36 @@ describe('Finesse: Show Timeline', () => {
     const opened = tabOpened('Timeline: day.finesse-session');
     await vscode.commands.executeCommand('finesse.showTimeline');
     await opened;
+  });
+
+  // The suite cannot reload its window, so these hand the serializer a panel as VS Code restores
+  // one (same view type, no scripts enabled yet) with the state the webview saved.
+  it('revives the live capture\'s timeline after a window reload', async () => {
+    const finesse = await api();
+    agentDay().store.slice().forEach((f) => finesse.store.append({ ...f }));
+    const panel = vscode.window.createWebviewPanel('finesse.timeline', 'Timeline: Live capture', vscode.ViewColumn.Active, {});
+    const ready = new Promise<void>((resolve) => {
+      const sub = panel.webview.onDidReceiveMessage((m: FromTimeline) => {
+        if (m.type !== 'ready') return;
+        sub.dispose();
+        resolve();
+      });
+    });
+    const live = { store: finesse.store, title: 'Live capture', live: true, reveal: () => false };
+    await timelineSerializer(extension().extensionUri, live).deserializeWebviewPanel(panel, { live: true });
+    // The timeline bundle ran under the panel's CSP and asked for its model.
+    await ready;
+    assert.equal(panel.webview.options.enableScripts, true);
+    assert.match(panel.webview.html, /timeline\.js/);
+    panel.dispose();
+  });
+
+  it('closes a restored timeline of a saved session (its store is gone with the reload)', async () => {
+    const finesse = await api();
+    const panel = vscode.window.createWebviewPanel('finesse.timeline', 'Timeline: day.finesse-session', vscode.ViewColumn.Active, {});
+    const disposed = new Promise<void>((resolve) => panel.onDidDispose(() => resolve()));
+    const live = { store: finesse.store, title: 'Live capture', live: true, reveal: () => false };
+    await timelineSerializer(extension().extensionUri, live).deserializeWebviewPanel(panel, { live: false });
+    await disposed;
   });
 });

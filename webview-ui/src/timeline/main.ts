@@ -3,11 +3,12 @@
  * frames panel (one script, carried by the page's nonce). It draws what the host sends, shows a
  * hovered frame's Update in a tooltip (as text) and reports clicks.
  */
-import type { FromTimeline, ToTimeline } from '../../../src/protocol/timeline';
+import type { FromTimeline, TimelineState, ToTimeline } from '../../../src/protocol/timeline';
 import { TimelineView } from './timelineView';
 
 interface VsCodeApi {
   postMessage(message: FromTimeline): void;
+  setState(state: TimelineState): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
@@ -79,6 +80,8 @@ function main(): void {
     if (!m || typeof m !== 'object') return;
     if (m.type === 'model') {
       title.textContent = m.title;
+      // Read by the serializer after a window reload: only the live capture's picture comes back.
+      api.setState({ live: m.live });
       root.classList.toggle('live', m.live);
       empty.hidden = m.model.lanes.length > 0;
       view.render(m.model);

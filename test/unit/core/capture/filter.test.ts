@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { FrameStore } from '../../../../src/core/capture/frameStore';
 import type { Frame, FrameInput } from '../../../../src/core/capture/frame';
-import { compileFilter, FilterSpec, frameNode, highlighter, tokenize } from '../../../../src/core/capture/filter';
+import { compileFilter, FilterSpec, FrameLinks, frameNode, highlighter, tokenize } from '../../../../src/core/capture/filter';
+import { ResponseIndex } from '../../../../src/core/capture/responseIndex';
 import { apiErrorUpdate, dialogUpdate, eventMessage, userUpdate } from '../../../../src/core/finesse/builders';
 import { nodes } from '../../../../src/core/finesse/nodes';
 import { plainAuth } from '../../../../src/core/xmpp/sasl';
@@ -235,32 +236,46 @@ describe('filter language', () => {
 });
 
 describe('filter keys for REST calls', () => {
-  const rest = storeOf([
+  // Responses name their request (`answers`), as the reverse proxy's REST capture records them.
+  const store = new FrameStore();
+  for (const f of [
     /* 1 */ { dir: 'out', kind: 'http', raw: 'PUT /finesse/api/User/agent1 HTTP/1.1\nrequestId: r1\n\n<User><state>READY</state></User>' },
-    /* 2 */ { dir: 'in', kind: 'http', raw: 'HTTP/1.1 202 Accepted\n\n' },
+    /* 2 */ { dir: 'in', kind: 'http', raw: 'HTTP/1.1 202 Accepted\n\n', answers: 1 },
     /* 3 */ { dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), userUpdate(agent, 'READY', { requestId: 'r1' })) },
     /* 4 */ { dir: 'out', kind: 'http', raw: 'PUT /finesse/api/User/agent1 HTTP/1.1\nrequestId: r10\n\n' },
-    /* 5 */ { dir: 'in', kind: 'http', raw: 'HTTP/1.1 400 Bad Request\n\n<ApiErrors/>' },
+    /* 5 */ { dir: 'in', kind: 'http', raw: 'HTTP/1.1 400 Bad Request\n\n<ApiErrors/>', answers: 4 },
     /* 6 */ { dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), apiErrorUpdate(agent, 'r10')) },
-  ]);
-  const ids = (q: string) => {
+    /* 7 */ { dir: 'out', kind: 'http', raw: 'GET /finesse/api/User/agent1 HTTP/1.1\n\n' },
+  ] as Omit<FrameInput, 'session'>[])
+    store.append({ session: 's1', ...f });
+  const rest = [...store];
+  const links = new ResponseIndex(store);
+  const ids = (q: string, withLinks: FrameLinks | null = links) => {
     const c = compileFilter(q);
     assert.ok(c.ok, q);
-    const test = c.filter.matcher();
+    const test = c.filter.matcher(withLinks ?? undefined);
     return rest.filter(test).map((f) => f.id);
   };
 
-  it('kind:http lists the calls, req:ID a call and the Updates echoing its requestId (exactly)', () => {
-    assert.deepEqual(ids('kind:http'), [1, 2, 4, 5]);
-    assert.deepEqual(ids('req:r1'), [1, 3]);
-    assert.deepEqual(ids('req:r10'), [4, 6]);
+  it('kind:http lists the calls, req:ID a call (request and response) and the Updates echoing its requestId (exactly)', () => {
+    assert.deepEqual(ids('kind:http'), [1, 2, 4, 5, 7]);
+    assert.deepEqual(ids('req:r1'), [1, 2, 3]);
+    assert.deepEqual(ids('req:r10'), [4, 5, 6]);
+    assert.deepEqual(ids('-req:r1 kind:http'), [4, 5, 7]);
   });
 
-  it('status: matches response codes, with x as any digit, and refuses anything else', () => {
-    assert.deepEqual(ids('status:4xx'), [5]);
-    assert.deepEqual(ids('status:202'), [2]);
-    assert.deepEqual(ids('status:2xx|4xx'), [2, 5]);
+  it('status: matches a response and the request it answers, with x as any digit, and refuses anything else', () => {
+    assert.deepEqual(ids('status:4xx'), [4, 5]);
+    assert.deepEqual(ids('status:202'), [1, 2]);
+    assert.deepEqual(ids('status:2xx|4xx'), [1, 2, 4, 5]);
+    // A call still waiting for its response has no status yet.
+    assert.deepEqual(ids('kind:http -status:2xx'), [4, 5, 7]);
     const bad = compileFilter('status:ok');
     assert.ok(!bad.ok && /status: expects/.test(bad.error));
+  });
+
+  it('without links each frame is judged alone (as a breakpoint rule sees one frame)', () => {
+    assert.deepEqual(ids('req:r1', null), [1, 3]);
+    assert.deepEqual(ids('status:4xx', null), [5]);
   });
 });

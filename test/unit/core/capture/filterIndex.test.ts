@@ -223,4 +223,30 @@ describe('FilteredIndex', () => {
       assert.deepEqual(viewIds(index), expected(store, 'dir:in'));
     });
   });
+
+  it('puts a REST request in a status: view when its response arrives, and takes it out of a -status: view', async () => {
+    const store = new FrameStore();
+    append(store, 0, 4);
+    const failing = new FilteredIndex(store);
+    const other = new FilteredIndex(store);
+    failing.setFilter({ text: 'status:4xx' });
+    other.setFilter({ text: 'kind:http -status:4xx' });
+    const request = store.append({ session: 'http-1', dir: 'out', kind: 'http', raw: 'PUT /finesse/api/User/agent1 HTTP/1.1\nrequestId: r7\n\n' });
+    append(store, 4, 3); // Updates arrive between the call and its response
+    await once(store, 'append');
+    assert.deepEqual(viewIds(failing), []);
+    assert.deepEqual(viewIds(other), [request.id]);
+    let resets = 0;
+    failing.on('reset', () => resets++);
+    const response = store.append({ session: 'http-1', dir: 'in', kind: 'http', raw: 'HTTP/1.1 400 Bad Request\n\n<ApiErrors/>', answers: request.id });
+    await once(store, 'append');
+    assert.deepEqual(viewIds(failing), [request.id, response.id]);
+    assert.equal(resets, 1);
+    assert.deepEqual(viewIds(other), []);
+    // A fresh scan gives the same answer as the live view.
+    failing.setFilter({ text: 'status:4xx' });
+    assert.deepEqual(viewIds(failing), [request.id, response.id]);
+    failing.dispose();
+    other.dispose();
+  });
 });

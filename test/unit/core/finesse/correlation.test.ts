@@ -93,6 +93,26 @@ describe('correlation', () => {
     assert.equal(json.causedBy, undefined, 'a guess is never reported as the cause');
   });
 
+  it('guesses within the window it is given: a wider one reaches later Updates, 0 makes no guesses, requestIds still link', () => {
+    const c = new Capture();
+    const put = c.rest('PUT', '/finesse/api/User/agent1', T0);
+    const instant = c.update(nodes.user('agent1'), userUpdate(agent, 'NOT_READY'), T0);
+    const slow = c.update(nodes.user('agent1'), userUpdate(agent, 'READY'), T0 + 5000);
+    const tagged = c.rest('PUT', '/finesse/api/User/agent1', T0 + 6000, 'r-9');
+    const echoed = c.update(nodes.user('agent1'), userUpdate(agent, 'NOT_READY', { requestId: 'r-9' }), T0 + 6040);
+    const causes = (opts: ConstructorParameters<typeof Correlator>[0]) => {
+      const correlation = new Correlator(opts);
+      correlation.observe(c.store);
+      return [correlation.causeOf(instant.id), correlation.causeOf(slow.id), correlation.causeOf(echoed.id)];
+    };
+    const guess = { request: put.id, guess: true };
+    const exact = { request: tagged.id, guess: false };
+    assert.deepEqual(causes({}), [guess, undefined, exact], 'the default 2 s does not reach 5 s');
+    assert.deepEqual(causes({ guessWindowMs: 10_000 }), [guess, guess, exact]);
+    // Not even an Update in the same millisecond is guessed.
+    assert.deepEqual(causes({ guessWindowMs: 0 }), [undefined, undefined, exact]);
+  });
+
   it('matches resources by node, sub-node and dialog id', () => {
     assert.ok(sameResource('/finesse/api/User/a1', '/finesse/api/User/a1', ''));
     assert.ok(sameResource('/finesse/api/User/a1', '/finesse/api/User/a1/Dialogs', ''));
