@@ -6,7 +6,9 @@ import type { Frame } from '../../../../src/core/capture/frame';
 import { compileFilter } from '../../../../src/core/capture/filter';
 import { frameView } from '../../../../src/core/capture/frameView';
 import { RE2JS } from 're2js';
-import { HOSTILE, realisticStore } from '../../../webview/fixtures';
+import { apiErrorUpdate, eventMessage } from '../../../../src/core/finesse/builders';
+import { nodes } from '../../../../src/core/finesse/nodes';
+import { AGENT, DOMAIN, HOSTILE, JID, realisticStore } from '../../../webview/fixtures';
 
 function store(): Frame[] {
   const s = realisticStore(4_000);
@@ -21,9 +23,16 @@ function store(): Frame[] {
     update.raw.replace(/&lt;event&gt;\w+&lt;\/event&gt;/, '&lt;event&gt;PUT&lt;/event&gt;'),
     `${update.raw}<x/>`, // a second root
     HOSTILE.escapedInUpdate,
+    apiError('Invalid State'),
+    apiError(' TALKING '),
+    apiError('Parameter_Missing'),
   ];
   for (const raw of tricky) s.append({ session: 'own-1', dir: 'in', kind: 'stanza', raw, t: Date.now() });
   return [...s];
+}
+
+function apiError(errorType: string): string {
+  return eventMessage({ from: `pubsub.${DOMAIN}`, to: JID, node: nodes.user(AGENT.id), itemId: `e-${errorType.trim()}`, updateXml: apiErrorUpdate(AGENT, 'r1', errorType) });
 }
 
 const parsed = {
@@ -33,6 +42,7 @@ const parsed = {
   'state:TALKING': (f: Frame) => frameView(f).finesse?.state?.toLowerCase() === 'talking',
   'state:READY': (f: Frame) => frameView(f).finesse?.state?.toLowerCase() === 'ready',
   'state:NOT_READY': (f: Frame) => frameView(f).finesse?.state?.toLowerCase() === 'not_ready',
+  'state:Parameter_Missing': (f: Frame) => frameView(f).finesse?.state?.toLowerCase() === 'parameter_missing',
   'is:malformed': (f: Frame) => !!f.flags.malformed || frameView(f).error !== undefined,
 };
 
