@@ -18,6 +18,7 @@ import { FramesView } from '../panel/framesView';
 import type { Services } from '../services';
 import { pickHarEntry } from './pick';
 import { setActiveTimelineSource, TimelineSource } from '../timeline/sources';
+import { addOpenViewer, withSessionTerm } from '../sessionsView/openViewers';
 
 /** Frames a viewer holds; a longer file shows its last frames and says so. */
 const VIEWER_CAPACITY = 1_000_000;
@@ -130,6 +131,22 @@ export class SessionEditorProvider implements vscode.CustomReadonlyEditorProvide
     setActiveTimelineSource(source, panel.active);
     panel.onDidChangeViewState(() => setActiveTimelineSource(source, panel.active));
     panel.onDidDispose(() => setActiveTimelineSource(source, false));
+    // The Sessions view lists the file while this editor is open.
+    const { host } = view;
+    const unlist = addOpenViewer({
+      name: doc.name,
+      path: doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString(),
+      store: doc.store,
+      opened: Date.now(),
+      reveal: () => panel.reveal(undefined, false),
+      showSession: async (id) => {
+        panel.reveal(undefined, false);
+        host.setFilter({ ...host.index.filterSpec, text: withSessionTerm(host.index.filterSpec.text, id) });
+        await host.index.whenIdle();
+        return host.index.total;
+      },
+    });
+    panel.onDidDispose(unlist);
   }
 
   private report(doc: SessionDocument): void {

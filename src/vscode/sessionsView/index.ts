@@ -1,14 +1,16 @@
 /**
  * The native "Sessions" tree view: every capture session (Connect sessions, proxied clients, the
- * reverse-mode desktop, replays, imported HARs) with its state, peer, frame count and start time.
- * Selecting one shows the Frames panel filtered to it (`session:ID`); the title button shows all
- * sessions again.
+ * reverse-mode desktop, replays, imported HARs) with its state, peer, frame count and start time,
+ * then every file open in a session viewer with its own sessions. Selecting a live session shows
+ * the Frames panel filtered to it (`session:ID`); selecting an opened file brings its viewer to
+ * the front (one of its sessions: filtered to it); the title button shows all sessions again.
  */
 import * as vscode from 'vscode';
 import type { Connections } from '../connection/connections';
 import { Disposable, toDisposable } from '../disposable';
 import type { Services } from '../services';
-import { SessionCounts, SessionEntry, sessionEntries, SessionKind } from './sessionEntries';
+import { onOpenViewersChange, openViewer, openViewers, withSessionTerm } from './openViewers';
+import { SessionCounts, SessionEntry, sessionEntries, SessionKind, viewerEntry } from './sessionEntries';
 
 const SESSIONS_VIEW_ID = 'finesse.sessions';
 const REFRESH_MS = 500;
@@ -20,6 +22,7 @@ const ICONS: Record<SessionKind, string> = {
   replay: 'debug-rerun',
   har: 'file-binary',
   other: 'circle-outline',
+  file: 'file',
 };
 
 const KIND_WORDS: Record<SessionKind, string> = {
@@ -29,6 +32,7 @@ const KIND_WORDS: Record<SessionKind, string> = {
   replay: 'replay',
   har: 'imported HAR',
   other: 'session',
+  file: 'opened file',
 };
 
 function time(t: number): string {
@@ -42,6 +46,11 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
   private readonly counts: SessionCounts;
   private timer: NodeJS.Timeout | undefined;
   readonly treeView: vscode.TreeView<SessionEntry>;
+  /** Frame counts per session of each open viewer's store (fixed once the file is read). */
+  private readonly viewerCounts = new Map<string, SessionCounts>();
+  private readonly revealed = this.register(new vscode.EventEmitter<ViewerShown>());
+  /** An opened file's viewer was brought to the front from this view (for tests and scripts). */
+  readonly onDidRevealViewer = this.revealed.event;
 
   constructor(
     private readonly services: Services,
@@ -64,11 +73,14 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
       }),
     );
     this.register(connections.onDidChange(now));
+    this.register(toDisposable(onOpenViewersChange(() => (this.syncViewers(), now()))));
+    this.register(toDisposable(() => this.viewerCounts.forEach((c) => c.dispose())));
     this.treeView = this.register(vscode.window.createTreeView(SESSIONS_VIEW_ID, { treeDataProvider: this }));
     this.register(
       this.treeView.onDidChangeSelection((e) => {
         const picked = e.selection[0];
-        if (picked) void vscode.commands.executeCommand('finesse.showSession', picked.id);
+        if (picked?.viewer) void this.showViewer(picked);
+        else if (picked) void vscode.commands.executeCommand('finesse.showSession', picked.id);
       }),
     );
   }
@@ -79,30 +91,62 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
     return sessionEntries(this.services.store, this.counts, states);
   }
 
-  /** Entries are top-level (reveal() needs this). */
-  getParent(): undefined {
-    return undefined;
+  /** The files open in session viewers, each with its sessions (also for tests). */
+  viewers(): SessionEntry[] {
+    this.syncViewers();
+    return openViewers().map((v) => viewerEntry({ ...v, counts: this.viewerCounts.get(v.key) as SessionCounts }));
+  }
+
+  /** An opened file's sessions sit under it; everything else is top-level (reveal() needs this). */
+  getParent(e: SessionEntry): SessionEntry | undefined {
+    if (!e.viewer || e.kind === 'file') return undefined;
+    return this.viewers().find((v) => v.viewer === e.viewer);
   }
 
   getChildren(element?: SessionEntry): SessionEntry[] {
-    return element ? [] : this.entries();
+    return element ? (element.sessions ?? []) : [...this.entries(), ...this.viewers()];
   }
 
   getTreeItem(e: SessionEntry): vscode.TreeItem {
-    const item = new vscode.TreeItem(e.label, vscode.TreeItemCollapsibleState.None);
-    item.id = e.id;
+    const item = new vscode.TreeItem(e.label, e.sessions?.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    // A saved session can be open in a viewer and live in the store at once: ids stay distinct.
+    item.id = !e.viewer ? e.id : e.kind === 'file' ? e.viewer : `${e.viewer}/${e.id}`;
     item.iconPath = new vscode.ThemeIcon(ICONS[e.kind]);
     item.description = `${e.state} · ${e.frames} frame${e.frames === 1 ? '' : 's'} · ${time(e.started)}`;
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendText(`${e.label}\n\n`);
     tip.appendText(`${KIND_WORDS[e.kind]} · ${e.state}\n\n`);
-    if (e.peer) tip.appendText(`peer: ${e.peer}\n\n`);
-    tip.appendText(`${e.frames} frames stored · started ${new Date(e.started).toLocaleString()}${e.ended ? ` · ended ${new Date(e.ended).toLocaleTimeString()}` : ''}\n\n`);
-    tip.appendText(`session id: ${e.id}`);
+    if (e.peer) tip.appendText(`${e.kind === 'file' ? 'file' : 'peer'}: ${e.peer}\n\n`);
+    tip.appendText(`${e.frames} frames ${e.viewer ? 'in the file' : 'stored'} · started ${new Date(e.started).toLocaleString()}${e.ended ? ` · ended ${new Date(e.ended).toLocaleTimeString()}` : ''}\n\n`);
+    if (e.kind !== 'file') tip.appendText(`session id: ${e.id}`);
     item.tooltip = tip;
     item.contextValue = `finesse.session.${e.kind}`;
     // No item command: selecting (click or keyboard) already shows it, once.
     return item;
+  }
+
+  /** Brings an opened file's viewer to the front; one of its sessions: filtered to it. */
+  private async showViewer(e: SessionEntry): Promise<void> {
+    const viewer = openViewer(e.viewer as string);
+    if (!viewer) return;
+    if (e.kind === 'file') {
+      viewer.reveal();
+      this.revealed.fire({ path: viewer.path });
+      return;
+    }
+    const rows = await viewer.showSession(e.id);
+    this.revealed.fire({ path: viewer.path, session: e.id, rows });
+  }
+
+  /** Counts for each open viewer's store, made when it opens and dropped when it closes. */
+  private syncViewers(): void {
+    const open = new Set(openViewers().map((v) => v.key));
+    for (const [key, counts] of this.viewerCounts) {
+      if (open.has(key)) continue;
+      counts.dispose();
+      this.viewerCounts.delete(key);
+    }
+    for (const v of openViewers()) if (!this.viewerCounts.has(v.key)) this.viewerCounts.set(v.key, new SessionCounts(v.store));
   }
 
   private schedule(): void {
@@ -116,6 +160,13 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
   private refresh(): void {
     if (!this.isDisposed) this.changed.fire(undefined);
   }
+}
+
+/** An opened file's viewer came to the front (filtered to `session` when given, showing `rows`). */
+export interface ViewerShown {
+  path: string;
+  session?: string;
+  rows?: number;
 }
 
 /** The panel now shows one session (or all: session undefined) and how many rows that is. */
@@ -133,14 +184,13 @@ async function showSession(services: Services, id?: unknown): Promise<SessionSho
   const panel = FramesPanel.createOrShow(services);
   const spec = panel.view.host.index.filterSpec;
   // Keep the rest of the user's query; only the session term is replaced.
-  const rest = (spec.text ?? '').replace(/(^|\s)session:\S*/gi, ' ').trim();
-  const session = typeof id === 'string' && id ? `session:${id}` : '';
-  const text = [rest, session].filter(Boolean).join(' ');
+  const session = typeof id === 'string' && id ? id : undefined;
+  const text = withSessionTerm(spec.text, session);
   const { host } = panel.view;
   host.setFilter({ ...spec, text });
   await host.index.whenIdle();
   const result: SessionShown = { filter: text, rows: host.index.total };
-  if (session) result.session = id as string;
+  if (session) result.session = session;
   shown.fire(result);
   return result;
 }

@@ -7,7 +7,7 @@
 import type { Frame } from '../../core/capture/frame';
 import type { FrameStore, SessionInfo } from '../../core/capture/frameStore';
 
-export type SessionKind = 'connect' | 'proxy' | 'desktop' | 'replay' | 'har' | 'other';
+export type SessionKind = 'connect' | 'proxy' | 'desktop' | 'replay' | 'har' | 'other' | 'file';
 
 export interface SessionEntry {
   id: string;
@@ -20,6 +20,10 @@ export interface SessionEntry {
   frames: number;
   started: number;
   ended?: number;
+  /** Set for an opened file and its sessions: the key of the viewer holding them. */
+  viewer?: string;
+  /** An opened file's sessions. */
+  sessions?: SessionEntry[];
 }
 
 /** How a session came to be, from the id prefix its producer gives it. */
@@ -91,4 +95,34 @@ export function sessionEntries(store: FrameStore, counts: SessionCounts, states:
     out.push(entry);
   }
   return out.sort((a, b) => b.started - a.started);
+}
+
+/** What an opened file's entry is made of (the viewer, with counts kept for its store). */
+export interface ViewerSource {
+  key: string;
+  name: string;
+  path: string;
+  opened: number;
+  store: FrameStore;
+  counts: SessionCounts;
+}
+
+/**
+ * An opened file: its name, state "opened file", its frame count and its sessions as children.
+ * Its time is when its capture started (when it was opened if it holds no session).
+ */
+export function viewerEntry(v: ViewerSource): SessionEntry {
+  const sessions = sessionEntries(v.store, v.counts, new Map()).map((e) => ({ ...e, viewer: v.key }));
+  const started = sessions.reduce((t, e) => Math.min(t, e.started), Infinity);
+  return {
+    id: v.key,
+    viewer: v.key,
+    kind: 'file',
+    label: v.name,
+    state: 'opened file',
+    peer: v.path,
+    frames: v.store.size,
+    started: Number.isFinite(started) ? started : v.opened,
+    sessions,
+  };
 }

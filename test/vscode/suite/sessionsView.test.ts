@@ -1,6 +1,8 @@
 // The Sessions view in a real VS Code: a Connect session to the simulator and a client proxied to
 // it are two entries; selecting one in the tree filters the Frames panel to it; an imported HAR
-// is a session of its own, shown alone; the Connect prompt's domain comes from the server.
+// is a session of its own, shown alone; a file opened in a session viewer is listed with its
+// sessions until its viewer closes, and selecting it brings that viewer to the front; the Connect
+// prompt's domain comes from the server.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -20,6 +22,14 @@ interface Entry {
   state: string;
   frames: number;
   peer?: string;
+  label: string;
+  viewer?: string;
+  sessions?: Entry[];
+}
+interface ViewerShown {
+  path: string;
+  session?: string;
+  rows?: number;
 }
 interface Shown {
   session?: string;
@@ -27,7 +37,7 @@ interface Shown {
   rows: number;
 }
 type SessionsApi = FinesseApi & {
-  sessions: { entries(): Entry[]; treeView: vscode.TreeView<Entry> };
+  sessions: { entries(): Entry[]; viewers(): Entry[]; treeView: vscode.TreeView<Entry>; onDidChangeTreeData: vscode.Event<unknown>; onDidRevealViewer: vscode.Event<ViewerShown> };
   onDidShowSession: vscode.Event<Shown>;
 };
 
@@ -64,6 +74,32 @@ function countReaches(finesse: SessionsApi, session: string, frames: number): Pr
     finesse.store.on('append', later);
     setImmediate(check);
   });
+}
+
+/** Resolves with the next value of `event` that `accept` takes, or rejects after 20 s with `what`. */
+function next<T>(event: vscode.Event<T>, accept: (value: T) => boolean, what: () => string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(what()));
+    }, 20_000);
+    const sub = event((value) => {
+      if (!accept(value)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(value);
+    });
+  });
+}
+
+/** The custom editor (session viewer) tab of `path`, if open. */
+function viewerTab(path: string): vscode.Tab | undefined {
+  for (const group of vscode.window.tabGroups.all) for (const tab of group.tabs) if (tab.input instanceof vscode.TabInputCustom && tab.input.uri.fsPath === path) return tab;
+  return undefined;
+}
+
+function activeTabLabel(): string | undefined {
+  return vscode.window.tabGroups.activeTabGroup.activeTab?.label;
 }
 
 describe('Sessions view', () => {
@@ -136,6 +172,61 @@ describe('Sessions view', () => {
     assert.equal(entry?.state, 'imported');
     // The store announces appends once per macrotask: the count follows that announcement.
     await countReaches(finesse, imported.session, imported.frames);
+  });
+
+  it('a file opened in a session viewer is listed with its sessions; selecting it reveals the viewer; closing removes it', async () => {
+    const path = join(extension().extensionPath, 'test', 'fixtures', 'v0.finesse-session');
+    // The workbench must have drawn the file's entry before the tree can select it: watch the
+    // view hand its children to the workbench.
+    await vscode.commands.executeCommand('workbench.view.extension.finesse');
+    const view = finesse.sessions as unknown as { getChildren(e?: Entry): Entry[] };
+    const own = view.getChildren;
+    let listed!: () => void;
+    const drawn = new Promise<void>((resolve) => (listed = resolve));
+    view.getChildren = function (e?: Entry) {
+      const children = own.call(this, e);
+      if (!e && children.some((c) => c.peer === path)) listed();
+      return children;
+    };
+    const opened = await vscode.commands.executeCommand<{ frames: number }>('finesse.openSession', { path });
+    const file = finesse.sessions.viewers().find((e) => e.peer === path);
+    assert.ok(file, `the view lists no opened file: ${JSON.stringify(finesse.sessions.viewers())}`);
+    assert.equal(file.label, 'v0.finesse-session');
+    assert.equal(file.kind, 'file');
+    assert.equal(file.state, 'opened file');
+    assert.equal(file.frames, opened.frames);
+    assert.ok(file.sessions?.length, 'its sessions are listed under it');
+    assert.equal(
+      file.sessions.reduce((n, s) => n + s.frames, 0),
+      opened.frames,
+      'its sessions hold its frames',
+    );
+    assert.ok(!finesse.sessions.entries().some((e) => e.viewer), 'the live sessions stay apart from the file');
+
+    // Another editor in front (the Frames panel), then select the file in the tree, as a click does.
+    await vscode.commands.executeCommand('finesse.showAllSessions');
+    const tabs = () => `active tab: ${activeTabLabel()}`;
+    if (activeTabLabel() === 'v0.finesse-session') await next(vscode.window.tabGroups.onDidChangeTabs, () => activeTabLabel() !== 'v0.finesse-session', tabs);
+    await vscode.commands.executeCommand('workbench.view.extension.finesse');
+    await drawn;
+    view.getChildren = own;
+    const revealed = next(finesse.sessions.onDidRevealViewer, (v) => v.path === path && !v.session, () => `selecting the file did not reveal its viewer; selected: ${JSON.stringify(finesse.sessions.treeView.selection.map((e) => [e.id, e.viewer]))}`);
+    await finesse.sessions.treeView.reveal(file, { select: true, focus: true });
+    await revealed;
+    const active = () => vscode.window.tabGroups.activeTabGroup.activeTab;
+    if (active() !== viewerTab(path)) await next(vscode.window.tabGroups.onDidChangeTabs, () => active() === viewerTab(path), tabs);
+    assert.ok(active()?.input instanceof vscode.TabInputCustom, tabs());
+
+    // One of its sessions: the viewer shows that session's frames.
+    const session = file.sessions[0];
+    const filtered = next(finesse.sessions.onDidRevealViewer, (v) => v.session === session.id, () => 'selecting a session of the file did not filter its viewer');
+    await finesse.sessions.treeView.reveal(session, { select: true, focus: true });
+    assert.equal((await filtered).rows, session.frames);
+
+    // Closing the viewer removes the file from the view.
+    const gone = next(finesse.sessions.onDidChangeTreeData, () => !finesse.sessions.viewers().some((e) => e.peer === path), () => `still listed: ${JSON.stringify(finesse.sessions.viewers())}`);
+    await vscode.window.tabGroups.close(viewerTab(path)!);
+    await gone;
   });
 
   it('prefills the Connect domain with what the server announces, not the URL host', async () => {
