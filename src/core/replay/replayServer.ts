@@ -204,8 +204,9 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
     if (this.consumed.has(gate)) return;
     // Only the handshake, subscriptions and initial presence hold the pushes back (a server
     // delivers an agent's Updates only once its client is available); a recorded roster or disco
-    // request the new client does not make must not stall the replay.
-    const bounded = isSubscribe(gate.sig) || gate.sig.key === 'presence';
+    // request the new client does not make must not stall the replay. A presence the recorded
+    // client sent only after the server had already pushed did not gate anything there either.
+    const bounded = isSubscribe(gate.sig) || (gate.sig.key === 'presence' && !gate.afterPush);
     const wait = gate.sig.handshake ? Infinity : bounded ? (this.server.subscribeWaitMs ?? 10_000) : 0;
     if (wait === 0) return;
     this.setWaiting({ for: 'client', frame: gate.frame });

@@ -120,6 +120,24 @@ describe('ReplayServer for any standard client', () => {
     client.close();
   });
 
+  it('does not wait for a presence the recorded client sent only after the first push', async () => {
+    const rec = recordedSession();
+    const firstPush = rec.findIndex((f) => f.dir === 'in' && f.raw.includes('<event'));
+    const list: [Frame['dir'], string][] = rec.map((f) => [f.dir, f.raw]);
+    list.splice(firstPush + 1, 0, ['out', '<presence xmlns="jabber:client"/>'], ['in', `<presence xmlns="jabber:client" from="${JID}" to="${JID}"/>`]);
+    // A wait for the presence would outlast the test's timeout.
+    const { client, conn, notices } = await serve(frames(list), { step: false, subscribeWaitMs: 600_000 });
+    const done = once(conn, 'done');
+    const jid = await client.login('agent1', 'x', 'mine');
+    await client.iq(client.subscribeIq(NODE, jid, 'my-sub'));
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) seen.push((await client.nextElement()).name);
+    await done;
+    assert.deepEqual(seen, ['message', 'message', 'message']);
+    assert.ok(!notices.some((n) => /played on without/.test(n)), notices.join('\n'));
+    client.close();
+  });
+
   it('reports the recorded answers it never sent, when the client goes', async () => {
     const { client, conn, notices } = await serve(withPresence(), { step: false, subscribeWaitMs: 0 });
     const done = once(conn, 'done');
