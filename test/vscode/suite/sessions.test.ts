@@ -126,8 +126,21 @@ describe('Sessions: save, open, HAR, replay', () => {
       }
       await all;
       assert.deepEqual(got, recorded);
+      // A request the recording lacks: answered as a server without the feature, and said so.
+      const disco = await client.iqCaller.request(xml('iq', { type: 'get', to: 'finesse.test' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })));
+      assert.equal(disco.attrs.type, 'result');
     } finally {
       await client.stop();
+    }
+    if (probe.available()) {
+      // The center lists it whether or not its toast is still up.
+      await vscode.commands.executeCommand('notifications.showList');
+      const toast = await probe.notification(/Replay: .*answered 1 request the recording lacks.*see the Finesse log/);
+      await vscode.commands.executeCommand('notifications.hideList');
+      assert.ok(toast.ok, `notifications: ${toast.text}`);
+      const notices = await probe.webviewRows(1, '[data-toggle="notices"][title*="answered iq get http://jabber.org/protocol/disco#info query the recording lacks"]');
+      assert.ok(notices.ok, 'the replay panel lists the notice in its toolbar');
+      assert.match(notices.texts[0], /⚠ \d+ notices?/);
     }
     assert.equal(await vscode.commands.executeCommand<number>('finesse.stopReplay'), 1);
   });
@@ -151,8 +164,11 @@ describe('Sessions: save, open, HAR, replay', () => {
         await client.iqCaller.request(xml('iq', { type: 'set', to: 'pubsub.finesse.test' }, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node, jid: client.jid?.toString() }))));
       }
       // Available, as every Finesse client says once it is bound: the recorded pushes follow it.
+      // Its echo (the recorded one) comes back at once, before any Next.
+      const echoed = new Promise<void>((resolve) => (arrived = () => received.some((r) => r.startsWith('<presence')) && resolve()));
       await client.send(xml('presence'));
-      const answered = received.length; // the two subscribe results
+      await echoed;
+      const answered = received.length; // the two subscribe results and the presence echo
       assert.ok(!received.some((r) => r.includes('&lt;Update&gt;')), 'no push before Next');
       for (let i = 1; i <= 3; i++) {
         const got = new Promise<void>((resolve) => (arrived = resolve));

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { Frame } from '../../../../src/core/capture/frame';
 import { decodeUpdate } from '../../../../src/core/finesse/update';
-import { ReplayConnection, ReplayServer } from '../../../../src/core/replay/replayServer';
+import { ReplayConnection, ReplayNotice, ReplayServer } from '../../../../src/core/replay/replayServer';
 import { plainAuth } from '../../../../src/core/xmpp/sasl';
 import { parseXml } from '../../../../src/core/xmpp/xml';
 import { RawXmppClient } from './rawXmppClient';
@@ -140,6 +140,8 @@ describe('ReplayServer for any standard client', () => {
 
   it('reports the recorded answers it never sent, when the client goes', async () => {
     const { client, conn, notices } = await serve(withPresence(), { step: false, subscribeWaitMs: 0 });
+    const data: ReplayNotice[] = [];
+    conn.on('notice', (_text, notice) => data.push(notice));
     const done = once(conn, 'done');
     await client.login('agent1', 'x', 'mine');
     await done;
@@ -148,6 +150,7 @@ describe('ReplayServer for any standard client', () => {
     await closed;
     assert.equal(notices.length, 1);
     assert.match(notices[0], /skipped 4 recorded answer\(s\) to requests this client did not make: presence, iq get jabber:iq:roster query, subscribe \/finesse\/api\/User\/agent1, presence type=unavailable/);
+    assert.deepEqual(data, [{ kind: 'skipped', requests: ['presence', 'iq get jabber:iq:roster query', 'subscribe /finesse/api/User/agent1', 'presence type=unavailable'] }]);
   });
 
   for (const [how, opts, user, id] of [
