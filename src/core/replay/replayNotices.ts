@@ -38,7 +38,9 @@ export function summarizeNotices(notices: readonly ReplayNotice[]): string {
   if (playedOn.length === 1) parts.push(`played on without the recorded ${playedOn[0]}`);
   else if (playedOn.length) parts.push(`played on without ${plural(playedOn.length, 'recorded request')}`);
   const skipped = notices.flatMap((n) => (n.kind === 'skipped' ? n.requests : []));
-  if (skipped.length === 1 || skipped.length === 2) parts.push(`skipped the recorded ${skipped.map(skippedAnswer).join(' and the ')}`);
-  else if (skipped.length) parts.push(`skipped ${plural(skipped.length, 'recorded answer')} to requests the client did not make`);
+  if (skipped.length === 1 || skipped.length === 2)
+    parts.push(`skipped the recorded ${skipped.map(skippedAnswer).join(' and the ')}`);
+  else if (skipped.length)
+    parts.push(`skipped ${plural(skipped.length, 'recorded answer')} to requests the client did not make`);
   return parts.join(', ');
 }

@@ -12,7 +12,10 @@ interface Asked {
 }
 
 /** Answers each input box by its step number in the title; records the warnings shown. */
-function asker(answers: Record<number, string[]>, warnAnswers: (string | undefined)[]): ProfileAsker & { asked: Asked[]; warnings: string[] } {
+function asker(
+  answers: Record<number, string[]>,
+  warnAnswers: (string | undefined)[],
+): ProfileAsker & { asked: Asked[]; warnings: string[] } {
   const asked: Asked[] = [];
   const warnings: string[] = [];
   return {
@@ -40,19 +43,34 @@ describe('Connect prompts: resource and queues', () => {
   it('keeps our own resource when the resource step is left empty, and takes teams and queues', async () => {
     const ask = asker({ 1: [seed.url], 2: [seed.domain], 3: ['agent7'], 4: [''], 5: ['1, 5'], 6: ['2 ,7'] }, []);
     const profile = await enterProfile(seed, ask);
-    assert.deepEqual(profile, { url: seed.url, domain: seed.domain, user: 'agent7', teams: ['1', '5'], queues: ['2', '7'] });
+    assert.deepEqual(profile, {
+      url: seed.url,
+      domain: seed.domain,
+      user: 'agent7',
+      teams: ['1', '5'],
+      queues: ['2', '7'],
+    });
     assert.match(ask.asked[3].prompt, /^Resource \(default finesse-frames\)/);
     assert.match(ask.asked[5].prompt, /^Queue ids to subscribe/);
     assert.deepEqual(ask.warnings, []);
   });
 
   it('binds desktop only after the warning is answered Continue; Cancel asks for the resource again', async () => {
-    const ask = asker({ 1: [seed.url], 2: [seed.domain], 3: ['agent7'], 4: ['desktop', 'desktop'], 5: [''], 6: [''] }, [undefined, 'Continue']);
+    const ask = asker({ 1: [seed.url], 2: [seed.domain], 3: ['agent7'], 4: ['desktop', 'desktop'], 5: [''], 6: [''] }, [
+      undefined,
+      'Continue',
+    ]);
     const profile = await enterProfile(seed, ask);
     assert.deepEqual(profile, { url: seed.url, domain: seed.domain, user: 'agent7', resource: 'desktop' });
     assert.equal(ask.warnings.length, 2);
-    assert.match(ask.warnings[0], /^Bind the resource "desktop"\? Binding the resource "desktop" signs the Finesse desktop of agent7@finesse\.example\.com out of notifications/);
-    assert.deepEqual(ask.asked.map((a) => a.title.slice(-5)), ['(1/6)', '(2/6)', '(3/6)', '(4/6)', '(4/6)', '(5/6)', '(6/6)']);
+    assert.match(
+      ask.warnings[0],
+      /^Bind the resource "desktop"\? Binding the resource "desktop" signs the Finesse desktop of agent7@finesse\.example\.com out of notifications/,
+    );
+    assert.deepEqual(
+      ask.asked.map((a) => a.title.slice(-5)),
+      ['(1/6)', '(2/6)', '(3/6)', '(4/6)', '(4/6)', '(5/6)', '(6/6)'],
+    );
   });
 
   it('takes another resource as typed, without a warning', async () => {

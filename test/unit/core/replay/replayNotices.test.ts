@@ -10,7 +10,10 @@ describe('summarizeNotices', () => {
       { kind: 'answered', request: '<enable xmlns="urn:xmpp:sm:3"/>' },
       { kind: 'skipped', requests: ['presence type=unavailable'] },
     ];
-    assert.equal(summarizeNotices(notices), 'answered 3 requests the recording lacks, skipped the recorded logout echo');
+    assert.equal(
+      summarizeNotices(notices),
+      'answered 3 requests the recording lacks, skipped the recorded logout echo',
+    );
   });
 
   it('names the recorded login, a request it played on without, and two skipped answers', () => {
@@ -32,7 +35,10 @@ describe('summarizeNotices', () => {
       { kind: 'playedOn', request: 'presence' },
       { kind: 'skipped', requests: ['a', 'b', 'c'] },
     ];
-    assert.equal(summarizeNotices(notices), 'played on without 2 recorded requests, skipped 3 recorded answers to requests the client did not make');
+    assert.equal(
+      summarizeNotices(notices),
+      'played on without 2 recorded requests, skipped 3 recorded answers to requests the client did not make',
+    );
     assert.equal(summarizeNotices([]), '');
   });
 });
