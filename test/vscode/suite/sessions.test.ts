@@ -106,6 +106,7 @@ describe('Sessions: save, open, HAR, replay', () => {
       .filter((u) => u)
       .map((u) => `${u?.node} ${u?.event} ${u?.state} ${u?.requestId ?? ''}`);
     assert.ok(recorded.length > 3, 'the recording holds Finesse Updates');
+    await vscode.commands.executeCommand('notifications.clearAll');
     const url = await vscode.commands.executeCommand<string>('finesse.replaySession', { path: saved, speed: 0 });
     assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+\/ws\/$/);
     const client = await startClient({ service: url, username: 'agent1', password: 'whatever', resource: 'replayed' });
@@ -133,7 +134,8 @@ describe('Sessions: save, open, HAR, replay', () => {
       await client.stop();
     }
     if (probe.available()) {
-      // The center lists it whether or not its toast is still up.
+      // The center lists it whether or not its toast is still up (cleared first: it lists the
+      // newest on top, and a long list scrolls it out of the rendered rows).
       await vscode.commands.executeCommand('notifications.showList');
       const toast = await probe.notification(/Replay: .*answered 1 request the recording lacks.*see the Finesse log/);
       await vscode.commands.executeCommand('notifications.hideList');
