@@ -80,6 +80,24 @@ export class Workbench {
   }
 
   /**
+   * Waits until a notification (a toast, or an entry of the notification center when it is
+   * open) matches; returns their text (ok=false on timeout).
+   */
+  async notification(pattern: RegExp, timeoutMs: number): Promise<{ ok: boolean; text: string }> {
+    const read = () => this.page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.notifications-toasts .notification-toast, .notifications-center .notification-list-item')].map((t) => t.innerText).join('\n'));
+    try {
+      await this.page.waitForFunction(
+        ([source, flags]) => [...document.querySelectorAll<HTMLElement>('.notifications-toasts .notification-toast, .notifications-center .notification-list-item')].some((t) => new RegExp(source, flags).test(t.innerText)),
+        [pattern.source, pattern.flags] as const,
+        { timeout: timeoutMs },
+      );
+      return { ok: true, text: await read() };
+    } catch {
+      return { ok: false, text: await read().catch(() => '') };
+    }
+  }
+
+  /**
    * Waits until some webview frame has at least `min` elements matching `selector` (checked in
    * every frame as it appears: the workbench swaps webview content frames on each update).
    */

@@ -72,6 +72,12 @@ export class ProbeServer {
         if (!answer.ok) await this.failureShot('statusbar');
         return answer;
       }
+      case 'notification': {
+        if (!this.workbench) return { ok: false, text: '(no workbench page)' };
+        const answer = await this.workbench.notification(new RegExp(req.source, req.flags), req.timeoutMs);
+        if (!answer.ok) await this.failureShot('notification');
+        return answer;
+      }
       case 'webview': {
         if (!this.workbench) return { ok: false, count: 0, texts: [] };
         const answer = await this.workbench.webviewRows(req.selector, req.min, req.timeoutMs);

@@ -36,6 +36,8 @@ export interface Gate {
   sig: Signature;
   /** Recorded server frames that answered it, in order. */
   replies: Frame[];
+  /** The recorded server pushed something before this request (so it did not wait for it). */
+  afterPush?: boolean;
 }
 
 interface Push {
@@ -112,6 +114,7 @@ export function buildScript(frames: readonly Frame[]): ReplayScript {
   let lastSm: Gate | undefined;
   const lastPresence: { available?: Gate; unavailable?: Gate } = {};
   let clientClosed = false;
+  let pushed = false;
   let prevT: number | undefined;
 
   for (const frame of ordered) {
@@ -123,7 +126,7 @@ export function buildScript(frames: readonly Frame[]): ReplayScript {
       if (frame.kind === 'close' || frame.kind === 'closeframe') clientClosed = true;
       const sig = signatureOf(frame);
       if (!sig) continue; // presence, results, keepalives: nothing the server answers
-      const gate: Gate = { type: 'gate', frame, sig, replies: [] };
+      const gate: Gate = { type: 'gate', frame, sig, replies: [], ...(pushed ? { afterPush: true } : {}) };
       script.steps.push(gate);
       script.gates.push(gate);
       if (sig.key === 'open') lastOpen = gate;
@@ -154,6 +157,7 @@ export function buildScript(frames: readonly Frame[]): ReplayScript {
     // replay answers itself when this client closes; played on its own it would cut the client off.
     if (frame.kind === 'closeframe' && clientClosed) continue;
     script.steps.push({ type: 'push', frame, gapMs });
+    pushed = true;
   }
   return script;
 }

@@ -28,6 +28,9 @@ import { IdRewriter, parseJid } from './idRewrite';
 import { buildScript, Gate, isSubscribe, ReplayScript, signatureOf, Signature, Step } from './replayScript';
 import { STREAMS_NS } from '../xmpp/namespaces';
 import { plainOnlyFeatures, standardAnswer } from './standardAnswers';
+import type { ReplayNotice } from './replayNotices';
+
+export type { ReplayNotice } from './replayNotices';
 
 const REPLAY_PATH = '/ws/';
 
@@ -68,8 +71,8 @@ export interface ReplayConnectionEvents {
   sent: [Frame];
   /** A recorded request the client never sent was given up on after subscribeWaitMs. */
   skipped: [Frame];
-  /** What the replay did differently from the recording for this client, and why (one line). */
-  notice: [string];
+  /** What the replay did differently from the recording for this client, and why (one line; the same as data). */
+  notice: [string, ReplayNotice];
   /** The whole recording has been played. */
   done: [];
   close: [];
@@ -122,8 +125,8 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
 
   private stepIndex = 0;
 
-  private notice(text: string): void {
-    this.emit('notice', text);
+  private notice(text: string, notice: ReplayNotice): void {
+    this.emit('notice', text, notice);
   }
 
   /** Recorded answers never sent because this client never made their request. */
@@ -131,7 +134,7 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
     const unasked = this.script.gates.filter((g) => !this.consumed.has(g) && g.replies.length && !g.sig.handshake);
     if (!unasked.length) return;
     const what = unasked.map((g) => describeRequest(g.frame)).join(', ');
-    this.notice(`skipped ${unasked.length} recorded answer(s) to requests this client did not make: ${what}`);
+    this.notice(`skipped ${unasked.length} recorded answer(s) to requests this client did not make: ${what}`, { kind: 'skipped', requests: unasked.map((g) => describeRequest(g.frame)) });
   }
 
   get done(): boolean {
@@ -204,8 +207,9 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
     if (this.consumed.has(gate)) return;
     // Only the handshake, subscriptions and initial presence hold the pushes back (a server
     // delivers an agent's Updates only once its client is available); a recorded roster or disco
-    // request the new client does not make must not stall the replay.
-    const bounded = isSubscribe(gate.sig) || gate.sig.key === 'presence';
+    // request the new client does not make must not stall the replay. A presence the recorded
+    // client sent only after the server had already pushed did not gate anything there either.
+    const bounded = isSubscribe(gate.sig) || (gate.sig.key === 'presence' && !gate.afterPush);
     const wait = gate.sig.handshake ? Infinity : bounded ? (this.server.subscribeWaitMs ?? 10_000) : 0;
     if (wait === 0) return;
     this.setWaiting({ for: 'client', frame: gate.frame });
@@ -217,7 +221,7 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
     this.gateWaiter = undefined;
     if (!answered && !this.closed) {
       this.emit('skipped', gate.frame);
-      this.notice(`played on without the recorded ${describeRequest(gate.frame)}: this client did not send it within ${this.server.subscribeWaitMs ?? 10_000} ms`);
+      this.notice(`played on without the recorded ${describeRequest(gate.frame)}: this client did not send it within ${this.server.subscribeWaitMs ?? 10_000} ms`, { kind: 'playedOn', request: describeRequest(gate.frame) });
     }
   }
 
@@ -294,7 +298,8 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
     const outcome = [auth, ...responses].flatMap((g) => g.replies).reverse().find((r) => /^(success|failure)$/.test(frameView(r).element?.name ?? ''));
     const success = !outcome || frameView(outcome).element?.name === 'success';
     this.send(success ? xml('success', { xmlns: SASL_NS }).toString() : this.rewriter.rewrite(outcome.raw));
-    this.notice(`the recorded login used ${frameView(auth.frame).element?.attrs.mechanism ?? 'a challenge-response mechanism'}; answered this client's PLAIN login with the recorded ${success ? 'success' : 'failure'}`);
+    const mechanism = frameView(auth.frame).element?.attrs.mechanism ?? 'challenge-response';
+    this.notice(`the recorded login used ${mechanism}; answered this client's PLAIN login with the recorded ${success ? 'success' : 'failure'}`, { kind: 'login', mechanism });
     for (const g of [auth, ...responses]) if (this.gateWaiter?.gate === g) this.gateWaiter.resolve(true);
   }
 
@@ -315,7 +320,7 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
     const answer = standardAnswer(el, sig.key, sig.detail, jid);
     if (!answer) return;
     this.send(answer.raw);
-    if (!sig.key.startsWith('iq:get:urn:xmpp:ping') && !sig.key.includes(':pubsub:') && !sig.key.startsWith('presence')) this.notice(`answered ${describeRequest(request)} the recording lacks: ${answer.reason}`);
+    if (!sig.key.startsWith('iq:get:urn:xmpp:ping') && !sig.key.includes(':pubsub:') && !sig.key.startsWith('presence')) this.notice(`answered ${describeRequest(request)} the recording lacks: ${answer.reason}`, { kind: 'answered', request: describeRequest(request) });
   }
 
   /** RFC 7395 §3.6: the client's <close/> is answered with ours, then the server closes. */

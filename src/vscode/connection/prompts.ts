@@ -1,10 +1,12 @@
 /**
  * The interactive Connect flow: pick a remembered profile or enter a new one (URL, domain,
- * user, optional teams), then the password when SecretStorage has none. Every step can be
- * cancelled with Escape (resolves undefined); nothing here connects or stores anything.
+ * user, optional resource, teams and queues), then the password when SecretStorage has none.
+ * Every step can be cancelled with Escape (resolves undefined); nothing here connects or stores
+ * anything.
  */
 import * as vscode from 'vscode';
 import { probeStreamDomain } from '../../core/session/domainProbe';
+import { DEFAULT_RESOURCE, DESKTOP_RESOURCE, desktopWarning } from '../../core/session/resource';
 import { checkUrl, Profile, profileKey, profileLabel, readProfiles } from './profiles';
 
 const TITLE = 'Finesse: Connect';
@@ -33,7 +35,7 @@ export async function pickProfile(connectedKeys: Set<string>): Promise<Profile |
   const items: ProfileItem[] = profiles.map((p) => ({
     label: `$(account) ${profileLabel(p)}`,
     description: p.url,
-    detail: [p.teams?.length ? `teams ${p.teams.join(', ')}` : '', p.fingerprint ? 'pinned certificate' : '', connectedKeys.has(profileKey(p)) ? 'connected' : ''].filter(Boolean).join(' · ') || undefined,
+    detail: [p.resource ? `resource ${p.resource}` : '', p.teams?.length ? `teams ${p.teams.join(', ')}` : '', p.queues?.length ? `queues ${p.queues.join(', ')}` : '', p.fingerprint ? 'pinned certificate' : '', connectedKeys.has(profileKey(p)) ? 'connected' : ''].filter(Boolean).join(' · ') || undefined,
     profile: p,
   }));
   items.push({ label: '$(add) New connection…', alwaysShow: true });
@@ -43,12 +45,31 @@ export async function pickProfile(connectedKeys: Set<string>): Promise<Profile |
 }
 
 /**
- * URL → domain (prefilled with what the server says it is) → user → teams. Each answer is
- * remembered at once, so Escape or a failed connect keeps it for the next attempt.
+ * How the steps ask: VS Code's input box and modal warning. A parameter so the steps can be
+ * driven where a modal dialog cannot be shown (the extension test host refuses them).
  */
-async function enterProfile(seed: Partial<Profile> = typed): Promise<Profile | undefined> {
-  const url = await vscode.window.showInputBox({
-    title: `${TITLE} (1/4)`,
+export interface ProfileAsker {
+  input(options: vscode.InputBoxOptions): Thenable<string | undefined>;
+  /** A modal warning; resolves with the chosen item, undefined for Cancel. */
+  warn(message: string, detail: string, ...items: string[]): Thenable<string | undefined>;
+}
+
+const vscodeAsker: ProfileAsker = {
+  input: (options) => vscode.window.showInputBox(options),
+  warn: (message, detail, ...items) => vscode.window.showWarningMessage(message, { modal: true, detail }, ...items),
+};
+
+const STEPS = 6;
+const step = (n: number) => `${TITLE} (${n}/${STEPS})`;
+const ids = (v: string) => v.split(',').map((t) => t.trim()).filter(Boolean);
+
+/**
+ * URL → domain (prefilled with what the server says it is) → user → resource → teams → queues.
+ * Each answer is remembered at once, so Escape or a failed connect keeps it for the next attempt.
+ */
+export async function enterProfile(seed: Partial<Profile> = typed, ask: ProfileAsker = vscodeAsker): Promise<Profile | undefined> {
+  const url = await ask.input({
+    title: step(1),
     prompt: 'The Finesse notification WebSocket',
     placeHolder: 'wss://finesse.example.com:8445/ws/',
     value: seed.url,
@@ -60,8 +81,8 @@ async function enterProfile(seed: Partial<Profile> = typed): Promise<Profile | u
   typed = { ...(sameServer ? typed : {}), url: url.trim() };
   // A domain typed before for this server wins over the probe's answer.
   const domainSeed = (sameServer && seed.domain) || (await suggestDomain(url.trim()));
-  const domain = await vscode.window.showInputBox({
-    title: `${TITLE} (2/4)`,
+  const domain = await ask.input({
+    title: step(2),
     prompt: 'The XMPP domain (prefilled with the domain the server announces)',
     value: domainSeed,
     ignoreFocusOut: true,
@@ -69,8 +90,8 @@ async function enterProfile(seed: Partial<Profile> = typed): Promise<Profile | u
   });
   if (!domain) return undefined;
   typed.domain = domain.trim();
-  const user = await vscode.window.showInputBox({
-    title: `${TITLE} (3/4)`,
+  const user = await ask.input({
+    title: step(3),
     prompt: 'The agent’s login (the XMPP user name, usually the agent id)',
     value: seed.user,
     ignoreFocusOut: true,
@@ -78,19 +99,57 @@ async function enterProfile(seed: Partial<Profile> = typed): Promise<Profile | u
   });
   if (!user) return undefined;
   typed.user = user.trim();
-  const teams = await vscode.window.showInputBox({
-    title: `${TITLE} (4/4)`,
+  const resource = await askResource({ domain: domain.trim(), user: user.trim(), resource: seed.resource }, ask);
+  if (resource === undefined) return undefined;
+  typed.resource = resource || undefined;
+  const teams = await ask.input({
+    title: step(5),
     prompt: 'Team ids to watch as well, comma separated (optional: leave empty for none)',
     value: seed.teams?.join(', ') ?? '',
     ignoreFocusOut: true,
     validateInput: (v) => (/^[\w\s,-]*$/.test(v) ? undefined : 'Team ids separated by commas, e.g. 1, 5'),
   });
   if (teams === undefined) return undefined;
+  typed.teams = ids(teams);
+  const queues = await ask.input({
+    title: step(6),
+    prompt: 'Queue ids to subscribe as well, comma separated (optional: leave empty for none)',
+    value: seed.queues?.join(', ') ?? '',
+    ignoreFocusOut: true,
+    validateInput: (v) => (/^[\w\s,-]*$/.test(v) ? undefined : 'Queue ids separated by commas, e.g. 2, 7'),
+  });
+  if (queues === undefined) return undefined;
   const profile: Profile = { url: url.trim(), domain: domain.trim(), user: user.trim() };
-  const ids = teams.split(',').map((t) => t.trim()).filter(Boolean);
-  if (ids.length) profile.teams = ids;
+  if (resource) profile.resource = resource;
+  if (ids(teams).length) profile.teams = ids(teams);
+  if (ids(queues).length) profile.queues = ids(queues);
   typed = { ...profile };
   return profile;
+}
+
+/**
+ * The resource step: empty means our own default. `desktop` signs the agent's Finesse desktop
+ * out of notifications, so it needs a yes; Cancel asks again. Undefined when Escape is pressed.
+ */
+async function askResource(p: Pick<Profile, 'domain' | 'user' | 'resource'>, ask: ProfileAsker): Promise<string | undefined> {
+  let value = p.resource ?? '';
+  for (;;) {
+    const answer = await ask.input({
+      title: step(4),
+      prompt: `Resource (default ${DEFAULT_RESOURCE}): the XMPP resource to bind; leave empty unless you know you need another`,
+      placeHolder: DEFAULT_RESOURCE,
+      value,
+      ignoreFocusOut: true,
+      validateInput: (v) => (/^[^\s/]*$/.test(v.trim()) ? undefined : 'A resource without spaces or /'),
+    });
+    if (answer === undefined) return undefined;
+    const resource = answer.trim() === DEFAULT_RESOURCE ? '' : answer.trim();
+    if (resource !== DESKTOP_RESOURCE) return resource;
+    const what = desktopWarning(p.user, p.domain);
+    const choice = await ask.warn(`Bind the resource "${DESKTOP_RESOURCE}"?`, `${what[0].toUpperCase()}${what.slice(1)}.`, 'Continue');
+    if (choice === 'Continue') return resource;
+    value = '';
+  }
 }
 
 export async function promptPassword(profile: Profile, again = false): Promise<string | undefined> {

@@ -3,7 +3,10 @@
  * client the developer points at the shown URL (a gadget, the desktop, a test script). Each
  * replay gets a panel of its own: the frames of the replayed connections (FramesView), with
  * toolbar toggles to play the server pushes with the recorded timing or step by step ("Next").
- * Closing the panel (or Finesse: Stop Replay) stops the server.
+ * What the replay did differently from the recording for a client (answers the recording lacks,
+ * recorded answers it skipped) goes to the Finesse log, to a toolbar item listing it, and, when
+ * that client goes, to one notification summing it up. Closing the panel (or Finesse: Stop
+ * Replay) stops the server.
  */
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
@@ -11,13 +14,17 @@ import type { ToolbarSource } from '../../protocol/actions';
 import type { ToolbarToggle } from '../../protocol/messages';
 import { HarChoiceError, listWebSockets, parseHar } from '../../core/recording/har';
 import { openRecording, pickSession as pickRecordedSession, Recording, recordingKind } from '../../core/recording/open';
-import { ReplayServer } from '../../core/replay/replayServer';
+import { ReplayNotice, ReplayServer } from '../../core/replay/replayServer';
+import { summarizeNotices } from '../../core/replay/replayNotices';
 import { readFile } from 'node:fs/promises';
 import { framesWebviewOptions, FramesView } from '../panel/framesView';
 import type { Services } from '../services';
 import { argPath, pickHarEntry, pickSession } from './pick';
 import { REPLAY_VIEW_TYPE } from './ids';
 import { allowedOrigins, warnIfWide } from '../proxy/listenerSecurity';
+
+/** The tooltip lists the latest notices; the log has them all. */
+const NOTICES_IN_TOOLTIP = 12;
 
 export interface ReplayArgs {
   path: string;
@@ -37,16 +44,33 @@ export class Replay implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
   private view?: FramesView;
   private stopped = false;
+  /** Every notice of this replay's connections, oldest first, as the log says them. */
+  readonly notices: string[] = [];
 
   constructor(
     readonly server: ReplayServer,
     readonly url: string,
     readonly name: string,
     private readonly onStop: (r: Replay) => void,
+    private readonly log?: vscode.LogOutputChannel,
   ) {
     server.on('connection', (c) => {
+      const mine: ReplayNotice[] = [];
       c.on('waiting', () => this.changed.fire());
-      c.on('close', () => this.changed.fire());
+      c.on('notice', (text, notice) => {
+        mine.push(notice);
+        this.notices.push(text);
+        log?.info(`replay ${name}: ${text}`);
+        this.changed.fire();
+      });
+      c.on('close', () => {
+        this.changed.fire();
+        const summary = summarizeNotices(mine);
+        if (!summary) return;
+        void vscode.window.showInformationMessage(`Replay: ${summary} — see the Finesse log.`, 'Show Log').then((action) => {
+          if (action) log?.show(true);
+        });
+      });
     });
   }
 
@@ -55,14 +79,24 @@ export class Replay implements vscode.Disposable {
     toggles: (): ToolbarToggle[] => [
       { id: 'step', label: 'Step', title: 'Hold each recorded server push until Next', checked: this.server.stepMode },
       { id: 'next', label: 'Next ▶', title: 'Send the next recorded server push', checked: false },
+      ...(this.notices.length ? [this.noticesToggle()] : []),
     ],
     toggle: (id: string) => {
       if (id === 'step') this.server.setStepMode(!this.server.stepMode);
       else if (id === 'next') this.server.step();
+      else if (id === 'notices') this.log?.show(true);
       this.changed.fire();
     },
     onDidChange: (listener: () => void) => this.changed.event(listener),
   };
+
+  /** What the replay did differently, listed in the tooltip; a click opens the Finesse log. */
+  private noticesToggle(): ToolbarToggle {
+    const n = this.notices.length;
+    const shown = this.notices.slice(-NOTICES_IN_TOOLTIP);
+    const older = n > shown.length ? [`… ${n - shown.length} earlier (see the Finesse log)`] : [];
+    return { id: 'notices', label: `⚠ ${n} ${n === 1 ? 'notice' : 'notices'}`, title: ['What this replay did differently from the recording, and why:', ...older, ...shown].join('\n'), checked: false };
+  }
 
   show(services: Services): void {
     if (this.panel) {
@@ -125,10 +159,16 @@ export class Replays implements vscode.Disposable {
     server.on('error', (e) => this.services.log.error(`replay ${basename(args.path)}: ${e.message}`));
     const url = await server.listen();
     warnIfWide(this.services, args.host, url);
-    const replay = new Replay(server, url, basename(args.path), (r) => {
-      this.running.delete(r);
-      void vscode.commands.executeCommand('setContext', 'finesse.replaying', this.running.size > 0);
-    });
+    const replay = new Replay(
+      server,
+      url,
+      basename(args.path),
+      (r) => {
+        this.running.delete(r);
+        void vscode.commands.executeCommand('setContext', 'finesse.replaying', this.running.size > 0);
+      },
+      this.services.log,
+    );
     this.running.add(replay);
     void vscode.commands.executeCommand('setContext', 'finesse.replaying', true);
     this.services.log.info(`replaying ${args.path} (session ${session.id}, ${frames.length} frames) on ${url}`);

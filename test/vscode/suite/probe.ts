@@ -18,7 +18,8 @@ export type ProbeRequest =
   | { kind: 'result'; result: ProbeResult }
   | { kind: 'metric'; name: string; value: number; unit: string }
   | { kind: 'statusbar'; source: string; flags: string; timeoutMs: number }
-  | { kind: 'webview'; selector: string; min: number; timeoutMs: number };
+  | { kind: 'webview'; selector: string; min: number; timeoutMs: number }
+  | { kind: 'notification'; source: string; flags: string; timeoutMs: number };
 
 export interface StatusBarAnswer {
   ok: boolean;
@@ -56,6 +57,8 @@ export const probe = {
   metric: async (name: string, value: number, unit: string) => (available() ? ask<unknown>({ kind: 'metric', name, value, unit }) : void console.log(`${name}: ${value} ${unit}`)),
   /** The workbench status bar text once it matches (ok=false with the last text after timeoutMs). */
   statusBar: (pattern: RegExp, timeoutMs = 15_000) => ask<StatusBarAnswer>({ kind: 'statusbar', source: pattern.source, flags: pattern.flags, timeoutMs }),
+  /** The text of the notifications (toasts, and the center's list when open) once one matches (ok=false with what they say after timeoutMs). */
+  notification: (pattern: RegExp, timeoutMs = 15_000) => ask<StatusBarAnswer>({ kind: 'notification', source: pattern.source, flags: pattern.flags, timeoutMs }),
   /** Rows in any webview once at least `min` match `selector`. */
   webviewRows: (min: number, selector = FRAME_ROW, timeoutMs = 15_000) => ask<WebviewAnswer>({ kind: 'webview', selector, min, timeoutMs }),
 };

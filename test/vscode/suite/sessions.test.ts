@@ -106,6 +106,7 @@ describe('Sessions: save, open, HAR, replay', () => {
       .filter((u) => u)
       .map((u) => `${u?.node} ${u?.event} ${u?.state} ${u?.requestId ?? ''}`);
     assert.ok(recorded.length > 3, 'the recording holds Finesse Updates');
+    await vscode.commands.executeCommand('notifications.clearAll');
     const url = await vscode.commands.executeCommand<string>('finesse.replaySession', { path: saved, speed: 0 });
     assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+\/ws\/$/);
     const client = await startClient({ service: url, username: 'agent1', password: 'whatever', resource: 'replayed' });
@@ -126,8 +127,22 @@ describe('Sessions: save, open, HAR, replay', () => {
       }
       await all;
       assert.deepEqual(got, recorded);
+      // A request the recording lacks: answered as a server without the feature, and said so.
+      const disco = await client.iqCaller.request(xml('iq', { type: 'get', to: 'finesse.test' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })));
+      assert.equal(disco.attrs.type, 'result');
     } finally {
       await client.stop();
+    }
+    if (probe.available()) {
+      // The center lists it whether or not its toast is still up (cleared first: it lists the
+      // newest on top, and a long list scrolls it out of the rendered rows).
+      await vscode.commands.executeCommand('notifications.showList');
+      const toast = await probe.notification(/Replay: .*answered 1 request the recording lacks.*see the Finesse log/);
+      await vscode.commands.executeCommand('notifications.hideList');
+      assert.ok(toast.ok, `notifications: ${toast.text}`);
+      const notices = await probe.webviewRows(1, '[data-toggle="notices"][title*="answered iq get http://jabber.org/protocol/disco#info query the recording lacks"]');
+      assert.ok(notices.ok, 'the replay panel lists the notice in its toolbar');
+      assert.match(notices.texts[0], /⚠ \d+ notices?/);
     }
     assert.equal(await vscode.commands.executeCommand<number>('finesse.stopReplay'), 1);
   });
@@ -151,7 +166,8 @@ describe('Sessions: save, open, HAR, replay', () => {
         await client.iqCaller.request(xml('iq', { type: 'set', to: 'pubsub.finesse.test' }, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node, jid: client.jid?.toString() }))));
       }
       // Available, as every Finesse client says once it is bound: the recorded pushes follow it.
-      const echoed = new Promise<void>((resolve) => client.on('stanza', (st: { is(name: string): boolean }) => st.is('presence') && resolve()));
+      // Its echo (the recorded one) comes back at once, before any Next.
+      const echoed = new Promise<void>((resolve) => (arrived = () => received.some((r) => r.startsWith('<presence')) && resolve()));
       await client.send(xml('presence'));
       await echoed;
       const answered = received.length; // the two subscribe results and the presence echo

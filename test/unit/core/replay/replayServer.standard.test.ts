@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { Frame } from '../../../../src/core/capture/frame';
 import { decodeUpdate } from '../../../../src/core/finesse/update';
-import { ReplayConnection, ReplayServer } from '../../../../src/core/replay/replayServer';
+import { ReplayConnection, ReplayNotice, ReplayServer } from '../../../../src/core/replay/replayServer';
 import { plainAuth } from '../../../../src/core/xmpp/sasl';
 import { parseXml } from '../../../../src/core/xmpp/xml';
 import { RawXmppClient } from './rawXmppClient';
@@ -120,8 +120,28 @@ describe('ReplayServer for any standard client', () => {
     client.close();
   });
 
+  it('does not wait for a presence the recorded client sent only after the first push', async () => {
+    const rec = recordedSession();
+    const firstPush = rec.findIndex((f) => f.dir === 'in' && f.raw.includes('<event'));
+    const list: [Frame['dir'], string][] = rec.map((f) => [f.dir, f.raw]);
+    list.splice(firstPush + 1, 0, ['out', '<presence xmlns="jabber:client"/>'], ['in', `<presence xmlns="jabber:client" from="${JID}" to="${JID}"/>`]);
+    // A wait for the presence would outlast the test's timeout.
+    const { client, conn, notices } = await serve(frames(list), { step: false, subscribeWaitMs: 600_000 });
+    const done = once(conn, 'done');
+    const jid = await client.login('agent1', 'x', 'mine');
+    await client.iq(client.subscribeIq(NODE, jid, 'my-sub'));
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) seen.push((await client.nextElement()).name);
+    await done;
+    assert.deepEqual(seen, ['message', 'message', 'message']);
+    assert.ok(!notices.some((n) => /played on without/.test(n)), notices.join('\n'));
+    client.close();
+  });
+
   it('reports the recorded answers it never sent, when the client goes', async () => {
     const { client, conn, notices } = await serve(withPresence(), { step: false, subscribeWaitMs: 0 });
+    const data: ReplayNotice[] = [];
+    conn.on('notice', (_text, notice) => data.push(notice));
     const done = once(conn, 'done');
     await client.login('agent1', 'x', 'mine');
     await done;
@@ -130,6 +150,7 @@ describe('ReplayServer for any standard client', () => {
     await closed;
     assert.equal(notices.length, 1);
     assert.match(notices[0], /skipped 4 recorded answer\(s\) to requests this client did not make: presence, iq get jabber:iq:roster query, subscribe \/finesse\/api\/User\/agent1, presence type=unavailable/);
+    assert.deepEqual(data, [{ kind: 'skipped', requests: ['presence', 'iq get jabber:iq:roster query', 'subscribe /finesse/api/User/agent1', 'presence type=unavailable'] }]);
   });
 
   for (const [how, opts, user, id] of [
