@@ -21,10 +21,17 @@ const agent = { id: 'agent1', loginName: 'agent1' };
 const JID = 'agent1@finesse.test/desktop';
 
 function workload(store: FrameStore): Frame[] {
-  const user = eventMessage({ from: 'pubsub.finesse.test', to: JID, node: '/finesse/api/User/agent1', itemId: 'i', updateXml: userUpdate(agent, 'READY') });
+  const user = eventMessage({
+    from: 'pubsub.finesse.test',
+    to: JID,
+    node: '/finesse/api/User/agent1',
+    itemId: 'i',
+    updateXml: userUpdate(agent, 'READY'),
+  });
   const out: Frame[] = [];
   for (let i = 0; i < FRAMES; i++) {
-    const raw = i % 10 === 0 ? user : `<iq xmlns="jabber:client" type="get" id="p${i}"><ping xmlns="urn:xmpp:ping"/></iq>`;
+    const raw =
+      i % 10 === 0 ? user : `<iq xmlns="jabber:client" type="get" id="p${i}"><ping xmlns="urn:xmpp:ping"/></iq>`;
     out.push(store.append({ session: 's', dir: i % 10 === 0 ? 'in' : 'out', kind: classifyText(raw), raw }));
   }
   return out;
@@ -64,13 +71,28 @@ export async function run(): Promise<object> {
   const plain = new Interceptor(store, undefined, { holdTimeoutMs: 0 });
   const ruled = new Interceptor(store, undefined, { holdTimeoutMs: 0 });
   // Rules that parse (node/state) but never match this workload, so nothing is held.
-  ruled.setBreakpoints([{ match: 'urn:xmpp:bogus' }, { node: '/finesse/api/Team/*/Users' }, { direction: 'in', state: 'TALKING' }]);
+  ruled.setBreakpoints([
+    { match: 'urn:xmpp:bogus' },
+    { node: '/finesse/api/Team/*/Users' },
+    { direction: 'in', state: 'TALKING' },
+  ]);
   nsPerFrame(bare, frames); // warm-up
   nsPerFrame(plain, frames);
-  const gate = { frames: FRAMES, bareNs: nsPerFrame(bare, frames), interceptorNoRulesNs: nsPerFrame(plain, frames), interceptor3RulesNs: nsPerFrame(ruled, frames) };
+  const gate = {
+    frames: FRAMES,
+    bareNs: nsPerFrame(bare, frames),
+    interceptorNoRulesNs: nsPerFrame(plain, frames),
+    interceptor3RulesNs: nsPerFrame(ruled, frames),
+  };
 
   const presence = '<presence xmlns="jabber:client"><show>dnd</show><status>On a call</status></presence>';
-  const dialog = eventMessage({ from: 'pubsub.finesse.test', to: JID, node: '/finesse/api/User/agent1/Dialogs', itemId: 'i', updateXml: dialogUpdate(agent, { id: '16777236', from: '1000', to: '2000' }, 'ACTIVE', 'PUT') });
+  const dialog = eventMessage({
+    from: 'pubsub.finesse.test',
+    to: JID,
+    node: '/finesse/api/User/agent1/Dialogs',
+    itemId: 'i',
+    updateXml: dialogUpdate(agent, { id: '16777236', from: '1000', to: '2000' }, 'ACTIVE', 'PUT'),
+  });
   const t0 = performance.now();
   await validateXml(presence);
   const firstValidationMs = Math.round(performance.now() - t0);

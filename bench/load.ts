@@ -65,11 +65,25 @@ export interface LoadConfig {
 }
 
 export function run(): Promise<object> {
-  return runLoad({ rate: RATE, seconds: SECONDS, capacity: CAPACITY, maxBytes: MAX_BYTES, drainSeconds: DRAIN_SECONDS, rssBoundMB: RSS_BOUND_MB });
+  return runLoad({
+    rate: RATE,
+    seconds: SECONDS,
+    capacity: CAPACITY,
+    maxBytes: MAX_BYTES,
+    drainSeconds: DRAIN_SECONDS,
+    rssBoundMB: RSS_BOUND_MB,
+  });
 }
 
 export async function runLoad(cfg: LoadConfig): Promise<object> {
-  const { rate: RATE, seconds: SECONDS, capacity: CAPACITY, maxBytes: MAX_BYTES, drainSeconds: DRAIN_SECONDS, rssBoundMB: RSS_BOUND_MB } = cfg;
+  const {
+    rate: RATE,
+    seconds: SECONDS,
+    capacity: CAPACITY,
+    maxBytes: MAX_BYTES,
+    drainSeconds: DRAIN_SECONDS,
+    rssBoundMB: RSS_BOUND_MB,
+  } = cfg;
   const server = await startChild<{ port: number }>('loadServer.ts');
   const client = await startChild<{ ready: boolean }>('loadClient.ts');
   const store = new FrameStore(CAPACITY, { maxBytes: MAX_BYTES });
@@ -111,15 +125,20 @@ export async function runLoad(cfg: LoadConfig): Promise<object> {
     const steady = samples.filter((s) => s.t > Math.min(10, SECONDS / 2));
     const mb = (xs: number[]) => ({ min: round(Math.min(...xs) / MB, 1), max: round(Math.max(...xs) / MB, 1) });
     const expected = result.sent;
-    const lost = expected - atServer.received + (expected - result.echoes.received) + atServer.lost + result.echoes.lost;
+    const lost =
+      expected - atServer.received + (expected - result.echoes.received) + atServer.lost + result.echoes.lost;
     const reordered = atServer.reordered + result.echoes.reordered;
     const altered = atServer.altered + result.echoes.altered;
     const maxRss = Math.max(...samples.map((s) => s.rss)) / MB;
     const failures: string[] = [];
-    if (result.gaveUp) failures.push(`backlog not drained within ${DRAIN_SECONDS} s of the end (${expected - result.echoes.received} echoes still missing)`);
+    if (result.gaveUp)
+      failures.push(
+        `backlog not drained within ${DRAIN_SECONDS} s of the end (${expected - result.echoes.received} echoes still missing)`,
+      );
     if (lost) failures.push(`${lost} frames lost`);
     if (reordered) failures.push(`${reordered} frames reordered`);
-    if (altered || captureAltered) failures.push(`${altered} frames altered on the wire, ${captureAltered} in the capture`);
+    if (altered || captureAltered)
+      failures.push(`${altered} frames altered on the wire, ${captureAltered} in the capture`);
     if (maxRss > RSS_BOUND_MB) failures.push(`proxy RSS ${round(maxRss, 1)} MB above its bound of ${RSS_BOUND_MB} MB`);
     if (soak) failures.push(...flatness(live, handles, listeners));
     return {
@@ -176,7 +195,11 @@ function forceGc(): (() => void) | undefined {
 /** Intercept rules on the forwarding path and a filtered index on the store, as the extension runs them. */
 function startSoakLoad(store: FrameStore, proxy: WsProxy) {
   const interceptor = new Interceptor(store, undefined, { holdTimeoutMs: 0 });
-  interceptor.setBreakpoints([{ stanza: 'iq', type: 'set' }, { match: 'urn:xmpp:bogus' }, { direction: 'in', state: 'TALKING' }]);
+  interceptor.setBreakpoints([
+    { stanza: 'iq', type: 'set' },
+    { match: 'urn:xmpp:bogus' },
+    { direction: 'in', state: 'TALKING' },
+  ]);
   interceptor.setReplaceRules([{ match: 'urn:xmpp:never-sent', replace: 'x' }]);
   proxy.setGate(interceptor);
   const index = new FilteredIndex(store);
@@ -214,9 +237,12 @@ function flatness(live: number[], handles: number[], listeners: number[]): strin
   if (live.length - from >= 2) {
     const floor = Math.min(...live.slice(from));
     const last = live[live.length - 1];
-    if (last > floor * 1.1 + 8 * MB) out.push(`live heap grew from ${round(floor / MB, 1)} MB to ${round(last / MB, 1)} MB after the store filled`);
+    if (last > floor * 1.1 + 8 * MB)
+      out.push(`live heap grew from ${round(floor / MB, 1)} MB to ${round(last / MB, 1)} MB after the store filled`);
   }
-  if (handles.length >= 2 && handles[handles.length - 1] > handles[0]) out.push(`active handles grew from ${handles[0]} to ${handles[handles.length - 1]}`);
-  if (listeners.length >= 2 && listeners[listeners.length - 1] > listeners[0]) out.push(`store listeners grew from ${listeners[0]} to ${listeners[listeners.length - 1]}`);
+  if (handles.length >= 2 && handles[handles.length - 1] > handles[0])
+    out.push(`active handles grew from ${handles[0]} to ${handles[handles.length - 1]}`);
+  if (listeners.length >= 2 && listeners[listeners.length - 1] > listeners[0])
+    out.push(`store listeners grew from ${listeners[0]} to ${listeners[listeners.length - 1]}`);
   return out;
 }

@@ -72,7 +72,8 @@ export async function run(): Promise<object> {
   try {
     for (let i = 0; i < ROUNDS; i++) {
       const r: Partial<Record<Mode, Round>> = {};
-      for (const [mode, peer] of modes) r[mode] = await measure(peer.url, payload, mode === 'mitmproxy' ? MITM_MESSAGES : MESSAGES, peer.pid);
+      for (const [mode, peer] of modes)
+        r[mode] = await measure(peer.url, payload, mode === 'mitmproxy' ? MITM_MESSAGES : MESSAGES, peer.pid);
       rounds.push(r);
     }
   } finally {
@@ -89,7 +90,12 @@ export async function run(): Promise<object> {
       vsDirect: round(median(rounds.map((r) => of(r).msgPerSec / (r.direct as Round).msgPerSec)), 2),
       vsRelay: round(median(rounds.map((r) => of(r).msgPerSec / (r.relay as Round).msgPerSec)), 2),
       addedP50ms: round(median(rounds.map((r) => of(r).p50 - (r.direct as Round).p50))),
-      ...(cpus.length ? { cpuMicrosPerRoundTrip: round(median(cpus), 1), cpuVsRelay: round(median(rounds.map((r) => (of(r).cpu as number) / ((r.relay as Round).cpu as number))), 2) } : {}),
+      ...(cpus.length
+        ? {
+            cpuMicrosPerRoundTrip: round(median(cpus), 1),
+            cpuVsRelay: round(median(rounds.map((r) => (of(r).cpu as number) / ((r.relay as Round).cpu as number))), 2),
+          }
+        : {}),
     };
   }
   return {
@@ -97,7 +103,9 @@ export async function run(): Promise<object> {
     window: WINDOW,
     messages: MESSAGES,
     rounds: ROUNDS,
-    ...(mitm ? { mitmMessages: MITM_MESSAGES } : { mitmproxy: 'not installed (Debian package mitmproxy provides mitmdump)' }),
+    ...(mitm
+      ? { mitmMessages: MITM_MESSAGES }
+      : { mitmproxy: 'not installed (Debian package mitmproxy provides mitmdump)' }),
     peers: table,
     // Every frame of every cli round reached the pipe's reader: two frames per round trip.
     cliLinesPrinted: printed,

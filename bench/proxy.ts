@@ -39,7 +39,10 @@ export function finesseMessage(size = 1024): string {
     updateXml: userUpdate(agent, 'READY', { requestId: 'req-1', t: 0 }),
   });
   if (base.length >= size) return base;
-  return base.replace('</message>', `<body>${'x'.repeat(size - base.length - '<body></body>'.length)}</body></message>`);
+  return base.replace(
+    '</message>',
+    `<body>${'x'.repeat(size - base.length - '<body></body>'.length)}</body></message>`,
+  );
 }
 
 export async function connect(url: string): Promise<WebSocket> {
@@ -93,7 +96,11 @@ interface Round {
 type Cpu = NodeJS.CpuUsage;
 const micros = (a: Cpu, b: Cpu, n: number) => (b.user - a.user + b.system - a.system) / n;
 
-async function measure(url: string, payload: string, cpuOf: () => Promise<{ server: Cpu; proxy: Cpu; pipe: Cpu }>): Promise<Round> {
+async function measure(
+  url: string,
+  payload: string,
+  cpuOf: () => Promise<{ server: Cpu; proxy: Cpu; pipe: Cpu }>,
+): Promise<Round> {
   const ws = await connect(url);
   await throughput(ws, payload, Math.min(MESSAGES, 10_000)); // warm up JIT and sockets
   const before = { ...(await cpuOf()), client: process.cpuUsage() };
@@ -143,8 +150,16 @@ export async function run(): Promise<object> {
       window: WINDOW,
       messages: MESSAGES,
       rounds: ROUNDS,
-      direct: { msgPerSec: Math.round(pick('direct', 'msgPerSec')), p50ms: round(pick('direct', 'p50')), p99ms: round(pick('direct', 'p99')) },
-      proxied: { msgPerSec: Math.round(pick('proxied', 'msgPerSec')), p50ms: round(pick('proxied', 'p50')), p99ms: round(pick('proxied', 'p99')) },
+      direct: {
+        msgPerSec: Math.round(pick('direct', 'msgPerSec')),
+        p50ms: round(pick('direct', 'p50')),
+        p99ms: round(pick('direct', 'p99')),
+      },
+      proxied: {
+        msgPerSec: Math.round(pick('proxied', 'msgPerSec')),
+        p50ms: round(pick('proxied', 'p50')),
+        p99ms: round(pick('proxied', 'p99')),
+      },
       ratio: round(median(ratios), 2),
       ratioPerRound: ratios.map((r) => round(r, 2)),
       addedP50ms: round(median(rounds.map((r) => r.proxied.p50 - r.direct.p50))),

@@ -20,10 +20,30 @@ const JID = 'agent1@finesse.test/desktop';
 
 /** A realistic mix: every 10th frame a Finesse event (~1.4 kB), the rest short iqs/presence. */
 function* frames(): Generator<Frame> {
-  const event = eventMessage({ from: 'pubsub.finesse.test', to: JID, node: '/finesse/api/User/agent1', itemId: 'i', updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { t: 0 }) });
+  const event = eventMessage({
+    from: 'pubsub.finesse.test',
+    to: JID,
+    node: '/finesse/api/User/agent1',
+    itemId: 'i',
+    updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { t: 0 }),
+  });
   for (let i = 1; i <= FRAMES; i++) {
-    const raw = i % 10 === 0 ? event : i % 2 ? `<iq type="get" id="p${i}" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>` : `<iq type="result" id="p${i - 1}" to="${JID}" xmlns="jabber:client"/>`;
-    yield { id: i, session: 's1', dir: i % 2 ? 'out' : 'in', t: 1.7e12 + i * 0.25, kind: 'stanza', raw, bytes: raw.length, flags: {} };
+    const raw =
+      i % 10 === 0
+        ? event
+        : i % 2
+          ? `<iq type="get" id="p${i}" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>`
+          : `<iq type="result" id="p${i - 1}" to="${JID}" xmlns="jabber:client"/>`;
+    yield {
+      id: i,
+      session: 's1',
+      dir: i % 2 ? 'out' : 'in',
+      t: 1.7e12 + i * 0.25,
+      kind: 'stanza',
+      raw,
+      bytes: raw.length,
+      flags: {},
+    };
   }
 }
 
@@ -70,7 +90,8 @@ export async function run(): Promise<object> {
 
     const baselineRead = await timed(async () => {
       let n = 0;
-      for await (const line of createInterface({ input: createReadStream(plain), crlfDelay: Infinity })) if (JSON.parse(line).id) n++;
+      for await (const line of createInterface({ input: createReadStream(plain), crlfDelay: Infinity }))
+        if (JSON.parse(line).id) n++;
       return n;
     });
     const read = await timed(async () => {

@@ -19,13 +19,28 @@ function nsPer(fn: () => unknown): number {
 
 export async function run(): Promise<object> {
   const samples: Record<string, string> = {
-    update: eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test/desktop', node: '/finesse/api/User/agent1', itemId: 'i', updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { t: 0 }) }),
+    update: eventMessage({
+      from: 'pubsub.finesse.test',
+      to: 'agent1@finesse.test/desktop',
+      node: '/finesse/api/User/agent1',
+      itemId: 'i',
+      updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { t: 0 }),
+    }),
     iq: '<iq type="result" id="p1" to="agent1@finesse.test/desktop" xmlns="jabber:client"/>',
     auth: plainAuth('agent1', 'agent1-password'),
   };
   const out: Record<string, number> = {};
   for (const [name, raw] of Object.entries(samples)) {
-    const frame: Frame = { id: 1, session: 's', dir: 'in', t: 1.7e12, kind: 'stanza', raw, bytes: raw.length, flags: {} };
+    const frame: Frame = {
+      id: 1,
+      session: 's',
+      dir: 'in',
+      t: 1.7e12,
+      kind: 'stanza',
+      raw,
+      bytes: raw.length,
+      flags: {},
+    };
     const redactNs = nsPer(() => redact(raw));
     const jsonNs = nsPer(() => JSON.stringify(frame));
     out[`${name}RedactNs`] = Math.round(redactNs);

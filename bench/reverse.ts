@@ -72,7 +72,11 @@ export async function run(): Promise<object> {
   await once(upstream, 'listening');
   const upUrl = `https://localhost:${(upstream.address() as AddressInfo).port}`;
   const certDir = mkdtempSync(join(tmpdir(), 'bench-reverse-'));
-  const proxy = new ReverseProxy(new FrameStore(), { upstream: upUrl, certDir, trust: { fingerprint: new X509Certificate(upCert.cert).fingerprint256 } });
+  const proxy = new ReverseProxy(new FrameStore(), {
+    upstream: upUrl,
+    certDir,
+    trust: { fingerprint: new X509Certificate(upCert.cert).fingerprint256 },
+  });
   const proxyUrl = (await proxy.listen()).replace(/\/$/, '');
   const direct = new https.Agent({ keepAlive: true, ca: upCert.cert });
   const viaProxy = new https.Agent({ keepAlive: true, ca: proxy.certificate!.cert });

@@ -30,20 +30,39 @@ async function baselineLogin(url: string): Promise<{ client: XmppClient; ms: num
   const t0 = performance.now();
   const client = await startClient({ service: url, username: 'agent1', password: PASSWORD, resource: 'baseline' });
   for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1')]) {
-    await client.iqCaller.request(xml('iq', { type: 'set', to: PUBSUB }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('subscribe', { node, jid: client.jid?.toString() }))));
+    await client.iqCaller.request(
+      xml(
+        'iq',
+        { type: 'set', to: PUBSUB },
+        xml(
+          'pubsub',
+          { xmlns: 'http://jabber.org/protocol/pubsub' },
+          xml('subscribe', { node, jid: client.jid?.toString() }),
+        ),
+      ),
+    );
   }
   return { client, ms: performance.now() - t0 };
 }
 
 async function sessionLogin(url: string, store: FrameStore): Promise<{ session: FinesseSession; ms: number }> {
   const t0 = performance.now();
-  const session = new FinesseSession(store, { url, domain: DOMAIN, user: 'agent1', password: PASSWORD, keepaliveMs: 0 });
+  const session = new FinesseSession(store, {
+    url,
+    domain: DOMAIN,
+    user: 'agent1',
+    password: PASSWORD,
+    keepaliveMs: 0,
+  });
   await session.start();
   return { session, ms: performance.now() - t0 };
 }
 
 /** Sequential publishes; `received(requestId)` resolves when the subscriber has that Update. */
-async function updateLatencies(publisher: Publisher, received: (requestId: string) => Promise<void>): Promise<number[]> {
+async function updateLatencies(
+  publisher: Publisher,
+  received: (requestId: string) => Promise<void>,
+): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < UPDATES; i++) {
     const requestId = `r${i}-${Math.random().toString(36).slice(2)}`;
@@ -80,14 +99,15 @@ export async function run(): Promise<object> {
     const b = await baselineLogin(prosody.wsUrl);
     const baseUpdates = await updateLatencies(
       publisher,
-      (id) => new Promise((resolve) => {
-        const onStanza = (stanza: { toString(): string }) => {
-          if (!stanza.toString().includes(id)) return;
-          b.client.off('stanza', onStanza);
-          resolve();
-        };
-        b.client.on('stanza', onStanza);
-      }),
+      (id) =>
+        new Promise((resolve) => {
+          const onStanza = (stanza: { toString(): string }) => {
+            if (!stanza.toString().includes(id)) return;
+            b.client.off('stanza', onStanza);
+            resolve();
+          };
+          b.client.on('stanza', onStanza);
+        }),
     );
     await b.client.stop();
 
@@ -95,15 +115,16 @@ export async function run(): Promise<object> {
     const s = await sessionLogin(prosody.wsUrl, store);
     const ownUpdates = await updateLatencies(
       publisher,
-      (id) => new Promise((resolve) => {
-        // The batched `append` event is what every view sees: capture + batch + decode.
-        const onAppend = (frames: Frame[]) => {
-          if (!frames.some((f) => frameView(f).finesse?.requestId === id)) return;
-          store.off('append', onAppend);
-          resolve();
-        };
-        store.on('append', onAppend);
-      }),
+      (id) =>
+        new Promise((resolve) => {
+          // The batched `append` event is what every view sees: capture + batch + decode.
+          const onAppend = (frames: Frame[]) => {
+            if (!frames.some((f) => frameView(f).finesse?.requestId === id)) return;
+            store.off('append', onAppend);
+            resolve();
+          };
+          store.on('append', onAppend);
+        }),
     );
     await s.session.stop();
 

@@ -18,24 +18,55 @@ import { TimelineHarness } from '../test/webview/timelineHarness';
 const CHANGES = Number(process.env.BENCH_TIMELINE_CHANGES ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_TIMELINE_ROUNDS ?? 5);
 const AGENTS = 10;
-const CYCLE: UserState[] = ['NOT_READY', 'READY', 'RESERVED', 'TALKING', 'WORK_READY', 'READY', 'NOT_READY', 'READY', 'TALKING', 'WORK'];
+const CYCLE: UserState[] = [
+  'NOT_READY',
+  'READY',
+  'RESERVED',
+  'TALKING',
+  'WORK_READY',
+  'READY',
+  'NOT_READY',
+  'READY',
+  'TALKING',
+  'WORK',
+];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x: number) => Math.round(x * 10) / 10;
 
 function dayStore(changes: number): FrameStore {
   const store = new FrameStore(changes * 3);
-  const agents: Agent[] = Array.from({ length: AGENTS }, (_, i) => ({ id: `agent${i + 1}`, loginName: `agent${i + 1}` }));
+  const agents: Agent[] = Array.from({ length: AGENTS }, (_, i) => ({
+    id: `agent${i + 1}`,
+    loginName: `agent${i + 1}`,
+  }));
   let t = Date.UTC(2026, 11, 1, 8, 0, 0);
   for (let i = 0; i < changes; i++) {
     const agent = agents[i % AGENTS];
     const state = CYCLE[Math.floor(i / AGENTS) % CYCLE.length];
     t += 250 + (i % 7) * 90;
-    const event = (node: string, updateXml: string) => store.append({ session: 'ws', dir: 'in', kind: 'stanza', raw: eventMessage({ from: 'pubsub.finesse.test', to: `${agent.id}@finesse.test/desktop`, node, itemId: `i${i}`, updateXml }), t });
+    const event = (node: string, updateXml: string) =>
+      store.append({
+        session: 'ws',
+        dir: 'in',
+        kind: 'stanza',
+        raw: eventMessage({
+          from: 'pubsub.finesse.test',
+          to: `${agent.id}@finesse.test/desktop`,
+          node,
+          itemId: `i${i}`,
+          updateXml,
+        }),
+        t,
+      });
     event(nodes.user(agent.id), userUpdate(agent, state, { t }));
     const call: Call = { id: String(16_777_216 + i), from: '+1 919 555 0142', to: '1001' };
     if (state === 'RESERVED') event(nodes.userDialogs(agent.id), dialogUpdate(agent, call, 'ALERTING', 'POST', { t }));
-    if (state === 'WORK_READY') event(nodes.userDialogs(agent.id), dialogUpdate(agent, { ...call, id: String(16_777_216 + i - 2 * AGENTS) }, 'DROPPED', 'PUT', { t }));
+    if (state === 'WORK_READY')
+      event(
+        nodes.userDialogs(agent.id),
+        dialogUpdate(agent, { ...call, id: String(16_777_216 + i - 2 * AGENTS) }, 'DROPPED', 'PUT', { t }),
+      );
   }
   return store;
 }
@@ -62,7 +93,10 @@ export async function run(): Promise<object> {
   const buildWarm = performance.now() - t0;
   const states = model.lanes.reduce((n, l) => n + l.states.length, 0);
   const dialogs = model.lanes.reduce((n, l) => n + l.dialogs.length, 0);
-  const small: TimelineModel = { ...model, lanes: [{ ...model.lanes[0], states: model.lanes[0].states.slice(0, 10), dialogs: [], marks: [] }] };
+  const small: TimelineModel = {
+    ...model,
+    lanes: [{ ...model.lanes[0], states: model.lanes[0].states.slice(0, 10), dialogs: [], marks: [] }],
+  };
 
   const harness = await TimelineHarness.start();
   let split = { js: [] as number[], layout: [] as number[] };
@@ -72,18 +106,23 @@ export async function run(): Promise<object> {
     for (let i = 0; i < ROUNDS; i++) {
       const view = await harness.open(new FrameStore(), { viewport: { width: 1400, height: 900 } });
       await view.delivered((x) => x.type === 'model');
-      const took = await view.page.evaluate((data) => {
-        const start = performance.now();
-        window.dispatchEvent(new MessageEvent('message', { data }));
-        const js = performance.now();
-        document.body.getBoundingClientRect();
-        (document.querySelector('svg.timeline') as SVGSVGElement).getBBox();
-        const end = performance.now();
-        (window as unknown as { __split: number[] }).__split = [js - start, end - js];
-        return end - start;
-      }, { type: 'model', model: m, live: false, title: 'bench' } as never);
+      const took = await view.page.evaluate(
+        (data) => {
+          const start = performance.now();
+          window.dispatchEvent(new MessageEvent('message', { data }));
+          const js = performance.now();
+          document.body.getBoundingClientRect();
+          (document.querySelector('svg.timeline') as SVGSVGElement).getBBox();
+          const end = performance.now();
+          (window as unknown as { __split: number[] }).__split = [js - start, end - js];
+          return end - start;
+        },
+        { type: 'model', model: m, live: false, title: 'bench' } as never,
+      );
       // One subpath per state span.
-      const drawn = await view.page.$$eval('path.state', (paths) => paths.reduce((n, p) => n + (p.getAttribute('d')?.split('M').length ?? 1) - 1, 0));
+      const drawn = await view.page.$$eval('path.state', (paths) =>
+        paths.reduce((n, p) => n + (p.getAttribute('d')?.split('M').length ?? 1) - 1, 0),
+      );
       if (drawn !== m.lanes.reduce((n, l) => n + l.states.length, 0)) throw new Error(`drew ${drawn} states`);
       times.push(took);
       const [js, layout] = (await view.page.evaluate('window.__split')) as number[];
@@ -106,6 +145,13 @@ export async function run(): Promise<object> {
     dialogs,
     frames: store.size,
     hostBuildMs: { cold: ms(buildCold), warm: ms(buildWarm), baselineRawScanMs: ms(median(scan)) },
-    drawMs: { median: ms(median(big)), max: ms(Math.max(...big)), scriptMs: ms(median(split.js)), layoutMs: ms(median(split.layout)), baselineTenStatesMs: ms(median(base)), target: 200 },
+    drawMs: {
+      median: ms(median(big)),
+      max: ms(Math.max(...big)),
+      scriptMs: ms(median(split.js)),
+      layoutMs: ms(median(split.layout)),
+      baselineTenStatesMs: ms(median(base)),
+      target: 200,
+    },
   };
 }

@@ -60,7 +60,8 @@ async function filterFigures(store: FrameStore) {
     return { ms: ms(median(times)), rows };
   };
   const regex = await runs(`/${regexSource}/`);
-  if (regex.rows !== baselineRows) throw new Error(`regex filter found ${regex.rows} rows, the plain loop ${baselineRows}`);
+  if (regex.rows !== baselineRows)
+    throw new Error(`regex filter found ${regex.rows} rows, the plain loop ${baselineRows}`);
   const text = await runs('agent1 ACTIVE');
   const cheapKeys = await runs('dir:in node:User/agent1/Dialogs -ping');
   index.setFilter({ text: '' });
@@ -104,7 +105,10 @@ export function coldCopy(store: FrameStore): FrameStore {
   return copy;
 }
 
-export async function coldKeyFigures(store: FrameStore, queries = KEY_QUERIES): Promise<Record<string, { ms: number; rows: number; againMs: number }>> {
+export async function coldKeyFigures(
+  store: FrameStore,
+  queries = KEY_QUERIES,
+): Promise<Record<string, { ms: number; rows: number; againMs: number }>> {
   const out: Record<string, { ms: number; rows: number; againMs: number }> = {};
   for (const q of queries) {
     const copy = coldCopy(store);

@@ -58,8 +58,12 @@ export async function run(): Promise<object> {
   let firstRowsMs = NaN;
   try {
     const panel = await harness.open(store, { viewport: { width: 1280, height: 800 } });
-    await panel.page.waitForFunction(() => performance.getEntriesByName('fx-first-rows').length > 0, undefined, { timeout: 60_000 });
-    firstRowsMs = ms((await panel.page.evaluate("performance.getEntriesByName('fx-first-rows')[0].startTime")) as number);
+    await panel.page.waitForFunction(() => performance.getEntriesByName('fx-first-rows').length > 0, undefined, {
+      timeout: 60_000,
+    });
+    firstRowsMs = ms(
+      (await panel.page.evaluate("performance.getEntriesByName('fx-first-rows')[0].startTime")) as number,
+    );
     await panel.close();
   } finally {
     await harness.close();

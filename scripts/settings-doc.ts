@@ -31,10 +31,7 @@ export interface SettingSchema {
 
 /** A Markdown table cell: no pipe may end the cell early, no newline may end the row. */
 function cell(text: string): string {
-  return text
-    .trim()
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n/g, '<br>');
+  return text.trim().replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 }
 
 /** `string`, `string[]`, `object \| null`, or the allowed values of an enum. */
@@ -63,7 +60,10 @@ export function descriptionText(schema: SettingSchema): string {
 
 /** One row per setting, in package.json order. */
 export function settingsTable(properties: Record<string, SettingSchema>): string {
-  const rows = Object.entries(properties).map(([name, schema]) => `| \`${name}\` | ${cell(typeText(schema))} | ${cell(defaultText(schema))} | ${cell(descriptionText(schema))} |`);
+  const rows = Object.entries(properties).map(
+    ([name, schema]) =>
+      `| \`${name}\` | ${cell(typeText(schema))} | ${cell(defaultText(schema))} | ${cell(descriptionText(schema))} |`,
+  );
   return ['| Setting | Type | Default | Description |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
@@ -73,9 +73,13 @@ export class MarkerError extends Error {}
 export function replaceTable(text: string, table: string): string {
   const start = text.indexOf(START_MARKER);
   const end = text.indexOf(END_MARKER);
-  if (start < 0 || end < 0) throw new MarkerError(`no ${start < 0 ? START_MARKER : END_MARKER} marker; put the two markers where the settings table belongs`);
+  if (start < 0 || end < 0)
+    throw new MarkerError(
+      `no ${start < 0 ? START_MARKER : END_MARKER} marker; put the two markers where the settings table belongs`,
+    );
   if (end < start) throw new MarkerError(`${END_MARKER} comes before ${START_MARKER}`);
-  if (text.indexOf(START_MARKER, start + 1) >= 0 || text.indexOf(END_MARKER, end + 1) >= 0) throw new MarkerError('the settings markers appear more than once');
+  if (text.indexOf(START_MARKER, start + 1) >= 0 || text.indexOf(END_MARKER, end + 1) >= 0)
+    throw new MarkerError('the settings markers appear more than once');
   return `${text.slice(0, start + START_MARKER.length)}\n${table}\n${text.slice(end)}`;
 }
 
@@ -84,7 +88,8 @@ export function configurationProperties(manifest: unknown): Record<string, Setti
   const configuration = (manifest as { contributes?: { configuration?: unknown } }).contributes?.configuration;
   const blocks = Array.isArray(configuration) ? configuration : configuration ? [configuration] : [];
   const out: Record<string, SettingSchema> = {};
-  for (const block of blocks as { properties?: Record<string, SettingSchema> }[]) Object.assign(out, block.properties ?? {});
+  for (const block of blocks as { properties?: Record<string, SettingSchema> }[])
+    Object.assign(out, block.properties ?? {});
   return out;
 }
 
@@ -93,7 +98,11 @@ const USAGE = 'usage: tsx scripts/settings-doc.ts [--write FILE | --check FILE]\
 export function main(argv: string[], root = join(__dirname, '..')): number {
   let values: { write?: string; check?: string; help?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { write: { type: 'string' }, check: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { write: { type: 'string' }, check: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
   } catch (e) {
     process.stderr.write(`settings-doc: ${(e as Error).message}\n${USAGE}`);
     return 2;
@@ -124,7 +133,9 @@ export function main(argv: string[], root = join(__dirname, '..')): number {
   }
   if (values.check) {
     if (next === text) return 0;
-    process.stderr.write(`settings-doc: ${file}: the settings reference is out of date; run \`npm run docs:settings\`\n`);
+    process.stderr.write(
+      `settings-doc: ${file}: the settings reference is out of date; run \`npm run docs:settings\`\n`,
+    );
     return 1;
   }
   if (next !== text) writeFileSync(file, next);

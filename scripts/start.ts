@@ -40,21 +40,35 @@ export interface Demo {
 }
 
 /** Everything but the browser: build, simulator, workspace with autoConnect, code-server. */
-export async function startDemo(opts: { port?: number; host?: string; extension?: string; serve?: string } = {}): Promise<Demo> {
+export async function startDemo(
+  opts: { port?: number; host?: string; extension?: string; serve?: string } = {},
+): Promise<Demo> {
   ensureCodeServer();
   await run(process.execPath, [join(ROOT, 'esbuild.js')], { cwd: ROOT });
-  if (!existsSync(join(ROOT, 'dist/extension.js'))) throw new Error('dist/extension.js was not built (src/extension.ts is missing)');
+  if (!existsSync(join(ROOT, 'dist/extension.js')))
+    throw new Error('dist/extension.js was not built (src/extension.ts is missing)');
 
-  const simulator = new FinesseSimulator({ users: { [DEMO.user]: DEMO.password }, domain: DEMO.domain, loop: true, serve: opts.serve });
+  const simulator = new FinesseSimulator({
+    users: { [DEMO.user]: DEMO.password },
+    domain: DEMO.domain,
+    loop: true,
+    serve: opts.serve,
+  });
   const simulatorUrl = await simulator.listen();
   const endpoints = simulator.endpoints as SimulatorUrls;
 
   const workspace = mkdtempSync(join(tmpdir(), 'finesse-demo-'));
   mkdirSync(join(workspace, '.vscode'));
   const autoConnect = { url: simulatorUrl, domain: DEMO.domain, user: DEMO.user };
-  writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'finesse.autoConnect': autoConnect }, null, 2)}\n`);
+  writeFileSync(
+    join(workspace, '.vscode', 'settings.json'),
+    `${JSON.stringify({ 'finesse.autoConnect': autoConnect }, null, 2)}\n`,
+  );
   // The activation event that lets the extension start by itself here and nowhere else.
-  writeFileSync(join(workspace, '.vscode', 'finesse.autoconnect'), 'Connect to finesse.autoConnect when this workspace opens (npm start).\n');
+  writeFileSync(
+    join(workspace, '.vscode', 'finesse.autoconnect'),
+    'Connect to finesse.autoConnect when this workspace opens (npm start).\n',
+  );
 
   let server: CodeServer;
   try {
@@ -90,7 +104,9 @@ export async function check(demo: Demo, shot: string): Promise<boolean> {
     const status = await wb.statusBar(/online/i, 10_000);
     mkdirSync(join(shot, '..'), { recursive: true });
     await wb.screenshot(shot);
-    process.stdout.write(`panel rows: ${rows.count}; status bar: ${JSON.stringify(status.text)}; screenshot: ${shot}\n`);
+    process.stdout.write(
+      `panel rows: ${rows.count}; status bar: ${JSON.stringify(status.text)}; screenshot: ${shot}\n`,
+    );
     if (!rows.ok || !status.ok) process.stdout.write(`workbench errors:\n  ${wb.problems.slice(-10).join('\n  ')}\n`);
     return rows.ok && status.ok;
   } finally {
@@ -100,17 +116,31 @@ export async function check(demo: Demo, shot: string): Promise<boolean> {
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
-    options: { port: { type: 'string' }, host: { type: 'string' }, extension: { type: 'string' }, serve: { type: 'string' }, 'no-browser': { type: 'boolean' }, check: { type: 'boolean' } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      extension: { type: 'string' },
+      serve: { type: 'string' },
+      'no-browser': { type: 'boolean' },
+      check: { type: 'boolean' },
+    },
     allowPositionals: true,
   });
   const started = Date.now();
   // Ctrl+C while starting up: exit at once; the exit hook stops a started code-server.
   const early = () => process.exit(130);
   process.once('SIGINT', early).once('SIGTERM', early);
-  const demo = await startDemo({ port: values.port ? Number(values.port) : undefined, host: values.host, extension: values.extension && resolve(values.extension), serve: values.serve && resolve(values.serve) });
+  const demo = await startDemo({
+    port: values.port ? Number(values.port) : undefined,
+    host: values.host,
+    extension: values.extension && resolve(values.extension),
+    serve: values.serve && resolve(values.serve),
+  });
   const origin = new URL(demo.endpoints.rest).origin;
   const gadget = values.serve ? `\nGadget folder:     ${origin}/3rdpartygadget/files/` : '';
-  process.stdout.write(`Finesse simulator: ${demo.simulatorUrl} (agent1 / agent1)\nREST:              ${demo.endpoints.rest}\nBOSH:              ${demo.endpoints.bosh}${gadget}\nVS Code:           ${demo.url}\n`);
+  process.stdout.write(
+    `Finesse simulator: ${demo.simulatorUrl} (agent1 / agent1)\nREST:              ${demo.endpoints.rest}\nBOSH:              ${demo.endpoints.bosh}${gadget}\nVS Code:           ${demo.url}\n`,
+  );
   try {
     if (values.check) return (await check(demo, positionals[0] ?? join(ROOT, 'test-results', 'start.png'))) ? 0 : 1;
     const headed = !!process.env.DISPLAY && !values['no-browser'];
@@ -124,7 +154,9 @@ async function main(): Promise<number> {
     });
     if (headed) {
       const wb = await Workbench.open(demo.url, { headed: true });
-      process.stdout.write(`Chromium is open (ready in ${((Date.now() - started) / 1000).toFixed(1)} s). Close it or press Ctrl+C to stop.\n`);
+      process.stdout.write(
+        `Chromium is open (ready in ${((Date.now() - started) / 1000).toFixed(1)} s). Close it or press Ctrl+C to stop.\n`,
+      );
       await Promise.race([stopped, wb.closed]);
       await wb.close();
     } else {

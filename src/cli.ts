@@ -10,10 +10,16 @@ type Command = { summary: string; load: () => Promise<{ run(args: string[]): Pro
 
 const commands: Record<string, Command> = {
   connect: { summary: 'log in to Finesse as an agent and print every frame', load: () => import('./cli/connect') },
-  proxy: { summary: 'forward a client through a local listener and print every frame', load: () => import('./cli/proxy') },
+  proxy: {
+    summary: 'forward a client through a local listener and print every frame',
+    load: () => import('./cli/proxy'),
+  },
   simulate: { summary: 'run the embedded Finesse simulator', load: () => import('./cli/simulate') },
   replay: { summary: 'serve a saved session to a connecting client', load: () => import('./cli/replay') },
-  validate: { summary: 'validate stanzas in a file against the schemas and protocol rules', load: () => import('./cli/validate') },
+  validate: {
+    summary: 'validate stanzas in a file against the schemas and protocol rules',
+    load: () => import('./cli/validate'),
+  },
 };
 
 function usage(): string {

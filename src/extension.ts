@@ -56,7 +56,15 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
   const capacity = storeCapacity();
   const store = new FrameStore(capacity, { maxBytes: storeMaxBytes() });
   const live = new LiveSessionRegistry();
-  const services: Services = { context, store, live, log, interceptGate: new GateSlot(), panelHooks: new PanelHookSlot(), selection: new StanzaSelection() };
+  const services: Services = {
+    context,
+    store,
+    live,
+    log,
+    interceptGate: new GateSlot(),
+    panelHooks: new PanelHookSlot(),
+    selection: new StanzaSelection(),
+  };
 
   const connections = new connection.Connections(services);
   const proxies = new proxy.Proxies(services);
@@ -76,13 +84,22 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
     ...sessionsTree.disposables,
   );
   // Menus and the command palette offer Pause and the like only while a proxy runs or a session is live.
-  const onProxies = () => void vscode.commands.executeCommand('setContext', 'finesse.proxyRunning', proxies.list().length > 0);
+  const onProxies = () =>
+    void vscode.commands.executeCommand('setContext', 'finesse.proxyRunning', proxies.list().length > 0);
   context.subscriptions.push(proxies.onDidChange(onProxies));
   stopping = () => Promise.all([connections.stopAll(), proxies.stopAll()]);
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (store capacity ${capacity} frames)`);
-  return { store, live, activationMs, connections, proxies, sessions: sessionsTree.view, onDidShowSession: sessionsView.onDidShowSession };
+  return {
+    store,
+    live,
+    activationMs,
+    connections,
+    proxies,
+    sessions: sessionsTree.view,
+    onDidShowSession: sessionsView.onDidShowSession,
+  };
 }
 
 /** Sessions say <close/> and proxies close their clients before the host goes away. */

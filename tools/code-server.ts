@@ -18,9 +18,20 @@ export const CODE_SERVER_VERSION = '4.139.1';
 /** Where setup-vscode.sh put Node 24 and code-server; a clear error when it did not run. */
 export function codeServerPaths(): { node: string; entry: string } {
   const node = join(ROOT, '.tools', `node-v${NODE_VERSION}`, 'bin', 'node');
-  const entry = join(ROOT, '.tools', `code-server-${CODE_SERVER_VERSION}`, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  const entry = join(
+    ROOT,
+    '.tools',
+    `code-server-${CODE_SERVER_VERSION}`,
+    'node_modules',
+    'code-server',
+    'out',
+    'node',
+    'entry.js',
+  );
   if (!existsSync(node) || !existsSync(entry)) {
-    throw new Error(`code-server ${CODE_SERVER_VERSION} is not installed in .tools/: run \`bash tools/setup-vscode.sh\` first`);
+    throw new Error(
+      `code-server ${CODE_SERVER_VERSION} is not installed in .tools/: run \`bash tools/setup-vscode.sh\` first`,
+    );
   }
   return { node, entry };
 }
@@ -30,7 +41,9 @@ export function ensureCodeServer(): { node: string; entry: string } {
   try {
     return codeServerPaths();
   } catch {
-    process.stdout.write(`Installing code-server ${CODE_SERVER_VERSION} and Node ${NODE_VERSION} into .tools/ (once, about 2 minutes)…\n`);
+    process.stdout.write(
+      `Installing code-server ${CODE_SERVER_VERSION} and Node ${NODE_VERSION} into .tools/ (once, about 2 minutes)…\n`,
+    );
     const setup = spawnSync('bash', [join(ROOT, 'tools', 'setup-vscode.sh')], { stdio: 'inherit' });
     if (setup.status !== 0) throw new Error('tools/setup-vscode.sh failed (see above)');
     return codeServerPaths();
@@ -93,18 +106,26 @@ export class CodeServer {
     const dir = mkdtempSync(join(tmpdir(), 'code-server-'));
     const extensionsDir = opts.extensionsDir ?? join(dir, 'extensions');
     mkdirSync(join(dir, 'user-data', 'User'), { recursive: true });
-    writeFileSync(join(dir, 'user-data', 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...opts.settings }, null, 2));
+    writeFileSync(
+      join(dir, 'user-data', 'User', 'settings.json'),
+      JSON.stringify({ ...QUIET_SETTINGS, ...opts.settings }, null, 2),
+    );
     const args = [
       entry,
-      '--auth', 'none',
-      '--bind-addr', opts.bindAddr ?? '127.0.0.1:0',
+      '--auth',
+      'none',
+      '--bind-addr',
+      opts.bindAddr ?? '127.0.0.1:0',
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      '--user-data-dir', join(dir, 'user-data'),
-      '--extensions-dir', extensionsDir,
-      '--config', join(dir, 'config.yaml'),
+      '--user-data-dir',
+      join(dir, 'user-data'),
+      '--extensions-dir',
+      extensionsDir,
+      '--config',
+      join(dir, 'config.yaml'),
       '--ignore-last-opened',
     ];
     if (opts.smokeTestDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
@@ -134,7 +155,9 @@ export class CodeServer {
       proc.stdout?.on('data', onData);
       proc.stderr?.on('data', onData);
       proc.once('error', reject);
-      proc.once('exit', (code, signal) => reject(new Error(`code-server exited (${code ?? signal}) before listening:\n${output.join('\n')}`)));
+      proc.once('exit', (code, signal) =>
+        reject(new Error(`code-server exited (${code ?? signal}) before listening:\n${output.join('\n')}`)),
+      );
     });
     const server = new CodeServer(proc, url, dir, extensionsDir, output);
     // If our process ends without stop() (a crash, process.exit), the detached server must not
@@ -145,7 +168,8 @@ export class CodeServer {
 
   private readonly killOnExit = (): void => {
     try {
-      if (this.proc.pid && this.proc.exitCode === null && this.proc.signalCode === null) process.kill(-this.proc.pid, 'SIGTERM');
+      if (this.proc.pid && this.proc.exitCode === null && this.proc.signalCode === null)
+        process.kill(-this.proc.pid, 'SIGTERM');
     } catch {
       // already gone
     }
@@ -157,7 +181,8 @@ export class CodeServer {
     if (opts.folder) u.searchParams.set('folder', resolve(opts.folder));
     const payload: [string, string][] = [];
     const remote = (p: string) => `vscode-remote://${this.authority}${resolve(p)}`;
-    if (opts.extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(opts.extensionDevelopmentPath)]);
+    if (opts.extensionDevelopmentPath)
+      payload.push(['extensionDevelopmentPath', remote(opts.extensionDevelopmentPath)]);
     if (opts.extensionTestsPath) payload.push(['extensionTestsPath', remote(opts.extensionTestsPath)]);
     if (payload.length) u.searchParams.set('payload', JSON.stringify(payload));
     return u.toString();
@@ -199,7 +224,17 @@ export async function installExtension(vsix: string, extensionsDir: string): Pro
   try {
     const { stdout, stderr } = await runFile(
       node,
-      [entry, '--user-data-dir', join(dir, 'user-data'), '--config', join(dir, 'config.yaml'), '--extensions-dir', extensionsDir, '--install-extension', resolve(vsix)],
+      [
+        entry,
+        '--user-data-dir',
+        join(dir, 'user-data'),
+        '--config',
+        join(dir, 'config.yaml'),
+        '--extensions-dir',
+        extensionsDir,
+        '--install-extension',
+        resolve(vsix),
+      ],
       { cwd: dir, env: { ...process.env, EXTENSIONS_GALLERY: '{}' } },
     );
     return `${stdout}${stderr}`;

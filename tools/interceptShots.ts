@@ -30,14 +30,19 @@ const SETTINGS = {
     { id: 'b2', filter: 'dir:out /^<iq\\b[^>]*\\stype=[\'"]set[\'"]/', enabled: false },
     { id: 'pings', direction: 'out', stanza: 'iq', match: 'urn:xmpp:ping', enabled: false },
   ],
-  'finesse.intercept.replaceRules': [{ id: 'ready', match: '&lt;state&gt;READY&lt;/state&gt;', replace: '&lt;state&gt;NOT_READY&lt;/state&gt;' }],
+  'finesse.intercept.replaceRules': [
+    { id: 'ready', match: '&lt;state&gt;READY&lt;/state&gt;', replace: '&lt;state&gt;NOT_READY&lt;/state&gt;' },
+  ],
 };
 
 async function frameWith(wb: Workbench, selector: string, timeoutMs = 60_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     for (const f of wb.page.frames()) {
-      const n = await f.locator(selector).count().catch(() => 0);
+      const n = await f
+        .locator(selector)
+        .count()
+        .catch(() => 0);
       if (n > 0) return f;
     }
     await wb.page.waitForTimeout(250);
@@ -54,9 +59,16 @@ async function main(): Promise<void> {
   const simulatorUrl = await simulator.listen();
   const workspace = mkdtempSync(join(tmpdir(), 'finesse-shots-'));
   mkdirSync(join(workspace, '.vscode'));
-  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'finesse.autoConnect': { url: simulatorUrl, domain: DEMO.domain, user: DEMO.user } }, null, 2));
+  writeFileSync(
+    join(workspace, '.vscode', 'settings.json'),
+    JSON.stringify({ 'finesse.autoConnect': { url: simulatorUrl, domain: DEMO.domain, user: DEMO.user } }, null, 2),
+  );
   writeFileSync(join(workspace, '.vscode', 'finesse.autoconnect'), 'screenshots\n');
-  const server = await CodeServer.start({ smokeTestDriver: true, env: { FINESSE_PASSWORD: DEMO.password }, settings: SETTINGS });
+  const server = await CodeServer.start({
+    smokeTestDriver: true,
+    env: { FINESSE_PASSWORD: DEMO.password },
+    settings: SETTINGS,
+  });
   const wb = await Workbench.open(server.workbenchUrl({ folder: workspace, extensionDevelopmentPath: ROOT }));
   try {
     // The breakpoint caught the call's PUT: the status bar says so and the view lists it.

@@ -69,7 +69,8 @@ export class Workbench {
     const read = () => this.page.evaluate(() => document.getElementById('workbench.parts.statusbar')?.innerText ?? '');
     try {
       await this.page.waitForFunction(
-        ([source, flags]) => new RegExp(source, flags).test(document.getElementById('workbench.parts.statusbar')?.innerText ?? ''),
+        ([source, flags]) =>
+          new RegExp(source, flags).test(document.getElementById('workbench.parts.statusbar')?.innerText ?? ''),
         [pattern.source, pattern.flags] as const,
         { timeout: timeoutMs },
       );
@@ -84,10 +85,24 @@ export class Workbench {
    * open) matches; returns their text (ok=false on timeout).
    */
   async notification(pattern: RegExp, timeoutMs: number): Promise<{ ok: boolean; text: string }> {
-    const read = () => this.page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.notifications-toasts .notification-toast, .notifications-center .notification-list-item')].map((t) => t.innerText).join('\n'));
+    const read = () =>
+      this.page.evaluate(() =>
+        [
+          ...document.querySelectorAll<HTMLElement>(
+            '.notifications-toasts .notification-toast, .notifications-center .notification-list-item',
+          ),
+        ]
+          .map((t) => t.innerText)
+          .join('\n'),
+      );
     try {
       await this.page.waitForFunction(
-        ([source, flags]) => [...document.querySelectorAll<HTMLElement>('.notifications-toasts .notification-toast, .notifications-center .notification-list-item')].some((t) => new RegExp(source, flags).test(t.innerText)),
+        ([source, flags]) =>
+          [
+            ...document.querySelectorAll<HTMLElement>(
+              '.notifications-toasts .notification-toast, .notifications-center .notification-list-item',
+            ),
+          ].some((t) => new RegExp(source, flags).test(t.innerText)),
         [pattern.source, pattern.flags] as const,
         { timeout: timeoutMs },
       );
@@ -116,7 +131,10 @@ export class Workbench {
       const watch = (frame: Frame) => {
         if (settled || frame === page.mainFrame()) return;
         frame
-          .waitForFunction(([sel, n]) => document.querySelectorAll(sel).length >= n, [selector, min] as const, { timeout: timeoutMs, polling: 100 })
+          .waitForFunction(([sel, n]) => document.querySelectorAll(sel).length >= n, [selector, min] as const, {
+            timeout: timeoutMs,
+            polling: 100,
+          })
           .then(() => readRows(frame, selector))
           .then((rows) => finish({ ok: true, ...rows }))
           .catch(() => undefined);
@@ -127,7 +145,10 @@ export class Workbench {
         let best = { count: 0, texts: [] as string[] };
         for (const f of page.frames()) {
           // A frame without a script context (sandboxed about:blank) would wait forever.
-          const rows = await Promise.race([readRows(f, selector), new Promise<typeof best>((r) => setTimeout(() => r(best), 1000))]).catch(() => best);
+          const rows = await Promise.race([
+            readRows(f, selector),
+            new Promise<typeof best>((r) => setTimeout(() => r(best), 1000)),
+          ]).catch(() => best);
           if (rows.count > best.count) best = rows;
         }
         finish({ ok: false, ...best });

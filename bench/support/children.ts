@@ -25,7 +25,9 @@ export async function startChild<T>(script: string, args: string[] = []): Promis
   const queue: ((line: string) => void)[] = [];
   lines.on('line', (line) => queue.shift()?.(line));
   const next = () => new Promise<string>((resolve) => queue.push(resolve));
-  const exited = once(proc, 'exit').then(([code]) => Promise.reject(new Error(`${script} exited (${code}) before it was ready`)));
+  const exited = once(proc, 'exit').then(([code]) =>
+    Promise.reject(new Error(`${script} exited (${code}) before it was ready`)),
+  );
   exited.catch(() => undefined);
   const ready = JSON.parse(await Promise.race([next(), exited])) as T;
   return {

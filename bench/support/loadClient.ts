@@ -40,7 +40,10 @@ async function run(url: string, rate: number, seconds: number, drainSeconds: num
   const sendSeconds = (performance.now() - t0) / 1000;
   const backlogAtEnd = total - echoes.received;
   let timer: NodeJS.Timeout | undefined;
-  const gaveUp = await Promise.race([back.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), drainSeconds * 1000)))]);
+  const gaveUp = await Promise.race([
+    back.then(() => false),
+    new Promise<boolean>((r) => (timer = setTimeout(() => r(true), drainSeconds * 1000))),
+  ]);
   clearTimeout(timer);
   const seconds_ = (performance.now() - t0) / 1000;
   ws.close();

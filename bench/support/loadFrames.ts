@@ -5,7 +5,20 @@
  */
 import { createHash } from 'node:crypto';
 
-const WORDS = ['READY', 'NOT_READY', 'TALKING', 'agent', 'Dialog', 'queue', 'état', '✓', 'Übergabe', '通話', 'wrap-up', 'reason'];
+const WORDS = [
+  'READY',
+  'NOT_READY',
+  'TALKING',
+  'agent',
+  'Dialog',
+  'queue',
+  'état',
+  '✓',
+  'Übergabe',
+  '通話',
+  'wrap-up',
+  'reason',
+];
 
 function body(seq: number): string {
   let x = (seq * 2654435761) >>> 0;
@@ -57,6 +70,12 @@ export class Verifier implements Verdict {
   }
 
   verdict(): Verdict {
-    return { received: this.received, lost: this.lost, reordered: this.reordered, altered: this.altered, next: this.next };
+    return {
+      received: this.received,
+      lost: this.lost,
+      reordered: this.reordered,
+      altered: this.altered,
+      next: this.next,
+    };
   }
 }

@@ -8,7 +8,12 @@ import { serveRequests } from './children';
 import { Verifier } from './loadFrames';
 
 const verifier = new Verifier();
-const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, handleProtocols: (p) => (p.has('xmpp') ? 'xmpp' : false) });
+const wss = new WebSocketServer({
+  host: '127.0.0.1',
+  port: 0,
+  perMessageDeflate: false,
+  handleProtocols: (p) => (p.has('xmpp') ? 'xmpp' : false),
+});
 wss.on('connection', (ws) =>
   ws.on('message', (data, isBinary) => {
     verifier.check(data.toString());

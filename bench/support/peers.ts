@@ -66,9 +66,22 @@ export async function startMitmdump(targetPort: number): Promise<Peer | undefine
   const port = await freePort();
   let proc: ChildProcess;
   try {
-    proc = spawn('mitmdump', ['--mode', `reverse:http://127.0.0.1:${targetPort}/`, '--listen-host', '127.0.0.1', '--listen-port', String(port), '--set', 'termlog_verbosity=warn'], {
-      stdio: ['ignore', 'ignore', 'ignore'],
-    });
+    proc = spawn(
+      'mitmdump',
+      [
+        '--mode',
+        `reverse:http://127.0.0.1:${targetPort}/`,
+        '--listen-host',
+        '127.0.0.1',
+        '--listen-port',
+        String(port),
+        '--set',
+        'termlog_verbosity=warn',
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'ignore'],
+      },
+    );
     const failed = once(proc, 'error').then(() => false);
     const up = await Promise.race([waitForPort(port, proc), failed]);
     if (!up) return undefined;

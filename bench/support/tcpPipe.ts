@@ -24,6 +24,8 @@ const server = net.createServer((client) => {
   relay(upstream, client);
 });
 server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(JSON.stringify({ url: `ws://127.0.0.1:${(server.address() as net.AddressInfo).port}/ws/` }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ url: `ws://127.0.0.1:${(server.address() as net.AddressInfo).port}/ws/` }) + '\n',
+  );
   serveRequests(() => ({ cpu: process.cpuUsage() }));
 });

@@ -63,7 +63,8 @@ export function sessionOptions(args: string[], env: NodeJS.ProcessEnv): FinesseS
   const { values, positionals } = parse(args, OPTIONS);
   if (values.help) return 'help';
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  for (const name of ['url', 'domain', 'user'] as const) if (!values[name]) throw new UsageError(`--${name} is required (see --help)`);
+  for (const name of ['url', 'domain', 'user'] as const)
+    if (!values[name]) throw new UsageError(`--${name} is required (see --help)`);
   const url = values.url as string;
   let protocol: string;
   try {
@@ -89,16 +90,19 @@ export function sessionOptions(args: string[], env: NodeJS.ProcessEnv): FinesseS
       throw new UsageError(`--fingerprint: ${(e as Error).message}`);
     }
   }
-  if ((trust.caFile || trust.fingerprint) && protocol !== 'wss:') throw new UsageError('--ca and --fingerprint need a wss:// URL');
+  if ((trust.caFile || trust.fingerprint) && protocol !== 'wss:')
+    throw new UsageError('--ca and --fingerprint need a wss:// URL');
 
   let keepaliveMs: number | undefined;
   if (values.keepalive !== undefined) {
     keepaliveMs = Number(values.keepalive);
-    if (!Number.isInteger(keepaliveMs) || keepaliveMs < 0) throw new UsageError(`--keepalive expects milliseconds (an integer ≥ 0), got "${values.keepalive}"`);
+    if (!Number.isInteger(keepaliveMs) || keepaliveMs < 0)
+      throw new UsageError(`--keepalive expects milliseconds (an integer ≥ 0), got "${values.keepalive}"`);
   }
 
   const password = env[PASSWORD_ENV];
-  if (!password) throw new UsageError(`set the password in the environment variable ${PASSWORD_ENV} (there is no password flag)`);
+  if (!password)
+    throw new UsageError(`set the password in the environment variable ${PASSWORD_ENV} (there is no password flag)`);
 
   const opts: FinesseSessionOptions = { url, domain: values.domain as string, user: values.user as string, password };
   if (values.team?.length) opts.teams = [...values.team];
@@ -133,7 +137,9 @@ function drained(): Promise<void> {
 function failure(err: Error, opts: FinesseSessionOptions): FailureError {
   if (err instanceof AuthError) return new FailureError(err.message);
   if (err instanceof UntrustedCertificateError && err.fingerprint) {
-    return new FailureError(`cannot connect to ${opts.url}: ${err.message} (--fingerprint ${err.fingerprint} or --ca FILE)`);
+    return new FailureError(
+      `cannot connect to ${opts.url}: ${err.message} (--fingerprint ${err.fingerprint} or --ca FILE)`,
+    );
   }
   return new FailureError(`cannot connect to ${opts.url}: ${err.message}`);
 }
@@ -179,7 +185,9 @@ async function printSession(store: FrameStore, opts: FinesseSessionOptions): Pro
         status(`${wasOnline ? 'reconnected' : 'connected'} as ${session.jid} (subscribed to ${nodes})`);
         wasOnline = true;
       } else if (state === 'reconnecting') {
-        status(`reconnecting in ${info.delayMs} ms (attempt ${info.attempt}): ${info.error?.message ?? 'connection lost'}`);
+        status(
+          `reconnecting in ${info.delayMs} ms (attempt ${info.attempt}): ${info.error?.message ?? 'connection lost'}`,
+        );
       } else if (state === 'failed' && wasOnline) {
         resolve(info.error ?? new Error('the session failed'));
       }
@@ -190,7 +198,13 @@ async function printSession(store: FrameStore, opts: FinesseSessionOptions): Pro
   const signal = Promise.race([untilSignal(), stdoutGone()]);
   const started = session.start();
   started.catch(() => undefined); // its failure is handled below, or it lost the race to a signal
-  const first = await Promise.race([started.then(() => 'online' as const, (e: Error) => e), signal.then(() => 'signal' as const)]);
+  const first = await Promise.race([
+    started.then(
+      () => 'online' as const,
+      (e: Error) => e,
+    ),
+    signal.then(() => 'signal' as const),
+  ]);
   if (first instanceof Error) {
     await drained();
     throw failure(first, opts);

@@ -95,7 +95,8 @@ export function parseAllowedOrigins(values: string[] | undefined): string[] {
     } catch {
       url = undefined;
     }
-    if (!url || url.origin === 'null') throw new UsageError(`--allow-origin expects an origin such as https://finesse.example.com:8445, got "${v}"`);
+    if (!url || url.origin === 'null')
+      throw new UsageError(`--allow-origin expects an origin such as https://finesse.example.com:8445, got "${v}"`);
     return url.origin;
   });
 }
@@ -108,7 +109,9 @@ export function warnIfWide(host: string, url: string): void {
   if (!isWildcardHost(host)) return;
   const port = new URL(url).port;
   const bound = host.includes(':') ? `[${host.replace(/^\[|\]$/g, '')}]` : host;
-  printError(`warning: listening on ${bound}:${port}, every network interface: other machines can connect (--listen 127.0.0.1:${port} keeps it to this machine)`);
+  printError(
+    `warning: listening on ${bound}:${port}, every network interface: other machines can connect (--listen 127.0.0.1:${port} keeps it to this machine)`,
+  );
 }
 
 /**
@@ -124,7 +127,9 @@ export function urlHints(value: string): string[] {
   }
   const hints: string[] = [];
   if ((url.protocol === 'ws:' || url.protocol === 'wss:') && !/\/ws\/?$/.test(url.pathname)) {
-    hints.push(`hint: ${value} has no /ws/ path; Finesse serves XMPP over WebSocket at ${url.protocol}//${url.host}/ws/`);
+    hints.push(
+      `hint: ${value} has no /ws/ path; Finesse serves XMPP over WebSocket at ${url.protocol}//${url.host}/ws/`,
+    );
   }
   return hints;
 }
@@ -135,7 +140,8 @@ export function urlHints(value: string): string[] {
  */
 export function explainFailure(message: string, e: unknown): string {
   const hint = message.includes('hint:') ? '' : errorHint(e);
-  if (/wrong version number/i.test(message)) message = message.replace(/(?:write |read )?EPROTO\b.*$/s, 'the TLS handshake got a plain answer');
+  if (/wrong version number/i.test(message))
+    message = message.replace(/(?:write |read )?EPROTO\b.*$/s, 'the TLS handshake got a plain answer');
   return message + hint;
 }
 
@@ -143,8 +149,11 @@ export function explainFailure(message: string, e: unknown): string {
 function errorHint(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   const text = `${err?.code ?? ''} ${err?.message ?? ''}`;
-  if (/WRONG_VERSION_NUMBER|wrong version number|packet length too long|unknown protocol/i.test(text)) return ' (hint: the server does not speak TLS on that port: use ws:// instead of wss://)';
-  if (/plain HTTP request was sent to HTTPS|Unexpected server response: 400/i.test(text)) return ' (hint: the server may expect TLS: try wss://)';
-  if (/Unexpected server response: 404|\b404\b/.test(text)) return ' (hint: nothing at that path: Finesse serves XMPP over WebSocket at /ws/)';
+  if (/WRONG_VERSION_NUMBER|wrong version number|packet length too long|unknown protocol/i.test(text))
+    return ' (hint: the server does not speak TLS on that port: use ws:// instead of wss://)';
+  if (/plain HTTP request was sent to HTTPS|Unexpected server response: 400/i.test(text))
+    return ' (hint: the server may expect TLS: try wss://)';
+  if (/Unexpected server response: 404|\b404\b/.test(text))
+    return ' (hint: nothing at that path: Finesse serves XMPP over WebSocket at /ws/)';
   return '';
 }

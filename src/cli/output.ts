@@ -88,7 +88,6 @@ export class FrameLines {
     this.pump();
   }
 
-
   /**
    * Writes one chunk (at most chunkBytes of lines) from the cursor, then gives the event loop
    * back: a backlog of 100,000 frames printed in one go would keep the proxy's sockets waiting

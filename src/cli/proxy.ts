@@ -14,7 +14,19 @@ import { Correlator, DEFAULT_GUESS_WINDOW_MS, MAX_GUESS_WINDOW_MS } from '../cor
 import { normalizeFingerprint, TlsTrust } from '../core/session/tls';
 import { startSaving } from './save';
 import { FrameLines } from './output';
-import { explainFailure, FailureError, parse, parseAllowedOrigins, parseListen, printError, printJson, untilSignal, UsageError, urlHints, warnIfWide } from './io';
+import {
+  explainFailure,
+  FailureError,
+  parse,
+  parseAllowedOrigins,
+  parseListen,
+  printError,
+  printJson,
+  untilSignal,
+  UsageError,
+  urlHints,
+  warnIfWide,
+} from './io';
 
 const USAGE = `usage: finesse-frames proxy --target ws[s]://HOST:PORT/ws/ [options]
        finesse-frames proxy --reverse https://HOST:8445 [options]
@@ -76,8 +88,12 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  if (values.reverse !== undefined && values.target !== undefined) throw new UsageError('--reverse and --target cannot be combined: --reverse https://HOST:8445 serves the desktop, --target wss://HOST:8445/ws/ proxies a client');
-  if (!values.target && values.reverse === undefined) throw new UsageError('--target URL is required (e.g. --target wss://finesse.example.com:8445/ws/)');
+  if (values.reverse !== undefined && values.target !== undefined)
+    throw new UsageError(
+      '--reverse and --target cannot be combined: --reverse https://HOST:8445 serves the desktop, --target wss://HOST:8445/ws/ proxies a client',
+    );
+  if (!values.target && values.reverse === undefined)
+    throw new UsageError('--target URL is required (e.g. --target wss://finesse.example.com:8445/ws/)');
   const listen = parseListen(values.listen);
   const capacity = parseCapacity(values.capacity);
   const trust = parseTrust(values.ca, values.fingerprint);
@@ -90,7 +106,14 @@ export async function run(args: string[]): Promise<number> {
   try {
     proxy =
       values.reverse !== undefined
-        ? new ReverseProxy(store, { upstream: values.reverse, listen, trust, certDir: values['cert-dir'] ?? DEFAULT_CERT_DIR, allowedOrigins, captureHttp })
+        ? new ReverseProxy(store, {
+            upstream: values.reverse,
+            listen,
+            trust,
+            certDir: values['cert-dir'] ?? DEFAULT_CERT_DIR,
+            allowedOrigins,
+            captureHttp,
+          })
         : new WsProxy(store, { target: values.target as string, listen, trust, allowedOrigins });
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -107,7 +130,10 @@ export async function run(args: string[]): Promise<number> {
     : new FrameLines(store, process.stdout, {
         reveal: values.reveal === true,
         correlation,
-        onSkipped: (n) => printError(`stdout is read too slowly: ${n} frames left memory before they were printed (capture and forwarding go on)`),
+        onSkipped: (n) =>
+          printError(
+            `stdout is read too slowly: ${n} frames left memory before they were printed (capture and forwarding go on)`,
+          ),
       });
 
   const saving = startSaving(values.save, store, { target: values.target ?? values.reverse, force: values.force });
@@ -133,7 +159,9 @@ export async function run(args: string[]): Promise<number> {
   await proxy.close();
   if (proxy instanceof ReverseProxy) {
     const { captured, skipped } = proxy.httpCounts;
-    process.stderr.write(`finesse-frames: ${captured} REST exchanges captured, ${skipped} other requests forwarded and counted only (--capture-http all lists them)\n`);
+    process.stderr.write(
+      `finesse-frames: ${captured} REST exchanges captured, ${skipped} other requests forwarded and counted only (--capture-http all lists them)\n`,
+    );
   }
   // The store emits appends once per macrotask: let the last close frames reach stdout.
   await new Promise((resolve) => setImmediate(resolve));
@@ -144,23 +172,29 @@ export async function run(args: string[]): Promise<number> {
 
 function parseCaptureHttp(value: string | undefined, reverse: boolean): HttpCaptureMode {
   if (value === undefined) return 'api';
-  if (!reverse) throw new UsageError('--capture-http needs --reverse (only reverse mode sees the desktop\'s HTTP)');
-  if (!(HTTP_CAPTURE_MODES as readonly string[]).includes(value)) throw new UsageError(`--capture-http expects ${HTTP_CAPTURE_MODES.join(', ')}; got "${value}"`);
+  if (!reverse) throw new UsageError("--capture-http needs --reverse (only reverse mode sees the desktop's HTTP)");
+  if (!(HTTP_CAPTURE_MODES as readonly string[]).includes(value))
+    throw new UsageError(`--capture-http expects ${HTTP_CAPTURE_MODES.join(', ')}; got "${value}"`);
   return value as HttpCaptureMode;
 }
 
 function parseGuessWindow(value: string | undefined, reverse: boolean): number {
   if (value === undefined) return DEFAULT_GUESS_WINDOW_MS;
-  if (!reverse) throw new UsageError('--guess-window needs --reverse (only reverse mode captures the REST calls it links)');
+  if (!reverse)
+    throw new UsageError('--guess-window needs --reverse (only reverse mode captures the REST calls it links)');
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > MAX_GUESS_WINDOW_MS) throw new UsageError(`--guess-window expects milliseconds from 0 (no guesses) to ${MAX_GUESS_WINDOW_MS}, got "${value}"`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > MAX_GUESS_WINDOW_MS)
+    throw new UsageError(
+      `--guess-window expects milliseconds from 0 (no guesses) to ${MAX_GUESS_WINDOW_MS}, got "${value}"`,
+    );
   return n;
 }
 
 function parseCapacity(value: string | undefined): number {
   if (value === undefined) return DEFAULT_CAPACITY;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--capacity expects a positive whole number of frames, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--capacity expects a positive whole number of frames, got "${value}"`);
   return n;
 }
 
@@ -169,7 +203,8 @@ function parseMaxBytes(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const m = /^(\d+(?:\.\d+)?)\s*(k|m|g)?i?b?$/i.exec(value.trim());
   const n = m ? Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] ?? ' ').toLowerCase()) : NaN;
-  if (!(n >= 1024 * 1024)) throw new UsageError(`--max-bytes expects a size of at least 1MB (e.g. 256MB), got "${value}"`);
+  if (!(n >= 1024 * 1024))
+    throw new UsageError(`--max-bytes expects a size of at least 1MB (e.g. 256MB), got "${value}"`);
   return Math.floor(n);
 }
 

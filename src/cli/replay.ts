@@ -18,7 +18,18 @@ import { openRecording, pickSession, Recording } from '../core/recording/open';
 import { replayClient, ReplayClientError } from '../core/replay/replayClient';
 import { ReplayServer } from '../core/replay/replayServer';
 import { normalizeFingerprint, TlsTrust } from '../core/session/tls';
-import { FailureError, fsErrorText, parse, parseAllowedOrigins, parseListen, printError, printJson, untilSignal, UsageError, warnIfWide } from './io';
+import {
+  FailureError,
+  fsErrorText,
+  parse,
+  parseAllowedOrigins,
+  parseListen,
+  printError,
+  printJson,
+  untilSignal,
+  UsageError,
+  warnIfWide,
+} from './io';
 
 export const PASSWORD_ENV = 'FINESSE_PASSWORD';
 
@@ -77,14 +88,29 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError(positionals.length ? `one recording at a time, got ${positionals.length} files` : 'give the recording to replay (a .finesse-session or .har file)');
+  if (positionals.length !== 1)
+    throw new UsageError(
+      positionals.length
+        ? `one recording at a time, got ${positionals.length} files`
+        : 'give the recording to replay (a .finesse-session or .har file)',
+    );
   const file = positionals[0];
   const speed = parseSpeed(values.speed);
-  const harEntry = values['har-entry'] === undefined ? undefined : /^\d+$/.test(values['har-entry']) ? Number(values['har-entry']) : values['har-entry'];
-  if (values.target && (values.listen || values.step || values.once)) throw new UsageError('--target replays the client side; --listen, --step and --once are for serving the server side');
+  const harEntry =
+    values['har-entry'] === undefined
+      ? undefined
+      : /^\d+$/.test(values['har-entry'])
+        ? Number(values['har-entry'])
+        : values['har-entry'];
+  if (values.target && (values.listen || values.step || values.once))
+    throw new UsageError(
+      '--target replays the client side; --listen, --step and --once are for serving the server side',
+    );
 
-  if (values.as !== undefined && !/^[^\s/@<>&"']+$/.test(values.as)) throw new UsageError(`--as expects an agent id (no spaces, "/", "@" or markup), got "${values.as}"`);
-  if (values.target && values.as !== undefined) throw new UsageError('--as is for serving the server side; --target logs in as --user');
+  if (values.as !== undefined && !/^[^\s/@<>&"']+$/.test(values.as))
+    throw new UsageError(`--as expects an agent id (no spaces, "/", "@" or markup), got "${values.as}"`);
+  if (values.target && values.as !== undefined)
+    throw new UsageError('--as is for serving the server side; --target logs in as --user');
 
   const recording = await load(file, harEntry);
   const picked = chooseSession(recording, values.session);
@@ -100,7 +126,15 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(text);
   });
 
-  if (values.target) return replayAgainst(values.target, values.user, parseTrust(values.ca, values.fingerprint), picked.frames, store, speed);
+  if (values.target)
+    return replayAgainst(
+      values.target,
+      values.user,
+      parseTrust(values.ca, values.fingerprint),
+      picked.frames,
+      store,
+      speed,
+    );
 
   const server = new ReplayServer({
     frames: picked.frames,
@@ -158,7 +192,9 @@ function stepReport(server: ReplayServer): string {
   if (!server.active.length) return 'step: no client connected';
   if (!waiting.length) {
     const left = server.active.reduce((n, c) => n + c.pushesLeft, 0);
-    return left ? `step: nothing to send yet (waiting for the client's requests; ${left} push(es) left)` : 'step: nothing left to send';
+    return left
+      ? `step: nothing to send yet (waiting for the client's requests; ${left} push(es) left)`
+      : 'step: nothing left to send';
   }
   const sent = waiting.map((c) => (c.waiting.for === 'step' ? describePush(c.waiting.frame) : '')).join(', ');
   // Counted before the release: the push on its way is no longer left.
@@ -172,7 +208,9 @@ function describePush(frame: Frame): string {
   const view = frameView(frame);
   const f = view.finesse;
   if (f) return `Update ${[f.event, f.state, f.node].filter(Boolean).join(' ')}`;
-  return view.summary?.name ? `<${view.summary.name}${view.summary.type ? ` type=${view.summary.type}` : ''}>` : frame.kind;
+  return view.summary?.name
+    ? `<${view.summary.name}${view.summary.type ? ` type=${view.summary.type}` : ''}>`
+    : frame.kind;
 }
 
 /**
@@ -186,7 +224,10 @@ function chooseSession(recording: Recording, choice: string | undefined): Return
   let id = choice;
   if (choice !== undefined && !counts.has(choice) && /^\d+$/.test(choice)) {
     const n = Number(choice);
-    if (n < 1 || n > ids.length) throw new UsageError(`--session ${choice}: the recording has ${ids.length} session(s), numbered 1 to ${ids.length}`);
+    if (n < 1 || n > ids.length)
+      throw new UsageError(
+        `--session ${choice}: the recording has ${ids.length} session(s), numbered 1 to ${ids.length}`,
+      );
     id = ids[n - 1];
   }
   let picked: ReturnType<typeof pickSession>;
@@ -200,7 +241,9 @@ function chooseSession(recording: Recording, choice: string | undefined): Return
     ids.forEach((sid, i) => {
       const info = recording.sessions.find((s) => s.id === sid);
       const label = info?.label && info.label !== sid ? ` ${info.label}` : '';
-      printError(`  ${i + 1}. ${sid}${label} (${counts.get(sid)} frames)${sid === picked.session.id ? '  <- serving' : ''}`);
+      printError(
+        `  ${i + 1}. ${sid}${label} (${counts.get(sid)} frames)${sid === picked.session.id ? '  <- serving' : ''}`,
+      );
     });
   }
   return picked;
@@ -214,7 +257,8 @@ async function load(file: string, harEntry: number | string | undefined): Promis
     if (e instanceof HarChoiceError) throw new UsageError(`${file}: ${e.message} (pass --har-entry N)`);
     if (e instanceof HarError || e instanceof SessionFileError) throw new FailureError(`${file}: ${e.message}`);
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new UsageError(`cannot read ${file}: ${fsErrorText(e)}`);
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR')
+      throw new UsageError(`cannot read ${file}: ${fsErrorText(e)}`);
     throw e;
   }
   // A damaged file still replays what is readable; each bad line is named on stderr.
@@ -223,7 +267,14 @@ async function load(file: string, harEntry: number | string | undefined): Promis
   return recording;
 }
 
-async function replayAgainst(target: string, user: string | undefined, trust: TlsTrust | undefined, frames: Parameters<typeof replayClient>[0]['frames'], store: FrameStore, speed: number): Promise<number> {
+async function replayAgainst(
+  target: string,
+  user: string | undefined,
+  trust: TlsTrust | undefined,
+  frames: Parameters<typeof replayClient>[0]['frames'],
+  store: FrameStore,
+  speed: number,
+): Promise<number> {
   const password = process.env[PASSWORD_ENV];
   if (user && !password) throw new UsageError(`set ${PASSWORD_ENV} to the password for ${user}`);
   const credentials = user && password ? { user, password } : undefined;
@@ -235,7 +286,8 @@ async function replayAgainst(target: string, user: string | undefined, trust: Tl
     throw new FailureError(`${target}: ${(e as Error).message}`);
   }
   await new Promise((resolve) => setImmediate(resolve));
-  if (result.unanswered.length) printError(`${result.unanswered.length} recorded request(s) got no answer from ${target}`);
+  if (result.unanswered.length)
+    printError(`${result.unanswered.length} recorded request(s) got no answer from ${target}`);
   if (result.stopped) throw new FailureError(`replay stopped: ${result.stopped}`);
   return 0;
 }
@@ -243,7 +295,8 @@ async function replayAgainst(target: string, user: string | undefined, trust: Tl
 function parseSpeed(value: string | undefined): number {
   if (value === undefined) return 1;
   const n = Number(value);
-  if (value.trim() === '' || !(n >= 0)) throw new UsageError(`--speed expects a number ≥ 0 (1 = recorded timing, 0 = as fast as possible), got "${value}"`);
+  if (value.trim() === '' || !(n >= 0))
+    throw new UsageError(`--speed expects a number ≥ 0 (1 = recorded timing, 0 = as fast as possible), got "${value}"`);
   return n;
 }
 

@@ -16,19 +16,30 @@ export interface Saving {
   close(): Promise<void>;
 }
 
-export function startSaving(path: string | undefined, store: FrameStore, opts: { secrets?: string[]; target?: string; force?: boolean } = {}): Saving | undefined {
+export function startSaving(
+  path: string | undefined,
+  store: FrameStore,
+  opts: { secrets?: string[]; target?: string; force?: boolean } = {},
+): Saving | undefined {
   if (!path) return undefined;
   let fd: number;
   try {
     fd = openPrivate(path, { exclusive: !opts.force });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`--save: "${path}" exists; add --force to overwrite it`);
-    throw new UsageError(`--save: cannot write "${path}": ${fsErrorText(e)} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new UsageError(`--save: "${path}" exists; add --force to overwrite it`);
+    throw new UsageError(
+      `--save: cannot write "${path}": ${fsErrorText(e)} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   const stream = createWriteStream(path, { fd, encoding: 'utf8' });
   // Said when it happens (disk full, quota): capture and forwarding go on, the file keeps what
   // was written before, whole lines, readable.
-  stream.once('error', (e) => printError(`--save: writing "${path}" failed: ${(e as NodeJS.ErrnoException).code ?? e.message}; capture goes on, the file keeps the frames written so far`));
+  stream.once('error', (e) =>
+    printError(
+      `--save: writing "${path}" failed: ${(e as NodeJS.ErrnoException).code ?? e.message}; capture goes on, the file keeps the frames written so far`,
+    ),
+  );
   const writer = new SessionWriter(stream, { secrets: opts.secrets, target: opts.target });
   writer.follow(store);
   return {

@@ -85,11 +85,39 @@ export async function run(args: string[]): Promise<number> {
   const signalled = untilSignal();
   printJson(sim.endpoints);
   warnIfWide(listen.host, sim.endpoints!.listening);
-  if (sim.certificate) process.stderr.write(`finesse-frames: simulate: certificate ${sim.certificate.certFile} SHA-256 ${sim.certificate.fingerprint}\n`);
+  if (sim.certificate)
+    process.stderr.write(
+      `finesse-frames: simulate: certificate ${sim.certificate.certFile} SHA-256 ${sim.certificate.fingerprint}\n`,
+    );
   if (!values.quiet) {
-    sim.on('rest', (c) => printJson({ kind: 'http', t: Date.now(), http: { method: c.method, path: c.path, status: c.status, requestId: c.requestId }, user: c.user }));
-    sim.on('update', (d) => printJson({ kind: 'update', t: Date.now(), node: d.node, finesse: finesseJson(decodeUpdateText(d.updateXml, d.node)), to: d.to }));
-    sim.on('step', (s) => printJson({ kind: 'step', t: Date.now(), step: s.index, iteration: s.iteration, label: s.label, ok: s.ok, ...(s.error ? { error: s.error } : {}) }));
+    sim.on('rest', (c) =>
+      printJson({
+        kind: 'http',
+        t: Date.now(),
+        http: { method: c.method, path: c.path, status: c.status, requestId: c.requestId },
+        user: c.user,
+      }),
+    );
+    sim.on('update', (d) =>
+      printJson({
+        kind: 'update',
+        t: Date.now(),
+        node: d.node,
+        finesse: finesseJson(decodeUpdateText(d.updateXml, d.node)),
+        to: d.to,
+      }),
+    );
+    sim.on('step', (s) =>
+      printJson({
+        kind: 'step',
+        t: Date.now(),
+        step: s.index,
+        iteration: s.iteration,
+        label: s.label,
+        ok: s.ok,
+        ...(s.error ? { error: s.error } : {}),
+      }),
+    );
   }
   await signalled;
   await sim.close();
@@ -103,7 +131,9 @@ function loadScenario(file: string | undefined): Scenario | undefined {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`--scenario: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(
+      `--scenario: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   try {
     return parseScenario(text, file);
@@ -118,7 +148,8 @@ function parseUsers(specs: string[] | undefined): Record<string, string> | undef
   const users: Record<string, string> = {};
   for (const spec of specs) {
     const i = spec.indexOf(':');
-    if (i <= 0 || i === spec.length - 1) throw new UsageError(`--user expects NAME:PASSWORD, got "${spec.slice(0, i > 0 ? i : spec.length)}:…"`);
+    if (i <= 0 || i === spec.length - 1)
+      throw new UsageError(`--user expects NAME:PASSWORD, got "${spec.slice(0, i > 0 ? i : spec.length)}:…"`);
     users[spec.slice(0, i)] = spec.slice(i + 1);
   }
   return users;

@@ -72,7 +72,13 @@ function read(file: string): string {
 export async function validateFile(file: string, text: string): Promise<FileDiagnostic[]> {
   const body = text.replace(/^\uFEFF/, '');
   if (body.trimStart().startsWith('{')) return validateCapture(file, body);
-  return (await validateXml(body)).map((d) => ({ file, line: d.line, column: d.column, severity: d.severity, message: d.message }));
+  return (await validateXml(body)).map((d) => ({
+    file,
+    line: d.line,
+    column: d.column,
+    severity: d.severity,
+    message: d.message,
+  }));
 }
 
 const XML_KINDS = new Set(['open', 'close', 'stanza']);
@@ -87,7 +93,13 @@ async function validateCapture(file: string, text: string): Promise<FileDiagnost
     try {
       record = JSON.parse(line);
     } catch (e) {
-      out.push({ file, line: i + 1, column: 1, severity: 'error', message: `not a JSON frame record: ${(e as Error).message}` });
+      out.push({
+        file,
+        line: i + 1,
+        column: 1,
+        severity: 'error',
+        message: `not a JSON frame record: ${(e as Error).message}`,
+      });
       continue;
     }
     // Other JSON lines of the CLI (e.g. {"listening": …}) carry no frame.
@@ -98,7 +110,13 @@ async function validateCapture(file: string, text: string): Promise<FileDiagnost
     const frame = typeof record.id === 'number' ? record.id : undefined;
     const offsets = lineStarts(raw);
     for (const d of await validateXml(raw)) {
-      const fd: FileDiagnostic = { file, line: i + 1, column: offsets[d.line - 1] + d.column, severity: d.severity, message: d.message };
+      const fd: FileDiagnostic = {
+        file,
+        line: i + 1,
+        column: offsets[d.line - 1] + d.column,
+        severity: d.severity,
+        message: d.message,
+      };
       if (frame !== undefined) fd.frame = frame;
       out.push(fd);
     }

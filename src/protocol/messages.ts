@@ -110,7 +110,16 @@ export type CopyWhat = 'raw' | 'pretty' | 'update' | 'original';
 // ---- host → webview ------------------------------------------------------------------------
 
 export type ToWebview =
-  | { type: 'init'; config: PanelConfig; filter: FilterSpec; filterError?: string; counts: ViewCounts; selectedIndex: number; sort?: SortSpec; columns?: ColumnPrefs }
+  | {
+      type: 'init';
+      config: PanelConfig;
+      filter: FilterSpec;
+      filterError?: string;
+      counts: ViewCounts;
+      selectedIndex: number;
+      sort?: SortSpec;
+      columns?: ColumnPrefs;
+    }
   | { type: 'config'; config: PanelConfig }
   | { type: 'changed'; appended: number; removed: number; counts: ViewCounts }
   | { type: 'reset'; counts: ViewCounts; selectedIndex: number; keepScroll?: boolean }

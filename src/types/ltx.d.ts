@@ -36,5 +36,9 @@ declare module 'ltx' {
   export function unescapeXML(s: string): string;
   export function escapeXMLText(s: string): string;
   export function unescapeXMLText(s: string): string;
-  export function createElement(name: string, attrs?: Record<string, string | number | undefined>, ...children: (Element | string)[]): Element;
+  export function createElement(
+    name: string,
+    attrs?: Record<string, string | number | undefined>,
+    ...children: (Element | string)[]
+  ): Element;
 }

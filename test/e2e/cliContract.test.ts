@@ -38,14 +38,38 @@ describe('CLI contract (built CLI)', () => {
 
   describe('usage errors exit 2 with one line of our own', () => {
     const cases: [string, string[], RegExp][] = [
-      ['a --listen port out of range', ['proxy', '--target', 'ws://127.0.0.1:1/ws/', '--listen', '127.0.0.1:70000'], /^finesse-frames: proxy: --listen: port 70000 is out of range/],
-      ['a --listen that is not HOST:PORT', ['proxy', '--target', 'ws://127.0.0.1:1/ws/', '--listen', 'here'], /^finesse-frames: proxy: --listen expects HOST:PORT, got "here"$/],
-      ['a missing replay file', ['replay', '/no/such/file.finesse-session'], /^finesse-frames: replay: cannot read \/no\/such\/file\.finesse-session: no such file$/],
-      ['an unknown option', ['proxy', '--target', 'ws://127.0.0.1:1/ws/', '--bogus'], /^finesse-frames: proxy: unknown option --bogus \(try --help\)$/],
+      [
+        'a --listen port out of range',
+        ['proxy', '--target', 'ws://127.0.0.1:1/ws/', '--listen', '127.0.0.1:70000'],
+        /^finesse-frames: proxy: --listen: port 70000 is out of range/,
+      ],
+      [
+        'a --listen that is not HOST:PORT',
+        ['proxy', '--target', 'ws://127.0.0.1:1/ws/', '--listen', 'here'],
+        /^finesse-frames: proxy: --listen expects HOST:PORT, got "here"$/,
+      ],
+      [
+        'a missing replay file',
+        ['replay', '/no/such/file.finesse-session'],
+        /^finesse-frames: replay: cannot read \/no\/such\/file\.finesse-session: no such file$/,
+      ],
+      [
+        'an unknown option',
+        ['proxy', '--target', 'ws://127.0.0.1:1/ws/', '--bogus'],
+        /^finesse-frames: proxy: unknown option --bogus \(try --help\)$/,
+      ],
       ['an option without its value', ['proxy', '--target'], /^finesse-frames: proxy: --target needs a value$/],
       ['an unknown command', ['bogus'], /^finesse-frames: unknown command "bogus" \(try --help\)$/],
-      ['a --guess-window that is not milliseconds', ['proxy', '--reverse', 'https://127.0.0.1:1', '--guess-window', '2s'], /^finesse-frames: proxy: --guess-window expects milliseconds from 0 \(no guesses\) to 60000, got "2s"$/],
-      ['a --guess-window without --reverse', ['proxy', '--target', 'ws://127.0.0.1:1/ws/', '--guess-window', '0'], /^finesse-frames: proxy: --guess-window needs --reverse/],
+      [
+        'a --guess-window that is not milliseconds',
+        ['proxy', '--reverse', 'https://127.0.0.1:1', '--guess-window', '2s'],
+        /^finesse-frames: proxy: --guess-window expects milliseconds from 0 \(no guesses\) to 60000, got "2s"$/,
+      ],
+      [
+        'a --guess-window without --reverse',
+        ['proxy', '--target', 'ws://127.0.0.1:1/ws/', '--guess-window', '0'],
+        /^finesse-frames: proxy: --guess-window needs --reverse/,
+      ],
     ];
     for (const [what, args, message] of cases) {
       it(what, async () => {
@@ -69,17 +93,26 @@ describe('CLI contract (built CLI)', () => {
     after(() => new Promise<void>((r) => plain.close(() => r())));
 
     it('wss:// to a plain server: exit 1, says to use ws://, no OpenSSL dump', async () => {
-      const run = cli(['connect', '--url', `wss://127.0.0.1:${port}/ws/`, '--domain', 'finesse.test', '--user', 'agent1'], { FINESSE_PASSWORD: 'agent1' });
+      const run = cli(
+        ['connect', '--url', `wss://127.0.0.1:${port}/ws/`, '--domain', 'finesse.test', '--user', 'agent1'],
+        { FINESSE_PASSWORD: 'agent1' },
+      );
       assert.equal((await run.exit).code, 1);
       const last = run.stderrLines.at(-1) as string;
-      assert.match(last, /cannot connect to wss:\/\/127\.0\.0\.1:\d+\/ws\/: the TLS handshake got a plain answer \(hint: the server does not speak TLS on that port: use ws:\/\/ instead of wss:\/\/\)$/);
+      assert.match(
+        last,
+        /cannot connect to wss:\/\/127\.0\.0\.1:\d+\/ws\/: the TLS handshake got a plain answer \(hint: the server does not speak TLS on that port: use ws:\/\/ instead of wss:\/\/\)$/,
+      );
       assert.doesNotMatch(last, /ssl3_get_record|openssl/);
     });
 
     it('a URL without /ws/: a hint first', async () => {
       const run = cli(['proxy', '--target', `ws://127.0.0.1:${port}/`]);
       const hint = await run.waitForStderr(/hint/);
-      assert.equal(hint, `finesse-frames: hint: ws://127.0.0.1:${port}/ has no /ws/ path; Finesse serves XMPP over WebSocket at ws://127.0.0.1:${port}/ws/`);
+      assert.equal(
+        hint,
+        `finesse-frames: hint: ws://127.0.0.1:${port}/ has no /ws/ path; Finesse serves XMPP over WebSocket at ws://127.0.0.1:${port}/ws/`,
+      );
       await run.kill();
     });
   });
@@ -122,12 +155,33 @@ describe('CLI contract (built CLI)', () => {
 
     it('saves a private, replayable session: JIDs kept, the payload redacted and counted, the session in the header', async () => {
       const file = join(dir, 'demo.finesse-session');
-      const run = cli(['connect', '--url', prosody.wsUrl, '--domain', 'finesse.test', '--user', 'agent1', '--resource', 'saved', '--save', file], { FINESSE_PASSWORD: 'agent1' });
+      const run = cli(
+        [
+          'connect',
+          '--url',
+          prosody.wsUrl,
+          '--domain',
+          'finesse.test',
+          '--user',
+          'agent1',
+          '--resource',
+          'saved',
+          '--save',
+          file,
+        ],
+        { FINESSE_PASSWORD: 'agent1' },
+      );
       await run.waitForStderr(/connected as agent1@finesse\.test\/saved/);
-      await publisher.publish(nodes.user('agent1'), userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { requestId: 'demo-1' }));
+      await publisher.publish(
+        nodes.user('agent1'),
+        userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { requestId: 'demo-1' }),
+      );
       await run.waitFor((l) => l.finesse?.requestId === 'demo-1', 'the Update');
       assert.equal((await run.kill()).code, 0);
-      assert.match(run.stderrLines.at(-1) as string, /^finesse-frames: saved \d+ frames to .*demo\.finesse-session \(1 credential redacted\)$/);
+      assert.match(
+        run.stderrLines.at(-1) as string,
+        /^finesse-frames: saved \d+ frames to .*demo\.finesse-session \(1 credential redacted\)$/,
+      );
 
       assert.equal(statSync(file).mode & 0o777, 0o600);
       const text = readFileSync(file, 'utf8');
@@ -141,7 +195,12 @@ describe('CLI contract (built CLI)', () => {
 
       const replay = cli(['replay', file, '--speed', '0', '--once']);
       const { listening } = await replay.waitFor((l) => 'listening' in l);
-      const client = await startClient({ service: listening, username: 'agent1', password: 'anything', resource: 'again' });
+      const client = await startClient({
+        service: listening,
+        username: 'agent1',
+        password: 'anything',
+        resource: 'again',
+      });
       // The recorded client never subscribed (the server's own feeds): the Update comes anyway.
       const { all } = collectUpdates(client, 1);
       const [update] = await all;

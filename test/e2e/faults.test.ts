@@ -20,7 +20,15 @@ import { eventually, FaultServer, openFiles, rssOf, SeqClient } from '../support
 import { burstFrame, seqFrame } from '../support/seqFrames';
 
 const MB = 1024 * 1024;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 
 describe('faults: the proxy under load and failure (built CLI)', function () {
   this.timeout(120_000);
@@ -39,7 +47,10 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
     return s;
   }
 
-  async function proxy(target: string, extra: string[] = ['--quiet']): Promise<{ run: CliProcess; url: string; pid: number }> {
+  async function proxy(
+    target: string,
+    extra: string[] = ['--quiet'],
+  ): Promise<{ run: CliProcess; url: string; pid: number }> {
     const run = spawnCli(['proxy', '--target', target, ...extra]);
     proxies.push(run);
     const first = await run.waitFor(() => true, 'the listening line');
@@ -124,7 +135,8 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
       (k) => k >= n,
     );
     assert.equal(burst.length, n);
-    for (let i = 0; i < n; i++) if (burst[i] !== burstFrame(i, size)) assert.fail(`burst frame ${i} lost, reordered or altered`);
+    for (let i = 0; i < n; i++)
+      if (burst[i] !== burstFrame(i, size)) assert.fail(`burst frame ${i} lost, reordered or altered`);
     await stillServes(url, 'after-slow');
   });
 
@@ -208,7 +220,9 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
     let page: Server;
     let pageUrl: string;
     before(async () => {
-      page = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>client</title>'));
+      page = createServer((_req, res) =>
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>client</title>'),
+      );
       page.listen(0, '127.0.0.1');
       await once(page, 'listening');
       pageUrl = `http://127.0.0.1:${(page.address() as AddressInfo).port}/`;
@@ -219,8 +233,13 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
       it(`${how}: the server gets every frame the page sent, in order, then the end; the proxy serves on`, async () => {
         const s = await server();
         const { url } = await proxy(s.url);
-        const server_ = how === 'process killed' ? await chromium.launchServer({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS }) : undefined;
-        const browser = server_ ? await chromium.connect(server_.wsEndpoint()) : await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+        const server_ =
+          how === 'process killed'
+            ? await chromium.launchServer({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+            : undefined;
+        const browser = server_
+          ? await chromium.connect(server_.wsEndpoint())
+          : await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
         try {
           const tab = await browser.newPage();
           await tab.goto(pageUrl);
@@ -261,7 +280,14 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
       // A file size limit stands in for a full disk (no root needed): writes past it fail with
       // EFBIG, as they would with ENOSPC, once SIGXFSZ is ignored.
       const q = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
-      const sh = spawn('sh', ['-c', `trap '' XFSZ; ulimit -f 256; exec ${q(process.execPath)} ${q(CLI)} proxy --target ${q(s.url)} --save ${q(file)}`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const sh = spawn(
+        'sh',
+        [
+          '-c',
+          `trap '' XFSZ; ulimit -f 256; exec ${q(process.execPath)} ${q(CLI)} proxy --target ${q(s.url)} --save ${q(file)}`,
+        ],
+        { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       const stdout = new LineReader(sh.stdout!, (l) => JSON.parse(l) as Record<string, unknown>);
       const stderr = new LineReader(sh.stderr!);
       const exited = once(sh, 'exit');
@@ -280,7 +306,10 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
         await c.echoes();
         assert.deepEqual([c.echoed, c.mismatches], [5500, 0], 'forwarding never depended on the file');
         // Capture goes on: the frames after the failure are still printed.
-        await stdout.waitFor((l) => typeof l.raw === 'string' && l.raw === seqFrame('disk', 5499) && l.dir === 'in', 'the last echo captured');
+        await stdout.waitFor(
+          (l) => typeof l.raw === 'string' && l.raw === seqFrame('disk', 5499) && l.dir === 'in',
+          'the last echo captured',
+        );
         c.ws.close();
         await c.closed();
       } finally {

@@ -19,7 +19,11 @@ import { DOMAIN, Prosody } from '../support/prosody';
 import { FinesseSession } from '../../src/core/session/finesseSession';
 import { Publisher, startClient, xmppModule, XmppClient } from '../support/xmpp';
 
-type Stanza = Parameters<Parameters<XmppClient['on']>[1]>[0] & { name: string; attrs: Record<string, string>; getChildText(n: string): string | null };
+type Stanza = Parameters<Parameters<XmppClient['on']>[1]>[0] & {
+  name: string;
+  attrs: Record<string, string>;
+  getChildText(n: string): string | null;
+};
 
 /** Resolves with the first stanza the client receives that satisfies `test`. */
 function receive(client: XmppClient, test: (s: Stanza) => boolean): Promise<Stanza> {
@@ -82,13 +86,23 @@ describe('intercept through the real proxy (Prosody, @xmpp/client)', () => {
 
   before(async () => {
     ({ xml } = await xmppModule());
-    prosody = await Prosody.start({ users: [{ user: 'agent1', password: 'agent1-pw' }, { user: 'agent2', password: 'agent2-pw' }] });
+    prosody = await Prosody.start({
+      users: [
+        { user: 'agent1', password: 'agent1-pw' },
+        { user: 'agent2', password: 'agent2-pw' },
+      ],
+    });
     store = new FrameStore();
     live = new LiveSessionRegistry();
     gate = new Interceptor(store, live, { holdTimeoutMs: 0 });
     proxy = new WsProxy(store, { target: prosody.wsUrl, gate, live });
     await proxy.listen();
-    observer = await startClient({ service: prosody.wsUrl, username: 'agent1', password: 'agent1-pw', resource: 'observer' });
+    observer = await startClient({
+      service: prosody.wsUrl,
+      username: 'agent1',
+      password: 'agent1-pw',
+      resource: 'observer',
+    });
     // Only available resources receive the presence of the account's other resources.
     await observer.send(xml('presence'));
     ({ client: agent, session: agentSession } = await proxied('agent1', 'desktop'));
@@ -160,7 +174,10 @@ describe('intercept through the real proxy (Prosody, @xmpp/client)', () => {
       const identity = sessionIdentity(store, agentSession);
       assert.equal(identity.jid, agentJid);
       const template = buildTemplate('subscribe', { ...identity, node, id: 'inject-sub-1' });
-      const result = captured(store, (f) => f.session === agentSession && f.dir === 'in' && /\bid=["']inject-sub-1["']/.test(f.raw));
+      const result = captured(
+        store,
+        (f) => f.session === agentSession && f.dir === 'in' && /\bid=["']inject-sub-1["']/.test(f.raw),
+      );
       const injected = gate.inject(agentSession, template.dir, template.raw);
       assert.equal(injected.flags.injected, true);
       const answer = await result;
@@ -193,7 +210,10 @@ describe('intercept through the real proxy (Prosody, @xmpp/client)', () => {
 
   it('resend: a captured frame sent again arrives again', async () => {
     const first = receive(observer, (s) => s.name === 'message' && s.getChildText('body') === 'say it twice');
-    const sent = captured(store, (f) => f.session === agentSession && f.dir === 'out' && f.raw.includes('say it twice'));
+    const sent = captured(
+      store,
+      (f) => f.session === agentSession && f.dir === 'out' && f.raw.includes('say it twice'),
+    );
     await agent.send(message(observerJid, 'say it twice'));
     await first;
     const frame = await sent;
@@ -212,14 +232,20 @@ describe('intercept through the real proxy (Prosody, @xmpp/client)', () => {
       await agent.send(message(observerJid, 'from the held session'));
       await agent.send(message(observerJid, 'second, behind it'));
       await Promise.all([firstHeld, secondHeld]);
-      const fromOther = receive(observer, (s) => s.name === 'message' && s.getChildText('body') === 'from the other session');
+      const fromOther = receive(
+        observer,
+        (s) => s.name === 'message' && s.getChildText('body') === 'from the other session',
+      );
       await other.client.send(message(observerJid, 'from the other session'));
       await fromOther;
       assert.equal(gate.held().filter((h) => h.frame.session === agentSession).length >= 1, true);
 
       // Both matched the breakpoint; Resume lets them go, in order.
       assert.deepEqual(
-        gate.held().filter((h) => h.frame.session === agentSession).map((h) => h.reason),
+        gate
+          .held()
+          .filter((h) => h.frame.session === agentSession)
+          .map((h) => h.reason),
         ['breakpoint', 'breakpoint'],
       );
       gate.setBreakpoints([]);
@@ -269,7 +295,19 @@ describe('intercept through the real proxy (Prosody, @xmpp/client)', () => {
     await got;
   });
   it('our own Finesse session: Pause holds what the server sends before the session acts on it; its keepalive answers pass; Resume delivers in order', async () => {
-    const own = new FinesseSession(store, { url: prosody.wsUrl, domain: DOMAIN, user: 'agent2', password: 'agent2-pw', resource: 'gadget', keepaliveMs: 100, gate }, live);
+    const own = new FinesseSession(
+      store,
+      {
+        url: prosody.wsUrl,
+        domain: DOMAIN,
+        user: 'agent2',
+        password: 'agent2-pw',
+        resource: 'gadget',
+        keepaliveMs: 100,
+        gate,
+      },
+      live,
+    );
     await own.start();
     try {
       const to = `agent2@${DOMAIN}/gadget`;
@@ -283,9 +321,13 @@ describe('intercept through the real proxy (Prosody, @xmpp/client)', () => {
       const held2 = (await second).frame;
       // Two keepalive round trips later the session is still online (their answers were not
       // held), and it has not answered the held pings: it never saw them.
-      for (let n = 0; n < 2; n++) await captured(store, (f) => f.session === own.id && f.dir === 'in' && /id=["']ping\d+["']/.test(f.raw));
+      for (let n = 0; n < 2; n++)
+        await captured(store, (f) => f.session === own.id && f.dir === 'in' && /id=["']ping\d+["']/.test(f.raw));
       assert.equal(own.state, 'online');
-      assert.ok(![...store].some((f) => f.session === own.id && f.dir === 'out' && /hold-[12]/.test(f.raw)), 'no answer while held');
+      assert.ok(
+        ![...store].some((f) => f.session === own.id && f.dir === 'out' && /hold-[12]/.test(f.raw)),
+        'no answer while held',
+      );
 
       const answers: string[] = [];
       const got = new Promise<void>((resolve) => {

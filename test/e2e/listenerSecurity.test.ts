@@ -33,7 +33,10 @@ describe('CLI listeners: origin check and wide-listen warning', () => {
   it('proxy: refuses a cross-site page, lets a loopback page and an --allow-origin page in', async () => {
     const run = cli(['proxy', '--target', target, '--allow-origin', 'https://gadgets.example.org']);
     const { listening } = await run.waitFor((l) => 'listening' in l);
-    assert.match(await handshake(listening, 'https://evil.example'), /^403 finesse-frames: cross-site Origin "https:\/\/evil\.example" refused/);
+    assert.match(
+      await handshake(listening, 'https://evil.example'),
+      /^403 finesse-frames: cross-site Origin "https:\/\/evil\.example" refused/,
+    );
     assert.equal(await handshake(listening, 'http://localhost:3000'), 'open');
     assert.equal(await handshake(listening, 'https://gadgets.example.org'), 'open');
     await run.kill();
@@ -53,7 +56,10 @@ describe('CLI listeners: origin check and wide-listen warning', () => {
     assert.match(listening, /^ws:\/\/0\.0\.0\.0:\d+\/ws\/$/);
     const port = new URL(listening).port;
     const warning = await run.waitForStderr(/warning/);
-    assert.equal(warning, `finesse-frames: warning: listening on 0.0.0.0:${port}, every network interface: other machines can connect (--listen 127.0.0.1:${port} keeps it to this machine)`);
+    assert.equal(
+      warning,
+      `finesse-frames: warning: listening on 0.0.0.0:${port}, every network interface: other machines can connect (--listen 127.0.0.1:${port} keeps it to this machine)`,
+    );
     await run.kill();
   });
 
@@ -61,7 +67,10 @@ describe('CLI listeners: origin check and wide-listen warning', () => {
     const run = cli(['proxy', '--target', target, '--listen', '127.0.0.1:0']);
     await run.waitFor((l) => 'listening' in l);
     assert.equal((await run.kill()).code, 0);
-    assert.deepEqual(run.stderrLines.filter((l) => /warning/.test(l)), []);
+    assert.deepEqual(
+      run.stderrLines.filter((l) => /warning/.test(l)),
+      [],
+    );
   });
 
   it('--allow-origin with something that is not an origin is a usage error (exit 2)', async () => {

@@ -75,7 +75,14 @@ describe('local Finesse with strophe.js in Chromium (a gadget on the simulator o
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
   });
   after(async () => {
@@ -90,10 +97,23 @@ describe('local Finesse with strophe.js in Chromium (a gadget on the simulator o
       let log: UpdateLog;
       let validation: ReturnType<typeof validateUpdates>;
       const rest = (method: string, path: string, body?: string, requestId?: string) =>
-        page.evaluate(([m, p, b, r]) => (window as unknown as { rest: (...a: unknown[]) => Promise<{ status: number; text: string }> }).rest(m, p, b, r), [method, path, body, requestId] as const);
+        page.evaluate(
+          ([m, p, b, r]) =>
+            (window as unknown as { rest: (...a: unknown[]) => Promise<{ status: number; text: string }> }).rest(
+              m,
+              p,
+              b,
+              r,
+            ),
+          [method, path, body, requestId] as const,
+        );
 
       before(async () => {
-        sim = new FinesseSimulator({ serve: dir, scenario: parseScenario(SCENARIO, 'ring-when-ready'), speed: Infinity });
+        sim = new FinesseSimulator({
+          serve: dir,
+          scenario: parseScenario(SCENARIO, 'ring-when-ready'),
+          speed: Infinity,
+        });
         validation = validateUpdates(sim);
         await sim.listen();
         page = await browser.newPage();
@@ -117,10 +137,20 @@ describe('local Finesse with strophe.js in Chromium (a gadget on the simulator o
       });
 
       it('connects without subscribing and receives the LOGIN and NOT_READY Updates of a REST sign-in', async () => {
-        const jid = await page.evaluate((t) => (window as unknown as { connect: (t: string) => Promise<string> }).connect(t), transport);
+        const jid = await page.evaluate(
+          (t) => (window as unknown as { connect: (t: string) => Promise<string> }).connect(t),
+          transport,
+        );
         assert.equal(jid, 'agent1@finesse.test/gadget');
-        await new Promise<void>((resolve) => (sim.notifications.sessions.some((s) => s.available) ? resolve() : sim.once('online', () => resolve())));
-        const login = await rest('PUT', 'User/agent1', '<User><state>LOGIN</state><extension>1001</extension></User>', 'req-login');
+        await new Promise<void>((resolve) =>
+          sim.notifications.sessions.some((s) => s.available) ? resolve() : sim.once('online', () => resolve()),
+        );
+        const login = await rest(
+          'PUT',
+          'User/agent1',
+          '<User><state>LOGIN</state><extension>1001</extension></User>',
+          'req-login',
+        );
         assert.equal(login.status, 202);
         assert.equal(login.text, '');
         assert.equal((await log.next(is(USER, 'LOGIN'))).requestId, 'req-login');
@@ -138,7 +168,17 @@ describe('local Finesse with strophe.js in Chromium (a gadget on the simulator o
         assert.match(alerting.xml, /<name>callVariable2<\/name><value>gold<\/value>/);
         await log.next(is(USER, 'RESERVED'));
         const id = dialogIdOf(alerting);
-        assert.equal((await rest('PUT', `Dialog/${id}`, '<Dialog><requestedAction>ANSWER</requestedAction><targetMediaAddress>1001</targetMediaAddress></Dialog>', 'req-answer')).status, 202);
+        assert.equal(
+          (
+            await rest(
+              'PUT',
+              `Dialog/${id}`,
+              '<Dialog><requestedAction>ANSWER</requestedAction><targetMediaAddress>1001</targetMediaAddress></Dialog>',
+              'req-answer',
+            )
+          ).status,
+          202,
+        );
         const active = await log.next(is(DIALOGS, 'ACTIVE', 'req-answer'));
         assert.equal(active.event, 'PUT');
         await log.next(is(USER, 'TALKING', 'req-answer'));
@@ -154,12 +194,37 @@ describe('local Finesse with strophe.js in Chromium (a gadget on the simulator o
 
       it('drops the call (Dialogs DELETE, wrap-up WORK), then makes one (POST INITIATED, PUT ACTIVE)', async () => {
         const id = dialogIdOf(log.all.find(is(DIALOGS, 'ALERTING')) as never);
-        assert.equal((await rest('PUT', `Dialog/${id}`, '<Dialog><requestedAction>DROP</requestedAction><targetMediaAddress>1001</targetMediaAddress></Dialog>', 'req-drop')).status, 202);
+        assert.equal(
+          (
+            await rest(
+              'PUT',
+              `Dialog/${id}`,
+              '<Dialog><requestedAction>DROP</requestedAction><targetMediaAddress>1001</targetMediaAddress></Dialog>',
+              'req-drop',
+            )
+          ).status,
+          202,
+        );
         assert.equal((await log.next(is(DIALOGS, 'DROPPED', 'req-drop'))).event, 'DELETE');
         await log.next(is(USER, 'WORK', 'req-drop'));
-        assert.equal((await rest('PUT', 'User/agent1', '<User><state>NOT_READY</state><reasonCodeId>22</reasonCodeId></User>', 'req-nr')).status, 202);
+        assert.equal(
+          (
+            await rest(
+              'PUT',
+              'User/agent1',
+              '<User><state>NOT_READY</state><reasonCodeId>22</reasonCodeId></User>',
+              'req-nr',
+            )
+          ).status,
+          202,
+        );
         await log.next(is(USER, 'NOT_READY', 'req-nr'));
-        const made = await rest('POST', 'User/agent1/Dialogs', '<Dialog><requestedAction>MAKE_CALL</requestedAction><fromAddress>1001</fromAddress><toAddress>5550000</toAddress></Dialog>', 'req-call');
+        const made = await rest(
+          'POST',
+          'User/agent1/Dialogs',
+          '<Dialog><requestedAction>MAKE_CALL</requestedAction><fromAddress>1001</fromAddress><toAddress>5550000</toAddress></Dialog>',
+          'req-call',
+        );
         assert.equal(made.status, 202);
         assert.equal((await log.next(is(DIALOGS, 'INITIATED', 'req-call'))).event, 'POST');
         await log.next(is(DIALOGS, 'ACTIVE', 'req-call'));

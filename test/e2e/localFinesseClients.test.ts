@@ -46,7 +46,12 @@ describe('local Finesse with stanza and @xmpp/client (Node)', () => {
   });
 
   async function stanzaClient(resource: string, log: UpdateLog): Promise<Stanza.Agent> {
-    const client = Stanza.createClient({ jid: 'agent1@finesse.test', password: 'agent1', resource, transports: { websocket: sim.url as string, bosh: false } });
+    const client = Stanza.createClient({
+      jid: 'agent1@finesse.test',
+      password: 'agent1',
+      resource,
+      transports: { websocket: sim.url as string, bosh: false },
+    });
     stanzas.push(client);
     client.on('raw:incoming', (raw: string) => logRaw(log, raw));
     const online = new Promise<void>((resolve, reject) => {
@@ -65,7 +70,11 @@ describe('local Finesse with stanza and @xmpp/client (Node)', () => {
     const online = new Promise((resolve) => sim.once('online', resolve));
     client.sendPresence();
     await online;
-    assert.equal((await rest()('PUT', 'User/agent1', '<User><state>LOGIN</state><extension>1001</extension></User>', 'st-1')).status, 202);
+    assert.equal(
+      (await rest()('PUT', 'User/agent1', '<User><state>LOGIN</state><extension>1001</extension></User>', 'st-1'))
+        .status,
+      202,
+    );
     await log.next(is(USER, 'LOGIN', 'st-1'));
     await log.next(is(USER, 'NOT_READY', 'st-1'));
   });
@@ -73,7 +82,13 @@ describe('local Finesse with stanza and @xmpp/client (Node)', () => {
   it('@xmpp/client, logged in beside it, receives the same READY Update; Team Updates only after a subscribe', async () => {
     const { xml } = await xmppModule();
     const log = new UpdateLog();
-    const agent = await startClient({ service: sim.url as string, domain: 'finesse.test', username: 'agent1', password: 'agent1', resource: 'xmppjs' });
+    const agent = await startClient({
+      service: sim.url as string,
+      domain: 'finesse.test',
+      username: 'agent1',
+      password: 'agent1',
+      resource: 'xmppjs',
+    });
     xmpps.push(agent);
     agent.on('stanza', (s: { toString(): string }) => logRaw(log, s.toString()));
     const online = new Promise((resolve) => sim.once('online', resolve));
@@ -84,10 +99,25 @@ describe('local Finesse with stanza and @xmpp/client (Node)', () => {
     assert.ok(!log.all.some((u) => u.node.startsWith('/finesse/api/Team/')), 'no Team Update without a subscribe');
 
     const team = nodes.teamUsers('1');
-    const sub = (op: string) => agent.iqCaller.request(xml('iq', { type: 'set', to: sim.pubsubJid }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml(op, { node: team, jid: agent.jid?.toString() }))));
+    const sub = (op: string) =>
+      agent.iqCaller.request(
+        xml(
+          'iq',
+          { type: 'set', to: sim.pubsubJid },
+          xml(
+            'pubsub',
+            { xmlns: 'http://jabber.org/protocol/pubsub' },
+            xml(op, { node: team, jid: agent.jid?.toString() }),
+          ),
+        ),
+      );
     await sub('subscribe');
     const rest2 = restClient(sim.endpoints?.rest as string, 'agent2', 'agent2');
-    assert.equal((await rest2('PUT', 'User/agent2', '<User><state>LOGIN</state><extension>1002</extension></User>', 'mate')).status, 202);
+    assert.equal(
+      (await rest2('PUT', 'User/agent2', '<User><state>LOGIN</state><extension>1002</extension></User>', 'mate'))
+        .status,
+      202,
+    );
     const mate = await log.next((u) => u.node === team && u.requestId === 'mate');
     assert.match(mate.xml, /<loginId>agent2<\/loginId>/);
     await sub('unsubscribe');
@@ -96,10 +126,22 @@ describe('local Finesse with stanza and @xmpp/client (Node)', () => {
   });
 
   it('a second `desktop` kicks the first with a <conflict/> stream error; the newer one keeps the feed', async () => {
-    const older = await startClient({ service: sim.url as string, domain: 'finesse.test', username: 'agent1', password: 'agent1', resource: 'desktop' });
+    const older = await startClient({
+      service: sim.url as string,
+      domain: 'finesse.test',
+      username: 'agent1',
+      password: 'agent1',
+      resource: 'desktop',
+    });
     xmpps.push(older);
     older.reconnect.stop(); // a real desktop signed out this way does not fight back
-    const kicked = new Promise<string | undefined>((resolve) => older.on('nonza', (el: { name: string; getChildElements(): { name: string }[] }) => el.name === 'stream:error' && resolve(el.getChildElements()[0]?.name)));
+    const kicked = new Promise<string | undefined>((resolve) =>
+      older.on(
+        'nonza',
+        (el: { name: string; getChildElements(): { name: string }[] }) =>
+          el.name === 'stream:error' && resolve(el.getChildElements()[0]?.name),
+      ),
+    );
     const conflict = new Promise((resolve) => sim.once('conflict', resolve));
     const log = new UpdateLog();
     const newer = await stanzaClient('desktop', log);
@@ -107,7 +149,17 @@ describe('local Finesse with stanza and @xmpp/client (Node)', () => {
     assert.deepEqual(await conflict, { jid: 'agent1@finesse.test/desktop' });
     newer.sendPresence();
     await new Promise((resolve) => sim.once('online', resolve));
-    assert.equal((await rest()('PUT', 'User/agent1', '<User><state>NOT_READY</state><reasonCodeId>23</reasonCodeId></User>', 'nr-1')).status, 202);
+    assert.equal(
+      (
+        await rest()(
+          'PUT',
+          'User/agent1',
+          '<User><state>NOT_READY</state><reasonCodeId>23</reasonCodeId></User>',
+          'nr-1',
+        )
+      ).status,
+      202,
+    );
     const nr = await log.next(is(USER, 'NOT_READY', 'nr-1'));
     assert.match(nr.xml, /<reasonCodeId>23<\/reasonCodeId>/);
   });

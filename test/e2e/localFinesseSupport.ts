@@ -67,8 +67,18 @@ export const is =
 export function validateUpdates(sim: FinesseSimulator): { check(): Promise<number> } {
   const pending: Promise<string[]>[] = [];
   sim.on('update', (d) => {
-    const stanza = eventMessage({ from: sim.pubsubJid, to: `agent1@${sim.domain}/check`, node: d.node, itemId: 'check', updateXml: d.updateXml });
-    pending.push(validateXml(stanza).then((diags) => diags.filter((x) => x.severity === 'error').map((x) => `${d.node}: ${formatDiagnostic(x)}\n${d.updateXml}`)));
+    const stanza = eventMessage({
+      from: sim.pubsubJid,
+      to: `agent1@${sim.domain}/check`,
+      node: d.node,
+      itemId: 'check',
+      updateXml: d.updateXml,
+    });
+    pending.push(
+      validateXml(stanza).then((diags) =>
+        diags.filter((x) => x.severity === 'error').map((x) => `${d.node}: ${formatDiagnostic(x)}\n${d.updateXml}`),
+      ),
+    );
   });
   return {
     async check() {

@@ -30,7 +30,15 @@ describe('Prosody harness', () => {
   it('delivers a published Finesse Update to a subscribed agent, escaped as Finesse sends it', async () => {
     const { xml } = await xmppModule();
     await agent.iqCaller.request(
-      xml('iq', { type: 'set', to: PUBSUB }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('subscribe', { node: nodes.user('agent1'), jid: agent.jid?.toString() }))),
+      xml(
+        'iq',
+        { type: 'set', to: PUBSUB },
+        xml(
+          'pubsub',
+          { xmlns: 'http://jabber.org/protocol/pubsub' },
+          xml('subscribe', { node: nodes.user('agent1'), jid: agent.jid?.toString() }),
+        ),
+      ),
     );
     const received = once(agent, 'stanza');
     await publisher.publish(nodes.user('agent1'), userUpdate(agent1, 'READY', { requestId: 'req-1' }));

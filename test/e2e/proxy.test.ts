@@ -31,13 +31,28 @@ describe('proxy with a real client and server (@xmpp/client → proxy → Prosod
   /** An agent logged in through the proxy, with its capture session. */
   async function agentThroughProxy(user: string): Promise<{ client: XmppClient; session: SessionInfo }> {
     const session = once(proxy, 'session');
-    const client = await startClient({ service: proxy.url as string, username: user, password: `${user}-pw`, resource: 'desktop' });
+    const client = await startClient({
+      service: proxy.url as string,
+      username: user,
+      password: `${user}-pw`,
+      resource: 'desktop',
+    });
     clients.push(client);
     return { client, session: (await session)[0] };
   }
 
   function subscribe(client: XmppClient, node: string): Promise<Stanza> {
-    return client.iqCaller.request(xml('iq', { type: 'set', to: PUBSUB }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('subscribe', { node, jid: client.jid?.toString() }))));
+    return client.iqCaller.request(
+      xml(
+        'iq',
+        { type: 'set', to: PUBSUB },
+        xml(
+          'pubsub',
+          { xmlns: 'http://jabber.org/protocol/pubsub' },
+          xml('subscribe', { node, jid: client.jid?.toString() }),
+        ),
+      ),
+    );
   }
 
   /** The next pubsub event message the client receives. */
@@ -56,7 +71,9 @@ describe('proxy with a real client and server (@xmpp/client → proxy → Prosod
 
   before(async () => {
     ({ xml } = await xmppModule());
-    prosody = await Prosody.start({ users: [agent1, agent2].map((a) => ({ user: a.loginName, password: `${a.loginName}-pw` })) });
+    prosody = await Prosody.start({
+      users: [agent1, agent2].map((a) => ({ user: a.loginName, password: `${a.loginName}-pw` })),
+    });
     publisher = await Publisher.start(prosody.wsUrl);
     await publisher.createNode(nodes.user(agent1.id));
     await publisher.createNode(nodes.user(agent2.id));
@@ -84,13 +101,23 @@ describe('proxy with a real client and server (@xmpp/client → proxy → Prosod
     const received = await event;
     assert.match(received.toString(), /&lt;state&gt;READY&lt;\/state&gt;/);
 
-    const captured = await waitForFrame(store, (f) => f.session === session.id && f.dir === 'in' && f.raw.includes('req-42'));
+    const captured = await waitForFrame(
+      store,
+      (f) => f.session === session.id && f.dir === 'in' && f.raw.includes('req-42'),
+    );
     const update = frameView(captured).finesse;
     assert.equal(update?.node, '/finesse/api/User/agent1');
     assert.equal(update?.event, 'PUT');
     assert.equal(update?.state, 'READY');
     assert.equal(update?.requestId, 'req-42');
-    assert.deepEqual(frameToJson(captured).finesse, { node: '/finesse/api/User/agent1', event: 'PUT', requestId: 'req-42', source: '/finesse/api/User/agent1', kind: 'user', state: 'READY' });
+    assert.deepEqual(frameToJson(captured).finesse, {
+      node: '/finesse/api/User/agent1',
+      event: 'PUT',
+      requestId: 'req-42',
+      source: '/finesse/api/User/agent1',
+      kind: 'user',
+      state: 'READY',
+    });
 
     const frames = framesOf(session.id);
     const out = frames.filter((f) => f.dir === 'out');
@@ -111,7 +138,11 @@ describe('proxy with a real client and server (@xmpp/client → proxy → Prosod
   it('many frames in order: 200 pings sent at once are answered and captured in order', async () => {
     const { client, session } = await agentThroughProxy('agent1');
     const ids = Array.from({ length: 200 }, (_, i) => `ping-${i}`);
-    const answers = await Promise.all(ids.map((id) => client.iqCaller.request(xml('iq', { type: 'get', to: DOMAIN, id }, xml('ping', { xmlns: 'urn:xmpp:ping' })))));
+    const answers = await Promise.all(
+      ids.map((id) =>
+        client.iqCaller.request(xml('iq', { type: 'get', to: DOMAIN, id }, xml('ping', { xmlns: 'urn:xmpp:ping' }))),
+      ),
+    );
     assert.equal(answers.length, 200);
     await waitForFrame(store, (f) => f.session === session.id && f.dir === 'in' && f.raw.includes("id='ping-199'"));
     const idOf = (f: Frame) => /id=["'](ping-\d+)["']/.exec(f.raw)?.[1];
@@ -130,7 +161,10 @@ describe('proxy with a real client and server (@xmpp/client → proxy → Prosod
     await publisher.publish(nodes.user(agent2.id), userUpdate(agent2, 'NOT_READY', { requestId: 'only-for-b' }));
     assert.match((await toB).toString(), /only-for-b/);
     await waitForFrame(store, (f) => f.session === b.session.id && f.raw.includes('only-for-b'));
-    assert.equal(framesOf(a.session.id).some((f) => f.raw.includes('only-for-b')), false);
+    assert.equal(
+      framesOf(a.session.id).some((f) => f.raw.includes('only-for-b')),
+      false,
+    );
     assert.ok(live.get(a.session.id) && live.get(b.session.id), 'both are live sessions');
   });
 

@@ -43,16 +43,40 @@ describe('finesse-frames proxy (built CLI)', () => {
 
     const { xml } = await xmppModule();
     const agent = await startClient({ service: url, username: 'agent1', password: 'agent1-pw', resource: 'desktop' });
-    await agent.iqCaller.request(xml('iq', { type: 'set', to: PUBSUB }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('subscribe', { node: nodes.user('agent1'), jid: agent.jid?.toString() }))));
-    await publisher.publish(nodes.user('agent1'), userUpdate({ id: 'agent1', loginName: 'agent1' }, 'TALKING', { requestId: 'cli-1' }));
+    await agent.iqCaller.request(
+      xml(
+        'iq',
+        { type: 'set', to: PUBSUB },
+        xml(
+          'pubsub',
+          { xmlns: 'http://jabber.org/protocol/pubsub' },
+          xml('subscribe', { node: nodes.user('agent1'), jid: agent.jid?.toString() }),
+        ),
+      ),
+    );
+    await publisher.publish(
+      nodes.user('agent1'),
+      userUpdate({ id: 'agent1', loginName: 'agent1' }, 'TALKING', { requestId: 'cli-1' }),
+    );
     const update = await run.waitFor((l) => l.finesse?.requestId === 'cli-1', 'the Update line');
-    assert.deepEqual(update.finesse, { node: '/finesse/api/User/agent1', event: 'PUT', requestId: 'cli-1', source: '/finesse/api/User/agent1', kind: 'user', state: 'TALKING' });
+    assert.deepEqual(update.finesse, {
+      node: '/finesse/api/User/agent1',
+      event: 'PUT',
+      requestId: 'cli-1',
+      source: '/finesse/api/User/agent1',
+      kind: 'user',
+      state: 'TALKING',
+    });
     assert.equal(update.dir, 'in');
     assert.equal(update.kind, 'stanza');
 
     const lines = run.lines().slice(1);
     for (const l of lines) {
-      assert.deepEqual(Object.keys(l).slice(0, 8), ['id', 'session', 'dir', 't', 'kind', 'raw', 'bytes', 'flags'], JSON.stringify(l));
+      assert.deepEqual(
+        Object.keys(l).slice(0, 8),
+        ['id', 'session', 'dir', 't', 'kind', 'raw', 'bytes', 'flags'],
+        JSON.stringify(l),
+      );
     }
     assert.equal(lines[0].kind, 'open');
     assert.equal(lines[0].dir, 'out');
@@ -67,7 +91,10 @@ describe('finesse-frames proxy (built CLI)', () => {
     const agentGone = once(agent, 'disconnect');
     assert.deepEqual(await exit, { code: 0, signal: null });
     const closing = run.lines().slice(mark);
-    assert.ok(closing.some((l) => l.kind === 'closeframe' && l.raw === '1001 proxy closing' && l.flags.injected === true), 'the proxy closed the client cleanly');
+    assert.ok(
+      closing.some((l) => l.kind === 'closeframe' && l.raw === '1001 proxy closing' && l.flags.injected === true),
+      'the proxy closed the client cleanly',
+    );
     assert.deepEqual(run.stderrLines, []);
     await agentGone;
     await agent.stop().catch(() => undefined);

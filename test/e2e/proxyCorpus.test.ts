@@ -19,10 +19,15 @@ const MB5 = 5 * 1024 * 1024;
  * varies by connection: ids become `*` and attributes are sorted. Everything else must match.
  */
 function normalize(xml: string): string {
-  return xml.replace(/<([\w:-]+)((?:\s+[\w:.-]+=(?:'[^']*'|"[^"]*"))*)\s*(\/?)>/g, (_m, name: string, attrs: string, slash: string) => {
-    const list = (attrs.match(/[\w:.-]+=(?:'[^']*'|"[^"]*")/g) ?? []).map((a) => (a.startsWith('id=') ? 'id=*' : a)).sort();
-    return `<${[name, ...list].join(' ')}${slash}>`;
-  });
+  return xml.replace(
+    /<([\w:-]+)((?:\s+[\w:.-]+=(?:'[^']*'|"[^"]*"))*)\s*(\/?)>/g,
+    (_m, name: string, attrs: string, slash: string) => {
+      const list = (attrs.match(/[\w:.-]+=(?:'[^']*'|"[^"]*")/g) ?? [])
+        .map((a) => (a.startsWith('id=') ? 'id=*' : a))
+        .sort();
+      return `<${[name, ...list].join(' ')}${slash}>`;
+    },
+  );
 }
 
 /** A ws client that records, in order, everything the server does to it. */
@@ -81,7 +86,11 @@ interface Case {
 const cases: Case[] = [
   { name: 'non-XML text', steps: (o) => o.ws.send('hello'), expect: /^close 1007 Invalid payload start character/ },
   { name: 'whitespace keepalive', steps: (o) => o.ws.send(' '), expect: /^close 1007 / },
-  { name: 'binary frame', steps: (o) => o.ws.send(Buffer.from([0, 1, 2, 255])), expect: /^close 1003 Only text frames are supported/ },
+  {
+    name: 'binary frame',
+    steps: (o) => o.ws.send(Buffer.from([0, 1, 2, 255])),
+    expect: /^close 1003 Only text frames are supported/,
+  },
   {
     name: 'malformed XML',
     steps: async (o) => {
@@ -190,8 +199,16 @@ describe('proxy corpus: Prosody sees and answers the same through the proxy as d
   it('the proxied frames are captured, including the ones Prosody refused', async () => {
     const frames = [...store];
     assert.ok(frames.some((f) => f.dir === 'out' && f.kind === 'text' && f.raw === 'hello'));
-    assert.ok(frames.some((f) => f.dir === 'out' && f.kind === 'binary' && f.raw === Buffer.from([0, 1, 2, 255]).toString('base64')));
-    assert.ok(frames.some((f) => f.dir === 'in' && f.kind === 'closeframe' && f.raw.startsWith('1007 Invalid payload start character')));
+    assert.ok(
+      frames.some(
+        (f) => f.dir === 'out' && f.kind === 'binary' && f.raw === Buffer.from([0, 1, 2, 255]).toString('base64'),
+      ),
+    );
+    assert.ok(
+      frames.some(
+        (f) => f.dir === 'in' && f.kind === 'closeframe' && f.raw.startsWith('1007 Invalid payload start character'),
+      ),
+    );
     assert.ok(frames.some((f) => f.dir === 'out' && f.kind === 'ping' && f.raw === 'hb-1'));
     assert.ok(frames.some((f) => f.dir === 'in' && f.kind === 'pong' && f.raw === 'hb-1'));
     assert.ok(frames.some((f) => f.dir === 'out' && f.kind === 'closeframe' && f.raw === '4000 bye from the client'));
@@ -209,9 +226,14 @@ describe('proxy corpus: Prosody sees and answers the same through the proxy as d
     await prosody.stop();
     const seen = await proxied.closed();
     const end = await waitForFrame(store, (f) => f.session === id && f.dir === 'in' && f.kind === 'closeframe');
-    const delivered = [...store].filter((f) => f.session === id && f.dir === 'in' && f.id < end.id && f.kind !== 'closeframe');
+    const delivered = [...store].filter(
+      (f) => f.session === id && f.dir === 'in' && f.id < end.id && f.kind !== 'closeframe',
+    );
     const code = end.raw.split(' ')[0];
-    assert.deepEqual(seen, [...delivered.map((f) => `text ${normalize(f.raw)}`), `close ${code === '1006' ? '1006 ' : end.raw}`]);
+    assert.deepEqual(seen, [
+      ...delivered.map((f) => `text ${normalize(f.raw)}`),
+      `close ${code === '1006' ? '1006 ' : end.raw}`,
+    ]);
     assert.match(seen.join('\n'), /^text <open[\s\S]*<stream:features/);
   });
 });
@@ -240,19 +262,46 @@ describe('proxy corpus: the very same bytes, both ways (raw peers)', () => {
     const up = await server.connection(count++);
     client.socket.write(fromClient);
     up.socket.write(fromServer);
-    const [atServer, atClient] = await Promise.all([up.received.until(fromClient.length), client.received.until(fromServer.length)]);
+    const [atServer, atClient] = await Promise.all([
+      up.received.until(fromClient.length),
+      client.received.until(fromServer.length),
+    ]);
     return { client, up, atServer, atClient };
   }
 
   const corpus: [string, Buffer, Buffer][] = [
-    ['malformed XML', rawFrame(1, '<message><unclosed></message>'), rawFrame(1, '<iq type="result"><bad', { mask: false })],
-    ['whitespace keepalives', Buffer.concat([rawFrame(1, ' '), rawFrame(1, '\n'), rawFrame(1, '\r\n\t ')]), rawFrame(1, ' ', { mask: false })],
+    [
+      'malformed XML',
+      rawFrame(1, '<message><unclosed></message>'),
+      rawFrame(1, '<iq type="result"><bad', { mask: false }),
+    ],
+    [
+      'whitespace keepalives',
+      Buffer.concat([rawFrame(1, ' '), rawFrame(1, '\n'), rawFrame(1, '\r\n\t ')]),
+      rawFrame(1, ' ', { mask: false }),
+    ],
     ['binary', rawFrame(2, Buffer.from([0, 0xff, 0x80, 0x7f])), rawFrame(2, Buffer.alloc(1000, 0xab), { mask: false })],
     ['unicode', rawFrame(1, '<body>héllo ✓ 日本 🎉</body>'), rawFrame(1, '<body>Ünïcødé — ok</body>', { mask: false })],
-    ['invalid UTF-8', rawFrame(1, Buffer.from([0x3c, 0xc3, 0x28, 0xa0, 0xa1, 0x3e])), rawFrame(1, Buffer.from([0xed, 0xa0, 0x80]), { mask: false })],
-    ['fragments with a ping between them', Buffer.concat([rawFrame(1, '<a', { fin: false }), rawFrame(9, 'mid'), rawFrame(0, '/>')]), Buffer.concat([rawFrame(1, '<b', { fin: false, mask: false }), rawFrame(0, '/>', { mask: false })])],
-    ['ping and pong both ways', Buffer.concat([rawFrame(9, 'c-ping'), rawFrame(10, 's-ping')]), Buffer.concat([rawFrame(9, 's-ping', { mask: false }), rawFrame(10, 'c-ping', { mask: false })])],
-    ['reserved bits and opcodes, unmasked client frame', Buffer.concat([rawFrame(1, 'rsv1', { rsv: 0x40 }), rawFrame(3, 'op3'), rawFrame(1, 'no mask', { mask: false })]), rawFrame(0xb, 'ctl', { mask: false })],
+    [
+      'invalid UTF-8',
+      rawFrame(1, Buffer.from([0x3c, 0xc3, 0x28, 0xa0, 0xa1, 0x3e])),
+      rawFrame(1, Buffer.from([0xed, 0xa0, 0x80]), { mask: false }),
+    ],
+    [
+      'fragments with a ping between them',
+      Buffer.concat([rawFrame(1, '<a', { fin: false }), rawFrame(9, 'mid'), rawFrame(0, '/>')]),
+      Buffer.concat([rawFrame(1, '<b', { fin: false, mask: false }), rawFrame(0, '/>', { mask: false })]),
+    ],
+    [
+      'ping and pong both ways',
+      Buffer.concat([rawFrame(9, 'c-ping'), rawFrame(10, 's-ping')]),
+      Buffer.concat([rawFrame(9, 's-ping', { mask: false }), rawFrame(10, 'c-ping', { mask: false })]),
+    ],
+    [
+      'reserved bits and opcodes, unmasked client frame',
+      Buffer.concat([rawFrame(1, 'rsv1', { rsv: 0x40 }), rawFrame(3, 'op3'), rawFrame(1, 'no mask', { mask: false })]),
+      rawFrame(0xb, 'ctl', { mask: false }),
+    ],
     ['a huge 5 MB frame each way', rawFrame(1, 'c'.repeat(MB5)), rawFrame(1, 's'.repeat(MB5), { mask: false })],
   ];
 
@@ -266,13 +315,20 @@ describe('proxy corpus: the very same bytes, both ways (raw peers)', () => {
   }
 
   it('10,000 frames in order, unchanged, every one captured', async () => {
-    const frames = Array.from({ length: 10_000 }, (_, i) => rawFrame(1, `<message id="m${i}"><body>${'z'.repeat(i % 300)}</body></message>`));
+    const frames = Array.from({ length: 10_000 }, (_, i) =>
+      rawFrame(1, `<message id="m${i}"><body>${'z'.repeat(i % 300)}</body></message>`),
+    );
     const before = store.lastId;
     const { client, atServer } = await exchange(Buffer.concat(frames), Buffer.alloc(0));
     assert.ok(atServer.equals(Buffer.concat(frames)));
     const last = await waitForFrame(store, (f) => f.raw.startsWith('<message id="m9999"'), before);
-    const ids = [...store].filter((f) => f.id > before && f.id <= last.id && f.raw.startsWith('<message id="m')).map((f) => /id="m(\d+)"/.exec(f.raw)?.[1]);
-    assert.deepEqual(ids, Array.from({ length: 10_000 }, (_, i) => String(i)));
+    const ids = [...store]
+      .filter((f) => f.id > before && f.id <= last.id && f.raw.startsWith('<message id="m'))
+      .map((f) => /id="m(\d+)"/.exec(f.raw)?.[1]);
+    assert.deepEqual(
+      ids,
+      Array.from({ length: 10_000 }, (_, i) => String(i)),
+    );
     client.socket.destroy();
   });
 

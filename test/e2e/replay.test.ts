@@ -26,7 +26,13 @@ const ROOT = join(__dirname, '..', '..');
 const FIXTURES = join(__dirname, '..', 'fixtures');
 
 /** `node dist/cli.js replay …` as a user runs it, stdout read line by line. */
-function cli(args: string[]): { proc: ChildProcessWithoutNullStreams; next: () => Promise<string>; stderr: () => string; stderrMatches: (re: RegExp) => Promise<void>; exit: Promise<number | null> } {
+function cli(args: string[]): {
+  proc: ChildProcessWithoutNullStreams;
+  next: () => Promise<string>;
+  stderr: () => string;
+  stderrMatches: (re: RegExp) => Promise<void>;
+  exit: Promise<number | null>;
+} {
   const proc = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), 'replay', ...args], { cwd: ROOT });
   let err = '';
   proc.stderr.on('data', (d) => (err += d));
@@ -64,7 +70,14 @@ const agent = { id: USER, loginName: USER };
 const NODE = nodes.user(USER);
 
 /** What an Update means to a client, without the times the builder stamps. */
-const essence = (u: FinesseUpdate) => ({ node: u.node, event: u.event, requestId: u.requestId, kind: u.kind, state: u.state, xml: u.xml });
+const essence = (u: FinesseUpdate) => ({
+  node: u.node,
+  event: u.event,
+  requestId: u.requestId,
+  kind: u.kind,
+  state: u.state,
+  xml: u.xml,
+});
 
 describe('replay of a session recorded from real Prosody', () => {
   let prosody: Prosody;
@@ -109,7 +122,12 @@ describe('replay of a session recorded from real Prosody', () => {
       const recording = await openRecording(source === 'session' ? sessionFile : harFile);
       const server = new ReplayServer({ frames: pickSession(recording).frames, target: recording.target });
       const url = await server.listen();
-      const client = await startClient({ service: url, username: USER, password: 'not-the-recorded-one', resource: 'replayed' });
+      const client = await startClient({
+        service: url,
+        username: USER,
+        password: 'not-the-recorded-one',
+        resource: 'replayed',
+      });
       try {
         assert.equal(client.jid?.toString(), `${USER}@finesse.test/replayed`);
         const { all } = collectUpdates(client, captured.updates.length);
@@ -128,7 +146,13 @@ describe('replay of a session recorded from real Prosody', () => {
       const recording = await openRecording(sessionFile);
       const { frames } = pickSession(recording);
       const store = new FrameStore();
-      const result = await replayClient({ url: prosody.wsUrl, frames, store, credentials: { user: USER, password: PASSWORD }, speed: 0 });
+      const result = await replayClient({
+        url: prosody.wsUrl,
+        frames,
+        store,
+        credentials: { user: USER, password: PASSWORD },
+        speed: 0,
+      });
       assert.equal(result.stopped, undefined);
       assert.deepEqual(result.unanswered, []);
       const live = [...store];
@@ -137,13 +161,23 @@ describe('replay of a session recorded from real Prosody', () => {
       const recordedSubscribe = frames.find((f) => f.dir === 'out' && f.raw.includes('<subscribe'));
       const id = recordedSubscribe && frameView(recordedSubscribe).element?.attrs.id;
       const answer = live.find((f) => f.dir === 'in' && frameView(f).element?.attrs.id === id);
-      assert.equal(frameView(answer as never).element?.attrs.type, 'result', 'the live pubsub answered the recorded subscribe');
+      assert.equal(
+        frameView(answer as never).element?.attrs.type,
+        'result',
+        'the live pubsub answered the recorded subscribe',
+      );
       assert.ok(live.filter((f) => f.dir === 'out').every((f) => !f.raw.includes('[redacted]')));
     });
 
     it('stops on a SASL failure and refuses a redacted login without credentials', async () => {
       const { frames } = pickSession(await openRecording(sessionFile));
-      const result = await replayClient({ url: prosody.wsUrl, frames, store: new FrameStore(), credentials: { user: USER, password: 'wrong' }, speed: 0 });
+      const result = await replayClient({
+        url: prosody.wsUrl,
+        frames,
+        store: new FrameStore(),
+        credentials: { user: USER, password: 'wrong' },
+        speed: 0,
+      });
       assert.equal(result.stopped, 'SASL failure: not-authorized');
       await assert.rejects(replayClient({ url: prosody.wsUrl, frames, store: new FrameStore() }), ReplayClientError);
     });
@@ -163,7 +197,12 @@ describe('replay of a session recorded from real Prosody', () => {
       const first = JSON.parse(await run.next());
       assert.deepEqual(Object.keys(first), ['listening']);
       assert.match(first.listening, /^ws:\/\/127\.0\.0\.1:\d+\/ws\/$/);
-      const client = await startClient({ service: first.listening, username: USER, password: 'anything', resource: 'cli' });
+      const client = await startClient({
+        service: first.listening,
+        username: USER,
+        password: 'anything',
+        resource: 'cli',
+      });
       const { all } = collectUpdates(client, captured.updates.length);
       await subscribe(client, NODE);
       assert.deepEqual((await all).map(essence), captured.updates.map(essence));
@@ -178,7 +217,10 @@ describe('replay of a session recorded from real Prosody', () => {
         }
       }
       const pushed = lines.filter((l) => l.finesse);
-      assert.deepEqual(pushed.map((l) => l.finesse?.state), captured.updates.map((u) => u.state));
+      assert.deepEqual(
+        pushed.map((l) => l.finesse?.state),
+        captured.updates.map((u) => u.state),
+      );
       assert.ok(pushed.every((l) => l.dir === 'in' && l.flags.replayed));
       assert.equal(run.stderr(), '');
     });
@@ -198,12 +240,21 @@ describe('replay of a session recorded from real Prosody', () => {
       const har = join(FIXTURES, 'chrome-devtools.har');
       const ask = cli([har]);
       assert.equal(await ask.exit, 2);
-      assert.match(ask.stderr(), /^finesse-frames: replay: .*2 WebSocket entries.*\[0\] wss:\/\/finesse\.lab\.example:8445\/ws\/ \(17 messages\).*--har-entry/);
+      assert.match(
+        ask.stderr(),
+        /^finesse-frames: replay: .*2 WebSocket entries.*\[0\] wss:\/\/finesse\.lab\.example:8445\/ws\/ \(17 messages\).*--har-entry/,
+      );
       assert.equal(ask.stderr().trim().split('\n').length, 1, 'one line on stderr');
       const run = cli([har, '--har-entry', '0', '--speed', '0']);
       running.push(run.proc);
       const url = JSON.parse(await run.next()).listening;
-      const client = await startClient({ service: url, username: '1001001', password: 'x', domain: 'finesse.lab.example', resource: 'desktop' });
+      const client = await startClient({
+        service: url,
+        username: '1001001',
+        password: 'x',
+        domain: 'finesse.lab.example',
+        resource: 'desktop',
+      });
       assert.equal(client.jid?.toString(), '1001001@finesse.lab.example/desktop');
       await client.stop();
       run.proc.kill('SIGTERM');
@@ -212,13 +263,34 @@ describe('replay of a session recorded from real Prosody', () => {
 
     it('lists the sessions of a multi-session file on stderr and serves the one chosen with --session N', async () => {
       const store = new FrameStore();
-      const second = await captureProsodySession({ wsUrl: prosody.wsUrl, publisher, user: USER, password: PASSWORD, node: NODE, updates: [userUpdate(agent, 'WORK', { requestId: 'second' })], store });
+      const second = await captureProsodySession({
+        wsUrl: prosody.wsUrl,
+        publisher,
+        user: USER,
+        password: PASSWORD,
+        node: NODE,
+        updates: [userUpdate(agent, 'WORK', { requestId: 'second' })],
+        store,
+      });
       const both = join(dir, 'two.finesse-session');
       const first = [...captured.store.sessions.values()][0];
       const merged = new FrameStore();
-      for (const [info, from] of [[first, captured.store], [store.sessions.get(second.sessionId)!, store]] as const) {
+      for (const [info, from] of [
+        [first, captured.store],
+        [store.sessions.get(second.sessionId)!, store],
+      ] as const) {
         merged.openSession({ ...info });
-        for (const f of from) if (f.session === info.id) merged.append({ session: f.session, dir: f.dir, t: f.t, kind: f.kind, raw: f.raw, bytes: f.bytes, flags: f.flags });
+        for (const f of from)
+          if (f.session === info.id)
+            merged.append({
+              session: f.session,
+              dir: f.dir,
+              t: f.t,
+              kind: f.kind,
+              raw: f.raw,
+              bytes: f.bytes,
+              flags: f.flags,
+            });
         merged.endSession(info.id);
       }
       await saveSession(both, merged, { sessions: [...merged.sessions.values()], secrets: [PASSWORD] });
@@ -242,7 +314,10 @@ describe('replay of a session recorded from real Prosody', () => {
     });
 
     it('--as puts the given agent id in node names and Updates; without it, the id the client logs in with', async () => {
-      for (const [extra, login, id] of [[['--as', '1001001'], 'agent5', '1001001'], [[], 'agent6', 'agent6']] as const) {
+      for (const [extra, login, id] of [
+        [['--as', '1001001'], 'agent5', '1001001'],
+        [[], 'agent6', 'agent6'],
+      ] as const) {
         const run = cli([sessionFile, '--speed', '0', '--once', ...extra]);
         running.push(run.proc);
         const url = JSON.parse(await run.next()).listening;
@@ -251,9 +326,18 @@ describe('replay of a session recorded from real Prosody', () => {
         const { all } = collectUpdates(client, captured.updates.length);
         await subscribe(client, nodes.user(id));
         const updates = await all;
-        assert.deepEqual(updates.map((u) => u.node), captured.updates.map((u) => u.node.replace(USER, id)));
-        assert.deepEqual(updates.map((u) => u.state), captured.updates.map((u) => u.state));
-        assert.ok(updates.every((u) => !u.xml.includes(`>${USER}<`) && !u.xml.includes(`/User/${USER}`)), 'no trace of the recorded agent');
+        assert.deepEqual(
+          updates.map((u) => u.node),
+          captured.updates.map((u) => u.node.replace(USER, id)),
+        );
+        assert.deepEqual(
+          updates.map((u) => u.state),
+          captured.updates.map((u) => u.state),
+        );
+        assert.ok(
+          updates.every((u) => !u.xml.includes(`>${USER}<`) && !u.xml.includes(`/User/${USER}`)),
+          'no trace of the recorded agent',
+        );
         await client.stop();
         assert.equal(await run.exit, 0);
       }

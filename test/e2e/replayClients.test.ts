@@ -41,7 +41,12 @@ function readEvent(text: string): { to: string; node?: string; source?: string; 
   assert.ok(parsed.ok, text);
   const update = decodeUpdate(parsed.element);
   assert.ok(update, `no Update in ${text}`);
-  return { to: parsed.element.attrs.to, node: update.node, source: update.source, essence: { event: update.event, state: update.state, requestId: update.requestId } };
+  return {
+    to: parsed.element.attrs.to,
+    node: update.node,
+    source: update.source,
+    essence: { event: update.event, state: update.state, requestId: update.requestId },
+  };
 }
 
 describe('replay serves any standard client (strophe.js, stanza, @xmpp/client)', function () {
@@ -62,7 +67,10 @@ describe('replay serves any standard client (strophe.js, stanza, @xmpp/client)',
     dir = mkdtempSync(join(tmpdir(), 'replay-clients-'));
     // With stream management and carbons on, as a server a client may meet: the recorded
     // clients use what they find, and the replay must refuse both and still serve them.
-    prosody = await Prosody.start({ users: RECORDERS.map((r) => ({ user: r.user, password: PASSWORD })), modules: ['smacks', 'carbons'] });
+    prosody = await Prosody.start({
+      users: RECORDERS.map((r) => ({ user: r.user, password: PASSWORD })),
+      modules: ['smacks', 'carbons'],
+    });
     publisher = await Publisher.start(prosody.wsUrl);
     strophe = await StropheBrowser.start();
     for (const { library, user } of RECORDERS) {
@@ -75,14 +83,22 @@ describe('replay serves any standard client (strophe.js, stanza, @xmpp/client)',
       const updates: [string, string][] = [
         [node, userUpdate(who, 'NOT_READY', { requestId: `${library}-1` })],
         [node, userUpdate(who, 'READY', { requestId: `${library}-2` })],
-        [nodes.userDialogs(user), dialogUpdate(who, { id: '16777301', from: '5551001', to: '1001' }, 'ALERTING', 'POST')],
+        [
+          nodes.userDialogs(user),
+          dialogUpdate(who, { id: '16777301', from: '5551001', to: '1001' }, 'ALERTING', 'POST'),
+        ],
         [node, userUpdate(who, 'TALKING')],
       ];
 
       const store = new FrameStore();
       const proxy = new WsProxy(store, { target: prosody.wsUrl });
       const url = await proxy.listen();
-      const recorded = await agent(library, { service: url, user, password: PASSWORD, resource: `rec-${library.replace(/\W/g, '')}` });
+      const recorded = await agent(library, {
+        service: url,
+        user,
+        password: PASSWORD,
+        resource: `rec-${library.replace(/\W/g, '')}`,
+      });
       const arrived = recorded.events(updates.length);
       for (const [n, u] of updates) await publisher.publish(n, u);
       const events = (await arrived).map(readEvent);
@@ -92,7 +108,11 @@ describe('replay serves any standard client (strophe.js, stanza, @xmpp/client)',
 
       const file = join(dir, `${library.replace(/\W/g, '')}.finesse-session`);
       await saveSession(file, store, { sessions: [...store.sessions.values()], secrets: [PASSWORD] });
-      if (library === 'stanza') assert.ok([...store].some((f) => f.dir === 'in' && /^<enabled /.test(f.raw)), 'the recorded stanza client had stream management');
+      if (library === 'stanza')
+        assert.ok(
+          [...store].some((f) => f.dir === 'in' && /^<enabled /.test(f.raw)),
+          'the recorded stanza client had stream management',
+        );
       recordings.set(library, { file, essences: events.map((e) => e.essence) });
     }
   });
@@ -117,10 +137,19 @@ describe('replay serves any standard client (strophe.js, stanza, @xmpp/client)',
         const resource = `replayed-${library.replace(/\W/g, '')}`;
         let client: AgentClient | undefined;
         try {
-          client = await agent(library, { service: url, user: REPLAY_USER, password: 'not-the-recorded-one', resource });
+          client = await agent(library, {
+            service: url,
+            user: REPLAY_USER,
+            password: 'not-the-recorded-one',
+            resource,
+          });
           assert.equal(client.jid, `${REPLAY_USER}@${DOMAIN}/${resource}`);
           const events = (await client.events(essences.length)).map(readEvent);
-          assert.deepEqual(events.map((e) => e.essence), essences, 'every recorded Update, in order');
+          assert.deepEqual(
+            events.map((e) => e.essence),
+            essences,
+            'every recorded Update, in order',
+          );
           for (const e of events) {
             assert.equal(e.to.split('/')[0], `${REPLAY_USER}@${DOMAIN}`, 'addressed to this client');
             assert.match(e.node ?? '', new RegExp(`^/finesse/api/User/${REPLAY_USER}(/Dialogs)?$`));
@@ -133,7 +162,11 @@ describe('replay serves any standard client (strophe.js, stanza, @xmpp/client)',
           await closed;
           // Nothing was waited out: every request this client made got an answer at once.
           assert.ok(!notices.some((n) => /played on without/.test(n)), notices.join('\n'));
-          if (library === 'stanza') assert.ok(notices.some((n) => /stream management \(urn:xmpp:sm:3\)/.test(n)), `stanza asked for stream management and was refused: ${notices.join('\n')}`);
+          if (library === 'stanza')
+            assert.ok(
+              notices.some((n) => /stream management \(urn:xmpp:sm:3\)/.test(n)),
+              `stanza asked for stream management and was refused: ${notices.join('\n')}`,
+            );
         } finally {
           await client?.stop().catch(() => undefined);
           await server.close();

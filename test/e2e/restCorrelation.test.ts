@@ -17,7 +17,14 @@ import { SessionReader } from '../../src/core/recording/reader';
 import { buildCli, CliProcess, JsonLine, ROOT, spawnCli } from '../support/cli';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 const PASSWORD = 'agent1-pw-7f3e';
 
 /** The gadget: plain JS as a developer writes it against Finesse, same origin for REST and /ws/. */
@@ -62,10 +69,27 @@ describe('REST calls linked to their Updates (reverse mode in front of the local
   let savePath: string;
 
   const rest = (method: string, path: string, body?: string, requestId?: string) =>
-    page.evaluate(([m, p, b, r]) => (window as unknown as { rest: (...a: unknown[]) => Promise<{ status: number; text: string }> }).rest(m, p, b, r), [method, path, body, requestId] as const);
+    page.evaluate(
+      ([m, p, b, r]) =>
+        (window as unknown as { rest: (...a: unknown[]) => Promise<{ status: number; text: string }> }).rest(
+          m,
+          p,
+          b,
+          r,
+        ),
+      [method, path, body, requestId] as const,
+    );
   /** The capture's line for the Update whose requestId and state (or apiError type) match. */
-  const updateLine = (requestId: string, state: string) => proxy.waitFor((l) => l.finesse?.requestId === requestId && l.finesse?.state === state, `an Update ${state} for ${requestId}`);
-  const requestLine = (requestId: string) => proxy.waitFor((l) => l.kind === 'http' && l.dir === 'out' && l.http?.requestId === requestId, `the request ${requestId}`);
+  const updateLine = (requestId: string, state: string) =>
+    proxy.waitFor(
+      (l) => l.finesse?.requestId === requestId && l.finesse?.state === state,
+      `an Update ${state} for ${requestId}`,
+    );
+  const requestLine = (requestId: string) =>
+    proxy.waitFor(
+      (l) => l.kind === 'http' && l.dir === 'out' && l.http?.requestId === requestId,
+      `the request ${requestId}`,
+    );
 
   before(async () => {
     await buildCli();
@@ -75,13 +99,36 @@ describe('REST calls linked to their Updates (reverse mode in front of the local
     writeFileSync(join(dir, 'index.html'), PAGE);
     writeFileSync(join(dir, 'ring.yaml'), SCENARIO);
     savePath = join(dir, 'day.finesse-session');
-    sim = spawnCli(['simulate', '--user', `agent1:${PASSWORD}`, '--serve', dir, '--scenario', join(dir, 'ring.yaml'), '--quiet']);
+    sim = spawnCli([
+      'simulate',
+      '--user',
+      `agent1:${PASSWORD}`,
+      '--serve',
+      dir,
+      '--scenario',
+      join(dir, 'ring.yaml'),
+      '--quiet',
+    ]);
     const { rest: restUrl } = await sim.waitFor((l) => 'listening' in l, 'the simulator listening line');
-    proxy = spawnCli(['proxy', '--reverse', new URL(restUrl).origin, '--cert-dir', join(dir, 'cert'), '--save', savePath]);
+    proxy = spawnCli([
+      'proxy',
+      '--reverse',
+      new URL(restUrl).origin,
+      '--cert-dir',
+      join(dir, 'cert'),
+      '--save',
+      savePath,
+    ]);
     const { listening } = await proxy.waitFor((l) => 'listening' in l, 'the proxy listening line');
-    const spki = /--ignore-certificate-errors-spki-list=(\S+?)\)/.exec(await proxy.waitForStderr(/ignore-certificate-errors-spki-list/))![1];
+    const spki = /--ignore-certificate-errors-spki-list=(\S+?)\)/.exec(
+      await proxy.waitForStderr(/ignore-certificate-errors-spki-list/),
+    )![1];
     // Trust exactly the listener's key, as the proxy tells the user to.
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spki}`] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spki}`],
+    });
     page = await browser.newPage();
     const res = await page.goto(new URL('/3rdpartygadget/files/', listening).href);
     assert.equal(res?.status(), 200);
@@ -94,10 +141,21 @@ describe('REST calls linked to their Updates (reverse mode in front of the local
   });
 
   it('signs in over REST with a requestId: the 202 and both Updates point back at the request frame', async () => {
-    assert.equal(await page.evaluate(() => (window as unknown as { connect: () => Promise<string> }).connect()), 'agent1@finesse.test/gadget');
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { connect: () => Promise<string> }).connect()),
+      'agent1@finesse.test/gadget',
+    );
     // The sign-in Updates go to available sessions only: wait until the presence went through.
-    await proxy.waitFor((l) => l.dir === 'out' && typeof l.raw === 'string' && l.raw.startsWith('<presence'), 'the gadget presence');
-    const login = await rest('PUT', 'User/agent1', '<User><state>LOGIN</state><extension>1001</extension></User>', 'req-login');
+    await proxy.waitFor(
+      (l) => l.dir === 'out' && typeof l.raw === 'string' && l.raw.startsWith('<presence'),
+      'the gadget presence',
+    );
+    const login = await rest(
+      'PUT',
+      'User/agent1',
+      '<User><state>LOGIN</state><extension>1001</extension></User>',
+      'req-login',
+    );
     assert.equal(login.status, 202);
     const request = await requestLine('req-login');
     assert.deepEqual(request.http, { method: 'PUT', path: '/finesse/api/User/agent1', requestId: 'req-login' });
@@ -115,12 +173,34 @@ describe('REST calls linked to their Updates (reverse mode in front of the local
     assert.equal((await updateLine('req-ready', 'READY')).finesse.causedBy, (await requestLine('req-ready')).id);
     const alerting = await proxy.waitFor((l) => l.finesse?.state === 'ALERTING', 'the call ringing');
     assert.equal(alerting.finesse.causedBy, undefined, 'a call that rings was caused by no REST call');
-    const dialogId = /&lt;id&gt;([^&]+)&lt;\/id&gt;/.exec(alerting.raw as string)?.[1] ?? /<id>([^<]+)<\/id>/.exec(alerting.raw as string)![1];
-    assert.equal((await rest('PUT', `Dialog/${dialogId}`, '<Dialog><requestedAction>ANSWER</requestedAction><targetMediaAddress>1001</targetMediaAddress></Dialog>', 'req-answer')).status, 202);
+    const dialogId =
+      /&lt;id&gt;([^&]+)&lt;\/id&gt;/.exec(alerting.raw as string)?.[1] ??
+      /<id>([^<]+)<\/id>/.exec(alerting.raw as string)![1];
+    assert.equal(
+      (
+        await rest(
+          'PUT',
+          `Dialog/${dialogId}`,
+          '<Dialog><requestedAction>ANSWER</requestedAction><targetMediaAddress>1001</targetMediaAddress></Dialog>',
+          'req-answer',
+        )
+      ).status,
+      202,
+    );
     const answer = await requestLine('req-answer');
     assert.equal((await updateLine('req-answer', 'ACTIVE')).finesse.causedBy, answer.id);
     assert.equal((await updateLine('req-answer', 'TALKING')).finesse.causedBy, answer.id);
-    assert.equal((await rest('PUT', `Dialog/${dialogId}`, '<Dialog><requestedAction>DROP</requestedAction><targetMediaAddress>1001</targetMediaAddress></Dialog>', 'req-drop')).status, 202);
+    assert.equal(
+      (
+        await rest(
+          'PUT',
+          `Dialog/${dialogId}`,
+          '<Dialog><requestedAction>DROP</requestedAction><targetMediaAddress>1001</targetMediaAddress></Dialog>',
+          'req-drop',
+        )
+      ).status,
+      202,
+    );
     const drop = await requestLine('req-drop');
     assert.equal((await updateLine('req-drop', 'DROPPED')).finesse.causedBy, drop.id);
   });
@@ -132,27 +212,47 @@ describe('REST calls linked to their Updates (reverse mode in front of the local
     const request = await requestLine('req-bad');
     const response = await proxy.waitFor((l) => l.kind === 'http' && l.answers === request.id, 'the 400');
     assert.equal(response.http.status, 400);
-    const error = await proxy.waitFor((l) => l.finesse?.requestId === 'req-bad' && l.finesse?.kind === 'apiErrors', 'the apiErrors Update');
+    const error = await proxy.waitFor(
+      (l) => l.finesse?.requestId === 'req-bad' && l.finesse?.kind === 'apiErrors',
+      'the apiErrors Update',
+    );
     assert.equal(error.finesse.causedBy, request.id);
   });
 
   it('never prints or saves the Basic credentials, and lists no desktop asset', async () => {
     const basic = Buffer.from(`agent1:${PASSWORD}`).toString('base64');
-    const printed = proxy.lines().map((l) => JSON.stringify(l)).join('\n');
+    const printed = proxy
+      .lines()
+      .map((l) => JSON.stringify(l))
+      .join('\n');
     assert.ok(!printed.includes(basic) && !printed.includes(PASSWORD));
-    assert.ok(proxy.lines().some((l: JsonLine) => l.kind === 'http' && /Authorization: Basic \[redacted\]/.test(l.raw)));
-    assert.ok(!proxy.lines().some((l: JsonLine) => l.kind === 'http' && /gadget\.js|strophe/.test(l.raw)), 'the gadget files are counted, not listed');
+    assert.ok(
+      proxy.lines().some((l: JsonLine) => l.kind === 'http' && /Authorization: Basic \[redacted\]/.test(l.raw)),
+    );
+    assert.ok(
+      !proxy.lines().some((l: JsonLine) => l.kind === 'http' && /gadget\.js|strophe/.test(l.raw)),
+      'the gadget files are counted, not listed',
+    );
   });
 
   it('the saved session keeps the REST frames, and its timeline shows the states and the dialog in order', async () => {
     await proxy.kill('SIGINT');
-    assert.match(proxy.stderrLines.join('\n'), /\d+ REST exchanges captured, [1-9]\d* other requests forwarded and counted only/);
+    assert.match(
+      proxy.stderrLines.join('\n'),
+      /\d+ REST exchanges captured, [1-9]\d* other requests forwarded and counted only/,
+    );
     const text = readFileSync(savePath, 'utf8');
-    assert.ok(!text.includes(Buffer.from(`agent1:${PASSWORD}`).toString('base64')) && !text.includes(PASSWORD), 'no credential in the file');
+    assert.ok(
+      !text.includes(Buffer.from(`agent1:${PASSWORD}`).toString('base64')) && !text.includes(PASSWORD),
+      'no credential in the file',
+    );
     const store = new FrameStore();
     const reader = SessionReader.fromFile(savePath);
     for await (const frame of reader.frames()) store.append({ ...frame });
-    assert.ok([...store].some((f) => f.kind === 'http' && f.answers !== undefined), 'responses still name their request');
+    assert.ok(
+      [...store].some((f) => f.kind === 'http' && f.answers !== undefined),
+      'responses still name their request',
+    );
     const correlation = new Correlator();
     correlation.observe(store);
     const builder = new TimelineBuilder((id) => correlation.effectsOf(id));
@@ -161,10 +261,19 @@ describe('REST calls linked to their Updates (reverse mode in front of the local
     const states = lane.states.map((s) => s.state);
     assert.deepEqual(states.slice(0, 6), ['LOGIN', 'NOT_READY', 'READY', 'RESERVED', 'TALKING', 'WORK']);
     assert.equal(lane.dialogs.length, 1);
-    assert.deepEqual(lane.dialogs[0].steps.map((s) => s.state), ['ALERTING', 'ACTIVE', 'DROPPED']);
+    assert.deepEqual(
+      lane.dialogs[0].steps.map((s) => s.state),
+      ['ALERTING', 'ACTIVE', 'DROPPED'],
+    );
     const talking = lane.states.find((s) => s.state === 'TALKING')!;
-    assert.ok(lane.dialogs[0].from <= talking.from && lane.dialogs[0].to! >= talking.from, 'the call spans the talking time');
+    assert.ok(
+      lane.dialogs[0].from <= talking.from && lane.dialogs[0].to! >= talking.from,
+      'the call spans the talking time',
+    );
     assert.ok(lane.marks.some((m) => m.kind === 'apiError'));
-    assert.ok(lane.marks.some((m) => m.kind === 'rest' && /^PUT User\/agent1 → 202 · READY in \d+ ms$/.test(m.label)), lane.marks.map((m) => m.label).join('\n'));
+    assert.ok(
+      lane.marks.some((m) => m.kind === 'rest' && /^PUT User\/agent1 → 202 · READY in \d+ ms$/.test(m.label)),
+      lane.marks.map((m) => m.label).join('\n'),
+    );
   });
 });

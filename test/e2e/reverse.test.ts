@@ -25,7 +25,14 @@ import { DOMAIN, Prosody } from '../support/prosody';
 import { Publisher } from '../support/xmpp';
 
 const ROOT = join(__dirname, '..', '..');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 const AGENTS = [
   { user: 'agent1', password: 'ws-Secret-1' },
   { user: 'agent2', password: 'bosh-Secret-2' },
@@ -99,7 +106,10 @@ describe('reverse mode: the desktop loaded through the proxy', () => {
     await page.fill('#user', agent.user);
     await page.fill('#password', agent.password);
     await page.click('#signin');
-    await page.locator('#log li', { hasText: /^(subscribed|auth-failed|subscribe-failed|closed|bosh error)/ }).first().waitFor();
+    await page
+      .locator('#log li', { hasText: /^(subscribed|auth-failed|subscribe-failed|closed|bosh error)/ })
+      .first()
+      .waitFor();
     const log = await page.locator('#log li').allTextContents();
     assert.ok(log.includes('subscribed'), `login did not finish: ${log.join(', ')}`);
   }
@@ -116,9 +126,15 @@ describe('reverse mode: the desktop loaded through the proxy', () => {
     await signIn(page, AGENTS[0]);
     const id = await session;
 
-    await publisher.publish(nodes.user('agent1'), userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { requestId: 'rev-ws-1' }));
+    await publisher.publish(
+      nodes.user('agent1'),
+      userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { requestId: 'rev-ws-1' }),
+    );
     await page.locator('#log li', { hasText: 'update READY' }).waitFor();
-    const update = await frameWhere(store, (f) => f.session === id && f.dir === 'in' && frameView(f).finesse?.requestId === 'rev-ws-1');
+    const update = await frameWhere(
+      store,
+      (f) => f.session === id && f.dir === 'in' && frameView(f).finesse?.requestId === 'rev-ws-1',
+    );
     assert.equal(frameView(update).finesse?.state, 'READY');
     assert.equal(frameView(update).finesse?.node, '/finesse/api/User/agent1');
 
@@ -128,7 +144,10 @@ describe('reverse mode: the desktop loaded through the proxy', () => {
     assert.match(out[0].raw, new RegExp(`to="${DOMAIN}"`));
     const auth = out.find((f) => stanzaName(f) === 'auth');
     assert.ok(auth, 'auth captured');
-    assert.doesNotMatch(JSON.stringify(frameToJson(auth)), new RegExp(Buffer.from(`\0agent1\0${AGENTS[0].password}`).toString('base64')));
+    assert.doesNotMatch(
+      JSON.stringify(frameToJson(auth)),
+      new RegExp(Buffer.from(`\0agent1\0${AGENTS[0].password}`).toString('base64')),
+    );
     assert.match(frameToJson(auth).raw, /\[redacted\]/);
     assert.ok(frames.some((f) => f.dir === 'in' && stanzaName(f) === 'success'));
     const bound = frames.find((f) => f.dir === 'in' && f.raw.includes('<jid>'));
@@ -136,7 +155,15 @@ describe('reverse mode: the desktop loaded through the proxy', () => {
     assert.ok(out.some((f) => stanzaName(f) === 'presence'));
     assert.ok(out.some((f) => stanzaName(f) === 'iq' && f.raw.includes('<subscribe node="/finesse/api/User/agent1"')));
     // Same order on the wire as in the store: open → auth → (restart) open → bind → presence → subscribe.
-    const order = out.map((f) => (f.kind === 'open' ? 'open' : f.raw.includes('<bind') ? 'bind' : f.raw.includes('<subscribe') ? 'subscribe' : stanzaName(f)));
+    const order = out.map((f) =>
+      f.kind === 'open'
+        ? 'open'
+        : f.raw.includes('<bind')
+          ? 'bind'
+          : f.raw.includes('<subscribe')
+            ? 'subscribe'
+            : stanzaName(f),
+    );
     assert.deepEqual(order, ['open', 'auth', 'open', 'bind', 'presence', 'subscribe']);
     await page.close();
   });
@@ -149,7 +176,10 @@ describe('reverse mode: the desktop loaded through the proxy', () => {
     const id = await session;
     assert.match(id, /^bosh-/);
 
-    await publisher.publish(nodes.user('agent2'), userUpdate({ id: 'agent2', loginName: 'agent2' }, 'NOT_READY', { requestId: 'rev-bosh-1' }));
+    await publisher.publish(
+      nodes.user('agent2'),
+      userUpdate({ id: 'agent2', loginName: 'agent2' }, 'NOT_READY', { requestId: 'rev-bosh-1' }),
+    );
     await page.locator('#log li', { hasText: 'update NOT_READY' }).waitFor();
     const update = await frameWhere(store, (f) => f.session === id && frameView(f).finesse?.requestId === 'rev-bosh-1');
     assert.equal(update.dir, 'in');
@@ -164,7 +194,15 @@ describe('reverse mode: the desktop loaded through the proxy', () => {
     const created = frames.find((f) => f.dir === 'in' && f.kind === 'open');
     assert.match(created?.raw ?? '', /sid=/);
     const out = frames.filter((f) => f.dir === 'out');
-    const order = out.map((f) => (f.kind === 'open' ? 'open' : f.raw.includes('<bind') ? 'bind' : f.raw.includes('<subscribe') ? 'subscribe' : stanzaName(f)));
+    const order = out.map((f) =>
+      f.kind === 'open'
+        ? 'open'
+        : f.raw.includes('<bind')
+          ? 'bind'
+          : f.raw.includes('<subscribe')
+            ? 'subscribe'
+            : stanzaName(f),
+    );
     assert.deepEqual(order, ['open', 'auth', 'open', 'bind', 'presence', 'subscribe']);
     const auth = out[1];
     assert.match(frameToJson(auth).raw, /\[redacted\]/);
@@ -228,13 +266,21 @@ describe('finesse-frames proxy --reverse', () => {
       for (const w of waiting.splice(0)) w(undefined);
     });
     return async () => {
-      const line = queued.length ? queued.shift() : ended ? undefined : await new Promise<string | undefined>((r) => waiting.push(r));
+      const line = queued.length
+        ? queued.shift()
+        : ended
+          ? undefined
+          : await new Promise<string | undefined>((r) => waiting.push(r));
       if (line === undefined) throw new Error('stream ended');
       return line;
     };
   }
 
-  function cli(args: string[]): { proc: ChildProcessWithoutNullStreams; line: () => Promise<string>; errorLine: () => Promise<string> } {
+  function cli(args: string[]): {
+    proc: ChildProcessWithoutNullStreams;
+    line: () => Promise<string>;
+    errorLine: () => Promise<string>;
+  } {
     // Run in a fresh directory (where .finesse-frames/ appears), so tsx is named by path.
     const tsx = pathToFileURL(require.resolve('tsx', { paths: [ROOT] })).href;
     const proc = spawn(process.execPath, ['--import', tsx, join(ROOT, 'src/cli.ts'), 'proxy', ...args], { cwd: dir });
@@ -242,13 +288,24 @@ describe('finesse-frames proxy --reverse', () => {
   }
 
   it('prints the https:// listen URL and the certificate fingerprint, kept in .finesse-frames/ for next time', async () => {
-    const { proc, line, errorLine } = cli(['--reverse', desktop.url, '--listen', '127.0.0.1:0', '--ca', desktop.certFile]);
+    const { proc, line, errorLine } = cli([
+      '--reverse',
+      desktop.url,
+      '--listen',
+      '127.0.0.1:0',
+      '--ca',
+      desktop.certFile,
+    ]);
     try {
       const first = JSON.parse(await line());
       assert.match(first.listening, /^https:\/\/127\.0\.0\.1:\d+\/$/);
       const fpLine = await errorLine();
       const stored = listenerCertificate(join(dir, '.finesse-frames'));
-      assert.equal(stored.created, false, 'the CLI stored its certificate in .finesse-frames/ of the working directory');
+      assert.equal(
+        stored.created,
+        false,
+        'the CLI stored its certificate in .finesse-frames/ of the working directory',
+      );
       assert.ok(fpLine.includes(stored.fingerprint), fpLine);
       assert.ok(fpLine.includes(`--ignore-certificate-errors-spki-list=${stored.spkiSha256}`), fpLine);
 
@@ -263,10 +320,15 @@ describe('finesse-frames proxy --reverse', () => {
 
       // And plain HTTP through the same listener.
       const body = await new Promise<string>((resolve, reject) =>
-        https.get(`${first.listening}desktop/`, { ca: stored.cert }, (res) => {
-          let text = '';
-          res.setEncoding('utf8').on('data', (d) => (text += d)).on('end', () => resolve(text));
-        }).on('error', reject),
+        https
+          .get(`${first.listening}desktop/`, { ca: stored.cert }, (res) => {
+            let text = '';
+            res
+              .setEncoding('utf8')
+              .on('data', (d) => (text += d))
+              .on('end', () => resolve(text));
+          })
+          .on('error', reject),
       );
       assert.match(body, /WebSocket desktop/);
     } finally {

@@ -8,7 +8,15 @@ import type { Frame } from '../../src/core/capture/frame';
 import { frameView } from '../../src/core/capture/frameView';
 import { teamUserUpdate, userUpdate } from '../../src/core/finesse/builders';
 import { nodes } from '../../src/core/finesse/nodes';
-import { AuthError, ConflictError, FinesseSession, FinesseSessionOptions, SessionState, StateInfo, SubscriptionResult } from '../../src/core/session/finesseSession';
+import {
+  AuthError,
+  ConflictError,
+  FinesseSession,
+  FinesseSessionOptions,
+  SessionState,
+  StateInfo,
+  SubscriptionResult,
+} from '../../src/core/session/finesseSession';
 import { FingerprintMismatchError, UntrustedCertificateError } from '../../src/core/session/tls';
 import { DOMAIN, Prosody, PUBSUB } from '../support/prosody';
 import { Publisher, startClient, xmppModule } from '../support/xmpp';
@@ -17,7 +25,11 @@ import { makeCert, TestCert, WssServer } from '../support/wss';
 
 const PASSWORD = 'agent1-pw';
 
-function record(session: FinesseSession): { states: SessionState[]; infos: StateInfo[]; subscriptions: SubscriptionResult[] } {
+function record(session: FinesseSession): {
+  states: SessionState[];
+  infos: StateInfo[];
+  subscriptions: SubscriptionResult[];
+} {
   const log = { states: [] as SessionState[], infos: [] as StateInfo[], subscriptions: [] as SubscriptionResult[] };
   session.on('state', (s, info) => {
     log.states.push(s);
@@ -33,10 +45,17 @@ const stanzaWith = (re: RegExp) => (f: Frame) => f.kind === 'stanza' && re.test(
 async function subscribers(publisher: Publisher, node: string): Promise<string[]> {
   const { xml } = await xmppModule();
   const res = await publisher.client.iqCaller.request(
-    xml('iq', { type: 'get', to: PUBSUB }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub#owner' }, xml('subscriptions', { node }))),
+    xml(
+      'iq',
+      { type: 'get', to: PUBSUB },
+      xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub#owner' }, xml('subscriptions', { node })),
+    ),
   );
-  const list = res.getChild('pubsub')?.getChild('subscriptions') as unknown as { getChildren(n: string): { attrs: Record<string, string> }[] } | undefined;
-  return (list?.getChildren('subscription') ?? []).filter((s) => s.attrs.subscription === 'subscribed').map((s) => s.attrs.jid);
+  const list = res.getChild('pubsub')?.getChild('subscriptions') as unknown as
+    { getChildren(n: string): { attrs: Record<string, string> }[] } | undefined;
+  return (list?.getChildren('subscription') ?? [])
+    .filter((s) => s.attrs.subscription === 'subscribed')
+    .map((s) => s.attrs.jid);
 }
 
 describe('FinesseSession against Prosody', function () {
@@ -44,8 +63,16 @@ describe('FinesseSession against Prosody', function () {
   let publisher: Publisher;
   const sessions: FinesseSession[] = [];
 
-  function open(store: FrameStore, opts: Partial<FinesseSessionOptions> = {}, live?: LiveSessionRegistry): FinesseSession {
-    const s = new FinesseSession(store, { url: prosody.wsUrl, domain: DOMAIN, user: 'agent1', password: PASSWORD, ...opts }, live);
+  function open(
+    store: FrameStore,
+    opts: Partial<FinesseSessionOptions> = {},
+    live?: LiveSessionRegistry,
+  ): FinesseSession {
+    const s = new FinesseSession(
+      store,
+      { url: prosody.wsUrl, domain: DOMAIN, user: 'agent1', password: PASSWORD, ...opts },
+      live,
+    );
     sessions.push(s);
     return s;
   }
@@ -53,9 +80,11 @@ describe('FinesseSession against Prosody', function () {
   before(async () => {
     prosody = await Prosody.start({ users: [{ user: 'agent1', password: PASSWORD }] });
     publisher = await Publisher.start(prosody.wsUrl);
-    for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1'), nodes.teamUsers('1'), nodes.queue('7')]) await publisher.createNode(node);
+    for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1'), nodes.teamUsers('1'), nodes.queue('7')])
+      await publisher.createNode(node);
     // Finesse subscribes every agent to its own feeds; the session must not need to.
-    for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1')]) await publisher.autoSubscribe(node, 'agent1');
+    for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1')])
+      await publisher.autoSubscribe(node, 'agent1');
   });
   afterEach(async () => {
     await Promise.all(sessions.splice(0).map((s) => s.stop()));
@@ -72,17 +101,34 @@ describe('FinesseSession against Prosody', function () {
     let log: ReturnType<typeof record>;
 
     before(async () => {
-      session = new FinesseSession(store, { url: prosody.wsUrl, domain: DOMAIN, user: 'agent1', password: PASSWORD, teams: ['1', '404'], queues: ['7'], keepaliveMs: 100 }, live);
+      session = new FinesseSession(
+        store,
+        {
+          url: prosody.wsUrl,
+          domain: DOMAIN,
+          user: 'agent1',
+          password: PASSWORD,
+          teams: ['1', '404'],
+          queues: ['7'],
+          keepaliveMs: 100,
+        },
+        live,
+      );
       log = record(session);
       await session.start();
     });
     after(() => session.stop());
 
-    it('logs in step by step and binds its own resource, never the desktop\'s', () => {
+    it("logs in step by step and binds its own resource, never the desktop's", () => {
       assert.deepEqual(log.states, ['connecting', 'authenticating', 'binding', 'subscribing', 'online']);
       assert.equal(session.state, 'online');
       assert.equal(session.jid, 'agent1@finesse.test/finesse-frames');
-      assert.deepEqual(store.sessions.get(session.id), { id: session.id, label: 'agent1@finesse.test', target: prosody.wsUrl, started: store.sessions.get(session.id)?.started });
+      assert.deepEqual(store.sessions.get(session.id), {
+        id: session.id,
+        label: 'agent1@finesse.test',
+        target: prosody.wsUrl,
+        started: store.sessions.get(session.id)?.started,
+      });
     });
 
     it('captures every frame of the login both ways, in order, under its session', async () => {
@@ -90,7 +136,16 @@ describe('FinesseSession against Prosody', function () {
       const frames = [...store].filter((f) => f.session === session.id);
       assert.equal(frames.length, store.size);
       const seq = frames.slice(0, 8).map((f) => `${f.dir} ${f.kind} ${frameView(f).summary?.name ?? ''}`.trim());
-      assert.deepEqual(seq, ['out open open', 'in open open', 'in stanza stream:features', 'out stanza auth', 'in stanza success', 'out open open', 'in open open', 'in stanza stream:features']);
+      assert.deepEqual(seq, [
+        'out open open',
+        'in open open',
+        'in stanza stream:features',
+        'out stanza auth',
+        'in stanza success',
+        'out open open',
+        'in open open',
+        'in stanza stream:features',
+      ]);
       assert.ok(frames.every((f) => f.bytes === Buffer.byteLength(f.raw)));
       assert.ok(frames.every((f) => !f.flags.malformed));
     });
@@ -104,26 +159,45 @@ describe('FinesseSession against Prosody', function () {
       assert.deepEqual(session.subscriptions, ['/finesse/api/Team/1/Users', '/finesse/api/Queue/7']);
       assert.deepEqual(await subscribers(publisher, nodes.teamUsers('1')), ['agent1@finesse.test/finesse-frames']);
       const subscribes = [...store].filter((f) => f.dir === 'out' && /<subscribe /.test(f.raw));
-      assert.ok(!subscribes.some((f) => /\/finesse\/api\/User\//.test(f.raw)), 'the auto-subscribed feeds are not subscribed again');
+      assert.ok(
+        !subscribes.some((f) => /\/finesse\/api\/User\//.test(f.raw)),
+        'the auto-subscribed feeds are not subscribed again',
+      );
     });
 
-    it('receives the agent\'s own Updates without subscribing (Finesse subscribed it)', async () => {
-      await publisher.publish(nodes.user('agent1'), userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { requestId: 'auto-1' }));
+    it("receives the agent's own Updates without subscribing (Finesse subscribed it)", async () => {
+      await publisher.publish(
+        nodes.user('agent1'),
+        userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { requestId: 'auto-1' }),
+      );
       const frame = await waitForFrame(store, (f) => f.dir === 'in' && frameView(f).finesse?.requestId === 'auto-1');
       assert.equal(frameView(frame).finesse?.node, '/finesse/api/User/agent1');
     });
 
     it('receives Team Updates', async () => {
-      await publisher.publish(nodes.teamUsers('1'), teamUserUpdate('1', { id: 'agent2', loginName: 'agent2' }, 'TALKING'));
-      const frame = await waitForFrame(store, (f) => f.dir === 'in' && frameView(f).finesse?.node === '/finesse/api/Team/1/Users');
+      await publisher.publish(
+        nodes.teamUsers('1'),
+        teamUserUpdate('1', { id: 'agent2', loginName: 'agent2' }, 'TALKING'),
+      );
+      const frame = await waitForFrame(
+        store,
+        (f) => f.dir === 'in' && frameView(f).finesse?.node === '/finesse/api/Team/1/Users',
+      );
       assert.equal(frameView(frame).finesse?.state, 'TALKING');
     });
 
     it('answers a ping from the server side and refuses requests it does not serve', async () => {
       const { xml } = await xmppModule();
-      const pong = await publisher.client.iqCaller.request(xml('iq', { type: 'get', to: session.jid }, xml('ping', { xmlns: 'urn:xmpp:ping' })));
+      const pong = await publisher.client.iqCaller.request(
+        xml('iq', { type: 'get', to: session.jid }, xml('ping', { xmlns: 'urn:xmpp:ping' })),
+      );
       assert.equal(pong.attrs.type, 'result');
-      await assert.rejects(publisher.client.iqCaller.request(xml('iq', { type: 'get', to: session.jid }, xml('query', { xmlns: 'jabber:iq:version' }))), /service-unavailable/);
+      await assert.rejects(
+        publisher.client.iqCaller.request(
+          xml('iq', { type: 'get', to: session.jid }, xml('query', { xmlns: 'jabber:iq:version' })),
+        ),
+        /service-unavailable/,
+      );
     });
 
     it('keeps the connection alive with XEP-0199 pings the server answers', async () => {
@@ -138,9 +212,16 @@ describe('FinesseSession against Prosody', function () {
       const entry = live.get(session.id);
       assert.ok(entry);
       assert.deepEqual(entry.directions, ['out']);
-      const sent = entry.send('out', `<iq xmlns="jabber:client" type="get" id="injected-1" to="${DOMAIN}"><ping xmlns="urn:xmpp:ping"/></iq>`, { injected: true });
+      const sent = entry.send(
+        'out',
+        `<iq xmlns="jabber:client" type="get" id="injected-1" to="${DOMAIN}"><ping xmlns="urn:xmpp:ping"/></iq>`,
+        { injected: true },
+      );
       assert.ok(sent);
-      assert.deepEqual([sent.dir, sent.kind, sent.session, sent.flags], ['out', 'stanza', session.id, { injected: true }]);
+      assert.deepEqual(
+        [sent.dir, sent.kind, sent.session, sent.flags],
+        ['out', 'stanza', session.id, { injected: true }],
+      );
       const answer = await waitForFrame(store, (f) => f.dir === 'in' && frameView(f).summary?.id === 'injected-1');
       assert.equal(frameView(answer).summary?.type, 'result');
       assert.equal(entry.send('in', '<presence/>'), undefined, 'an own session only sends towards the server');
@@ -155,10 +236,16 @@ describe('FinesseSession against Prosody', function () {
       assert.equal(live.get(session.id), undefined);
       assert.deepEqual(await subscribers(publisher, nodes.queue('7')), []);
       assert.deepEqual(await subscribers(publisher, nodes.teamUsers('1')), []);
-      assert.deepEqual(await subscribers(publisher, nodes.user('agent1')), ['agent1@finesse.test'], 'what Finesse subscribed stays');
+      assert.deepEqual(
+        await subscribers(publisher, nodes.user('agent1')),
+        ['agent1@finesse.test'],
+        'what Finesse subscribed stays',
+      );
       await waitForFrame(store, (f) => f.kind === 'closeframe' && f.dir === 'in', before);
       const after = store.slice(before - store.firstId + 1);
-      const unsubscribed = after.map((f) => /<unsubscribe node="([^"]+)" jid="agent1@finesse\.test\/finesse-frames"\/>/.exec(f.raw)?.[1]).filter(Boolean);
+      const unsubscribed = after
+        .map((f) => /<unsubscribe node="([^"]+)" jid="agent1@finesse\.test\/finesse-frames"\/>/.exec(f.raw)?.[1])
+        .filter(Boolean);
       assert.deepEqual(unsubscribed.sort(), ['/finesse/api/Queue/7', '/finesse/api/Team/1/Users']);
       assert.ok(after.some((f) => f.dir === 'out' && f.kind === 'close'));
       assert.ok(after.some((f) => f.dir === 'in' && f.kind === 'close'));
@@ -182,7 +269,12 @@ describe('FinesseSession against Prosody', function () {
     const log = record(session);
     await session.start();
     const failed = nextState(session, 'failed');
-    const other = await startClient({ service: prosody.wsUrl, username: 'agent1', password: PASSWORD, resource: 'taken' });
+    const other = await startClient({
+      service: prosody.wsUrl,
+      username: 'agent1',
+      password: PASSWORD,
+      resource: 'taken',
+    });
     try {
       const { info } = await failed;
       assert.ok(info.error instanceof ConflictError, String(info.error));
@@ -198,13 +290,22 @@ describe('FinesseSession against Prosody', function () {
     const store = new FrameStore();
     const session = open(store, { password: 'wrong' });
     const log = record(session);
-    await assert.rejects(session.start(), (e: Error) => e instanceof AuthError && e.condition === 'not-authorized' && e.message === 'authentication failed for agent1@finesse.test: not-authorized');
+    await assert.rejects(
+      session.start(),
+      (e: Error) =>
+        e instanceof AuthError &&
+        e.condition === 'not-authorized' &&
+        e.message === 'authentication failed for agent1@finesse.test: not-authorized',
+    );
     assert.equal(session.state, 'failed');
     assert.ok(!log.states.includes('reconnecting'));
     assert.ok(store.sessions.get(session.id)?.ended);
     await waitForFrame(store, (f) => f.kind === 'closeframe');
     assert.ok([...store].some((f) => f.dir === 'in' && /<failure /.test(f.raw)));
-    assert.ok([...store].some((f) => f.dir === 'out' && f.kind === 'close'), 'leaves the server a closed stream');
+    assert.ok(
+      [...store].some((f) => f.dir === 'out' && f.kind === 'close'),
+      'leaves the server a closed stream',
+    );
   });
 
   it('rejects a server that is not there, without retrying', async () => {
@@ -223,7 +324,12 @@ describe('FinesseSession when the server goes away', function () {
   let prosody: Prosody;
 
   before(async () => {
-    prosody = await Prosody.start({ users: [{ user: 'agent1', password: PASSWORD }, { user: 'agent2', password: PASSWORD }] });
+    prosody = await Prosody.start({
+      users: [
+        { user: 'agent1', password: PASSWORD },
+        { user: 'agent2', password: PASSWORD },
+      ],
+    });
   });
   after(async () => {
     await prosody?.dispose();
@@ -231,7 +337,13 @@ describe('FinesseSession when the server goes away', function () {
 
   it('reconnects with backoff and logs in again under the same capture session', async () => {
     const store = new FrameStore();
-    const session = new FinesseSession(store, { url: prosody.wsUrl, domain: DOMAIN, user: 'agent1', password: PASSWORD, reconnect: { initialMs: 50, maxMs: 400 } });
+    const session = new FinesseSession(store, {
+      url: prosody.wsUrl,
+      domain: DOMAIN,
+      user: 'agent1',
+      password: PASSWORD,
+      reconnect: { initialMs: 50, maxMs: 400 },
+    });
     const log = record(session);
     try {
       await session.start();
@@ -244,7 +356,10 @@ describe('FinesseSession when the server goes away', function () {
       const back = await nextState(session, 'online');
       assert.ok((back.info.attempt ?? 0) >= 1);
       const delays = log.infos.filter((_, i) => log.states[i] === 'reconnecting').map((i) => i.delayMs ?? 0);
-      assert.ok(delays.every((d) => d <= 400), `bounded: ${delays}`);
+      assert.ok(
+        delays.every((d) => d <= 400),
+        `bounded: ${delays}`,
+      );
       const opens = [...store].filter((f) => f.dir === 'out' && f.kind === 'open');
       assert.equal(opens.length, 4, 'two logins, each with a stream restart');
       assert.ok([...store].every((f) => f.session === session.id));
@@ -256,7 +371,13 @@ describe('FinesseSession when the server goes away', function () {
 
   it('stops while reconnecting: no further attempts, the capture session ends', async () => {
     const store = new FrameStore();
-    const session = new FinesseSession(store, { url: prosody.wsUrl, domain: DOMAIN, user: 'agent1', password: PASSWORD, reconnect: { initialMs: 60_000 } });
+    const session = new FinesseSession(store, {
+      url: prosody.wsUrl,
+      domain: DOMAIN,
+      user: 'agent1',
+      password: PASSWORD,
+      reconnect: { initialMs: 60_000 },
+    });
     await session.start();
     const lost = nextState(session, 'reconnecting');
     await prosody.stop();
@@ -269,7 +390,13 @@ describe('FinesseSession when the server goes away', function () {
 
   it('gives up when the password changed while it was away: AuthError is never retried', async () => {
     const store = new FrameStore();
-    const session = new FinesseSession(store, { url: prosody.wsUrl, domain: DOMAIN, user: 'agent1', password: PASSWORD, reconnect: { initialMs: 50, maxMs: 200 } });
+    const session = new FinesseSession(store, {
+      url: prosody.wsUrl,
+      domain: DOMAIN,
+      user: 'agent1',
+      password: PASSWORD,
+      reconnect: { initialMs: 50, maxMs: 200 },
+    });
     const log = record(session);
     await session.start();
     const failed = nextState(session, 'failed');
@@ -288,7 +415,13 @@ describe('FinesseSession when the server goes away', function () {
 
   it('gives up after the configured number of attempts', async () => {
     const store = new FrameStore();
-    const session = new FinesseSession(store, { url: prosody.wsUrl, domain: DOMAIN, user: 'agent2', password: PASSWORD, reconnect: { initialMs: 10, maxMs: 20, attempts: 2 } });
+    const session = new FinesseSession(store, {
+      url: prosody.wsUrl,
+      domain: DOMAIN,
+      user: 'agent2',
+      password: PASSWORD,
+      reconnect: { initialMs: 10, maxMs: 20, attempts: 2 },
+    });
     const log = record(session);
     await session.start();
     const failed = nextState(session, 'failed');
@@ -316,12 +449,25 @@ describe('FinesseSession over verified TLS (wss:// with a self-signed certificat
     await prosody?.dispose();
   });
 
-  const session = (trust?: { caFile?: string; fingerprint?: string }) => new FinesseSession(new FrameStore(), { url: server.url(), domain: DOMAIN, user: 'agent1', password: PASSWORD, ...(trust ? { trust } : {}) });
+  const session = (trust?: { caFile?: string; fingerprint?: string }) =>
+    new FinesseSession(new FrameStore(), {
+      url: server.url(),
+      domain: DOMAIN,
+      user: 'agent1',
+      password: PASSWORD,
+      ...(trust ? { trust } : {}),
+    });
 
   it('refuses the certificate unpinned, with its fingerprint in the error, having sent nothing', async () => {
     const s = session();
     const upgrades = server.upgrades;
-    await assert.rejects(s.start(), (e: Error) => e instanceof UntrustedCertificateError && e.fingerprint === cert.fingerprint && e.message.includes(cert.fingerprint));
+    await assert.rejects(
+      s.start(),
+      (e: Error) =>
+        e instanceof UntrustedCertificateError &&
+        e.fingerprint === cert.fingerprint &&
+        e.message.includes(cert.fingerprint),
+    );
     assert.equal(s.state, 'failed');
     assert.equal(server.upgrades, upgrades);
   });
@@ -336,7 +482,10 @@ describe('FinesseSession over verified TLS (wss:// with a self-signed certificat
   it('refuses a wrong pin with FingerprintMismatchError, having sent nothing', async () => {
     const s = session({ fingerprint: '00'.repeat(32) });
     const upgrades = server.upgrades;
-    await assert.rejects(s.start(), (e: Error) => e instanceof FingerprintMismatchError && e.actual === cert.fingerprint);
+    await assert.rejects(
+      s.start(),
+      (e: Error) => e instanceof FingerprintMismatchError && e.actual === cert.fingerprint,
+    );
     assert.equal(server.upgrades, upgrades);
   });
 

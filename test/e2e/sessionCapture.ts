@@ -19,7 +19,10 @@ export interface CapturedSession {
 }
 
 /** Collects the Finesse Updates a client receives until `count` arrived. */
-export function collectUpdates(client: XmppClient, count: number): { updates: FinesseUpdate[]; all: Promise<FinesseUpdate[]> } {
+export function collectUpdates(
+  client: XmppClient,
+  count: number,
+): { updates: FinesseUpdate[]; all: Promise<FinesseUpdate[]> } {
   const updates: FinesseUpdate[] = [];
   const all = new Promise<FinesseUpdate[]>((resolve) => {
     const onStanza = (stanza: { toString(): string }) => {
@@ -38,7 +41,17 @@ export function collectUpdates(client: XmppClient, count: number): { updates: Fi
 
 export async function subscribe(client: XmppClient, node: string): Promise<void> {
   const { xml } = await xmppModule();
-  await client.iqCaller.request(xml('iq', { type: 'set', to: PUBSUB }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('subscribe', { node, jid: client.jid?.toString() }))));
+  await client.iqCaller.request(
+    xml(
+      'iq',
+      { type: 'set', to: PUBSUB },
+      xml(
+        'pubsub',
+        { xmlns: 'http://jabber.org/protocol/pubsub' },
+        xml('subscribe', { node, jid: client.jid?.toString() }),
+      ),
+    ),
+  );
 }
 
 export async function captureProsodySession(opts: {

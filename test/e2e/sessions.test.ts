@@ -26,7 +26,10 @@ const ROOT = join(__dirname, '..', '..');
 
 /** `node dist/cli.js …` as a user runs it: stdout lines one by one, stderr collected. */
 function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const proc = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  const proc = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+  });
   let err = '';
   proc.stderr.on('data', (d) => (err += d));
   const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
@@ -96,8 +99,14 @@ describe('sessions: save, reopen, HAR (real Prosody)', () => {
 
   it('captured a real login with the SASL payload and the Updates', () => {
     const frames = [...captured.store];
-    assert.ok(frames.some((f) => f.raw.includes(plainPayload(USER, PASSWORD))), 'the live store holds the real payload');
-    assert.deepEqual(captured.updates.map((u) => u.state), ['NOT_READY', 'READY', 'ALERTING']);
+    assert.ok(
+      frames.some((f) => f.raw.includes(plainPayload(USER, PASSWORD))),
+      'the live store holds the real payload',
+    );
+    assert.deepEqual(
+      captured.updates.map((u) => u.state),
+      ['NOT_READY', 'READY', 'ALERTING'],
+    );
   });
 
   it('saves and reopens equal, SASL redacted, password nowhere in the file', async () => {
@@ -115,8 +124,14 @@ describe('sessions: save, reopen, HAR (real Prosody)', () => {
     assert.match(auth?.raw ?? '', /mechanism="PLAIN">\[redacted\]<\/auth>$/);
     assert.equal(read.header.target, sessions[0].target);
     assert.deepEqual(read.sessions, sessions);
-    const reopened = read.frames.map((f) => parseXml(f.raw)).flatMap((p) => (p.ok ? [decodeUpdate(p.element)] : [])).filter((u) => u);
-    assert.deepEqual(reopened.map((u) => u?.state), ['NOT_READY', 'READY', 'ALERTING']);
+    const reopened = read.frames
+      .map((f) => parseXml(f.raw))
+      .flatMap((p) => (p.ok ? [decodeUpdate(p.element)] : []))
+      .filter((u) => u);
+    assert.deepEqual(
+      reopened.map((u) => u?.state),
+      ['NOT_READY', 'READY', 'ALERTING'],
+    );
   });
 
   it('the file written while following the live store holds the same frames', async () => {
@@ -147,7 +162,11 @@ describe('sessions: save, reopen, HAR (real Prosody)', () => {
     const want = [...captured.store].map(asSaved);
     assert.equal(imported.frames.length, want.length);
     imported.frames.forEach((f, i) => {
-      assert.deepEqual([f.dir, f.kind, f.raw, f.session], [want[i].dir, want[i].kind, want[i].raw, want[i].session], `frame ${i}`);
+      assert.deepEqual(
+        [f.dir, f.kind, f.raw, f.session],
+        [want[i].dir, want[i].kind, want[i].raw, want[i].session],
+        `frame ${i}`,
+      );
       // A HAR has no byte counts: they are the data's, which for the redacted <auth> is shorter.
       if (!f.raw.includes(REDACTED)) assert.equal(f.bytes, want[i].bytes, `frame ${i} bytes`);
       assert.ok(Math.abs(f.t - want[i].t) < 0.001, `frame ${i} time`);
@@ -181,13 +200,18 @@ describe('sessions: save, reopen, HAR (real Prosody)', () => {
       assert.equal(read.truncated, false);
       assert.equal(read.header.target, `${prosody.wsUrl}`);
       assert.ok(read.frames.some((f) => f.raw.includes('[redacted]</auth>')));
-      const states = read.frames.map((f) => parseXml(f.raw)).flatMap((p) => (p.ok ? [decodeUpdate(p.element)?.state] : [])).filter(Boolean);
+      const states = read.frames
+        .map((f) => parseXml(f.raw))
+        .flatMap((p) => (p.ok ? [decodeUpdate(p.element)?.state] : []))
+        .filter(Boolean);
       assert.deepEqual(states, ['WORK']);
     });
 
     it('finesse-frames connect --save writes the own session; the password is nowhere in the file', async () => {
       const file = join(dir, 'connect-save.finesse-session');
-      const run = cli(['connect', '--url', prosody.wsUrl, '--domain', 'finesse.test', '--user', USER, '--save', file], { FINESSE_PASSWORD: PASSWORD });
+      const run = cli(['connect', '--url', prosody.wsUrl, '--domain', 'finesse.test', '--user', USER, '--save', file], {
+        FINESSE_PASSWORD: PASSWORD,
+      });
       // The server's echo of the initial presence: the login is done.
       await run.until((l) => l.dir === 'in' && typeof l.raw === 'string' && l.raw.startsWith('<presence'));
       await publisher.publish(nodes.user(USER), userUpdate(agent, 'READY', { requestId: 'req-connect' }));
@@ -200,11 +224,20 @@ describe('sessions: save, reopen, HAR (real Prosody)', () => {
       assert.deepEqual(read.errors, []);
       assert.equal(read.truncated, false);
       assert.ok(read.frames.some((f) => f.raw.includes('[redacted]</auth>')));
-      assert.ok(read.frames.some((f) => f.kind === 'close' && f.dir === 'out'), 'the clean stop is in the file');
+      assert.ok(
+        read.frames.some((f) => f.kind === 'close' && f.dir === 'out'),
+        'the clean stop is in the file',
+      );
     });
 
     it('refuses an unwritable --save path before connecting (exit 2)', async () => {
-      const run = cli(['proxy', '--target', prosody.wsUrl, '--save', join(dir, 'no', 'such', 'dir', 'x.finesse-session')]);
+      const run = cli([
+        'proxy',
+        '--target',
+        prosody.wsUrl,
+        '--save',
+        join(dir, 'no', 'such', 'dir', 'x.finesse-session'),
+      ]);
       assert.equal(await run.exit, 2);
       assert.match(run.stderr(), /--save: cannot write .*ENOENT/);
     });

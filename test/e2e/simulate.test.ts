@@ -19,7 +19,11 @@ const ROOT = join(__dirname, '..', '..');
 const PUBSUB = 'pubsub.finesse.test';
 
 /** The CLI from source (node + tsx), so the test does not depend on a stale build. */
-function cli(args: string[]): { proc: ChildProcessWithoutNullStreams; out: LineReader<Record<string, unknown>>; stderr: () => string } {
+function cli(args: string[]): {
+  proc: ChildProcessWithoutNullStreams;
+  out: LineReader<Record<string, unknown>>;
+  stderr: () => string;
+} {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT });
   let err = '';
   proc.stderr.on('data', (d) => (err += d));
@@ -49,11 +53,12 @@ function updatesOf(client: XmppClient) {
   });
   return {
     all,
-    until: (match: (u: FinesseUpdate) => boolean) => new Promise<FinesseUpdate>((resolve) => {
-      const found = all.find(match);
-      if (found) resolve(found);
-      else waiters.push([match, resolve]);
-    }),
+    until: (match: (u: FinesseUpdate) => boolean) =>
+      new Promise<FinesseUpdate>((resolve) => {
+        const found = all.find(match);
+        if (found) resolve(found);
+        else waiters.push([match, resolve]);
+      }),
   };
 }
 
@@ -63,7 +68,17 @@ describe('finesse-frames simulate', () => {
   let agent: XmppClient;
 
   before(async () => {
-    sim = cli(['simulate', '--listen', '127.0.0.1:0', '--speed', '1000', '--user', 'agent1:s3cret', '--user', 'agent2:other']);
+    sim = cli([
+      'simulate',
+      '--listen',
+      '127.0.0.1:0',
+      '--speed',
+      '1000',
+      '--user',
+      'agent1:s3cret',
+      '--user',
+      'agent2:other',
+    ]);
     first = (await sim.out.waitFor(() => true, 'the listening line')) as Record<string, string>;
   });
   after(async () => {
@@ -75,12 +90,21 @@ describe('finesse-frames simulate', () => {
     assert.deepEqual(Object.keys(first), ['listening', 'rest', 'bosh', 'domain']);
     assert.match(first.listening, /^ws:\/\/127\.0\.0\.1:\d+\/ws\/$/);
     const origin = first.listening.replace(/^ws/, 'http').replace(/\/ws\/$/, '');
-    assert.deepEqual([first.rest, first.bosh, first.domain], [`${origin}/finesse/api/`, `${origin}/http-bind`, 'finesse.test']);
+    assert.deepEqual(
+      [first.rest, first.bosh, first.domain],
+      [`${origin}/finesse/api/`, `${origin}/http-bind`, 'finesse.test'],
+    );
   });
 
   it('refuses a wrong password with SASL not-authorized', async () => {
     const { client } = await xmppModule();
-    const wrong = client({ service: first.listening, domain: 'finesse.test', username: 'agent1', password: 'wrong', resource: 'test' });
+    const wrong = client({
+      service: first.listening,
+      domain: 'finesse.test',
+      username: 'agent1',
+      password: 'wrong',
+      resource: 'test',
+    });
     wrong.on('error', () => undefined);
     try {
       await assert.rejects(wrong.start(), (e: Error & { condition?: string }) => e.condition === 'not-authorized');
@@ -93,16 +117,31 @@ describe('finesse-frames simulate', () => {
 
   it('plays the demo day to a client that only logs in and sends presence; Team needs a subscribe', async () => {
     const { xml } = await xmppModule();
-    agent = await startClient({ service: first.listening, username: 'agent1', password: 's3cret', resource: 'desktop' });
+    agent = await startClient({
+      service: first.listening,
+      username: 'agent1',
+      password: 's3cret',
+      resource: 'desktop',
+    });
     assert.equal(agent.jid?.toString(), 'agent1@finesse.test/desktop');
     const got = updatesOf(agent);
     const result = await agent.iqCaller.request(
-      xml('iq', { type: 'set', to: PUBSUB }, xml('pubsub', { xmlns: 'http://jabber.org/protocol/pubsub' }, xml('subscribe', { node: nodes.teamUsers('1'), jid: agent.jid?.toString() }))),
+      xml(
+        'iq',
+        { type: 'set', to: PUBSUB },
+        xml(
+          'pubsub',
+          { xmlns: 'http://jabber.org/protocol/pubsub' },
+          xml('subscribe', { node: nodes.teamUsers('1'), jid: agent.jid?.toString() }),
+        ),
+      ),
     );
     assert.equal(result.getChild('pubsub')?.getChild('subscription')?.attrs.subscription, 'subscribed');
     await agent.send(xml('presence'));
     await got.until((u) => u.requestId === 'req-logout-0');
-    const own = got.all.filter((u) => !u.node.startsWith('/finesse/api/Team/')).map((u) => `${u.node.replace('/finesse/api/', '')} ${u.event} ${u.state} ${u.requestId ?? ''}`.trim());
+    const own = got.all
+      .filter((u) => !u.node.startsWith('/finesse/api/Team/'))
+      .map((u) => `${u.node.replace('/finesse/api/', '')} ${u.event} ${u.state} ${u.requestId ?? ''}`.trim());
     assert.deepEqual(own, [
       'User/agent1 PUT LOGIN req-login-0',
       'User/agent1 PUT NOT_READY req-login-0',
@@ -119,12 +158,21 @@ describe('finesse-frames simulate', () => {
       'User/agent1 PUT LOGOUT req-logout-0',
     ]);
     const team = got.all.filter((u) => u.node === nodes.teamUsers('1'));
-    assert.ok(team.some((u) => u.state === 'READY' && /<loginId>agent2<\/loginId>/.test(u.xml)), 'the teammate going READY reached the Team subscriber');
+    assert.ok(
+      team.some((u) => u.state === 'READY' && /<loginId>agent2<\/loginId>/.test(u.xml)),
+      'the teammate going READY reached the Team subscriber',
+    );
     assert.ok(got.all.every((u) => !u.error));
   });
 
   it('printed one JSON line per Update and per step, and never a password', async () => {
-    const last = await sim.out.waitFor((l) => l.kind === 'update' && (l.finesse as { requestId?: string })?.requestId === 'req-logout-0' && (l.node as string).startsWith('/finesse/api/User/'), 'the last Update line');
+    const last = await sim.out.waitFor(
+      (l) =>
+        l.kind === 'update' &&
+        (l.finesse as { requestId?: string })?.requestId === 'req-logout-0' &&
+        (l.node as string).startsWith('/finesse/api/User/'),
+      'the last Update line',
+    );
     assert.deepEqual(last.to, ['agent1@finesse.test/desktop']);
     const updates = sim.out.lines.filter((l) => l.kind === 'update');
     assert.ok(updates.some((l) => (l.finesse as { kind?: string }).kind === 'apiErrors'));
@@ -135,10 +183,22 @@ describe('finesse-frames simulate', () => {
   it('prints a REST call as an http line before the Updates it caused, with the requestId', async () => {
     const rest = restClient(first.rest, 'agent1', 's3cret');
     const from = sim.out.lines.length;
-    assert.equal((await rest('PUT', 'User/agent1', '<User><state>LOGIN</state><extension>1001</extension></User>', 'cli-1')).status, 202);
-    const http = await sim.out.waitFor((l) => l.kind === 'http' && (l.http as { requestId?: string }).requestId === 'cli-1', 'the http line', from);
+    assert.equal(
+      (await rest('PUT', 'User/agent1', '<User><state>LOGIN</state><extension>1001</extension></User>', 'cli-1'))
+        .status,
+      202,
+    );
+    const http = await sim.out.waitFor(
+      (l) => l.kind === 'http' && (l.http as { requestId?: string }).requestId === 'cli-1',
+      'the http line',
+      from,
+    );
     assert.deepEqual(http.http, { method: 'PUT', path: '/finesse/api/User/agent1', status: 202, requestId: 'cli-1' });
-    const update = await sim.out.waitFor((l) => l.kind === 'update' && (l.finesse as { requestId?: string }).requestId === 'cli-1', 'its Update', from);
+    const update = await sim.out.waitFor(
+      (l) => l.kind === 'update' && (l.finesse as { requestId?: string }).requestId === 'cli-1',
+      'its Update',
+      from,
+    );
     assert.ok(sim.out.lines.indexOf(http) < sim.out.lines.indexOf(update));
     assert.equal((await rest('GET', 'User/agent1')).status, 200);
     assert.equal((await restClient(first.rest, 'agent1', 'nope')('GET', 'User/agent1')).status, 401);
@@ -147,7 +207,11 @@ describe('finesse-frames simulate', () => {
   it('shuts down cleanly on SIGINT: the client is told <system-shutdown/>, the process exits 0', async () => {
     agent.reconnect.stop(); // the simulator is going away for good
     const told = new Promise<string>((resolve) =>
-      agent.on('nonza', (el: { name: string; getChildElements(): { name: string }[] }) => el.name === 'stream:error' && resolve(el.getChildElements()[0]?.name)),
+      agent.on(
+        'nonza',
+        (el: { name: string; getChildElements(): { name: string }[] }) =>
+          el.name === 'stream:error' && resolve(el.getChildElements()[0]?.name),
+      ),
     );
     const disconnected = new Promise((resolve) => agent.once('disconnect', resolve)); // not once(): the stream error is also an 'error' event
     sim.proc.kill('SIGINT');
@@ -161,14 +225,23 @@ describe('finesse-frames simulate', () => {
   it('plays a --scenario YAML file: a call rings the agent once it is READY', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'finesse-scenario-'));
     const file = join(dir, 'day.yaml');
-    writeFileSync(file, 'start: immediately\nsteps:\n  - ring: { agent: agent1, from: "5557777", variables: { callVariable1: vip } }\n    when: READY\n');
+    writeFileSync(
+      file,
+      'start: immediately\nsteps:\n  - ring: { agent: agent1, from: "5557777", variables: { callVariable1: vip } }\n    when: READY\n',
+    );
     const run = cli(['simulate', '--scenario', file]);
     try {
       const line = (await run.out.waitFor(() => true, 'listening')) as Record<string, string>;
       const rest = restClient(line.rest, 'agent1', 'agent1');
-      assert.equal((await rest('PUT', 'User/agent1', '<User><state>LOGIN</state><extension>1001</extension></User>')).status, 202);
+      assert.equal(
+        (await rest('PUT', 'User/agent1', '<User><state>LOGIN</state><extension>1001</extension></User>')).status,
+        202,
+      );
       assert.equal((await rest('PUT', 'User/agent1', '<User><state>READY</state></User>', 'go')).status, 202);
-      await run.out.waitFor((l) => l.kind === 'update' && (l.finesse as { state?: string }).state === 'ALERTING', 'the call');
+      await run.out.waitFor(
+        (l) => l.kind === 'update' && (l.finesse as { state?: string }).state === 'ALERTING',
+        'the call',
+      );
       const dialogs = await rest('GET', 'User/agent1/Dialogs');
       assert.match(dialogs.text, /<fromAddress>5557777<\/fromAddress>/);
       assert.match(dialogs.text, /<value>vip<\/value>/);
@@ -182,7 +255,15 @@ describe('finesse-frames simulate', () => {
     const dir = mkdtempSync(join(tmpdir(), 'finesse-scenario-'));
     writeFileSync(join(dir, 'bad.yaml'), 'steps:\n  - ring: { agent: agent1 }\n');
     try {
-      for (const args of [['--speed', '0'], ['--user', 'nopassword'], ['--listen', 'nowhere'], ['--bogus'], ['--scenario', join(dir, 'missing.yaml')], ['--scenario', join(dir, 'bad.yaml')], ['--serve', join(dir, 'nope')]]) {
+      for (const args of [
+        ['--speed', '0'],
+        ['--user', 'nopassword'],
+        ['--listen', 'nowhere'],
+        ['--bogus'],
+        ['--scenario', join(dir, 'missing.yaml')],
+        ['--scenario', join(dir, 'bad.yaml')],
+        ['--serve', join(dir, 'nope')],
+      ]) {
         const bad = cli(['simulate', ...args]);
         const [code] = await once(bad.proc, 'exit');
         assert.equal(code, 2, args.join(' '));

@@ -30,7 +30,14 @@ async function validate(args: string[], stdin?: string): Promise<Run> {
   proc.stderr.on('data', (d) => (err += d));
   proc.stdin.end(stdin ?? '');
   const [code] = await once(proc, 'exit');
-  return { code: code as number, lines: out.split('\n').filter(Boolean).map((l) => JSON.parse(l)), stderr: err };
+  return {
+    code: code as number,
+    lines: out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l)),
+    stderr: err,
+  };
 }
 
 describe('finesse-frames validate (built CLI)', () => {
@@ -48,22 +55,48 @@ describe('finesse-frames validate (built CLI)', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('a valid stanza file: no output, exit 0', async () => {
-    const r = await validate([file('ok.xml', '<?xml version="1.0"?>\n<presence xmlns="jabber:client">\n  <show>dnd</show>\n</presence>\n')]);
+    const r = await validate([
+      file('ok.xml', '<?xml version="1.0"?>\n<presence xmlns="jabber:client">\n  <show>dnd</show>\n</presence>\n'),
+    ]);
     assert.deepEqual(r, { code: 0, lines: [], stderr: '' });
   });
 
   it('an invalid stanza: one JSON line per diagnostic with file, line and column; exit 1', async () => {
-    const p = file('iq.xml', '<iq xmlns="jabber:client" type="get" to="finesse.test">\n  <ping xmlns="urn:xmpp:ping"/>\n  <ping xmlns="urn:xmpp:ping"/>\n</iq>\n');
+    const p = file(
+      'iq.xml',
+      '<iq xmlns="jabber:client" type="get" to="finesse.test">\n  <ping xmlns="urn:xmpp:ping"/>\n  <ping xmlns="urn:xmpp:ping"/>\n</iq>\n',
+    );
     const r = await validate([p]);
     assert.equal(r.code, 1);
     assert.deepEqual(r.lines, [
-      { file: p, line: 1, column: 2, severity: 'error', message: 'RFC 6120 §8.2.3: an <iq/> must have an id attribute (the response echoes it)' },
-      { file: p, line: 3, column: 4, severity: 'error', message: 'RFC 6120 §8.2.3: an <iq/> of type "get" must contain exactly one child element (found 2)' },
+      {
+        file: p,
+        line: 1,
+        column: 2,
+        severity: 'error',
+        message: 'RFC 6120 §8.2.3: an <iq/> must have an id attribute (the response echoes it)',
+      },
+      {
+        file: p,
+        line: 3,
+        column: 4,
+        severity: 'error',
+        message: 'RFC 6120 §8.2.3: an <iq/> of type "get" must contain exactly one child element (found 2)',
+      },
     ]);
   });
 
   it('a Finesse notification with a bad Update event: the position inside the escaped text', async () => {
-    const raw = eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test', node: '/finesse/api/User/agent1', itemId: 'i', updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY').replace('<event>PUT</event>', '<event>FOO</event>') });
+    const raw = eventMessage({
+      from: 'pubsub.finesse.test',
+      to: 'agent1@finesse.test',
+      node: '/finesse/api/User/agent1',
+      itemId: 'i',
+      updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY').replace(
+        '<event>PUT</event>',
+        '<event>FOO</event>',
+      ),
+    });
     const r = await validate([file('update.xml', raw)]);
     assert.equal(r.code, 1);
     assert.equal(r.lines.length, 1);
@@ -75,27 +108,53 @@ describe('finesse-frames validate (built CLI)', () => {
   it('warnings only: printed, exit 0', async () => {
     const r = await validate([file('warn.xml', '<message to="agent2@finesse.test"><body>hi</body></message>')]);
     assert.equal(r.code, 0);
-    assert.deepEqual(r.lines.map((l) => l.severity), ['warning']);
+    assert.deepEqual(
+      r.lines.map((l) => l.severity),
+      ['warning'],
+    );
   });
 
   it('a JSON-lines capture: each frame validated, reported with its capture line and frame id', async () => {
     const store = new FrameStore();
     const s = 'proxy-1';
-    store.append({ session: s, dir: 'out', kind: 'open', raw: '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.test" version="1.0"/>' });
+    store.append({
+      session: s,
+      dir: 'out',
+      kind: 'open',
+      raw: '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.test" version="1.0"/>',
+    });
     store.append({ session: s, dir: 'out', kind: 'stanza', raw: plainAuth('agent1', 'secret') });
     store.append({ session: s, dir: 'out', kind: 'text', raw: ' ' });
-    const bad = store.append({ session: s, dir: 'out', kind: 'stanza', raw: '<iq xmlns="jabber:client" type="set" id="s1" to="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="/finesse/api/Team/1/Users"/></pubsub></iq>' });
+    const bad = store.append({
+      session: s,
+      dir: 'out',
+      kind: 'stanza',
+      raw: '<iq xmlns="jabber:client" type="set" id="s1" to="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="/finesse/api/Team/1/Users"/></pubsub></iq>',
+    });
     store.append({ session: s, dir: 'in', kind: 'stanza', raw: '<presence xmlns="jabber:client"/>' });
-    const capture = ['{"listening":"ws://127.0.0.1:1/ws/"}', ...[...store].map((f) => frameToJsonLine(f))].join('\n') + '\n';
+    const capture =
+      ['{"listening":"ws://127.0.0.1:1/ws/"}', ...[...store].map((f) => frameToJsonLine(f))].join('\n') + '\n';
     const p = file('capture.jsonl', capture);
     const r = await validate([p]);
     assert.equal(r.code, 1);
     const col = bad.raw.indexOf('subscribe ') + 1;
-    assert.deepEqual(r.lines, [{ file: p, line: 5, column: col, severity: 'error', message: "XEP-0060 §6.1: <subscribe/> needs a jid attribute (the subscriber's JID)", frame: bad.id }]);
+    assert.deepEqual(r.lines, [
+      {
+        file: p,
+        line: 5,
+        column: col,
+        severity: 'error',
+        message: "XEP-0060 §6.1: <subscribe/> needs a jid attribute (the subscriber's JID)",
+        frame: bad.id,
+      },
+    ]);
   });
 
   it('a capture line that is not JSON is reported, not fatal', async () => {
-    const p = file('broken.jsonl', '{"id":1,"raw":"<presence xmlns=\\"jabber:client\\"/>","kind":"stanza"}\n{"id":2,"raw":\n');
+    const p = file(
+      'broken.jsonl',
+      '{"id":1,"raw":"<presence xmlns=\\"jabber:client\\"/>","kind":"stanza"}\n{"id":2,"raw":\n',
+    );
     const r = await validate([p]);
     assert.equal(r.code, 1);
     assert.equal(r.lines.length, 1);

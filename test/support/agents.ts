@@ -56,21 +56,45 @@ class EventLog {
 
 export async function xmppJsAgent(opts: AgentOptions): Promise<AgentClient> {
   const { xml } = await xmppModule();
-  const client = await startClient({ service: opts.service, username: opts.user, password: opts.password, resource: opts.resource });
-  const log = new EventLog();
-  client.on('stanza', (st: { is(n: string): boolean; getChild(n: string, ns?: string): unknown; toString(): string }) => {
-    if (st.is('message') && st.getChild('event', EVENT_NS)) log.add(st.toString());
+  const client = await startClient({
+    service: opts.service,
+    username: opts.user,
+    password: opts.password,
+    resource: opts.resource,
   });
+  const log = new EventLog();
+  client.on(
+    'stanza',
+    (st: { is(n: string): boolean; getChild(n: string, ns?: string): unknown; toString(): string }) => {
+      if (st.is('message') && st.getChild('event', EVENT_NS)) log.add(st.toString());
+    },
+  );
   const jid = client.jid?.toString() ?? '';
-  const available = new Promise<void>((resolve) => client.on('stanza', (st: { is(n: string): boolean; attrs: Record<string, string> }) => st.is('presence') && st.attrs.from === jid && !st.attrs.type && resolve()));
+  const available = new Promise<void>((resolve) =>
+    client.on(
+      'stanza',
+      (st: { is(n: string): boolean; attrs: Record<string, string> }) =>
+        st.is('presence') && st.attrs.from === jid && !st.attrs.type && resolve(),
+    ),
+  );
   await client.send(xml('presence'));
   await available;
-  return { library: '@xmpp/client', jid: client.jid?.toString() ?? '', events: (n) => log.wait(n), stop: () => client.stop().then(() => undefined) };
+  return {
+    library: '@xmpp/client',
+    jid: client.jid?.toString() ?? '',
+    events: (n) => log.wait(n),
+    stop: () => client.stop().then(() => undefined),
+  };
 }
 
 export async function stanzaAgent(opts: AgentOptions): Promise<AgentClient> {
   const { createClient } = await import('stanza');
-  const client = createClient({ jid: `${opts.user}@${DOMAIN}`, password: opts.password, resource: opts.resource, transports: { websocket: opts.service, bosh: false } });
+  const client = createClient({
+    jid: `${opts.user}@${DOMAIN}`,
+    password: opts.password,
+    resource: opts.resource,
+    transports: { websocket: opts.service, bosh: false },
+  });
   const log = new EventLog();
   client.on('raw:incoming', (text: string) => {
     if (text.startsWith('<message') && text.includes(EVENT_NS)) log.add(text);
@@ -82,7 +106,12 @@ export async function stanzaAgent(opts: AgentOptions): Promise<AgentClient> {
   });
   client.connect();
   await started;
-  const available = new Promise<void>((resolve) => client.on('raw:incoming', (text: string) => text.startsWith('<presence') && text.includes(client.jid) && !/\btype=/.test(text) && resolve()));
+  const available = new Promise<void>((resolve) =>
+    client.on(
+      'raw:incoming',
+      (text: string) => text.startsWith('<presence') && text.includes(client.jid) && !/\btype=/.test(text) && resolve(),
+    ),
+  );
   client.sendPresence();
   await available;
   return {
@@ -140,7 +169,9 @@ export class StropheBrowser {
   ) {}
 
   static async start(): Promise<StropheBrowser> {
-    const bundle = readFileSync(join(__dirname, '..', '..', 'node_modules', 'strophe.js', 'dist', 'strophe.umd.min.js'));
+    const bundle = readFileSync(
+      join(__dirname, '..', '..', 'node_modules', 'strophe.js', 'dist', 'strophe.umd.min.js'),
+    );
     const server = createServer((req, res) => {
       if (req.url === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
       if (req.url === '/strophe.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
@@ -150,7 +181,14 @@ export class StropheBrowser {
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     return new StropheBrowser(browser, server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   }
@@ -163,7 +201,11 @@ export class StropheBrowser {
     await page.goto(`${this.origin}/`);
     let jid: string;
     try {
-      jid = await page.evaluate(([service, j, pw]) => (window as unknown as { login(s: string, j: string, p: string): Promise<string> }).login(service, j, pw), [opts.service, `${opts.user}@${DOMAIN}/${opts.resource}`, opts.password] as const);
+      jid = await page.evaluate(
+        ([service, j, pw]) =>
+          (window as unknown as { login(s: string, j: string, p: string): Promise<string> }).login(service, j, pw),
+        [opts.service, `${opts.user}@${DOMAIN}/${opts.resource}`, opts.password] as const,
+      );
     } catch (e) {
       await context.close();
       throw new Error(`${(e as Error).message}${errors.length ? ` (page: ${errors.join('; ')})` : ''}`);
@@ -171,7 +213,8 @@ export class StropheBrowser {
     return {
       library: 'strophe.js',
       jid,
-      events: (count) => page.evaluate((n) => (window as unknown as { events(n: number): Promise<string[]> }).events(n), count),
+      events: (count) =>
+        page.evaluate((n) => (window as unknown as { events(n: number): Promise<string[]> }).events(n), count),
       stop: async () => {
         await page.evaluate(() => (window as unknown as { logout(): Promise<void> }).logout());
         await context.close();

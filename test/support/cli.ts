@@ -20,7 +20,7 @@ export function buildCli(): Promise<void> {
 }
 
 /** A JSON line of stdout; `Record` because each command prints its own shapes. */
-export type JsonLine = Record<string, any>;  
+export type JsonLine = Record<string, any>;
 
 export interface CliProcess {
   readonly proc: ChildProcess;
@@ -53,7 +53,9 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
   const proc = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout = new LineReader<JsonLine>(proc.stdout!, (line) => JSON.parse(line) as JsonLine);
   const stderr = new LineReader<string>(proc.stderr!);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const exit = Promise.all([exited, stdout.closed(), stderr.closed()]).then(([result]) => result);
   return {
     proc,
@@ -62,7 +64,12 @@ export function spawnCli(args: string[], env: Record<string, string | undefined>
     lines: () => stdout.lines,
     stderrLines: stderr.lines,
     waitFor: (match, what, from) => stdout.waitFor(match, what, from),
-    waitForStderr: (match, from) => stderr.waitFor(typeof match === 'function' ? match : (l) => match.test(l), typeof match === 'function' ? 'a matching stderr line' : `a stderr line matching ${match}`, from),
+    waitForStderr: (match, from) =>
+      stderr.waitFor(
+        typeof match === 'function' ? match : (l) => match.test(l),
+        typeof match === 'function' ? 'a matching stderr line' : `a stderr line matching ${match}`,
+        from,
+      ),
     exit,
     kill: (signal = 'SIGTERM') => {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);

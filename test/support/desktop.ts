@@ -49,7 +49,15 @@ export class Desktop {
     const pems = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
       keyType: 'ec',
       algorithm: 'sha256',
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+      extensions: [
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: 'localhost' },
+            { type: 7, ip: '127.0.0.1' },
+          ],
+        },
+      ],
     });
     const dir = mkdtempSync(join(tmpdir(), 'desktop-'));
     const certFile = join(dir, 'desktop.crt');
@@ -61,7 +69,9 @@ export class Desktop {
 
   private async listen(): Promise<void> {
     const server = https.createServer({ key: this.key, cert: this.cert }, (req, res) => this.route(req, res));
-    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.tunnelWebSocket(req, socket, head));
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.tunnelWebSocket(req, socket, head),
+    );
     server.requestTimeout = 0;
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
@@ -98,7 +108,9 @@ export class Desktop {
     const lines = [`GET /ws HTTP/1.1`];
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       const name = req.rawHeaders[i];
-      lines.push(`${name}: ${name.toLowerCase() === 'host' ? `127.0.0.1:${this.prosody.httpPort}` : req.rawHeaders[i + 1]}`);
+      lines.push(
+        `${name}: ${name.toLowerCase() === 'host' ? `127.0.0.1:${this.prosody.httpPort}` : req.rawHeaders[i + 1]}`,
+      );
     }
     upstream.write(lines.join('\r\n') + '\r\n\r\n');
     if (head.length) upstream.write(head);
@@ -110,10 +122,22 @@ export class Desktop {
 
   /** /http-bind → Prosody's /http-bind, as one streamed HTTP exchange. */
   private relayBosh(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const up = http.request({ host: '127.0.0.1', port: this.prosody.httpPort, method: 'POST', path: '/http-bind', headers: { 'content-type': req.headers['content-type'] ?? 'text/xml', 'content-length': req.headers['content-length'] ?? 0 } }, (upRes) => {
-      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-      upRes.pipe(res);
-    });
+    const up = http.request(
+      {
+        host: '127.0.0.1',
+        port: this.prosody.httpPort,
+        method: 'POST',
+        path: '/http-bind',
+        headers: {
+          'content-type': req.headers['content-type'] ?? 'text/xml',
+          'content-length': req.headers['content-length'] ?? 0,
+        },
+      },
+      (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+      },
+    );
     up.on('error', () => res.destroy());
     res.on('close', () => up.destroy());
     req.pipe(up);
@@ -168,7 +192,9 @@ function echoSha256(req: http.IncomingMessage, res: http.ServerResponse): void {
   });
   req.on('end', () => {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ sha256: hash.digest('hex'), size, transferEncoding: req.headers['transfer-encoding'] ?? null }));
+    res.end(
+      JSON.stringify({ sha256: hash.digest('hex'), size, transferEncoding: req.headers['transfer-encoding'] ?? null }),
+    );
   });
 }
 

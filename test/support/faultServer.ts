@@ -18,7 +18,12 @@ import { burstFrame, checkSeqFrame } from './seqFrames';
 
 const [port = '0', pingMs = '0'] = process.argv.slice(2);
 const stats = { received: 0, verified: 0, bad: 0 };
-const wss = new WebSocketServer({ host: '127.0.0.1', port: Number(port), perMessageDeflate: false, handleProtocols: (p) => (p.has('xmpp') ? 'xmpp' : false) });
+const wss = new WebSocketServer({
+  host: '127.0.0.1',
+  port: Number(port),
+  perMessageDeflate: false,
+  handleProtocols: (p) => (p.has('xmpp') ? 'xmpp' : false),
+});
 const alive = new WeakMap<WebSocket, boolean>();
 
 wss.on('connection', (ws) => {

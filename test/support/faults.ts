@@ -33,7 +33,11 @@ export class FaultServer {
 
   /** Starts the server on `port` (0 = any free one); `pingMs` turns on its ping timeout. */
   static async start(port = 0, pingMs = 0): Promise<FaultServer> {
-    const proc = spawn(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'faultServer.ts'), String(port), String(pingMs)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const proc = spawn(
+      process.execPath,
+      ['--require', 'tsx/cjs', join(__dirname, 'faultServer.ts'), String(port), String(pingMs)],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     const lines = createInterface({ input: proc.stdout! });
     const first = new Promise<string>((resolve, reject) => {
       lines.once('line', resolve);

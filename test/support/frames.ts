@@ -26,10 +26,13 @@ export interface StateInfo {
   delayMs?: number;
 }
 
-type Listener = (...args: any[]) => void;  
+type Listener = (...args: any[]) => void;
 
 /** Resolves with the next `state` event whose state is one of `states`. */
-export function nextState<S extends string>(emitter: { on(e: 'state', l: Listener): unknown; off(e: 'state', l: Listener): unknown }, ...states: S[]): Promise<{ state: S; info: StateInfo }> {
+export function nextState<S extends string>(
+  emitter: { on(e: 'state', l: Listener): unknown; off(e: 'state', l: Listener): unknown },
+  ...states: S[]
+): Promise<{ state: S; info: StateInfo }> {
   return new Promise((resolve) => {
     const listener = (state: S, info: StateInfo) => {
       if (!states.includes(state)) return;

@@ -34,7 +34,13 @@ export async function makeCert(names: { ips?: string[]; dns?: string[] } = {}): 
       { name: 'basicConstraints', cA: true },
       { name: 'keyUsage', digitalSignature: true, keyCertSign: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [...dns.map((value) => ({ type: 2 as const, value })), ...ips.map((ip) => ({ type: 7 as const, ip }))] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          ...dns.map((value) => ({ type: 2 as const, value })),
+          ...ips.map((ip) => ({ type: 7 as const, ip })),
+        ],
+      },
     ],
   });
   const dir = mkdtempSync(join(tmpdir(), 'finesse-cert-'));
@@ -65,7 +71,10 @@ export class WssServer {
 
   static async start(cert: TestCert, target?: string): Promise<WssServer> {
     const https = createServer({ key: cert.key, cert: cert.cert });
-    const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('xmpp') ? 'xmpp' : false) });
+    const wss = new WebSocketServer({
+      noServer: true,
+      handleProtocols: (protocols) => (protocols.has('xmpp') ? 'xmpp' : false),
+    });
     await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
     const server = new WssServer(https, wss, (https.address() as AddressInfo).port);
     https.on('upgrade', (req, socket, head) => {
@@ -93,7 +102,10 @@ function relay(client: WebSocket, target: string): void {
   upstream.on('open', () => {
     for (const m of queued.splice(0)) upstream.send(m.data, { binary: m.isBinary });
   });
-  upstream.on('message', (data, isBinary) => client.readyState === WebSocket.OPEN && client.send(data, { binary: isBinary }));
+  upstream.on(
+    'message',
+    (data, isBinary) => client.readyState === WebSocket.OPEN && client.send(data, { binary: isBinary }),
+  );
   const closeBoth = () => {
     if (client.readyState === WebSocket.OPEN) client.close();
     if (upstream.readyState === WebSocket.OPEN) upstream.close();

@@ -30,7 +30,13 @@ export interface ClientOptions {
 /** A started @xmpp/client; errors are collected, not thrown at random. */
 export async function startClient(opts: ClientOptions): Promise<XmppClient> {
   const { client } = await xmppModule();
-  const c = client({ service: opts.service, domain: opts.domain ?? DOMAIN, username: opts.username, password: opts.password, resource: opts.resource ?? 'test' });
+  const c = client({
+    service: opts.service,
+    domain: opts.domain ?? DOMAIN,
+    username: opts.username,
+    password: opts.password,
+    resource: opts.resource ?? 'test',
+  });
   c.on('error', () => undefined);
   await c.start();
   return c;
@@ -42,7 +48,9 @@ export class Publisher {
   private constructor(readonly client: XmppClient) {}
 
   static async start(service: string): Promise<Publisher> {
-    return new Publisher(await startClient({ service, username: ADMIN.user, password: ADMIN.password, resource: 'publisher' }));
+    return new Publisher(
+      await startClient({ service, username: ADMIN.user, password: ADMIN.password, resource: 'publisher' }),
+    );
   }
 
   private async pubsub(child: string): Promise<void> {
@@ -64,7 +72,13 @@ export class Publisher {
   async autoSubscribe(node: string, user: string): Promise<void> {
     const { xml } = await xmppModule();
     const subscription = xml('subscription', { jid: `${user}@${DOMAIN}`, subscription: 'subscribed' });
-    await this.client.iqCaller.request(xml('iq', { type: 'set', to: PUBSUB }, xml('pubsub', { xmlns: `${PUBSUB_NS}#owner` }, xml('subscriptions', { node }, subscription))));
+    await this.client.iqCaller.request(
+      xml(
+        'iq',
+        { type: 'set', to: PUBSUB },
+        xml('pubsub', { xmlns: `${PUBSUB_NS}#owner` }, xml('subscriptions', { node }, subscription)),
+      ),
+    );
   }
 
   /** Publishes an Update the way Finesse does: escaped text inside <notification>. */

@@ -37,7 +37,12 @@ describe('architecture', () => {
       "import { x } from 'vscode/lib';",
     ])
       assert.equal(importsVscode(line), true, line);
-    for (const line of ["// import * as vscode from 'vscode';", "/* require('vscode') */", "import { x } from 'vscode-uri';", "const s = 'no vscode here';"])
+    for (const line of [
+      "// import * as vscode from 'vscode';",
+      "/* require('vscode') */",
+      "import { x } from 'vscode-uri';",
+      "const s = 'no vscode here';",
+    ])
       assert.equal(importsVscode(line), false, line);
   });
 
@@ -82,7 +87,8 @@ export function webviewViolation(file: string, specifier: string): string | unde
   if ('pkg' in target) {
     const name = target.pkg;
     if (name === 'vscode' || name.startsWith('vscode/')) return 'vscode';
-    if (name.startsWith('node:') || NODE_BUILTINS.has(name) || NODE_BUILTINS.has(name.split('/')[0])) return 'a Node builtin';
+    if (name.startsWith('node:') || NODE_BUILTINS.has(name) || NODE_BUILTINS.has(name.split('/')[0]))
+      return 'a Node builtin';
     return undefined;
   }
   if (within(target.path, 'webview-ui/src') || within(target.path, 'src/protocol')) return undefined;
@@ -122,12 +128,14 @@ describe('architecture: layers', () => {
     assert.equal(coreViolation(file, '../../cli/io'), 'src/cli');
     assert.equal(coreViolation(file, '../../cli'), 'src/cli');
     assert.equal(coreViolation(file, '../../extension'), 'src/extension');
-    for (const ok of ['./frame', '../xmpp/xml', 'node:events', 'ws', 'vscode-uri']) assert.equal(coreViolation(file, ok), undefined, ok);
+    for (const ok of ['./frame', '../xmpp/xml', 'node:events', 'ws', 'vscode-uri'])
+      assert.equal(coreViolation(file, ok), undefined, ok);
   });
 
   it('tells which webview imports leave webview-ui/src and src/protocol', () => {
     const file = join(ROOT, 'webview-ui/src/list/frameList.ts');
-    for (const ok of ['../ui', './rowCache', '../../../src/protocol/messages', 'd3-scale']) assert.equal(webviewViolation(file, ok), undefined, ok);
+    for (const ok of ['../ui', './rowCache', '../../../src/protocol/messages', 'd3-scale'])
+      assert.equal(webviewViolation(file, ok), undefined, ok);
     assert.equal(webviewViolation(file, '../../../src/core/capture/frame'), 'src/core/capture/frame');
     assert.equal(webviewViolation(file, '../../../src/vscode/panel/detail'), 'src/vscode/panel/detail');
     assert.equal(webviewViolation(file, 'vscode'), 'vscode');
@@ -146,14 +154,26 @@ describe('architecture: layers', () => {
 
   it('tells a value import of core from a type-only one', () => {
     const file = join(ROOT, 'src/protocol/messages.ts');
-    assert.deepEqual(coreValueImports(file, "import type { Frame } from '../core/capture/frame';\nexport type { X } from '../core/x';"), []);
-    assert.deepEqual(coreValueImports(file, "import { FrameStore } from '../core/capture/frameStore';"), ['../core/capture/frameStore']);
-    assert.deepEqual(coreValueImports(file, "export { compileFilter } from '../core/capture/filter';"), ['../core/capture/filter']);
+    assert.deepEqual(
+      coreValueImports(
+        file,
+        "import type { Frame } from '../core/capture/frame';\nexport type { X } from '../core/x';",
+      ),
+      [],
+    );
+    assert.deepEqual(coreValueImports(file, "import { FrameStore } from '../core/capture/frameStore';"), [
+      '../core/capture/frameStore',
+    ]);
+    assert.deepEqual(coreValueImports(file, "export { compileFilter } from '../core/capture/filter';"), [
+      '../core/capture/filter',
+    ]);
     assert.deepEqual(coreValueImports(file, "import { x } from './messages';"), []);
   });
 
   it('src/protocol takes only types from core, so the webview bundle carries no core code', () => {
-    const offenders = sources(join(ROOT, 'src/protocol')).flatMap((f) => coreValueImports(f, readFileSync(f, 'utf8')).map((s) => `${relative(ROOT, f)} imports '${s}'`));
+    const offenders = sources(join(ROOT, 'src/protocol')).flatMap((f) =>
+      coreValueImports(f, readFileSync(f, 'utf8')).map((s) => `${relative(ROOT, f)} imports '${s}'`),
+    );
     assert.deepEqual(offenders, []);
   });
 });
@@ -162,5 +182,10 @@ const STATEMENT = /^\s*(import|export)\s+(type\s+)?[^;]*?\bfrom\s*(['"])([^'"\n]
 
 /** Specifiers of src/core modules a file imports or re-exports as values (not `import type`). */
 export function coreValueImports(file: string, text: string): string[] {
-  return [...text.matchAll(STATEMENT)].filter((m) => !m[2] && within(relative(ROOT, join(file, '..', m[4])).replace(/\\/g, '/'), 'src/core') && m[4].startsWith('.')).map((m) => m[4]);
+  return [...text.matchAll(STATEMENT)]
+    .filter(
+      (m) =>
+        !m[2] && within(relative(ROOT, join(file, '..', m[4])).replace(/\\/g, '/'), 'src/core') && m[4].startsWith('.'),
+    )
+    .map((m) => m[4]);
 }

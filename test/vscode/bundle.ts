@@ -28,7 +28,8 @@ export async function bundleTests(): Promise<TestBundles> {
   for (const dir of ['suite', 'installed']) {
     entries.push({ in: index, out: `${dir}/index` });
     for (const f of readdirSync(join(ROOT, 'test/vscode', dir))) {
-      if (f.endsWith('.test.ts')) entries.push({ in: join(ROOT, 'test/vscode', dir, f), out: `${dir}/${f.replace(/\.ts$/, '')}` });
+      if (f.endsWith('.test.ts'))
+        entries.push({ in: join(ROOT, 'test/vscode', dir, f), out: `${dir}/${f.replace(/\.ts$/, '')}` });
     }
   }
   await build({
@@ -45,10 +46,20 @@ export async function bundleTests(): Promise<TestBundles> {
   });
   const host = join(OUT, 'host');
   mkdirSync(host, { recursive: true });
-  const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { vscode: string } }).engines;
+  const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { vscode: string } })
+    .engines;
   writeFileSync(
     join(host, 'package.json'),
-    JSON.stringify({ name: 'vsix-test-host', publisher: 'finesse-frames-tests', version: '0.0.0', engines: { vscode: engines.vscode } }, null, 2),
+    JSON.stringify(
+      {
+        name: 'vsix-test-host',
+        publisher: 'finesse-frames-tests',
+        version: '0.0.0',
+        engines: { vscode: engines.vscode },
+      },
+      null,
+      2,
+    ),
   );
   return { suite: join(OUT, 'suite', 'index.js'), installed: join(OUT, 'installed', 'index.js'), host };
 }

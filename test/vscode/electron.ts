@@ -17,7 +17,9 @@ import { bundleTests } from './bundle';
 async function main(): Promise<number> {
   const vscodeExecutablePath = process.env.VSCODE_EXECUTABLE;
   if (!vscodeExecutablePath && !process.argv.includes('--download')) {
-    process.stderr.write('test:vscode:electron: set VSCODE_EXECUTABLE=/path/to/code, or pass --download (needs internet); `npm run test:vscode` runs the suites in code-server instead\n');
+    process.stderr.write(
+      'test:vscode:electron: set VSCODE_EXECUTABLE=/path/to/code, or pass --download (needs internet); `npm run test:vscode` runs the suites in code-server instead\n',
+    );
     return 2;
   }
   execFileSync(process.execPath, [join(ROOT, 'esbuild.js')], { cwd: ROOT, stdio: 'inherit' });

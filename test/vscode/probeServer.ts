@@ -47,7 +47,9 @@ export class ProbeServer {
       req.on('end', () => {
         probe
           .answer(JSON.parse(body) as ProbeRequest)
-          .then((answer) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer ?? {})))
+          .then((answer) =>
+            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer ?? {})),
+          )
           .catch((e: Error) => res.writeHead(500).end(e.message));
       });
     });

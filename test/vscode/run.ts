@@ -53,7 +53,11 @@ function say(line: string): void {
 /** One workbench run: code-server + Chromium + the in-host suite; never throws, reports. */
 async function runPass(spec: PassSpec): Promise<PassOutcome> {
   const started = Date.now();
-  const probe = await ProbeServer.start({ print: (l) => say(`  ${l}`), name: spec.name, shotDir: join(ROOT, 'test-results') });
+  const probe = await ProbeServer.start({
+    print: (l) => say(`  ${l}`),
+    name: spec.name,
+    shotDir: join(ROOT, 'test-results'),
+  });
   const workspace = mkdtempSync(join(tmpdir(), 'finesse-workspace-'));
   let server: CodeServer | undefined;
   let workbench: Workbench | undefined;
@@ -72,7 +76,11 @@ async function runPass(spec: PassSpec): Promise<PassOutcome> {
         if (/Extension Host Process exited/i.test(l)) hostExited();
       },
     });
-    const url = server.workbenchUrl({ folder: workspace, extensionDevelopmentPath: spec.extensionDevelopmentPath, extensionTestsPath: spec.extensionTestsPath });
+    const url = server.workbenchUrl({
+      folder: workspace,
+      extensionDevelopmentPath: spec.extensionDevelopmentPath,
+      extensionTestsPath: spec.extensionTestsPath,
+    });
     say(`[${spec.name}] VS Code ${server.url} (${Date.now() - started} ms)`);
     workbench = await Workbench.open(url);
     probe.workbench = workbench;
@@ -80,15 +88,19 @@ async function runPass(spec: PassSpec): Promise<PassOutcome> {
     const outcome = await Promise.race([
       workbench.exitCode.then((code) => ({ code })),
       server.exited.then((code) => ({ serverExit: code })),
-      hostGone.then(() => new Promise<{ hostExit: true }>((r) => setTimeout(() => r({ hostExit: true }), 15_000).unref())),
+      hostGone.then(
+        () => new Promise<{ hostExit: true }>((r) => setTimeout(() => r({ hostExit: true }), 15_000).unref()),
+      ),
       new Promise<{ timeout: true }>((r) => (deadline = setTimeout(() => r({ timeout: true }), PASS_DEADLINE_MS))),
     ]);
     clearTimeout(deadline);
     if ('hostExit' in outcome) failure = 'the extension host exited without reporting a result (crashed?)';
     else if ('serverExit' in outcome) failure = `code-server exited (${outcome.serverExit}) during the run`;
     else if ('timeout' in outcome) failure = `no result from the extension host after ${PASS_DEADLINE_MS / 1000} s`;
-    else if (!probe.result) failure = `the extension host exited with code ${outcome.code} before its test runner reported (did the suite fail to load?)`;
-    else if (outcome.code !== 0 && probe.result.failed === 0) failure = `the extension host reported exit code ${outcome.code}`;
+    else if (!probe.result)
+      failure = `the extension host exited with code ${outcome.code} before its test runner reported (did the suite fail to load?)`;
+    else if (outcome.code !== 0 && probe.result.failed === 0)
+      failure = `the extension host reported exit code ${outcome.code}`;
   } catch (e) {
     failure = (e as Error).message;
   }
@@ -101,7 +113,8 @@ async function runPass(spec: PassSpec): Promise<PassOutcome> {
     await workbench?.screenshot(shot);
     if (failure) say(`[${spec.name}] FAILED: ${failure}`);
     for (const f of result?.failures ?? []) say(`[${spec.name}] ✗ ${f.title}\n${f.message}`);
-    if (workbench?.problems.length) say(`[${spec.name}] workbench errors:\n  ${workbench.problems.slice(-15).join('\n  ')}`);
+    if (workbench?.problems.length)
+      say(`[${spec.name}] workbench errors:\n  ${workbench.problems.slice(-15).join('\n  ')}`);
     if (server && failure) say(`[${spec.name}] code-server log:\n${server.log()}`);
     say(`[${spec.name}] screenshot: ${shot}`);
   }
@@ -141,7 +154,9 @@ async function startPass(): Promise<PassOutcome> {
     say(`[start] FAILED: ${(e as Error).message}`);
   }
   const ms = Date.now() - started;
-  say(`[start] npm start connects to the simulator by itself and the panel shows frames: ${ok ? 'ok' : 'FAILED'} in ${(ms / 1000).toFixed(1)} s`);
+  say(
+    `[start] npm start connects to the simulator by itself and the panel shows frames: ${ok ? 'ok' : 'FAILED'} in ${(ms / 1000).toFixed(1)} s`,
+  );
   return { name: 'start', passed: ok ? 1 : 0, failed: ok ? 0 : 1, ms };
 }
 
@@ -151,20 +166,38 @@ async function main(): Promise<number> {
   const t0 = Date.now();
   await run(process.execPath, [join(ROOT, 'esbuild.js')], { cwd: ROOT });
   const bundles = await bundleTests();
-  if (!existsSync(join(ROOT, 'dist/extension.js'))) throw new Error('dist/extension.js was not built: src/extension.ts is missing');
-  say(`built extension and test bundles in ${Date.now() - t0} ms; dist/extension.js ${(statSync(join(ROOT, 'dist/extension.js')).size / 1024).toFixed(0)} KiB`);
+  if (!existsSync(join(ROOT, 'dist/extension.js')))
+    throw new Error('dist/extension.js was not built: src/extension.ts is missing');
+  say(
+    `built extension and test bundles in ${Date.now() - t0} ms; dist/extension.js ${(statSync(join(ROOT, 'dist/extension.js')).size / 1024).toFixed(0)} KiB`,
+  );
 
   const outcomes: PassOutcome[] = [];
   if (!only || only === 'dev') {
-    outcomes.push(await runPass({ name: 'dev', extensionDevelopmentPath: process.env.FINESSE_VSCODE_EXTENSION ?? ROOT, extensionTestsPath: bundles.suite }));
+    outcomes.push(
+      await runPass({
+        name: 'dev',
+        extensionDevelopmentPath: process.env.FINESSE_VSCODE_EXTENSION ?? ROOT,
+        extensionTestsPath: bundles.suite,
+      }),
+    );
   }
   if (!only || only === 'vsix') {
     let pkg: Awaited<ReturnType<typeof packageAndInstall>> | undefined;
     try {
       const t1 = Date.now();
       pkg = await packageAndInstall();
-      say(`[vsix] packaged ${(statSync(pkg.vsix).size / 1024).toFixed(0)} KiB and installed with --install-extension in ${Date.now() - t1} ms`);
-      outcomes.push(await runPass({ name: 'vsix', extensionDevelopmentPath: bundles.host, extensionTestsPath: bundles.installed, extensionsDir: pkg.extensionsDir }));
+      say(
+        `[vsix] packaged ${(statSync(pkg.vsix).size / 1024).toFixed(0)} KiB and installed with --install-extension in ${Date.now() - t1} ms`,
+      );
+      outcomes.push(
+        await runPass({
+          name: 'vsix',
+          extensionDevelopmentPath: bundles.host,
+          extensionTestsPath: bundles.installed,
+          extensionsDir: pkg.extensionsDir,
+        }),
+      );
     } catch (e) {
       const err = e as Error & { stdout?: string; stderr?: string };
       say(`[vsix] FAILED to package or install: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);

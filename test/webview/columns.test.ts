@@ -49,7 +49,11 @@ function shown(page: Page): Promise<Shown[]> {
 }
 
 async function rowsLoaded(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll('.fx-row:not([hidden])').length > 0 && !document.querySelector('.fx-row.placeholder:not([hidden])'));
+  await page.waitForFunction(
+    () =>
+      document.querySelectorAll('.fx-row:not([hidden])').length > 0 &&
+      !document.querySelector('.fx-row.placeholder:not([hidden])'),
+  );
 }
 
 async function waitForCount(page: Page, text: string): Promise<void> {
@@ -99,12 +103,18 @@ describe('frames panel columns, search and counter (Chromium)', function () {
       bySizeDesc.slice(0, rows.length),
       'the largest frames first, equal sizes in capture order',
     );
-    assert.ok(panel.fromWebview.some((m) => m.type === 'setSort' && m.sort?.key === 'size' && m.sort.descending), 'the host sorted');
+    assert.ok(
+      panel.fromWebview.some((m) => m.type === 'setSort' && m.sort?.key === 'size' && m.sort.descending),
+      'the host sorted',
+    );
 
     await page.click('.fx-header .fx-col-size');
     await page.waitForSelector('.fx-header .fx-col-size[aria-sort=none]');
     await page.keyboard.press('Home');
-    await page.waitForFunction((first) => document.querySelector(`.fx-row[data-index="0"][data-id="${first}"]`) !== null, store.firstId);
+    await page.waitForFunction(
+      (first) => document.querySelector(`.fx-row[data-index="0"][data-id="${first}"]`) !== null,
+      store.firstId,
+    );
   });
 
   it('a sorted view stays sorted while frames arrive', async () => {
@@ -121,7 +131,10 @@ describe('frames panel columns, search and counter (Chromium)', function () {
     await waitForCount(panel.page, '201 frames');
     await page.focus('.fx-list');
     await page.keyboard.press('Home');
-    await page.waitForFunction((id) => document.querySelector(`.fx-row[data-index="0"][data-id="${id}"]`) !== null, store.lastId);
+    await page.waitForFunction(
+      (id) => document.querySelector(`.fx-row[data-index="0"][data-id="${id}"]`) !== null,
+      store.lastId,
+    );
   });
 
   it('resizes a column by dragging its header edge; the width goes to the host and comes back', async () => {
@@ -130,7 +143,8 @@ describe('frames panel columns, search and counter (Chromium)', function () {
     panel = await harness.open(store, { columns: { get: () => saved.at(-1), set: (p) => saved.push(p) } });
     const { page } = panel;
     await rowsLoaded(page);
-    const width = () => page.$eval('.fx-row:not([hidden]) .fx-col-kind', (el) => Math.round(el.getBoundingClientRect().width));
+    const width = () =>
+      page.$eval('.fx-row:not([hidden]) .fx-col-kind', (el) => Math.round(el.getBoundingClientRect().width));
     const before = await width();
     const grip = await page.$('.fx-header .fx-col-kind .fx-resize');
     const box = (await grip!.boundingBox())!;
@@ -142,14 +156,20 @@ describe('frames panel columns, search and counter (Chromium)', function () {
     await sent;
     const after = await width();
     assert.ok(Math.abs(after - (before + 60)) <= 2, `kind column ${before} → ${after}px`);
-    assert.equal(await page.$eval('.fx-header .fx-col-kind', (el) => el.getAttribute('aria-sort')), 'none', 'dragging the edge does not sort');
+    assert.equal(
+      await page.$eval('.fx-header .fx-col-kind', (el) => el.getAttribute('aria-sort')),
+      'none',
+      'dragging the edge does not sort',
+    );
     assert.equal(saved.at(-1)?.widths?.kind, after);
 
     // A new panel in the same workspace starts with the saved width.
     await panel.close();
     panel = await harness.open(store, { columns: { get: () => saved.at(-1), set: (p) => saved.push(p) } });
     await rowsLoaded(panel.page);
-    const reopened = await panel.page.$eval('.fx-row:not([hidden]) .fx-col-kind', (el) => Math.round(el.getBoundingClientRect().width));
+    const reopened = await panel.page.$eval('.fx-row:not([hidden]) .fx-col-kind', (el) =>
+      Math.round(el.getBoundingClientRect().width),
+    );
     assert.equal(reopened, after);
   });
 
@@ -191,7 +211,8 @@ describe('frames panel columns, search and counter (Chromium)', function () {
     await page.waitForSelector('[data-testid=filter-error]:visible');
     const message = (await page.textContent('[data-testid=filter-error]')) ?? '';
     assert.match(message, /Unknown filter key "foo:"/);
-    for (const key of ['dir:', 'kind:', 'node:', 'state:', 'event:', 'has:', 'is:', 'session:']) assert.ok(message.includes(key), `lists ${key}`);
+    for (const key of ['dir:', 'kind:', 'node:', 'state:', 'event:', 'has:', 'is:', 'session:'])
+      assert.ok(message.includes(key), `lists ${key}`);
     await waitForCount(page, '0 of 300 frames');
     assert.equal((await shown(page)).length, 0);
     assert.match((await page.textContent('.fx-empty')) ?? '', /filter has an error/);
@@ -214,7 +235,16 @@ describe('frames panel columns, search and counter (Chromium)', function () {
   it('shows a Finesse apiErrors Update as an error, with ErrorType and ErrorMessage in the detail', async () => {
     const store = new FrameStore();
     const push = pusher(store);
-    push('in', eventMessage({ from: `pubsub.${DOMAIN}`, to: JID, node: nodes.user(AGENT.id), itemId: 'err-1', updateXml: apiErrorUpdate(AGENT, 'req-7') }));
+    push(
+      'in',
+      eventMessage({
+        from: `pubsub.${DOMAIN}`,
+        to: JID,
+        node: nodes.user(AGENT.id),
+        itemId: 'err-1',
+        updateXml: apiErrorUpdate(AGENT, 'req-7'),
+      }),
+    );
     panel = await harness.open(store);
     const { page } = panel;
     await rowsLoaded(page);
@@ -234,24 +264,32 @@ describe('frames panel columns, search and counter (Chromium)', function () {
     assert.equal(colour, link, 'in the theme error colour');
     await page.click('.fx-row .fx-col-summary');
     await page.waitForSelector('[data-testid=detail-api-error]:visible');
-    assert.equal(await page.textContent('[data-testid=detail-api-error]'), 'apiError · Invalid State — Cannot change state to READY from TALKING');
+    assert.equal(
+      await page.textContent('[data-testid=detail-api-error]'),
+      'apiError · Invalid State — Cannot change state to READY from TALKING',
+    );
   });
 
   it('shows time since the previous row or the session start, and an optional Session column', async () => {
     const store = new FrameStore();
     const push = pusher(store, 'proxy-7', 1_000_000);
-    for (let i = 0; i < 5; i++) push('out', `<presence xmlns="jabber:client"><status>${'x'.repeat(i * 10)}</status></presence>`);
+    for (let i = 0; i < 5; i++)
+      push('out', `<presence xmlns="jabber:client"><status>${'x'.repeat(i * 10)}</status></presence>`);
     const frames = [...store];
     panel = await harness.open(store);
     const { page } = panel;
     await rowsLoaded(page);
     await page.selectOption('[data-testid=time-mode]', 'previous');
-    await page.waitForFunction(() => document.querySelector('.fx-row[data-index="0"] .fx-col-time')?.textContent === '+0 ms');
+    await page.waitForFunction(
+      () => document.querySelector('.fx-row[data-index="0"] .fx-col-time')?.textContent === '+0 ms',
+    );
     let rows = await shown(page);
     const gap = frames[1].t - frames[0].t;
     assert.equal(rows[1].time, `+${gap} ms`);
     await page.selectOption('[data-testid=time-mode]', 'start');
-    await page.waitForFunction(() => document.querySelector('.fx-row[data-index="0"] .fx-col-time')?.textContent === '0.000 s');
+    await page.waitForFunction(
+      () => document.querySelector('.fx-row[data-index="0"] .fx-col-time')?.textContent === '0.000 s',
+    );
     rows = await shown(page);
     assert.equal(rows[4].time, `${((frames[4].t - frames[0].t) / 1000).toFixed(3)} s`);
 
@@ -261,7 +299,10 @@ describe('frames panel columns, search and counter (Chromium)', function () {
     rows = await shown(page);
     assert.equal(rows[0].session, 'proxy-7');
     const saved = panel.fromWebview.filter((m) => m.type === 'columns').at(-1);
-    assert.deepEqual(saved && saved.type === 'columns' && { time: saved.columns.time, session: saved.columns.session }, { time: 'start', session: true });
+    assert.deepEqual(
+      saved && saved.type === 'columns' && { time: saved.columns.time, session: saved.columns.session },
+      { time: 'start', session: true },
+    );
   });
 
   it('stars and comments a frame from the detail pane; the row shows the star, the store keeps both', async () => {
@@ -273,14 +314,20 @@ describe('frames panel columns, search and counter (Chromium)', function () {
     await page.waitForSelector('[data-testid=star]:visible');
     const id = Number(await page.getAttribute('.fx-row.selected', 'data-id'));
     await page.click('[data-testid=star]');
-    await page.waitForFunction((i) => document.querySelector(`.fx-row[data-id="${i}"] .fx-star`)?.textContent === '★', id);
+    await page.waitForFunction(
+      (i) => document.querySelector(`.fx-row[data-id="${i}"] .fx-star`)?.textContent === '★',
+      id,
+    );
     assert.deepEqual(store.get(id)?.note, { starred: true });
     await page.fill('[data-testid=note]', 'the READY that came too early');
     const sent = panel.received((m) => m.type === 'note' && m.note.text === 'the READY that came too early');
     await page.press('[data-testid=note]', 'Enter');
     await sent;
     assert.deepEqual(store.get(id)?.note, { starred: true, text: 'the READY that came too early' });
-    await page.waitForFunction((i) => (document.querySelector(`.fx-row[data-id="${i}"]`) as HTMLElement | null)?.title.includes('too early'), id);
+    await page.waitForFunction(
+      (i) => (document.querySelector(`.fx-row[data-id="${i}"]`) as HTMLElement | null)?.title.includes('too early'),
+      id,
+    );
     await filterBy(page, 'is:starred');
     await waitForCount(page, '1 of 60 frames');
 

@@ -6,7 +6,14 @@
  */
 import { FrameStore } from '../../src/core/capture/frameStore';
 import type { Direction, FrameKind } from '../../src/core/capture/frame';
-import { apiErrorUpdate, dialogUpdate, eventMessage, UserState, userUpdate, PUBSUB_NS } from '../../src/core/finesse/builders';
+import {
+  apiErrorUpdate,
+  dialogUpdate,
+  eventMessage,
+  UserState,
+  userUpdate,
+  PUBSUB_NS,
+} from '../../src/core/finesse/builders';
 import { nodes } from '../../src/core/finesse/nodes';
 import { plainAuth } from '../../src/core/xmpp/sasl';
 import { closeFrame, openFrame, FRAMING_NS } from '../../src/core/xmpp/framing';
@@ -20,7 +27,17 @@ type Push = (dir: Direction, raw: string, kind?: FrameKind) => void;
 
 export function pusher(store: FrameStore, session = SESSION, t0 = Date.now() - 3_600_000): Push {
   let t = t0;
-  return (dir, raw, kind = raw.trimStart().startsWith('<') ? (/^\s*<open\b/.test(raw) ? 'open' : /^\s*<close\b/.test(raw) ? 'close' : 'stanza') : 'text') => {
+  return (
+    dir,
+    raw,
+    kind = raw.trimStart().startsWith('<')
+      ? /^\s*<open\b/.test(raw)
+        ? 'open'
+        : /^\s*<close\b/.test(raw)
+          ? 'close'
+          : 'stanza'
+      : 'text',
+  ) => {
     t += 7 + (raw.length % 97);
     store.append({ session, dir, kind, raw, t });
   };
@@ -30,19 +47,37 @@ export function pusher(store: FrameStore, session = SESSION, t0 = Date.now() - 3
 export function login(push: Push, password = 'agent1-secret'): void {
   push('out', openFrame(DOMAIN));
   push('in', `<open xmlns="${FRAMING_NS}" from="${DOMAIN}" id="c2s-4f1d" version="1.0" xml:lang="en"/>`);
-  push('in', `<stream:features xmlns:stream="http://etherx.jabber.org/streams"><mechanisms xmlns="urn:ietf:params:xml:ns:xmpp-sasl"><mechanism>PLAIN</mechanism></mechanisms></stream:features>`);
+  push(
+    'in',
+    `<stream:features xmlns:stream="http://etherx.jabber.org/streams"><mechanisms xmlns="urn:ietf:params:xml:ns:xmpp-sasl"><mechanism>PLAIN</mechanism></mechanisms></stream:features>`,
+  );
   push('out', plainAuth('agent1', password));
   push('in', `<success xmlns="urn:ietf:params:xml:ns:xmpp-sasl"/>`);
   push('out', openFrame(DOMAIN));
   push('in', `<open xmlns="${FRAMING_NS}" from="${DOMAIN}" id="c2s-4f1e" version="1.0" xml:lang="en"/>`);
-  push('in', `<stream:features xmlns:stream="http://etherx.jabber.org/streams"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/><session xmlns="urn:ietf:params:xml:ns:xmpp-session"><optional/></session></stream:features>`);
-  push('out', `<iq type="set" id="bind_1" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>desktop</resource></bind></iq>`);
-  push('in', `<iq type="result" id="bind_1" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>${JID}</jid></bind></iq>`);
+  push(
+    'in',
+    `<stream:features xmlns:stream="http://etherx.jabber.org/streams"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/><session xmlns="urn:ietf:params:xml:ns:xmpp-session"><optional/></session></stream:features>`,
+  );
+  push(
+    'out',
+    `<iq type="set" id="bind_1" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>desktop</resource></bind></iq>`,
+  );
+  push(
+    'in',
+    `<iq type="result" id="bind_1" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>${JID}</jid></bind></iq>`,
+  );
   push('out', `<presence xmlns="jabber:client"/>`);
   for (const node of [nodes.user(AGENT.id), nodes.userDialogs(AGENT.id)]) {
     const id = `sub_${node.length}`;
-    push('out', `<iq type="set" id="${id}" to="pubsub.${DOMAIN}" xmlns="jabber:client"><pubsub xmlns="${PUBSUB_NS}"><subscribe node="${node}" jid="${JID}"/></pubsub></iq>`);
-    push('in', `<iq type="result" id="${id}" from="pubsub.${DOMAIN}" to="${JID}" xmlns="jabber:client"><pubsub xmlns="${PUBSUB_NS}"><subscription node="${node}" jid="${JID}" subscription="subscribed"/></pubsub></iq>`);
+    push(
+      'out',
+      `<iq type="set" id="${id}" to="pubsub.${DOMAIN}" xmlns="jabber:client"><pubsub xmlns="${PUBSUB_NS}"><subscribe node="${node}" jid="${JID}"/></pubsub></iq>`,
+    );
+    push(
+      'in',
+      `<iq type="result" id="${id}" from="pubsub.${DOMAIN}" to="${JID}" xmlns="jabber:client"><pubsub xmlns="${PUBSUB_NS}"><subscription node="${node}" jid="${JID}" subscription="subscribed"/></pubsub></iq>`,
+    );
   }
 }
 
@@ -51,8 +86,13 @@ const STATES: UserState[] = ['NOT_READY', 'READY', 'RESERVED', 'TALKING', 'WORK'
 /** One round of a working agent's traffic (about 16 frames). */
 export function round(push: Push, n: number): void {
   const item = (i: number) => `item-${n}-${i}`;
-  const ev = (node: string, updateXml: string, i: number) => eventMessage({ from: `pubsub.${DOMAIN}`, to: JID, node, itemId: item(i), updateXml, id: `ev${n}-${i}` });
-  const call = { id: String(16_777_200 + n), from: `+1 919 555 ${String(1000 + (n % 9000)).padStart(4, '0')}`, to: '6001' };
+  const ev = (node: string, updateXml: string, i: number) =>
+    eventMessage({ from: `pubsub.${DOMAIN}`, to: JID, node, itemId: item(i), updateXml, id: `ev${n}-${i}` });
+  const call = {
+    id: String(16_777_200 + n),
+    from: `+1 919 555 ${String(1000 + (n % 9000)).padStart(4, '0')}`,
+    to: '6001',
+  };
   push('in', ev(nodes.user(AGENT.id), userUpdate(AGENT, STATES[n % STATES.length], { requestId: `req-${n}` }), 1));
   push('in', ev(nodes.userDialogs(AGENT.id), dialogUpdate(AGENT, call, 'ALERTING', 'POST'), 2));
   push('in', ev(nodes.userDialogs(AGENT.id), dialogUpdate(AGENT, call, 'ACTIVE', 'PUT'), 3));
@@ -75,7 +115,11 @@ export function realisticStore(count: number, capacity = Math.max(200_000, count
   login(push);
   for (let n = 1; store.size < count; n++) {
     if (count - store.size < 20) {
-      for (let i = 0; store.size < count; i++) push('out', `<iq type="get" id="fill_${i}" to="${DOMAIN}" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>`);
+      for (let i = 0; store.size < count; i++)
+        push(
+          'out',
+          `<iq type="get" id="fill_${i}" to="${DOMAIN}" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>`,
+        );
       break;
     }
     round(push, n);

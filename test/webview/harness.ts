@@ -48,7 +48,9 @@ export interface PanelPage {
   close(): Promise<void>;
 }
 
-export interface OpenOptions extends Partial<Pick<FramesHostOptions, 'readOnly' | 'actions' | 'toolbar' | 'noticeMs' | 'columns'>> {
+export interface OpenOptions extends Partial<
+  Pick<FramesHostOptions, 'readOnly' | 'actions' | 'toolbar' | 'noticeMs' | 'columns'>
+> {
   viewport?: { width: number; height: number };
   /** Apply the Dark Modern theme variables (default true). */
   theme?: boolean;
@@ -85,7 +87,11 @@ function assertBundleFresh(bundle: string): void {
   if (!existsSync(bundle)) throw new Error('dist/webview.js is missing: run `npm run build` first');
   const built = statSync(bundle).mtimeMs;
   const newer = [join(ROOT, 'webview-ui', 'src'), join(ROOT, 'src', 'protocol')]
-    .flatMap((dir) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)))
+    .flatMap((dir) =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name)),
+    )
     .filter((f) => statSync(f).mtimeMs > built);
   if (newer.length) throw new Error(`dist/webview.js is older than ${newer[0]}: run \`npm run build\` first`);
 }
@@ -108,13 +114,20 @@ export class WebviewHarness {
         res.end(body);
       };
       if (url.pathname === '/' || url.pathname === '/panel.html') {
-        let html = panelHtml({ cspSource: origin, nonce: makeNonce(), scriptUri: `${origin}/dist/webview.js`, styleUri: `${origin}/media/panel.css` });
-        if (url.searchParams.get('theme') !== 'none') html = html.replace('</head>', `<link rel="stylesheet" href="${origin}/theme.css">\n</head>`);
+        let html = panelHtml({
+          cspSource: origin,
+          nonce: makeNonce(),
+          scriptUri: `${origin}/dist/webview.js`,
+          styleUri: `${origin}/media/panel.css`,
+        });
+        if (url.searchParams.get('theme') !== 'none')
+          html = html.replace('</head>', `<link rel="stylesheet" href="${origin}/theme.css">\n</head>`);
         return send('text/html; charset=utf-8', html);
       }
       if (url.pathname === '/dist/webview.js') return send('text/javascript', readFileSync(bundle));
       if (url.pathname === '/media/panel.css') return send('text/css', readFileSync(join(ROOT, 'media', 'panel.css')));
-      if (url.pathname === '/theme.css') return send('text/css', readFileSync(join(__dirname, 'theme-dark-modern.css')));
+      if (url.pathname === '/theme.css')
+        return send('text/css', readFileSync(join(__dirname, 'theme-dark-modern.css')));
       if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
       res.writeHead(404).end();
     });
@@ -123,14 +136,23 @@ export class WebviewHarness {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
     return new WebviewHarness(browser, server, `http://127.0.0.1:${port}`);
   }
 
   /** Opens the panel over `store` in a fresh browser context; resolves once the page has loaded. */
   async open(store: FrameStore, opts: OpenOptions = {}): Promise<PanelPage> {
-    const context: BrowserContext = await this.browser.newContext({ viewport: opts.viewport ?? { width: 1200, height: 800 } });
+    const context: BrowserContext = await this.browser.newContext({
+      viewport: opts.viewport ?? { width: 1200, height: 800 },
+    });
     const page = await context.newPage();
     const fromWebview: FromWebview[] = [];
     const toWebview: ToWebview[] = [];

@@ -37,7 +37,10 @@ describe('frames panel: hostile frames (Chromium)', function () {
     assert.ok(summary?.includes('gpj\\u202E.exe'), summary ?? '');
     assert.ok(!summary?.includes('\u202E'));
     assert.ok(panel.host.reveal(id));
-    await page.waitForFunction((i) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${i}`), id);
+    await page.waitForFunction(
+      (i) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${i}`),
+      id,
+    );
     await page.click('[data-tab=raw]');
     const body = (await page.textContent('[data-testid=detail-body]')) ?? '';
     assert.ok(body.includes('invoice\\u202Efdp.exe\\u200B\\u0007'), body);
@@ -56,9 +59,14 @@ describe('frames panel: hostile frames (Chromium)', function () {
     const { page } = panel;
     for (const bad of [null, 'ready', 42, ['ready']]) panel.host.receive(bad as unknown as FromWebview);
     assert.ok(panel.host.reveal(id));
-    await page.waitForFunction((i) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${i}`), id);
+    await page.waitForFunction(
+      (i) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${i}`),
+      id,
+    );
     await page.click('[data-tab=pretty]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=detail-body]')?.getAttribute('data-tab') === 'pretty');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=detail-body]')?.getAttribute('data-tab') === 'pretty',
+    );
     assert.match((await page.textContent('.fx-detail-note')) ?? '', /nested more than 200 levels deep/);
     await page.click('[data-tab=raw]');
     assert.equal((await page.textContent('[data-testid=detail-body]'))?.length, deep.length);

@@ -61,7 +61,11 @@ function shownRows(page: Page): Promise<ShownRow[]> {
 
 /** Waits until the list shows rows and none of them is still a placeholder. */
 async function rowsLoaded(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll('.fx-row:not([hidden])').length > 0 && !document.querySelector('.fx-row.placeholder:not([hidden])'));
+  await page.waitForFunction(
+    () =>
+      document.querySelectorAll('.fx-row:not([hidden])').length > 0 &&
+      !document.querySelector('.fx-row.placeholder:not([hidden])'),
+  );
 }
 
 async function countText(page: Page): Promise<string> {
@@ -124,10 +128,18 @@ describe('frames panel webview (Chromium)', function () {
     // A live panel starts following: the newest frame is the last row on screen.
     assert.equal(rows.at(-1)?.id, store.lastId);
     for (const r of rows) assert.deepEqual(pick(r), expectedRow(store, r.id as number));
-    assert.ok(rows.some((r) => / PUT → /.test(r.event)), 'Finesse events are labelled');
+    assert.ok(
+      rows.some((r) => / PUT → /.test(r.event)),
+      'Finesse events are labelled',
+    );
     // The page's CSP is the strict one, and nothing the panel does violates it.
     const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
-    assert.match(csp ?? '', new RegExp(`^default-src 'none'; style-src ${harness.origin}; script-src 'nonce-[A-Za-z0-9]+'; img-src ${harness.origin} data:; font-src ${harness.origin}$`));
+    assert.match(
+      csp ?? '',
+      new RegExp(
+        `^default-src 'none'; style-src ${harness.origin}; script-src 'nonce-[A-Za-z0-9]+'; img-src ${harness.origin} data:; font-src ${harness.origin}$`,
+      ),
+    );
     const nonce = /'nonce-([^']+)'/.exec(csp ?? '')?.[1];
     assert.ok(nonce);
     assert.equal(await page.$eval('script[src$="webview.js"]', (el) => (el as HTMLScriptElement).nonce), nonce);
@@ -178,10 +190,12 @@ describe('frames panel webview (Chromium)', function () {
 
     await page.selectOption('[data-testid=filter-kind]', '');
     await page.check('[data-testid=filter-pings]');
-    const keepalive = (f: (typeof all)[number]) => f.kind === 'ping' || f.kind === 'pong' || f.kind === 'text' || /urn:xmpp:ping|id="ping_/.test(f.raw);
+    const keepalive = (f: (typeof all)[number]) =>
+      f.kind === 'ping' || f.kind === 'pong' || f.kind === 'text' || /urn:xmpp:ping|id="ping_/.test(f.raw);
     await waitForCount(page, `${count((f) => !keepalive(f))} of 400 frames`);
     await rowsLoaded(page);
-    for (const r of await shownRows(page)) assert.ok(!['ping', 'pong', 'text'].includes(r.kind) && !/ping/.test(r.summary), `no keepalive: ${r.summary}`);
+    for (const r of await shownRows(page))
+      assert.ok(!['ping', 'pong', 'text'].includes(r.kind) && !/ping/.test(r.summary), `no keepalive: ${r.summary}`);
   });
 
   it('100k frames: End, Home and the middle show the right rows while the DOM stays small', async () => {
@@ -203,9 +217,13 @@ describe('frames panel webview (Chromium)', function () {
     assert.equal(rows[0].selected, true);
 
     // Drag the scrollbar to the middle.
-    await page.$eval('.fx-viewport', (el, top) => {
-      el.scrollTop = top;
-    }, 50_000 * ROW_HEIGHT);
+    await page.$eval(
+      '.fx-viewport',
+      (el, top) => {
+        el.scrollTop = top;
+      },
+      50_000 * ROW_HEIGHT,
+    );
     await page.waitForFunction(() => document.querySelector('.fx-row[data-index="50000"]:not(.placeholder)') !== null);
     await rowsLoaded(page);
     rows = await shownRows(page);
@@ -215,7 +233,9 @@ describe('frames panel webview (Chromium)', function () {
 
     const domRows = await page.$$eval('.fx-row', (els) => els.length);
     assert.ok(domRows < 60, `only the rows on screen are in the DOM (${domRows})`);
-    const requested = panel.fromWebview.filter((m) => m.type === 'getRows').reduce((n, m) => n + (m.type === 'getRows' ? m.count : 0), 0);
+    const requested = panel.fromWebview
+      .filter((m) => m.type === 'getRows')
+      .reduce((n, m) => n + (m.type === 'getRows' ? m.count : 0), 0);
     assert.ok(requested < 2_000, `the webview asked for a few windows of rows, not the store (${requested})`);
 
     // A filter that must decode Updates over all 100k frames still completes, with the right count.
@@ -232,9 +252,13 @@ describe('frames panel webview (Chromium)', function () {
     await rowsLoaded(page);
 
     // Scroll up to row 300 and read what is on screen.
-    await page.$eval('.fx-viewport', (el, top) => {
-      el.scrollTop = top;
-    }, 300 * ROW_HEIGHT);
+    await page.$eval(
+      '.fx-viewport',
+      (el, top) => {
+        el.scrollTop = top;
+      },
+      300 * ROW_HEIGHT,
+    );
     await page.waitForFunction(() => document.querySelector('.fx-row[data-index="300"]:not(.placeholder)') !== null);
     await rowsLoaded(page);
     const before = await shownRows(page);
@@ -259,7 +283,9 @@ describe('frames panel webview (Chromium)', function () {
     // At the bottom, new frames scroll into view.
     await page.focus('.fx-list');
     await page.keyboard.press('End');
-    await page.waitForFunction(() => document.querySelector('[data-testid=follow]')?.getAttribute('aria-pressed') === 'true');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=follow]')?.getAttribute('aria-pressed') === 'true',
+    );
     push('in', '<message xmlns="jabber:client"><body>newest</body></message>');
     const lastId = store.lastId;
     await once(store, 'append');
@@ -277,10 +303,13 @@ describe('frames panel webview (Chromium)', function () {
     const { page } = panel;
     await rowsLoaded(page);
     await page.focus('.fx-list');
-    const selected = () => page.$eval('.fx-list', (el) => {
-      const row = document.getElementById(el.getAttribute('aria-activedescendant') ?? '');
-      return row ? { index: Number(row.getAttribute('data-index')), selected: row.getAttribute('aria-selected') } : undefined;
-    });
+    const selected = () =>
+      page.$eval('.fx-list', (el) => {
+        const row = document.getElementById(el.getAttribute('aria-activedescendant') ?? '');
+        return row
+          ? { index: Number(row.getAttribute('data-index')), selected: row.getAttribute('aria-selected') }
+          : undefined;
+      });
     await page.keyboard.press('Home');
     assert.deepEqual(await selected(), { index: 0, selected: 'true' });
     await page.keyboard.press('ArrowDown');
@@ -296,7 +325,10 @@ describe('frames panel webview (Chromium)', function () {
 
     await page.keyboard.press('Enter');
     await page.waitForSelector('[data-testid=detail]:visible');
-    await page.waitForFunction((id) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${id}`), store.lastId);
+    await page.waitForFunction(
+      (id) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${id}`),
+      store.lastId,
+    );
     assert.equal(panel.selected.at(-1)?.id, store.lastId, 'the host was told (Stanza tree)');
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid=detail]', { state: 'hidden' });
@@ -327,7 +359,10 @@ describe('frames panel webview (Chromium)', function () {
     const auth = [...store].find((f) => f.raw.includes('mechanism="PLAIN"'));
     assert.ok(auth);
     assert.ok(panel.host.reveal(auth.id));
-    await page.waitForFunction((id) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${id}`), auth.id);
+    await page.waitForFunction(
+      (id) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${id}`),
+      auth.id,
+    );
     await page.click('[data-tab=raw]');
     assert.match(await body(), /\[redacted\]/);
     assert.ok(!(await body()).includes(plainPayload('agent1', 'hunter2-secret')));
@@ -336,20 +371,33 @@ describe('frames panel webview (Chromium)', function () {
     await maskedCopy;
     assert.match(panel.copied[0], /\[redacted\]/, 'copy of the masked view stays masked');
     await page.click('[data-testid=reveal]');
-    await page.waitForFunction((payload) => document.querySelector('[data-testid=detail-body]')?.textContent?.includes(payload), plainPayload('agent1', 'hunter2-secret'));
+    await page.waitForFunction(
+      (payload) => document.querySelector('[data-testid=detail-body]')?.textContent?.includes(payload),
+      plainPayload('agent1', 'hunter2-secret'),
+    );
     assert.equal(await page.isVisible('[data-testid=reveal]'), false);
     const revealedCopy = panel.received((m) => m.type === 'copy');
     await page.click('[data-testid=copy]');
     await revealedCopy;
-    assert.ok(panel.copied[1].includes(plainPayload('agent1', 'hunter2-secret')), 'after Reveal, copy is what is shown');
+    assert.ok(
+      panel.copied[1].includes(plainPayload('agent1', 'hunter2-secret')),
+      'after Reveal, copy is what is shown',
+    );
 
-    const update = [...store].find((f) => frameView(f).finesse?.state === 'NOT_READY' && frameView(f).finesse?.node === '/finesse/api/User/agent1');
+    const update = [...store].find(
+      (f) => frameView(f).finesse?.state === 'NOT_READY' && frameView(f).finesse?.node === '/finesse/api/User/agent1',
+    );
     assert.ok(update);
     assert.ok(panel.host.reveal(update.id));
-    await page.waitForFunction((id) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${id}`), update.id);
+    await page.waitForFunction(
+      (id) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${id}`),
+      update.id,
+    );
     assert.match((await page.textContent('[data-testid=detail-heading]')) ?? '', /User agent1 PUT → NOT_READY/);
     await page.click('[data-tab=update]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=detail-body]')?.getAttribute('data-tab') === 'update');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=detail-body]')?.getAttribute('data-tab') === 'update',
+    );
     const updateText = await body();
     assert.match(updateText, /^<Update>\n {2}<data>\n {4}<user>/);
     assert.match(updateText, /<state>NOT_READY<\/state>/);
@@ -361,7 +409,12 @@ describe('frames panel webview (Chromium)', function () {
     await page.click('[data-testid=copy]');
     await updateCopy;
     assert.equal(panel.copied.at(-1), updateText);
-    assert.deepEqual(panel.fromWebview.filter((m) => m.type === 'copy').at(-1), { type: 'copy', id: update.id, what: 'update', reveal: false });
+    assert.deepEqual(panel.fromWebview.filter((m) => m.type === 'copy').at(-1), {
+      type: 'copy',
+      id: update.id,
+      what: 'update',
+      reveal: false,
+    });
 
     const broken = store.lastId;
     assert.ok(panel.host.reveal(broken));
@@ -386,18 +439,32 @@ describe('frames panel webview (Chromium)', function () {
     await rowsLoaded(page);
     for (const id of ids) {
       assert.ok(panel.host.reveal(id));
-      await page.waitForFunction((i) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${i}`), id);
+      await page.waitForFunction(
+        (i) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${i}`),
+        id,
+      );
       for (const tab of ['raw', 'pretty', 'update']) {
         if (await page.isEnabled(`[data-tab=${tab}]`)) await page.click(`[data-tab=${tab}]`);
       }
       await page.hover(`.fx-row[data-id="${id}"]`);
     }
     const summaries = (await shownRows(page)).map((r) => r.summary).join('\n');
-    assert.ok(summaries.includes('<img src=x onerror="window.__pwned = \'img\'">'), 'the malformed frame shows literally');
+    assert.ok(
+      summaries.includes('<img src=x onerror="window.__pwned = \'img\'">'),
+      'the malformed frame shows literally',
+    );
     await page.click('[data-tab=raw]');
-    assert.ok(((await page.textContent('[data-testid=detail-body]')) ?? '').includes(`<script>window.__pwned='svg2'</script>`));
+    assert.ok(
+      ((await page.textContent('[data-testid=detail-body]')) ?? '').includes(`<script>window.__pwned='svg2'</script>`),
+    );
     assert.equal(await page.evaluate('window.__pwned'), undefined);
-    assert.equal(await page.$$eval('#app script, #app img, #app svg, #app iframe, #app [onerror], #app [onload]', (els) => els.length), 0);
+    assert.equal(
+      await page.$$eval(
+        '#app script, #app img, #app svg, #app iframe, #app [onerror], #app [onload]',
+        (els) => els.length,
+      ),
+      0,
+    );
     assert.deepEqual(await panel.cspViolations(), [], 'nothing even tried to run');
   });
 
@@ -414,7 +481,9 @@ describe('frames panel webview (Chromium)', function () {
     let paused = false;
     const listeners = new Set<() => void>();
     const toolbar: ToolbarSource = {
-      toggles: (): ToolbarToggle[] => [{ id: 'pause', label: paused ? 'Resume' : 'Pause', title: 'Hold every frame', checked: paused }],
+      toggles: (): ToolbarToggle[] => [
+        { id: 'pause', label: paused ? 'Resume' : 'Pause', title: 'Hold every frame', checked: paused },
+      ],
       toggle: (id) => {
         if (id === 'pause') paused = !paused;
         for (const l of listeners) l();
@@ -436,17 +505,26 @@ describe('frames panel webview (Chromium)', function () {
     const held = store.lastId;
     store.update(held, { flags: { held: true } });
     await panel.delivered((m) => m.type === 'updated' && m.rows.some((r) => r.row.id === held));
-    await page.waitForFunction((id) => document.querySelector(`.fx-row[data-id="${id}"] .fx-badges`)?.textContent === 'HELD', held);
+    await page.waitForFunction(
+      (id) => document.querySelector(`.fx-row[data-id="${id}"] .fx-badges`)?.textContent === 'HELD',
+      held,
+    );
     assert.ok(panel.host.reveal(held));
     await page.waitForSelector('[data-action=forward]');
-    assert.deepEqual(await page.$$eval('[data-testid=actions] button', (bs) => bs.map((b) => b.getAttribute('data-action'))), ['forward', 'drop', 'edit']);
+    assert.deepEqual(
+      await page.$$eval('[data-testid=actions] button', (bs) => bs.map((b) => b.getAttribute('data-action'))),
+      ['forward', 'drop', 'edit'],
+    );
     const action = panel.received((m) => m.type === 'action');
     await page.click('[data-action=forward]');
     await action;
     await Promise.resolve();
     assert.deepEqual(performed, [['forward', held]]);
     // Released: the row loses its badge and the detail offers what applies now.
-    await page.waitForFunction((id) => document.querySelector(`.fx-row[data-id="${id}"] .fx-badges`)?.textContent === '', held);
+    await page.waitForFunction(
+      (id) => document.querySelector(`.fx-row[data-id="${id}"] .fx-badges`)?.textContent === '',
+      held,
+    );
     await page.waitForSelector('[data-action=resend]');
   });
 
@@ -468,8 +546,14 @@ describe('frames panel webview (Chromium)', function () {
     await page.reload();
     await waitForCount(page, `${outCount} of 200 frames`);
     assert.equal(await page.inputValue('[data-testid=filter]'), 'dir:out');
-    await page.waitForFunction((id) => document.querySelector(`.fx-row[data-id="${id}"]`)?.getAttribute('aria-selected') === 'true', target.id);
-    await page.waitForFunction((id) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${id}`), target.id);
+    await page.waitForFunction(
+      (id) => document.querySelector(`.fx-row[data-id="${id}"]`)?.getAttribute('aria-selected') === 'true',
+      target.id,
+    );
+    await page.waitForFunction(
+      (id) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${id}`),
+      target.id,
+    );
   });
 
   it('read-only (saved session): starts at the top, no Clear, no actions; Clear on a live store empties the list', async () => {
@@ -495,4 +579,3 @@ describe('frames panel webview (Chromium)', function () {
     assert.deepEqual(performed, []);
   });
 });
-

@@ -9,11 +9,16 @@ import type { FromWebview } from '../../src/protocol/messages';
 import { WebviewHarness, PanelPage } from './harness';
 
 async function rowsLoaded(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll('.fx-row:not([hidden])').length > 0 && !document.querySelector('.fx-row.placeholder:not([hidden])'));
+  await page.waitForFunction(
+    () =>
+      document.querySelectorAll('.fx-row:not([hidden])').length > 0 &&
+      !document.querySelector('.fx-row.placeholder:not([hidden])'),
+  );
 }
 
 const rowText = (page: Page, id: number) => page.textContent(`.fx-row[data-id="${id}"] .fx-col-event`);
-const linkedIds = (page: Page) => page.$$eval('.fx-row.linked', (els) => els.map((e) => Number(e.getAttribute('data-id'))).sort((a, b) => a - b));
+const linkedIds = (page: Page) =>
+  page.$$eval('.fx-row.linked', (els) => els.map((e) => Number(e.getAttribute('data-id'))).sort((a, b) => a - b));
 
 describe('frames panel: REST calls and their Updates (Chromium)', function () {
   let harness: WebviewHarness;
@@ -39,19 +44,28 @@ describe('frames panel: REST calls and their Updates (Chromium)', function () {
     assert.equal(await rowText(page, response.id), `← PUT User/agent1 #${ready.id}`);
     assert.equal(await rowText(page, readyUpdate.id), `User agent1 PUT → READY ← #${ready.id}`);
     assert.equal(await rowText(page, bad.id), 'PUT User/agent1 → 400 · apiErrors Invalid State in 40 ms');
-    assert.equal(await page.textContent(`.fx-row[data-id="${ready.id}"] .fx-summary-text`), 'PUT /finesse/api/User/agent1');
+    assert.equal(
+      await page.textContent(`.fx-row[data-id="${ready.id}"] .fx-summary-text`),
+      'PUT /finesse/api/User/agent1',
+    );
 
     await page.click(`.fx-row[data-id="${ready.id}"]`);
     await page.waitForSelector('.fx-row.linked');
     assert.deepEqual(await linkedIds(page), [response.id, readyUpdate.id]);
     await page.click(`.fx-row[data-id="${readyUpdate.id}"]`);
-    await page.waitForFunction((id) => document.querySelector(`.fx-row[data-id="${id}"]`)?.classList.contains('linked'), ready.id);
+    await page.waitForFunction(
+      (id) => document.querySelector(`.fx-row[data-id="${id}"]`)?.classList.contains('linked'),
+      ready.id,
+    );
     assert.deepEqual(await linkedIds(page), [ready.id, response.id]);
 
     // The detail of a call shows the request, the response and what it caused.
     await page.click(`.fx-row[data-id="${ready.id}"]`);
     await page.keyboard.press('Enter');
-    await page.waitForFunction((id) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${id}`), ready.id);
+    await page.waitForFunction(
+      (id) => document.querySelector('[data-testid=detail-heading]')?.textContent?.startsWith(`#${id}`),
+      ready.id,
+    );
     await page.click('[data-tab=pretty]');
     const body = (await page.textContent('[data-testid=detail-body]')) ?? '';
     assert.match(body, /^PUT \/finesse\/api\/User\/agent1 HTTP\/1\.1\nAuthorization: Basic \[redacted\]/);
@@ -63,13 +77,20 @@ describe('frames panel: REST calls and their Updates (Chromium)', function () {
   it('a frame revealed before the webview is ready (a timeline click opening the panel) is selected once it is', async () => {
     // Enough traffic after the Update that a following list would show only the end.
     const day = agentDay();
-    for (let i = 0; i < 200; i++) day.store.append({ session: 'ws-1', dir: 'in', kind: 'stanza', raw: `<iq type="result" id="filler-${i}"/>` });
+    for (let i = 0; i < 200; i++)
+      day.store.append({ session: 'ws-1', dir: 'in', kind: 'stanza', raw: `<iq type="result" id="filler-${i}"/>` });
     const target = [...day.store].find((f) => frameView(f).finesse?.requestId === 'ready-1')!;
     let revealed: boolean | undefined;
-    panel = await harness.open(day.store, { viewport: { width: 1400, height: 600 }, beforeLoad: (host) => (revealed = host.reveal(target.id)) });
+    panel = await harness.open(day.store, {
+      viewport: { width: 1400, height: 600 },
+      beforeLoad: (host) => (revealed = host.reveal(target.id)),
+    });
     assert.equal(revealed, true, 'the host takes the reveal before its webview is ready');
     const { page } = panel;
-    await page.waitForFunction((id) => document.querySelector(`.fx-row[data-id="${id}"]`)?.getAttribute('aria-selected') === 'true', target.id);
+    await page.waitForFunction(
+      (id) => document.querySelector(`.fx-row[data-id="${id}"]`)?.getAttribute('aria-selected') === 'true',
+      target.id,
+    );
     // The selection reached the host too (it drives the Stanza tree), and the row is on screen.
     const selectsTarget = (m: FromWebview) => m.type === 'select' && m.id === target.id;
     if (!panel.fromWebview.some(selectsTarget)) await panel.received(selectsTarget);
@@ -84,8 +105,18 @@ describe('frames panel: REST calls and their Updates (Chromium)', function () {
     const { page } = panel;
     await rowsLoaded(page);
     const id = day.rest('PUT', '/finesse/api/User/agent1', 202, '<User><state>NOT_READY</state></User>', 'late-1');
-    await page.waitForFunction((rid) => document.querySelector(`.fx-row[data-id="${rid}"] .fx-col-event`)?.textContent === 'PUT User/agent1 → 202', id);
+    await page.waitForFunction(
+      (rid) =>
+        document.querySelector(`.fx-row[data-id="${rid}"] .fx-col-event`)?.textContent === 'PUT User/agent1 → 202',
+      id,
+    );
     day.state({ id: 'agent1', loginName: 'agent1' }, 'NOT_READY', 'late-1');
-    await page.waitForFunction((rid) => /^PUT User\/agent1 → 202 · NOT_READY in \d+ ms$/.test(document.querySelector(`.fx-row[data-id="${rid}"] .fx-col-event`)?.textContent ?? ''), id);
+    await page.waitForFunction(
+      (rid) =>
+        /^PUT User\/agent1 → 202 · NOT_READY in \d+ ms$/.test(
+          document.querySelector(`.fx-row[data-id="${rid}"] .fx-col-event`)?.textContent ?? '',
+        ),
+      id,
+    );
   });
 });

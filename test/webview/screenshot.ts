@@ -20,8 +20,24 @@ import { Publisher } from '../support/xmpp';
 import { WebviewHarness } from './harness';
 
 const OUT = process.argv[2] ?? join(__dirname, '..', '..', 'docs', 'panel.png');
-const agent = { id: 'agent1', loginName: 'agent1', firstName: 'Ada', lastName: 'Lovelace', extension: '1001', teamId: '1', teamName: 'Support' };
-const colleague = { id: 'agent2', loginName: 'agent2', firstName: 'Alan', lastName: 'Turing', extension: '1002', teamId: '1', teamName: 'Support' };
+const agent = {
+  id: 'agent1',
+  loginName: 'agent1',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  extension: '1001',
+  teamId: '1',
+  teamName: 'Support',
+};
+const colleague = {
+  id: 'agent2',
+  loginName: 'agent2',
+  firstName: 'Alan',
+  lastName: 'Turing',
+  extension: '1002',
+  teamId: '1',
+  teamName: 'Support',
+};
 
 /** Resolves with the first frame (already stored or arriving) that matches. */
 function frameWhere(store: FrameStore, pred: (f: Frame) => boolean): Promise<Frame> {
@@ -42,9 +58,17 @@ async function main(): Promise<void> {
   const prosody = await Prosody.start({ users: [{ user: 'agent1', password: 'agent1-pw' }] });
   const publisher = await Publisher.start(prosody.wsUrl);
   const store = new FrameStore();
-  const session = new FinesseSession(store, { url: prosody.wsUrl, domain: DOMAIN, user: 'agent1', password: 'agent1-pw', teams: ['1'], keepaliveMs: 400 });
+  const session = new FinesseSession(store, {
+    url: prosody.wsUrl,
+    domain: DOMAIN,
+    user: 'agent1',
+    password: 'agent1-pw',
+    teams: ['1'],
+    keepaliveMs: 400,
+  });
   try {
-    for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1'), nodes.teamUsers('1')]) await publisher.createNode(node);
+    for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1'), nodes.teamUsers('1')])
+      await publisher.createNode(node);
     await session.start();
     const call = { id: '16777236', from: '+1 919 555 0142', to: '6001' };
     let request = 0;
@@ -54,12 +78,18 @@ async function main(): Promise<void> {
       await publisher.publish(node, update);
       await frameWhere(store, (f) => f.id > before && f.dir === 'in' && frameView(f).finesse !== undefined);
     };
-    await publish(nodes.user('agent1'), userUpdate(agent, 'NOT_READY', { reasonCodeId: '12', requestId: `req-${++request}` }));
+    await publish(
+      nodes.user('agent1'),
+      userUpdate(agent, 'NOT_READY', { reasonCodeId: '12', requestId: `req-${++request}` }),
+    );
     await publish(nodes.user('agent1'), userUpdate(agent, 'READY', { requestId: `req-${++request}` }));
     await publish(nodes.teamUsers('1'), teamUserUpdate('1', colleague, 'READY'));
     await publish(nodes.userDialogs('agent1'), dialogUpdate(agent, call, 'ALERTING', 'POST'));
     await publish(nodes.user('agent1'), userUpdate(agent, 'RESERVED'));
-    await publish(nodes.userDialogs('agent1'), dialogUpdate(agent, call, 'ACTIVE', 'PUT', { requestId: `req-${++request}` }));
+    await publish(
+      nodes.userDialogs('agent1'),
+      dialogUpdate(agent, call, 'ACTIVE', 'PUT', { requestId: `req-${++request}` }),
+    );
     await publish(nodes.user('agent1'), userUpdate(agent, 'TALKING'));
     await publish(nodes.teamUsers('1'), teamUserUpdate('1', colleague, 'TALKING'));
     await publish(nodes.user('agent1'), apiErrorUpdate(agent, `req-${++request}`));

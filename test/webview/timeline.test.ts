@@ -47,11 +47,21 @@ function shown(page: Page): Promise<Shown[]> {
         states,
         dialogs: [...lane.querySelectorAll('rect.dialog')].map((g) => {
           const r = g.getBoundingClientRect();
-          return { id: g.getAttribute('data-dialog') ?? '', steps: g.getAttribute('data-steps') ?? '', x: r.left, right: r.right };
+          return {
+            id: g.getAttribute('data-dialog') ?? '',
+            steps: g.getAttribute('data-steps') ?? '',
+            x: r.left,
+            right: r.right,
+          };
         }),
         marks: [...lane.querySelectorAll('path.mark')].map((p) => {
           const r = p.getBoundingClientRect();
-          return { kind: p.getAttribute('class') ?? '', x: r.left + r.width / 2, label: p.getAttribute('data-label') ?? '', frame: Number(p.getAttribute('data-frame')) };
+          return {
+            kind: p.getAttribute('class') ?? '',
+            x: r.left + r.width / 2,
+            label: p.getAttribute('data-label') ?? '',
+            frame: Number(p.getAttribute('data-frame')),
+          };
         }),
       };
     }),
@@ -73,7 +83,9 @@ describe('timeline webview', function () {
     view = await harness.open(day.store, { live: false, title: 'day.finesse-session' });
     await view.delivered((m) => m.type === 'model');
     // Kept for the serializer: a saved capture's picture does not come back after a reload.
-    assert.deepEqual(await view.page.evaluate(() => (window as unknown as { __tlState: unknown }).__tlState), { live: false });
+    assert.deepEqual(await view.page.evaluate(() => (window as unknown as { __tlState: unknown }).__tlState), {
+      live: false,
+    });
     const lanes = await shown(view.page);
     assert.deepEqual(
       lanes.map((l) => l.agent),
@@ -86,7 +98,10 @@ describe('timeline webview', function () {
     );
     for (let i = 1; i < a1.states.length; i++) {
       assert.ok(a1.states[i].x > a1.states[i - 1].x, `${a1.states[i].state} is drawn after ${a1.states[i - 1].state}`);
-      assert.ok(Math.abs(a1.states[i - 1].x + a1.states[i - 1].width - a1.states[i].x) < 1.5, `each state ends where the next begins: ${JSON.stringify(a1.states)}`);
+      assert.ok(
+        Math.abs(a1.states[i - 1].x + a1.states[i - 1].width - a1.states[i].x) < 1.5,
+        `each state ends where the next begins: ${JSON.stringify(a1.states)}`,
+      );
       assert.notEqual(a1.states[i].frame, a1.states[i - 1].frame);
     }
     assert.deepEqual(
@@ -105,7 +120,10 @@ describe('timeline webview', function () {
     assert.equal(rest.length, 6);
     assert.equal(errors.length, 1);
     assert.match(rest[1].label, /^PUT User\/agent1 → 202 · READY in \d+ ms$/);
-    assert.match(rest.find((m) => m.label.includes('400'))!.label, /^PUT User\/agent1 → 400 · apiErrors Invalid State in \d+ ms$/);
+    assert.match(
+      rest.find((m) => m.label.includes('400'))!.label,
+      /^PUT User\/agent1 → 400 · apiErrors Invalid State in \d+ ms$/,
+    );
     assert.ok(errors[0].x > at('TALKING').x && errors[0].x < at('WORK_READY').x);
     assert.equal(await view.page.textContent('.tl-title'), 'day.finesse-session');
     assert.deepEqual(await view.cspViolations(), []);
@@ -121,9 +139,21 @@ describe('timeline webview', function () {
     const tip = await view.page.textContent('.tl-tooltip');
     assert.match(tip!, /User agent1 PUT → TALKING/);
     assert.match(tip!, /<state>TALKING<\/state>/);
-    assert.equal(await view.page.$$eval('.tl-tooltip *', (els) => els.filter((e) => e.tagName === 'STATE').length), 0, 'the Update is text, not markup');
+    assert.equal(
+      await view.page.$$eval('.tl-tooltip *', (els) => els.filter((e) => e.tagName === 'STATE').length),
+      0,
+      'the Update is text, not markup',
+    );
     const frame = Number(await view.page.getAttribute('g.lane[data-agent="agent1"] rect.span-hover', 'data-frame'));
-    assert.equal(frame, [...day.store].find((f) => f.raw.includes('TALKING') && f.raw.includes('/finesse/api/User/agent1&quot;') === false && f.raw.includes('node="/finesse/api/User/agent1"'))!.id);
+    assert.equal(
+      frame,
+      [...day.store].find(
+        (f) =>
+          f.raw.includes('TALKING') &&
+          f.raw.includes('/finesse/api/User/agent1&quot;') === false &&
+          f.raw.includes('node="/finesse/api/User/agent1"'),
+      )!.id,
+    );
     await talking.click();
     assert.deepEqual(view.selected, [frame]);
   });
@@ -140,7 +170,9 @@ describe('timeline webview', function () {
     const states = (await shown(view.page))[0].states;
     assert.equal(states.at(-1)!.state, 'NOT_READY');
     assert.ok(states.at(-1)!.x > states.at(-2)!.x);
-    assert.deepEqual(await view.page.evaluate(() => (window as unknown as { __tlState: unknown }).__tlState), { live: true });
+    assert.deepEqual(await view.page.evaluate(() => (window as unknown as { __tlState: unknown }).__tlState), {
+      live: true,
+    });
   });
 
   it('says what it waits for when the capture has no agent yet', async () => {

@@ -57,12 +57,21 @@ export class TimelineHarness {
         res.end(body);
       };
       if (url.pathname === '/') {
-        const html = timelineHtml({ cspSource: origin, scriptUri: `${origin}/dist/timeline.js`, styleUri: `${origin}/media/timeline.css` });
-        return send('text/html; charset=utf-8', html.replace('</head>', `<link rel="stylesheet" href="${origin}/theme.css">\n</head>`));
+        const html = timelineHtml({
+          cspSource: origin,
+          scriptUri: `${origin}/dist/timeline.js`,
+          styleUri: `${origin}/media/timeline.css`,
+        });
+        return send(
+          'text/html; charset=utf-8',
+          html.replace('</head>', `<link rel="stylesheet" href="${origin}/theme.css">\n</head>`),
+        );
       }
       if (url.pathname === '/dist/timeline.js') return send('text/javascript', readFileSync(bundle));
-      if (url.pathname === '/media/timeline.css') return send('text/css', readFileSync(join(ROOT, 'media', 'timeline.css')));
-      if (url.pathname === '/theme.css') return send('text/css', readFileSync(join(__dirname, 'theme-dark-modern.css')));
+      if (url.pathname === '/media/timeline.css')
+        return send('text/css', readFileSync(join(ROOT, 'media', 'timeline.css')));
+      if (url.pathname === '/theme.css')
+        return send('text/css', readFileSync(join(__dirname, 'theme-dark-modern.css')));
       res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -70,12 +79,22 @@ export class TimelineHarness {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
     });
     return new TimelineHarness(browser, server, `http://127.0.0.1:${port}`);
   }
 
-  async open(store: FrameStore, opts: { live?: boolean; title?: string; viewport?: { width: number; height: number }; noticeMs?: number } = {}): Promise<TimelinePage> {
+  async open(
+    store: FrameStore,
+    opts: { live?: boolean; title?: string; viewport?: { width: number; height: number }; noticeMs?: number } = {},
+  ): Promise<TimelinePage> {
     const context = await this.browser.newContext({ viewport: opts.viewport ?? { width: 1200, height: 400 } });
     const page = await context.newPage();
     const selected: number[] = [];

@@ -17,7 +17,11 @@ async function main(): Promise<void> {
   const harness = await TimelineHarness.start();
   try {
     const day = agentDay();
-    const view = await harness.open(day.store, { live: false, title: 'agent-morning.finesse-session', viewport: { width: 1100, height: 330 } });
+    const view = await harness.open(day.store, {
+      live: false,
+      title: 'agent-morning.finesse-session',
+      viewport: { width: 1100, height: 330 },
+    });
     await view.delivered((m) => m.type === 'model');
     // Hover the apiError so the picture shows what a hover tells.
     await view.page.hover('path.mark.m-apiError');

@@ -3,7 +3,15 @@
  * wired to the host by the protocol of src/protocol/messages.ts. The webview mirrors the host's
  * view counts and holds only the rows around the screen.
  */
-import type { ColumnPrefs, FilterSpec, FrameAction, PanelConfig, SortSpec, ToWebview, ViewCounts } from '../../src/protocol/messages';
+import type {
+  ColumnPrefs,
+  FilterSpec,
+  FrameAction,
+  PanelConfig,
+  SortSpec,
+  ToWebview,
+  ViewCounts,
+} from '../../src/protocol/messages';
 import { MAX_ROWS_PER_REQUEST } from '../../src/protocol/messages';
 import type { HostChannel } from './host';
 import { FrameList, ROW_HEIGHT } from './list/frameList';
@@ -64,14 +72,26 @@ export class App {
     });
     this.detail = new DetailPane(state.detailTab ?? 'pretty', {
       onTab: (tab: DetailTab) => host.saveState({ detailTab: tab }),
-      onCopy: (what) => this.selectedId !== undefined && host.post({ type: 'copy', id: this.selectedId, what, reveal: this.revealedId === this.selectedId }),
+      onCopy: (what) =>
+        this.selectedId !== undefined &&
+        host.post({ type: 'copy', id: this.selectedId, what, reveal: this.revealedId === this.selectedId }),
       onReveal: () => this.reveal(),
-      onAction: (action: FrameAction) => this.selectedId !== undefined && host.post({ type: 'action', action, frameId: this.selectedId }),
+      onAction: (action: FrameAction) =>
+        this.selectedId !== undefined && host.post({ type: 'action', action, frameId: this.selectedId }),
       onClose: () => this.closeDetail(),
       onNote: (note) => this.selectedId !== undefined && host.post({ type: 'note', id: this.selectedId, note }),
     });
-    this.splitter = h('div', { class: 'fx-splitter', role: 'separator', attrs: { 'aria-orientation': 'horizontal', 'aria-label': 'Resize detail pane', tabindex: 0 } });
-    this.root.append(h('div', { class: 'fx-top' }, this.filterBar.el, this.toolbar.el), this.list.el, this.splitter, this.detail.el);
+    this.splitter = h('div', {
+      class: 'fx-splitter',
+      role: 'separator',
+      attrs: { 'aria-orientation': 'horizontal', 'aria-label': 'Resize detail pane', tabindex: 0 },
+    });
+    this.root.append(
+      h('div', { class: 'fx-top' }, this.filterBar.el, this.toolbar.el),
+      this.list.el,
+      this.splitter,
+      this.detail.el,
+    );
     this.detailOpen = !!state.detailOpen;
     this.root.classList.toggle('detail-open', this.detailOpen);
     this.wireSplitter();
@@ -153,7 +173,15 @@ export class App {
     const filtering = !!(this.applied.text || this.applied.dir || this.applied.kind || this.applied.hidePings);
     this.filterBar.showCounts(counts, filtering);
     this.list.setEmptyText(
-      counts.size === 0 ? (this.config.readOnly ? 'This session has no frames' : 'No frames yet') : this.filterBar.hasError ? 'The filter has an error: no frames shown' : counts.progress < 1 ? 'Filtering…' : 'No frames match the filter',
+      counts.size === 0
+        ? this.config.readOnly
+          ? 'This session has no frames'
+          : 'No frames yet'
+        : this.filterBar.hasError
+          ? 'The filter has an error: no frames shown'
+          : counts.progress < 1
+            ? 'Filtering…'
+            : 'No frames match the filter',
     );
   }
 
@@ -197,7 +225,11 @@ export class App {
         const [start, end] = this.wantRows;
         this.wantRows = undefined;
         const generation = this.generation;
-        const answer = await this.host.request({ type: 'getRows', start, count: Math.min(end - start, MAX_ROWS_PER_REQUEST) });
+        const answer = await this.host.request({
+          type: 'getRows',
+          start,
+          count: Math.min(end - start, MAX_ROWS_PER_REQUEST),
+        });
         if (generation !== this.generation) continue;
         this.list.setRows(answer.start, answer.rows);
         if (!this.firstRows && answer.rows.length) {
@@ -234,7 +266,9 @@ export class App {
       this.root.classList.add('detail-open');
       this.host.saveState({ detailOpen: true });
       // The list got shorter: keep the selected row on screen.
-      requestAnimationFrame(() => this.list.selectedIndex >= 0 && this.list.scrollToIndex(this.list.selectedIndex, 'nearest'));
+      requestAnimationFrame(
+        () => this.list.selectedIndex >= 0 && this.list.scrollToIndex(this.list.selectedIndex, 'nearest'),
+      );
     }
     this.loadDetail();
   }
@@ -275,7 +309,8 @@ export class App {
 
   private onGlobalKey = (ev: KeyboardEvent): void => {
     const target = ev.target as HTMLElement | null;
-    const typing = !!target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA');
+    const typing =
+      !!target && (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA');
     if ((ev.ctrlKey || ev.metaKey) && ev.key.toLowerCase() === 'f') {
       ev.preventDefault();
       this.filterBar.focus();

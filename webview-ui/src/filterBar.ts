@@ -67,12 +67,26 @@ export class FilterBar {
       onChange: () => this.apply(),
       attrs: { 'data-testid': 'filter-kind' },
     });
-    const pings = checkbox({ label: 'Hide pings', title: 'Hide WebSocket pings/pongs, whitespace keepalives and XEP-0199 pings (same as -ping)', checked: !!initial.hidePings, onChange: () => this.apply(), attrs: { 'data-testid': 'filter-pings' } });
+    const pings = checkbox({
+      label: 'Hide pings',
+      title: 'Hide WebSocket pings/pongs, whitespace keepalives and XEP-0199 pings (same as -ping)',
+      checked: !!initial.hidePings,
+      onChange: () => this.apply(),
+      attrs: { 'data-testid': 'filter-pings' },
+    });
     this.pings = pings.input;
     this.count = h('span', { class: 'fx-count', attrs: { 'aria-live': 'polite', 'data-testid': 'count' } });
     this.error = h('span', { class: 'fx-filter-error', role: 'alert', attrs: { 'data-testid': 'filter-error' } });
     this.error.hidden = true;
-    this.el = h('div', { class: 'fx-filterbar', role: 'search' }, h('div', { class: 'fx-filter-field' }, this.input, this.error), this.dir, this.kind, pings.el, this.count);
+    this.el = h(
+      'div',
+      { class: 'fx-filterbar', role: 'search' },
+      h('div', { class: 'fx-filter-field' }, this.input, this.error),
+      this.dir,
+      this.kind,
+      pings.el,
+      this.count,
+    );
   }
 
   get spec(): FilterSpec {
@@ -109,7 +123,10 @@ export class FilterBar {
 
   /** `filtered`: the view the counts describe has a filter applied. */
   showCounts(c: ViewCounts, filtered: boolean): void {
-    let text = filtered || c.total !== c.size ? `${formatCount(c.total)} of ${formatCount(c.size)} frames` : `${formatCount(c.size)} frames`;
+    let text =
+      filtered || c.total !== c.size
+        ? `${formatCount(c.total)} of ${formatCount(c.size)} frames`
+        : `${formatCount(c.size)} frames`;
     if (c.progress < 1) text += ` · filtering ${Math.floor(c.progress * 100)}%`;
     setText(this.count, text);
   }

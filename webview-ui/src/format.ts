@@ -55,8 +55,9 @@ export const FLAG_BADGES = [
  * controls other than tab, newline and carriage return. Wire text is shown with each of them
  * as a visible `\u202E`.
  */
- 
-const INVISIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/g;
+
+const INVISIBLE =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u2028-\u202E\u2060-\u2069\uFEFF]/g;
 
 export function visibleControls(text: string): string {
   INVISIBLE.lastIndex = 0;

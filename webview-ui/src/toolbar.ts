@@ -23,8 +23,19 @@ export class Toolbar {
 
   constructor(private readonly events: ToolbarEvents) {
     this.hostToggles = h('div', { class: 'fx-toolbar-group', attrs: { 'data-testid': 'host-toggles' } });
-    this.followButton = toggleButton({ label: 'Follow', title: 'Keep the newest frame in view (scrolling to the bottom turns it on)', checked: true, onToggle: () => this.events.onFollow(this.followButton.el.getAttribute('aria-pressed') !== 'true'), attrs: { 'data-testid': 'follow' } });
-    this.clear = button({ label: 'Clear', title: 'Remove all captured frames (Finesse: Clear Frames)', onClick: () => this.events.onClear(), attrs: { 'data-testid': 'clear' } });
+    this.followButton = toggleButton({
+      label: 'Follow',
+      title: 'Keep the newest frame in view (scrolling to the bottom turns it on)',
+      checked: true,
+      onToggle: () => this.events.onFollow(this.followButton.el.getAttribute('aria-pressed') !== 'true'),
+      attrs: { 'data-testid': 'follow' },
+    });
+    this.clear = button({
+      label: 'Clear',
+      title: 'Remove all captured frames (Finesse: Clear Frames)',
+      onClick: () => this.events.onClear(),
+      attrs: { 'data-testid': 'clear' },
+    });
     this.timeMode = dropdown({
       label: 'Time column',
       title: 'Time column: clock time, time since the previous row, or since the session started',
@@ -37,16 +48,38 @@ export class Toolbar {
       onChange: (v) => this.events.onColumns({ time: v as ColumnPrefs['time'] }),
       attrs: { 'data-testid': 'time-mode' },
     });
-    const session = checkbox({ label: 'Session', title: 'Show the Session column', onChange: (on) => this.events.onColumns({ session: on }), attrs: { 'data-testid': 'session-column' } });
+    const session = checkbox({
+      label: 'Session',
+      title: 'Show the Session column',
+      onChange: (on) => this.events.onColumns({ session: on }),
+      attrs: { 'data-testid': 'session-column' },
+    });
     this.sessionColumn = session.input;
-    this.el = h('div', { class: 'fx-toolbar', role: 'toolbar', attrs: { 'aria-label': 'Frames toolbar' } }, this.hostToggles, this.timeMode, session.el, this.followButton.el, this.clear);
+    this.el = h(
+      'div',
+      { class: 'fx-toolbar', role: 'toolbar', attrs: { 'aria-label': 'Frames toolbar' } },
+      this.hostToggles,
+      this.timeMode,
+      session.el,
+      this.followButton.el,
+      this.clear,
+    );
   }
 
   configure(config: PanelConfig): void {
     this.clear.hidden = !config.canClear;
     replaceChildren(
       this.hostToggles,
-      ...config.toggles.map((t) => toggleButton({ label: t.label, title: t.title, checked: t.checked, onToggle: () => this.events.onToggle(t.id), attrs: { 'data-toggle': t.id } }).el),
+      ...config.toggles.map(
+        (t) =>
+          toggleButton({
+            label: t.label,
+            title: t.title,
+            checked: t.checked,
+            onToggle: () => this.events.onToggle(t.id),
+            attrs: { 'data-toggle': t.id },
+          }).el,
+      ),
     );
   }
 

@@ -32,8 +32,26 @@ import { unescapeXml } from '../xmpp/xml';
 import { compileUserRegex } from './userRegex';
 import { quickWellFormed } from './quickWellFormed';
 
-const FRAME_KINDS: readonly FrameKind[] = ['open', 'close', 'stanza', 'text', 'binary', 'ping', 'pong', 'closeframe', 'http'];
-const FLAG_NAMES = ['held', 'edited', 'injected', 'dropped', 'replayed', 'malformed', 'afterClose'] as const satisfies readonly (keyof FrameFlags)[];
+const FRAME_KINDS: readonly FrameKind[] = [
+  'open',
+  'close',
+  'stanza',
+  'text',
+  'binary',
+  'ping',
+  'pong',
+  'closeframe',
+  'http',
+];
+const FLAG_NAMES = [
+  'held',
+  'edited',
+  'injected',
+  'dropped',
+  'replayed',
+  'malformed',
+  'afterClose',
+] as const satisfies readonly (keyof FrameFlags)[];
 const IS_VALUES = ['ping', ...FLAG_NAMES, 'starred'] as const;
 const HAS_VALUES = ['error', 'update', 'original', 'note'] as const;
 const FILTER_KEYS = ['dir', 'kind', 'node', 'state', 'event', 'has', 'is', 'session', 'req', 'status'] as const;
@@ -197,14 +215,28 @@ function wordTerm(word: string): Term {
       return termFor(key as FilterKey, value);
     }
     if (looksLikeKey(word, key)) {
-      throw new FilterSyntaxError(`Unknown filter key "${key}:"; the keys are ${FILTER_KEYS.map((k) => `${k}:`).join(' ')} (put "${word}" in quotes to search the text)`);
+      throw new FilterSyntaxError(
+        `Unknown filter key "${key}:"; the keys are ${FILTER_KEYS.map((k) => `${k}:`).join(' ')} (put "${word}" in quotes to search the text)`,
+      );
     }
   }
   return textTerm(word);
 }
 
 /** Prefixes of XML and XMPP names a user searches as text: `jabber:client`, `xmlns:stream`, `urn:…`. */
-const TEXT_PREFIXES = new Set(['urn', 'jabber', 'xmlns', 'xml', 'stream', 'http', 'https', 'ws', 'wss', 'xmpp', 'sasl']);
+const TEXT_PREFIXES = new Set([
+  'urn',
+  'jabber',
+  'xmlns',
+  'xml',
+  'stream',
+  'http',
+  'https',
+  'ws',
+  'wss',
+  'xmpp',
+  'sasl',
+]);
 
 /**
  * `foo:bar` reads as a key the user mistyped (an error is more useful than matching nothing);
@@ -238,7 +270,8 @@ function keyTerm(key: FilterKey, value: string): Term {
       return cheap((f) => f.dir === lower);
     }
     case 'kind': {
-      if (!(FRAME_KINDS as readonly string[]).includes(lower)) throw new FilterSyntaxError(`kind: expects one of ${FRAME_KINDS.join(', ')}; not "${value}"`);
+      if (!(FRAME_KINDS as readonly string[]).includes(lower))
+        throw new FilterSyntaxError(`kind: expects one of ${FRAME_KINDS.join(', ')}; not "${value}"`);
       return cheap((f) => f.kind === lower);
     }
     case 'session': {
@@ -257,7 +290,9 @@ function keyTerm(key: FilterKey, value: string): Term {
       const tag = updateField('state', value);
       const errorType = updateField('errorType', value);
       // A plain word is compared with the frame's remembered state text (see stateText).
-      const word = /^[\w-]+$/.test(value) ? new RegExp(`^\\s*${value}\\s*(?:&lt;|<)\\/(?:state|errorType)(?:&gt;|>)$`, 'i') : undefined;
+      const word = /^[\w-]+$/.test(value)
+        ? new RegExp(`^\\s*${value}\\s*(?:&lt;|<)\\/(?:state|errorType)(?:&gt;|>)$`, 'i')
+        : undefined;
       return parsing((f) => {
         if (!has(f.raw)) return false;
         if (word) {
@@ -268,7 +303,8 @@ function keyTerm(key: FilterKey, value: string): Term {
           // participants') is decided from the text; others parse.
           // An apiErrors Update's state is its one error's ErrorType.
           if (API_ERRORS.test(f.raw)) {
-            if (countOf(API_ERROR_OPEN, f.raw) === 1 && countOf(ERROR_TYPE_OPEN, f.raw) === 1) return errorType.test(f.raw);
+            if (countOf(API_ERROR_OPEN, f.raw) === 1 && countOf(ERROR_TYPE_OPEN, f.raw) === 1)
+              return errorType.test(f.raw);
           } else {
             const own = withoutParticipants(f.raw);
             if (own !== undefined && onlyOneState(own)) return tag.test(own);
@@ -279,7 +315,8 @@ function keyTerm(key: FilterKey, value: string): Term {
     }
     case 'event': {
       const up = value.toUpperCase();
-      if (up !== 'POST' && up !== 'PUT' && up !== 'DELETE') throw new FilterSyntaxError(`event: expects POST, PUT or DELETE, not "${value}"`);
+      if (up !== 'POST' && up !== 'PUT' && up !== 'DELETE')
+        throw new FilterSyntaxError(`event: expects POST, PUT or DELETE, not "${value}"`);
       const has = substring(up);
       return parsing((f) => {
         if (!isUpdateCandidate(f.raw) || !has(f.raw)) return false;
@@ -290,7 +327,8 @@ function keyTerm(key: FilterKey, value: string): Term {
     }
     case 'has': {
       if (lower === 'error') return parsing(hasError);
-      if (lower === 'update') return parsing((f) => isUpdateCandidate(f.raw) && (plainUpdate(f, true) || frameView(f).finesse !== undefined));
+      if (lower === 'update')
+        return parsing((f) => isUpdateCandidate(f.raw) && (plainUpdate(f, true) || frameView(f).finesse !== undefined));
       if (lower === 'original') return cheap((f) => f.original !== undefined);
       if (lower === 'note') return cheap((f) => !!f.note?.text);
       throw new FilterSyntaxError(`has: expects one of ${HAS_VALUES.join(', ')}; not "${value}"`);
@@ -306,7 +344,8 @@ function keyTerm(key: FilterKey, value: string): Term {
       });
     }
     case 'status': {
-      if (!/^[1-5][0-9x]{2}$/i.test(value)) throw new FilterSyntaxError(`status: expects an HTTP status like 404 or 4xx, not "${value}"`);
+      if (!/^[1-5][0-9x]{2}$/i.test(value))
+        throw new FilterSyntaxError(`status: expects an HTTP status like 404 or 4xx, not "${value}"`);
       const re = new RegExp(`^${lower.replace(/x/g, '\\d')}$`);
       const status = (f: Frame) => re.test(String(frameView(f).http?.status ?? ''));
       // A request has the status of the response that answered it (none yet: no status).
@@ -616,12 +655,18 @@ export function highlighter(text: string): ((s: string) => Marks) | undefined {
       const word = t.text;
       if (!word || word.toLowerCase() === 'ping') continue;
       const colon = word.indexOf(':');
-      if (t.kind === 'word' && colon > 0 && (FILTER_KEYS as readonly string[]).includes(word.slice(0, colon).toLowerCase())) continue;
+      if (
+        t.kind === 'word' &&
+        colon > 0 &&
+        (FILTER_KEYS as readonly string[]).includes(word.slice(0, colon).toLowerCase())
+      )
+        continue;
       const needle = word.toLowerCase();
       finders.push((s) => {
         const out: Marks = [];
         const hay = s.toLowerCase();
-        for (let i = hay.indexOf(needle); i >= 0 && out.length < 200; i = hay.indexOf(needle, i + needle.length)) out.push([i, i + needle.length]);
+        for (let i = hay.indexOf(needle); i >= 0 && out.length < 200; i = hay.indexOf(needle, i + needle.length))
+          out.push([i, i + needle.length]);
         return out;
       });
     }

@@ -41,7 +41,6 @@ export interface FilteredIndexOptions {
 
 const EMPTY: FilterSpec = { text: '' };
 
-
 /** The view of a query that does not compile: no rows, and nothing to scan. */
 const MATCH_NOTHING: CompiledFilter = { matchesAll: false, parses: false, matcher: () => () => false };
 
@@ -50,7 +49,16 @@ const POSITIONS = 2 ** 23;
 /** Keys up to 2^30 (sizes of a GiB) keep key × POSITIONS exact in a double. */
 const KEY_MAX = 2 ** 30 - 1;
 /** Kinds in alphabetical order, as the column reads. */
-const KIND_RANK: Record<string, number> = { binary: 0, close: 1, closeframe: 2, open: 3, ping: 4, pong: 5, stanza: 6, text: 7 };
+const KIND_RANK: Record<string, number> = {
+  binary: 0,
+  close: 1,
+  closeframe: 2,
+  open: 3,
+  ping: 4,
+  pong: 5,
+  stanza: 6,
+  text: 7,
+};
 
 function numericKey(f: Frame, key: SortKey): number {
   if (key === 'size') return Math.min(f.bytes, KEY_MAX);
@@ -245,7 +253,13 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
       const text: string[] = new Array(n);
       for (let i = 0; i < n; i++) {
         const f = this.store.get(ids[i]);
-        text[i] = !f ? '' : sort.key === 'session' ? f.session : sort.key === 'event' ? (toRow(f).label ?? '') : toRow(f).summary;
+        text[i] = !f
+          ? ''
+          : sort.key === 'session'
+            ? f.session
+            : sort.key === 'event'
+              ? (toRow(f).label ?? '')
+              : toRow(f).summary;
       }
       positions.sort((a, b) => (text[a] < text[b] ? -sign : text[a] > text[b] ? sign : a - b));
     }

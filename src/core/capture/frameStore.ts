@@ -68,9 +68,11 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
     opts: FrameStoreOptions = {},
   ) {
     super();
-    if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`FrameStore capacity must be a positive integer, got ${cap}`);
+    if (!Number.isInteger(cap) || cap < 1)
+      throw new RangeError(`FrameStore capacity must be a positive integer, got ${cap}`);
     const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-    if (!Number.isFinite(maxBytes) || maxBytes < 1) throw new RangeError(`FrameStore maxBytes must be a positive number, got ${maxBytes}`);
+    if (!Number.isFinite(maxBytes) || maxBytes < 1)
+      throw new RangeError(`FrameStore maxBytes must be a positive number, got ${maxBytes}`);
     this.maxBytes = maxBytes;
     this.maxFrameBytes = Math.max(1, Math.floor(maxBytes / FRAME_SHARE));
     this.ring = new Array(cap);
@@ -138,7 +140,10 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
       start = 0;
       flags = { ...flags, truncated: true };
     }
-    return this.insert(new LazyFrame(this.nextId++, session, dir, t ?? now(), kind, bytes, flags, kept, start, end, decode), end - start);
+    return this.insert(
+      new LazyFrame(this.nextId++, session, dir, t ?? now(), kind, bytes, flags, kept, start, end, decode),
+      end - start,
+    );
   }
 
   private insert(frame: Frame, size: number): Frame {

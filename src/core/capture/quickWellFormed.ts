@@ -51,7 +51,8 @@ function entitiesKnown(raw: string): boolean {
     const c = raw.charCodeAt(amp + 1);
     let len: number;
     if ((c === 108 /* l */ || c === 103) /* g */ && raw.charCodeAt(amp + 2) === 116 /* t */) len = 3;
-    else if (c === 97 /* a */ && raw.charCodeAt(amp + 2) === 109 /* m */ && raw.charCodeAt(amp + 3) === 112 /* p */) len = 4;
+    else if (c === 97 /* a */ && raw.charCodeAt(amp + 2) === 109 /* m */ && raw.charCodeAt(amp + 3) === 112 /* p */)
+      len = 4;
     else if (raw.startsWith('quot;', amp + 1) || raw.startsWith('apos;', amp + 1)) len = 5;
     else return false;
     if (raw.charCodeAt(amp + len) !== 59 /* ; */) return false;

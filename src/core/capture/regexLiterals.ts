@@ -157,7 +157,10 @@ const ESCAPE = /[.*+?^${}()|[\]\\/]/g;
  * A native test for the required text (false: the pattern cannot match; when `exact`, its answer
  * is the pattern's), or undefined when nothing is required. Case-insensitive patterns use Unicode case folding, as RE2 does.
  */
-export function requiredTextTest(source: string, flags: string): { test: (text: string) => boolean; exact: boolean } | undefined {
+export function requiredTextTest(
+  source: string,
+  flags: string,
+): { test: (text: string) => boolean; exact: boolean } | undefined {
   const { required, exact } = patternText(source);
   if (!required.length) return undefined;
   const fold = flags.includes('i');

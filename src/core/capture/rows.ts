@@ -63,7 +63,10 @@ function computeRow(frame: Frame): FrameRow {
     row.flags.malformed = true;
   }
   if (view.summary) row.summary = summaryText(view.summary);
-  else if (view.http) row.summary = view.http.method ? `${view.http.method} ${view.http.target ?? ''}` : `HTTP ${view.http.status ?? ''} ${view.http.statusText ?? ''}`.trim();
+  else if (view.http)
+    row.summary = view.http.method
+      ? `${view.http.method} ${view.http.target ?? ''}`
+      : `HTTP ${view.http.status ?? ''} ${view.http.statusText ?? ''}`.trim();
   else row.summary = rawSummary(frame);
   // Finesse event messages carry no id: the pubsub item id is what tells a thousand of them apart.
   const itemId = view.finesse?.itemId;

@@ -46,7 +46,11 @@ export function compileUserRegex(source: string, flags = ''): UserRegex {
   const required = requiredTextTest(source, flags);
   return {
     source,
-    test: !required ? (text) => re.test(text) : required.exact ? required.test : (text) => required.test(text) && re.test(text),
+    test: !required
+      ? (text) => re.test(text)
+      : required.exact
+        ? required.test
+        : (text) => required.test(text) && re.test(text),
     replaceAll: (text, replacement) => re.matcher(text).replaceAll(replacement),
     ranges: (text, limit = 1000) => {
       const out: [number, number][] = [];

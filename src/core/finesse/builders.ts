@@ -9,9 +9,10 @@ import { PUBSUB_EVENT_NS } from './update';
 import { PUBSUB_NS } from '../xmpp/namespaces';
 export { PUBSUB_NS };
 
-
-export type UserState = 'LOGIN' | 'NOT_READY' | 'READY' | 'RESERVED' | 'TALKING' | 'WORK' | 'WORK_READY' | 'LOGOUT' | 'HOLD';
-export type DialogState = 'INITIATING' | 'INITIATED' | 'ALERTING' | 'ACTIVE' | 'HELD' | 'FAILED' | 'DROPPED' | 'WRAP_UP';
+export type UserState =
+  'LOGIN' | 'NOT_READY' | 'READY' | 'RESERVED' | 'TALKING' | 'WORK' | 'WORK_READY' | 'LOGOUT' | 'HOLD';
+export type DialogState =
+  'INITIATING' | 'INITIATED' | 'ALERTING' | 'ACTIVE' | 'HELD' | 'FAILED' | 'DROPPED' | 'WRAP_UP';
 
 export interface Agent {
   id: string; // loginId, e.g. 1001001
@@ -26,7 +27,14 @@ export interface Agent {
 const iso = (t: number) => new Date(t).toISOString();
 
 function update(data: Element, event: string, source: string, requestId = ''): string {
-  return xml('Update', {}, xml('data', {}, data), xml('event', {}, event), xml('requestId', {}, requestId), xml('source', {}, source)).toString();
+  return xml(
+    'Update',
+    {},
+    xml('data', {}, data),
+    xml('event', {}, event),
+    xml('requestId', {}, requestId),
+    xml('source', {}, source),
+  ).toString();
 }
 
 export function userElement(agent: Agent, state: UserState, opts: { reasonCodeId?: string; t?: number } = {}): Element {
@@ -54,7 +62,11 @@ export function userElement(agent: Agent, state: UserState, opts: { reasonCodeId
 }
 
 /** A User state change, as published on /finesse/api/User/{id}. */
-export function userUpdate(agent: Agent, state: UserState, opts: { requestId?: string; reasonCodeId?: string; t?: number } = {}): string {
+export function userUpdate(
+  agent: Agent,
+  state: UserState,
+  opts: { requestId?: string; reasonCodeId?: string; t?: number } = {},
+): string {
   return update(userElement(agent, state, opts), 'PUT', nodes.user(agent.id), opts.requestId);
 }
 
@@ -68,7 +80,8 @@ export interface Call {
 
 function dialogElement(call: Call, state: DialogState, opts: { t?: number; actions?: string[] } = {}): Element {
   const t = opts.t ?? Date.now();
-  const actions = opts.actions ?? (state === 'ALERTING' ? ['ANSWER'] : state === 'ACTIVE' ? ['HOLD', 'DROP', 'TRANSFER_SST'] : []);
+  const actions =
+    opts.actions ?? (state === 'ALERTING' ? ['ANSWER'] : state === 'ACTIVE' ? ['HOLD', 'DROP', 'TRANSFER_SST'] : []);
   return xml(
     'Dialog',
     {},
@@ -82,7 +95,11 @@ function dialogElement(call: Call, state: DialogState, opts: { t?: number; actio
       xml('callType', {}, call.callType ?? 'ACD_IN'),
       xml('dialedNumber', {}, call.to),
       xml('outboundClassification', {}),
-      xml('callvariables', {}, xml('CallVariable', {}, xml('name', {}, 'callVariable1'), xml('value', {}, 'case-4711'))),
+      xml(
+        'callvariables',
+        {},
+        xml('CallVariable', {}, xml('name', {}, 'callVariable1'), xml('value', {}, 'case-4711')),
+      ),
     ),
     xml('mediaType', {}, 'Voice'),
     xml(
@@ -110,7 +127,13 @@ function dialogElement(call: Call, state: DialogState, opts: { t?: number; actio
  * A Dialog change on /finesse/api/User/{id}/Dialogs: POST with <dialogs> when the call
  * arrives, PUT with <dialog> while it changes, DELETE when it is gone.
  */
-export function dialogUpdate(agent: Agent, call: Call, state: DialogState, event: 'POST' | 'PUT' | 'DELETE', opts: { requestId?: string; t?: number } = {}): string {
+export function dialogUpdate(
+  agent: Agent,
+  call: Call,
+  state: DialogState,
+  event: 'POST' | 'PUT' | 'DELETE',
+  opts: { requestId?: string; t?: number } = {},
+): string {
   const dialog = dialogElement(call, state, opts);
   const data = event === 'POST' ? xml('dialogs', {}, dialog) : dialog;
   if (event !== 'POST') dialog.name = 'dialog';
@@ -118,11 +141,25 @@ export function dialogUpdate(agent: Agent, call: Call, state: DialogState, event
 }
 
 /** An API error answering a client request (requestId echoes the X-Finesse-RequestId). */
-export function apiErrorUpdate(agent: Agent, requestId: string, errorType = 'Invalid State', errorMessage = 'Cannot change state to READY from TALKING'): string {
+export function apiErrorUpdate(
+  agent: Agent,
+  requestId: string,
+  errorType = 'Invalid State',
+  errorMessage = 'Cannot change state to READY from TALKING',
+): string {
   const err = xml(
     'apiErrors',
     {},
-    xml('apiError', {}, xml('errorData', {}, agent.id), xml('errorMessage', {}, errorMessage), xml('errorType', {}, errorType), xml('peripheralErrorCode', {}, '-1'), xml('peripheralErrorMsg', {}), xml('peripheralErrorText', {})),
+    xml(
+      'apiError',
+      {},
+      xml('errorData', {}, agent.id),
+      xml('errorMessage', {}, errorMessage),
+      xml('errorType', {}, errorType),
+      xml('peripheralErrorCode', {}, '-1'),
+      xml('peripheralErrorMsg', {}),
+      xml('peripheralErrorText', {}),
+    ),
   );
   return update(err, 'PUT', nodes.user(agent.id), requestId);
 }
@@ -138,7 +175,14 @@ export function notificationXml(updateXml: string): string {
 }
 
 /** The whole event message a subscriber receives, as Finesse's notification server sends it. */
-export function eventMessage(opts: { from: string; to: string; node: string; itemId: string; updateXml: string; id?: string }): string {
+export function eventMessage(opts: {
+  from: string;
+  to: string;
+  node: string;
+  itemId: string;
+  updateXml: string;
+  id?: string;
+}): string {
   const a = (v: string) => escapeXml(v);
   const id = opts.id ? ` id="${a(opts.id)}"` : '';
   return `<message from="${a(opts.from)}" to="${a(opts.to)}"${id} xmlns="jabber:client"><event xmlns="${PUBSUB_EVENT_NS}"><items node="${a(opts.node)}"><item id="${a(opts.itemId)}">${notificationXml(opts.updateXml)}</item></items></event></message>`;

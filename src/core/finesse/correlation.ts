@@ -86,7 +86,9 @@ export class Correlator {
 
   constructor(opts: CorrelatorOptions = {}) {
     const window = opts.guessWindowMs ?? DEFAULT_GUESS_WINDOW_MS;
-    this.window = Number.isFinite(window) ? Math.min(Math.max(0, window), MAX_GUESS_WINDOW_MS) : DEFAULT_GUESS_WINDOW_MS;
+    this.window = Number.isFinite(window)
+      ? Math.min(Math.max(0, window), MAX_GUESS_WINDOW_MS)
+      : DEFAULT_GUESS_WINDOW_MS;
     this.capacity = opts.capacity ?? 20_000;
     this.onChange = opts.onChange;
   }
@@ -158,7 +160,15 @@ export class Correlator {
       return;
     }
     if (!http.method) return;
-    const call: CallEffects = { request: f.id, method: http.method, path: pathOf(http.target ?? ''), t: f.t, updates: [], apiErrors: [], guessed: [] };
+    const call: CallEffects = {
+      request: f.id,
+      method: http.method,
+      path: pathOf(http.target ?? ''),
+      t: f.t,
+      updates: [],
+      apiErrors: [],
+      guessed: [],
+    };
     const requestId = headerValue(http.headers, 'requestId');
     if (requestId) call.requestId = requestId;
     this.remember(call);
@@ -224,7 +234,8 @@ export class Correlator {
     const oldest = this.calls.values().next().value as CallEffects;
     this.calls.delete(oldest.request);
     if (oldest.response !== undefined) this.callOfResponse.delete(oldest.response);
-    if (oldest.requestId && this.byRequestId.get(oldest.requestId) === oldest.request) this.byRequestId.delete(oldest.requestId);
+    if (oldest.requestId && this.byRequestId.get(oldest.requestId) === oldest.request)
+      this.byRequestId.delete(oldest.requestId);
     for (const u of oldest.updates) this.causes.delete(u);
   }
 }

@@ -120,7 +120,12 @@ export class TimelineBuilder {
     const agent = user ?? (dialog ? this.openDialogs.get(dialog)?.lane.agent : undefined);
     if (!agent) return; // SystemInfo, ReasonCodes…: about no one agent
     this.seen(f.t);
-    this.lane(decodeURIComponent(agent)).marks.push({ t: f.t, kind: 'rest', frame: f.id, label: `${http.method} ${shortPath(path)}` });
+    this.lane(decodeURIComponent(agent)).marks.push({
+      t: f.t,
+      kind: 'rest',
+      frame: f.id,
+      label: `${http.method} ${shortPath(path)}`,
+    });
   }
 
   private update(f: Frame): void {
@@ -132,7 +137,12 @@ export class TimelineBuilder {
       const agent = USER_NODE.exec(node)?.[1] ?? DIALOGS_NODE.exec(node)?.[1];
       if (!agent) return;
       this.seen(f.t);
-      this.lane(agent).marks.push({ t: f.t, kind: 'apiError', frame: f.id, label: `apiErrors${u.state ? ` ${u.state}` : ''}` });
+      this.lane(agent).marks.push({
+        t: f.t,
+        kind: 'apiError',
+        frame: f.id,
+        label: `apiErrors${u.state ? ` ${u.state}` : ''}`,
+      });
       return;
     }
     const user = USER_NODE.exec(node)?.[1];
@@ -156,7 +166,13 @@ export class TimelineBuilder {
     lane.states.push({ state, from: f.t, to: null, frame: f.id });
   }
 
-  private dialog(lane: TimelineLane, event: string | undefined, state: string | undefined, xml: string, f: Frame): void {
+  private dialog(
+    lane: TimelineLane,
+    event: string | undefined,
+    state: string | undefined,
+    xml: string,
+    f: Frame,
+  ): void {
     const id = /<id>([^<]+)<\/id>/i.exec(xml)?.[1];
     if (!id) return;
     this.seen(f.t);

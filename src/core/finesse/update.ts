@@ -12,7 +12,6 @@ import { describeNode, nodeLabel } from './nodes';
 import { PUBSUB_EVENT_NS } from '../xmpp/namespaces';
 export { PUBSUB_EVENT_NS };
 
-
 type UpdateEvent = 'POST' | 'PUT' | 'DELETE';
 
 export interface FinesseUpdate {
@@ -93,7 +92,12 @@ export function decodeUpdateText(text: string, node: string, itemId?: string): F
   if (!parsed.ok) return { ...base, error: parsed.error };
   const update = parsed.element;
   if (localName(update.name).toLowerCase() !== 'update') {
-    return { ...base, element: update, kind: localName(update.name), error: `Expected <Update>, found <${update.name}>` };
+    return {
+      ...base,
+      element: update,
+      kind: localName(update.name),
+      error: `Expected <Update>, found <${update.name}>`,
+    };
   }
   const result: FinesseUpdate = { ...base, element: update };
   const event = textCi(update, 'event')?.toUpperCase();

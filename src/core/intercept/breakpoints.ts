@@ -52,14 +52,16 @@ export function compileBreakpoint(rule: BreakpointRule): FrameMatcher {
   const name = rule.id ? `breakpoint "${rule.id}"` : 'breakpoint';
   const tests: FrameMatcher[] = [];
   if (rule.filter !== undefined) {
-    if (typeof rule.filter !== 'string' || !rule.filter.trim()) throw new RuleError(`${name}: the filter is empty (it would hold every frame; pause does that)`);
+    if (typeof rule.filter !== 'string' || !rule.filter.trim())
+      throw new RuleError(`${name}: the filter is empty (it would hold every frame; pause does that)`);
     const compiled = compileFilter(rule.filter);
     if (!compiled.ok) throw new RuleError(`${name}: ${compiled.error}`);
     // One matcher for the rule's life: frames reach it in store order, as the filter expects.
     tests.push(compiled.filter.matcher());
   }
   if (rule.direction && rule.direction !== 'both') {
-    if (rule.direction !== 'in' && rule.direction !== 'out') throw new RuleError(`${name}: direction must be in, out or both, not "${rule.direction}"`);
+    if (rule.direction !== 'in' && rule.direction !== 'out')
+      throw new RuleError(`${name}: direction must be in, out or both, not "${rule.direction}"`);
     const dir = rule.direction;
     tests.push((f) => f.dir === dir);
   }
@@ -91,7 +93,8 @@ export function compileBreakpoint(rule: BreakpointRule): FrameMatcher {
   }
   if (rule.event) {
     const event = rule.event.toUpperCase();
-    if (!['POST', 'PUT', 'DELETE'].includes(event)) throw new RuleError(`${name}: event must be POST, PUT or DELETE, not "${rule.event}"`);
+    if (!['POST', 'PUT', 'DELETE'].includes(event))
+      throw new RuleError(`${name}: event must be POST, PUT or DELETE, not "${rule.event}"`);
     tests.push((f) => mayCarryUpdate(f.raw) && frameView(f).finesse?.event === event);
   }
   if (rule.state) {

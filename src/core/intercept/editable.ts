@@ -34,7 +34,9 @@ export function toEditable(raw: string): string {
 export function escapesUpdates(raw: string): boolean {
   const parsed = parseXml(raw);
   if (!parsed.ok) return true;
-  return !notifications(parsed.element).some((n) => n.children.some((c) => isElement(c) && local(c.name).toLowerCase() === 'update'));
+  return !notifications(parsed.element).some((n) =>
+    n.children.some((c) => isElement(c) && local(c.name).toLowerCase() === 'update'),
+  );
 }
 
 export type WireResult = { ok: true; raw: string } | { ok: false; error: string };
@@ -46,7 +48,9 @@ export function fromEditable(text: string, opts: { escapeUpdates: boolean } = { 
   compact(parsed.element);
   if (opts.escapeUpdates) {
     for (const notification of notifications(parsed.element)) {
-      const update = notification.children.find((c): c is Element => isElement(c) && local(c.name).toLowerCase() === 'update');
+      const update = notification.children.find(
+        (c): c is Element => isElement(c) && local(c.name).toLowerCase() === 'update',
+      );
       if (!update) continue;
       if (update.attrs.xmlns === '') delete update.attrs.xmlns;
       // ltx escapes string children on serialisation: this is the escaping Finesse applies.

@@ -114,7 +114,8 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
 
   admit(frame: Frame, send: (raw: string) => void): GateDecision {
     // Nothing held, nothing paused, no rules: the common case costs a few property reads.
-    if (this.byId.size === 0 && !this.pauseState.in && !this.pauseState.out && !this.anyBreakpoint && !this.rewrite) return 'pass';
+    if (this.byId.size === 0 && !this.pauseState.in && !this.pauseState.out && !this.anyBreakpoint && !this.rewrite)
+      return 'pass';
     const key = queueKey(frame.session, frame.dir);
     const queue = this.queues.get(key);
     const holdable = HOLDABLE.has(frame.kind);
@@ -136,7 +137,14 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
     return 'hold';
   }
 
-  private hold(key: string, frame: Frame, send: (raw: string) => void, reason: HoldReason, rule: BreakpointRule | undefined, pending: string | undefined): void {
+  private hold(
+    key: string,
+    frame: Frame,
+    send: (raw: string) => void,
+    reason: HoldReason,
+    rule: BreakpointRule | undefined,
+    pending: string | undefined,
+  ): void {
     const now = Date.now();
     const held: Entry['held'] = { frame, reason, heldAt: now };
     if (rule) held.rule = rule;
@@ -158,7 +166,10 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
     const now = Date.now();
     held.deadline = now + this.holdTimeoutMs;
     const warnBefore = Math.min(this.warnBeforeMs ?? Math.min(10_000, this.holdTimeoutMs / 3), this.holdTimeoutMs);
-    entry.warnTimer = setTimeout(() => this.emit('warn', held, Math.max(0, (held.deadline ?? now) - Date.now())), this.holdTimeoutMs - warnBefore);
+    entry.warnTimer = setTimeout(
+      () => this.emit('warn', held, Math.max(0, (held.deadline ?? now) - Date.now())),
+      this.holdTimeoutMs - warnBefore,
+    );
     entry.deadlineTimer = setTimeout(() => this.timeout(held.frame.id), this.holdTimeoutMs);
     entry.warnTimer.unref?.();
     entry.deadlineTimer.unref?.();
@@ -371,10 +382,14 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
   inject(session: string, dir: Direction, raw: string, edited = false): Frame {
     const live = this.live?.get(session);
     if (!live) throw new InterceptError(`session ${session} is not connected`);
-    if (!live.directions.includes(dir)) throw new InterceptError(`session ${live.label} cannot send ${dir === 'in' ? 'to the client' : 'to the server'}`);
+    if (!live.directions.includes(dir))
+      throw new InterceptError(`session ${live.label} cannot send ${dir === 'in' ? 'to the client' : 'to the server'}`);
     const flags = edited ? { injected: true, edited: true } : { injected: true };
     const frame = live.send(dir, raw, flags);
-    if (!frame) throw new InterceptError(`session ${live.label} is closed ${dir === 'in' ? 'towards the client' : 'towards the server'}`);
+    if (!frame)
+      throw new InterceptError(
+        `session ${live.label} is closed ${dir === 'in' ? 'towards the client' : 'towards the server'}`,
+      );
     return frame;
   }
 

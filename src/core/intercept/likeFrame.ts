@@ -10,7 +10,8 @@ import { localName } from '../xmpp/xml';
 
 export function filterLike(frame: Frame): string {
   const terms = [`dir:${frame.dir}`];
-  const view = frame.kind === 'stanza' || frame.kind === 'open' || frame.kind === 'close' ? frameView(frame) : undefined;
+  const view =
+    frame.kind === 'stanza' || frame.kind === 'open' || frame.kind === 'close' ? frameView(frame) : undefined;
   if (view?.finesse) {
     terms.push(`node:${view.finesse.node}`);
     if (view.finesse.event) terms.push(`event:${view.finesse.event}`);

@@ -28,7 +28,8 @@ export function compileReplaceRules(rules: readonly ReplaceRule[]): Rewriter | u
   const steps = active.map((rule) => {
     const name = rule.id ? `replace rule "${rule.id}"` : 'replace rule';
     if (!rule.match) throw new RuleError(`${name}: match is empty`);
-    if (rule.direction && !['in', 'out', 'both'].includes(rule.direction)) throw new RuleError(`${name}: direction must be in, out or both`);
+    if (rule.direction && !['in', 'out', 'both'].includes(rule.direction))
+      throw new RuleError(`${name}: direction must be in, out or both`);
     const dir = rule.direction && rule.direction !== 'both' ? rule.direction : undefined;
     let apply: (raw: string) => string;
     if (rule.regex) {

@@ -58,13 +58,27 @@ export function buildTemplate(name: TemplateName, ctx: TemplateContext = {}): Te
     case 'unsubscribe':
       return {
         dir: 'out',
-        raw: xml('iq', { xmlns: CLIENT_NS, type: 'set', id: ctx.id ?? freshId(name === 'subscribe' ? 'sub' : 'unsub'), to: pubsub }, xml('pubsub', { xmlns: PUBSUB_NS }, xml(name, { node, jid }))).toString(),
+        raw: xml(
+          'iq',
+          { xmlns: CLIENT_NS, type: 'set', id: ctx.id ?? freshId(name === 'subscribe' ? 'sub' : 'unsub'), to: pubsub },
+          xml('pubsub', { xmlns: PUBSUB_NS }, xml(name, { node, jid })),
+        ).toString(),
       };
     case 'ping':
-      return { dir: 'out', raw: xml('iq', { xmlns: CLIENT_NS, type: 'get', id: ctx.id ?? freshId('ping'), to: domain }, xml('ping', { xmlns: 'urn:xmpp:ping' })).toString() };
+      return {
+        dir: 'out',
+        raw: xml(
+          'iq',
+          { xmlns: CLIENT_NS, type: 'get', id: ctx.id ?? freshId('ping'), to: domain },
+          xml('ping', { xmlns: 'urn:xmpp:ping' }),
+        ).toString(),
+      };
     case 'finesseUpdate': {
       const updateXml = userUpdate({ id: agentId, loginName: agentId }, ctx.state ?? 'READY');
-      return { dir: 'in', raw: eventMessage({ from: pubsub, to: jid, node, itemId: freshId('item'), id: ctx.id, updateXml }) };
+      return {
+        dir: 'in',
+        raw: eventMessage({ from: pubsub, to: jid, node, itemId: freshId('item'), id: ctx.id, updateXml }),
+      };
     }
   }
 }

@@ -26,7 +26,11 @@ export interface OriginPolicy {
 /** How a refused page can be let in; shown in the refusal. */
 const ALLOW_HINT = 'allow it with --allow-origin ORIGIN or the setting finesse.security.allowedOrigins';
 
-export function checkOrigin(origin: string | string[] | undefined, host: string | undefined, policy: OriginPolicy = {}): OriginVerdict {
+export function checkOrigin(
+  origin: string | string[] | undefined,
+  host: string | undefined,
+  policy: OriginPolicy = {},
+): OriginVerdict {
   if (Array.isArray(origin)) origin = origin[0];
   if (origin === undefined || origin === '') return { ok: true };
   const allowed = policy.allowed ?? [];
@@ -35,7 +39,8 @@ export function checkOrigin(origin: string | string[] | undefined, host: string 
   if (url && isLoopbackHost(url.hostname)) return { ok: true };
   if (url && allowed.some((a) => normalizeOrigin(a) === url.origin)) return { ok: true };
   if (origin === 'null' && allowed.includes('null')) return { ok: true };
-  if (url && host && url.host === host.toLowerCase() && trustedHostName(hostName(host), policy.listenHost)) return { ok: true };
+  if (url && host && url.host === host.toLowerCase() && trustedHostName(hostName(host), policy.listenHost))
+    return { ok: true };
   return { ok: false, reason: `cross-site Origin ${JSON.stringify(origin.slice(0, 200))} refused; ${ALLOW_HINT}` };
 }
 
@@ -82,10 +87,22 @@ function normalizeOrigin(value: string): string {
 }
 
 /** A one-line HTTP refusal written on a raw (upgrade) socket, then the socket is closed. */
-export function refuseSocket(socket: { writable: boolean; destroyed: boolean; end(data: string): void; once(ev: 'finish', cb: () => void): void; destroy(): void }, status: number, reason: string): void {
+export function refuseSocket(
+  socket: {
+    writable: boolean;
+    destroyed: boolean;
+    end(data: string): void;
+    once(ev: 'finish', cb: () => void): void;
+    destroy(): void;
+  },
+  status: number,
+  reason: string,
+): void {
   if (socket.destroyed || !socket.writable) return;
   const body = `finesse-frames: ${reason.replace(/[\r\n]+/g, ' ')}\n`;
   const text = status === 403 ? 'Forbidden' : status === 421 ? 'Misdirected Request' : 'Bad Request';
   socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${text}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }

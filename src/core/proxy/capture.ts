@@ -38,7 +38,13 @@ export function captureWireMessage(
       const raw = payload.toString();
       return store.append({ session, dir, kind: classifyText(raw), raw, bytes, flags: flags && { ...flags } });
     }
-    return store.appendLazy({ session, dir, kind, bytes, flags: flags && { ...flags } }, payload, 0, payload.length, UTF8);
+    return store.appendLazy(
+      { session, dir, kind, bytes, flags: flags && { ...flags } },
+      payload,
+      0,
+      payload.length,
+      UTF8,
+    );
   }
   const own = { ...flags, ...(opcode === OP_BINARY ? {} : { malformed: true }) };
   if (!payload) return store.append({ session, dir, kind: 'binary', raw: '', bytes, flags: own });
@@ -86,7 +92,14 @@ export function captureInPlace(
   const masked = maskAt >= 0;
   const from = masked ? maskAt : start;
   const end = start + length;
-  if (opcode === OP_BINARY) return store.appendLazy({ session, dir, kind: 'binary', bytes: length, flags: flags && { ...flags } }, chunk, from, end, masked ? MASKED_BASE64 : BASE64);
+  if (opcode === OP_BINARY)
+    return store.appendLazy(
+      { session, dir, kind: 'binary', bytes: length, flags: flags && { ...flags } },
+      chunk,
+      from,
+      end,
+      masked ? MASKED_BASE64 : BASE64,
+    );
   let kind: FrameKind | undefined;
   if (masked) {
     const n = Math.min(length, HEAD);
@@ -100,7 +113,13 @@ export function captureInPlace(
     const raw = masked ? unmasked(chunk, from, end, 'utf8') : chunk.toString('utf8', start, end);
     return store.append({ session, dir, kind: classifyText(raw), raw, bytes: length, flags: flags && { ...flags } });
   }
-  return store.appendLazy({ session, dir, kind, bytes: length, flags: flags && { ...flags } }, chunk, from, end, masked ? MASKED_UTF8 : UTF8);
+  return store.appendLazy(
+    { session, dir, kind, bytes: length, flags: flags && { ...flags } },
+    chunk,
+    from,
+    end,
+    masked ? MASKED_UTF8 : UTF8,
+  );
 }
 
 /**
@@ -113,8 +132,23 @@ export function kindOfBytes(buf: Buffer, start: number, end: number): FrameKind 
   let i = start + 2;
   while (i < end && isNameChar(buf[i])) i++;
   const n = i - start - 1;
-  if (n === 4 && buf[start + 1] === 0x6f && buf[start + 2] === 0x70 && buf[start + 3] === 0x65 && buf[start + 4] === 0x6e) return 'open';
-  if (n === 5 && buf[start + 1] === 0x63 && buf[start + 2] === 0x6c && buf[start + 3] === 0x6f && buf[start + 4] === 0x73 && buf[start + 5] === 0x65) return 'close';
+  if (
+    n === 4 &&
+    buf[start + 1] === 0x6f &&
+    buf[start + 2] === 0x70 &&
+    buf[start + 3] === 0x65 &&
+    buf[start + 4] === 0x6e
+  )
+    return 'open';
+  if (
+    n === 5 &&
+    buf[start + 1] === 0x63 &&
+    buf[start + 2] === 0x6c &&
+    buf[start + 3] === 0x6f &&
+    buf[start + 4] === 0x73 &&
+    buf[start + 5] === 0x65
+  )
+    return 'close';
   return 'stanza';
 }
 
@@ -124,18 +158,55 @@ const isNameStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <
 const isNameChar = (c: number) => isNameStart(c) || (c >= 0x30 && c <= 0x3a) || c === 0x2e || c === 0x2d;
 
 /** A ping, pong or close frame as received (other control opcodes: binary, malformed). */
-export function captureWireControl(store: FrameStore, session: string, dir: Direction, opcode: number, payload: Buffer, flags?: FrameFlags): Frame {
+export function captureWireControl(
+  store: FrameStore,
+  session: string,
+  dir: Direction,
+  opcode: number,
+  payload: Buffer,
+  flags?: FrameFlags,
+): Frame {
   const bytes = payload.length;
   const own = flags && { ...flags };
   if (opcode === OP_PING || opcode === OP_PONG) {
-    return store.append({ session, dir, kind: opcode === OP_PING ? 'ping' : 'pong', raw: controlPayloadText(payload), bytes, flags: own });
+    return store.append({
+      session,
+      dir,
+      kind: opcode === OP_PING ? 'ping' : 'pong',
+      raw: controlPayloadText(payload),
+      bytes,
+      flags: own,
+    });
   }
   if (opcode === OP_CLOSE) {
-    if (bytes === 0) return store.append({ session, dir, kind: 'closeframe', raw: String(NO_STATUS), bytes, flags: own });
-    if (bytes >= 2) return store.append({ session, dir, kind: 'closeframe', raw: closeRaw(payload.readUInt16BE(0), payload.subarray(2)), bytes, flags: own });
-    return store.append({ session, dir, kind: 'closeframe', raw: payload.toString('base64'), bytes, flags: { ...flags, malformed: true } });
+    if (bytes === 0)
+      return store.append({ session, dir, kind: 'closeframe', raw: String(NO_STATUS), bytes, flags: own });
+    if (bytes >= 2)
+      return store.append({
+        session,
+        dir,
+        kind: 'closeframe',
+        raw: closeRaw(payload.readUInt16BE(0), payload.subarray(2)),
+        bytes,
+        flags: own,
+      });
+    return store.append({
+      session,
+      dir,
+      kind: 'closeframe',
+      raw: payload.toString('base64'),
+      bytes,
+      flags: { ...flags, malformed: true },
+    });
   }
-  return store.append({ session, dir, kind: 'binary', raw: payload.toString('base64'), bytes, flags: { ...flags, malformed: true } });
+  return store.append({
+    session,
+    dir,
+    kind: 'binary',
+    raw: payload.toString('base64'),
+    bytes,
+    flags: { ...flags, malformed: true },
+  });
 }
 
 /**
@@ -155,7 +226,8 @@ export function captureMessage(
   isBinary: boolean,
   flags?: FrameFlags,
 ): Frame {
-  if (isBinary) return store.append({ session, dir, kind: 'binary', raw: data.toString('base64'), bytes: data.length, flags });
+  if (isBinary)
+    return store.append({ session, dir, kind: 'binary', raw: data.toString('base64'), bytes: data.length, flags });
   const raw = data.toString();
   return store.append({ session, dir, kind: classifyText(raw), raw, bytes: data.length, flags });
 }

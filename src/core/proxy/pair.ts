@@ -66,8 +66,22 @@ export class ProxyPair extends EventEmitter<PairEvents> implements LiveSession {
     this.lingerMs = o.lingerMs ?? LINGER_MS;
     const common = { store: o.store, session: this.id, gates: o.gates, highWater: o.highWater, limit: o.limit };
     const pressure = (dir: Direction) => (paused: boolean) => this.emit('pressure', dir, paused);
-    this.out = new Relay({ ...common, dir: 'out', source: this.client, dest: this.upstream, mask: true, onPressure: pressure('out') });
-    this.in = new Relay({ ...common, dir: 'in', source: this.upstream, dest: this.client, mask: false, onPressure: pressure('in') });
+    this.out = new Relay({
+      ...common,
+      dir: 'out',
+      source: this.client,
+      dest: this.upstream,
+      mask: true,
+      onPressure: pressure('out'),
+    });
+    this.in = new Relay({
+      ...common,
+      dir: 'in',
+      source: this.upstream,
+      dest: this.client,
+      mask: false,
+      onPressure: pressure('in'),
+    });
     this.attach(this.client, this.out, o.store);
     this.attach(this.upstream, this.in, o.store);
     // Bytes that came with the handshakes are the first bytes of each stream.

@@ -147,7 +147,8 @@ export class Relay {
    */
   private onWhole(chunk: Buffer, start: number, length: number, b0: number, maskAt: number): boolean {
     const opcode = b0 & 0x0f;
-    if ((b0 & 0xf0) !== 0x80 || (opcode !== OP_TEXT && opcode !== OP_BINARY) || this.message !== undefined) return false;
+    if ((b0 & 0xf0) !== 0x80 || (opcode !== OP_TEXT && opcode !== OP_BINARY) || this.message !== undefined)
+      return false;
     captureInPlace(this.o.store, this.o.session, this.dir, opcode, chunk, start, length, maskAt, this.flags);
     return true;
   }
@@ -200,9 +201,21 @@ export class Relay {
 
   private complete(msg: Message): void {
     const { store, session } = this.o;
-    const payload = msg.overflow ? undefined : msg.frames.length === 1 ? msg.frames[0].payload : Buffer.concat(msg.frames.map((f) => f.payload as Buffer));
+    const payload = msg.overflow
+      ? undefined
+      : msg.frames.length === 1
+        ? msg.frames[0].payload
+        : Buffer.concat(msg.frames.map((f) => f.payload as Buffer));
     if (msg.committed || this.stopped) {
-      captureWireMessage(store, session, this.dir, msg.opcode, payload, msg.bytes, this.stopped ? AFTER_CLOSE : this.flags);
+      captureWireMessage(
+        store,
+        session,
+        this.dir,
+        msg.opcode,
+        payload,
+        msg.bytes,
+        this.stopped ? AFTER_CLOSE : this.flags,
+      );
       return;
     }
     const gate = this.o.gates.gate;
@@ -224,7 +237,9 @@ export class Relay {
       this.send(Buffer.concat(bytes));
     } else {
       const binary = msg.opcode === OP_BINARY;
-      this.send(encodeFrame(binary ? OP_BINARY : OP_TEXT, binary ? Buffer.from(raw, 'base64') : Buffer.from(raw), this.o.mask));
+      this.send(
+        encodeFrame(binary ? OP_BINARY : OP_TEXT, binary ? Buffer.from(raw, 'base64') : Buffer.from(raw), this.o.mask),
+      );
     }
   }
 

@@ -13,7 +13,13 @@ import { checkOrigin, refuseSocket } from '../net/origin';
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
-export async function listenForUpgrades(host: string, port: number, hint: string, onUpgrade: UpgradeHandler, allowedOrigins: readonly string[] = []): Promise<{ server: Server; bound: AddressInfo }> {
+export async function listenForUpgrades(
+  host: string,
+  port: number,
+  hint: string,
+  onUpgrade: UpgradeHandler,
+  allowedOrigins: readonly string[] = [],
+): Promise<{ server: Server; bound: AddressInfo }> {
   const server = createServer((_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
     res.end(`${hint}\n`);

@@ -116,7 +116,16 @@ export interface UpstreamConnection extends Upgraded {
 }
 
 /** The server's 101 headers that are about this hop's handshake, not for the client. */
-const HANDSHAKE_RESPONSE = new Set(['upgrade', 'connection', 'sec-websocket-accept', 'sec-websocket-extensions', 'sec-websocket-protocol', 'content-length', 'transfer-encoding', 'keep-alive']);
+const HANDSHAKE_RESPONSE = new Set([
+  'upgrade',
+  'connection',
+  'sec-websocket-accept',
+  'sec-websocket-extensions',
+  'sec-websocket-protocol',
+  'content-length',
+  'transfer-encoding',
+  'keep-alive',
+]);
 
 /**
  * Opens the upstream connection with the client's offered subprotocols and headers. The opening
@@ -150,7 +159,9 @@ export function connectUpstream(opts: UpstreamOptions): { opened: Promise<Upstre
     // No agent: one fresh connection per client socket, made here (as ws does). With a pinned
     // fingerprint tls.ts's own factory (spread below) checks the certificate before the request
     // is written; all of tls.ts's options (CA, identity check) go with the request.
-    createConnection: (secure ? (o: ConnectionOptions) => tlsConnect(o) : (o: NetConnectOpts) => netConnect(o)) as RequestOptions['createConnection'],
+    createConnection: (secure
+      ? (o: ConnectionOptions) => tlsConnect(o)
+      : (o: NetConnectOpts) => netConnect(o)) as RequestOptions['createConnection'],
     ...(tls ? { servername: isIP(host) ? undefined : host, ...(tls as RequestOptions) } : {}),
   };
   const req = (secure ? httpsRequest : httpRequest)(request);
@@ -163,7 +174,9 @@ export function connectUpstream(opts: UpstreamOptions): { opened: Promise<Upstre
       reject(err);
     };
     req.once('error', fail);
-    req.once('timeout', () => fail(new Error(`${opts.url}: no answer to the WebSocket upgrade within ${HANDSHAKE_TIMEOUT_MS / 1000} s`)));
+    req.once('timeout', () =>
+      fail(new Error(`${opts.url}: no answer to the WebSocket upgrade within ${HANDSHAKE_TIMEOUT_MS / 1000} s`)),
+    );
     req.once('upgrade', (res: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (settled) return socket.destroy();
       if (res.headers['sec-websocket-accept'] !== acceptKey(key)) {
@@ -176,7 +189,8 @@ export function connectUpstream(opts: UpstreamOptions): { opened: Promise<Upstre
       socket.pause();
       const relayed: [string, string][] = [];
       for (let i = 0; i < res.rawHeaders.length; i += 2) {
-        if (!HANDSHAKE_RESPONSE.has(res.rawHeaders[i].toLowerCase())) relayed.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
+        if (!HANDSHAKE_RESPONSE.has(res.rawHeaders[i].toLowerCase()))
+          relayed.push([res.rawHeaders[i], res.rawHeaders[i + 1]]);
       }
       resolve({ socket, head, protocol: String(res.headers['sec-websocket-protocol'] ?? ''), headers: relayed });
     });
@@ -184,7 +198,16 @@ export function connectUpstream(opts: UpstreamOptions): { opened: Promise<Upstre
       const chunks: Buffer[] = [];
       let size = 0;
       const limit = opts.maxRefusalBody ?? REFUSAL_BODY_LIMIT;
-      const done = () => fail(new UpstreamRefusedError(opts.url, res.statusCode ?? 502, res.statusMessage ?? '', res.headers, Buffer.concat(chunks)));
+      const done = () =>
+        fail(
+          new UpstreamRefusedError(
+            opts.url,
+            res.statusCode ?? 502,
+            res.statusMessage ?? '',
+            res.headers,
+            Buffer.concat(chunks),
+          ),
+        );
       res.on('data', (chunk: Buffer) => {
         if (size < limit) chunks.push(chunk.subarray(0, limit - size));
         size += chunk.length;
@@ -202,7 +225,11 @@ export function connectUpstream(opts: UpstreamOptions): { opened: Promise<Upstre
     if (!settled) {
       settled = true;
       req.destroy();
-    } else opened.then((up) => up.socket.destroy(), () => undefined);
+    } else
+      opened.then(
+        (up) => up.socket.destroy(),
+        () => undefined,
+      );
   };
   return { opened, abort };
 }
@@ -212,5 +239,7 @@ const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 /** RFC 6455 4.2.2: the server proves it read the key. */
 function acceptKey(key: string): string {
-  return createHash('sha1').update(key + GUID).digest('base64');
+  return createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
 }

@@ -72,7 +72,14 @@ export function closePayload(code: number, reason = ''): Buffer {
  * the key at `src[maskAt..maskAt+4)`. The received bytes are never touched. `words` is an
  * Int32Array over `dst` when the caller keeps one (the capture's scratch buffer).
  */
-export function unmaskCopy(src: Buffer, start: number, length: number, maskAt: number, dst: Buffer, words?: Int32Array): void {
+export function unmaskCopy(
+  src: Buffer,
+  start: number,
+  length: number,
+  maskAt: number,
+  dst: Buffer,
+  words?: Int32Array,
+): void {
   src.copy(dst, 0, start, start + length);
   let i = 0;
   if (LITTLE_ENDIAN && length >= 32 && (dst.byteOffset & 3) === 0) {

@@ -124,7 +124,12 @@ export class WireParser {
     bytes.copy(tail, start);
     this.tailUsed += bytes.length;
     const last = this.queue[this.queue.length - 1];
-    if (last && last.forwarded === forwarded && last.bytes.buffer === tail.buffer && last.bytes.byteOffset + last.bytes.length === tail.byteOffset + start) {
+    if (
+      last &&
+      last.forwarded === forwarded &&
+      last.bytes.buffer === tail.buffer &&
+      last.bytes.byteOffset + last.bytes.length === tail.byteOffset + start
+    ) {
       const from = last.bytes.byteOffset - tail.byteOffset;
       this.queue[this.queue.length - 1] = { bytes: tail.subarray(from, this.tailUsed), forwarded };
     } else {
@@ -159,7 +164,15 @@ export class WireParser {
       if (end > n || length > this.limit) break;
       if (!(forwarded && this.onWhole?.(chunk, pos + head, length, b0, masked ? pos + head - 4 : -1))) {
         const raw = [{ bytes: chunk.subarray(pos, end), forwarded }];
-        this.onFrame({ fin: (b0 & 0x80) !== 0, rsv: b0 & 0x70, opcode: b0 & 0x0f, length, wireBytes: head + length, raw, payload: payload(raw, head, length, masked) });
+        this.onFrame({
+          fin: (b0 & 0x80) !== 0,
+          rsv: b0 & 0x70,
+          opcode: b0 & 0x0f,
+          length,
+          wireBytes: head + length,
+          raw,
+          payload: payload(raw, head, length, masked),
+        });
       }
       pos = end;
     }
@@ -187,7 +200,14 @@ export class WireParser {
     const masked = (b1 & 0x80) !== 0;
     if (masked) head += 4;
     if (this.queued < head) return false;
-    const frame: WireFrame = { fin: (b0 & 0x80) !== 0, rsv: b0 & 0x70, opcode: b0 & 0x0f, length, wireBytes: head + length, raw: [] };
+    const frame: WireFrame = {
+      fin: (b0 & 0x80) !== 0,
+      rsv: b0 & 0x70,
+      opcode: b0 & 0x0f,
+      length,
+      wireBytes: head + length,
+      raw: [],
+    };
     if (length > this.limit) {
       this.onStream(this.take(head));
       this.skipping = length;

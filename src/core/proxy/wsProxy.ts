@@ -31,7 +31,14 @@ import { ProxyPair } from './pair';
 import { looksLikeUpgrade, refuseUpgrade } from './refusal';
 import type { GateHolder } from './relay';
 import { listenForUpgrades } from './upgradeListener';
-import { connectUpstream, forwardedHeaders, LISTEN_PATH, offeredProtocols, UpstreamConnection, upstreamUrl } from './upstream';
+import {
+  connectUpstream,
+  forwardedHeaders,
+  LISTEN_PATH,
+  offeredProtocols,
+  UpstreamConnection,
+  upstreamUrl,
+} from './upstream';
 
 export interface ProxyOptions {
   /** ws:// or wss:// upstream URL (path/query of the client request are kept relative to it). */
@@ -114,8 +121,12 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
   async listen(): Promise<string> {
     if (this.address) return this.address;
     const { host, port } = this.opts.listen ?? { host: '127.0.0.1', port: 0 };
-    const { server, bound } = await listenForUpgrades(host, port, 'finesse-frames proxy: connect a WebSocket client to this address', (req, socket, head) =>
-      this.handleUpgrade(req, socket, head), [...(this.opts.allowedOrigins ?? []), targetPageOrigin(this.opts.target)],
+    const { server, bound } = await listenForUpgrades(
+      host,
+      port,
+      'finesse-frames proxy: connect a WebSocket client to this address',
+      (req, socket, head) => this.handleUpgrade(req, socket, head),
+      [...(this.opts.allowedOrigins ?? []), targetPageOrigin(this.opts.target)],
     );
     this.server = server;
     this.address = `ws://${urlHost(host, bound)}:${bound.port}${LISTEN_PATH}`;
@@ -245,7 +256,8 @@ function checkTarget(target: string): void {
   } catch {
     throw new TypeError(`proxy target "${target}" is not a URL (expected ws://HOST:PORT/ws/ or wss://…)`);
   }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new TypeError(`proxy target must be ws:// or wss://, got ${url.protocol}//`);
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
+    throw new TypeError(`proxy target must be ws:// or wss://, got ${url.protocol}//`);
 }
 
 /** The host to print in the listen URL: what the user gave, loopback for a wildcard bind. */
@@ -261,6 +273,9 @@ function targetPageOrigin(target: string): string {
 
 function urlHost(host: string, bound: AddressInfo): string {
   // A wildcard shows what was bound (0.0.0.0, ::): the listener is on every interface.
-  const h = host === '0.0.0.0' || host === '::' || host === '[::]' || host === '' ? bound.address : host.replace(/^\[|\]$/g, '');
+  const h =
+    host === '0.0.0.0' || host === '::' || host === '[::]' || host === ''
+      ? bound.address
+      : host.replace(/^\[|\]$/g, '');
   return h.includes(':') ? `[${h}]` : h;
 }

@@ -54,10 +54,34 @@ export class SessionFileError extends Error {
   }
 }
 
-const KINDS: ReadonlySet<FrameKind> = new Set(['open', 'close', 'stanza', 'text', 'binary', 'ping', 'pong', 'closeframe', 'http']);
-const FLAG_NAMES: readonly (keyof FrameFlags)[] = ['malformed', 'held', 'edited', 'injected', 'dropped', 'replayed', 'afterClose', 'truncated'];
+const KINDS: ReadonlySet<FrameKind> = new Set([
+  'open',
+  'close',
+  'stanza',
+  'text',
+  'binary',
+  'ping',
+  'pong',
+  'closeframe',
+  'http',
+]);
+const FLAG_NAMES: readonly (keyof FrameFlags)[] = [
+  'malformed',
+  'held',
+  'edited',
+  'injected',
+  'dropped',
+  'replayed',
+  'afterClose',
+  'truncated',
+];
 
-export function makeHeader(opts: { target?: string; sessions?: SessionInfo[]; created?: Date; toolVersion?: string }): SessionHeader {
+export function makeHeader(opts: {
+  target?: string;
+  sessions?: SessionInfo[];
+  created?: Date;
+  toolVersion?: string;
+}): SessionHeader {
   const header: SessionHeader = {
     format: SESSION_FORMAT,
     version: SESSION_VERSION,
@@ -87,7 +111,10 @@ export function checkHeader(v: unknown): SessionHeader | string {
     if (typeof checked === 'string') return `header ${checked}`;
     sessions.push(checked);
   }
-  const tool = isObject(v.tool) && typeof v.tool.name === 'string' && typeof v.tool.version === 'string' ? { name: v.tool.name, version: v.tool.version } : { name: 'unknown', version: '' };
+  const tool =
+    isObject(v.tool) && typeof v.tool.name === 'string' && typeof v.tool.version === 'string'
+      ? { name: v.tool.name, version: v.tool.version }
+      : { name: 'unknown', version: '' };
   const header: SessionHeader = { format: SESSION_FORMAT, version: v.version, created: v.created, sessions, tool };
   if (typeof v.target === 'string') header.target = v.target;
   return header;
@@ -113,15 +140,26 @@ export function checkFrame(v: unknown): Frame | string {
   if (typeof v.session !== 'string') return 'frame session is not a string';
   if (v.dir !== 'in' && v.dir !== 'out') return `frame dir must be "in" or "out", got ${JSON.stringify(v.dir)}`;
   if (typeof v.t !== 'number' || !Number.isFinite(v.t)) return 'frame time t is not a number';
-  if (typeof v.kind !== 'string' || !KINDS.has(v.kind as FrameKind)) return `unknown frame kind ${JSON.stringify(v.kind)}`;
+  if (typeof v.kind !== 'string' || !KINDS.has(v.kind as FrameKind))
+    return `unknown frame kind ${JSON.stringify(v.kind)}`;
   if (typeof v.raw !== 'string') return 'frame raw is not a string';
-  const bytes = typeof v.bytes === 'number' && Number.isFinite(v.bytes) && v.bytes >= 0 ? v.bytes : Buffer.byteLength(v.raw);
+  const bytes =
+    typeof v.bytes === 'number' && Number.isFinite(v.bytes) && v.bytes >= 0 ? v.bytes : Buffer.byteLength(v.raw);
   const flags: FrameFlags = {};
   if (v.flags !== undefined) {
     if (!isObject(v.flags)) return 'frame flags is not an object';
     for (const name of FLAG_NAMES) if (v.flags[name] === true) flags[name] = true;
   }
-  const frame: Frame = { id: v.id, session: v.session, dir: v.dir as Direction, t: v.t, kind: v.kind as FrameKind, raw: v.raw, bytes, flags };
+  const frame: Frame = {
+    id: v.id,
+    session: v.session,
+    dir: v.dir as Direction,
+    t: v.t,
+    kind: v.kind as FrameKind,
+    raw: v.raw,
+    bytes,
+    flags,
+  };
   if (typeof v.original === 'string') frame.original = v.original;
   if (typeof v.answers === 'number' && Number.isInteger(v.answers) && v.answers > 0) frame.answers = v.answers;
   const note = checkNote(v.note);

@@ -31,8 +31,28 @@ interface HarWebSocketMessage {
 export interface HarEntry {
   startedDateTime: string;
   time: number;
-  request: { method: string; url: string; httpVersion: string; headers: HarHeader[]; queryString: { name: string; value: string }[]; cookies: unknown[]; headersSize: number; bodySize: number };
-  response: { status: number; statusText: string; httpVersion: string; headers: HarHeader[]; cookies: unknown[]; content: { size: number; mimeType: string }; redirectURL: string; headersSize: number; bodySize: number; [k: string]: unknown };
+  request: {
+    method: string;
+    url: string;
+    httpVersion: string;
+    headers: HarHeader[];
+    queryString: { name: string; value: string }[];
+    cookies: unknown[];
+    headersSize: number;
+    bodySize: number;
+  };
+  response: {
+    status: number;
+    statusText: string;
+    httpVersion: string;
+    headers: HarHeader[];
+    cookies: unknown[];
+    content: { size: number; mimeType: string };
+    redirectURL: string;
+    headersSize: number;
+    bodySize: number;
+    [k: string]: unknown;
+  };
   cache: Record<string, unknown>;
   timings: Record<string, number>;
   _resourceType?: string;
@@ -85,7 +105,12 @@ export function exportHar(frames: Iterable<Frame>, sessions: SessionInfo[], opts
  * The same HAR written to a file as a stream: one message line at a time, so a long session
  * never becomes one giant string (V8 caps strings near 512 MB).
  */
-export async function writeHarFile(path: string, frames: Iterable<Frame>, sessions: SessionInfo[], opts: HarExportOptions = {}): Promise<{ entries: number; messages: number }> {
+export async function writeHarFile(
+  path: string,
+  frames: Iterable<Frame>,
+  sessions: SessionInfo[],
+  opts: HarExportOptions = {},
+): Promise<{ entries: number; messages: number }> {
   const out = createWriteStream(path, { fd: openPrivate(path), encoding: 'utf8' });
   const failed = new Promise<never>((_, reject) => out.once('error', reject));
   failed.catch(() => undefined);
@@ -144,12 +169,20 @@ function groupSessions(frames: Iterable<Frame>, sessions: SessionInfo[]): [Sessi
     list.push(f);
   }
   const known = new Map(sessions.map((s) => [s.id, s]));
-  const groups: [SessionInfo, Frame[]][] = [...bySession].map(([id, list]) => [known.get(id) ?? { id, label: id, started: list[0].t }, list]);
+  const groups: [SessionInfo, Frame[]][] = [...bySession].map(([id, list]) => [
+    known.get(id) ?? { id, label: id, started: list[0].t },
+    list,
+  ]);
   return groups.sort((a, b) => Math.min(a[0].started, a[1][0].t) - Math.min(b[0].started, b[1][0].t));
 }
 
 function harMessage(f: Frame, secrets: string[] = []): HarWebSocketMessage {
-  return { type: f.dir === 'out' ? 'send' : 'receive', time: f.t / 1000, opcode: KIND_OPCODE[f.kind], data: redact(f.raw, secrets) };
+  return {
+    type: f.dir === 'out' ? 'send' : 'receive',
+    time: f.t / 1000,
+    opcode: KIND_OPCODE[f.kind],
+    data: redact(f.raw, secrets),
+  };
 }
 
 function sessionEntry(info: SessionInfo, frames: Frame[], secrets: string[] = [], withMessages = true): HarEntry {
@@ -229,7 +262,9 @@ export class HarError extends Error {}
 /** Several WebSocket entries and no choice made: the caller asks the user. */
 export class HarChoiceError extends HarError {
   constructor(readonly sockets: HarSocket[]) {
-    super(`the HAR has ${sockets.length} WebSocket entries; choose one: ${sockets.map((s) => `[${s.index}] ${s.url} (${s.messages} messages)`).join(', ')}`);
+    super(
+      `the HAR has ${sockets.length} WebSocket entries; choose one: ${sockets.map((s) => `[${s.index}] ${s.url} (${s.messages} messages)`).join(', ')}`,
+    );
   }
 }
 
@@ -254,7 +289,8 @@ export function parseHar(text: string): Har {
   } catch (e) {
     throw new HarError(`not a HAR file: ${(e as Error).message}`);
   }
-  if (!isObject(value) || !isObject(value.log) || !Array.isArray(value.log.entries)) throw new HarError('not a HAR file: no log.entries');
+  if (!isObject(value) || !isObject(value.log) || !Array.isArray(value.log.entries))
+    throw new HarError('not a HAR file: no log.entries');
   return value as unknown as Har;
 }
 
@@ -272,7 +308,13 @@ export function listWebSockets(har: Har): HarSocket[] {
     if (!isWebSocketEntry(e)) return;
     const url = isObject(e.request) && typeof e.request.url === 'string' ? e.request.url : '';
     const started = typeof e.startedDateTime === 'string' ? e.startedDateTime : '';
-    out.push({ index: out.length, entryIndex, url, started, messages: Array.isArray(e._webSocketMessages) ? e._webSocketMessages.length : 0 });
+    out.push({
+      index: out.length,
+      entryIndex,
+      url,
+      started,
+      messages: Array.isArray(e._webSocketMessages) ? e._webSocketMessages.length : 0,
+    });
   });
   return out;
 }
@@ -284,14 +326,16 @@ export function listWebSockets(har: Har): HarSocket[] {
  */
 export function importHar(har: Har, opts: { entry?: number | string; rest?: boolean } = {}): HarImport {
   const sockets = listWebSockets(har);
-  if (!sockets.length) throw new HarError('the HAR has no WebSocket entry (save it from DevTools while the WebSocket is open)');
+  if (!sockets.length)
+    throw new HarError('the HAR has no WebSocket entry (save it from DevTools while the WebSocket is open)');
   let socket: HarSocket | undefined;
   if (opts.entry === undefined) {
     if (sockets.length > 1) throw new HarChoiceError(sockets);
     socket = sockets[0];
   } else if (typeof opts.entry === 'number') {
     socket = sockets[opts.entry];
-    if (!socket) throw new HarError(`no WebSocket entry ${opts.entry}; the HAR has ${sockets.length} (0…${sockets.length - 1})`);
+    if (!socket)
+      throw new HarError(`no WebSocket entry ${opts.entry}; the HAR has ${sockets.length} (0…${sockets.length - 1})`);
   } else {
     const want = opts.entry;
     const matches = sockets.filter((s) => s.url === want);
@@ -327,7 +371,12 @@ export function importHar(har: Har, opts: { entry?: number | string; rest?: bool
     });
   });
   const started = Number.isFinite(startedMs) ? startedMs : (frames[0]?.t ?? 0);
-  const session: SessionInfo = { id: sessionId, label: typeof own.label === 'string' ? own.label : socket.url || sessionId, target: socket.url, started };
+  const session: SessionInfo = {
+    id: sessionId,
+    label: typeof own.label === 'string' ? own.label : socket.url || sessionId,
+    target: socket.url,
+    started,
+  };
   const duration = typeof entry.time === 'number' && entry.time > 0 ? entry.time : undefined;
   if (duration !== undefined) session.ended = started + duration;
   const rest = opts.rest ? restFramesOf(har, `${sessionId}-rest`, frames.length + 1) : [];
@@ -339,7 +388,11 @@ export function importHar(har: Har, opts: { entry?: number | string; rest?: bool
     f.id = renumber.get(f.id) as number;
     if (f.answers !== undefined) f.answers = renumber.get(f.answers);
   }
-  const restSession: SessionInfo = { id: `${sessionId}-rest`, label: `REST ${new URL(socket.url || 'http://unknown').host}`, started: rest[0].t };
+  const restSession: SessionInfo = {
+    id: `${sessionId}-rest`,
+    label: `REST ${new URL(socket.url || 'http://unknown').host}`,
+    started: rest[0].t,
+  };
   return { socket, session, frames: merged, warnings, restSession };
 }
 
@@ -360,7 +413,8 @@ function messageProblem(m: unknown): string | undefined {
   if (typeof m.time !== 'number' || !Number.isFinite(m.time)) return 'time is not a number';
   if (typeof m.data !== 'string') return 'data is not a string';
   if (typeof m.opcode !== 'number') return 'opcode is not a number';
-  if (![OPCODE_TEXT, OPCODE_BINARY, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG].includes(m.opcode)) return `unknown opcode ${m.opcode}`;
+  if (![OPCODE_TEXT, OPCODE_BINARY, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG].includes(m.opcode))
+    return `unknown opcode ${m.opcode}`;
   return undefined;
 }
 

@@ -5,14 +5,26 @@
  * caller's secrets are redacted here as in every export.
  */
 import type { Frame } from '../capture/frame';
-import { formatRequest, formatResponse, HeaderList, headerValue, parseHttpMessage, redactHeader } from '../http/message';
+import {
+  formatRequest,
+  formatResponse,
+  HeaderList,
+  headerValue,
+  parseHttpMessage,
+  redactHeader,
+} from '../http/message';
 import { redact } from '../xmpp/sasl';
 import type { Har, HarEntry, HarHeader } from './har';
 
 /** HAR entries for the http frames among `frames` (requests without an answer get status 0). */
-export function httpEntries(frames: readonly Frame[], origin: (session: string) => string | undefined, secrets: string[] = []): HarEntry[] {
+export function httpEntries(
+  frames: readonly Frame[],
+  origin: (session: string) => string | undefined,
+  secrets: string[] = [],
+): HarEntry[] {
   const responses = new Map<number, Frame>();
-  for (const f of frames) if (f.kind === 'http' && f.dir === 'in' && f.answers !== undefined) responses.set(f.answers, f);
+  for (const f of frames)
+    if (f.kind === 'http' && f.dir === 'in' && f.answers !== undefined) responses.set(f.answers, f);
   const entries: HarEntry[] = [];
   for (const f of frames) {
     if (f.kind !== 'http' || f.dir !== 'out') continue;
@@ -22,7 +34,12 @@ export function httpEntries(frames: readonly Frame[], origin: (session: string) 
   return entries;
 }
 
-function httpEntry(request: Frame, response: Frame | undefined, origin: string, secrets: string[]): HarEntry | undefined {
+function httpEntry(
+  request: Frame,
+  response: Frame | undefined,
+  origin: string,
+  secrets: string[],
+): HarEntry | undefined {
   const req = parseHttpMessage(redact(request.raw, secrets));
   if (!req?.method) return undefined;
   const res = response ? parseHttpMessage(redact(response.raw, secrets)) : undefined;
@@ -97,12 +114,36 @@ export function restFramesOf(har: Har, session: string, firstId: number): Frame[
     const t = typeof e.startedDateTime === 'string' ? Date.parse(e.startedDateTime) : NaN;
     if (!Number.isFinite(t)) continue;
     const postData = isObject(req.postData) && typeof req.postData.text === 'string' ? req.postData.text : '';
-    const request: Frame = { id: id++, session, dir: 'out', t, kind: 'http', raw: formatRequest(req.method, url.pathname + url.search, headersOf(req.headers), postData), bytes: Buffer.byteLength(postData), flags: {} };
+    const request: Frame = {
+      id: id++,
+      session,
+      dir: 'out',
+      t,
+      kind: 'http',
+      raw: formatRequest(req.method, url.pathname + url.search, headersOf(req.headers), postData),
+      bytes: Buffer.byteLength(postData),
+      flags: {},
+    };
     frames.push(request);
     if (!res || typeof res.status !== 'number' || res.status === 0) continue;
     const content = isObject(res.content) && typeof res.content.text === 'string' ? res.content.text : '';
     const took = typeof e.time === 'number' && e.time >= 0 ? e.time : 0;
-    frames.push({ id: id++, session, dir: 'in', t: t + took, kind: 'http', raw: formatResponse(res.status, typeof res.statusText === 'string' ? res.statusText : '', headersOf(res.headers), content), bytes: Buffer.byteLength(content), flags: {}, answers: request.id });
+    frames.push({
+      id: id++,
+      session,
+      dir: 'in',
+      t: t + took,
+      kind: 'http',
+      raw: formatResponse(
+        res.status,
+        typeof res.statusText === 'string' ? res.statusText : '',
+        headersOf(res.headers),
+        content,
+      ),
+      bytes: Buffer.byteLength(content),
+      flags: {},
+      answers: request.id,
+    });
   }
   return frames;
 }
@@ -112,6 +153,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 function headersOf(list: unknown): HeaderList {
   if (!Array.isArray(list)) return [];
   const out: HeaderList = [];
-  for (const h of list) if (isObject(h) && typeof h.name === 'string' && typeof h.value === 'string') out.push([h.name, redactHeader(h.name, h.value)]);
+  for (const h of list)
+    if (isObject(h) && typeof h.name === 'string' && typeof h.value === 'string')
+      out.push([h.name, redactHeader(h.name, h.value)]);
   return out;
 }

@@ -77,12 +77,16 @@ export class Migrator {
 
   constructor(header: Json, target = SESSION_VERSION, table: readonly Migration[] = MIGRATIONS) {
     this.from = headerVersion(header);
-    if (!Number.isInteger(this.from) || this.from < 0) throw new SessionFileError(`unknown format version ${JSON.stringify(header.version)}`, 1);
+    if (!Number.isInteger(this.from) || this.from < 0)
+      throw new SessionFileError(`unknown format version ${JSON.stringify(header.version)}`, 1);
     if (this.from > target) {
-      throw new SessionFileError(`written by a newer finesse-frames (format version ${this.from}); this one reads up to version ${target}`, 1);
+      throw new SessionFileError(
+        `written by a newer finesse-frames (format version ${this.from}); this one reads up to version ${target}`,
+        1,
+      );
     }
     let current = header;
-    for (let v = this.from; v < target; ) {
+    for (let v = this.from; v < target;) {
       const migration = table.find((m) => m.from === v);
       if (!migration) throw new SessionFileError(`no migration from format version ${v}`, 1);
       this.steps.push({ migration, input: current });

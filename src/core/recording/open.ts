@@ -30,7 +30,11 @@ export async function recordingKind(path: string): Promise<'session' | 'har'> {
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(4096), 0, 4096, 0);
     const head = buffer.subarray(0, bytesRead).toString('utf8');
-    return /^\s*\{\s*"format"\s*:\s*"finesse-session"/.test(head) ? 'session' : /"log"\s*:/.test(head) ? 'har' : 'session';
+    return /^\s*\{\s*"format"\s*:\s*"finesse-session"/.test(head)
+      ? 'session'
+      : /"log"\s*:/.test(head)
+        ? 'har'
+        : 'session';
   } finally {
     await handle.close();
   }
@@ -50,9 +54,16 @@ export async function openRecording(path: string, opts: { harEntry?: number | st
     };
   }
   const read = await readSessionFile(path);
-  const recording: Recording = { kind: 'session', frames: read.frames, sessions: read.sessions, errors: read.errors, warnings: [] };
+  const recording: Recording = {
+    kind: 'session',
+    frames: read.frames,
+    sessions: read.sessions,
+    errors: read.errors,
+    warnings: [],
+  };
   if (read.header.target) recording.target = read.header.target;
-  if (read.errorCount > read.errors.length) recording.warnings.push(`${read.errorCount - read.errors.length} more bad lines not listed`);
+  if (read.errorCount > read.errors.length)
+    recording.warnings.push(`${read.errorCount - read.errors.length} more bad lines not listed`);
   return recording;
 }
 
@@ -67,13 +78,16 @@ export function pickSession(recording: Recording, id?: string): { session: Sessi
     if (!list) bySession.set(f.session, (list = []));
     list.push(f);
   }
-  const info = (sid: string): SessionInfo => recording.sessions.find((s) => s.id === sid) ?? { id: sid, label: sid, started: bySession.get(sid)?.[0]?.t ?? 0 };
+  const info = (sid: string): SessionInfo =>
+    recording.sessions.find((s) => s.id === sid) ?? { id: sid, label: sid, started: bySession.get(sid)?.[0]?.t ?? 0 };
   if (id !== undefined) {
     const frames = bySession.get(id);
-    if (!frames) throw new Error(`no session "${id}" in the recording; it has ${[...bySession.keys()].join(', ') || 'no frames'}`);
+    if (!frames)
+      throw new Error(`no session "${id}" in the recording; it has ${[...bySession.keys()].join(', ') || 'no frames'}`);
     return { session: info(id), frames };
   }
-  const first = [...bySession].find(([, frames]) => frames.some((f) => f.dir === 'out' && f.kind === 'open')) ?? [...bySession][0];
+  const first =
+    [...bySession].find(([, frames]) => frames.some((f) => f.dir === 'out' && f.kind === 'open')) ?? [...bySession][0];
   if (!first) throw new Error('the recording has no frames');
   return { session: info(first[0]), frames: first[1] };
 }

@@ -10,7 +10,16 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { Frame } from '../capture/frame';
 import type { FrameStore, SessionInfo } from '../capture/frameStore';
-import { checkHeader, checkRecord, LineError, makeHeader, SESSION_VERSION, SessionEnd, SessionFileError, SessionHeader } from './format';
+import {
+  checkHeader,
+  checkRecord,
+  LineError,
+  makeHeader,
+  SESSION_VERSION,
+  SessionEnd,
+  SessionFileError,
+  SessionHeader,
+} from './format';
 import { Migrator } from './migrations';
 
 export interface ReaderOptions {
@@ -64,7 +73,8 @@ export class SessionReader {
     // handle() is a plain function the line loop calls; it fills in this reader's header.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
-    const notASession = () => new SessionFileError(`not a finesse-session file (${headerProblem.message})`, headerProblem.line);
+    const notASession = () =>
+      new SessionFileError(`not a finesse-session file (${headerProblem.message})`, headerProblem.line);
 
     function handle(line: Line, isLast: boolean): Frame | undefined {
       lastLine = line.n;
@@ -107,7 +117,10 @@ export class SessionReader {
         return;
       }
       if (state === 'probation') {
-        self.fail(headerProblem.line, `unreadable session header (${headerProblem.message}); read as the current format version`);
+        self.fail(
+          headerProblem.line,
+          `unreadable session header (${headerProblem.message}); read as the current format version`,
+        );
         state = 'body';
       }
       return accept(record, line.n);
@@ -120,7 +133,11 @@ export class SessionReader {
       }
       if ('frame' in record) {
         if (!self.sessions.has(record.frame.session)) {
-          self.sessions.set(record.frame.session, { id: record.frame.session, label: record.frame.session, started: record.frame.t });
+          self.sessions.set(record.frame.session, {
+            id: record.frame.session,
+            label: record.frame.session,
+            started: record.frame.t,
+          });
         }
         return record.frame;
       }
@@ -148,7 +165,10 @@ export class SessionReader {
     if (state === 'header') throw new SessionFileError('the file is empty');
     if (state === 'probation') throw notASession();
     if (this.truncated && !this.errors.some((e) => e.line === lastLine)) {
-      this.fail(lastLine + 1, 'the file ends without its end record: it was cut short (crash or full disk); the frames before it were read');
+      this.fail(
+        lastLine + 1,
+        'the file ends without its end record: it was cut short (crash or full disk); the frames before it were read',
+      );
     }
   }
 
@@ -179,7 +199,16 @@ export async function loadSession(path: string, store: FrameStore, opts?: Reader
       const info = reader.sessions.get(frame.session);
       store.openSession(info ? { ...info } : { id: frame.session, label: frame.session, started: frame.t });
     }
-    store.append({ session: frame.session, dir: frame.dir, t: frame.t, kind: frame.kind, raw: frame.raw, bytes: frame.bytes, flags: { ...frame.flags }, ...(frame.original !== undefined ? { original: frame.original } : {}) });
+    store.append({
+      session: frame.session,
+      dir: frame.dir,
+      t: frame.t,
+      kind: frame.kind,
+      raw: frame.raw,
+      bytes: frame.bytes,
+      flags: { ...frame.flags },
+      ...(frame.original !== undefined ? { original: frame.original } : {}),
+    });
     count++;
   }
   // sessionInfo lines may have ended sessions after their frames were read.
@@ -187,13 +216,39 @@ export async function loadSession(path: string, store: FrameStore, opts?: Reader
     const held = store.sessions.get(info.id);
     if (held) Object.assign(held, info);
   }
-  return { header: reader.header as SessionHeader, frames: count, errors: reader.errors, errorCount: reader.errorCount, truncated: reader.truncated, sessions: [...reader.sessions.values()] };
+  return {
+    header: reader.header as SessionHeader,
+    frames: count,
+    errors: reader.errors,
+    errorCount: reader.errorCount,
+    truncated: reader.truncated,
+    sessions: [...reader.sessions.values()],
+  };
 }
 
 /** The whole file in memory: for small files and tests. */
-export async function readSessionFile(path: string, opts?: ReaderOptions): Promise<{ header: SessionHeader; frames: Frame[]; errors: LineError[]; errorCount: number; truncated: boolean; sessions: SessionInfo[]; fileVersion: number }> {
+export async function readSessionFile(
+  path: string,
+  opts?: ReaderOptions,
+): Promise<{
+  header: SessionHeader;
+  frames: Frame[];
+  errors: LineError[];
+  errorCount: number;
+  truncated: boolean;
+  sessions: SessionInfo[];
+  fileVersion: number;
+}> {
   const reader = SessionReader.fromFile(path, opts);
   const frames: Frame[] = [];
   for await (const f of reader.frames()) frames.push(f);
-  return { header: reader.header as SessionHeader, frames, errors: reader.errors, errorCount: reader.errorCount, truncated: reader.truncated, sessions: [...reader.sessions.values()], fileVersion: reader.fileVersion ?? 1 };
+  return {
+    header: reader.header as SessionHeader,
+    frames,
+    errors: reader.errors,
+    errorCount: reader.errorCount,
+    truncated: reader.truncated,
+    sessions: [...reader.sessions.values()],
+    fileVersion: reader.fileVersion ?? 1,
+  };
 }

@@ -82,7 +82,11 @@ export class SessionWriter {
     const target = this.opts.target ?? sessions.find((s) => s.target)?.target;
     const listed = sessions.map((s) => this.cleanSession(s));
     for (const s of listed) this.headerSessions.set(s.id, JSON.stringify(s));
-    const header = makeHeader({ target: target && this.clean(target), sessions: listed, toolVersion: this.opts.toolVersion });
+    const header = makeHeader({
+      target: target && this.clean(target),
+      sessions: listed,
+      toolVersion: this.opts.toolVersion,
+    });
     this.push(JSON.stringify(header));
   }
 
@@ -267,7 +271,16 @@ export class SessionWriter {
   private frameLine(f: Frame): string {
     const flags: Record<string, true> = {};
     for (const [k, v] of Object.entries(f.flags)) if (v === true) flags[k] = true;
-    const line: Record<string, unknown> = { id: f.id, session: f.session, dir: f.dir, t: f.t, kind: f.kind, raw: this.clean(f.raw), bytes: f.bytes, flags };
+    const line: Record<string, unknown> = {
+      id: f.id,
+      session: f.session,
+      dir: f.dir,
+      t: f.t,
+      kind: f.kind,
+      raw: this.clean(f.raw),
+      bytes: f.bytes,
+      flags,
+    };
     if (f.original !== undefined) line.original = this.clean(f.original);
     if (f.answers !== undefined) line.answers = f.answers;
     if (f.note && (f.note.starred || f.note.text)) {
@@ -281,7 +294,11 @@ export class SessionWriter {
 }
 
 /** Saves frames to a file in one call; the store's sessions go into the header. */
-export async function saveSession(path: string, frames: Iterable<Frame> | AsyncIterable<Frame>, opts: SessionWriterOptions & { sessions?: SessionInfo[] } = {}): Promise<WriteSummary> {
+export async function saveSession(
+  path: string,
+  frames: Iterable<Frame> | AsyncIterable<Frame>,
+  opts: SessionWriterOptions & { sessions?: SessionInfo[] } = {},
+): Promise<WriteSummary> {
   const writer = SessionWriter.toFile(path, opts);
   try {
     await writer.writeAll(frames, opts.sessions);

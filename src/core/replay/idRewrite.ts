@@ -61,7 +61,11 @@ export class IdRewriter {
   /** This client's full JID as the replay binds it (recorded one where the client said nothing). */
   get clientJid(): string | undefined {
     if (!this.recorded) return undefined;
-    return full({ domain: this.recorded.domain, local: this.clientUser ?? this.recorded.local, resource: this.clientResource ?? this.recorded.resource });
+    return full({
+      domain: this.recorded.domain,
+      local: this.clientUser ?? this.recorded.local,
+      resource: this.clientResource ?? this.recorded.resource,
+    });
   }
 
   mapId(recordedId: string, clientId: string): void {
@@ -97,7 +101,12 @@ export class IdRewriter {
     const mine = this.clientAgent;
     if (!rec || !mine || rec === mine || !raw.includes(rec)) return raw;
     const esc = escapeRegExp(rec);
-    return raw.replace(userNode(rec), (_m, prefix: string) => `${prefix}${mine}`).replace(new RegExp(`(&gt;|>)${esc}(&lt;|<)`, 'g'), (_m, open: string, close: string) => `${open}${mine}${close}`);
+    return raw
+      .replace(userNode(rec), (_m, prefix: string) => `${prefix}${mine}`)
+      .replace(
+        new RegExp(`(&gt;|>)${esc}(&lt;|<)`, 'g'),
+        (_m, open: string, close: string) => `${open}${mine}${close}`,
+      );
   }
 
   private rewriteStanza(raw: string): string {

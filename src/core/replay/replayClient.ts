@@ -48,12 +48,17 @@ export interface ReplayClientResult {
 /** Thrown before connecting when the recording cannot be replayed as asked. */
 export class ReplayClientError extends Error {}
 
-type Waiter = { match: (el: Element | undefined, frame: Frame) => boolean; resolve: (frame: Frame | undefined) => void };
+type Waiter = {
+  match: (el: Element | undefined, frame: Frame) => boolean;
+  resolve: (frame: Frame | undefined) => void;
+};
 
 export async function replayClient(opts: ReplayClientOptions): Promise<ReplayClientResult> {
   // REST calls (kind http) are not part of the XMPP conversation a replay sends.
   const ordered = opts.frames.filter((f) => f.kind !== 'http').sort((a, b) => a.t - b.t || a.id - b.id);
-  const outgoing = ordered.filter((f) => f.dir === 'out' && f.kind !== 'ping' && f.kind !== 'pong' && f.kind !== 'closeframe');
+  const outgoing = ordered.filter(
+    (f) => f.dir === 'out' && f.kind !== 'ping' && f.kind !== 'pong' && f.kind !== 'closeframe',
+  );
   const auth = outgoing.find((f) => signatureOf(f)?.key === 'auth');
   if (auth && !opts.credentials && (auth.raw.includes(REDACTED) || !hasSaslPayload(auth.raw))) {
     throw new ReplayClientError('the recorded SASL payload is redacted: give the user and password to log in with');
@@ -64,13 +69,24 @@ export async function replayClient(opts: ReplayClientOptions): Promise<ReplayCli
   const speed = opts.speed ?? 1;
   const timeoutMs = opts.replyTimeoutMs ?? 10_000;
 
-  const ws = new WebSocket(opts.url, [SUBPROTOCOL], { ...(tlsOptionsFor(opts.url, opts.trust) as WebSocket.ClientOptions), perMessageDeflate: false });
+  const ws = new WebSocket(opts.url, [SUBPROTOCOL], {
+    ...(tlsOptionsFor(opts.url, opts.trust) as WebSocket.ClientOptions),
+    perMessageDeflate: false,
+  });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
     ws.once('error', (e) => void explainTlsError(e, opts.url).then(reject, reject));
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`${opts.url} refused the WebSocket upgrade: ${res.statusCode} ${res.statusMessage ?? ''}`.trim())));
+    ws.once('unexpected-response', (_req, res) =>
+      reject(
+        new Error(`${opts.url} refused the WebSocket upgrade: ${res.statusCode} ${res.statusMessage ?? ''}`.trim()),
+      ),
+    );
   });
-  const session = opts.store.openSession({ id: `replay-client-${randomUUID()}`, label: `replay → ${opts.url}`, target: opts.url });
+  const session = opts.store.openSession({
+    id: `replay-client-${randomUUID()}`,
+    label: `replay → ${opts.url}`,
+    target: opts.url,
+  });
   const result: ReplayClientResult = { sessionId: session.id, sent: 0, received: 0, unanswered: [] };
   const waiters = new Set<Waiter>();
   let closed = false;
@@ -99,14 +115,23 @@ export async function replayClient(opts: ReplayClientOptions): Promise<ReplayCli
     }
     // A live server may ping the client (XEP-0199); the recording cannot know when.
     if (el?.name === 'iq' && el.attrs.type === 'get' && el.getChild('ping', 'urn:xmpp:ping')) {
-      send(`<iq type="result" id="${el.attrs.id ?? ''}"${el.attrs.from ? ` to="${el.attrs.from}"` : ''} xmlns="jabber:client"/>`, false);
+      send(
+        `<iq type="result" id="${el.attrs.id ?? ''}"${el.attrs.from ? ` to="${el.attrs.from}"` : ''} xmlns="jabber:client"/>`,
+        false,
+      );
     }
   });
 
   function send(raw: string, replayed = true): void {
     if (closed || ws.readyState !== WebSocket.OPEN) return;
     ws.send(raw);
-    opts.store.append({ session: session.id, dir: 'out', kind: classifyText(raw), raw, flags: replayed ? { replayed: true } : {} });
+    opts.store.append({
+      session: session.id,
+      dir: 'out',
+      kind: classifyText(raw),
+      raw,
+      flags: replayed ? { replayed: true } : {},
+    });
     if (replayed) result.sent++;
   }
 
@@ -142,7 +167,14 @@ export async function replayClient(opts: ReplayClientOptions): Promise<ReplayCli
       lastSent = { recorded: frame.t, at: performance.now() };
       if (frame.kind === 'binary') {
         if (ws.readyState === WebSocket.OPEN) ws.send(Buffer.from(frame.raw, 'base64'));
-        opts.store.append({ session: session.id, dir: 'out', kind: 'binary', raw: frame.raw, bytes: Buffer.from(frame.raw, 'base64').length, flags: { replayed: true } });
+        opts.store.append({
+          session: session.id,
+          dir: 'out',
+          kind: 'binary',
+          raw: frame.raw,
+          bytes: Buffer.from(frame.raw, 'base64').length,
+          flags: { replayed: true },
+        });
         result.sent++;
         continue;
       }
@@ -193,8 +225,11 @@ export async function replayClient(opts: ReplayClientOptions): Promise<ReplayCli
 /** Which server frame answers a request of this kind. */
 function answerMatcher(key: string, request: Element | undefined): Waiter['match'] {
   if (key === 'open') return (el) => !!el && (el.name === 'stream:features' || el.name === 'features');
-  if (key.startsWith('sm:')) return (el) => !!el && SM_NAMESPACES.has(el.attrs.xmlns) && ['enabled', 'resumed', 'failed'].includes(el.name);
-  if (key === 'auth' || key === 'response') return (el) => !!el && el.attrs.xmlns === SASL_NS && ['success', 'failure', 'challenge'].includes(el.name);
+  if (key.startsWith('sm:'))
+    return (el) => !!el && SM_NAMESPACES.has(el.attrs.xmlns) && ['enabled', 'resumed', 'failed'].includes(el.name);
+  if (key === 'auth' || key === 'response')
+    return (el) => !!el && el.attrs.xmlns === SASL_NS && ['success', 'failure', 'challenge'].includes(el.name);
   const id = request?.attrs.id;
-  return (el) => !!el && el.name === 'iq' && (el.attrs.type === 'result' || el.attrs.type === 'error') && el.attrs.id === id;
+  return (el) =>
+    !!el && el.name === 'iq' && (el.attrs.type === 'result' || el.attrs.type === 'error') && el.attrs.id === id;
 }

@@ -60,7 +60,6 @@ export interface ReplayScript {
   domain?: string;
 }
 
-
 function local(name: string): string {
   const i = name.indexOf(':');
   return i < 0 ? name : name.slice(i + 1);
@@ -74,9 +73,11 @@ export function signatureOf(frame: Pick<Frame, 'kind' | 'raw'>): Signature | und
   if (!el) return undefined;
   const name = local(el.name);
   if ((name === 'auth' || name === 'response') && el.attrs.xmlns === SASL_NS) return { key: name, handshake: true };
-  if ((name === 'enable' || name === 'resume') && SM_NAMESPACES.has(el.attrs.xmlns)) return { key: `sm:${name}`, handshake: false };
+  if ((name === 'enable' || name === 'resume') && SM_NAMESPACES.has(el.attrs.xmlns))
+    return { key: `sm:${name}`, handshake: false };
   // Broadcast presence (no `to`): the server echoes it to the sender's own resources.
-  if (name === 'presence' && !el.attrs.to && (!el.attrs.type || el.attrs.type === 'unavailable')) return { key: el.attrs.type === 'unavailable' ? 'presence:unavailable' : 'presence', handshake: false };
+  if (name === 'presence' && !el.attrs.to && (!el.attrs.type || el.attrs.type === 'unavailable'))
+    return { key: el.attrs.type === 'unavailable' ? 'presence:unavailable' : 'presence', handshake: false };
   if (name !== 'iq' || (el.attrs.type !== 'get' && el.attrs.type !== 'set')) return undefined;
   const payload = el.getChildElements()[0];
   const ns = payload?.attrs.xmlns ?? '';
@@ -146,7 +147,8 @@ export function buildScript(frames: readonly Frame[]): ReplayScript {
     if (owner) {
       owner.replies.push(frame);
       if (frame.kind === 'open') script.domain ??= element(frame)?.attrs.from;
-      if (owner.sig.key.startsWith(`iq:set:${BIND_NS}`)) script.boundJid ??= element(frame)?.getChild('bind', BIND_NS)?.getChildText('jid', BIND_NS) ?? undefined;
+      if (owner.sig.key.startsWith(`iq:set:${BIND_NS}`))
+        script.boundJid ??= element(frame)?.getChild('bind', BIND_NS)?.getChildText('jid', BIND_NS) ?? undefined;
       continue;
     }
     if (frame.kind === 'close' && clientClosed) {
@@ -188,12 +190,19 @@ function replyOwner(frame: Frame, ctx: OwnerContext): Gate | undefined {
   if (!el) return undefined;
   const name = local(el.name);
   if (name === 'features' && ctx.lastOpen) return ctx.lastOpen;
-  if ((name === 'success' || name === 'failure' || name === 'challenge') && el.attrs.xmlns === SASL_NS) return ctx.lastSasl;
-  if (name === 'iq' && (el.attrs.type === 'result' || el.attrs.type === 'error') && el.attrs.id) return ctx.iqGates.get(el.attrs.id);
-  if ((name === 'enabled' || name === 'resumed' || name === 'failed') && SM_NAMESPACES.has(el.attrs.xmlns)) return ctx.lastSm;
+  if ((name === 'success' || name === 'failure' || name === 'challenge') && el.attrs.xmlns === SASL_NS)
+    return ctx.lastSasl;
+  if (name === 'iq' && (el.attrs.type === 'result' || el.attrs.type === 'error') && el.attrs.id)
+    return ctx.iqGates.get(el.attrs.id);
+  if ((name === 'enabled' || name === 'resumed' || name === 'failed') && SM_NAMESPACES.has(el.attrs.xmlns))
+    return ctx.lastSm;
   // The client's own presence coming back from its own account is the echo of what it sent.
   if (name === 'presence' && ctx.boundJid && el.attrs.from && bareOf(el.attrs.from) === bareOf(ctx.boundJid)) {
-    return el.attrs.type === 'unavailable' ? ctx.lastPresence.unavailable : !el.attrs.type ? ctx.lastPresence.available : undefined;
+    return el.attrs.type === 'unavailable'
+      ? ctx.lastPresence.unavailable
+      : !el.attrs.type
+        ? ctx.lastPresence.available
+        : undefined;
   }
   return undefined;
 }

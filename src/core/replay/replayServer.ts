@@ -102,7 +102,11 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
     super();
     this.rewriter = new IdRewriter(script.boundJid);
     this.rewriter.agentId = server.agentId;
-    this.session = store.openSession({ id: `replay-${randomUUID()}`, label: `replay ${remote}`, ...(target ? { target } : {}) });
+    this.session = store.openSession({
+      id: `replay-${randomUUID()}`,
+      label: `replay ${remote}`,
+      ...(target ? { target } : {}),
+    });
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     ws.on('close', (code, reason) => {
       captureClose(store, this.session.id, 'out', code, reason);
@@ -134,7 +138,10 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
     const unasked = this.script.gates.filter((g) => !this.consumed.has(g) && g.replies.length && !g.sig.handshake);
     if (!unasked.length) return;
     const what = unasked.map((g) => describeRequest(g.frame)).join(', ');
-    this.notice(`skipped ${unasked.length} recorded answer(s) to requests this client did not make: ${what}`, { kind: 'skipped', requests: unasked.map((g) => describeRequest(g.frame)) });
+    this.notice(`skipped ${unasked.length} recorded answer(s) to requests this client did not make: ${what}`, {
+      kind: 'skipped',
+      requests: unasked.map((g) => describeRequest(g.frame)),
+    });
   }
 
   get done(): boolean {
@@ -221,7 +228,10 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
     this.gateWaiter = undefined;
     if (!answered && !this.closed) {
       this.emit('skipped', gate.frame);
-      this.notice(`played on without the recorded ${describeRequest(gate.frame)}: this client did not send it within ${this.server.subscribeWaitMs ?? 10_000} ms`, { kind: 'playedOn', request: describeRequest(gate.frame) });
+      this.notice(
+        `played on without the recorded ${describeRequest(gate.frame)}: this client did not send it within ${this.server.subscribeWaitMs ?? 10_000} ms`,
+        { kind: 'playedOn', request: describeRequest(gate.frame) },
+      );
     }
   }
 
@@ -281,7 +291,12 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
       const resource = el.getChild('bind')?.getChildText('resource')?.trim();
       if (gate.sig.handshake && resource) this.rewriter.clientResource = resource;
     }
-    for (const reply of gate.replies) this.sendRecorded(gate.sig.key === 'open' && frameView(reply).summary?.name?.endsWith('features') ? { ...reply, raw: plainOnlyFeatures(reply.raw) } : reply);
+    for (const reply of gate.replies)
+      this.sendRecorded(
+        gate.sig.key === 'open' && frameView(reply).summary?.name?.endsWith('features')
+          ? { ...reply, raw: plainOnlyFeatures(reply.raw) }
+          : reply,
+      );
     if (this.gateWaiter?.gate === gate) this.gateWaiter.resolve(true);
   }
 
@@ -291,15 +306,23 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
    * outcome (the last SASL answer) is sent at once, and the recorded <response/>s are done.
    */
   private answerMultiStepSasl(auth: Gate): void {
-    const sasl = this.script.gates.filter((g) => g.sig.key === 'response' && g.frame.t >= auth.frame.t && !this.consumed.has(g));
+    const sasl = this.script.gates.filter(
+      (g) => g.sig.key === 'response' && g.frame.t >= auth.frame.t && !this.consumed.has(g),
+    );
     const handshakeEnd = this.script.gates.find((g) => g.sig.key === 'open' && g.frame.t > auth.frame.t);
     const responses = sasl.filter((g) => !handshakeEnd || g.frame.t < handshakeEnd.frame.t);
     for (const g of responses) this.consumed.add(g);
-    const outcome = [auth, ...responses].flatMap((g) => g.replies).reverse().find((r) => /^(success|failure)$/.test(frameView(r).element?.name ?? ''));
+    const outcome = [auth, ...responses]
+      .flatMap((g) => g.replies)
+      .reverse()
+      .find((r) => /^(success|failure)$/.test(frameView(r).element?.name ?? ''));
     const success = !outcome || frameView(outcome).element?.name === 'success';
     this.send(success ? xml('success', { xmlns: SASL_NS }).toString() : this.rewriter.rewrite(outcome.raw));
     const mechanism = frameView(auth.frame).element?.attrs.mechanism ?? 'challenge-response';
-    this.notice(`the recorded login used ${mechanism}; answered this client's PLAIN login with the recorded ${success ? 'success' : 'failure'}`, { kind: 'login', mechanism });
+    this.notice(
+      `the recorded login used ${mechanism}; answered this client's PLAIN login with the recorded ${success ? 'success' : 'failure'}`,
+      { kind: 'login', mechanism },
+    );
     for (const g of [auth, ...responses]) if (this.gateWaiter?.gate === g) this.gateWaiter.resolve(true);
   }
 
@@ -307,7 +330,15 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
     const el = frameView(request).element;
     if (sig.key === 'open') {
       const domain = this.script.domain ?? el?.attrs.to ?? 'localhost';
-      this.send(xml('open', { xmlns: FRAMING_NS, from: domain, id: randomBytes(8).toString('hex'), version: '1.0', 'xml:lang': 'en' }).toString());
+      this.send(
+        xml('open', {
+          xmlns: FRAMING_NS,
+          from: domain,
+          id: randomBytes(8).toString('hex'),
+          version: '1.0',
+          'xml:lang': 'en',
+        }).toString(),
+      );
       this.send(xml('stream:features', { 'xmlns:stream': STREAMS_NS }).toString());
       return;
     }
@@ -320,7 +351,11 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
     const answer = standardAnswer(el, sig.key, sig.detail, jid);
     if (!answer) return;
     this.send(answer.raw);
-    if (!sig.key.startsWith('iq:get:urn:xmpp:ping') && !sig.key.includes(':pubsub:') && !sig.key.startsWith('presence')) this.notice(`answered ${describeRequest(request)} the recording lacks: ${answer.reason}`, { kind: 'answered', request: describeRequest(request) });
+    if (!sig.key.startsWith('iq:get:urn:xmpp:ping') && !sig.key.includes(':pubsub:') && !sig.key.startsWith('presence'))
+      this.notice(`answered ${describeRequest(request)} the recording lacks: ${answer.reason}`, {
+        kind: 'answered',
+        request: describeRequest(request),
+      });
   }
 
   /** RFC 7395 §3.6: the client's <close/> is answered with ours, then the server closes. */
@@ -342,7 +377,17 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
       if (this.ws.readyState !== WebSocket.OPEN) return;
       const data = Buffer.from(frame.raw, 'base64');
       this.ws.send(data);
-      this.emit('sent', this.store.append({ session: this.session.id, dir: 'in', kind: 'binary', raw: frame.raw, bytes: data.length, flags: { replayed: true } }));
+      this.emit(
+        'sent',
+        this.store.append({
+          session: this.session.id,
+          dir: 'in',
+          kind: 'binary',
+          raw: frame.raw,
+          bytes: data.length,
+          flags: { replayed: true },
+        }),
+      );
       return;
     }
     this.send(this.rewriter.rewrite(frame.raw));
@@ -351,7 +396,16 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
   private send(raw: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.ws.send(raw);
-    this.emit('sent', this.store.append({ session: this.session.id, dir: 'in', kind: classifyText(raw), raw, flags: { replayed: true } }));
+    this.emit(
+      'sent',
+      this.store.append({
+        session: this.session.id,
+        dir: 'in',
+        kind: classifyText(raw),
+        raw,
+        flags: { replayed: true },
+      }),
+    );
   }
 }
 
@@ -415,8 +469,12 @@ export class ReplayServer extends EventEmitter<ReplayServerEvents> {
   async listen(): Promise<string> {
     if (this.address) return this.address;
     const { host, port } = this.opts.listen ?? { host: '127.0.0.1', port: 0 };
-    const { server, bound } = await listenForUpgrades(host, port, 'finesse-frames replay: connect an XMPP WebSocket client to this address', (req, socket, head) =>
-      this.handleUpgrade(req, socket, head), this.opts.allowedOrigins,
+    const { server, bound } = await listenForUpgrades(
+      host,
+      port,
+      'finesse-frames replay: connect an XMPP WebSocket client to this address',
+      (req, socket, head) => this.handleUpgrade(req, socket, head),
+      this.opts.allowedOrigins,
     );
     this.server = server;
     const shown = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;

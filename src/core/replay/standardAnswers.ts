@@ -30,36 +30,90 @@ function localName(name: string): string {
  * The answer to a client request the recording lacks, or undefined when nothing is owed (the
  * server answers no presence, message or iq result). `clientJid` addresses the answer.
  */
-export function standardAnswer(el: Element, key: string, detail: string | undefined, clientJid: string | undefined): StandardAnswer | undefined {
+export function standardAnswer(
+  el: Element,
+  key: string,
+  detail: string | undefined,
+  clientJid: string | undefined,
+): StandardAnswer | undefined {
   const name = localName(el.name);
   if (SM_NAMESPACES.has(el.attrs.xmlns) && (name === 'enable' || name === 'resume')) {
-    const failed = xml('failed', { xmlns: el.attrs.xmlns }, xml(name === 'resume' ? 'item-not-found' : 'feature-not-implemented', { xmlns: STANZAS_NS }));
+    const failed = xml(
+      'failed',
+      { xmlns: el.attrs.xmlns },
+      xml(name === 'resume' ? 'item-not-found' : 'feature-not-implemented', { xmlns: STANZAS_NS }),
+    );
     return { raw: failed.toString(), reason: `stream management (${el.attrs.xmlns}) is not offered by a replay` };
   }
   if (name === 'presence' && (key === 'presence' || key === 'presence:unavailable')) {
     // RFC 6121 §4.2.2 / §4.5.2: the server sends broadcast presence back to the sender's resource.
-    const echo = xml('presence', { xmlns: CLIENT_NS, ...(clientJid ? { from: clientJid, to: clientJid } : {}), ...(el.attrs.type ? { type: el.attrs.type } : {}) }, ...el.getChildElements());
+    const echo = xml(
+      'presence',
+      {
+        xmlns: CLIENT_NS,
+        ...(clientJid ? { from: clientJid, to: clientJid } : {}),
+        ...(el.attrs.type ? { type: el.attrs.type } : {}),
+      },
+      ...el.getChildElements(),
+    );
     return { raw: echo.toString(), reason: 'echoed as any server does' };
   }
   if (name !== 'iq' || (el.attrs.type !== 'get' && el.attrs.type !== 'set')) return undefined;
-  const attrs = { xmlns: CLIENT_NS, type: 'result', id: el.attrs.id, ...(clientJid || el.attrs.from ? { to: clientJid ?? el.attrs.from } : {}), ...(el.attrs.to ? { from: el.attrs.to } : {}) };
+  const attrs = {
+    xmlns: CLIENT_NS,
+    type: 'result',
+    id: el.attrs.id,
+    ...(clientJid || el.attrs.from ? { to: clientJid ?? el.attrs.from } : {}),
+    ...(el.attrs.to ? { from: el.attrs.to } : {}),
+  };
   const payload = el.getChildElements()[0];
   const ns = payload?.attrs.xmlns;
   const result = (...children: Element[]) => xml('iq', attrs, ...children).toString();
-  const error = (type: string, condition: string) => xml('iq', { ...attrs, type: 'error' }, xml('error', { type }, xml(condition, { xmlns: STANZAS_NS }))).toString();
+  const error = (type: string, condition: string) =>
+    xml('iq', { ...attrs, type: 'error' }, xml('error', { type }, xml(condition, { xmlns: STANZAS_NS }))).toString();
 
-  if (key === PING_KEY || key.endsWith(':pubsub:unsubscribe')) return { raw: result(), reason: 'answered as any server would' };
+  if (key === PING_KEY || key.endsWith(':pubsub:unsubscribe'))
+    return { raw: result(), reason: 'answered as any server would' };
   if (key.endsWith(':pubsub:subscribe')) {
-    return { raw: result(xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscription', { node: detail, jid: clientJid, subscription: 'subscribed' }))), reason: 'subscribed' };
+    return {
+      raw: result(
+        xml(
+          'pubsub',
+          { xmlns: PUBSUB_NS },
+          xml('subscription', { node: detail, jid: clientJid, subscription: 'subscribed' }),
+        ),
+      ),
+      reason: 'subscribed',
+    };
   }
   if (ns === SESSION_NS) return { raw: result(), reason: 'legacy session establishment (RFC 3921) needs nothing more' };
-  if (ns === ROSTER_NS && el.attrs.type === 'get') return { raw: result(xml('query', { xmlns: ROSTER_NS })), reason: 'an empty roster' };
+  if (ns === ROSTER_NS && el.attrs.type === 'get')
+    return { raw: result(xml('query', { xmlns: ROSTER_NS })), reason: 'an empty roster' };
   if (ns === DISCO_INFO_NS && el.attrs.type === 'get') {
-    const identity = el.attrs.to && !el.attrs.to.includes('@') ? [xml('identity', { category: el.attrs.to.startsWith('pubsub.') ? 'pubsub' : 'server', type: el.attrs.to.startsWith('pubsub.') ? 'service' : 'im' })] : [];
-    return { raw: result(xml('query', { xmlns: DISCO_INFO_NS, ...(payload.attrs.node ? { node: payload.attrs.node } : {}) }, ...identity)), reason: 'no features beyond the recording' };
+    const identity =
+      el.attrs.to && !el.attrs.to.includes('@')
+        ? [
+            xml('identity', {
+              category: el.attrs.to.startsWith('pubsub.') ? 'pubsub' : 'server',
+              type: el.attrs.to.startsWith('pubsub.') ? 'service' : 'im',
+            }),
+          ]
+        : [];
+    return {
+      raw: result(
+        xml(
+          'query',
+          { xmlns: DISCO_INFO_NS, ...(payload.attrs.node ? { node: payload.attrs.node } : {}) },
+          ...identity,
+        ),
+      ),
+      reason: 'no features beyond the recording',
+    };
   }
-  if (ns === DISCO_ITEMS_NS && el.attrs.type === 'get') return { raw: result(xml('query', { xmlns: DISCO_ITEMS_NS })), reason: 'no items' };
-  if (ns === CARBONS_NS) return { raw: error('cancel', 'feature-not-implemented'), reason: 'message carbons are not offered by a replay' };
+  if (ns === DISCO_ITEMS_NS && el.attrs.type === 'get')
+    return { raw: result(xml('query', { xmlns: DISCO_ITEMS_NS })), reason: 'no items' };
+  if (ns === CARBONS_NS)
+    return { raw: error('cancel', 'feature-not-implemented'), reason: 'message carbons are not offered by a replay' };
   return { raw: error('cancel', 'service-unavailable'), reason: 'the recording has no answer to it' };
 }
 
@@ -71,7 +125,9 @@ export function plainOnlyFeatures(raw: string): string {
   const parsed = parseXml(raw);
   if (!parsed.ok) return raw;
   const features = parsed.element;
-  const mechanisms = features.getChildElements().find((c) => localName(c.name) === 'mechanisms' && (c.attrs.xmlns ?? SASL_NS) === SASL_NS);
+  const mechanisms = features
+    .getChildElements()
+    .find((c) => localName(c.name) === 'mechanisms' && (c.attrs.xmlns ?? SASL_NS) === SASL_NS);
   if (!mechanisms) return raw;
   const offered = mechanisms.getChildElements().map((m) => m.getText().trim());
   if (offered.length === 1 && offered[0] === 'PLAIN') return raw;

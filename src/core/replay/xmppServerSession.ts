@@ -17,9 +17,17 @@ import type WebSocket from 'ws';
 import { CLIENT_NS, closeFrame, FRAMING_NS, isWhitespaceKeepalive } from '../xmpp/framing';
 import { SASL_NS } from '../xmpp/sasl';
 import { Element, parseXml, xml } from '../xmpp/xml';
-import { BIND_NS, DISCO_INFO_NS, PING_NS, ROSTER_NS, SESSION_NS, STANZAS_NS, STREAMS_NS, STREAM_ERRORS_NS } from '../xmpp/namespaces';
+import {
+  BIND_NS,
+  DISCO_INFO_NS,
+  PING_NS,
+  ROSTER_NS,
+  SESSION_NS,
+  STANZAS_NS,
+  STREAMS_NS,
+  STREAM_ERRORS_NS,
+} from '../xmpp/namespaces';
 export { DISCO_INFO_NS, PING_NS };
-
 
 /** Where the stream is: waiting for <open/>, for <auth/>, for the restart, for bind, bound. */
 export type ServerStreamState = 'open' | 'auth' | 'restart' | 'bind' | 'online' | 'closed';
@@ -176,7 +184,8 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
         return this.onAuth(el);
       case 'bind':
         if (el.name === 'iq' && el.attrs.type === 'set' && el.getChild('bind', BIND_NS)) return this.onBind(el);
-        if (el.name === 'iq' && (el.attrs.type === 'get' || el.attrs.type === 'set')) return this.send(errorReply(el, 'wait', 'not-authorized', this.opts.domain).toString());
+        if (el.name === 'iq' && (el.attrs.type === 'get' || el.attrs.type === 'set'))
+          return this.send(errorReply(el, 'wait', 'not-authorized', this.opts.domain).toString());
         if (el.name === 'enable' && el.attrs.xmlns === SM_NS) return this.send(smFailed());
         return;
       case 'online':
@@ -186,7 +195,13 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
 
   private onOpen(el: Element): void {
     if (this.streamState !== 'open' && this.streamState !== 'restart') return this.close('invalid-xml');
-    const openReply = xml('open', { xmlns: FRAMING_NS, from: this.opts.domain, id: this.streamId, version: '1.0', 'xml:lang': 'en' }).toString();
+    const openReply = xml('open', {
+      xmlns: FRAMING_NS,
+      from: this.opts.domain,
+      id: this.streamId,
+      version: '1.0',
+      'xml:lang': 'en',
+    }).toString();
     this.send(openReply);
     if (el.attrs.to && el.attrs.to !== this.opts.domain) return this.close('host-unknown');
     if (this.streamState === 'open') {
@@ -216,7 +231,13 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
     const resource = requested || `sim-${randomBytes(4).toString('hex')}`;
     this.jid = `${this.user}@${this.opts.domain}/${resource}`;
     this.opts.onBind?.(this.jid, this);
-    this.send(xml('iq', { xmlns: CLIENT_NS, type: 'result', id: iq.attrs.id, to: this.jid }, xml('bind', { xmlns: BIND_NS }, xml('jid', {}, this.jid))).toString());
+    this.send(
+      xml(
+        'iq',
+        { xmlns: CLIENT_NS, type: 'result', id: iq.attrs.id, to: this.jid },
+        xml('bind', { xmlns: BIND_NS }, xml('jid', {}, this.jid)),
+      ).toString(),
+    );
     this.setState('online');
   }
 
@@ -227,7 +248,8 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
     if (el.name !== 'iq') return; // messages to the simulator go nowhere, as to an absent peer
     const type = el.attrs.type;
     if (type !== 'get' && type !== 'set') return; // results/errors answer nothing we asked
-    const reply = this.coreIq(el) ?? this.opts.onIq?.(el, this) ?? errorReply(el, 'cancel', 'service-unavailable', this.jid);
+    const reply =
+      this.coreIq(el) ?? this.opts.onIq?.(el, this) ?? errorReply(el, 'cancel', 'service-unavailable', this.jid);
     this.send(reply.toString());
   }
 
@@ -260,19 +282,34 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
     const get = iq.attrs.type === 'get';
     if (!get && child.name === 'session' && ns === SESSION_NS) return resultReply(iq, this.jid);
     if (get && child.name === 'ping' && ns === PING_NS) return resultReply(iq, this.jid);
-    if (get && child.name === 'query' && ns === ROSTER_NS) return resultReply(iq, this.jid, xml('query', { xmlns: ROSTER_NS }));
+    if (get && child.name === 'query' && ns === ROSTER_NS)
+      return resultReply(iq, this.jid, xml('query', { xmlns: ROSTER_NS }));
     if (get && child.name === 'query' && ns === DISCO_INFO_NS && !to?.includes('@')) {
       return resultReply(
         iq,
         this.jid,
-        xml('query', { xmlns: DISCO_INFO_NS }, xml('identity', { category: 'server', type: 'im', name: 'Finesse simulator' }), ...[DISCO_INFO_NS, DISCO_ITEMS_NS, PING_NS, ROSTER_NS].map((v) => xml('feature', { var: v }))),
+        xml(
+          'query',
+          { xmlns: DISCO_INFO_NS },
+          xml('identity', { category: 'server', type: 'im', name: 'Finesse simulator' }),
+          ...[DISCO_INFO_NS, DISCO_ITEMS_NS, PING_NS, ROSTER_NS].map((v) => xml('feature', { var: v })),
+        ),
       );
     }
     // Openfire lists its components: the pubsub service is where Finesse's nodes live.
     if (get && child.name === 'query' && ns === DISCO_ITEMS_NS && !to?.includes('@')) {
-      return resultReply(iq, this.jid, xml('query', { xmlns: DISCO_ITEMS_NS }, xml('item', { jid: `pubsub.${this.opts.domain}`, name: 'Publish-Subscribe service' })));
+      return resultReply(
+        iq,
+        this.jid,
+        xml(
+          'query',
+          { xmlns: DISCO_ITEMS_NS },
+          xml('item', { jid: `pubsub.${this.opts.domain}`, name: 'Publish-Subscribe service' }),
+        ),
+      );
     }
-    if (get && child.name === 'query' && ns === DISCO_ITEMS_NS) return resultReply(iq, this.jid, xml('query', { xmlns: DISCO_ITEMS_NS }));
+    if (get && child.name === 'query' && ns === DISCO_ITEMS_NS)
+      return resultReply(iq, this.jid, xml('query', { xmlns: DISCO_ITEMS_NS }));
     // XEP-0280 on a server without carbons: the enable request is not implemented.
     if (!get && ns === CARBONS_NS) return errorReply(iq, 'cancel', 'feature-not-implemented', this.jid);
     return undefined;
@@ -305,11 +342,25 @@ function decodePlain(payload: string): { authzid: string; user: string; password
 
 /** `<iq type="result">` answering `iq`, from whoever it was addressed to. */
 export function resultReply(iq: Element, clientJid: string | undefined, ...children: Element[]): Element {
-  return xml('iq', { xmlns: CLIENT_NS, type: 'result', id: iq.attrs.id, from: iq.attrs.to, to: iq.attrs.from ?? clientJid }, ...children);
+  return xml(
+    'iq',
+    { xmlns: CLIENT_NS, type: 'result', id: iq.attrs.id, from: iq.attrs.to, to: iq.attrs.from ?? clientJid },
+    ...children,
+  );
 }
 
 /** `<iq type="error">` with a stanza error condition (RFC 6120 §8.3) and optional app condition. */
-export function errorReply(iq: Element, type: 'cancel' | 'modify' | 'auth' | 'wait', condition: string, clientJid: string | undefined, appCondition?: Element): Element {
+export function errorReply(
+  iq: Element,
+  type: 'cancel' | 'modify' | 'auth' | 'wait',
+  condition: string,
+  clientJid: string | undefined,
+  appCondition?: Element,
+): Element {
   const error = xml('error', { type }, xml(condition, { xmlns: STANZAS_NS }), ...(appCondition ? [appCondition] : []));
-  return xml('iq', { xmlns: CLIENT_NS, type: 'error', id: iq.attrs.id, from: iq.attrs.to, to: iq.attrs.from ?? clientJid }, error);
+  return xml(
+    'iq',
+    { xmlns: CLIENT_NS, type: 'error', id: iq.attrs.id, from: iq.attrs.to, to: iq.attrs.from ?? clientJid },
+    error,
+  );
 }

@@ -84,7 +84,9 @@ export class XmppConnection extends EventEmitter<ConnectionEvents> {
         ws.pong(data);
       }
     });
-    ws.on('pong', (data) => this.capture({ dir: 'in', kind: 'pong', raw: controlPayloadText(data), bytes: data.length }));
+    ws.on('pong', (data) =>
+      this.capture({ dir: 'in', kind: 'pong', raw: controlPayloadText(data), bytes: data.length }),
+    );
     ws.on('error', (err) => {
       this.lastError ??= err;
     });
@@ -96,7 +98,12 @@ export class XmppConnection extends EventEmitter<ConnectionEvents> {
     return new Promise((resolve, reject) => {
       let ws: WebSocket;
       try {
-        ws = new WebSocket(url, SUBPROTOCOL, { handshakeTimeout: 15_000, perMessageDeflate: false, ...options, autoPong: false });
+        ws = new WebSocket(url, SUBPROTOCOL, {
+          handshakeTimeout: 15_000,
+          perMessageDeflate: false,
+          ...options,
+          autoPong: false,
+        });
       } catch (e) {
         reject(e);
         return;
@@ -222,7 +229,13 @@ export class XmppConnection extends EventEmitter<ConnectionEvents> {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (isBinary) {
-      const frame = this.capture({ dir: 'in', kind: 'binary', raw: data.toString('base64'), bytes: data.length, flags: { malformed: true } });
+      const frame = this.capture({
+        dir: 'in',
+        kind: 'binary',
+        raw: data.toString('base64'),
+        bytes: data.length,
+        flags: { malformed: true },
+      });
       this.emit('malformed', frame, 'binary frame (RFC 7395 allows only text)');
       return;
     }
@@ -230,14 +243,24 @@ export class XmppConnection extends EventEmitter<ConnectionEvents> {
     const kind = classifyText(raw);
     const frame = this.capture({ dir: 'in', kind, raw, bytes: data.length });
     if (kind === 'text' && raw.trim() === '') return; // whitespace keepalive
-    if (this.gate && !this.answersOwnRequest(frame) && this.gate.admit(frame, (text) => this.receive(frame, text)) === 'hold') return;
+    if (
+      this.gate &&
+      !this.answersOwnRequest(frame) &&
+      this.gate.admit(frame, (text) => this.receive(frame, text)) === 'hold'
+    )
+      return;
     this.receive(frame, raw);
   }
 
   private answersOwnRequest(frame: Frame): boolean {
     if (!this.pending.size || frame.kind !== 'stanza') return false;
     const el = frameView(frame).element;
-    return !!el && el.name === 'iq' && (el.attrs.type === 'result' || el.attrs.type === 'error') && this.pending.has(el.attrs.id ?? '');
+    return (
+      !!el &&
+      el.name === 'iq' &&
+      (el.attrs.type === 'result' || el.attrs.type === 'error') &&
+      this.pending.has(el.attrs.id ?? '')
+    );
   }
 
   /** A frame from the server reaches the session: now, or when intercept releases it (maybe edited). */
@@ -326,7 +349,8 @@ export class XmppConnection extends EventEmitter<ConnectionEvents> {
     const bytes = code === 1005 || code === 1006 ? 0 : 2 + Buffer.byteLength(reason);
     this.capture({ dir: 'in', kind: 'closeframe', raw: closeRaw(code, reason), bytes });
     // ws answers a close frame it did not ask for with the same code and reason (RFC 6455 §5.5.1).
-    if (code !== 1006 && !this.closeFrameSent) this.capture({ dir: 'out', kind: 'closeframe', raw: closeRaw(code, reason), bytes });
+    if (code !== 1006 && !this.closeFrameSent)
+      this.capture({ dir: 'out', kind: 'closeframe', raw: closeRaw(code, reason), bytes });
     this.closedInfo = { code, reason };
     const err = this.lostError();
     this.closedInfo.error = err;

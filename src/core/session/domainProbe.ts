@@ -12,7 +12,10 @@ import { tlsOptionsFor, TlsTrust } from './tls';
 const FROM = /^\s*<open\b[^>]*?\sfrom=(?:"([^"]*)"|'([^']*)')/;
 const CLOSE = '<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>';
 
-export async function probeStreamDomain(url: string, opts: { trust?: TlsTrust; timeoutMs?: number } = {}): Promise<string | undefined> {
+export async function probeStreamDomain(
+  url: string,
+  opts: { trust?: TlsTrust; timeoutMs?: number } = {},
+): Promise<string | undefined> {
   let host: string;
   let options: ClientOptions;
   try {

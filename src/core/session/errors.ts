@@ -78,7 +78,13 @@ export class TimeoutError extends Error {
 }
 
 /** Stream errors after which reconnecting would only repeat the refusal or fight another client. */
-const FATAL_STREAM_CONDITIONS = new Set(['conflict', 'not-authorized', 'host-unknown', 'invalid-from', 'policy-violation']);
+const FATAL_STREAM_CONDITIONS = new Set([
+  'conflict',
+  'not-authorized',
+  'host-unknown',
+  'invalid-from',
+  'policy-violation',
+]);
 
 export function isFatal(err: unknown): boolean {
   if (err instanceof AuthError || err instanceof ProtocolError) return true;

@@ -51,7 +51,16 @@ export interface FinesseSessionOptions {
   gate?: FrameGate;
 }
 
-export type SessionState = 'idle' | 'connecting' | 'authenticating' | 'binding' | 'subscribing' | 'online' | 'reconnecting' | 'closed' | 'failed';
+export type SessionState =
+  | 'idle'
+  | 'connecting'
+  | 'authenticating'
+  | 'binding'
+  | 'subscribing'
+  | 'online'
+  | 'reconnecting'
+  | 'closed'
+  | 'failed';
 
 export interface StateInfo {
   error?: Error;
@@ -125,7 +134,10 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
    * those itself, and a second subscription would only be one more to leave behind.
    */
   get nodes(): string[] {
-    return [...(this.opts.teams ?? []).map((t) => nodes.teamUsers(t)), ...(this.opts.queues ?? []).map((q) => nodes.queue(q))];
+    return [
+      ...(this.opts.teams ?? []).map((t) => nodes.teamUsers(t)),
+      ...(this.opts.queues ?? []).map((q) => nodes.queue(q)),
+    ];
   }
 
   /** Resolves when online; rejects with AuthError on bad credentials, or the connect/TLS error. */
@@ -178,7 +190,9 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
       throw new Error('stopped');
     }
     this.conn = conn;
-    conn.on('malformed', (frame, why) => this.emit('warning', `frame ${frame.id} from the server is malformed: ${why}`));
+    conn.on('malformed', (frame, why) =>
+      this.emit('warning', `frame ${frame.id} from the server is malformed: ${why}`),
+    );
     conn.on('closed', (info) => this.onClosed(conn, info));
     try {
       this.boundJid = await login(conn, {
@@ -239,7 +253,12 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
 
   private registerLive(): void {
     if (!this.live) return;
-    const entry: LiveSession = { id: this.id, label: this.label, directions: ['out'], send: (dir, raw, flags) => this.send(dir, raw, flags) };
+    const entry: LiveSession = {
+      id: this.id,
+      label: this.label,
+      directions: ['out'],
+      send: (dir, raw, flags) => this.send(dir, raw, flags),
+    };
     this.liveEntry = entry;
     this.live.add(entry);
   }
@@ -272,7 +291,10 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
   private scheduleReconnect(error: Error): void {
     const max = this.opts.reconnect?.attempts ?? Infinity;
     if (isFatal(error) || this.attempt >= max) {
-      this.finish('failed', this.attempt >= max ? new Error(`gave up after ${this.attempt} reconnect attempts: ${error.message}`) : error);
+      this.finish(
+        'failed',
+        this.attempt >= max ? new Error(`gave up after ${this.attempt} reconnect attempts: ${error.message}`) : error,
+      );
       return;
     }
     this.attempt++;
@@ -296,7 +318,11 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
       const pubsub = this.opts.pubsub ?? `pubsub.${this.opts.domain}`;
       const jid = this.boundJid;
       // Unsubscribe so the server stops queueing Updates for a client that is gone.
-      await Promise.all(this.subscribed.map((node) => conn.request(unsubscribeIq(conn.id('unsub'), pubsub, node, jid), 5000).catch(() => undefined)));
+      await Promise.all(
+        this.subscribed.map((node) =>
+          conn.request(unsubscribeIq(conn.id('unsub'), pubsub, node, jid), 5000).catch(() => undefined),
+        ),
+      );
       this.subscribed = [];
     }
     if (conn) await conn.close();

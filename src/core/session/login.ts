@@ -10,7 +10,16 @@ import { plainAuth } from '../xmpp/sasl';
 import type { Element } from '../xmpp/xml';
 import type { XmppConnection } from './connection';
 import { AuthError, ProtocolError, TimeoutError } from './errors';
-import { bindIq, child, errorCondition, localName, presence, saslMechanisms, sessionIq, sessionRequired } from './stanzas';
+import {
+  bindIq,
+  child,
+  errorCondition,
+  localName,
+  presence,
+  saslMechanisms,
+  sessionIq,
+  sessionRequired,
+} from './stanzas';
 
 export interface LoginOptions {
   domain: string;
@@ -36,10 +45,16 @@ export async function login(conn: XmppConnection, opts: LoginOptions): Promise<s
   opts.onPhase?.('authenticating');
   const mechanisms = saslMechanisms(features);
   if (!mechanisms.includes('PLAIN')) {
-    throw new ProtocolError(`the server offers no SASL PLAIN (it offers ${mechanisms.join(', ') || 'no mechanism'}); is it the Finesse notification service?`);
+    throw new ProtocolError(
+      `the server offers no SASL PLAIN (it offers ${mechanisms.join(', ') || 'no mechanism'}); is it the Finesse notification service?`,
+    );
   }
   conn.send(plainAuth(user, opts.password));
-  const answer = await conn.next((el) => localName(el) === 'success' || localName(el) === 'failure', 'SASL answer', timeoutMs);
+  const answer = await conn.next(
+    (el) => localName(el) === 'success' || localName(el) === 'failure',
+    'SASL answer',
+    timeoutMs,
+  );
   if (localName(answer) === 'failure') {
     const { condition, text } = errorCondition(answer);
     throw new AuthError(`${user}@${domain}`, condition, text);
@@ -55,8 +70,14 @@ export async function login(conn: XmppConnection, opts: LoginOptions): Promise<s
   conn.send(presence());
   // Waited for so that "online" means "Updates arrive now"; a server that does not echo (against
   // the RFC) only delays this by timeoutMs, it does not fail the login.
-  await conn.next((el) => el.name === 'presence' && !el.attrs.type && (!el.attrs.from || el.attrs.from === jid), 'the echo of the initial presence', timeoutMs).catch((e: Error) => {
-    if (!(e instanceof TimeoutError)) throw e;
-  });
+  await conn
+    .next(
+      (el) => el.name === 'presence' && !el.attrs.type && (!el.attrs.from || el.attrs.from === jid),
+      'the echo of the initial presence',
+      timeoutMs,
+    )
+    .catch((e: Error) => {
+      if (!(e instanceof TimeoutError)) throw e;
+    });
   return jid;
 }

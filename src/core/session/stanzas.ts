@@ -30,7 +30,11 @@ export function namespaceOf(el: Element): string | undefined {
 }
 
 export function bindIq(id: string, resource: string): Element {
-  return xml('iq', { xmlns: CLIENT_NS, type: 'set', id }, xml('bind', { xmlns: BIND_NS }, xml('resource', {}, resource)));
+  return xml(
+    'iq',
+    { xmlns: CLIENT_NS, type: 'set', id },
+    xml('bind', { xmlns: BIND_NS }, xml('resource', {}, resource)),
+  );
 }
 
 export function sessionIq(id: string): Element {
@@ -42,11 +46,19 @@ export function presence(): Element {
 }
 
 export function subscribeIq(id: string, pubsub: string, node: string, jid: string): Element {
-  return xml('iq', { xmlns: CLIENT_NS, type: 'set', to: pubsub, id }, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node, jid })));
+  return xml(
+    'iq',
+    { xmlns: CLIENT_NS, type: 'set', to: pubsub, id },
+    xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node, jid })),
+  );
 }
 
 export function unsubscribeIq(id: string, pubsub: string, node: string, jid: string): Element {
-  return xml('iq', { xmlns: CLIENT_NS, type: 'set', to: pubsub, id }, xml('pubsub', { xmlns: PUBSUB_NS }, xml('unsubscribe', { node, jid })));
+  return xml(
+    'iq',
+    { xmlns: CLIENT_NS, type: 'set', to: pubsub, id },
+    xml('pubsub', { xmlns: PUBSUB_NS }, xml('unsubscribe', { node, jid })),
+  );
 }
 
 export function pingIq(id: string, to: string): Element {
@@ -60,7 +72,11 @@ export function iqResult(request: Element): Element {
 
 /** The answer to an iq get/set this client does not handle. */
 export function iqServiceUnavailable(request: Element): Element {
-  return xml('iq', { xmlns: CLIENT_NS, type: 'error', id: request.attrs.id, to: request.attrs.from }, xml('error', { type: 'cancel' }, xml('service-unavailable', { xmlns: STANZAS_NS })));
+  return xml(
+    'iq',
+    { xmlns: CLIENT_NS, type: 'error', id: request.attrs.id, to: request.attrs.from },
+    xml('error', { type: 'cancel' }, xml('service-unavailable', { xmlns: STANZAS_NS })),
+  );
 }
 
 export function isPing(iq: Element): boolean {
@@ -70,7 +86,12 @@ export function isPing(iq: Element): boolean {
 /** SASL mechanisms offered in <stream:features>. */
 export function saslMechanisms(features: Element): string[] {
   const mechanisms = child(features, 'mechanisms');
-  return mechanisms ? mechanisms.getChildElements().filter((m) => localName(m) === 'mechanism').map((m) => m.getText().trim()) : [];
+  return mechanisms
+    ? mechanisms
+        .getChildElements()
+        .filter((m) => localName(m) === 'mechanism')
+        .map((m) => m.getText().trim())
+    : [];
 }
 
 /** True when the features ask for the legacy RFC 3921 session iq (not marked <optional/>). */

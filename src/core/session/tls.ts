@@ -23,7 +23,10 @@ export function normalizeFingerprint(fp: string): string {
 
 /** Thrown (as the socket error) when the certificate does not match the pinned fingerprint. */
 export class FingerprintMismatchError extends Error {
-  constructor(readonly expected: string, readonly actual: string) {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
     super(`Server certificate fingerprint ${actual} does not match the pinned ${expected}`);
   }
 }
@@ -32,7 +35,10 @@ export class FingerprintMismatchError extends Error {
 export interface UpstreamTlsOptions {
   rejectUnauthorized: true;
   ca?: Buffer;
-  createConnection?: (options: ConnectionOptions, oncreate: (err: Error | null, socket?: TLSSocket) => void) => undefined;
+  createConnection?: (
+    options: ConnectionOptions,
+    oncreate: (err: Error | null, socket?: TLSSocket) => void,
+  ) => undefined;
   checkServerIdentity?: (host: string, cert: PeerCertificate) => Error | undefined;
 }
 
@@ -50,11 +56,17 @@ export function tlsOptions(trust: TlsTrust = {}): UpstreamTlsOptions {
     // Second line of defence for hosts that replace our createConnection (VS Code's proxy
     // support gives each request its own agent): with the pinned certificate also given as
     // the CA, the chain passes and this accepts exactly the pinned leaf, whatever names it has.
-    opts.checkServerIdentity = (_host, cert) => (cert.fingerprint256 === expected ? undefined : new FingerprintMismatchError(expected, cert.fingerprint256));
+    opts.checkServerIdentity = (_host, cert) =>
+      cert.fingerprint256 === expected ? undefined : new FingerprintMismatchError(expected, cert.fingerprint256);
     opts.createConnection = (options, oncreate) => {
       // Chain validation is replaced by the exact pin below, never skipped without it. `path`
       // is the HTTP request path here; left in, net would take it for a Unix socket path.
-      const socket = tlsConnect({ ...options, path: undefined, rejectUnauthorized: false, servername: options.servername || serverName(options.host) });
+      const socket = tlsConnect({
+        ...options,
+        path: undefined,
+        rejectUnauthorized: false,
+        servername: options.servername || serverName(options.host),
+      });
       const fail = (err: Error) => {
         socket.destroy();
         oncreate(err);
@@ -88,7 +100,8 @@ function serverName(host: string | null | undefined): string | undefined {
  */
 export function tlsOptionsFor(url: string, trust: TlsTrust = {}): UpstreamTlsOptions | Record<string, never> {
   if (/^(wss|https):/i.test(url)) return tlsOptions(trust);
-  if (trust.caFile || trust.fingerprint) throw new Error(`a CA file or certificate fingerprint needs a wss:// URL, not ${url}`);
+  if (trust.caFile || trust.fingerprint)
+    throw new Error(`a CA file or certificate fingerprint needs a wss:// URL, not ${url}`);
   return {};
 }
 
@@ -132,7 +145,12 @@ export class UntrustedCertificateError extends Error {
  * nothing is ever sent on it and it is destroyed at once. Used only to word an error message,
  * never to continue a connection with an untrusted certificate.
  */
-export function probeFingerprint(host: string, port: number, servername = serverName(host), timeoutMs = 5000): Promise<string | undefined> {
+export function probeFingerprint(
+  host: string,
+  port: number,
+  servername = serverName(host),
+  timeoutMs = 5000,
+): Promise<string | undefined> {
   return readPeerCertificate(host, port, servername, timeoutMs).then(fingerprintOf, () => undefined);
 }
 
@@ -141,10 +159,18 @@ export function probeFingerprint(host: string, port: number, servername = server
  * This is the one place verification is off: only to read the certificate, so it can be shown
  * or saved; the socket is destroyed without a byte of application data sent.
  */
-export function readPeerCertificate(host: string, port: number, servername = serverName(host), timeoutMs = 5000): Promise<DetailedPeerCertificate> {
+export function readPeerCertificate(
+  host: string,
+  port: number,
+  servername = serverName(host),
+  timeoutMs = 5000,
+): Promise<DetailedPeerCertificate> {
   return new Promise((resolve, reject) => {
     const socket = tlsConnect({ host, port, servername, rejectUnauthorized: false });
-    const timer = setTimeout(() => socket.destroy(new Error(`no TLS handshake from ${host}:${port} within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => socket.destroy(new Error(`no TLS handshake from ${host}:${port} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     socket.once('secureConnect', () => {
       clearTimeout(timer);
       const cert = socket.getPeerCertificate(true);

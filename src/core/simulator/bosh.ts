@@ -81,7 +81,8 @@ class BoshSession implements StreamTransport {
       return;
     }
     this.touch();
-    if (first || body.attrs['xmpp:restart'] === 'true') this.frameHandler(`<open xmlns="${FRAMING_NS}" to="${escapeXml(this.server.domain)}" version="1.0"/>`, false);
+    if (first || body.attrs['xmpp:restart'] === 'true')
+      this.frameHandler(`<open xmlns="${FRAMING_NS}" to="${escapeXml(this.server.domain)}" version="1.0"/>`, false);
     for (const child of body.children) {
       if (this.terminated) break;
       this.frameHandler(child, false);
@@ -112,8 +113,25 @@ class BoshSession implements StreamTransport {
   }
 
   private creationBody(frames: string[]): string {
-    const attrs = { xmlns: BOSH_NS, 'xmlns:xmpp': XBOSH_NS, 'xmlns:stream': STREAMS_NS, sid: this.sid, wait: String(this.wait), hold: String(this.hold), requests: String(this.hold + 1), inactivity: String(INACTIVITY), polling: '1', ver: '1.11', from: this.server.domain, 'xmpp:version': '1.0', 'xmpp:restartlogic': 'true', authid: this.sid };
-    return `<body ${Object.entries(attrs).map(([k, v]) => `${k}="${escapeXml(v)}"`).join(' ')}>${frames.join('')}</body>`;
+    const attrs = {
+      xmlns: BOSH_NS,
+      'xmlns:xmpp': XBOSH_NS,
+      'xmlns:stream': STREAMS_NS,
+      sid: this.sid,
+      wait: String(this.wait),
+      hold: String(this.hold),
+      requests: String(this.hold + 1),
+      inactivity: String(INACTIVITY),
+      polling: '1',
+      ver: '1.11',
+      from: this.server.domain,
+      'xmpp:version': '1.0',
+      'xmpp:restartlogic': 'true',
+      authid: this.sid,
+    };
+    return `<body ${Object.entries(attrs)
+      .map(([k, v]) => `${k}="${escapeXml(v)}"`)
+      .join(' ')}>${frames.join('')}</body>`;
   }
 
   private scheduleFlush(): void {

@@ -19,7 +19,17 @@ import { EventEmitter } from 'node:events';
 import { Agent, DialogState, UserState } from '../finesse/builders';
 import { nodes } from '../finesse/nodes';
 import { xml } from '../xmpp/xml';
-import { ApiError, apiErrorsUpdate, CallVariable, DialogRecord, dialogElement, OtherParticipant, REASON_CODES, updateXml, userObject } from './payloads';
+import {
+  ApiError,
+  apiErrorsUpdate,
+  CallVariable,
+  DialogRecord,
+  dialogElement,
+  OtherParticipant,
+  REASON_CODES,
+  updateXml,
+  userObject,
+} from './payloads';
 import { DEFAULT_QUEUE, QueueMember, queueElement, queueStatistics } from './queues';
 
 export interface DeskUser extends Agent {
@@ -114,7 +124,9 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
   }
 
   dialogsBody(id: string): string {
-    return `<Dialogs>${this.dialogsOf(id).map((d) => this.dialogEl(d).toString()).join('')}</Dialogs>`;
+    return `<Dialogs>${this.dialogsOf(id)
+      .map((d) => this.dialogEl(d).toString())
+      .join('')}</Dialogs>`;
   }
 
   /** `owner`'s side of the dialog (any side without `owner`). */
@@ -145,24 +157,54 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
   /** PUT User/{id}: LOGIN (with extension), READY, NOT_READY (reasonCodeId), WORK, WORK_READY, LOGOUT. */
   setState(id: string, req: { state: string; extension?: string; reasonCodeId?: string }, requestId = ''): Outcome {
     const a = this.agents.get(id);
-    if (!a) return { ok: false, error: { status: 404, type: 'User Not Found', message: `The user ${id} does not exist`, data: id } };
+    if (!a)
+      return {
+        ok: false,
+        error: { status: 404, type: 'User Not Found', message: `The user ${id} does not exist`, data: id },
+      };
     const want = req.state.toUpperCase() as UserState;
-    if (!REQUESTABLE.includes(want)) return this.fail(a, { status: 400, type: 'Invalid Input', message: `Invalid state ${req.state}`, data: 'state' }, requestId);
+    if (!REQUESTABLE.includes(want))
+      return this.fail(
+        a,
+        { status: 400, type: 'Invalid Input', message: `Invalid state ${req.state}`, data: 'state' },
+        requestId,
+      );
     if (req.reasonCodeId !== undefined && !REASON_CODES.some((r) => r.id === req.reasonCodeId && r.category === want)) {
-      return this.fail(a, { status: 400, type: 'Invalid Input', message: `Invalid reasonCodeId ${req.reasonCodeId} for ${want}`, data: 'reasonCodeId' }, requestId);
+      return this.fail(
+        a,
+        {
+          status: 400,
+          type: 'Invalid Input',
+          message: `Invalid reasonCodeId ${req.reasonCodeId} for ${want}`,
+          data: 'reasonCodeId',
+        },
+        requestId,
+      );
     }
-    if (ON_CALL.includes(a.state) && (want === 'NOT_READY' || want === 'LOGOUT' || want === 'WORK' || want === 'WORK_READY')) {
+    if (
+      ON_CALL.includes(a.state) &&
+      (want === 'NOT_READY' || want === 'LOGOUT' || want === 'WORK' || want === 'WORK_READY')
+    ) {
       a.pendingState = want;
       a.reasonCodeId = req.reasonCodeId ?? a.reasonCodeId;
       this.publishUser(a, requestId);
       return { ok: true };
     }
     if (!(ALLOWED[a.state] ?? []).includes(want)) {
-      return this.fail(a, { status: 400, type: 'Invalid State', message: `Cannot change state to ${want} from ${a.state}`, data: id }, requestId);
+      return this.fail(
+        a,
+        { status: 400, type: 'Invalid State', message: `Cannot change state to ${want} from ${a.state}`, data: id },
+        requestId,
+      );
     }
     if (want === 'LOGIN') {
       const extension = req.extension?.trim();
-      if (!extension) return this.fail(a, { status: 400, type: 'Parameter Missing', message: 'extension is required to sign in', data: 'extension' }, requestId);
+      if (!extension)
+        return this.fail(
+          a,
+          { status: 400, type: 'Parameter Missing', message: 'extension is required to sign in', data: 'extension' },
+          requestId,
+        );
       a.extension = extension;
       this.change(a, 'LOGIN', requestId);
       // Finesse signs an agent in NOT_READY: a second Update follows the LOGIN one.
@@ -177,11 +219,26 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
   /** An incoming call from `from` to a READY agent: Dialogs POST ALERTING, User RESERVED. */
   ring(id: string, call: { from: string; variables?: CallVariable[]; callType?: string; queue?: string }): Outcome {
     const a = this.agents.get(id);
-    if (!a) return { ok: false, error: { status: 404, type: 'User Not Found', message: `The user ${id} does not exist`, data: id } };
-    if (a.state !== 'READY') return { ok: false, error: { status: 400, type: 'Invalid State', message: `Cannot offer a call to ${id} in ${a.state}`, data: id } };
+    if (!a)
+      return {
+        ok: false,
+        error: { status: 404, type: 'User Not Found', message: `The user ${id} does not exist`, data: id },
+      };
+    if (a.state !== 'READY')
+      return {
+        ok: false,
+        error: { status: 400, type: 'Invalid State', message: `Cannot offer a call to ${id} in ${a.state}`, data: id },
+      };
     const queueId = call.queue ?? (this.queueOfTeam(a) ? DEFAULT_QUEUE.id : undefined);
     if (queueId) this.joinQueue(a, queueId);
-    const d = this.newDialog(a, call.from, this.extensionOf(a), 'ALERTING', call.callType ?? 'ACD_IN', call.variables ?? []);
+    const d = this.newDialog(
+      a,
+      call.from,
+      this.extensionOf(a),
+      'ALERTING',
+      call.callType ?? 'ACD_IN',
+      call.variables ?? [],
+    );
     d.queueId = queueId;
     this.publishDialog(d, 'POST', '');
     a.beforeRing = 'READY';
@@ -194,16 +251,50 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
    * the call rings that agent (dialog ALERTING, the caller INITIATED) until it answers; to any
    * other number the far end answers at once (there is no far end here).
    */
-  makeCall(id: string, req: { fromAddress?: string; toAddress?: string; variables?: CallVariable[] }, requestId = ''): Outcome {
+  makeCall(
+    id: string,
+    req: { fromAddress?: string; toAddress?: string; variables?: CallVariable[] },
+    requestId = '',
+  ): Outcome {
     const a = this.agents.get(id);
-    if (!a) return { ok: false, error: { status: 404, type: 'User Not Found', message: `The user ${id} does not exist`, data: id } };
-    if (!req.toAddress) return this.fail(a, { status: 400, type: 'Parameter Missing', message: 'toAddress is required', data: 'toAddress' }, requestId);
+    if (!a)
+      return {
+        ok: false,
+        error: { status: 404, type: 'User Not Found', message: `The user ${id} does not exist`, data: id },
+      };
+    if (!req.toAddress)
+      return this.fail(
+        a,
+        { status: 400, type: 'Parameter Missing', message: 'toAddress is required', data: 'toAddress' },
+        requestId,
+      );
     if (req.fromAddress && req.fromAddress !== this.extensionOf(a)) {
-      return this.fail(a, { status: 400, type: 'Invalid Input', message: `fromAddress ${req.fromAddress} is not the extension ${id} is signed in to`, data: 'fromAddress' }, requestId);
+      return this.fail(
+        a,
+        {
+          status: 400,
+          type: 'Invalid Input',
+          message: `fromAddress ${req.fromAddress} is not the extension ${id} is signed in to`,
+          data: 'fromAddress',
+        },
+        requestId,
+      );
     }
-    if (a.state !== 'NOT_READY' && a.state !== 'READY') return this.fail(a, { status: 400, type: 'Invalid State', message: `Cannot make a call in ${a.state}`, data: id }, requestId);
+    if (a.state !== 'NOT_READY' && a.state !== 'READY')
+      return this.fail(
+        a,
+        { status: 400, type: 'Invalid State', message: `Cannot make a call in ${a.state}`, data: id },
+        requestId,
+      );
     const callee = this.reachableAt(req.toAddress, a);
-    const d = this.newDialog(a, this.extensionOf(a), req.toAddress, 'INITIATED', callee ? 'AGENT_INSIDE' : 'OUT', req.variables ?? []);
+    const d = this.newDialog(
+      a,
+      this.extensionOf(a),
+      req.toAddress,
+      'INITIATED',
+      callee ? 'AGENT_INSIDE' : 'OUT',
+      req.variables ?? [],
+    );
     if (callee) {
       this.publishDialog(d, 'POST', requestId);
       this.offer(callee, d, requestId);
@@ -218,13 +309,41 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
   }
 
   /** PUT Dialog/{id} with requestedAction: ANSWER, HOLD, RETRIEVE, DROP, TRANSFER(_SST), UPDATE_CALL_DATA. */
-  dialogAction(dialogId: string, by: string, req: { action: string; toAddress?: string; variables?: CallVariable[] }, requestId = ''): Outcome {
+  dialogAction(
+    dialogId: string,
+    by: string,
+    req: { action: string; toAddress?: string; variables?: CallVariable[] },
+    requestId = '',
+  ): Outcome {
     const d = this.dialogs.get(key(by, dialogId));
     const a = this.agents.get(by);
-    if (!a) return { ok: false, error: { status: 404, type: 'User Not Found', message: `The user ${by} does not exist`, data: by } };
-    if (!d || d.owner !== by) return { ok: false, error: { status: 404, type: 'Not Found', message: `Invalid dialogId ${dialogId} specified for dialog`, data: dialogId } };
+    if (!a)
+      return {
+        ok: false,
+        error: { status: 404, type: 'User Not Found', message: `The user ${by} does not exist`, data: by },
+      };
+    if (!d || d.owner !== by)
+      return {
+        ok: false,
+        error: {
+          status: 404,
+          type: 'Not Found',
+          message: `Invalid dialogId ${dialogId} specified for dialog`,
+          data: dialogId,
+        },
+      };
     const action = req.action.toUpperCase();
-    const invalid = () => this.fail(a, { status: 400, type: 'Generic Error', message: `${action} is not allowed on a dialog in ${d.participantState}`, data: dialogId }, requestId);
+    const invalid = () =>
+      this.fail(
+        a,
+        {
+          status: 400,
+          type: 'Generic Error',
+          message: `${action} is not allowed on a dialog in ${d.participantState}`,
+          data: dialogId,
+        },
+        requestId,
+      );
     switch (action) {
       case 'ANSWER':
         if (d.participantState !== 'ALERTING') return invalid();
@@ -252,7 +371,12 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
       case 'TRANSFER':
       case 'TRANSFER_SST':
         if (!['ALERTING', 'ACTIVE', 'HELD', 'INITIATED'].includes(d.participantState)) return invalid();
-        if (action !== 'DROP' && !req.toAddress) return this.fail(a, { status: 400, type: 'Parameter Missing', message: 'toAddress is required', data: 'toAddress' }, requestId);
+        if (action !== 'DROP' && !req.toAddress)
+          return this.fail(
+            a,
+            { status: 400, type: 'Parameter Missing', message: 'toAddress is required', data: 'toAddress' },
+            requestId,
+          );
         if (action !== 'DROP' && d.participantState !== 'ACTIVE' && d.participantState !== 'HELD') return invalid();
         if (action === 'DROP') return this.hangUp(a, d, requestId);
         return this.transfer(a, d, req.toAddress as string, requestId);
@@ -272,7 +396,16 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
         return { ok: true };
       }
       default:
-        return this.fail(a, { status: 400, type: 'Invalid Input', message: `Unknown requestedAction ${req.action}`, data: 'requestedAction' }, requestId);
+        return this.fail(
+          a,
+          {
+            status: 400,
+            type: 'Invalid Input',
+            message: `Unknown requestedAction ${req.action}`,
+            data: 'requestedAction',
+          },
+          requestId,
+        );
     }
   }
 
@@ -287,11 +420,22 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
 
   /** A signed-in agent of the desk at `address` who can take a call now (not `caller`). */
   private reachableAt(address: string, caller: AgentRecord): AgentRecord | undefined {
-    return [...this.agents.values()].find((b) => b !== caller && b.state !== 'LOGOUT' && this.extensionOf(b) === address && (b.state === 'READY' || b.state === 'NOT_READY'));
+    return [...this.agents.values()].find(
+      (b) =>
+        b !== caller &&
+        b.state !== 'LOGOUT' &&
+        this.extensionOf(b) === address &&
+        (b.state === 'READY' || b.state === 'NOT_READY'),
+    );
   }
 
   /** Rings `callee` with the call `d` (made by or transferred from its peer): its own ALERTING record. */
-  private offer(callee: AgentRecord, d: DialogRecord, requestId: string, transfer?: { from: string; variables: CallVariable[] }): void {
+  private offer(
+    callee: AgentRecord,
+    d: DialogRecord,
+    requestId: string,
+    transfer?: { from: string; variables: CallVariable[] },
+  ): void {
     const t = Date.now();
     const rung: DialogRecord = {
       id: d.id,
@@ -385,9 +529,28 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
     else this.change(a, pending === 'WORK_READY' ? 'WORK_READY' : 'WORK', requestId);
   }
 
-  private newDialog(a: AgentRecord, from: string, to: string, state: DialogState, callType: string, variables: CallVariable[]): DialogRecord {
+  private newDialog(
+    a: AgentRecord,
+    from: string,
+    to: string,
+    state: DialogState,
+    callType: string,
+    variables: CallVariable[],
+  ): DialogRecord {
     const t = Date.now();
-    const d: DialogRecord = { id: String(this.dialogSeq++), from, to, callType, state, participantState: state, variables: variables.map((v) => ({ ...v })), startTime: t, stateChangeTime: t, owner: a.user.id, address: this.extensionOf(a) };
+    const d: DialogRecord = {
+      id: String(this.dialogSeq++),
+      from,
+      to,
+      callType,
+      state,
+      participantState: state,
+      variables: variables.map((v) => ({ ...v })),
+      startTime: t,
+      stateChangeTime: t,
+      owner: a.user.id,
+      address: this.extensionOf(a),
+    };
     this.dialogs.set(key(d.owner, d.id), d);
     return d;
   }
@@ -398,7 +561,16 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
 
   private dialogEl(d: DialogRecord, root = 'Dialog') {
     const other = this.peerOf(d);
-    const others: OtherParticipant[] = other ? [{ address: other.address ?? other.to, state: other.participantState, startTime: other.startTime, stateChangeTime: other.stateChangeTime }] : [];
+    const others: OtherParticipant[] = other
+      ? [
+          {
+            address: other.address ?? other.to,
+            state: other.participantState,
+            startTime: other.startTime,
+            stateChangeTime: other.stateChangeTime,
+          },
+        ]
+      : [];
     return dialogElement(d, root, others);
   }
 
@@ -414,7 +586,12 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
 
   private userEl(a: AgentRecord, root: string) {
     const agent = { ...a.user, extension: a.state === 'LOGOUT' ? '' : this.extensionOf(a) };
-    return userObject(agent, a.state, { reasonCodeId: a.reasonCodeId, t: a.stateChangeTime, pendingState: a.pendingState, root });
+    return userObject(agent, a.state, {
+      reasonCodeId: a.reasonCodeId,
+      t: a.stateChangeTime,
+      pendingState: a.pendingState,
+      root,
+    });
   }
 
   private change(a: AgentRecord, state: UserState, requestId: string): void {
@@ -427,7 +604,10 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
 
   private publishUser(a: AgentRecord, requestId: string): void {
     const id = a.user.id;
-    this.publish({ node: nodes.user(id), updateXml: updateXml(this.userEl(a, 'user'), 'PUT', nodes.user(id), requestId) });
+    this.publish({
+      node: nodes.user(id),
+      updateXml: updateXml(this.userEl(a, 'user'), 'PUT', nodes.user(id), requestId),
+    });
     const team = nodes.teamUsers(a.user.teamId ?? '1');
     this.publish({ node: team, updateXml: updateXml(this.userEl(a, 'user'), 'PUT', team, requestId) });
     this.publishQueues(requestId);
@@ -451,11 +631,21 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
     const members: QueueMember[] = [...q.members].flatMap((id) => {
       const a = this.agents.get(id);
       if (!a) return [];
-      const call = this.dialogsOf(id).find((d) => d.participantState === 'ACTIVE' || d.participantState === 'HELD' || d.participantState === 'INITIATED');
-      const talking = !call ? undefined : call.peer !== undefined || call.callType === 'AGENT_INSIDE' ? 'internal' : call.callType === 'OUT' ? 'outbound' : 'inbound';
+      const call = this.dialogsOf(id).find(
+        (d) => d.participantState === 'ACTIVE' || d.participantState === 'HELD' || d.participantState === 'INITIATED',
+      );
+      const talking = !call
+        ? undefined
+        : call.peer !== undefined || call.callType === 'AGENT_INSIDE'
+          ? 'internal'
+          : call.callType === 'OUT'
+            ? 'outbound'
+            : 'inbound';
       return [{ state: a.state, talking }];
     });
-    const waiting = [...this.dialogs.values()].filter((d) => d.queueId === q.id && d.participantState === 'ALERTING').map((d) => ({ since: d.startTime }));
+    const waiting = [...this.dialogs.values()]
+      .filter((d) => d.queueId === q.id && d.participantState === 'ALERTING')
+      .map((d) => ({ since: d.startTime }));
     return queueStatistics(members, waiting);
   }
 
@@ -474,7 +664,10 @@ export class Desk extends EventEmitter<{ publish: [Publication]; state: [{ user:
   private publishDialog(d: DialogRecord, event: 'POST' | 'PUT' | 'DELETE', requestId: string): void {
     const node = nodes.userDialogs(d.owner);
     const data = event === 'POST' ? this.dialogEl(d, 'Dialog') : this.dialogEl(d, 'dialog');
-    this.publish({ node, updateXml: updateXml(event === 'POST' ? xml('dialogs', {}, data) : data, event, node, requestId) });
+    this.publish({
+      node,
+      updateXml: updateXml(event === 'POST' ? xml('dialogs', {}, data) : data, event, node, requestId),
+    });
   }
 
   private publish(p: Publication): void {

@@ -18,7 +18,8 @@ import { Element, xml } from '../xmpp/xml';
 import { DISCO_INFO_NS, errorReply, PING_NS, resultReply, XmppServerSession } from '../replay/xmppServerSession';
 
 /** The node names a Finesse notification server has (others are item-not-found). */
-const FINESSE_NODE = /^\/finesse\/api\/(?:User\/[^/]+(?:\/(?:Dialogs|Queues|Media(?:\/[^/]+(?:\/Dialogs)?)?))?|Team\/[^/]+\/Users|Queue\/[^/]+|SystemInfo)$/;
+const FINESSE_NODE =
+  /^\/finesse\/api\/(?:User\/[^/]+(?:\/(?:Dialogs|Queues|Media(?:\/[^/]+(?:\/Dialogs)?)?))?|Team\/[^/]+\/Users|Queue\/[^/]+|SystemInfo)$/;
 
 /** Does `node` belong to `user`'s automatic subscriptions? */
 export function isOwnFeed(node: string, user: string): boolean {
@@ -105,21 +106,39 @@ export class NotificationService extends EventEmitter<NotificationEvents> {
     const ns = child.attrs.xmlns;
     if (iq.attrs.type === 'get' && child.name === 'ping' && ns === PING_NS) return resultReply(iq, self);
     if (iq.attrs.type === 'get' && child.name === 'query' && ns === DISCO_INFO_NS) {
-      return resultReply(iq, self, xml('query', { xmlns: DISCO_INFO_NS }, xml('identity', { category: 'pubsub', type: 'service', name: 'Finesse notifications' }), xml('feature', { var: PUBSUB_NS }), xml('feature', { var: `${PUBSUB_NS}#subscribe` })));
+      return resultReply(
+        iq,
+        self,
+        xml(
+          'query',
+          { xmlns: DISCO_INFO_NS },
+          xml('identity', { category: 'pubsub', type: 'service', name: 'Finesse notifications' }),
+          xml('feature', { var: PUBSUB_NS }),
+          xml('feature', { var: `${PUBSUB_NS}#subscribe` }),
+        ),
+      );
     }
     if (child.name !== 'pubsub' || ns !== PUBSUB_NS) return undefined;
     const op = child.getChildElements()[0];
     if (iq.attrs.type === 'set' && op?.name === 'subscribe') return this.subscribe(iq, op, session);
     if (iq.attrs.type === 'set' && op?.name === 'unsubscribe') return this.unsubscribe(iq, op, session);
-    return errorReply(iq, 'cancel', 'feature-not-implemented', self, xml('unsupported', { xmlns: PUBSUB_ERRORS_NS, feature: op?.name ?? 'pubsub' }));
+    return errorReply(
+      iq,
+      'cancel',
+      'feature-not-implemented',
+      self,
+      xml('unsupported', { xmlns: PUBSUB_ERRORS_NS, feature: op?.name ?? 'pubsub' }),
+    );
   }
 
   /** XEP-0060 §6.1: the reply is the one Openfire/Prosody send: <subscription … subscription="subscribed"/>. */
   private subscribe(iq: Element, op: Element, session: XmppServerSession): Element {
     const { node, jid } = op.attrs;
     const self = session.jid;
-    if (!node) return errorReply(iq, 'modify', 'bad-request', self, xml('nodeid-required', { xmlns: PUBSUB_ERRORS_NS }));
-    if (!jid || bare(jid) !== bare(session.bareJid ?? '')) return errorReply(iq, 'modify', 'bad-request', self, xml('invalid-jid', { xmlns: PUBSUB_ERRORS_NS }));
+    if (!node)
+      return errorReply(iq, 'modify', 'bad-request', self, xml('nodeid-required', { xmlns: PUBSUB_ERRORS_NS }));
+    if (!jid || bare(jid) !== bare(session.bareJid ?? ''))
+      return errorReply(iq, 'modify', 'bad-request', self, xml('invalid-jid', { xmlns: PUBSUB_ERRORS_NS }));
     if (!FINESSE_NODE.test(node)) return errorReply(iq, 'cancel', 'item-not-found', self);
     // Subscriptions belong to the JID asked for; a bare JID stands for this session.
     const owner = jid.includes('/') ? jid : (self ?? jid);
@@ -127,18 +146,29 @@ export class NotificationService extends EventEmitter<NotificationEvents> {
     if (!set) this.subscriptions.set(node, (set = new Set()));
     set.add(owner);
     this.emit('subscribe', { jid: owner, node });
-    return resultReply(iq, self, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscription', { node, jid, subscription: 'subscribed' })));
+    return resultReply(
+      iq,
+      self,
+      xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscription', { node, jid, subscription: 'subscribed' })),
+    );
   }
 
   private unsubscribe(iq: Element, op: Element, session: XmppServerSession): Element {
     const { node, jid } = op.attrs;
     const self = session.jid;
-    if (!node) return errorReply(iq, 'modify', 'bad-request', self, xml('nodeid-required', { xmlns: PUBSUB_ERRORS_NS }));
-    if (!jid || bare(jid) !== bare(session.bareJid ?? '')) return errorReply(iq, 'modify', 'bad-request', self, xml('invalid-jid', { xmlns: PUBSUB_ERRORS_NS }));
+    if (!node)
+      return errorReply(iq, 'modify', 'bad-request', self, xml('nodeid-required', { xmlns: PUBSUB_ERRORS_NS }));
+    if (!jid || bare(jid) !== bare(session.bareJid ?? ''))
+      return errorReply(iq, 'modify', 'bad-request', self, xml('invalid-jid', { xmlns: PUBSUB_ERRORS_NS }));
     const owner = jid.includes('/') ? jid : (self ?? jid);
-    if (!this.subscriptions.get(node)?.delete(owner)) return errorReply(iq, 'cancel', 'unexpected-request', self, xml('not-subscribed', { xmlns: PUBSUB_ERRORS_NS }));
+    if (!this.subscriptions.get(node)?.delete(owner))
+      return errorReply(iq, 'cancel', 'unexpected-request', self, xml('not-subscribed', { xmlns: PUBSUB_ERRORS_NS }));
     this.emit('unsubscribe', { jid: owner, node });
-    return resultReply(iq, self, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscription', { node, jid, subscription: 'none' })));
+    return resultReply(
+      iq,
+      self,
+      xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscription', { node, jid, subscription: 'none' })),
+    );
   }
 }
 

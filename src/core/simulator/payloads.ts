@@ -63,7 +63,13 @@ function dialogActions(state: DialogState): string[] {
   }
 }
 
-function participant(address: string, state: DialogState, startTime: number, stateChangeTime: number, actions: string[]): Element {
+function participant(
+  address: string,
+  state: DialogState,
+  startTime: number,
+  stateChangeTime: number,
+  actions: string[],
+): Element {
   return xml(
     'Participant',
     {},
@@ -92,13 +98,23 @@ export function dialogElement(d: DialogRecord, root = 'Dialog', others: OtherPar
       xml('callType', {}, d.callType),
       xml('dialedNumber', {}, d.to),
       xml('outboundClassification', {}),
-      xml('callvariables', {}, ...d.variables.map((v) => xml('CallVariable', {}, xml('name', {}, v.name), xml('value', {}, v.value)))),
+      xml(
+        'callvariables',
+        {},
+        ...d.variables.map((v) => xml('CallVariable', {}, xml('name', {}, v.name), xml('value', {}, v.value))),
+      ),
     ),
     xml('mediaType', {}, 'Voice'),
     xml(
       'participants',
       {},
-      participant(d.address ?? (d.owner === d.from ? d.from : d.to), d.participantState, d.startTime, d.stateChangeTime, dialogActions(d.participantState)),
+      participant(
+        d.address ?? (d.owner === d.from ? d.from : d.to),
+        d.participantState,
+        d.startTime,
+        d.stateChangeTime,
+        dialogActions(d.participantState),
+      ),
       ...others.map((o) => participant(o.address, o.state, o.startTime, o.stateChangeTime, [])),
     ),
     xml('state', {}, d.state),
@@ -108,7 +124,11 @@ export function dialogElement(d: DialogRecord, root = 'Dialog', others: OtherPar
 }
 
 /** A user as REST returns it (<User>) or as an Update carries it (<user>). */
-export function userObject(agent: Agent, state: UserState, opts: { reasonCodeId?: string; t?: number; pendingState?: string; root?: string } = {}): Element {
+export function userObject(
+  agent: Agent,
+  state: UserState,
+  opts: { reasonCodeId?: string; t?: number; pendingState?: string; root?: string } = {},
+): Element {
   const el = userElement(agent, state, opts);
   el.name = opts.root ?? 'User';
   if (opts.pendingState) {
@@ -119,8 +139,20 @@ export function userObject(agent: Agent, state: UserState, opts: { reasonCodeId?
 }
 
 /** `<Update>` around a data element. */
-export function updateXml(data: Element | undefined, event: 'POST' | 'PUT' | 'DELETE', source: string, requestId = ''): string {
-  return xml('Update', {}, xml('data', {}, ...(data ? [data] : [])), xml('event', {}, event), xml('requestId', {}, requestId), xml('source', {}, source)).toString();
+export function updateXml(
+  data: Element | undefined,
+  event: 'POST' | 'PUT' | 'DELETE',
+  source: string,
+  requestId = '',
+): string {
+  return xml(
+    'Update',
+    {},
+    xml('data', {}, ...(data ? [data] : [])),
+    xml('event', {}, event),
+    xml('requestId', {}, requestId),
+    xml('source', {}, source),
+  ).toString();
 }
 
 export interface ApiError {
@@ -137,7 +169,15 @@ export function apiErrorsBody(errors: ApiError[]): string {
   return xml(
     'ApiErrors',
     {},
-    ...errors.map((e) => xml('ApiError', {}, xml('ErrorType', {}, e.type), xml('ErrorMessage', {}, e.message), xml('ErrorData', {}, e.data ?? ''))),
+    ...errors.map((e) =>
+      xml(
+        'ApiError',
+        {},
+        xml('ErrorType', {}, e.type),
+        xml('ErrorMessage', {}, e.message),
+        xml('ErrorData', {}, e.data ?? ''),
+      ),
+    ),
   ).toString();
 }
 
@@ -180,7 +220,17 @@ export function reasonCodesBody(category: string | undefined): string {
     'ReasonCodes',
     {},
     ...list.map((r) =>
-      xml('ReasonCode', {}, xml('category', {}, r.category), xml('code', {}, r.code), xml('forAll', {}, 'true'), xml('id', {}, r.id), xml('label', {}, r.label), xml('systemCode', {}, 'false'), xml('uri', {}, `/finesse/api/ReasonCode/${r.id}`)),
+      xml(
+        'ReasonCode',
+        {},
+        xml('category', {}, r.category),
+        xml('code', {}, r.code),
+        xml('forAll', {}, 'true'),
+        xml('id', {}, r.id),
+        xml('label', {}, r.label),
+        xml('systemCode', {}, 'false'),
+        xml('uri', {}, `/finesse/api/ReasonCode/${r.id}`),
+      ),
     ),
   ).toString();
 }

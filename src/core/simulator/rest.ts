@@ -53,10 +53,15 @@ export class RestApi {
       return error({ status: 400, type: 'Bad Request', message: 'The request path is not valid percent-encoding' });
     }
     // SystemInfo is readable before sign-in: desktops read it to find the XMPP domain.
-    if (parts.length === 1 && parts[0] === 'SystemInfo' && method === 'GET') return answer(200, systemInfoBody(this.domain));
+    if (parts.length === 1 && parts[0] === 'SystemInfo' && method === 'GET')
+      return answer(200, systemInfoBody(this.domain));
 
     const user = this.authenticate(req);
-    if (!user) return error({ status: 401, type: 'Authorization Failure', message: 'UNAUTHORIZED', data: basicUser(req) ?? '' }, { 'WWW-Authenticate': 'Basic realm="Cisco Finesse"' });
+    if (!user)
+      return error(
+        { status: 401, type: 'Authorization Failure', message: 'UNAUTHORIZED', data: basicUser(req) ?? '' },
+        { 'WWW-Authenticate': 'Basic realm="Cisco Finesse"' },
+      );
     call.user = user;
 
     let body: Element | undefined;
@@ -64,7 +69,8 @@ export class RestApi {
       const read = await readBody(req);
       if (!read.ok) return error({ status: read.status, type: 'Bad Request', message: read.error });
       const parsed = parseXml(read.text);
-      if (!parsed.ok) return error({ status: 400, type: 'Bad Request', message: `The request body is invalid: ${parsed.error}` });
+      if (!parsed.ok)
+        return error({ status: 400, type: 'Bad Request', message: `The request body is invalid: ${parsed.error}` });
       body = parsed.element;
     }
     const route = `${method} ${parts[0] ?? ''}${parts.length > 2 ? `/*/${parts.slice(2).join('/')}` : parts.length === 2 ? '/*' : ''}`;
@@ -77,8 +83,15 @@ export class RestApi {
       flush();
     };
     const ownUser = (): ApiError | undefined => {
-      if (!this.desk.has(id)) return { status: 404, type: 'User Not Found', message: `The user ${id} does not exist`, data: id };
-      if (id !== user) return { status: 401, type: 'Invalid Authorization User Specified', message: `${user} may not act for ${id}`, data: user };
+      if (!this.desk.has(id))
+        return { status: 404, type: 'User Not Found', message: `The user ${id} does not exist`, data: id };
+      if (id !== user)
+        return {
+          status: 401,
+          type: 'Invalid Authorization User Specified',
+          message: `${user} may not act for ${id}`,
+          data: user,
+        };
       return undefined;
     };
 
@@ -90,10 +103,22 @@ export class RestApi {
       case 'PUT User/*': {
         const e = ownUser();
         if (e) return error(e);
-        if (body?.name !== 'User') return error({ status: 400, type: 'Invalid Input', message: 'Expected a <User> body' });
+        if (body?.name !== 'User')
+          return error({ status: 400, type: 'Invalid Input', message: 'Expected a <User> body' });
         const state = body.getChildText('state')?.trim();
-        if (!state) return error({ status: 400, type: 'Parameter Missing', message: 'state is required', data: 'state' });
-        return accepted(() => this.desk.setState(id, { state, extension: body.getChildText('extension')?.trim(), reasonCodeId: body.getChildText('reasonCodeId')?.trim() || undefined }, requestId));
+        if (!state)
+          return error({ status: 400, type: 'Parameter Missing', message: 'state is required', data: 'state' });
+        return accepted(() =>
+          this.desk.setState(
+            id,
+            {
+              state,
+              extension: body.getChildText('extension')?.trim(),
+              reasonCodeId: body.getChildText('reasonCodeId')?.trim() || undefined,
+            },
+            requestId,
+          ),
+        );
       }
       case 'GET User/*/Dialogs': {
         const e = ownUser();
@@ -102,10 +127,27 @@ export class RestApi {
       case 'POST User/*/Dialogs': {
         const e = ownUser();
         if (e) return error(e);
-        if (body?.name !== 'Dialog') return error({ status: 400, type: 'Invalid Input', message: 'Expected a <Dialog> body' });
+        if (body?.name !== 'Dialog')
+          return error({ status: 400, type: 'Invalid Input', message: 'Expected a <Dialog> body' });
         const action = body.getChildText('requestedAction')?.trim();
-        if (action !== 'MAKE_CALL') return error({ status: 400, type: 'Invalid Input', message: `requestedAction must be MAKE_CALL, got ${action ?? 'nothing'}`, data: 'requestedAction' });
-        return accepted(() => this.desk.makeCall(id, { fromAddress: body.getChildText('fromAddress')?.trim(), toAddress: body.getChildText('toAddress')?.trim(), variables: callVariables(body) }, requestId));
+        if (action !== 'MAKE_CALL')
+          return error({
+            status: 400,
+            type: 'Invalid Input',
+            message: `requestedAction must be MAKE_CALL, got ${action ?? 'nothing'}`,
+            data: 'requestedAction',
+          });
+        return accepted(() =>
+          this.desk.makeCall(
+            id,
+            {
+              fromAddress: body.getChildText('fromAddress')?.trim(),
+              toAddress: body.getChildText('toAddress')?.trim(),
+              variables: callVariables(body),
+            },
+            requestId,
+          ),
+        );
       }
       case 'GET User/*/ReasonCodes':
       case 'GET ReasonCodes': {
@@ -114,23 +156,42 @@ export class RestApi {
       }
       case 'GET Dialog/*': {
         const d = this.desk.dialogBody(id, user);
-        if (!d) return error({ status: 404, type: 'Not Found', message: `Invalid dialogId specified for dialog`, data: id });
+        if (!d)
+          return error({ status: 404, type: 'Not Found', message: `Invalid dialogId specified for dialog`, data: id });
         return answer(200, d);
       }
       case 'PUT Dialog/*': {
-        if (body?.name !== 'Dialog') return error({ status: 400, type: 'Invalid Input', message: 'Expected a <Dialog> body' });
+        if (body?.name !== 'Dialog')
+          return error({ status: 400, type: 'Invalid Input', message: 'Expected a <Dialog> body' });
         const action = body.getChildText('requestedAction')?.trim();
-        if (!action) return error({ status: 400, type: 'Parameter Missing', message: 'requestedAction is required', data: 'requestedAction' });
-        return accepted(() => this.desk.dialogAction(id, user, { action, toAddress: body.getChildText('toAddress')?.trim(), variables: callVariables(body) }, requestId));
+        if (!action)
+          return error({
+            status: 400,
+            type: 'Parameter Missing',
+            message: 'requestedAction is required',
+            data: 'requestedAction',
+          });
+        return accepted(() =>
+          this.desk.dialogAction(
+            id,
+            user,
+            { action, toAddress: body.getChildText('toAddress')?.trim(), variables: callVariables(body) },
+            requestId,
+          ),
+        );
       }
       case 'GET Team/*': {
         const team = this.desk.teamBody(id);
-        return team ? answer(200, team) : error({ status: 404, type: 'Not Found', message: `Team ${id} does not exist`, data: id });
+        return team
+          ? answer(200, team)
+          : error({ status: 404, type: 'Not Found', message: `Team ${id} does not exist`, data: id });
       }
       case 'GET Queue/*': {
         // Any user may read any queue, as on Finesse.
         const queue = this.desk.queueBody(id);
-        return queue ? answer(200, queue) : error({ status: 404, type: 'Not Found', message: `Queue ${id} does not exist`, data: id });
+        return queue
+          ? answer(200, queue)
+          : error({ status: 404, type: 'Not Found', message: `Queue ${id} does not exist`, data: id });
       }
       default:
         return error({ status: 404, type: 'Not Found', message: `No resource ${method} ${url.pathname}` });
@@ -164,10 +225,14 @@ function basicUser(req: IncomingMessage): string | undefined {
 
 function callVariables(dialog: Element): CallVariable[] | undefined {
   const list = dialog.getChild('mediaProperties')?.getChild('callvariables')?.getChildren('CallVariable');
-  return list?.map((v) => ({ name: v.getChildText('name')?.trim() ?? '', value: v.getChildText('value') ?? '' })).filter((v) => v.name);
+  return list
+    ?.map((v) => ({ name: v.getChildText('name')?.trim() ?? '', value: v.getChildText('value') ?? '' }))
+    .filter((v) => v.name);
 }
 
-function readBody(req: IncomingMessage): Promise<{ ok: true; text: string } | { ok: false; status: number; error: string }> {
+function readBody(
+  req: IncomingMessage,
+): Promise<{ ok: true; text: string } | { ok: false; status: number; error: string }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -177,7 +242,13 @@ function readBody(req: IncomingMessage): Promise<{ ok: true; text: string } | { 
       if (size > MAX_BODY) over = true;
       else chunks.push(c);
     });
-    req.on('end', () => resolve(over ? { ok: false, status: 413, error: `The request body is over ${MAX_BODY} bytes` } : { ok: true, text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('end', () =>
+      resolve(
+        over
+          ? { ok: false, status: 413, error: `The request body is over ${MAX_BODY} bytes` }
+          : { ok: true, text: Buffer.concat(chunks).toString('utf8') },
+      ),
+    );
     req.on('error', (e) => resolve({ ok: false, status: 400, error: e.message }));
   });
 }

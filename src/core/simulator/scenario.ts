@@ -47,8 +47,25 @@ export interface Scenario {
 }
 
 /** The agent everyone signs in as by default, and the teammate the demo day moves. */
-export const DEFAULT_USER: DeskUser = { id: 'agent1', loginName: 'agent1', password: 'agent1', firstName: 'Agent', lastName: 'agent1', extension: '1001', teamId: '1', teamName: 'Blue' };
-export const TEAMMATE: DeskUser = { id: 'agent2', loginName: 'agent2', firstName: 'Bob', lastName: 'Jones', extension: '1002', teamId: '1', teamName: 'Blue' };
+export const DEFAULT_USER: DeskUser = {
+  id: 'agent1',
+  loginName: 'agent1',
+  password: 'agent1',
+  firstName: 'Agent',
+  lastName: 'agent1',
+  extension: '1001',
+  teamId: '1',
+  teamName: 'Blue',
+};
+export const TEAMMATE: DeskUser = {
+  id: 'agent2',
+  loginName: 'agent2',
+  firstName: 'Bob',
+  lastName: 'Jones',
+  extension: '1002',
+  teamId: '1',
+  teamName: 'Blue',
+};
 
 /** `{n}` in a requestId becomes the loop iteration, so a looping day never repeats one. */
 export function requestIdFor(template: string | undefined, iteration: number): string | undefined {
@@ -101,10 +118,16 @@ export function parseScenario(text: string, name = 'scenario'): Scenario {
     throw new ScenarioError(`${name}: not JSON or YAML: ${(e as Error).message.split('\n')[0]}`);
   }
   if (!isObject(doc)) throw new ScenarioError(`${name}: expected an object with "steps"`);
-  const users = doc.users === undefined ? undefined : list(doc.users, `${name}: users`).map((u, i) => parseUser(u, `${name}: users[${i}]`));
+  const users =
+    doc.users === undefined
+      ? undefined
+      : list(doc.users, `${name}: users`).map((u, i) => parseUser(u, `${name}: users[${i}]`));
   const start = doc.start ?? 'online';
-  if (start !== 'online' && start !== 'immediately') throw new ScenarioError(`${name}: start must be "online" or "immediately"`);
-  const steps = list(doc.steps ?? [], `${name}: steps`).map((s, i) => parseStep(s, `${name}: steps[${i}]`, users?.[0]?.id ?? DEFAULT_USER.id));
+  if (start !== 'online' && start !== 'immediately')
+    throw new ScenarioError(`${name}: start must be "online" or "immediately"`);
+  const steps = list(doc.steps ?? [], `${name}: steps`).map((s, i) =>
+    parseStep(s, `${name}: steps[${i}]`, users?.[0]?.id ?? DEFAULT_USER.id),
+  );
   return { name, users, start, loop: doc.loop === true, steps };
 }
 
@@ -114,7 +137,16 @@ function parseUser(u: unknown, where: string): DeskUser {
   const password = u.password === undefined ? undefined : str(u.password, `${where}.password`);
   const extension = u.extension === undefined ? undefined : str(u.extension, `${where}.extension`);
   const teamId = u.team === undefined ? '1' : str(u.team, `${where}.team`);
-  return { id, loginName: id, password, extension, teamId, teamName: u.teamName === undefined ? 'Blue' : str(u.teamName, `${where}.teamName`), firstName: optStr(u.firstName, `${where}.firstName`), lastName: optStr(u.lastName, `${where}.lastName`) };
+  return {
+    id,
+    loginName: id,
+    password,
+    extension,
+    teamId,
+    teamName: u.teamName === undefined ? 'Blue' : str(u.teamName, `${where}.teamName`),
+    firstName: optStr(u.firstName, `${where}.firstName`),
+    lastName: optStr(u.lastName, `${where}.lastName`),
+  };
 }
 
 function parseStep(s: unknown, where: string, defaultAgent: string): ScenarioStep {
@@ -123,7 +155,8 @@ function parseStep(s: unknown, where: string, defaultAgent: string): ScenarioSte
   if (!(after >= 0)) throw new ScenarioError(`${where}.after: expected seconds ≥ 0`);
   const when = s.when === undefined ? undefined : str(s.when, `${where}.when`).toUpperCase();
   const kinds = ['ring', 'state', 'answer', 'hold', 'retrieve', 'drop'].filter((k) => k in s);
-  if (kinds.length !== 1) throw new ScenarioError(`${where}: expected exactly one of ring, state, answer, hold, retrieve, drop`);
+  if (kinds.length !== 1)
+    throw new ScenarioError(`${where}: expected exactly one of ring, state, answer, hold, retrieve, drop`);
   const kind = kinds[0];
   const body = s[kind];
   let action: ScenarioAction;
@@ -131,7 +164,12 @@ function parseStep(s: unknown, where: string, defaultAgent: string): ScenarioSte
     if (!isObject(body)) throw new ScenarioError(`${where}.ring: expected { agent, from, variables }`);
     const vars = body.variables === undefined ? {} : body.variables;
     if (!isObject(vars)) throw new ScenarioError(`${where}.ring.variables: expected name: value pairs`);
-    action = { kind: 'ring', agent: body.agent === undefined ? defaultAgent : str(body.agent, `${where}.ring.agent`), from: str(body.from, `${where}.ring.from`), variables: Object.entries(vars).map(([name, value]) => ({ name, value: String(value) })) };
+    action = {
+      kind: 'ring',
+      agent: body.agent === undefined ? defaultAgent : str(body.agent, `${where}.ring.agent`),
+      from: str(body.from, `${where}.ring.from`),
+      variables: Object.entries(vars).map(([name, value]) => ({ name, value: String(value) })),
+    };
     const queue = optStr(body.queue, `${where}.ring.queue`);
     if (queue !== undefined) action.queue = queue;
   } else if (kind === 'state') {

@@ -73,7 +73,13 @@ export class ScenarioRunner extends EventEmitter<{ step: [StepEvent]; done: [] }
   private play(step: ScenarioStep): void {
     if (this.stopped) return;
     const { outcome, label } = this.act(step);
-    this.emit('step', { index: this.index, iteration: this.iteration, label, ok: outcome.ok, ...(outcome.ok ? {} : { error: outcome.error.type }) });
+    this.emit('step', {
+      index: this.index,
+      iteration: this.iteration,
+      label,
+      ok: outcome.ok,
+      ...(outcome.ok ? {} : { error: outcome.error.type }),
+    });
     this.index++;
     if (this.index >= this.scenario.steps.length) {
       if (!this.scenario.loop) {
@@ -91,14 +97,36 @@ export class ScenarioRunner extends EventEmitter<{ step: [StepEvent]; done: [] }
     const a = step.action;
     switch (a.kind) {
       case 'state':
-        return { label: `state ${a.agent} ${a.to}`, outcome: this.desk.setState(a.agent, { state: a.to, extension: a.extension, reasonCodeId: a.reasonCodeId }, requestIdFor(a.requestId, this.iteration)) };
+        return {
+          label: `state ${a.agent} ${a.to}`,
+          outcome: this.desk.setState(
+            a.agent,
+            { state: a.to, extension: a.extension, reasonCodeId: a.reasonCodeId },
+            requestIdFor(a.requestId, this.iteration),
+          ),
+        };
       case 'ring':
-        return { label: `ring ${a.agent} from ${a.from}`, outcome: this.desk.ring(a.agent, { from: a.from, variables: a.variables, queue: a.queue }) };
+        return {
+          label: `ring ${a.agent} from ${a.from}`,
+          outcome: this.desk.ring(a.agent, { from: a.from, variables: a.variables, queue: a.queue }),
+        };
       case 'call': {
         const label = `${a.action.toLowerCase()} ${a.agent}`;
         const dialog = this.desk.activeDialogOf(a.agent);
-        if (!dialog) return { label, outcome: { ok: false, error: { status: 404, type: 'Not Found', message: `${a.agent} has no call` } } };
-        return { label, outcome: this.desk.dialogAction(dialog.id, a.agent, { action: a.action }, requestIdFor(a.requestId, this.iteration)) };
+        if (!dialog)
+          return {
+            label,
+            outcome: { ok: false, error: { status: 404, type: 'Not Found', message: `${a.agent} has no call` } },
+          };
+        return {
+          label,
+          outcome: this.desk.dialogAction(
+            dialog.id,
+            a.agent,
+            { action: a.action },
+            requestIdFor(a.requestId, this.iteration),
+          ),
+        };
       }
     }
   }

@@ -115,7 +115,8 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
       if (p.available && this.scenario.start === 'online' && p.user === scriptedAgent) this.runner.start();
     });
     this.notifications.on('subscribe', (s) => {
-      if (this.scenario.start === 'online' && s.jid.startsWith(`${scriptedAgent}@`) && isOwnFeed(s.node, scriptedAgent)) setImmediate(() => this.runner.start());
+      if (this.scenario.start === 'online' && s.jid.startsWith(`${scriptedAgent}@`) && isOwnFeed(s.node, scriptedAgent))
+        setImmediate(() => this.runner.start());
     });
     this.rest = new RestApi(this.desk, this.domain, (call) => this.emit('rest', { ...call }));
     this.bosh = new BoshServer({ domain: this.domain, onSession: (t) => this.onStream(t) });
@@ -129,7 +130,9 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
     const host = opts.listen?.host ?? '127.0.0.1';
     this.certificate = opts.tls ? listenerCertificate(opts.tls.certDir, [host]) : undefined;
     const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
-    this.http = this.certificate ? createHttpsServer({ key: this.certificate.key, cert: this.certificate.cert }, onRequest) : createServer(onRequest);
+    this.http = this.certificate
+      ? createHttpsServer({ key: this.certificate.key, cert: this.certificate.cert }, onRequest)
+      : createServer(onRequest);
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
   }
 
@@ -148,7 +151,12 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
     const shown = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     const s = this.certificate ? 's' : '';
     const origin = `${shown}:${addr.port}`;
-    this.urls = { listening: `ws${s}://${origin}/ws/`, rest: `http${s}://${origin}${API_PREFIX}`, bosh: `http${s}://${origin}/http-bind`, domain: this.domain };
+    this.urls = {
+      listening: `ws${s}://${origin}/ws/`,
+      rest: `http${s}://${origin}${API_PREFIX}`,
+      bosh: `http${s}://${origin}/http-bind`,
+      domain: this.domain,
+    };
     if (this.scenario.start === 'immediately') this.runner.start();
     return this.urls.listening;
   }
@@ -174,7 +182,12 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
   /** Ends every stream with <system-shutdown/> and stops listening. */
   async close(): Promise<void> {
     this.runner.stop();
-    const closing = [...this.streams].map((s) => new Promise<void>((resolve) => (s.state === 'closed' ? resolve() : (s.once('close', () => resolve()), s.close('system-shutdown', 1001)))));
+    const closing = [...this.streams].map(
+      (s) =>
+        new Promise<void>((resolve) =>
+          s.state === 'closed' ? resolve() : (s.once('close', () => resolve()), s.close('system-shutdown', 1001)),
+        ),
+    );
     this.bosh.close();
     // A client that never answers the close frame must not keep the simulator from stopping.
     const force = setTimeout(() => {
@@ -203,7 +216,10 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
    * pass.
    */
   accept(req: IncomingMessage): Refusal {
-    const verdict = checkOrigin(req.headers.origin, req.headers.host, { allowed: this.opts.allowedOrigins, listenHost: this.opts.listen?.host });
+    const verdict = checkOrigin(req.headers.origin, req.headers.host, {
+      allowed: this.opts.allowedOrigins,
+      listenHost: this.opts.listen?.host,
+    });
     return verdict.ok ? undefined : { status: 403, reason: verdict.reason };
   }
 
@@ -226,7 +242,9 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
       return void res.end('Finesse simulator: connect with a WebSocket (subprotocol "xmpp") to /ws/\n');
     }
     res.writeHead(404, { 'Content-Type': 'text/plain' });
-    res.end(`Finesse simulator: nothing at ${path}; try /ws/, /http-bind, ${API_PREFIX}${this.files ? ` or ${GADGET_PREFIX}` : ''}\n`);
+    res.end(
+      `Finesse simulator: nothing at ${path}; try /ws/, /http-bind, ${API_PREFIX}${this.files ? ` or ${GADGET_PREFIX}` : ''}\n`,
+    );
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -236,7 +254,9 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
     const path = pathOf(req);
     if (path !== '/ws' && path !== '/ws/') return refuse(socket, 404, 'no WebSocket endpoint here; use /ws/');
     // Like Prosody: an upgrade without the xmpp subprotocol is not an XMPP client.
-    const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
     if (!offered.includes(SUBPROTOCOL)) return refuse(socket, 501, 'the WebSocket subprotocol "xmpp" is required');
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => this.onStream(wsTransport(ws)));
   }
@@ -272,17 +292,32 @@ function pathOf(req: IncomingMessage): string {
 const STATUS_TEXT: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found', 501: 'Not Implemented' };
 
 function refuse(socket: Duplex, status: number, body: string): void {
-  socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Refused'}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Refused'}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 /** The desk's people: the given logins (or agent1/agent1), the scenario's, and the demo teammate. */
 function deskUsers(logins: Record<string, string> | undefined, scripted: DeskUser[] | undefined): DeskUser[] {
   const users = new Map<string, DeskUser>();
   for (const u of scripted ?? []) users.set(u.id, u);
-  const given = Object.entries(logins ?? (scripted?.length ? {} : { [DEFAULT_USER.id]: DEFAULT_USER.password as string }));
+  const given = Object.entries(
+    logins ?? (scripted?.length ? {} : { [DEFAULT_USER.id]: DEFAULT_USER.password as string }),
+  );
   given.forEach(([id, password], i) => {
     const known = users.get(id);
-    const base: DeskUser = id === TEAMMATE.id ? TEAMMATE : { id, loginName: id, firstName: 'Agent', lastName: id, extension: String(1001 + i), teamId: '1', teamName: 'Blue' };
+    const base: DeskUser =
+      id === TEAMMATE.id
+        ? TEAMMATE
+        : {
+            id,
+            loginName: id,
+            firstName: 'Agent',
+            lastName: id,
+            extension: String(1001 + i),
+            teamId: '1',
+            teamName: 'Blue',
+          };
     users.set(id, { ...base, ...known, password });
   });
   if (!users.has(TEAMMATE.id)) users.set(TEAMMATE.id, { ...TEAMMATE });

@@ -32,7 +32,11 @@ const BASE = 'mem:/schemas/';
 
 /** The schemas/ folder: next to src (tests, tsx) or one level above dist/ (bundles, packaged). */
 function schemasDir(): string {
-  const candidates = [resolve(__dirname, '../../../schemas'), resolve(__dirname, '../schemas'), resolve(__dirname, 'schemas')];
+  const candidates = [
+    resolve(__dirname, '../../../schemas'),
+    resolve(__dirname, '../schemas'),
+    resolve(__dirname, 'schemas'),
+  ];
   const found = candidates.find((d) => existsSync(join(d, SCHEMAS.client)));
   if (!found) throw new Error(`schemas not found (looked in ${candidates.join(', ')})`);
   return found;
@@ -58,7 +62,8 @@ async function compile(name: SchemaName): Promise<XsdValidator> {
   if (!providerRegistered) {
     const encoder = new TextEncoder();
     const files: Record<string, Uint8Array> = {};
-    for (const f of readdirSync(dir)) if (f.endsWith('.xsd')) files[BASE + f] = encoder.encode(readFileSync(join(dir, f), 'utf8'));
+    for (const f of readdirSync(dir))
+      if (f.endsWith('.xsd')) files[BASE + f] = encoder.encode(readFileSync(join(dir, f), 'utf8'));
     lx.xmlRegisterInputProvider(new lx.XmlBufferInputProvider(files));
     providerRegistered = true;
   }

@@ -8,7 +8,6 @@ import { walk, XElement } from './tree';
 import { CLIENT_NS, FRAMING_NS, PUBSUB_NS, SERVER_NS, STANZAS_NS } from '../xmpp/namespaces';
 export { CLIENT_NS, FRAMING_NS, PUBSUB_NS };
 
-
 const STANZAS = new Set(['message', 'presence', 'iq']);
 
 /** True for message/presence/iq in the client or server namespace, or in none (checked below). */
@@ -37,21 +36,45 @@ function stanzaRules(stanza: XElement, out: Finding[]): void {
   for (const attr of ['from', 'to'] as const) {
     const jid = stanza.attrs[attr];
     if (jid !== undefined && !isJid(jid)) {
-      out.push({ severity: 'error', source: 'rfc6120', code: 'jid-malformed', message: `RFC 6120 §8.1.1: '${attr}' is not a valid JID: "${jid}"`, range: attrRange(stanza, attr) });
+      out.push({
+        severity: 'error',
+        source: 'rfc6120',
+        code: 'jid-malformed',
+        message: `RFC 6120 §8.1.1: '${attr}' is not a valid JID: "${jid}"`,
+        range: attrRange(stanza, attr),
+      });
     }
   }
   const children = stanza.children;
   const errors = children.filter((c) => c.local === 'error' && c.ns === stanza.ns);
   if (type === 'error' && errors.length === 0) {
-    out.push({ severity: 'error', source: 'rfc6120', code: 'error-child-missing', message: `RFC 6120 §8.3.1: a <${stanza.local}/> of type "error" must contain an <error/> child`, range: nameRange(stanza) });
+    out.push({
+      severity: 'error',
+      source: 'rfc6120',
+      code: 'error-child-missing',
+      message: `RFC 6120 §8.3.1: a <${stanza.local}/> of type "error" must contain an <error/> child`,
+      range: nameRange(stanza),
+    });
   }
   if (type !== 'error') {
     for (const e of errors) {
-      out.push({ severity: 'error', source: 'rfc6120', code: 'error-child-unexpected', message: `RFC 6120 §8.3.1: <error/> is only allowed in a stanza of type "error" (this one is ${type ? `"${type}"` : 'untyped'})`, range: nameRange(e) });
+      out.push({
+        severity: 'error',
+        source: 'rfc6120',
+        code: 'error-child-unexpected',
+        message: `RFC 6120 §8.3.1: <error/> is only allowed in a stanza of type "error" (this one is ${type ? `"${type}"` : 'untyped'})`,
+        range: nameRange(e),
+      });
     }
   }
   if (errors.length > 1) {
-    out.push({ severity: 'error', source: 'rfc6120', code: 'error-child-multiple', message: 'RFC 6120 §8.3.1: a stanza carries at most one <error/> child', range: nameRange(errors[1]) });
+    out.push({
+      severity: 'error',
+      source: 'rfc6120',
+      code: 'error-child-multiple',
+      message: 'RFC 6120 §8.3.1: a stanza carries at most one <error/> child',
+      range: nameRange(errors[1]),
+    });
   }
   for (const e of errors) errorConditionRule(e, out);
   if (stanza.local === 'iq') iqRules(stanza, out);
@@ -60,7 +83,13 @@ function stanzaRules(stanza: XElement, out: Finding[]): void {
 function iqRules(iq: XElement, out: Finding[]): void {
   const type = iq.attrs.type;
   if (iq.attrs.id === undefined || iq.attrs.id === '') {
-    out.push({ severity: 'error', source: 'rfc6120', code: 'iq-id', message: 'RFC 6120 §8.2.3: an <iq/> must have an id attribute (the response echoes it)', range: nameRange(iq) });
+    out.push({
+      severity: 'error',
+      source: 'rfc6120',
+      code: 'iq-id',
+      message: 'RFC 6120 §8.2.3: an <iq/> must have an id attribute (the response echoes it)',
+      range: nameRange(iq),
+    });
   }
   const payload = iq.children.filter((c) => !(c.local === 'error' && c.ns === iq.ns));
   if (type === 'get' || type === 'set') {
@@ -74,7 +103,13 @@ function iqRules(iq: XElement, out: Finding[]): void {
       });
     }
   } else if (type === 'result' && payload.length > 1) {
-    out.push({ severity: 'error', source: 'rfc6120', code: 'iq-result-children', message: `RFC 6120 §8.2.3: an <iq/> of type "result" contains zero or one child element (found ${payload.length})`, range: nameRange(payload[1]) });
+    out.push({
+      severity: 'error',
+      source: 'rfc6120',
+      code: 'iq-result-children',
+      message: `RFC 6120 §8.2.3: an <iq/> of type "result" contains zero or one child element (found ${payload.length})`,
+      range: nameRange(payload[1]),
+    });
   }
 }
 
@@ -102,19 +137,33 @@ function pubsubRules(pubsub: XElement, out: Finding[]): void {
   for (const action of pubsub.children) {
     if (action.ns !== PUBSUB_NS) continue;
     if (request && SET_ACTIONS.has(action.local) && type !== 'set') {
-      out.push({ severity: 'error', source: 'xep0060', code: 'pubsub-iq-type', message: `XEP-0060: <${action.local}/> is sent in an <iq/> of type "set", not "${type}"`, range: iq ? attrRange(iq, 'type') : nameRange(action) });
+      out.push({
+        severity: 'error',
+        source: 'xep0060',
+        code: 'pubsub-iq-type',
+        message: `XEP-0060: <${action.local}/> is sent in an <iq/> of type "set", not "${type}"`,
+        range: iq ? attrRange(iq, 'type') : nameRange(action),
+      });
     }
     if (request && GET_ACTIONS.has(action.local) && type !== 'get') {
-      out.push({ severity: 'error', source: 'xep0060', code: 'pubsub-iq-type', message: `XEP-0060: <${action.local}/> is requested with an <iq/> of type "get", not "${type}"`, range: iq ? attrRange(iq, 'type') : nameRange(action) });
+      out.push({
+        severity: 'error',
+        source: 'xep0060',
+        code: 'pubsub-iq-type',
+        message: `XEP-0060: <${action.local}/> is requested with an <iq/> of type "get", not "${type}"`,
+        range: iq ? attrRange(iq, 'type') : nameRange(action),
+      });
     }
-    if (type === 'set' && (action.local === 'subscribe' || action.local === 'unsubscribe')) subscriptionRules(action, iq as XElement, out);
+    if (type === 'set' && (action.local === 'subscribe' || action.local === 'unsubscribe'))
+      subscriptionRules(action, iq as XElement, out);
   }
   if (iq && type === 'set' && iq.attrs.to === undefined) {
     out.push({
       severity: 'warning',
       source: 'xep0060',
       code: 'pubsub-to',
-      message: "XEP-0060: a pubsub request without 'to' goes to the account's own PEP service; Finesse's nodes live on the pubsub service (pubsub.DOMAIN)",
+      message:
+        "XEP-0060: a pubsub request without 'to' goes to the account's own PEP service; Finesse's nodes live on the pubsub service (pubsub.DOMAIN)",
       range: nameRange(iq),
     });
   }
@@ -123,13 +172,31 @@ function pubsubRules(pubsub: XElement, out: Finding[]): void {
 function subscriptionRules(action: XElement, iq: XElement, out: Finding[]): void {
   const section = action.local === 'subscribe' ? '§6.1' : '§6.2';
   if (!action.attrs.node) {
-    out.push({ severity: 'error', source: 'xep0060', code: `${action.local}-node`, message: `XEP-0060 ${section}: <${action.local}/> needs a node attribute (the node, e.g. /finesse/api/Team/{id}/Users)`, range: nameRange(action) });
+    out.push({
+      severity: 'error',
+      source: 'xep0060',
+      code: `${action.local}-node`,
+      message: `XEP-0060 ${section}: <${action.local}/> needs a node attribute (the node, e.g. /finesse/api/Team/{id}/Users)`,
+      range: nameRange(action),
+    });
   }
   const jid = action.attrs.jid;
   if (!jid) {
-    out.push({ severity: 'error', source: 'xep0060', code: `${action.local}-jid`, message: `XEP-0060 ${section}: <${action.local}/> needs a jid attribute (the subscriber's JID)`, range: nameRange(action) });
+    out.push({
+      severity: 'error',
+      source: 'xep0060',
+      code: `${action.local}-jid`,
+      message: `XEP-0060 ${section}: <${action.local}/> needs a jid attribute (the subscriber's JID)`,
+      range: nameRange(action),
+    });
   } else if (!isJid(jid)) {
-    out.push({ severity: 'error', source: 'xep0060', code: 'jid-malformed', message: `XEP-0060 ${section}: jid is not a valid JID: "${jid}"`, range: attrRange(action, 'jid') });
+    out.push({
+      severity: 'error',
+      source: 'xep0060',
+      code: 'jid-malformed',
+      message: `XEP-0060 ${section}: jid is not a valid JID: "${jid}"`,
+      range: attrRange(action, 'jid'),
+    });
   } else if (iq.attrs.from && isJid(iq.attrs.from) && bare(jid) !== bare(iq.attrs.from)) {
     out.push({
       severity: 'warning',
@@ -153,4 +220,3 @@ function bare(jid: string): string {
   const slash = jid.indexOf('/');
   return (slash < 0 ? jid : jid.slice(0, slash)).toLowerCase();
 }
-

@@ -7,7 +7,6 @@ import { Element, parseXml } from '../xmpp/xml';
 import { scanTags, TagSpan } from './positions';
 import { XML_NS } from '../xmpp/namespaces';
 
-
 export interface XElement {
   /** Qualified name as written, e.g. `stream:features`. */
   name: string;

@@ -39,7 +39,13 @@ export function embeddedUpdates(root: XElement, text: string): EmbeddedUpdate[] 
     if (!close) continue;
     const decoded = unescapeWithMap(text, el.span.end, close.start);
     if (!decoded.text.trim()) continue;
-    out.push({ text: decoded.text, toOuter: (o) => decoded.map[Math.max(0, Math.min(o, decoded.map.length - 1))], node, host: el, escaped: true });
+    out.push({
+      text: decoded.text,
+      toOuter: (o) => decoded.map[Math.max(0, Math.min(o, decoded.map.length - 1))],
+      node,
+      host: el,
+      escaped: true,
+    });
   }
   return out;
 }

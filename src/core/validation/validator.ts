@@ -35,7 +35,12 @@ export async function validateXml(text: string): Promise<Diagnostic[]> {
   if (root) {
     findings.push(...protocolRules(root));
     for (const update of embeddedUpdates(root, text)) {
-      const doc: Doc = { text: update.text, lines: new LineIndex(update.text), toOuter: update.toOuter, label: 'Finesse Update: ' };
+      const doc: Doc = {
+        text: update.text,
+        lines: new LineIndex(update.text),
+        toOuter: update.toOuter,
+        label: 'Finesse Update: ',
+      };
       const updateRoot = await checkDocument(doc, findings);
       if (updateRoot) findings.push(...mapFindings(doc, updateRules(updateRoot)));
     }
@@ -49,13 +54,25 @@ export async function validateXml(text: string): Promise<Diagnostic[]> {
  */
 async function checkDocument(doc: Doc, findings: Finding[]): Promise<XElement | undefined> {
   if (!doc.text.trim()) {
-    findings.push({ severity: 'error', source: 'xml', code: 'empty', message: `${doc.label}empty document`, range: { start: doc.toOuter(0), end: doc.toOuter(0) } });
+    findings.push({
+      severity: 'error',
+      source: 'xml',
+      code: 'empty',
+      message: `${doc.label}empty document`,
+      range: { start: doc.toOuter(0), end: doc.toOuter(0) },
+    });
     return undefined;
   }
   const doctype = /<!DOCTYPE/i.exec(doc.text);
   if (doctype) {
     const start = doc.toOuter(doctype.index);
-    findings.push({ severity: 'error', source: 'rfc6120', code: 'dtd', message: `${doc.label}RFC 6120 §11.1: XMPP forbids DTDs; the document was not parsed`, range: { start, end: doc.toOuter(doctype.index + 9) } });
+    findings.push({
+      severity: 'error',
+      source: 'rfc6120',
+      code: 'dtd',
+      message: `${doc.label}RFC 6120 §11.1: XMPP forbids DTDs; the document was not parsed`,
+      range: { start, end: doc.toOuter(doctype.index + 9) },
+    });
     return undefined;
   }
   const lx = await libxml2();
@@ -67,7 +84,13 @@ async function checkDocument(doc: Doc, findings: Finding[]): Promise<XElement | 
   const tree = buildTree(doc.text);
   if (!tree.ok) {
     // libxml2 accepted what ltx did not (or the reverse); report it rather than guess positions.
-    findings.push({ severity: 'error', source: 'xml', code: 'parse', message: `${doc.label}${tree.error}`, range: { start: doc.toOuter(0), end: doc.toOuter(0) } });
+    findings.push({
+      severity: 'error',
+      source: 'xml',
+      code: 'parse',
+      message: `${doc.label}${tree.error}`,
+      range: { start: doc.toOuter(0), end: doc.toOuter(0) },
+    });
     return undefined;
   }
   const root = tree.root;
@@ -100,7 +123,15 @@ function wellFormedness(lx: Libxml2, doc: Doc): Finding[] {
   } catch (e) {
     const details = e instanceof lx.XmlParseError ? e.details : [];
     if (!details.length) {
-      return [{ severity: 'error', source: 'xml', code: 'parse', message: `${doc.label}${(e as Error).message.trim()}`, range: { start: doc.toOuter(0), end: doc.toOuter(0) } }];
+      return [
+        {
+          severity: 'error',
+          source: 'xml',
+          code: 'parse',
+          message: `${doc.label}${(e as Error).message.trim()}`,
+          range: { start: doc.toOuter(0), end: doc.toOuter(0) },
+        },
+      ];
     }
     return details.map((d) => {
       const offset = doc.lines.offsetOfByteColumn(d.line || 1, d.col || 1);
@@ -116,7 +147,13 @@ function wellFormedness(lx: Libxml2, doc: Doc): Finding[] {
 }
 
 /** libxml2 XSD errors, placed on the element (or attribute, or text) they name. Ranges are in `doc`. */
-async function schemaFindings(lx: Libxml2, text: string, doc: Doc, root: XElement, schema: SchemaName): Promise<Finding[]> {
+async function schemaFindings(
+  lx: Libxml2,
+  text: string,
+  doc: Doc,
+  root: XElement,
+  schema: SchemaName,
+): Promise<Finding[]> {
   const validator = await schemaValidator(schema);
   const xml = lx.XmlDocument.fromString(text);
   try {
@@ -124,20 +161,39 @@ async function schemaFindings(lx: Libxml2, text: string, doc: Doc, root: XElemen
     return [];
   } catch (e) {
     const details = e instanceof lx.XmlValidateError ? e.details : [];
-    if (!details.length) return [{ severity: 'error', source: 'xsd', message: (e as Error).message.trim(), range: { start: 0, end: 0 } }];
+    if (!details.length)
+      return [{ severity: 'error', source: 'xsd', message: (e as Error).message.trim(), range: { start: 0, end: 0 } }];
     return details.map((d) => {
       const el = d.xpath ? elementAtPath(root, d.xpath) : undefined;
       const message = tidy(d.message);
       const attr = /attribute '([^']+)'/.exec(message)?.[1];
-      const stray = el && /Character content other than whitespace is not allowed/.test(message) ? directTextRange(doc.text, el.span, el.children.map((c) => c.span)) : undefined;
-      const range = !el ? doc.lines.lineRange(d.line || 1) : stray ? stray : attr ? attrValueRange(el, attr) : /The value '|is not a valid value|\[facet/.test(message) ? textRange(el) : nameRange(el);
+      const stray =
+        el && /Character content other than whitespace is not allowed/.test(message)
+          ? directTextRange(
+              doc.text,
+              el.span,
+              el.children.map((c) => c.span),
+            )
+          : undefined;
+      const range = !el
+        ? doc.lines.lineRange(d.line || 1)
+        : stray
+          ? stray
+          : attr
+            ? attrValueRange(el, attr)
+            : /The value '|is not a valid value|\[facet/.test(message)
+              ? textRange(el)
+              : nameRange(el);
       // Objects gain fields between Finesse releases: a field the guide does not list is a
       // warning, so a held frame from a newer server can still be sent without a prompt.
-      const unknownField = schema === 'finesse' && !!el && depth(el) >= 3 && /This element is not expected/.test(message);
+      const unknownField =
+        schema === 'finesse' && !!el && depth(el) >= 3 && /This element is not expected/.test(message);
       return {
         severity: d.level === 1 || unknownField ? 'warning' : 'error',
         source: 'xsd',
-        message: unknownField ? `${message} (not in the Finesse developer guide; newer releases may add fields)` : message,
+        message: unknownField
+          ? `${message} (not in the Finesse developer guide; newer releases may add fields)`
+          : message,
         range,
       } satisfies Finding;
     });
@@ -172,7 +228,15 @@ function toDiagnostics(lines: LineIndex, findings: Finding[]): Diagnostic[] {
   for (const f of findings) {
     const start = lines.position(f.range.start);
     const end = lines.position(Math.max(f.range.end, f.range.start));
-    const d: Diagnostic = { severity: f.severity, message: f.message, source: f.source, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+    const d: Diagnostic = {
+      severity: f.severity,
+      message: f.message,
+      source: f.source,
+      line: start.line,
+      column: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+    };
     if (f.code) d.code = f.code;
     const key = `${d.line}:${d.column}:${d.message}`;
     if (seen.has(key)) continue;

@@ -184,5 +184,10 @@ function readStartTag(raw: string, lt: number): StartTag {
 }
 
 function unescapeAttr(v: string): string {
-  return v.includes('&') ? v.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[e] as string) : v;
+  return v.includes('&')
+    ? v.replace(
+        /&(lt|gt|amp|quot|apos);/g,
+        (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" })[e] as string,
+      )
+    : v;
 }

@@ -22,7 +22,11 @@ const SPACE = /\s*/y;
 export function firstTagName(raw: string): string | undefined {
   let pos = skipSpace(raw, 0);
   for (;;) {
-    const end = raw.startsWith('<?', pos) ? raw.indexOf('?>', pos + 2) + 2 : raw.startsWith('<!--', pos) ? raw.indexOf('-->', pos + 4) + 3 : 0;
+    const end = raw.startsWith('<?', pos)
+      ? raw.indexOf('?>', pos + 2) + 2
+      : raw.startsWith('<!--', pos)
+        ? raw.indexOf('-->', pos + 4) + 3
+        : 0;
     if (end === 0) break;
     if (end < pos + 2) return undefined; // unterminated declaration or comment
     pos = skipSpace(raw, end);

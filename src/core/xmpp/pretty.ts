@@ -19,7 +19,9 @@ function attrText(el: Element): string {
 function inline(node: Element | string): string {
   if (typeof node === 'string') return escapeXmlText(node);
   const attrs = attrText(node);
-  return node.children.length ? `<${node.name}${attrs}>${node.children.map(inline).join('')}</${node.name}>` : `<${node.name}${attrs}/>`;
+  return node.children.length
+    ? `<${node.name}${attrs}>${node.children.map(inline).join('')}</${node.name}>`
+    : `<${node.name}${attrs}/>`;
 }
 
 /** Deepest element nesting printed, and walked by views, with recursion. */

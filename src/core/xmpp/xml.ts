@@ -8,9 +8,7 @@ import * as ltx from 'ltx';
 export type Element = ltx.Element;
 export const Element = ltx.Element;
 
-export type ParseResult =
-  | { ok: true; element: Element }
-  | { ok: false; error: string };
+export type ParseResult = { ok: true; element: Element } | { ok: false; error: string };
 
 /**
  * Parses one XML element. Trailing text, text before the root, a second root element or a
@@ -67,7 +65,8 @@ export function parseXml(raw: string): ParseResult {
   if (roots > 1) return { ok: false, error: 'More than one root element in a frame' };
   if (!root || open.length) return { ok: false, error: 'Incomplete XML element' };
   // Unfinished constructs after the root (`<a/><!--`, `<a/><b`) never reach the SAX events.
-  if (outsideText === 'after' || raw.slice(raw.lastIndexOf('>') + 1).trim()) return { ok: false, error: 'Text after the root element' };
+  if (outsideText === 'after' || raw.slice(raw.lastIndexOf('>') + 1).trim())
+    return { ok: false, error: 'Text after the root element' };
   const amp = bareAmpersand(raw);
   if (amp !== undefined) return { ok: false, error: `Unescaped "&" at offset ${amp}` };
   return { ok: true, element: root };
@@ -109,7 +108,11 @@ export const unescapeXml = ltx.unescapeXML;
 export const escapeXmlText = ltx.escapeXMLText;
 
 /** Builds an element: xml('iq', {type:'get'}, xml('ping', {xmlns:'urn:xmpp:ping'})). */
-export function xml(name: string, attrs: Record<string, string | number | undefined> = {}, ...children: (Element | string)[]): Element {
+export function xml(
+  name: string,
+  attrs: Record<string, string | number | undefined> = {},
+  ...children: (Element | string)[]
+): Element {
   const clean: Record<string, string> = {};
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined) clean[k] = String(v);
   return ltx.createElement(name, clean, ...children);

@@ -26,7 +26,11 @@ function pem(der: Buffer): string {
 function chainOf(leaf: DetailedPeerCertificate): DetailedPeerCertificate[] {
   const chain: DetailedPeerCertificate[] = [];
   const seen = new Set<string>();
-  for (let c: DetailedPeerCertificate | undefined = leaf; c?.raw && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
+  for (
+    let c: DetailedPeerCertificate | undefined = leaf;
+    c?.raw && !seen.has(c.fingerprint256);
+    c = c.issuerCertificate
+  ) {
     seen.add(c.fingerprint256);
     chain.push(c);
   }
@@ -38,14 +42,21 @@ function chainOf(leaf: DetailedPeerCertificate): DetailedPeerCertificate[] {
  * storage and returns the PEM file's path (the profile's caFile). Rejects when the server now
  * presents another certificate than the one the user approved.
  */
-export async function saveApprovedCertificate(context: vscode.ExtensionContext, url: string, fingerprint: string): Promise<string> {
+export async function saveApprovedCertificate(
+  context: vscode.ExtensionContext,
+  url: string,
+  fingerprint: string,
+): Promise<string> {
   const { normalizeFingerprint, readPeerCertificate, tlsEndpoint } = await import('../../core/session/tls');
   const expected = normalizeFingerprint(fingerprint);
   const { host, port } = tlsEndpoint(url);
   const chain = chainOf(await readPeerCertificate(host, port, undefined, TIMEOUT_MS));
   const leaf = chain[0];
   if (!leaf) throw new Error(`the server at ${url} presented no certificate`);
-  if (leaf.fingerprint256 !== expected) throw new Error(`the server at ${url} now presents another certificate (SHA-256 ${leaf.fingerprint256}, approved ${expected}); nothing was trusted`);
+  if (leaf.fingerprint256 !== expected)
+    throw new Error(
+      `the server at ${url} now presents another certificate (SHA-256 ${leaf.fingerprint256}, approved ${expected}); nothing was trusted`,
+    );
   const dir = join(context.globalStorageUri.fsPath, 'certificates');
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${expected.replace(/:/g, '').toLowerCase()}.pem`);

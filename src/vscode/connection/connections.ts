@@ -50,7 +50,13 @@ export class Connections extends Disposable {
   }
 
   list(): ConnectionInfo[] {
-    return [...this.entries.values()].map(({ session, profile }) => ({ id: session.id, key: profileKey(profile), label: profileLabel(profile), url: profile.url, state: session.state }));
+    return [...this.entries.values()].map(({ session, profile }) => ({
+      id: session.id,
+      key: profileKey(profile),
+      label: profileLabel(profile),
+      url: profile.url,
+      state: session.state,
+    }));
   }
 
   /** The live (not closed/failed) session of this profile, if one is running. */
@@ -65,17 +71,39 @@ export class Connections extends Disposable {
    * with the session's error: AuthError, UntrustedCertificateError, a connect error, or
    * "cancelled" when `cancel` fired first.
    */
-  async connect(profile: Profile, password: string, opts: { cancel?: vscode.CancellationToken; onPhase?: (state: SessionState) => void } = {}): Promise<FinesseSession> {
+  async connect(
+    profile: Profile,
+    password: string,
+    opts: { cancel?: vscode.CancellationToken; onPhase?: (state: SessionState) => void } = {},
+  ): Promise<FinesseSession> {
     const { FinesseSession } = await import('../../core/session/finesseSession');
     const { log, store, live, interceptGate } = this.services;
     const secret = [password];
     const label = profileLabel(profile);
-    const session = new FinesseSession(store, { url: profile.url, domain: profile.domain, user: profile.user, password, teams: profile.teams, queues: profile.queues, resource: profile.resource, trust: trustOf(profile), gate: interceptGate }, live);
+    const session = new FinesseSession(
+      store,
+      {
+        url: profile.url,
+        domain: profile.domain,
+        user: profile.user,
+        password,
+        teams: profile.teams,
+        queues: profile.queues,
+        resource: profile.resource,
+        trust: trustOf(profile),
+        gate: interceptGate,
+      },
+      live,
+    );
     const entry: Entry = { session, profile };
     this.entries.set(session.id, entry);
     let wasOnline = false;
     session.on('state', (state: SessionState, info: StateInfo) => {
-      const detail = info.error ? `: ${redact(info.error.message, secret)}` : info.delayMs !== undefined ? ` (attempt ${info.attempt}, in ${Math.round(info.delayMs)} ms)` : '';
+      const detail = info.error
+        ? `: ${redact(info.error.message, secret)}`
+        : info.delayMs !== undefined
+          ? ` (attempt ${info.attempt}, in ${Math.round(info.delayMs)} ms)`
+          : '';
       const line = `${label} ${state}${detail}`;
       if (state === 'failed') log.error(line);
       else if (state === 'reconnecting') log.warn(line);
@@ -94,7 +122,9 @@ export class Connections extends Disposable {
     session.on('warning', (w) => log.warn(`${label}: ${redact(w, secret)}`));
     const warning = resourceWarning(profile);
     if (warning) void vscode.window.showWarningMessage(warning);
-    log.info(`connecting ${label} to ${profile.url}${profile.fingerprint ? ` (pinned certificate ${profile.fingerprint})` : ''}`);
+    log.info(
+      `connecting ${label} to ${profile.url}${profile.fingerprint ? ` (pinned certificate ${profile.fingerprint})` : ''}`,
+    );
     this.changed.fire();
 
     const cancelled = opts.cancel?.onCancellationRequested(() => {

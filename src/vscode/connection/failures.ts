@@ -43,7 +43,10 @@ export async function describeFailure(err: Error, profile: Profile, secrets: str
   const cause = (err as { cause?: unknown }).cause;
   const e = cause instanceof FingerprintMismatchError || cause instanceof UntrustedCertificateError ? cause : err;
   if (e instanceof AuthError) {
-    return { kind: 'auth', message: `Finesse: ${label} could not sign in — the server answered “${e.condition}”. Check the user name and password.` };
+    return {
+      kind: 'auth',
+      message: `Finesse: ${label} could not sign in — the server answered “${e.condition}”. Check the user name and password.`,
+    };
   }
   if (e instanceof FingerprintMismatchError) {
     return {
@@ -66,9 +69,15 @@ export async function describeFailure(err: Error, profile: Profile, secrets: str
           fingerprint: e.fingerprint,
           message: `Finesse: the certificate of ${e.server} is not trusted (${e.reason}). Its SHA-256 fingerprint is ${e.fingerprint}; trust it only if it matches your Finesse server's certificate.`,
         }
-      : { kind: 'other', message: `Finesse: the certificate of ${e.server} is not trusted (${e.reason}). Give the CA file in the profile's "caFile".` };
+      : {
+          kind: 'other',
+          message: `Finesse: the certificate of ${e.server} is not trusted (${e.reason}). Give the CA file in the profile's "caFile".`,
+        };
   }
-  return { kind: 'other', message: `Finesse: cannot connect ${label} to ${profile.url}: ${redact(e.message, secrets)}` };
+  return {
+    kind: 'other',
+    message: `Finesse: cannot connect ${label} to ${profile.url}: ${redact(e.message, secrets)}`,
+  };
 }
 
 /** Shows the failure with its actions and runs the chosen one; returns at once. */

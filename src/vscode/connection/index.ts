@@ -14,7 +14,16 @@ import { saveApprovedCertificate } from './certificates';
 import { CancelledError, Connections, phaseText } from './connections';
 import { describeFailure, showFailure } from './failures';
 import { pickProfile, promptPassword } from './prompts';
-import { cleanProfile, ConnectArgs, findProfile, Profile, profileLabel, readAutoConnect, saveProfile, secretKey } from './profiles';
+import {
+  cleanProfile,
+  ConnectArgs,
+  findProfile,
+  Profile,
+  profileLabel,
+  readAutoConnect,
+  saveProfile,
+  secretKey,
+} from './profiles';
 
 export { Connections } from './connections';
 
@@ -34,18 +43,33 @@ export function register(services: Services, connections: Connections): vscode.D
   /** Settings may hold the TLS trust the user chose earlier for this server: use it. */
   const withSavedTrust = (p: Profile): Profile => {
     const saved = findProfile(p);
-    return { ...p, fingerprint: p.fingerprint ?? saved?.fingerprint, caFile: p.caFile ?? saved?.caFile, teams: p.teams ?? saved?.teams, queues: p.queues ?? saved?.queues, resource: p.resource ?? saved?.resource };
+    return {
+      ...p,
+      fingerprint: p.fingerprint ?? saved?.fingerprint,
+      caFile: p.caFile ?? saved?.caFile,
+      teams: p.teams ?? saved?.teams,
+      queues: p.queues ?? saved?.queues,
+      resource: p.resource ?? saved?.resource,
+    };
   };
 
   async function run(profile: Profile, password: string, mode: Mode): Promise<string> {
     const running = connections.find(profile);
     if (running && running.state !== 'closed' && running.state !== 'failed') {
-      if (mode.interactive) void vscode.window.showInformationMessage(`Finesse: ${profileLabel(profile)} is already connected (${running.state}).`);
+      if (mode.interactive)
+        void vscode.window.showInformationMessage(
+          `Finesse: ${profileLabel(profile)} is already connected (${running.state}).`,
+        );
       return running.id;
     }
     const session = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Finesse: connecting ${profileLabel(profile)}`, cancellable: true },
-      (progress, cancel) => connections.connect(profile, password, { cancel, onPhase: (s) => progress.report({ message: phaseText(s) }) }),
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Finesse: connecting ${profileLabel(profile)}`,
+        cancellable: true,
+      },
+      (progress, cancel) =>
+        connections.connect(profile, password, { cancel, onPhase: (s) => progress.report({ message: phaseText(s) }) }),
     );
     if (mode.remember) await saveProfile(profile);
     if (mode.showPanel) void vscode.commands.executeCommand('finesse.showFrames');
@@ -80,7 +104,9 @@ export function register(services: Services, connections: Connections): vscode.D
       const caFile = await saveApprovedCertificate(context, profile.url, fingerprint);
       const trusted: Profile = { ...profile, fingerprint, caFile };
       await saveProfile(trusted);
-      log.info(`trusting certificate SHA-256 ${fingerprint} for ${profile.url} (finesse.profiles; certificate saved as ${caFile})`);
+      log.info(
+        `trusting certificate SHA-256 ${fingerprint} for ${profile.url} (finesse.profiles; certificate saved as ${caFile})`,
+      );
       await connectInteractive(trusted, mode, password);
     } catch (e) {
       log.error(`trusting ${fingerprint} for ${profile.url}: ${(e as Error).message}`);
@@ -106,7 +132,10 @@ export function register(services: Services, connections: Connections): vscode.D
       const p = withSavedTrust(profile);
       if (typeof args.password === 'string' && args.password) await secrets.store(secretKey(p), args.password);
       const password = (typeof args.password === 'string' && args.password) || (await secrets.get(secretKey(p)));
-      if (!password) throw new Error(`finesse.connect: no password for ${profileLabel(p)} (give "password" once; it is kept in SecretStorage)`);
+      if (!password)
+        throw new Error(
+          `finesse.connect: no password for ${profileLabel(p)} (give "password" once; it is kept in SecretStorage)`,
+        );
       return attempt(p, password, { interactive: false, remember: false, showPanel: false });
     }
     const profile = await pickProfile(new Set(connections.list().map((c) => c.key)));
@@ -123,7 +152,10 @@ export function register(services: Services, connections: Connections): vscode.D
         ...open.map((c) => ({ label: `$(account) ${c.label}`, description: c.state, detail: c.url, id: c.id })),
         { label: '$(debug-disconnect) All sessions', description: `${open.length} connected` },
       ];
-      const picked = await vscode.window.showQuickPick(items, { title: 'Finesse: Disconnect', placeHolder: 'Disconnect which session?' });
+      const picked = await vscode.window.showQuickPick(items, {
+        title: 'Finesse: Disconnect',
+        placeHolder: 'Disconnect which session?',
+      });
       if (!picked) return 0;
       which = picked.id;
     }
@@ -137,10 +169,15 @@ export function register(services: Services, connections: Connections): vscode.D
     vscode.commands.registerCommand('finesse.disconnect', disconnect),
     connections.onDidFailLater(({ profile, error }) => {
       void describeFailure(error, profile).then((failure) =>
-        showFailure(services, { ...failure, message: `${failure.message} (the connection was lost and could not be restored)` }, {
-          retry: () => void connectInteractive(profile, { interactive: true, remember: false, showPanel: false }),
-          reenterPassword: () => void connectInteractive(profile, { interactive: true, remember: false, showPanel: false }),
-        }),
+        showFailure(
+          services,
+          { ...failure, message: `${failure.message} (the connection was lost and could not be restored)` },
+          {
+            retry: () => void connectInteractive(profile, { interactive: true, remember: false, showPanel: false }),
+            reenterPassword: () =>
+              void connectInteractive(profile, { interactive: true, remember: false, showPanel: false }),
+          },
+        ),
       );
     }),
   ];
@@ -152,7 +189,11 @@ export function register(services: Services, connections: Connections): vscode.D
       log.info(`finesse.autoConnect: ${profileLabel(auto)} at ${auto.url}`);
       void vscode.commands.executeCommand('finesse.showFrames');
       const envPassword = process.env.FINESSE_PASSWORD || undefined;
-      void connectInteractive(withSavedTrust(auto), { interactive: true, remember: false, showPanel: false }, envPassword);
+      void connectInteractive(
+        withSavedTrust(auto),
+        { interactive: true, remember: false, showPanel: false },
+        envPassword,
+      );
     });
   }
   return disposables;

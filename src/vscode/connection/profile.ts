@@ -68,7 +68,8 @@ export function checkUrl(value: string): string | undefined {
   } catch {
     return 'A WebSocket URL, e.g. wss://finesse.example.com:8445/ws/';
   }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return `The URL must start with wss:// (or ws:// for a local test server), not ${url.protocol}//`;
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
+    return `The URL must start with wss:// (or ws:// for a local test server), not ${url.protocol}//`;
   return undefined;
 }
 

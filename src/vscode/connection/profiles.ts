@@ -19,7 +19,9 @@ export function readProfiles(): Profile[] {
 export async function saveProfile(p: Profile): Promise<void> {
   const key = profileKey(p);
   const others = readProfiles().filter((q) => profileKey(q) !== key);
-  await vscode.workspace.getConfiguration(SECTION).update('profiles', [storable(p), ...others], vscode.ConfigurationTarget.Global);
+  await vscode.workspace
+    .getConfiguration(SECTION)
+    .update('profiles', [storable(p), ...others], vscode.ConfigurationTarget.Global);
 }
 
 export function findProfile(p: Pick<Profile, 'url' | 'domain' | 'user'>): Profile | undefined {

@@ -20,7 +20,10 @@ let typed: Partial<Profile> = {};
 /** The domain prefill: what the server's `<open from=…>` says, else the URL's host. */
 export async function suggestDomain(url: string): Promise<string> {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  const probed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Finesse: asking ${host} for its XMPP domain` }, () => probeStreamDomain(url, { timeoutMs: 4000 }));
+  const probed = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: `Finesse: asking ${host} for its XMPP domain` },
+    () => probeStreamDomain(url, { timeoutMs: 4000 }),
+  );
   return probed ?? host;
 }
 
@@ -35,11 +38,25 @@ export async function pickProfile(connectedKeys: Set<string>): Promise<Profile |
   const items: ProfileItem[] = profiles.map((p) => ({
     label: `$(account) ${profileLabel(p)}`,
     description: p.url,
-    detail: [p.resource ? `resource ${p.resource}` : '', p.teams?.length ? `teams ${p.teams.join(', ')}` : '', p.queues?.length ? `queues ${p.queues.join(', ')}` : '', p.fingerprint ? 'pinned certificate' : '', connectedKeys.has(profileKey(p)) ? 'connected' : ''].filter(Boolean).join(' · ') || undefined,
+    detail:
+      [
+        p.resource ? `resource ${p.resource}` : '',
+        p.teams?.length ? `teams ${p.teams.join(', ')}` : '',
+        p.queues?.length ? `queues ${p.queues.join(', ')}` : '',
+        p.fingerprint ? 'pinned certificate' : '',
+        connectedKeys.has(profileKey(p)) ? 'connected' : '',
+      ]
+        .filter(Boolean)
+        .join(' · ') || undefined,
     profile: p,
   }));
   items.push({ label: '$(add) New connection…', alwaysShow: true });
-  const choice = await vscode.window.showQuickPick(items, { title: TITLE, placeHolder: 'Connect as which agent?', ignoreFocusOut: true, matchOnDescription: true });
+  const choice = await vscode.window.showQuickPick(items, {
+    title: TITLE,
+    placeHolder: 'Connect as which agent?',
+    ignoreFocusOut: true,
+    matchOnDescription: true,
+  });
   if (!choice) return undefined;
   return choice.profile ?? enterProfile();
 }
@@ -61,13 +78,20 @@ const vscodeAsker: ProfileAsker = {
 
 const STEPS = 6;
 const step = (n: number) => `${TITLE} (${n}/${STEPS})`;
-const ids = (v: string) => v.split(',').map((t) => t.trim()).filter(Boolean);
+const ids = (v: string) =>
+  v
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
 
 /**
  * URL → domain (prefilled with what the server says it is) → user → resource → teams → queues.
  * Each answer is remembered at once, so Escape or a failed connect keeps it for the next attempt.
  */
-export async function enterProfile(seed: Partial<Profile> = typed, ask: ProfileAsker = vscodeAsker): Promise<Profile | undefined> {
+export async function enterProfile(
+  seed: Partial<Profile> = typed,
+  ask: ProfileAsker = vscodeAsker,
+): Promise<Profile | undefined> {
   const url = await ask.input({
     title: step(1),
     prompt: 'The Finesse notification WebSocket',
@@ -131,7 +155,10 @@ export async function enterProfile(seed: Partial<Profile> = typed, ask: ProfileA
  * The resource step: empty means our own default. `desktop` signs the agent's Finesse desktop
  * out of notifications, so it needs a yes; Cancel asks again. Undefined when Escape is pressed.
  */
-async function askResource(p: Pick<Profile, 'domain' | 'user' | 'resource'>, ask: ProfileAsker): Promise<string | undefined> {
+async function askResource(
+  p: Pick<Profile, 'domain' | 'user' | 'resource'>,
+  ask: ProfileAsker,
+): Promise<string | undefined> {
   let value = p.resource ?? '';
   for (;;) {
     const answer = await ask.input({
@@ -146,7 +173,11 @@ async function askResource(p: Pick<Profile, 'domain' | 'user' | 'resource'>, ask
     const resource = answer.trim() === DEFAULT_RESOURCE ? '' : answer.trim();
     if (resource !== DESKTOP_RESOURCE) return resource;
     const what = desktopWarning(p.user, p.domain);
-    const choice = await ask.warn(`Bind the resource "${DESKTOP_RESOURCE}"?`, `${what[0].toUpperCase()}${what.slice(1)}.`, 'Continue');
+    const choice = await ask.warn(
+      `Bind the resource "${DESKTOP_RESOURCE}"?`,
+      `${what[0].toUpperCase()}${what.slice(1)}.`,
+      'Continue',
+    );
     if (choice === 'Continue') return resource;
     value = '';
   }
@@ -155,7 +186,9 @@ async function askResource(p: Pick<Profile, 'domain' | 'user' | 'resource'>, ask
 export async function promptPassword(profile: Profile, again = false): Promise<string | undefined> {
   return vscode.window.showInputBox({
     title: `${TITLE}: ${profileLabel(profile)}`,
-    prompt: again ? 'The server refused the last password. Enter it again (kept in VS Code’s secret storage).' : 'Password (kept in VS Code’s secret storage, never in settings)',
+    prompt: again
+      ? 'The server refused the last password. Enter it again (kept in VS Code’s secret storage).'
+      : 'Password (kept in VS Code’s secret storage, never in settings)',
     password: true,
     ignoreFocusOut: true,
     validateInput: (v) => (v ? undefined : 'The password is required'),

@@ -6,7 +6,14 @@
 import * as vscode from 'vscode';
 import type { BreakpointRule } from '../../core/intercept/breakpoints';
 import { filterLike } from '../../core/intercept/likeFrame';
-import { BREAKPOINTS_VIEW, BreakpointsView, checkFilter, describeRule, nextRuleId, writeRules } from './breakpointsView';
+import {
+  BREAKPOINTS_VIEW,
+  BreakpointsView,
+  checkFilter,
+  describeRule,
+  nextRuleId,
+  writeRules,
+} from './breakpointsView';
 import type { InterceptController } from './controller';
 
 type Command = (id: string, fn: (...args: unknown[]) => unknown) => vscode.Disposable;
@@ -15,17 +22,23 @@ type FrameArg = (arg: unknown, verb: string) => Promise<number | undefined>;
 /** A rule index from a tree node ({kind:'rule', index}) or a number. */
 function ruleIndex(arg: unknown): number | undefined {
   if (typeof arg === 'number') return arg;
-  if (arg && typeof arg === 'object' && (arg as { kind?: unknown }).kind === 'rule') return (arg as { index: number }).index;
+  if (arg && typeof arg === 'object' && (arg as { kind?: unknown }).kind === 'rule')
+    return (arg as { index: number }).index;
   return undefined;
 }
 
-export function registerBreakpointCommands(controller: InterceptController, command: Command, frameArg: FrameArg): vscode.Disposable[] {
+export function registerBreakpointCommands(
+  controller: InterceptController,
+  command: Command,
+  frameArg: FrameArg,
+): vscode.Disposable[] {
   const view = new BreakpointsView(controller);
 
   const askFilter = (value = '') =>
     vscode.window.showInputBox({
       title: 'Breakpoint',
-      prompt: 'Hold frames matching this filter (the frames panel filter language), e.g. dir:in node:User/agent1/Dialogs state:TALKING',
+      prompt:
+        'Hold frames matching this filter (the frames panel filter language), e.g. dir:in node:User/agent1/Dialogs state:TALKING',
       value,
       validateInput: (text) => (text.trim() ? checkFilter(text) : 'a breakpoint needs a filter'),
     });
@@ -39,7 +52,11 @@ export function registerBreakpointCommands(controller: InterceptController, comm
       return undefined;
     }
     const pick = await vscode.window.showQuickPick(
-      rules.map((r, i) => ({ label: describeRule(r), description: [r.id, r.enabled === false ? 'disabled' : ''].filter(Boolean).join(' · '), i })),
+      rules.map((r, i) => ({
+        label: describeRule(r),
+        description: [r.id, r.enabled === false ? 'disabled' : ''].filter(Boolean).join(' · '),
+        i,
+      })),
       { placeHolder: `Breakpoint to ${verb}` },
     );
     return pick?.i;

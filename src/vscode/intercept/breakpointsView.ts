@@ -50,13 +50,17 @@ export class BreakpointsView extends Disposable implements vscode.TreeDataProvid
 
   constructor(private readonly controller: InterceptController) {
     super();
-    this.view = this.register(vscode.window.createTreeView(BREAKPOINTS_VIEW, { treeDataProvider: this, showCollapseAll: false }));
+    this.view = this.register(
+      vscode.window.createTreeView(BREAKPOINTS_VIEW, { treeDataProvider: this, showCollapseAll: false }),
+    );
     this.register(this.view.onDidChangeCheckboxState((e) => void this.onChecked(e.items)));
     const onRules = () => {
       void vscode.commands.executeCommand('setContext', 'finesse.hasBreakpoints', this.rules().length > 0);
       this.changed.fire(undefined);
     };
-    this.register(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.breakpoints`) && onRules()));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.breakpoints`) && onRules()),
+    );
     onRules();
     this.register(controller.onDidChange(() => this.changed.fire(undefined)));
   }
@@ -74,7 +78,9 @@ export class BreakpointsView extends Disposable implements vscode.TreeDataProvid
   private heldBy(rule: BreakpointRule): HeldFrame[] {
     const interceptor = this.controller.current;
     if (!interceptor || rule.enabled === false) return [];
-    return interceptor.held().filter((h) => h.reason === 'breakpoint' && h.rule && (h.rule === rule || sameRule(h.rule, rule)));
+    return interceptor
+      .held()
+      .filter((h) => h.reason === 'breakpoint' && h.rule && (h.rule === rule || sameRule(h.rule, rule)));
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -91,12 +97,17 @@ export class BreakpointsView extends Disposable implements vscode.TreeDataProvid
     }
     const { rule } = node;
     const held = this.heldBy(rule).length;
-    const item = new vscode.TreeItem(describeRule(rule), held ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      describeRule(rule),
+      held ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `rule-${node.index}-${rule.id ?? ''}-${describeRule(rule)}`;
     const enabled = rule.enabled !== false;
     item.checkboxState = enabled ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
     item.description = [rule.id, !enabled ? 'disabled' : held ? `${held} held` : undefined].filter(Boolean).join(' · ');
-    item.tooltip = new vscode.MarkdownString(`Holds frames matching \`${describeRule(rule).replace(/`/g, "'")}\`${rule.filter ? '' : ' (rule saved as fields)'}.`);
+    item.tooltip = new vscode.MarkdownString(
+      `Holds frames matching \`${describeRule(rule).replace(/`/g, "'")}\`${rule.filter ? '' : ' (rule saved as fields)'}.`,
+    );
     item.iconPath = new vscode.ThemeIcon(enabled ? 'debug-breakpoint' : 'debug-breakpoint-disabled');
     item.contextValue = enabled ? 'breakpoint.enabled' : 'breakpoint.disabled';
     return item;
@@ -120,7 +131,8 @@ function sameRule(a: BreakpointRule, b: BreakpointRule): boolean {
 export async function writeRules(rules: BreakpointRule[]): Promise<void> {
   const config = vscode.workspace.getConfiguration(SECTION);
   const inspect = config.inspect<BreakpointRule[]>('breakpoints');
-  const target = inspect?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const target =
+    inspect?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await config.update('breakpoints', rules.length ? rules : undefined, target);
 }
 

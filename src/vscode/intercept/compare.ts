@@ -35,5 +35,11 @@ export async function compareWithOriginal(store: FrameStore, frameId: number): P
   const frame = store.get(frameId);
   if (!frame) throw new Error(`frame #${frameId} is no longer in the capture`);
   if (frame.original === undefined) throw new Error(`frame #${frameId} was not edited: there is nothing to compare`);
-  await vscode.commands.executeCommand('vscode.diff', compareUri(frameId, 'original'), compareUri(frameId, 'edited'), `Frame #${frameId}: original ↔ edited`, { preview: true });
+  await vscode.commands.executeCommand(
+    'vscode.diff',
+    compareUri(frameId, 'original'),
+    compareUri(frameId, 'edited'),
+    `Frame #${frameId}: original ↔ edited`,
+    { preview: true },
+  );
 }

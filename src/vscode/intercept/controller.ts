@@ -29,7 +29,11 @@ export class InterceptController extends Disposable {
   private readonly warnings = new NoticeBatch<{ id: number; due: number }>((due) => this.showWarning(due));
   /** One notice for the frames a timeout forwarded. */
   private readonly timeoutNotices = new NoticeBatch<number>((ids) =>
-    Promise.resolve(vscode.window.showInformationMessage(`Finesse: ${ids.length === 1 ? `held frame #${ids[0]} was` : `${ids.length} held frames were`} forwarded when the hold timeout passed.`)),
+    Promise.resolve(
+      vscode.window.showInformationMessage(
+        `Finesse: ${ids.length === 1 ? `held frame #${ids[0]} was` : `${ids.length} held frames were`} forwarded when the hold timeout passed.`,
+      ),
+    ),
   );
   private ticker: NodeJS.Timeout | undefined;
   /** Fires when pause state, the held set or the live sessions changed. */
@@ -37,7 +41,9 @@ export class InterceptController extends Disposable {
 
   constructor(readonly services: Services) {
     super();
-    this.status = this.register(vscode.window.createStatusBarItem('finesse.intercept', vscode.StatusBarAlignment.Left, 40));
+    this.status = this.register(
+      vscode.window.createStatusBarItem('finesse.intercept', vscode.StatusBarAlignment.Left, 40),
+    );
     this.status.name = 'Finesse Intercept';
     this.register(this.changed);
     this.register(
@@ -50,7 +56,11 @@ export class InterceptController extends Disposable {
     const onLive = () => {
       void vscode.commands.executeCommand('setContext', LIVE_CONTEXT, services.live.list().length > 0);
       // Our own client session sends only to the server; a proxied one both ways.
-      void vscode.commands.executeCommand('setContext', 'finesse.inboundSendable', services.live.list().some((l) => l.directions.includes('in')));
+      void vscode.commands.executeCommand(
+        'setContext',
+        'finesse.inboundSendable',
+        services.live.list().some((l) => l.directions.includes('in')),
+      );
       this.changed.fire();
     };
     services.live.on('added', onLive);
@@ -109,8 +119,15 @@ export class InterceptController extends Disposable {
   }
 
   private async announce(h: HeldFrame, why: string): Promise<void> {
-    void import('../panel/framesPanel').then(({ FramesPanel }) => FramesPanel.reveal(h.frame.id)).catch(() => undefined);
-    const choice = await vscode.window.showInformationMessage(`Finesse: ${why} held frame #${h.frame.id} (${arrow(h.frame.dir)}).`, 'Edit', 'Forward', 'Drop');
+    void import('../panel/framesPanel')
+      .then(({ FramesPanel }) => FramesPanel.reveal(h.frame.id))
+      .catch(() => undefined);
+    const choice = await vscode.window.showInformationMessage(
+      `Finesse: ${why} held frame #${h.frame.id} (${arrow(h.frame.dir)}).`,
+      'Edit',
+      'Forward',
+      'Drop',
+    );
     if (!choice || !this.interceptor?.isHeld(h.frame.id)) return;
     if (choice === 'Forward') this.interceptor.forward(h.frame.id);
     else if (choice === 'Drop') await vscode.commands.executeCommand('finesse.dropFrame', h.frame.id);
@@ -141,14 +158,16 @@ export class InterceptController extends Disposable {
     const still = this.warnings.current.map((d) => d.id).filter((id) => i?.isHeld(id));
     if (!i || !still.length) return;
     if (choice === 'Forward Now') for (const id of still) if (i.isHeld(id)) i.forward(id);
-    if (choice === 'Drop') for (const id of still) if (i.isHeld(id)) await vscode.commands.executeCommand('finesse.dropFrame', id);
+    if (choice === 'Drop')
+      for (const id of still) if (i.isHeld(id)) await vscode.commands.executeCommand('finesse.dropFrame', id);
     if (choice === 'Edit') await vscode.commands.executeCommand('finesse.editFrame', still[0]);
   }
 
   /** Seconds to the next automatic forward, or undefined when no clock runs. */
   private nextDeadline(): number | undefined {
     let next: number | undefined;
-    for (const h of this.interceptor?.held() ?? []) if (h.deadline !== undefined && (next === undefined || h.deadline < next)) next = h.deadline;
+    for (const h of this.interceptor?.held() ?? [])
+      if (h.deadline !== undefined && (next === undefined || h.deadline < next)) next = h.deadline;
     return next === undefined ? undefined : Math.max(0, Math.round((next - Date.now()) / 1000));
   }
 
@@ -177,7 +196,9 @@ export class InterceptController extends Disposable {
     const seconds = this.nextDeadline();
     this.tick(seconds !== undefined);
     const countdown = seconds !== undefined ? ` · auto-forward in ${seconds} s` : '';
-    const behind = (i?.queuedBehindEdits() ?? []).map((q) => ` · ${arrow(q.dir)}: ${q.waiting} waiting behind #${q.editing} (editing)`).join('');
+    const behind = (i?.queuedBehindEdits() ?? [])
+      .map((q) => ` · ${arrow(q.dir)}: ${q.waiting} waiting behind #${q.editing} (editing)`)
+      .join('');
     const extra = `${countdown}${behind}`;
     if (paused.in || paused.out) {
       const dirs = paused.in && paused.out ? 'both ways' : paused.out ? 'client → server' : 'server → client';

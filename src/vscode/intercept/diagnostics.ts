@@ -14,8 +14,18 @@ async function validateText(text: string): Promise<FrameDiagnostic[]> {
 }
 
 function toVscode(d: FrameDiagnostic): vscode.Diagnostic {
-  const range = new vscode.Range(d.line - 1, d.column - 1, d.endLine - 1, Math.max(d.endColumn - 1, d.line === d.endLine ? d.column : 0));
-  const severity = d.severity === 'error' ? vscode.DiagnosticSeverity.Error : d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information;
+  const range = new vscode.Range(
+    d.line - 1,
+    d.column - 1,
+    d.endLine - 1,
+    Math.max(d.endColumn - 1, d.line === d.endLine ? d.column : 0),
+  );
+  const severity =
+    d.severity === 'error'
+      ? vscode.DiagnosticSeverity.Error
+      : d.severity === 'warning'
+        ? vscode.DiagnosticSeverity.Warning
+        : vscode.DiagnosticSeverity.Information;
   const out = new vscode.Diagnostic(range, d.message, severity);
   out.source = SOURCE_LABEL[d.source];
   if (d.code) out.code = d.code;

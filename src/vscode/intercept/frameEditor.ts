@@ -33,13 +33,17 @@ export class FrameEditors implements vscode.Disposable {
       }),
       // A closed tab ends the edit at once (its document may outlive it for a while).
       vscode.window.tabGroups.onDidChangeTabs((e) => {
-        for (const tab of e.closed) if (tab.input instanceof vscode.TabInputText && !this.isOpenInTab(tab.input.uri)) this.editEnded(tab.input.uri);
+        for (const tab of e.closed)
+          if (tab.input instanceof vscode.TabInputText && !this.isOpenInTab(tab.input.uri))
+            this.editEnded(tab.input.uri);
       }),
     );
   }
 
   private isOpenInTab(uri: vscode.Uri): boolean {
-    return vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString()));
+    return vscode.window.tabGroups.all.some((g) =>
+      g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString()),
+    );
   }
 
   /** The held frame's tab is gone without Send: its hold clock runs again. */
@@ -127,11 +131,16 @@ export class FrameEditors implements vscode.Disposable {
     let sent: Frame;
     if (target.kind === 'held') {
       if (!interceptor.isHeld(target.frameId)) {
-        const choice = await vscode.window.showWarningMessage(`Frame #${target.frameId} is no longer held (it was forwarded, dropped or its connection closed). Send the edit as a new frame?`, { modal: true }, 'Resend Edit');
+        const choice = await vscode.window.showWarningMessage(
+          `Frame #${target.frameId} is no longer held (it was forwarded, dropped or its connection closed). Send the edit as a new frame?`,
+          { modal: true },
+          'Resend Edit',
+        );
         if (choice !== 'Resend Edit') return undefined;
         sent = interceptor.resend(target.frameId, { raw: wire });
       } else {
-        const untouched = text === toEditable(this.controller.current?.heldFrame(target.frameId)?.pending ?? (frame as Frame).raw);
+        const untouched =
+          text === toEditable(this.controller.current?.heldFrame(target.frameId)?.pending ?? (frame as Frame).raw);
         sent = untouched ? interceptor.forward(target.frameId) : interceptor.forward(target.frameId, wire);
       }
     } else if (target.kind === 'resend') {
@@ -168,7 +177,8 @@ export class FrameEditors implements vscode.Disposable {
     if (doc.isDirty) await doc.save();
     for (const group of vscode.window.tabGroups.all) {
       for (const tab of group.tabs) {
-        if (tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === doc.uri.toString()) await vscode.window.tabGroups.close(tab);
+        if (tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === doc.uri.toString())
+          await vscode.window.tabGroups.close(tab);
       }
     }
   }
@@ -191,23 +201,44 @@ export class FrameCodeLens implements vscode.CodeLensProvider {
     const target = parseFrameUri(doc.uri);
     if (!target) return [];
     const top = new vscode.Range(0, 0, 0, 0);
-    const lens = (title: string, command: string, args: unknown[] = [doc.uri], tooltip?: string) => new vscode.CodeLens(top, { title, command, arguments: args, tooltip });
+    const lens = (title: string, command: string, args: unknown[] = [doc.uri], tooltip?: string) =>
+      new vscode.CodeLens(top, { title, command, arguments: args, tooltip });
     if (target.kind === 'inject') {
-      return [lens(`$(send) Send ${arrow(target.dir)}`, 'finesse.sendFrame'), lens(`new stanza for ${this.label(target.session)}`, '', [])];
+      return [
+        lens(`$(send) Send ${arrow(target.dir)}`, 'finesse.sendFrame'),
+        lens(`new stanza for ${this.label(target.session)}`, '', []),
+      ];
     }
     const frame = this.controller.services.store.get(target.frameId);
     const dir = frame ? arrow(frame.dir) : '';
     if (target.kind === 'held') {
       const held = this.controller.current?.heldFrame(target.frameId);
-      if (!held) return [lens(`$(warning) frame #${target.frameId} is no longer held`, ''), lens('$(send) Resend Edit', 'finesse.sendFrame')];
+      if (!held)
+        return [
+          lens(`$(warning) frame #${target.frameId} is no longer held`, ''),
+          lens('$(send) Resend Edit', 'finesse.sendFrame'),
+        ];
       return [
-        lens('$(debug-continue) Send', 'finesse.sendFrame', [doc.uri], `Forward frame #${target.frameId} ${dir} with this text`),
+        lens(
+          '$(debug-continue) Send',
+          'finesse.sendFrame',
+          [doc.uri],
+          `Forward frame #${target.frameId} ${dir} with this text`,
+        ),
         lens('$(discard) Revert', 'finesse.revertFrame'),
         lens('$(trash) Drop', 'finesse.dropFrame', [target.frameId]),
-        lens(`held #${target.frameId} · ${dir} · ${held.editing ? 'held while this tab is open (no auto-forward)' : held.deadline ? `auto-forward in ${Math.max(0, Math.round((held.deadline - Date.now()) / 1000))} s` : 'no auto-forward'}`, '', []),
+        lens(
+          `held #${target.frameId} · ${dir} · ${held.editing ? 'held while this tab is open (no auto-forward)' : held.deadline ? `auto-forward in ${Math.max(0, Math.round((held.deadline - Date.now()) / 1000))} s` : 'no auto-forward'}`,
+          '',
+          [],
+        ),
       ];
     }
-    return [lens('$(send) Resend', 'finesse.sendFrame', [doc.uri], `Send this as a new frame ${dir}`), lens('$(discard) Revert', 'finesse.revertFrame'), lens(`copy of #${target.frameId} · ${dir}`, '', [])];
+    return [
+      lens('$(send) Resend', 'finesse.sendFrame', [doc.uri], `Send this as a new frame ${dir}`),
+      lens('$(discard) Revert', 'finesse.revertFrame'),
+      lens(`copy of #${target.frameId} · ${dir}`, '', []),
+    ];
   }
 
   private label(session: string): string {

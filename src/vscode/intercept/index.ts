@@ -36,10 +36,17 @@ export function register(services: Services): vscode.Disposable[] {
   let editors: Promise<FrameEditors> | undefined;
   const getEditors = () =>
     (editors ??= (async () => {
-      const [{ FrameEditors, FrameCodeLens }, { FrameDiagnostics }] = await Promise.all([import('./frameEditor'), import('./diagnostics')]);
+      const [{ FrameEditors, FrameCodeLens }, { FrameDiagnostics }] = await Promise.all([
+        import('./frameEditor'),
+        import('./diagnostics'),
+      ]);
       const diagnostics = new FrameDiagnostics(services.log);
       const e = new FrameEditors(controller, diagnostics);
-      disposables.push(diagnostics, e, vscode.languages.registerCodeLensProvider({ scheme: SCHEME }, new FrameCodeLens(controller)));
+      disposables.push(
+        diagnostics,
+        e,
+        vscode.languages.registerCodeLensProvider({ scheme: SCHEME }, new FrameCodeLens(controller)),
+      );
       return e;
     })());
 
@@ -73,7 +80,8 @@ export function register(services: Services): vscode.Disposable[] {
   /** A frame id from a command argument: a number, {frameId}, a frame tab URI, or a pick. */
   const frameArg = async (arg: unknown, heldOnly: boolean, verb: string): Promise<number | undefined> => {
     if (typeof arg === 'number') return arg;
-    if (arg && typeof arg === 'object' && typeof (arg as { frameId?: unknown }).frameId === 'number') return (arg as { frameId: number }).frameId;
+    if (arg && typeof arg === 'object' && typeof (arg as { frameId?: unknown }).frameId === 'number')
+      return (arg as { frameId: number }).frameId;
     const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
     const target = uri && parseFrameUri(uri);
     if (target && target.kind !== 'inject') return target.frameId;
@@ -143,12 +151,20 @@ export function register(services: Services): vscode.Disposable[] {
     command('finesse.resendFrame', async (arg) => {
       const id = await frameArg(arg, false, 'resend');
       if (id === undefined) return undefined;
-      const raw = arg && typeof arg === 'object' && typeof (arg as { raw?: unknown }).raw === 'string' ? (arg as { raw: string }).raw : undefined;
+      const raw =
+        arg && typeof arg === 'object' && typeof (arg as { raw?: unknown }).raw === 'string'
+          ? (arg as { raw: string }).raw
+          : undefined;
       return (await controller.get()).resend(id, { raw }).id;
     }),
     command('finesse.injectStanza', async (arg) => inject((arg ?? {}) as InjectArgs)),
-    command('finesse.sendFrame', async (uri) => (await (await getEditors()).send(uri instanceof vscode.Uri ? uri : undefined))?.id),
-    command('finesse.revertFrame', async (uri) => (await getEditors()).revert(uri instanceof vscode.Uri ? uri : undefined)),
+    command(
+      'finesse.sendFrame',
+      async (uri) => (await (await getEditors()).send(uri instanceof vscode.Uri ? uri : undefined))?.id,
+    ),
+    command('finesse.revertFrame', async (uri) =>
+      (await getEditors()).revert(uri instanceof vscode.Uri ? uri : undefined),
+    ),
     command('finesse.resendOriginal', async (arg) => {
       const id = await frameArg(arg, false, 'resend as first captured');
       return id === undefined ? undefined : (await run.resendOriginal(id)).id;
@@ -171,17 +187,25 @@ export function register(services: Services): vscode.Disposable[] {
   };
   services.selection.on('change', onSelection);
   disposables.push({ dispose: () => services.selection.off('change', onSelection) });
-  disposables.push(vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, new CompareDocuments(services.store)));
+  disposables.push(
+    vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, new CompareDocuments(services.store)),
+  );
 
   async function inject(args: InjectArgs): Promise<number | string | undefined> {
     const sessions = services.live.list();
     let session = args.session;
     if (!session) {
-      if (!sessions.length) throw new Error('no live session to inject into (connect, or start the proxy and connect a client)');
+      if (!sessions.length)
+        throw new Error('no live session to inject into (connect, or start the proxy and connect a client)');
       session =
         sessions.length === 1
           ? sessions[0].id
-          : (await vscode.window.showQuickPick(sessions.map((s) => ({ label: s.label, description: s.id, id: s.id })), { placeHolder: 'Inject into which session?' }))?.id;
+          : (
+              await vscode.window.showQuickPick(
+                sessions.map((s) => ({ label: s.label, description: s.id, id: s.id })),
+                { placeHolder: 'Inject into which session?' },
+              )
+            )?.id;
       if (!session) return undefined;
     }
     const interceptor = await controller.get();

@@ -28,7 +28,8 @@ export function panelActions(controller: InterceptController, run: ActionRunner)
       const edited: FrameAction[] = frame.original !== undefined ? ['compare'] : [];
       if (controller.current?.isHeld(frame.id)) return ['forward', 'drop', 'edit', ...edited];
       const live = controller.services.live.get(frame.session);
-      if (live && live.directions.includes(frame.dir) && SENDABLE.has(frame.kind)) return ['resend', 'edit', ...(edited.length ? (['resendOriginal'] as const) : []), ...edited];
+      if (live && live.directions.includes(frame.dir) && SENDABLE.has(frame.kind))
+        return ['resend', 'edit', ...(edited.length ? (['resendOriginal'] as const) : []), ...edited];
       return edited;
     },
     onDidChange(listener: () => void) {

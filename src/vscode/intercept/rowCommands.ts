@@ -33,17 +33,20 @@ export function registerRowCommands(services: Services, command: Command, frameA
     }
     return query;
   });
-  return [filterToSession, ...COPIES.map(([id, what, verb]) =>
-    command(id, async (arg) => {
-      const frameId = await frameArg(arg, verb);
-      if (frameId === undefined) return undefined;
-      const frame = services.store.get(frameId);
-      if (!frame) throw new Error(`frame #${frameId} is no longer in the capture`);
-      const text = what === 'json' ? frameToJsonLine(frame) : copyText(frame, what);
-      if (what === 'update' && !text) throw new Error(`frame #${frameId} carries no Finesse Update`);
-      await vscode.env.clipboard.writeText(text);
-      vscode.window.setStatusBarMessage(`$(copy) Frame #${frameId} copied`, 2000);
-      return text;
-    }),
-  )];
+  return [
+    filterToSession,
+    ...COPIES.map(([id, what, verb]) =>
+      command(id, async (arg) => {
+        const frameId = await frameArg(arg, verb);
+        if (frameId === undefined) return undefined;
+        const frame = services.store.get(frameId);
+        if (!frame) throw new Error(`frame #${frameId} is no longer in the capture`);
+        const text = what === 'json' ? frameToJsonLine(frame) : copyText(frame, what);
+        if (what === 'update' && !text) throw new Error(`frame #${frameId} carries no Finesse Update`);
+        await vscode.env.clipboard.writeText(text);
+        vscode.window.setStatusBarMessage(`$(copy) Frame #${frameId} copied`, 2000);
+        return text;
+      }),
+    ),
+  ];
 }

@@ -56,7 +56,10 @@ export function buildDetail(frame: Frame, opts: DetailOptions = {}): DetailDto {
     detail.update = { xml: u.element && !u.error ? prettyElement(u.element) : u.xml };
     if (view.finesseLabel) detail.update.label = view.finesseLabel;
     if (u.error) detail.update.error = u.error;
-    if (u.apiErrors?.length) detail.apiErrors = u.apiErrors.map((e) => `apiError · ${[e.type ?? 'ErrorType missing', e.message ?? 'no ErrorMessage'].join(' — ')}`);
+    if (u.apiErrors?.length)
+      detail.apiErrors = u.apiErrors.map(
+        (e) => `apiError · ${[e.type ?? 'ErrorType missing', e.message ?? 'no ErrorMessage'].join(' — ')}`,
+      );
   }
   if (frame.original !== undefined) detail.original = shownText(frame.original, reveal);
   return detail;

@@ -104,7 +104,12 @@ export class FramesHost {
     const r = this.applyFilter(spec);
     if (!this.ready) this.hostFilter = true;
     if (this.ready) {
-      const m: ToWebview = { type: 'filterSet', filter: this.index.filterSpec, counts: this.counts(), selectedIndex: this.selectedIndex() };
+      const m: ToWebview = {
+        type: 'filterSet',
+        filter: this.index.filterSpec,
+        counts: this.counts(),
+        selectedIndex: this.selectedIndex(),
+      };
       if (!r.ok) m.filterError = r.error;
       this.post(m);
       this.schedule();
@@ -159,7 +164,12 @@ export class FramesHost {
   receive(message: FromWebview): void {
     if (this.disposed) return;
     // The webview is a page showing wire text: whatever it posts is checked before use.
-    if (typeof message !== 'object' || message === null || Array.isArray(message) || typeof (message as { type?: unknown }).type !== 'string') {
+    if (
+      typeof message !== 'object' ||
+      message === null ||
+      Array.isArray(message) ||
+      typeof (message as { type?: unknown }).type !== 'string'
+    ) {
       this.opts.onError?.(new TypeError('ignored a webview message that is not an object with a type'));
       return;
     }
@@ -167,7 +177,8 @@ export class FramesHost {
       this.handle(message);
     } catch (e) {
       this.opts.onError?.(e);
-      if ('requestId' in message) this.post({ type: 'error', requestId: message.requestId, message: (e as Error).message });
+      if ('requestId' in message)
+        this.post({ type: 'error', requestId: message.requestId, message: (e as Error).message });
     }
   }
 
@@ -202,7 +213,13 @@ export class FramesHost {
         this.hostFilter = false;
         this.clearPending();
         this.selectedId = m.selectedId ?? this.selectedId;
-        const init: ToWebview = { type: 'init', config: this.config(), filter: this.index.filterSpec, counts: this.counts(), selectedIndex: this.selectedIndex() };
+        const init: ToWebview = {
+          type: 'init',
+          config: this.config(),
+          filter: this.index.filterSpec,
+          counts: this.counts(),
+          selectedIndex: this.selectedIndex(),
+        };
         if (filterError) init.filterError = filterError;
         if (this.index.sortSpec) init.sort = this.index.sortSpec;
         const columns = this.opts.columns?.get();
@@ -237,7 +254,12 @@ export class FramesHost {
         }
         this.clearPending();
         if (m.selectedId !== undefined) this.selectedId = m.selectedId;
-        this.post({ type: 'filtered', requestId: m.requestId, counts: this.counts(), selectedIndex: this.selectedIndex() });
+        this.post({
+          type: 'filtered',
+          requestId: m.requestId,
+          counts: this.counts(),
+          selectedIndex: this.selectedIndex(),
+        });
         this.schedule();
         return;
       }
@@ -250,7 +272,8 @@ export class FramesHost {
         return;
       }
       case 'columns':
-        if (m.columns && typeof m.columns === 'object') void Promise.resolve(this.opts.columns?.set(m.columns)).catch((e) => this.opts.onError?.(e));
+        if (m.columns && typeof m.columns === 'object')
+          void Promise.resolve(this.opts.columns?.set(m.columns)).catch((e) => this.opts.onError?.(e));
         return;
       case 'getDetail': {
         this.flush();
@@ -268,7 +291,11 @@ export class FramesHost {
             answer.detail.pretty = exchange;
             answer.detail.label = linkRow({ ...answer.detail, id: frame.id } as RowDto, this.correlation).label;
           }
-          if (this.marker) answer.marks = { raw: this.marker(answer.detail.raw), pretty: answer.detail.pretty !== undefined ? this.marker(answer.detail.pretty) : undefined };
+          if (this.marker)
+            answer.marks = {
+              raw: this.marker(answer.detail.raw),
+              pretty: answer.detail.pretty !== undefined ? this.marker(answer.detail.pretty) : undefined,
+            };
         }
         this.post(answer);
         return;
@@ -279,7 +306,8 @@ export class FramesHost {
         return;
       case 'copy': {
         const frame = this.store.get(m.id);
-        if (frame) void Promise.resolve(this.opts.copy(copyText(frame, m.what, m.reveal))).catch((e) => this.opts.onError?.(e));
+        if (frame)
+          void Promise.resolve(this.opts.copy(copyText(frame, m.what, m.reveal))).catch((e) => this.opts.onError?.(e));
         return;
       }
       case 'action': {
@@ -302,7 +330,9 @@ export class FramesHost {
 
   private availableActions(frame: Frame): FrameAction[] {
     if (!this.actions) return [];
-    return this.actions.available ? this.actions.available(frame).filter((a) => FRAME_ACTIONS.includes(a)) : [...FRAME_ACTIONS];
+    return this.actions.available
+      ? this.actions.available(frame).filter((a) => FRAME_ACTIONS.includes(a))
+      : [...FRAME_ACTIONS];
   }
 
   private config(): PanelConfig {
@@ -338,7 +368,8 @@ export class FramesHost {
 
   private onReset = (): void => {
     this.clearPending();
-    if (!this.ownReset && this.ready) this.post({ type: 'reset', counts: this.counts(), selectedIndex: this.selectedIndex() });
+    if (!this.ownReset && this.ready)
+      this.post({ type: 'reset', counts: this.counts(), selectedIndex: this.selectedIndex() });
     this.schedule();
   };
 
@@ -350,7 +381,8 @@ export class FramesHost {
     if (this.marker) {
       const summary = this.marker(row.summary);
       const label = row.label ? this.marker(row.label) : [];
-      if (summary.length || label.length) out.marks = { summary: summary.length ? summary : undefined, label: label.length ? label : undefined };
+      if (summary.length || label.length)
+        out.marks = { summary: summary.length ? summary : undefined, label: label.length ? label : undefined };
     }
     return out;
   }
@@ -425,7 +457,8 @@ export class FramesHost {
     if (this.disposed) return;
     try {
       const r = this.opts.post(message);
-      if (r && typeof (r as Promise<unknown>).then === 'function') (r as Promise<unknown>).then(undefined, (e) => this.opts.onError?.(e));
+      if (r && typeof (r as Promise<unknown>).then === 'function')
+        (r as Promise<unknown>).then(undefined, (e) => this.opts.onError?.(e));
     } catch (e) {
       this.opts.onError?.(e);
     }

@@ -56,12 +56,22 @@ export class FramesPanel implements vscode.Disposable {
     const extensionUri = services.context.extensionUri;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'finesse.svg');
     const hooks = services.panelHooks.current;
-    this.view = new FramesView(panel.webview, extensionUri, services.store, { actions: hooks.actions, toolbar: hooks.toolbar, log: services.log, columnsState: services.context.workspaceState, selection: services.selection });
+    this.view = new FramesView(panel.webview, extensionUri, services.store, {
+      actions: hooks.actions,
+      toolbar: hooks.toolbar,
+      log: services.log,
+      columnsState: services.context.workspaceState,
+      selection: services.selection,
+    });
     const hookSubscription = services.panelHooks.onChange((h) => {
       this.view.setActions(h.actions);
       this.view.setToolbar(h.toolbar);
     });
-    this.subscriptions.push(this.view, { dispose: () => hookSubscription.dispose() }, panel.onDidDispose(() => this.dispose()));
+    this.subscriptions.push(
+      this.view,
+      { dispose: () => hookSubscription.dispose() },
+      panel.onDidDispose(() => this.dispose()),
+    );
   }
 
   dispose(): void {

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { DEFAULT_GUESS_WINDOW_MS } from '../../core/finesse/correlation';
 
 export function guessWindowMs(): number {
-  const ms = vscode.workspace.getConfiguration('finesse').get<number>('correlation.guessWindowMs', DEFAULT_GUESS_WINDOW_MS);
+  const ms = vscode.workspace
+    .getConfiguration('finesse')
+    .get<number>('correlation.guessWindowMs', DEFAULT_GUESS_WINDOW_MS);
   return typeof ms === 'number' && Number.isFinite(ms) ? ms : DEFAULT_GUESS_WINDOW_MS;
 }

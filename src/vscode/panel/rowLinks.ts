@@ -13,11 +13,17 @@ import type { RowDto } from '../../protocol/messages';
 export function linkRow(row: RowDto, correlation: Correlator): RowDto {
   const call = correlation.effectsOf(row.id);
   if (call) {
-    const label = row.id === call.request ? callLabel(call) : `← ${call.method} ${shortPath(call.path)} #${call.request}`;
+    const label =
+      row.id === call.request ? callLabel(call) : `← ${call.method} ${shortPath(call.path)} #${call.request}`;
     return { ...row, link: call.request, label };
   }
   const cause = correlation.causeOf(row.id);
-  if (cause) return { ...row, link: cause.request, label: `${row.label ?? ''} ← #${cause.request}${cause.guess ? '?' : ''}`.trim() };
+  if (cause)
+    return {
+      ...row,
+      link: cause.request,
+      label: `${row.label ?? ''} ← #${cause.request}${cause.guess ? '?' : ''}`.trim(),
+    };
   return row;
 }
 
@@ -27,7 +33,13 @@ export function exchangeText(frame: Frame, store: FrameStore, correlation: Corre
   const call = correlation.effectsOf(frame.id);
   const request = call ? store.get(call.request) : frame.dir === 'out' ? frame : undefined;
   const response = call?.response !== undefined ? store.get(call.response) : frame.dir === 'in' ? frame : undefined;
-  const parts = [request?.raw.trimEnd() ?? '(request not in the capture)', response?.raw.trimEnd() ?? '(no response yet)'];
-  if (call?.updates.length) parts.push(`Caused ${call.updates.length} Update${call.updates.length === 1 ? '' : 's'}: ${call.updates.map((id) => `#${id}${call.guessed.includes(id) ? '?' : ''}`).join(', ')}${call.latency !== undefined ? `; first after ${Math.round(call.latency)} ms` : ''}`);
+  const parts = [
+    request?.raw.trimEnd() ?? '(request not in the capture)',
+    response?.raw.trimEnd() ?? '(no response yet)',
+  ];
+  if (call?.updates.length)
+    parts.push(
+      `Caused ${call.updates.length} Update${call.updates.length === 1 ? '' : 's'}: ${call.updates.map((id) => `#${id}${call.guessed.includes(id) ? '?' : ''}`).join(', ')}${call.latency !== undefined ? `; first after ${Math.round(call.latency)} ms` : ''}`,
+    );
   return parts.join('\n\n');
 }

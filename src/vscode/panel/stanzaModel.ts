@@ -11,7 +11,15 @@ import { hasSaslPayload, redact } from '../../core/xmpp/sasl';
 import { Element, parseXml } from '../../core/xmpp/xml';
 
 export type StanzaNode =
-  | { kind: 'element'; id: string; name: string; attrs: [string, string][]; children: StanzaNode[]; depth: number; decoded?: { label?: string } }
+  | {
+      kind: 'element';
+      id: string;
+      name: string;
+      attrs: [string, string][];
+      children: StanzaNode[];
+      depth: number;
+      decoded?: { label?: string };
+    }
   | { kind: 'attribute'; id: string; name: string; value: string }
   | { kind: 'text'; id: string; text: string; escapedUpdate?: boolean }
   | { kind: 'error'; id: string; message: string }
@@ -22,7 +30,14 @@ const local = (name: string) => name.slice(name.indexOf(':') + 1);
 export function stanzaTree(frame: Frame): StanzaNode[] {
   const prefix = `${frame.id}`;
   if (frame.kind !== 'stanza' && frame.kind !== 'open' && frame.kind !== 'close') {
-    const label = { text: frame.raw.trim() ? 'Text frame' : 'Whitespace keepalive', binary: 'Binary frame (base64)', ping: 'WebSocket ping', pong: 'WebSocket pong', closeframe: 'WebSocket close' }[frame.kind as string] ?? frame.kind;
+    const label =
+      {
+        text: frame.raw.trim() ? 'Text frame' : 'Whitespace keepalive',
+        binary: 'Binary frame (base64)',
+        ping: 'WebSocket ping',
+        pong: 'WebSocket pong',
+        closeframe: 'WebSocket close',
+      }[frame.kind as string] ?? frame.kind;
     const nodes: StanzaNode[] = [{ kind: 'info', id: `${prefix}/info`, label, detail: `${frame.bytes} B` }];
     if (frame.raw) nodes.push({ kind: 'text', id: `${prefix}/raw`, text: frame.raw });
     const error = frameView(frame).error;
@@ -58,7 +73,12 @@ function elementNode(el: Element, path: string, depth: number, node: string): St
   const attrs = Object.entries(el.attrs)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => [k, String(v)] as [string, string]);
-  const children: StanzaNode[] = attrs.map(([name, value]) => ({ kind: 'attribute', id: `${id}/@${name}`, name, value }));
+  const children: StanzaNode[] = attrs.map(([name, value]) => ({
+    kind: 'attribute',
+    id: `${id}/@${name}`,
+    name,
+    value,
+  }));
   el.children.forEach((child, i) => {
     if (typeof child !== 'string') {
       children.push(elementNode(child, `${id}[${i}]`, depth + 1, node));
@@ -76,7 +96,11 @@ function elementNode(el: Element, path: string, depth: number, node: string): St
         children.push({ kind: 'text', id: `${id}[${i}]#text`, text, escapedUpdate: true });
         return;
       }
-      children.push({ kind: 'error', id: `${id}[${i}]#error`, message: `The escaped Update does not parse: ${update.error}` });
+      children.push({
+        kind: 'error',
+        id: `${id}[${i}]#error`,
+        message: `The escaped Update does not parse: ${update.error}`,
+      });
     }
     children.push({ kind: 'text', id: `${id}[${i}]#text`, text });
   });

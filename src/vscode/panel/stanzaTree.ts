@@ -56,10 +56,18 @@ export class StanzaTreeProvider implements vscode.TreeDataProvider<StanzaNode>, 
   getTreeItem(node: StanzaNode): vscode.TreeItem {
     switch (node.kind) {
       case 'element': {
-        const expand = node.decoded || node.depth < 4 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
-        const item = new vscode.TreeItem(node.name, node.children.length ? expand : vscode.TreeItemCollapsibleState.None);
+        const expand =
+          node.decoded || node.depth < 4
+            ? vscode.TreeItemCollapsibleState.Expanded
+            : vscode.TreeItemCollapsibleState.Collapsed;
+        const item = new vscode.TreeItem(
+          node.name,
+          node.children.length ? expand : vscode.TreeItemCollapsibleState.None,
+        );
         const shownAttrs = node.attrs.filter(([k]) => k !== 'xmlns').slice(0, 3);
-        item.description = node.decoded ? `decoded Finesse Update${node.decoded.label ? ` · ${node.decoded.label}` : ''}` : shownAttrs.map(([k, v]) => `${k}="${oneLine(v)}"`).join(' ');
+        item.description = node.decoded
+          ? `decoded Finesse Update${node.decoded.label ? ` · ${node.decoded.label}` : ''}`
+          : shownAttrs.map(([k, v]) => `${k}="${oneLine(v)}"`).join(' ');
         item.iconPath = new vscode.ThemeIcon(node.decoded ? 'symbol-event' : 'symbol-class');
         item.tooltip = node.attrs.find(([k]) => k === 'xmlns')?.[1];
         item.id = node.id;
@@ -75,7 +83,10 @@ export class StanzaTreeProvider implements vscode.TreeDataProvider<StanzaNode>, 
         return item;
       }
       case 'text': {
-        const item = new vscode.TreeItem(node.escapedUpdate ? 'escaped text' : oneLine(node.text) || '(empty)', vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(
+          node.escapedUpdate ? 'escaped text' : oneLine(node.text) || '(empty)',
+          vscode.TreeItemCollapsibleState.None,
+        );
         if (node.escapedUpdate) item.description = `${node.text.length} characters, decoded above`;
         item.tooltip = node.text;
         item.iconPath = new vscode.ThemeIcon('symbol-string');

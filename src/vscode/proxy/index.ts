@@ -38,7 +38,9 @@ const TITLE = 'Finesse: Start Proxy';
 
 function readTargets(): TargetSetting[] {
   const raw = vscode.workspace.getConfiguration('finesse').get<unknown[]>('proxy.targets') ?? [];
-  return (Array.isArray(raw) ? raw : []).filter((t): t is TargetSetting => !!t && typeof (t as TargetSetting).target === 'string');
+  return (Array.isArray(raw) ? raw : []).filter(
+    (t): t is TargetSetting => !!t && typeof (t as TargetSetting).target === 'string',
+  );
 }
 
 async function rememberTarget(entry: TargetSetting): Promise<void> {
@@ -46,7 +48,9 @@ async function rememberTarget(entry: TargetSetting): Promise<void> {
   const clean: TargetSetting = { target: entry.target };
   if (entry.fingerprint) clean.fingerprint = entry.fingerprint;
   if (entry.caFile) clean.caFile = entry.caFile;
-  await vscode.workspace.getConfiguration('finesse').update('proxy.targets', [clean, ...others].slice(0, 20), vscode.ConfigurationTarget.Global);
+  await vscode.workspace
+    .getConfiguration('finesse')
+    .update('proxy.targets', [clean, ...others].slice(0, 20), vscode.ConfigurationTarget.Global);
 }
 
 /** Trust the user gave for this upstream before (pinned fingerprint or CA file), if any. */
@@ -61,7 +65,9 @@ function savedTrust(target: string): TlsTrust | undefined {
 
 function checkPort(v: string): string | undefined {
   const n = Number(v.trim());
-  return v.trim() === '' || (Number.isInteger(n) && n >= 0 && n <= 65535) ? undefined : 'A port number 0–65535 (0 or empty: any free port)';
+  return v.trim() === '' || (Number.isInteger(n) && n >= 0 && n <= 65535)
+    ? undefined
+    : 'A port number 0–65535 (0 or empty: any free port)';
 }
 
 export function register(services: Services, proxies: Proxies): vscode.Disposable[] {
@@ -81,21 +87,33 @@ export function register(services: Services, proxies: Proxies): vscode.Disposabl
   }
 
   async function start(args: StartProxyArgs): Promise<ProxyInfo> {
-    const trust: TlsTrust | undefined = args.fingerprint || args.caFile ? { fingerprint: args.fingerprint, caFile: args.caFile } : savedTrust(args.target);
+    const trust: TlsTrust | undefined =
+      args.fingerprint || args.caFile
+        ? { fingerprint: args.fingerprint, caFile: args.caFile }
+        : savedTrust(args.target);
     const opts = { target: args.target, port: args.port, host: args.host, trust };
     return args.reverse ? proxies.startReverse(opts) : proxies.startWs(opts);
   }
 
   async function startProxy(args?: StartProxyArgs): Promise<string | undefined> {
     if (args !== undefined && args !== null) {
-      if (typeof args.target !== 'string') throw new Error('finesse.startProxy expects { target: "wss://…/ws/", port? }');
+      if (typeof args.target !== 'string')
+        throw new Error('finesse.startProxy expects { target: "wss://…/ws/", port? }');
       if (!args.reverse && checkUrl(args.target)) throw new Error(`finesse.startProxy: ${checkUrl(args.target)}`);
       return (await start(args)).url;
     }
     const kind = await vscode.window.showQuickPick(
       [
-        { label: '$(plug) WebSocket proxy', description: 'point a client (gadget, script, test) at a local ws:// address', reverse: false },
-        { label: '$(globe) Reverse proxy for the Finesse desktop', description: 'open the desktop through a local https:// address', reverse: true },
+        {
+          label: '$(plug) WebSocket proxy',
+          description: 'point a client (gadget, script, test) at a local ws:// address',
+          reverse: false,
+        },
+        {
+          label: '$(globe) Reverse proxy for the Finesse desktop',
+          description: 'open the desktop through a local https:// address',
+          reverse: true,
+        },
       ],
       { title: TITLE, placeHolder: 'Which proxy?', ignoreFocusOut: true },
     );
@@ -103,17 +121,27 @@ export function register(services: Services, proxies: Proxies): vscode.Disposabl
     if (kind.reverse) {
       const desktop = await vscode.window.showInputBox({
         title: TITLE,
-        prompt: "The real desktop's address. You then open the local https:// address instead, and its frames are captured.",
+        prompt:
+          "The real desktop's address. You then open the local https:// address instead, and its frames are captured.",
         placeHolder: 'https://finesse.example.com:8445',
         ignoreFocusOut: true,
-        validateInput: (v) => (/^https?:\/\/[^/\s]+/i.test(v.trim()) ? undefined : 'An https:// address, e.g. https://finesse.example.com:8445'),
+        validateInput: (v) =>
+          /^https?:\/\/[^/\s]+/i.test(v.trim())
+            ? undefined
+            : 'An https:// address, e.g. https://finesse.example.com:8445',
       });
       if (!desktop) return undefined;
       return startAndAnnounce({ target: desktop.trim(), reverse: true });
     }
     const target = await pickTarget();
     if (!target) return undefined;
-    const port = await vscode.window.showInputBox({ title: TITLE, prompt: 'Local port to listen on (empty: any free port)', value: '', ignoreFocusOut: true, validateInput: checkPort });
+    const port = await vscode.window.showInputBox({
+      title: TITLE,
+      prompt: 'Local port to listen on (empty: any free port)',
+      value: '',
+      ignoreFocusOut: true,
+      validateInput: checkPort,
+    });
     if (port === undefined) return undefined;
     return startAndAnnounce({ target, port: port.trim() ? Number(port) : 0 });
   }
@@ -126,23 +154,40 @@ export function register(services: Services, proxies: Proxies): vscode.Disposabl
       announce(info);
       return info.url;
     } catch (e) {
-      const msg = (e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${args.port} is already in use` : (e as Error).message;
+      const msg =
+        (e as NodeJS.ErrnoException).code === 'EADDRINUSE'
+          ? `port ${args.port} is already in use`
+          : (e as Error).message;
       log.error(`start proxy → ${args.target}: ${msg}`);
-      void vscode.window.showErrorMessage(`Finesse: cannot start the proxy: ${msg}`, 'Retry').then((c) => c && vscode.commands.executeCommand('finesse.startProxy'));
+      void vscode.window
+        .showErrorMessage(`Finesse: cannot start the proxy: ${msg}`, 'Retry')
+        .then((c) => c && vscode.commands.executeCommand('finesse.startProxy'));
       return undefined;
     }
   }
 
   async function pickTarget(): Promise<string | undefined> {
-    const known = [...new Set([...readTargets().map((t) => t.target), ...readProfiles().map((p) => p.url)])].filter((t) => !checkUrl(t));
+    const known = [...new Set([...readTargets().map((t) => t.target), ...readProfiles().map((p) => p.url)])].filter(
+      (t) => !checkUrl(t),
+    );
     if (known.length) {
       const items: (vscode.QuickPickItem & { target?: string })[] = known.map((t) => ({ label: t, target: t }));
       items.push({ label: '$(edit) Enter a URL…', alwaysShow: true });
-      const choice = await vscode.window.showQuickPick(items, { title: TITLE, placeHolder: 'Forward to which Finesse notification server?', ignoreFocusOut: true });
+      const choice = await vscode.window.showQuickPick(items, {
+        title: TITLE,
+        placeHolder: 'Forward to which Finesse notification server?',
+        ignoreFocusOut: true,
+      });
       if (!choice) return undefined;
       if (choice.target) return choice.target;
     }
-    const url = await vscode.window.showInputBox({ title: TITLE, prompt: 'The real server’s WebSocket address', placeHolder: 'wss://finesse.example.com:8445/ws/', ignoreFocusOut: true, validateInput: checkUrl });
+    const url = await vscode.window.showInputBox({
+      title: TITLE,
+      prompt: 'The real server’s WebSocket address',
+      placeHolder: 'wss://finesse.example.com:8445/ws/',
+      ignoreFocusOut: true,
+      validateInput: checkUrl,
+    });
     return url?.trim() || undefined;
   }
 
@@ -172,11 +217,15 @@ export function register(services: Services, proxies: Proxies): vscode.Disposabl
           const caFile = await saveApprovedCertificate(services.context, proxy.target, fingerprint);
           await rememberTarget({ target: proxy.target, fingerprint, caFile });
           const info = await proxies.restartWithTrust(proxy.url, { fingerprint, caFile });
-          log.info(`proxy ${proxy.url}: trusting SHA-256 ${fingerprint} for ${proxy.target} (certificate saved as ${caFile})`);
+          log.info(
+            `proxy ${proxy.url}: trusting SHA-256 ${fingerprint} for ${proxy.target} (certificate saved as ${caFile})`,
+          );
           if (info) announce(info);
         }
       } else {
-        await vscode.window.showWarningMessage(`Finesse proxy ${proxy.url} → ${proxy.target}: ${explained.message}`, 'Show Log').then((c) => c && log.show(true));
+        await vscode.window
+          .showWarningMessage(`Finesse proxy ${proxy.url} → ${proxy.target}: ${explained.message}`, 'Show Log')
+          .then((c) => c && log.show(true));
       }
     } catch (e) {
       log.error(`proxy ${proxy.url}: ${(e as Error).message}`);
@@ -186,5 +235,9 @@ export function register(services: Services, proxies: Proxies): vscode.Disposabl
     }
   });
 
-  return [vscode.commands.registerCommand('finesse.startProxy', startProxy), vscode.commands.registerCommand('finesse.stopProxy', stopProxy), onFail];
+  return [
+    vscode.commands.registerCommand('finesse.startProxy', startProxy),
+    vscode.commands.registerCommand('finesse.stopProxy', stopProxy),
+    onFail,
+  ];
 }

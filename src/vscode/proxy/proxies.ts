@@ -55,7 +55,9 @@ export class Proxies extends Disposable {
   }
 
   list(): ProxyInfo[] {
-    return this.running.map(({ kind, url, target, fingerprint }) => (fingerprint ? { kind, url, target, fingerprint } : { kind, url, target }));
+    return this.running.map(({ kind, url, target, fingerprint }) =>
+      fingerprint ? { kind, url, target, fingerprint } : { kind, url, target },
+    );
   }
 
   /** Intercept's hook: applies to every running proxy and to those started later. */
@@ -68,7 +70,14 @@ export class Proxies extends Disposable {
     const { WsProxy } = await import('../../core/proxy/wsProxy');
     const { store, live, log } = this.services;
     const listen = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 };
-    const proxy = new WsProxy(store, { target: opts.target, listen, trust: opts.trust, gate: this.gate, live, allowedOrigins: allowedOrigins() });
+    const proxy = new WsProxy(store, {
+      target: opts.target,
+      listen,
+      trust: opts.trust,
+      gate: this.gate,
+      live,
+      allowedOrigins: allowedOrigins(),
+    });
     const url = await proxy.listen();
     warnIfWide(this.services, listen.host, url);
     const entry: Running = {
@@ -92,7 +101,13 @@ export class Proxies extends Disposable {
 
   async startReverse(opts: StartOptions): Promise<ProxyInfo> {
     const { startReverseProxy } = await import('../reverse/startReverse');
-    const running = await startReverseProxy(this.services, { target: opts.target, host: opts.host, port: opts.port, trust: opts.trust, gate: this.gate });
+    const running = await startReverseProxy(this.services, {
+      target: opts.target,
+      host: opts.host,
+      port: opts.port,
+      trust: opts.trust,
+      gate: this.gate,
+    });
     const entry: Running = {
       kind: 'reverse',
       url: running.url,
@@ -103,7 +118,9 @@ export class Proxies extends Disposable {
       setGate: (g) => running.proxy.setGate(g),
       close: () => running.dispose(),
     };
-    running.proxy.on('error', (e) => this.failed.fire({ proxy: { kind: 'reverse', url: running.url, target: opts.target }, error: e }));
+    running.proxy.on('error', (e) =>
+      this.failed.fire({ proxy: { kind: 'reverse', url: running.url, target: opts.target }, error: e }),
+    );
     this.add(entry);
     warnIfWide(this.services, opts.host, running.url);
     return { kind: 'reverse', url: running.url, target: opts.target, fingerprint: running.fingerprint };
@@ -117,7 +134,12 @@ export class Proxies extends Disposable {
     const old = this.running.find((p) => p.url === url);
     if (!old) return undefined;
     await this.stop(url);
-    const opts: StartOptions = { target: old.target, host: old.listen.host, port: old.listen.port, trust: { ...old.trust, ...trust } };
+    const opts: StartOptions = {
+      target: old.target,
+      host: old.listen.host,
+      port: old.listen.port,
+      trust: { ...old.trust, ...trust },
+    };
     return old.kind === 'ws' ? this.startWs(opts) : this.startReverse(opts);
   }
 
@@ -125,7 +147,9 @@ export class Proxies extends Disposable {
   async stop(url?: string): Promise<number> {
     const targets = this.running.filter((p) => url === undefined || p.url === url);
     for (const p of targets) this.running.splice(this.running.indexOf(p), 1);
-    await Promise.all(targets.map((p) => p.close().catch((e: Error) => this.services.log.warn(`closing proxy ${p.url}: ${e.message}`))));
+    await Promise.all(
+      targets.map((p) => p.close().catch((e: Error) => this.services.log.warn(`closing proxy ${p.url}: ${e.message}`))),
+    );
     for (const p of targets) this.services.log.info(`proxy ${p.url} stopped`);
     if (targets.length) this.changed.fire();
     return targets.length;

@@ -58,6 +58,8 @@ export async function startReverseProxy(services: Services, args: ReverseArgs): 
   proxy.on('error', (e) => services.log.warn(`reverse proxy: ${e.message}`));
   const url = await proxy.listen();
   const cert = proxy.certificate!;
-  services.log.info(`reverse proxy ${url} → ${args.target}; listener certificate SHA-256 ${cert.fingerprint} (${cert.certFile})`);
+  services.log.info(
+    `reverse proxy ${url} → ${args.target}; listener certificate SHA-256 ${cert.fingerprint} (${cert.certFile})`,
+  );
   return { url, fingerprint: cert.fingerprint, newCertificate: cert.created, proxy, dispose: () => proxy.close() };
 }

@@ -52,10 +52,14 @@ export function register(services: Services): vscode.Disposable[] {
 
   return [
     command('finesse.saveSession', async (arg) => (await commands()).saveSession(services, arg)),
-    command('finesse.openSession', async (arg) => (await commands()).openSession(services, arg, (uri) => opened.get(uri.toString()))),
+    command('finesse.openSession', async (arg) =>
+      (await commands()).openSession(services, arg, (uri) => opened.get(uri.toString())),
+    ),
     command('finesse.importHar', async (arg) => (await commands()).importHarCommand(services, arg)),
     command('finesse.exportHar', async (arg) => (await commands()).exportHar(services, arg)),
-    command('finesse.replaySession', async (arg) => (await replayModule()).replaySession(services, await getReplays(), arg)),
+    command('finesse.replaySession', async (arg) =>
+      (await replayModule()).replaySession(services, await getReplays(), arg),
+    ),
     command('finesse.replayStep', async () => {
       const released = replays?.list.reduce((n, r) => n + r.server.step(), 0) ?? 0;
       if (!released) vscode.window.setStatusBarMessage('Finesse: no replayed push is waiting', 3000);
@@ -66,7 +70,9 @@ export function register(services: Services): vscode.Disposable[] {
       await replays?.stopAll();
       return n;
     }),
-    vscode.window.registerCustomEditorProvider(SESSION_VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true }),
+    vscode.window.registerCustomEditorProvider(SESSION_VIEW_TYPE, provider, {
+      supportsMultipleEditorsPerDocument: true,
+    }),
     vscode.window.registerCustomEditorProvider(HAR_VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true }),
     { dispose: () => replays?.dispose() },
   ];

@@ -12,14 +12,26 @@ export async function pickHarEntry(sockets: HarSocket[], fileName: string): Prom
       detail: s.started ? `opened ${new Date(s.started).toLocaleString()}` : undefined,
       index: s.index,
     })),
-    { title: `${fileName}: which WebSocket?`, placeHolder: `${sockets.length} WebSocket connections were saved in this HAR`, ignoreFocusOut: true },
+    {
+      title: `${fileName}: which WebSocket?`,
+      placeHolder: `${sockets.length} WebSocket connections were saved in this HAR`,
+      ignoreFocusOut: true,
+    },
   );
   return picked?.index;
 }
 
-export async function pickSession(sessions: { session: SessionInfo; frames: number }[], fileName: string): Promise<string | undefined> {
+export async function pickSession(
+  sessions: { session: SessionInfo; frames: number }[],
+  fileName: string,
+): Promise<string | undefined> {
   const picked = await vscode.window.showQuickPick(
-    sessions.map(({ session, frames }) => ({ label: session.label, description: `${frames} frames`, detail: session.target, id: session.id })),
+    sessions.map(({ session, frames }) => ({
+      label: session.label,
+      description: `${frames} frames`,
+      detail: session.target,
+      id: session.id,
+    })),
     { title: `${fileName}: which session?`, ignoreFocusOut: true },
   );
   return picked?.id;
@@ -28,6 +40,7 @@ export async function pickSession(sessions: { session: SessionInfo; frames: numb
 /** A path from a command argument: a Uri (explorer menu), `{path}` (tests, scripts) or nothing. */
 export function argPath(arg: unknown): string | undefined {
   if (arg instanceof vscode.Uri) return arg.fsPath;
-  if (arg && typeof arg === 'object' && typeof (arg as { path?: unknown }).path === 'string') return (arg as { path: string }).path;
+  if (arg && typeof arg === 'object' && typeof (arg as { path?: unknown }).path === 'string')
+    return (arg as { path: string }).path;
   return undefined;
 }

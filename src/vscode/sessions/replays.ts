@@ -67,9 +67,11 @@ export class Replay implements vscode.Disposable {
         this.changed.fire();
         const summary = summarizeNotices(mine);
         if (!summary) return;
-        void vscode.window.showInformationMessage(`Replay: ${summary} — see the Finesse log.`, 'Show Log').then((action) => {
-          if (action) log?.show(true);
-        });
+        void vscode.window
+          .showInformationMessage(`Replay: ${summary} — see the Finesse log.`, 'Show Log')
+          .then((action) => {
+            if (action) log?.show(true);
+          });
       });
     });
   }
@@ -95,7 +97,12 @@ export class Replay implements vscode.Disposable {
     const n = this.notices.length;
     const shown = this.notices.slice(-NOTICES_IN_TOOLTIP);
     const older = n > shown.length ? [`… ${n - shown.length} earlier (see the Finesse log)`] : [];
-    return { id: 'notices', label: `⚠ ${n} ${n === 1 ? 'notice' : 'notices'}`, title: ['What this replay did differently from the recording, and why:', ...older, ...shown].join('\n'), checked: false };
+    return {
+      id: 'notices',
+      label: `⚠ ${n} ${n === 1 ? 'notice' : 'notices'}`,
+      title: ['What this replay did differently from the recording, and why:', ...older, ...shown].join('\n'),
+      checked: false,
+    };
   }
 
   show(services: Services): void {
@@ -103,10 +110,17 @@ export class Replay implements vscode.Disposable {
       this.panel.reveal();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(REPLAY_VIEW_TYPE, `Replay: ${this.name}`, vscode.ViewColumn.Active, { ...framesWebviewOptions(services.context.extensionUri), retainContextWhenHidden: false });
+    const panel = vscode.window.createWebviewPanel(REPLAY_VIEW_TYPE, `Replay: ${this.name}`, vscode.ViewColumn.Active, {
+      ...framesWebviewOptions(services.context.extensionUri),
+      retainContextWhenHidden: false,
+    });
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'finesse.svg');
     this.panel = panel;
-    this.view = new FramesView(panel.webview, services.context.extensionUri, this.server.store, { toolbar: this.toolbar, log: services.log, selection: services.selection });
+    this.view = new FramesView(panel.webview, services.context.extensionUri, this.server.store, {
+      toolbar: this.toolbar,
+      log: services.log,
+      selection: services.selection,
+    });
     panel.onDidDispose(() => {
       this.view?.dispose();
       this.view = undefined;
@@ -174,7 +188,13 @@ export class Replays implements vscode.Disposable {
     this.services.log.info(`replaying ${args.path} (session ${session.id}, ${frames.length} frames) on ${url}`);
     for (const e of recording.errors) this.services.log.warn(`${args.path}:${e.line}: ${e.message}`);
     for (const w of recording.warnings) this.services.log.warn(`${args.path}: ${w}`);
-    if (recording.errors.length) void vscode.window.showWarningMessage(`Finesse: ${basename(args.path)} has ${recording.errors.length} bad line(s) (${recording.errors.slice(0, 3).map((e) => `line ${e.line}`).join(', ')}); replaying what is readable.`);
+    if (recording.errors.length)
+      void vscode.window.showWarningMessage(
+        `Finesse: ${basename(args.path)} has ${recording.errors.length} bad line(s) (${recording.errors
+          .slice(0, 3)
+          .map((e) => `line ${e.line}`)
+          .join(', ')}); replaying what is readable.`,
+      );
     return replay;
   }
 
@@ -204,10 +224,15 @@ export class Replays implements vscode.Disposable {
   }
 }
 
-function bySession(recording: Recording): { session: import('../../core/capture/frameStore').SessionInfo; frames: number }[] {
+function bySession(
+  recording: Recording,
+): { session: import('../../core/capture/frameStore').SessionInfo; frames: number }[] {
   const counts = new Map<string, number>();
   for (const f of recording.frames) counts.set(f.session, (counts.get(f.session) ?? 0) + 1);
-  return [...counts].map(([id, frames]) => ({ session: recording.sessions.find((s) => s.id === id) ?? { id, label: id, started: 0 }, frames }));
+  return [...counts].map(([id, frames]) => ({
+    session: recording.sessions.find((s) => s.id === id) ?? { id, label: id, started: 0 },
+    frames,
+  }));
 }
 
 const SPEEDS = [
@@ -233,7 +258,10 @@ export async function replaySession(services: Services, replays: Replays, arg?: 
   let speed = given.speed;
   let step = given.step;
   if (speed === undefined && step === undefined) {
-    const pace = await vscode.window.showQuickPick(SPEEDS, { title: 'Finesse: Replay Session — pace of the server pushes', ignoreFocusOut: true });
+    const pace = await vscode.window.showQuickPick(SPEEDS, {
+      title: 'Finesse: Replay Session — pace of the server pushes',
+      ignoreFocusOut: true,
+    });
     if (!pace) return undefined;
     speed = pace.speed;
     step = pace.step;
@@ -246,9 +274,15 @@ export async function replaySession(services: Services, replays: Replays, arg?: 
     throw e;
   }
   if (given.showPanel !== false) replay.show(services);
-  void vscode.window.showInformationMessage(`Finesse: replaying ${replay.name} on ${replay.url} — point the client there.`, 'Copy URL', 'Stop').then(async (action) => {
-    if (action === 'Copy URL') await vscode.env.clipboard.writeText(replay.url);
-    if (action === 'Stop') await replay.stop();
-  });
+  void vscode.window
+    .showInformationMessage(
+      `Finesse: replaying ${replay.name} on ${replay.url} — point the client there.`,
+      'Copy URL',
+      'Stop',
+    )
+    .then(async (action) => {
+      if (action === 'Copy URL') await vscode.env.clipboard.writeText(replay.url);
+      if (action === 'Stop') await replay.stop();
+    });
   return replay.url;
 }

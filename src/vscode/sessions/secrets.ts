@@ -11,5 +11,9 @@ import type { Services } from '../services';
 
 export async function configuredSecrets(_services: Services): Promise<string[]> {
   const extra = vscode.workspace.getConfiguration('finesse').get<unknown[]>('sessions.redact') ?? [];
-  return [...new Set<string>((Array.isArray(extra) ? extra : []).filter((s): s is string => typeof s === 'string' && s.length > 0))];
+  return [
+    ...new Set<string>(
+      (Array.isArray(extra) ? extra : []).filter((s): s is string => typeof s === 'string' && s.length > 0),
+    ),
+  ];
 }

@@ -54,7 +54,12 @@ export class SessionDocument implements vscode.CustomDocument {
 async function loadDocument(uri: vscode.Uri, token?: vscode.CancellationToken): Promise<SessionDocument> {
   const doc = new SessionDocument(uri);
   try {
-    const kind = uri.scheme === 'file' ? await recordingKind(uri.fsPath) : uri.path.toLowerCase().endsWith('.har') ? 'har' : 'session';
+    const kind =
+      uri.scheme === 'file'
+        ? await recordingKind(uri.fsPath)
+        : uri.path.toLowerCase().endsWith('.har')
+          ? 'har'
+          : 'session';
     if (kind === 'har') await loadHar(doc);
     else await loadSessionFile(doc, token);
   } catch (e) {
@@ -64,13 +69,27 @@ async function loadDocument(uri: vscode.Uri, token?: vscode.CancellationToken): 
 }
 
 async function loadSessionFile(doc: SessionDocument, token?: vscode.CancellationToken): Promise<void> {
-  const input = doc.uri.scheme === 'file' ? undefined : Readable.from([Buffer.from(await vscode.workspace.fs.readFile(doc.uri))]);
+  const input =
+    doc.uri.scheme === 'file' ? undefined : Readable.from([Buffer.from(await vscode.workspace.fs.readFile(doc.uri))]);
   const reader = input ? new SessionReader(input) : SessionReader.fromFile(doc.uri.fsPath);
   const { store } = doc;
   for await (const frame of reader.frames()) {
     if (token?.isCancellationRequested) break;
-    if (!store.sessions.has(frame.session)) store.openSession({ ...(reader.sessions.get(frame.session) ?? { id: frame.session, label: frame.session, started: frame.t }) });
-    store.append({ session: frame.session, dir: frame.dir, t: frame.t, kind: frame.kind, raw: frame.raw, bytes: frame.bytes, flags: { ...frame.flags }, ...(frame.original !== undefined ? { original: frame.original } : {}), ...(frame.answers !== undefined ? { answers: frame.answers } : {}) });
+    if (!store.sessions.has(frame.session))
+      store.openSession({
+        ...(reader.sessions.get(frame.session) ?? { id: frame.session, label: frame.session, started: frame.t }),
+      });
+    store.append({
+      session: frame.session,
+      dir: frame.dir,
+      t: frame.t,
+      kind: frame.kind,
+      raw: frame.raw,
+      bytes: frame.bytes,
+      flags: { ...frame.flags },
+      ...(frame.original !== undefined ? { original: frame.original } : {}),
+      ...(frame.answers !== undefined ? { answers: frame.answers } : {}),
+    });
     doc.frames++;
   }
   for (const info of reader.sessions.values()) {
@@ -95,7 +114,19 @@ async function loadHar(doc: SessionDocument): Promise<void> {
   if (imported.restSession) doc.store.openSession(imported.restSession);
   // The store numbers frames itself: a response keeps pointing at its request's new id.
   const ids = new Map<number, number>();
-  for (const f of imported.frames) ids.set(f.id, doc.store.append({ session: f.session, dir: f.dir, t: f.t, kind: f.kind, raw: f.raw, bytes: f.bytes, answers: f.answers === undefined ? undefined : ids.get(f.answers) }).id);
+  for (const f of imported.frames)
+    ids.set(
+      f.id,
+      doc.store.append({
+        session: f.session,
+        dir: f.dir,
+        t: f.t,
+        kind: f.kind,
+        raw: f.raw,
+        bytes: f.bytes,
+        answers: f.answers === undefined ? undefined : ids.get(f.answers),
+      }).id,
+    );
   doc.frames = imported.frames.length;
   doc.errors = imported.warnings.map((w) => ({ line: w.message, message: `message ${w.message}: ${w.text}` }));
   doc.errorCount = doc.errors.length;
@@ -112,8 +143,15 @@ function badLinesMessage(doc: SessionDocument): string | undefined {
 export class SessionEditorProvider implements vscode.CustomReadonlyEditorProvider<SessionDocument> {
   constructor(private readonly services: Services) {}
 
-  async openCustomDocument(uri: vscode.Uri, _context: vscode.CustomDocumentOpenContext, token: vscode.CancellationToken): Promise<SessionDocument> {
-    const doc = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${basename(uri.path)}` }, () => loadDocument(uri, token));
+  async openCustomDocument(
+    uri: vscode.Uri,
+    _context: vscode.CustomDocumentOpenContext,
+    token: vscode.CancellationToken,
+  ): Promise<SessionDocument> {
+    const doc = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `Reading ${basename(uri.path)}` },
+      () => loadDocument(uri, token),
+    );
     this.report(doc);
     return doc;
   }
@@ -124,10 +162,19 @@ export class SessionEditorProvider implements vscode.CustomReadonlyEditorProvide
       panel.webview.html = failurePage(doc);
       return;
     }
-    const view = new FramesView(panel.webview, this.services.context.extensionUri, doc.store, { readOnly: true, log: this.services.log, selection: this.services.selection });
+    const view = new FramesView(panel.webview, this.services.context.extensionUri, doc.store, {
+      readOnly: true,
+      log: this.services.log,
+      selection: this.services.selection,
+    });
     panel.onDidDispose(() => view.dispose());
     // Finesse: Show Timeline draws this capture while its viewer is the active editor.
-    const source: TimelineSource = { store: doc.store, title: doc.name, live: false, reveal: (id) => (panel.reveal(undefined, false), view.reveal(id)) };
+    const source: TimelineSource = {
+      store: doc.store,
+      title: doc.name,
+      live: false,
+      reveal: (id) => (panel.reveal(undefined, false), view.reveal(id)),
+    };
     setActiveTimelineSource(source, panel.active);
     panel.onDidChangeViewState(() => setActiveTimelineSource(source, panel.active));
     panel.onDidDispose(() => setActiveTimelineSource(source, false));
@@ -160,8 +207,14 @@ export class SessionEditorProvider implements vscode.CustomReadonlyEditorProvide
     for (const e of doc.errors) log.warn(`${doc.uri.fsPath}:${e.line}: ${e.message}`);
     const message = badLinesMessage(doc);
     if (message) void vscode.window.showWarningMessage(`Finesse: ${message}`);
-    else if (doc.truncated) void vscode.window.showWarningMessage(`Finesse: ${doc.name} ends without its end record (it was cut short); ${doc.frames} frames were read.`);
-    if (doc.store.size < doc.frames) void vscode.window.showWarningMessage(`Finesse: ${doc.name} has ${doc.frames} frames; the viewer shows the last ${doc.store.size}.`);
+    else if (doc.truncated)
+      void vscode.window.showWarningMessage(
+        `Finesse: ${doc.name} ends without its end record (it was cut short); ${doc.frames} frames were read.`,
+      );
+    if (doc.store.size < doc.frames)
+      void vscode.window.showWarningMessage(
+        `Finesse: ${doc.name} has ${doc.frames} frames; the viewer shows the last ${doc.store.size}.`,
+      );
   }
 }
 

@@ -108,7 +108,10 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
   }
 
   getTreeItem(e: SessionEntry): vscode.TreeItem {
-    const item = new vscode.TreeItem(e.label, e.sessions?.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      e.label,
+      e.sessions?.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     // A saved session can be open in a viewer and live in the store at once: ids stay distinct.
     item.id = !e.viewer ? e.id : e.kind === 'file' ? e.viewer : `${e.viewer}/${e.id}`;
     item.iconPath = new vscode.ThemeIcon(ICONS[e.kind]);
@@ -117,7 +120,9 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
     tip.appendText(`${e.label}\n\n`);
     tip.appendText(`${KIND_WORDS[e.kind]} · ${e.state}\n\n`);
     if (e.peer) tip.appendText(`${e.kind === 'file' ? 'file' : 'peer'}: ${e.peer}\n\n`);
-    tip.appendText(`${e.frames} frames ${e.viewer ? 'in the file' : 'stored'} · started ${new Date(e.started).toLocaleString()}${e.ended ? ` · ended ${new Date(e.ended).toLocaleTimeString()}` : ''}\n\n`);
+    tip.appendText(
+      `${e.frames} frames ${e.viewer ? 'in the file' : 'stored'} · started ${new Date(e.started).toLocaleString()}${e.ended ? ` · ended ${new Date(e.ended).toLocaleTimeString()}` : ''}\n\n`,
+    );
     if (e.kind !== 'file') tip.appendText(`session id: ${e.id}`);
     item.tooltip = tip;
     item.contextValue = `finesse.session.${e.kind}`;
@@ -146,7 +151,8 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
       counts.dispose();
       this.viewerCounts.delete(key);
     }
-    for (const v of openViewers()) if (!this.viewerCounts.has(v.key)) this.viewerCounts.set(v.key, new SessionCounts(v.store));
+    for (const v of openViewers())
+      if (!this.viewerCounts.has(v.key)) this.viewerCounts.set(v.key, new SessionCounts(v.store));
   }
 
   private schedule(): void {
@@ -195,7 +201,10 @@ async function showSession(services: Services, id?: unknown): Promise<SessionSho
   return result;
 }
 
-export function register(services: Services, connections: Connections): { view: SessionsView; disposables: vscode.Disposable[] } {
+export function register(
+  services: Services,
+  connections: Connections,
+): { view: SessionsView; disposables: vscode.Disposable[] } {
   const view = new SessionsView(services, connections);
   return {
     view,

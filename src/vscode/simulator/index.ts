@@ -39,9 +39,23 @@ export function register(services: Services): vscode.Disposable[] {
     // Loaded on first use: activation stays light.
     const { FinesseSimulator } = await import('../../core/simulator/simulator');
     const { idleScenario, parseScenario } = await import('../../core/simulator/scenario');
-    const scenario = args.scenario === undefined ? undefined : args.scenario === 'idle' ? idleScenario() : parseScenario(await readFile(args.scenario, 'utf8'), args.scenario);
-    const sim = new FinesseSimulator({ listen: { host: args.host ?? '127.0.0.1', port: args.port ?? 0 }, serve: args.serve, scenario, loop: args.loop, users: { [DEMO_USER]: DEMO_PASSWORD }, allowedOrigins: allowedOrigins() });
-    sim.on('rest', (c) => log.info(`simulator REST ${c.method} ${c.path} → ${c.status}${c.requestId ? ` requestId=${c.requestId}` : ''}`));
+    const scenario =
+      args.scenario === undefined
+        ? undefined
+        : args.scenario === 'idle'
+          ? idleScenario()
+          : parseScenario(await readFile(args.scenario, 'utf8'), args.scenario);
+    const sim = new FinesseSimulator({
+      listen: { host: args.host ?? '127.0.0.1', port: args.port ?? 0 },
+      serve: args.serve,
+      scenario,
+      loop: args.loop,
+      users: { [DEMO_USER]: DEMO_PASSWORD },
+      allowedOrigins: allowedOrigins(),
+    });
+    sim.on('rest', (c) =>
+      log.info(`simulator REST ${c.method} ${c.path} → ${c.status}${c.requestId ? ` requestId=${c.requestId}` : ''}`),
+    );
     sim.on('update', (d) => log.info(`simulator Update on ${d.node} → ${d.to.length ? d.to.join(', ') : 'no client'}`));
     await sim.listen();
     const urls = sim.endpoints as SimulatorUrls;
@@ -61,11 +75,21 @@ export function register(services: Services): vscode.Disposable[] {
   async function fromPalette(): Promise<SimulatorUrls | undefined> {
     const none = 'No gadget folder';
     const pick = 'Serve a gadget folder…';
-    const choice = running ? none : await vscode.window.showQuickPick([none, pick], { title: 'Finesse: Start Simulator', placeHolder: 'Serve a folder at /3rdpartygadget/files/ on the simulator?' });
+    const choice = running
+      ? none
+      : await vscode.window.showQuickPick([none, pick], {
+          title: 'Finesse: Start Simulator',
+          placeHolder: 'Serve a folder at /3rdpartygadget/files/ on the simulator?',
+        });
     if (!choice) return undefined;
     let serve: string | undefined;
     if (choice === pick) {
-      const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Serve', defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
+      const folder = await vscode.window.showOpenDialog({
+        canSelectFolders: true,
+        canSelectFiles: false,
+        openLabel: 'Serve',
+        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      });
       if (!folder?.[0]) return undefined;
       serve = folder[0].fsPath;
     }
@@ -74,9 +98,19 @@ export function register(services: Services): vscode.Disposable[] {
     const copy = 'Copy REST URL';
     const connect = 'Connect';
     const where = serve ? ` Gadget: ${origin}/3rdpartygadget/files/.` : '';
-    const answer = await vscode.window.showInformationMessage(`Finesse simulator at ${origin} (REST ${urls.rest}, WebSocket ${urls.listening}, BOSH ${urls.bosh}); sign in as ${DEMO_USER} / ${DEMO_PASSWORD}.${where}`, copy, connect);
+    const answer = await vscode.window.showInformationMessage(
+      `Finesse simulator at ${origin} (REST ${urls.rest}, WebSocket ${urls.listening}, BOSH ${urls.bosh}); sign in as ${DEMO_USER} / ${DEMO_PASSWORD}.${where}`,
+      copy,
+      connect,
+    );
     if (answer === copy) await vscode.env.clipboard.writeText(urls.rest);
-    if (answer === connect) await vscode.commands.executeCommand('finesse.connect', { url: urls.listening, domain: urls.domain, user: DEMO_USER, password: DEMO_PASSWORD });
+    if (answer === connect)
+      await vscode.commands.executeCommand('finesse.connect', {
+        url: urls.listening,
+        domain: urls.domain,
+        user: DEMO_USER,
+        password: DEMO_PASSWORD,
+      });
     return urls;
   }
 

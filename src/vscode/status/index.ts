@@ -13,7 +13,9 @@ import { statusText } from './statusText';
 const REFRESH_MS = 250;
 
 class StatusBar extends Disposable {
-  private readonly item = this.register(vscode.window.createStatusBarItem('finesse.status', vscode.StatusBarAlignment.Left, 100));
+  private readonly item = this.register(
+    vscode.window.createStatusBarItem('finesse.status', vscode.StatusBarAlignment.Left, 100),
+  );
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -29,12 +31,14 @@ class StatusBar extends Disposable {
     store.on('append', later);
     store.on('clear', later);
     store.on('evict', later);
-    this.register(toDisposable(() => {
-      store.off('append', later);
-      store.off('clear', later);
-      store.off('evict', later);
-      clearTimeout(this.timer);
-    }));
+    this.register(
+      toDisposable(() => {
+        store.off('append', later);
+        store.off('clear', later);
+        store.off('evict', later);
+        clearTimeout(this.timer);
+      }),
+    );
     this.register(connections.onDidChange(() => this.render()));
     this.register(proxies.onDidChange(() => this.render()));
     this.render();
@@ -62,8 +66,12 @@ class StatusBar extends Disposable {
     const tip = new vscode.MarkdownString('', true);
     tip.appendMarkdown('**Finesse Frame Debugger**\n\n');
     for (const s of sessions) tip.appendMarkdown(`- $(account) ${escape(s.label)} — ${s.state} — ${escape(s.url)}\n`);
-    for (const p of proxies) tip.appendMarkdown(`- $(radio-tower) ${p.kind === 'ws' ? 'proxy' : 'desktop proxy'} ${escape(p.url)} → ${escape(p.target)}\n`);
-    if (!sessions.length && !proxies.length) tip.appendMarkdown('Not connected. Run **Finesse: Connect to Finesse** or **Finesse: Start Proxy**.\n');
+    for (const p of proxies)
+      tip.appendMarkdown(
+        `- $(radio-tower) ${p.kind === 'ws' ? 'proxy' : 'desktop proxy'} ${escape(p.url)} → ${escape(p.target)}\n`,
+      );
+    if (!sessions.length && !proxies.length)
+      tip.appendMarkdown('Not connected. Run **Finesse: Connect to Finesse** or **Finesse: Start Proxy**.\n');
     tip.appendMarkdown(`\n${store.size} frames stored (capacity ${store.capacity}). Click to show them.`);
     this.item.tooltip = tip;
   }

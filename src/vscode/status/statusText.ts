@@ -2,7 +2,17 @@
 import type { SessionState } from '../../core/session/finesseSession';
 
 /** Which state the one-word summary shows when several sessions run: the best one. */
-const RANK: SessionState[] = ['online', 'reconnecting', 'subscribing', 'binding', 'authenticating', 'connecting', 'idle', 'closed', 'failed'];
+const RANK: SessionState[] = [
+  'online',
+  'reconnecting',
+  'subscribing',
+  'binding',
+  'authenticating',
+  'connecting',
+  'idle',
+  'closed',
+  'failed',
+];
 
 const ICON: Partial<Record<SessionState, string>> = {
   online: '$(plug)',
@@ -23,7 +33,8 @@ export function statusText(states: SessionState[], frames: number, proxies: numb
   const proxy = proxies ? `$(radio-tower) ${proxies} prox${proxies === 1 ? 'y' : 'ies'}` : '';
   const count = `${frames} frame${frames === 1 ? '' : 's'}`;
   // No session of our own but a proxy capturing: "disconnected" would read as "nothing runs".
-  if (state === 'disconnected' && proxies) return `$(radio-tower) Finesse: proxying · ${count} · ${proxies} prox${proxies === 1 ? 'y' : 'ies'}`;
+  if (state === 'disconnected' && proxies)
+    return `$(radio-tower) Finesse: proxying · ${count} · ${proxies} prox${proxies === 1 ? 'y' : 'ies'}`;
   const icon = state === 'disconnected' ? '$(debug-disconnect)' : (ICON[state] ?? '$(debug-disconnect)');
   const online = states.filter((s) => s === 'online').length;
   let word: string = state === 'online' && online > 1 ? `online (${online})` : state;

@@ -16,7 +16,10 @@ export function register(services: Services): vscode.Disposable[] {
       const { TimelinePanel } = await import('./timelinePanel');
       TimelinePanel.show(services.context.extensionUri, activeTimelineSource() ?? live, services.log);
     }),
-    vscode.window.registerWebviewPanelSerializer(TIMELINE_VIEW_TYPE, timelineSerializer(services.context.extensionUri, live, services.log)),
+    vscode.window.registerWebviewPanelSerializer(
+      TIMELINE_VIEW_TYPE,
+      timelineSerializer(services.context.extensionUri, live, services.log),
+    ),
   ];
 }
 

@@ -8,7 +8,11 @@ import * as vscode from 'vscode';
 import type { TimelineState } from '../../protocol/timeline';
 import type { TimelineSource } from './sources';
 
-export function timelineSerializer(extensionUri: vscode.Uri, live: TimelineSource, log?: vscode.LogOutputChannel): vscode.WebviewPanelSerializer<TimelineState> {
+export function timelineSerializer(
+  extensionUri: vscode.Uri,
+  live: TimelineSource,
+  log?: vscode.LogOutputChannel,
+): vscode.WebviewPanelSerializer<TimelineState> {
   return {
     async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: TimelineState | undefined) {
       if (state?.live === false) {

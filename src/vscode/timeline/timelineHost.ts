@@ -89,7 +89,12 @@ export class TimelineHost {
   private postModel(): void {
     const live = this.opts.live ?? true;
     // Live: the picture runs to now, so the current state grows while nothing happens.
-    this.opts.post({ type: 'model', model: this.builder.model(live ? Date.now() : undefined), live, title: this.opts.title ?? (live ? 'Live capture' : 'Saved capture') });
+    this.opts.post({
+      type: 'model',
+      model: this.builder.model(live ? Date.now() : undefined),
+      live,
+      title: this.opts.title ?? (live ? 'Live capture' : 'Saved capture'),
+    });
   }
 }
 
@@ -97,7 +102,12 @@ export class TimelineHost {
 function describe(frame: Frame): { title: string; text: string } {
   const view = frameView(frame);
   const time = new Date(frame.t).toISOString().slice(11, 23);
-  if (view.finesse) return { title: `#${frame.id} ${time} ${view.finesseLabel ?? ''}`.trim(), text: prettyXml(view.finesse.xml) };
-  if (view.http) return { title: `#${frame.id} ${time} ${view.http.method ?? ''} ${view.http.target ?? ''}`.trim(), text: frame.raw };
+  if (view.finesse)
+    return { title: `#${frame.id} ${time} ${view.finesseLabel ?? ''}`.trim(), text: prettyXml(view.finesse.xml) };
+  if (view.http)
+    return {
+      title: `#${frame.id} ${time} ${view.http.method ?? ''} ${view.http.target ?? ''}`.trim(),
+      text: frame.raw,
+    };
   return { title: `#${frame.id} ${time}`, text: frame.raw };
 }

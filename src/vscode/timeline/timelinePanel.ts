@@ -16,7 +16,10 @@ import { TIMELINE_VIEW_TYPE } from './ids';
 export { TIMELINE_VIEW_TYPE };
 
 function timelineWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')] };
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
 }
 
 export class TimelinePanel implements vscode.Disposable {
@@ -30,14 +33,24 @@ export class TimelinePanel implements vscode.Disposable {
       existing.panel.reveal(undefined, false);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, `Timeline: ${source.title}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, timelineWebviewOptions(extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      TIMELINE_VIEW_TYPE,
+      `Timeline: ${source.title}`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      timelineWebviewOptions(extensionUri),
+    );
     const created = new TimelinePanel(panel, extensionUri, source, log);
     TimelinePanel.open.set(source.store, created);
     return created;
   }
 
   /** Called by the serializer with a panel VS Code restored after a window reload. */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, source: TimelineSource, log?: vscode.LogOutputChannel): TimelinePanel {
+  static revive(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    source: TimelineSource,
+    log?: vscode.LogOutputChannel,
+  ): TimelinePanel {
     TimelinePanel.open.get(source.store)?.dispose();
     panel.webview.options = timelineWebviewOptions(extensionUri);
     const revived = new TimelinePanel(panel, extensionUri, source, log);
@@ -58,9 +71,16 @@ export class TimelinePanel implements vscode.Disposable {
       guessWindowMs: guessWindowMs(),
       post: (m) => panel.webview.postMessage(m),
       onSelect: (id) => {
-        void Promise.resolve(source.reveal(id)).then((shown) => {
-          if (!shown) vscode.window.setStatusBarMessage(`Finesse: frame #${id} is not in the frames view (filtered out?)`, 4000);
-        }, (e: unknown) => log?.error('timeline select:', e instanceof Error ? e : String(e)));
+        void Promise.resolve(source.reveal(id)).then(
+          (shown) => {
+            if (!shown)
+              vscode.window.setStatusBarMessage(
+                `Finesse: frame #${id} is not in the frames view (filtered out?)`,
+                4000,
+              );
+          },
+          (e: unknown) => log?.error('timeline select:', e instanceof Error ? e : String(e)),
+        );
       },
     });
     this.subscriptions.push(

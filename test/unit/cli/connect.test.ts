@@ -24,7 +24,24 @@ describe('finesse-frames connect options', () => {
   after(() => cert.dispose());
 
   it('maps flags and the password from the environment to session options', () => {
-    const opts = sessionOptions([...base, '--team', '1', '--team', '2', '--resource', 'sup', '--pubsub', 'ps.lab.local', '--keepalive', '5000', '--ca', cert.file], env);
+    const opts = sessionOptions(
+      [
+        ...base,
+        '--team',
+        '1',
+        '--team',
+        '2',
+        '--resource',
+        'sup',
+        '--pubsub',
+        'ps.lab.local',
+        '--keepalive',
+        '5000',
+        '--ca',
+        cert.file,
+      ],
+      env,
+    );
     assert.deepEqual(opts, {
       url: 'wss://finesse1.lab:8445/ws/',
       domain: 'lab.local',
@@ -36,7 +53,12 @@ describe('finesse-frames connect options', () => {
       trust: { caFile: cert.file },
       keepaliveMs: 5000,
     });
-    assert.deepEqual(sessionOptions(base, env), { url: 'wss://finesse1.lab:8445/ws/', domain: 'lab.local', user: 'agent1', password: 'pw' });
+    assert.deepEqual(sessionOptions(base, env), {
+      url: 'wss://finesse1.lab:8445/ws/',
+      domain: 'lab.local',
+      user: 'agent1',
+      password: 'pw',
+    });
   });
 
   it('normalises a pinned fingerprint', () => {
@@ -64,7 +86,10 @@ describe('finesse-frames connect options', () => {
     assert.match(usage([...base, '--keepalive', 'soon']), /--keepalive/);
     assert.match(usage([...base, '--fingerprint', 'AB:CD']), /--fingerprint: .*64 hex digits/);
     assert.match(usage([...base, '--ca', '/nonexistent/ca.pem']), /--ca: cannot read/);
-    assert.match(usage(['--url', 'ws://x/ws', '--domain', 'd', '--user', 'u', '--fingerprint', cert.fingerprint]), /need a wss:\/\/ URL/);
+    assert.match(
+      usage(['--url', 'ws://x/ws', '--domain', 'd', '--user', 'u', '--fingerprint', cert.fingerprint]),
+      /need a wss:\/\/ URL/,
+    );
     assert.match(usage([...base, 'extra']), /unexpected argument "extra"/);
   });
 });

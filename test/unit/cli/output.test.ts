@@ -31,7 +31,8 @@ function slowStdout() {
   };
 }
 
-const append = (store: FrameStore, i: number) => store.append({ session: 's', dir: 'in', kind: 'stanza', raw: `<message id="m${i}"/>` });
+const append = (store: FrameStore, i: number) =>
+  store.append({ session: 's', dir: 'in', kind: 'stanza', raw: `<message id="m${i}"/>` });
 
 describe('FrameLines (CLI JSON lines)', () => {
   it('prints every frame once, in order, in batched writes, and flushes on close', async () => {
@@ -65,7 +66,11 @@ describe('FrameLines (CLI JSON lines)', () => {
     await lines.close();
     await new Promise((r) => stdout.out.end(r));
     const ids = stdout.lines.map((l) => JSON.parse(l).id as number);
-    assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'in order');
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => a - b),
+      'in order',
+    );
     assert.equal(new Set(ids).size, ids.length, 'each once');
     assert.equal(ids[ids.length - 1], 3000);
     assert.equal(lines.printed + lines.skipped, 3000);

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configurationProperties, END_MARKER, main, MarkerError, replaceTable, settingsTable, START_MARKER } from '../../../scripts/settings-doc';
+import {
+  configurationProperties,
+  END_MARKER,
+  main,
+  MarkerError,
+  replaceTable,
+  settingsTable,
+  START_MARKER,
+} from '../../../scripts/settings-doc';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -24,21 +32,30 @@ describe('scripts/settings-doc', () => {
     });
 
     it('prefers the Markdown description, as VS Code does', () => {
-      const table = settingsTable({ 'x.a': { type: 'boolean', default: true, description: 'plain', markdownDescription: '**rich**' } });
+      const table = settingsTable({
+        'x.a': { type: 'boolean', default: true, description: 'plain', markdownDescription: '**rich**' },
+      });
       assert.match(table, /\| \*\*rich\*\* \|$/);
       assert.doesNotMatch(table, /plain/);
     });
 
     it('keeps every row on one line and every cell in its column', () => {
-      const table = settingsTable({ 'x.a': { type: 'string', default: 'a|b', markdownDescription: 'first line\n\nsecond | part' } });
+      const table = settingsTable({
+        'x.a': { type: 'string', default: 'a|b', markdownDescription: 'first line\n\nsecond | part' },
+      });
       const rows = table.split('\n');
       assert.equal(rows.length, 3);
       assert.equal(rows[2], '| `x.a` | string | `"a\\|b"` | first line<br><br>second \\| part |');
     });
 
     it('shows enums as their values, a missing default as an empty cell, and deprecation first', () => {
-      const table = settingsTable({ 'x.dir': { enum: ['in', 'out'], deprecationMessage: 'Use x.direction.', description: 'Direction.' } });
-      assert.equal(table.split('\n')[2], '| `x.dir` | `"in"`, `"out"` |  | **Deprecated:** Use x.direction. Direction. |');
+      const table = settingsTable({
+        'x.dir': { enum: ['in', 'out'], deprecationMessage: 'Use x.direction.', description: 'Direction.' },
+      });
+      assert.equal(
+        table.split('\n')[2],
+        '| `x.dir` | `"in"`, `"out"` |  | **Deprecated:** Use x.direction. Direction. |',
+      );
     });
 
     it('covers every setting this extension contributes', () => {
@@ -64,7 +81,10 @@ describe('scripts/settings-doc', () => {
     it('refuses a file without both markers, in order, once each', () => {
       assert.throws(() => replaceTable('no markers', 't'), MarkerError);
       assert.throws(() => replaceTable(`${END_MARKER}\n${START_MARKER}`, 't'), /comes before/);
-      assert.throws(() => replaceTable(`${START_MARKER}${END_MARKER}${START_MARKER}${END_MARKER}`, 't'), /more than once/);
+      assert.throws(
+        () => replaceTable(`${START_MARKER}${END_MARKER}${START_MARKER}${END_MARKER}`, 't'),
+        /more than once/,
+      );
     });
   });
 

@@ -22,7 +22,10 @@ describe('Installed from the .vsix', () => {
 
   it('is the installed copy and nothing activated it before first use', () => {
     const ext = extension();
-    assert.ok(!ext.extensionPath.startsWith(join(__dirname, '..', '..', '..')), `loaded from ${ext.extensionPath}, not from the extensions dir`);
+    assert.ok(
+      !ext.extensionPath.startsWith(join(__dirname, '..', '..', '..')),
+      `loaded from ${ext.extensionPath}, not from the extensions dir`,
+    );
     assert.equal(ext.isActive, false, 'activated at startup: activation must wait for first use');
   });
 
@@ -32,7 +35,8 @@ describe('Installed from the .vsix', () => {
     finesse = await api();
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const id of CORE_COMMANDS) assert.ok(registered.has(id), `${id} is not registered`);
-    if (typeof finesse.activationMs === 'number') await probe.metric('activation of the installed vsix', Number(finesse.activationMs.toFixed(2)), 'ms');
+    if (typeof finesse.activationMs === 'number')
+      await probe.metric('activation of the installed vsix', Number(finesse.activationMs.toFixed(2)), 'ms');
   });
 
   it('carries a production extension bundle under 1 MB', async () => {
@@ -44,8 +48,16 @@ describe('Installed from the .vsix', () => {
 
   it('connects to the simulator and the panel shows the frames', async () => {
     const url = await simulator.listen();
-    const session = await vscode.commands.executeCommand<string>('finesse.connect', { url, domain: 'finesse.test', user: 'agent1', password: 'agent1' });
-    await waitForFrame(finesse.store, (f) => f.session === session && f.dir === 'in' && f.raw.includes('&lt;Update&gt;'));
+    const session = await vscode.commands.executeCommand<string>('finesse.connect', {
+      url,
+      domain: 'finesse.test',
+      user: 'agent1',
+      password: 'agent1',
+    });
+    await waitForFrame(
+      finesse.store,
+      (f) => f.session === session && f.dir === 'in' && f.raw.includes('&lt;Update&gt;'),
+    );
     const rows = await probe.webviewRows(5);
     assert.ok(rows.ok, `panel rows: ${rows.count} ${JSON.stringify(rows.texts)}`);
     const online = await probe.statusBar(/online/i);

@@ -12,7 +12,12 @@ describe('Extension in VS Code', () => {
     assert.ok(ext.isActive);
     assert.equal(typeof exported.store.append, 'function');
     assert.equal(typeof exported.live.list, 'function');
-    if (typeof exported.activationMs === 'number') await probe.metric('activation (activate() as measured by the extension)', Number(exported.activationMs.toFixed(2)), 'ms');
+    if (typeof exported.activationMs === 'number')
+      await probe.metric(
+        'activation (activate() as measured by the extension)',
+        Number(exported.activationMs.toFixed(2)),
+        'ms',
+      );
   });
 
   it('registers every Finesse command it contributes, each with category "Finesse"', async () => {

@@ -10,7 +10,14 @@ import type { LiveSessionRegistry } from '../../../src/core/capture/liveSession'
 export const EXTENSION_ID = 'finesse-frames.finesse-frame-debugger';
 
 /** The commands issue 6 adds (category "Finesse"). */
-export const CORE_COMMANDS = ['finesse.connect', 'finesse.disconnect', 'finesse.startProxy', 'finesse.stopProxy', 'finesse.showFrames', 'finesse.clearFrames'];
+export const CORE_COMMANDS = [
+  'finesse.connect',
+  'finesse.disconnect',
+  'finesse.startProxy',
+  'finesse.stopProxy',
+  'finesse.showFrames',
+  'finesse.clearFrames',
+];
 
 /** What activate() returns: the services the suites drive the extension through. */
 export interface FinesseApi {

@@ -18,7 +18,13 @@ export async function run(): Promise<void> {
   const flush = () => {
     const batch = lines;
     lines = [];
-    if (batch.length) sending = sending.then(() => probe.log(batch)).then(() => undefined, () => undefined);
+    if (batch.length)
+      sending = sending
+        .then(() => probe.log(batch))
+        .then(
+          () => undefined,
+          () => undefined,
+        );
     return sending;
   };
   if (probe.available()) {
@@ -34,7 +40,12 @@ export async function run(): Promise<void> {
     .split(',')
     .filter(Boolean)
     .map((f) => join(__dirname, f));
-  const own = files.length ? files : readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort().map((f) => join(__dirname, f));
+  const own = files.length
+    ? files
+    : readdirSync(__dirname)
+        .filter((f) => f.endsWith('.test.js'))
+        .sort()
+        .map((f) => join(__dirname, f));
   for (const f of own) mocha.addFile(f);
   // As each file is loaded, give its top-level suites a last after-hook that resets the
   // extension, so suites do not see each other's frames, connections or editors.

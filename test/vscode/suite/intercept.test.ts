@@ -28,7 +28,10 @@ function flagged(store: FrameStore, id: number, test: (f: Frame) => boolean): Pr
 }
 
 /** The next diagnostics of `uri` that satisfy `test`. */
-function diagnosticsOf(uri: vscode.Uri, test: (d: readonly vscode.Diagnostic[]) => boolean): Promise<readonly vscode.Diagnostic[]> {
+function diagnosticsOf(
+  uri: vscode.Uri,
+  test: (d: readonly vscode.Diagnostic[]) => boolean,
+): Promise<readonly vscode.Diagnostic[]> {
   const now = vscode.languages.getDiagnostics(uri);
   if (test(now)) return Promise.resolve(now);
   return new Promise((resolve) => {
@@ -117,7 +120,10 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
     assert.equal(editor.document.uri.toString(), uri);
     assert.equal(editor.document.uri.scheme, 'finesse-frame');
     assert.equal(editor.document.languageId, 'xml');
-    assert.equal(editor.document.getText(), '<iq xmlns="jabber:client" type="get" id="p1">\n  <ping xmlns="urn:xmpp:ping"/>\n</iq>');
+    assert.equal(
+      editor.document.getText(),
+      '<iq xmlns="jabber:client" type="get" id="p1">\n  <ping xmlns="urn:xmpp:ping"/>\n</iq>',
+    );
 
     await replaceText(editor, '<iq xmlns="jabber:client" type="get">\n  <ping xmlns="urn:xmpp:ping"/>\n</iq>');
     const invalid = await diagnosticsOf(editor.document.uri, (d) => d.some((x) => x.code === 'iq-id'));
@@ -126,7 +132,10 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
     assert.deepEqual([iqId.range.start.line, iqId.range.start.character, iqId.range.end.character], [0, 1, 3]);
     assert.equal(iqId.source, 'RFC 6120');
 
-    await replaceText(editor, '<iq xmlns="jabber:client" type="get" id="p1-edited">\n  <ping xmlns="urn:xmpp:ping"/>\n</iq>');
+    await replaceText(
+      editor,
+      '<iq xmlns="jabber:client" type="get" id="p1-edited">\n  <ping xmlns="urn:xmpp:ping"/>\n</iq>',
+    );
     await diagnosticsOf(editor.document.uri, (d) => d.length === 0);
 
     const sent = await vscode.commands.executeCommand<number>('finesse.sendFrame');
@@ -136,7 +145,12 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
     assert.equal(stored.raw, ping('p1-edited'));
     assert.equal(stored.original, ping('p1'));
     assert.equal(stored.flags.edited, true);
-    assert.ok(!vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri)), 'the tab closed after Send');
+    assert.ok(
+      !vscode.window.tabGroups.all.some((g) =>
+        g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri),
+      ),
+      'the tab closed after Send',
+    );
   });
 
   it('Drop: a dropped ping is never answered; the next one is', async () => {
@@ -159,7 +173,11 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
   });
 
   it('Inject with a stanza sends it on the live session; the answer reaches the client', async () => {
-    const id = await vscode.commands.executeCommand<number>('finesse.injectStanza', { session, dir: 'out', raw: ping('injected-1') });
+    const id = await vscode.commands.executeCommand<number>('finesse.injectStanza', {
+      session,
+      dir: 'out',
+      raw: ping('injected-1'),
+    });
     assert.equal(finesse.store.get(id)?.flags.injected, true);
     assert.equal(await answerId(), 'injected-1');
   });
@@ -209,7 +227,9 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
       // A frame behind the one being edited waits for it, and the status bar says why.
       await heldPing('behind-kept');
       if (probe.available()) {
-        const status = await probe.statusBar(new RegExp(`2 held .*client → server: 1 waiting behind #${frame.id} \\(editing\\)`));
+        const status = await probe.statusBar(
+          new RegExp(`2 held .*client → server: 1 waiting behind #${frame.id} \\(editing\\)`),
+        );
         assert.ok(status.ok, `status bar: ${status.text}`);
       }
       const editor = vscode.window.activeTextEditor as vscode.TextEditor;
@@ -228,18 +248,34 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
   it('Resend on an edited row sends the edit; Resend Original sends the text first captured', async () => {
     const edited = [...finesse.store].find((f) => f.raw.includes('id="kept-edited"') && f.original) as Frame;
     assert.ok(edited, 'the frame edited in the previous test');
-    const copy = await vscode.commands.executeCommand<number>('finesse.resendFrame', { webview: 'finesse.frames', webviewSection: 'frame', frameId: edited.id });
+    const copy = await vscode.commands.executeCommand<number>('finesse.resendFrame', {
+      webview: 'finesse.frames',
+      webviewSection: 'frame',
+      frameId: edited.id,
+    });
     assert.equal(await answerId(), 'kept-edited', 'resend sends what the row shows');
     assert.equal(finesse.store.get(copy)?.raw, ping('kept-edited'));
-    await vscode.commands.executeCommand<number>('finesse.resendOriginal', { webview: 'finesse.frames', webviewSection: 'frame', frameId: edited.id });
+    await vscode.commands.executeCommand<number>('finesse.resendOriginal', {
+      webview: 'finesse.frames',
+      webviewSection: 'frame',
+      frameId: edited.id,
+    });
     assert.equal(await answerId(), 'kept');
   });
 
   it('Break on Frames Like This (row context menu) holds the next such frame; removing the rule forwards it', async () => {
     const model = [...finesse.store].find((f) => f.dir === 'out' && f.raw.includes('id="p3"')) as Frame;
-    const ruleId = await vscode.commands.executeCommand<string>('finesse.breakOnFramesLike', { webview: 'finesse.frames', webviewSection: 'frame', frameId: model.id });
-    const rules = vscode.workspace.getConfiguration('finesse.intercept').get<{ id: string; filter: string }[]>('breakpoints') ?? [];
-    assert.deepEqual(rules.map((r) => r.id), [ruleId]);
+    const ruleId = await vscode.commands.executeCommand<string>('finesse.breakOnFramesLike', {
+      webview: 'finesse.frames',
+      webviewSection: 'frame',
+      frameId: model.id,
+    });
+    const rules =
+      vscode.workspace.getConfiguration('finesse.intercept').get<{ id: string; filter: string }[]>('breakpoints') ?? [];
+    assert.deepEqual(
+      rules.map((r) => r.id),
+      [ruleId],
+    );
     assert.match(rules[0].filter, /^dir:out /);
     const held = await heldPing('like-p3');
     assert.equal(held.flags.held, true);
@@ -248,7 +284,9 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
       assert.ok(status.ok, `status bar: ${status.text}`);
     }
     const removed = new Promise<void>((resolve) => {
-      const sub = vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('finesse.intercept.breakpoints') && (sub.dispose(), resolve()));
+      const sub = vscode.workspace.onDidChangeConfiguration(
+        (e) => e.affectsConfiguration('finesse.intercept.breakpoints') && (sub.dispose(), resolve()),
+      );
     });
     await vscode.commands.executeCommand('finesse.removeBreakpoint', 0);
     await removed;
@@ -257,9 +295,22 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
   });
 
   it('rows carry their menu context, and the menus and palette entries say when they apply', async () => {
-    const pkg = vscode.extensions.getExtension('finesse-frames.finesse-frame-debugger')?.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+    const pkg = vscode.extensions.getExtension('finesse-frames.finesse-frame-debugger')?.packageJSON as {
+      contributes: { menus: Record<string, { command: string; when?: string }[]> };
+    };
     const rowMenu = pkg.contributes.menus['webview/context'].map((m) => m.command);
-    for (const c of ['finesse.filterToSession', 'finesse.resendFrame', 'finesse.resendOriginal', 'finesse.editAndResend', 'finesse.copyRaw', 'finesse.copyPretty', 'finesse.copyUpdate', 'finesse.copyJsonLine', 'finesse.breakOnFramesLike', 'finesse.compareWithOriginal']) {
+    for (const c of [
+      'finesse.filterToSession',
+      'finesse.resendFrame',
+      'finesse.resendOriginal',
+      'finesse.editAndResend',
+      'finesse.copyRaw',
+      'finesse.copyPretty',
+      'finesse.copyUpdate',
+      'finesse.copyJsonLine',
+      'finesse.breakOnFramesLike',
+      'finesse.compareWithOriginal',
+    ]) {
       assert.ok(rowMenu.includes(c), `${c} in the row context menu`);
     }
     const palette = new Map(pkg.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
@@ -267,23 +318,44 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
     assert.match(palette.get('finesse.compareWithOriginal') ?? '', /finesse\.selectedFrameEdited/);
     assert.match(palette.get('finesse.pause') ?? '', /finesse\.liveSession \|\| finesse\.proxyRunning/);
     const frame = [...finesse.store].find((f) => f.raw.includes('id="p3"')) as Frame;
-    const copied = await vscode.commands.executeCommand<string>('finesse.copyJsonLine', { webview: 'finesse.frames', webviewSection: 'frame', frameId: frame.id });
+    const copied = await vscode.commands.executeCommand<string>('finesse.copyJsonLine', {
+      webview: 'finesse.frames',
+      webviewSection: 'frame',
+      frameId: frame.id,
+    });
     assert.equal(JSON.parse(copied).id, frame.id);
     assert.equal(await vscode.env.clipboard.readText(), copied);
     await vscode.commands.executeCommand('finesse.copyPretty', { frameId: frame.id });
-    assert.equal(await vscode.env.clipboard.readText(), '<iq xmlns="jabber:client" type="get" id="p3">\n  <ping xmlns="urn:xmpp:ping"/>\n</iq>');
+    assert.equal(
+      await vscode.env.clipboard.readText(),
+      '<iq xmlns="jabber:client" type="get" id="p3">\n  <ping xmlns="urn:xmpp:ping"/>\n</iq>',
+    );
     if (probe.available()) {
       await vscode.commands.executeCommand('finesse.showFrames');
-      const rows = await probe.webviewRows(1, `.fx-row[data-vscode-context*='"webviewSection":"frame"'][data-vscode-context*='"frameId":']`);
+      const rows = await probe.webviewRows(
+        1,
+        `.fx-row[data-vscode-context*='"webviewSection":"frame"'][data-vscode-context*='"frameId":']`,
+      );
       assert.ok(rows.ok, `rows with a menu context: ${rows.count}`);
     }
-    assert.equal(await vscode.commands.executeCommand<string>('finesse.filterToSession', { webview: 'finesse.frames', webviewSection: 'frame', frameId: frame.id }), `session:${session}`);
+    assert.equal(
+      await vscode.commands.executeCommand<string>('finesse.filterToSession', {
+        webview: 'finesse.frames',
+        webviewSection: 'frame',
+        frameId: frame.id,
+      }),
+      `session:${session}`,
+    );
     if (probe.available()) {
       // The panel now shows part of the frames (the other client's are filtered out); the webview
       // may take a message or two to redraw the count, so it is read until it says so.
       let texts: string[] = [];
-      for (let i = 0; i < 20 && !texts.some((t) => / of /.test(t)); i++) texts = (await probe.webviewRows(1, '.fx-count')).texts;
-      assert.ok(texts.some((t) => /^\d+ of \d+ frames$/.test(t)), `filter bar count: ${JSON.stringify(texts)}`);
+      for (let i = 0; i < 20 && !texts.some((t) => / of /.test(t)); i++)
+        texts = (await probe.webviewRows(1, '.fx-count')).texts;
+      assert.ok(
+        texts.some((t) => /^\d+ of \d+ frames$/.test(t)),
+        `filter bar count: ${JSON.stringify(texts)}`,
+      );
     }
   });
 

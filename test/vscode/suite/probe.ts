@@ -42,7 +42,11 @@ function probeUrl(): string {
 }
 
 async function ask<T>(req: ProbeRequest): Promise<T> {
-  const res = await fetch(probeUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req) });
+  const res = await fetch(probeUrl(), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(req),
+  });
   if (!res.ok) throw new Error(`probe ${req.kind}: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -52,13 +56,18 @@ const available = (): boolean => !!process.env.FINESSE_VSCODE_PROBE;
 
 export const probe = {
   available,
-  log: async (lines: string[]) => (available() ? ask<unknown>({ kind: 'log', lines }) : void console.log(lines.join('\n'))),
+  log: async (lines: string[]) =>
+    available() ? ask<unknown>({ kind: 'log', lines }) : void console.log(lines.join('\n')),
   result: async (result: ProbeResult) => (available() ? ask<unknown>({ kind: 'result', result }) : undefined),
-  metric: async (name: string, value: number, unit: string) => (available() ? ask<unknown>({ kind: 'metric', name, value, unit }) : void console.log(`${name}: ${value} ${unit}`)),
+  metric: async (name: string, value: number, unit: string) =>
+    available() ? ask<unknown>({ kind: 'metric', name, value, unit }) : void console.log(`${name}: ${value} ${unit}`),
   /** The workbench status bar text once it matches (ok=false with the last text after timeoutMs). */
-  statusBar: (pattern: RegExp, timeoutMs = 15_000) => ask<StatusBarAnswer>({ kind: 'statusbar', source: pattern.source, flags: pattern.flags, timeoutMs }),
+  statusBar: (pattern: RegExp, timeoutMs = 15_000) =>
+    ask<StatusBarAnswer>({ kind: 'statusbar', source: pattern.source, flags: pattern.flags, timeoutMs }),
   /** The text of the notifications (toasts, and the center's list when open) once one matches (ok=false with what they say after timeoutMs). */
-  notification: (pattern: RegExp, timeoutMs = 15_000) => ask<StatusBarAnswer>({ kind: 'notification', source: pattern.source, flags: pattern.flags, timeoutMs }),
+  notification: (pattern: RegExp, timeoutMs = 15_000) =>
+    ask<StatusBarAnswer>({ kind: 'notification', source: pattern.source, flags: pattern.flags, timeoutMs }),
   /** Rows in any webview once at least `min` match `selector`. */
-  webviewRows: (min: number, selector = FRAME_ROW, timeoutMs = 15_000) => ask<WebviewAnswer>({ kind: 'webview', selector, min, timeoutMs }),
+  webviewRows: (min: number, selector = FRAME_ROW, timeoutMs = 15_000) =>
+    ask<WebviewAnswer>({ kind: 'webview', selector, min, timeoutMs }),
 };

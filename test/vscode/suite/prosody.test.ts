@@ -30,15 +30,32 @@ describe('Connect to a real Prosody', () => {
   });
 
   it('finesse.connect logs in beside the desktop (its own resource, no subscribe of its own feeds), and a published Update arrives in the store', async () => {
-    session = await vscode.commands.executeCommand<string>('finesse.connect', { url: prosody.wsUrl, domain: DOMAIN, user: 'agent1', password: 'prosody-pw-1' });
+    session = await vscode.commands.executeCommand<string>('finesse.connect', {
+      url: prosody.wsUrl,
+      domain: DOMAIN,
+      user: 'agent1',
+      password: 'prosody-pw-1',
+    });
     assert.equal(typeof session, 'string');
     // connect resolves when online: the bind and the initial presence are in the store.
-    const bound = await waitForFrame(finesse.store, (f) => f.session === session && f.dir === 'in' && f.raw.includes('<jid>'));
+    const bound = await waitForFrame(
+      finesse.store,
+      (f) => f.session === session && f.dir === 'in' && f.raw.includes('<jid>'),
+    );
     assert.ok(bound.raw.includes('agent1@finesse.test/finesse-frames'), bound.raw);
     await waitForFrame(finesse.store, (f) => f.session === session && f.dir === 'out' && f.raw.startsWith('<presence'));
-    assert.ok(![...finesse.store].some((f) => f.session === session && f.raw.includes('<subscribe')), 'the agent\'s own feeds need no subscription');
-    await publisher.publish(nodes.user('agent1'), userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { requestId: 'vscode-prosody-1' }));
-    const update = await waitForFrame(finesse.store, (f) => f.session === session && f.dir === 'in' && f.raw.includes('vscode-prosody-1'));
+    assert.ok(
+      ![...finesse.store].some((f) => f.session === session && f.raw.includes('<subscribe')),
+      "the agent's own feeds need no subscription",
+    );
+    await publisher.publish(
+      nodes.user('agent1'),
+      userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { requestId: 'vscode-prosody-1' }),
+    );
+    const update = await waitForFrame(
+      finesse.store,
+      (f) => f.session === session && f.dir === 'in' && f.raw.includes('vscode-prosody-1'),
+    );
     assert.equal(update.kind, 'stanza');
   });
 
@@ -54,7 +71,14 @@ describe('Connect to a real Prosody', () => {
   it('a wrong password fails the connect with an error, not a hang', async () => {
     await vscode.commands.executeCommand('finesse.disconnect');
     await assert.rejects(
-      Promise.resolve(vscode.commands.executeCommand('finesse.connect', { url: prosody.wsUrl, domain: DOMAIN, user: 'agent1', password: 'wrong' })),
+      Promise.resolve(
+        vscode.commands.executeCommand('finesse.connect', {
+          url: prosody.wsUrl,
+          domain: DOMAIN,
+          user: 'agent1',
+          password: 'wrong',
+        }),
+      ),
       (e: Error) => /auth|password|not-authorized|credentials/i.test(e.message),
     );
   });

@@ -54,14 +54,33 @@ describe('Start Proxy', () => {
     try {
       const { xml } = await xmppModule();
       await agent.iqCaller.request(
-        xml('iq', { type: 'set', to: 'pubsub.finesse.test' }, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node: nodes.user('agent1'), jid: agent.jid?.toString() }))),
+        xml(
+          'iq',
+          { type: 'set', to: 'pubsub.finesse.test' },
+          xml(
+            'pubsub',
+            { xmlns: PUBSUB_NS },
+            xml('subscribe', { node: nodes.user('agent1'), jid: agent.jid?.toString() }),
+          ),
+        ),
       );
       await agent.iqCaller.request(
-        xml('iq', { type: 'set', to: 'pubsub.finesse.test' }, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node: nodes.userDialogs('agent1'), jid: agent.jid?.toString() }))),
+        xml(
+          'iq',
+          { type: 'set', to: 'pubsub.finesse.test' },
+          xml(
+            'pubsub',
+            { xmlns: PUBSUB_NS },
+            xml('subscribe', { node: nodes.userDialogs('agent1'), jid: agent.jid?.toString() }),
+          ),
+        ),
       );
       const [event] = await once(agent, 'stanza');
       assert.match(String(event), /&lt;Update&gt;/);
-      await waitForFrame(finesse.store, (f) => f.dir === 'in' && f.raw.includes('&lt;Update&gt;') && f.raw.includes('proxied'));
+      await waitForFrame(
+        finesse.store,
+        (f) => f.dir === 'in' && f.raw.includes('&lt;Update&gt;') && f.raw.includes('proxied'),
+      );
     } finally {
       await agent.stop();
     }

@@ -31,7 +31,12 @@ describe('Sessions: save, open, HAR, replay', () => {
     dir = mkdtempSync(join(tmpdir(), 'finesse-sessions-'));
     simulator = new FinesseSimulator({ users: { agent1: PASSWORD }, speed: 50 });
     const url = await simulator.listen();
-    session = await vscode.commands.executeCommand<string>('finesse.connect', { url, domain: 'finesse.test', user: 'agent1', password: PASSWORD });
+    session = await vscode.commands.executeCommand<string>('finesse.connect', {
+      url,
+      domain: 'finesse.test',
+      user: 'agent1',
+      password: PASSWORD,
+    });
     await waitForFrame(finesse.store, (f) => f.session === session && f.dir === 'in' && f.raw.includes('req-wrapup-'));
     await vscode.commands.executeCommand('finesse.disconnect');
   });
@@ -42,7 +47,9 @@ describe('Sessions: save, open, HAR, replay', () => {
   });
 
   it('Save Session streams the store to a file; SASL and the profile password are redacted', async () => {
-    saved = (await vscode.commands.executeCommand<string>('finesse.saveSession', { path: join(dir, 'captured.finesse-session') })) as string;
+    saved = (await vscode.commands.executeCommand<string>('finesse.saveSession', {
+      path: join(dir, 'captured.finesse-session'),
+    })) as string;
     const text = readFileSync(saved, 'utf8');
     assert.ok(!text.includes(PASSWORD), 'the password is not in the file');
     assert.ok(!text.includes(plainPayload('agent1', PASSWORD)), 'the SASL payload is not in the file');
@@ -54,11 +61,17 @@ describe('Sessions: save, open, HAR, replay', () => {
 
   it('Open Session shows the saved file in the read-only viewer', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const opened = await vscode.commands.executeCommand<{ frames: number; errorCount: number }>('finesse.openSession', vscode.Uri.file(saved));
+    const opened = await vscode.commands.executeCommand<{ frames: number; errorCount: number }>(
+      'finesse.openSession',
+      vscode.Uri.file(saved),
+    );
     assert.equal(opened.frames, framesOf(finesse.store, session).length);
     assert.equal(opened.errorCount, 0);
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-    assert.ok(tab?.input instanceof vscode.TabInputCustom && tab.input.viewType === 'finesse.sessionViewer', `active tab: ${tab?.label}`);
+    assert.ok(
+      tab?.input instanceof vscode.TabInputCustom && tab.input.viewType === 'finesse.sessionViewer',
+      `active tab: ${tab?.label}`,
+    );
     if (probe.available()) {
       const rows = await probe.webviewRows(10);
       assert.ok(rows.ok, `viewer rows: ${rows.count}`);
@@ -67,7 +80,10 @@ describe('Sessions: save, open, HAR, replay', () => {
 
   it('a corrupt file opens with what is readable and names its bad lines', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const opened = await vscode.commands.executeCommand<{ frames: number; errors: { line: number }[] }>('finesse.openSession', { path: join(fixtures(), 'corrupt.finesse-session') });
+    const opened = await vscode.commands.executeCommand<{ frames: number; errors: { line: number }[] }>(
+      'finesse.openSession',
+      { path: join(fixtures(), 'corrupt.finesse-session') },
+    );
     assert.equal(opened.frames, 4);
     assert.deepEqual(
       opened.errors.map((e) => e.line),
@@ -80,21 +96,31 @@ describe('Sessions: save, open, HAR, replay', () => {
   });
 
   it('Export HAR and Import HAR round-trip the session; a Chrome HAR imports the chosen WebSocket', async () => {
-    const har = (await vscode.commands.executeCommand<string>('finesse.exportHar', { path: join(dir, 'captured.har') })) as string;
+    const har = (await vscode.commands.executeCommand<string>('finesse.exportHar', {
+      path: join(dir, 'captured.har'),
+    })) as string;
     const parsed = JSON.parse(readFileSync(har, 'utf8'));
-    const entry = parsed.log.entries.find((e: { _finesseSession?: { id: string } }) => e._finesseSession?.id === session);
+    const entry = parsed.log.entries.find(
+      (e: { _finesseSession?: { id: string } }) => e._finesseSession?.id === session,
+    );
     assert.equal(entry._resourceType, 'websocket');
     assert.ok(!readFileSync(har, 'utf8').includes(PASSWORD));
     const mine = framesOf(finesse.store, session);
     const index = parsed.log.entries.indexOf(entry);
-    const imported = await vscode.commands.executeCommand<{ session: string; frames: number }>('finesse.importHar', { path: har, entry: index });
+    const imported = await vscode.commands.executeCommand<{ session: string; frames: number }>('finesse.importHar', {
+      path: har,
+      entry: index,
+    });
     assert.equal(imported.frames, mine.length);
     const back = framesOf(finesse.store, imported.session);
     assert.deepEqual(
       back.map((f) => [f.dir, f.kind]),
       mine.map((f) => [f.dir, f.kind]),
     );
-    const chrome = await vscode.commands.executeCommand<{ frames: number }>('finesse.importHar', { path: join(fixtures(), 'chrome-devtools.har'), entry: 'finesse.lab.example' });
+    const chrome = await vscode.commands.executeCommand<{ frames: number }>('finesse.importHar', {
+      path: join(fixtures(), 'chrome-devtools.har'),
+      entry: 'finesse.lab.example',
+    });
     assert.equal(chrome.frames, 17);
   });
 
@@ -123,12 +149,24 @@ describe('Sessions: save, open, HAR, replay', () => {
       const { xml } = await xmppModule();
       // The simulator's recording subscribed these nodes; the replay answers them as recorded.
       for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1')]) {
-        await client.iqCaller.request(xml('iq', { type: 'set', to: 'pubsub.finesse.test' }, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node, jid: client.jid?.toString() }))));
+        await client.iqCaller.request(
+          xml(
+            'iq',
+            { type: 'set', to: 'pubsub.finesse.test' },
+            xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node, jid: client.jid?.toString() })),
+          ),
+        );
       }
       await all;
       assert.deepEqual(got, recorded);
       // A request the recording lacks: answered as a server without the feature, and said so.
-      const disco = await client.iqCaller.request(xml('iq', { type: 'get', to: 'finesse.test' }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })));
+      const disco = await client.iqCaller.request(
+        xml(
+          'iq',
+          { type: 'get', to: 'finesse.test' },
+          xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' }),
+        ),
+      );
       assert.equal(disco.attrs.type, 'result');
     } finally {
       await client.stop();
@@ -140,7 +178,10 @@ describe('Sessions: save, open, HAR, replay', () => {
       const toast = await probe.notification(/Replay: .*answered 1 request the recording lacks.*see the Finesse log/);
       await vscode.commands.executeCommand('notifications.hideList');
       assert.ok(toast.ok, `notifications: ${toast.text}`);
-      const notices = await probe.webviewRows(1, '[data-toggle="notices"][title*="answered iq get http://jabber.org/protocol/disco#info query the recording lacks"]');
+      const notices = await probe.webviewRows(
+        1,
+        '[data-toggle="notices"][title*="answered iq get http://jabber.org/protocol/disco#info query the recording lacks"]',
+      );
       assert.ok(notices.ok, 'the replay panel lists the notice in its toolbar');
       assert.match(notices.texts[0], /⚠ \d+ notices?/);
     }
@@ -163,18 +204,30 @@ describe('Sessions: save, open, HAR, replay', () => {
       });
       const { xml } = await xmppModule();
       for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1')]) {
-        await client.iqCaller.request(xml('iq', { type: 'set', to: 'pubsub.finesse.test' }, xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node, jid: client.jid?.toString() }))));
+        await client.iqCaller.request(
+          xml(
+            'iq',
+            { type: 'set', to: 'pubsub.finesse.test' },
+            xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node, jid: client.jid?.toString() })),
+          ),
+        );
       }
       // Available, as every Finesse client says once it is bound: the recorded pushes follow it.
       // Its echo (the recorded one) comes back at once, before any Next.
-      const echoed = new Promise<void>((resolve) => (arrived = () => received.some((r) => r.startsWith('<presence')) && resolve()));
+      const echoed = new Promise<void>(
+        (resolve) => (arrived = () => received.some((r) => r.startsWith('<presence')) && resolve()),
+      );
       await client.send(xml('presence'));
       await echoed;
       const answered = received.length; // the two subscribe results and the presence echo
       assert.ok(!received.some((r) => r.includes('&lt;Update&gt;')), 'no push before Next');
       for (let i = 1; i <= 3; i++) {
         const got = new Promise<void>((resolve) => (arrived = resolve));
-        assert.equal(await vscode.commands.executeCommand<number>('finesse.replayStep'), 1, `push ${i} was waiting for Next`);
+        assert.equal(
+          await vscode.commands.executeCommand<number>('finesse.replayStep'),
+          1,
+          `push ${i} was waiting for Next`,
+        );
         await got;
         assert.equal(received.length, answered + i, 'one Next, one stanza');
       }
@@ -183,7 +236,9 @@ describe('Sessions: save, open, HAR, replay', () => {
         const u = p.ok ? decodeUpdate(p.element) : undefined;
         return u ? [`${u.node} ${u.event} ${u.state} ${u.requestId ?? ''}`] : [];
       };
-      const recordedPushes = framesOf(finesse.store, session).filter((f) => f.dir === 'in').flatMap((f) => label(f.raw));
+      const recordedPushes = framesOf(finesse.store, session)
+        .filter((f) => f.dir === 'in')
+        .flatMap((f) => label(f.raw));
       const stepped = received.slice(answered).flatMap(label);
       assert.ok(stepped.length > 0, 'the stepped pushes carried Finesse Updates');
       assert.deepEqual(stepped, recordedPushes.slice(0, stepped.length));

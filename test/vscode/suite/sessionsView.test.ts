@@ -37,7 +37,13 @@ interface Shown {
   rows: number;
 }
 type SessionsApi = FinesseApi & {
-  sessions: { entries(): Entry[]; viewers(): Entry[]; treeView: vscode.TreeView<Entry>; onDidChangeTreeData: vscode.Event<unknown>; onDidRevealViewer: vscode.Event<ViewerShown> };
+  sessions: {
+    entries(): Entry[];
+    viewers(): Entry[];
+    treeView: vscode.TreeView<Entry>;
+    onDidChangeTreeData: vscode.Event<unknown>;
+    onDidRevealViewer: vscode.Event<ViewerShown>;
+  };
   onDidShowSession: vscode.Event<Shown>;
 };
 
@@ -45,7 +51,11 @@ function nextShown(finesse: SessionsApi): Promise<Shown> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();
-      reject(new Error(`the panel was not filtered to a session; the view lists ${JSON.stringify(finesse.sessions.entries())}`));
+      reject(
+        new Error(
+          `the panel was not filtered to a session; the view lists ${JSON.stringify(finesse.sessions.entries())}`,
+        ),
+      );
     }, 20_000);
     const sub = finesse.onDidShowSession((s) => {
       clearTimeout(timer);
@@ -94,7 +104,9 @@ function next<T>(event: vscode.Event<T>, accept: (value: T) => boolean, what: ()
 
 /** The custom editor (session viewer) tab of `path`, if open. */
 function viewerTab(path: string): vscode.Tab | undefined {
-  for (const group of vscode.window.tabGroups.all) for (const tab of group.tabs) if (tab.input instanceof vscode.TabInputCustom && tab.input.uri.fsPath === path) return tab;
+  for (const group of vscode.window.tabGroups.all)
+    for (const tab of group.tabs)
+      if (tab.input instanceof vscode.TabInputCustom && tab.input.uri.fsPath === path) return tab;
   return undefined;
 }
 
@@ -122,7 +134,12 @@ describe('Sessions view', () => {
   });
 
   it('one Connect session and one proxied client are two entries; selecting one filters the panel', async () => {
-    const own = await vscode.commands.executeCommand<string>('finesse.connect', { url: url, domain: 'finesse.lab.example', user: 'agent1', password: PASSWORD });
+    const own = await vscode.commands.executeCommand<string>('finesse.connect', {
+      url: url,
+      domain: 'finesse.lab.example',
+      user: 'agent1',
+      password: PASSWORD,
+    });
     const proxyUrl = await vscode.commands.executeCommand<string>('finesse.startProxy', { target: url });
     const ws = (client = new WebSocket(proxyUrl, 'xmpp'));
     await once(ws, 'open');
@@ -163,7 +180,10 @@ describe('Sessions view', () => {
   it('Import HAR is a session of its own: listed, shown alone, never mixed with live frames', async () => {
     const fixtures = join(extension().extensionPath, 'test', 'fixtures');
     const shown = nextShown(finesse);
-    const imported = await vscode.commands.executeCommand<{ session: string; frames: number }>('finesse.importHar', { path: join(fixtures, 'chrome-devtools.har'), entry: 'finesse.lab.example' });
+    const imported = await vscode.commands.executeCommand<{ session: string; frames: number }>('finesse.importHar', {
+      path: join(fixtures, 'chrome-devtools.har'),
+      entry: 'finesse.lab.example',
+    });
     const result = await shown;
     assert.equal(result.session, imported.session);
     assert.equal(result.rows, imported.frames, 'the panel shows the imported frames alone');
@@ -206,25 +226,40 @@ describe('Sessions view', () => {
     // Another editor in front (the Frames panel), then select the file in the tree, as a click does.
     await vscode.commands.executeCommand('finesse.showAllSessions');
     const tabs = () => `active tab: ${activeTabLabel()}`;
-    if (activeTabLabel() === 'v0.finesse-session') await next(vscode.window.tabGroups.onDidChangeTabs, () => activeTabLabel() !== 'v0.finesse-session', tabs);
+    if (activeTabLabel() === 'v0.finesse-session')
+      await next(vscode.window.tabGroups.onDidChangeTabs, () => activeTabLabel() !== 'v0.finesse-session', tabs);
     await vscode.commands.executeCommand('workbench.view.extension.finesse');
     await drawn;
     view.getChildren = own;
-    const revealed = next(finesse.sessions.onDidRevealViewer, (v) => v.path === path && !v.session, () => `selecting the file did not reveal its viewer; selected: ${JSON.stringify(finesse.sessions.treeView.selection.map((e) => [e.id, e.viewer]))}`);
+    const revealed = next(
+      finesse.sessions.onDidRevealViewer,
+      (v) => v.path === path && !v.session,
+      () =>
+        `selecting the file did not reveal its viewer; selected: ${JSON.stringify(finesse.sessions.treeView.selection.map((e) => [e.id, e.viewer]))}`,
+    );
     await finesse.sessions.treeView.reveal(file, { select: true, focus: true });
     await revealed;
     const active = () => vscode.window.tabGroups.activeTabGroup.activeTab;
-    if (active() !== viewerTab(path)) await next(vscode.window.tabGroups.onDidChangeTabs, () => active() === viewerTab(path), tabs);
+    if (active() !== viewerTab(path))
+      await next(vscode.window.tabGroups.onDidChangeTabs, () => active() === viewerTab(path), tabs);
     assert.ok(active()?.input instanceof vscode.TabInputCustom, tabs());
 
     // One of its sessions: the viewer shows that session's frames.
     const session = file.sessions[0];
-    const filtered = next(finesse.sessions.onDidRevealViewer, (v) => v.session === session.id, () => 'selecting a session of the file did not filter its viewer');
+    const filtered = next(
+      finesse.sessions.onDidRevealViewer,
+      (v) => v.session === session.id,
+      () => 'selecting a session of the file did not filter its viewer',
+    );
     await finesse.sessions.treeView.reveal(session, { select: true, focus: true });
     assert.equal((await filtered).rows, session.frames);
 
     // Closing the viewer removes the file from the view.
-    const gone = next(finesse.sessions.onDidChangeTreeData, () => !finesse.sessions.viewers().some((e) => e.peer === path), () => `still listed: ${JSON.stringify(finesse.sessions.viewers())}`);
+    const gone = next(
+      finesse.sessions.onDidChangeTreeData,
+      () => !finesse.sessions.viewers().some((e) => e.peer === path),
+      () => `still listed: ${JSON.stringify(finesse.sessions.viewers())}`,
+    );
     await vscode.window.tabGroups.close(viewerTab(path)!);
     await gone;
   });

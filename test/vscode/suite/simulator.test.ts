@@ -25,13 +25,24 @@ describe('Connect to the Finesse simulator', () => {
   });
 
   it('finesse.connect logs in and every frame both ways lands in the store', async () => {
-    session = await vscode.commands.executeCommand<string>('finesse.connect', { url, domain: 'finesse.test', user: 'agent1', password: PASSWORD });
+    session = await vscode.commands.executeCommand<string>('finesse.connect', {
+      url,
+      domain: 'finesse.test',
+      user: 'agent1',
+      password: PASSWORD,
+    });
     assert.equal(typeof session, 'string', 'finesse.connect returns the session id');
     // The demo day's last User update (the sign-out) reached the extension's session.
     await waitForFrame(finesse.store, (f) => f.session === session && f.dir === 'in' && f.raw.includes('req-logout-'));
     const frames = framesOf(finesse.store, session);
-    assert.ok(frames.some((f) => f.dir === 'out' && f.kind === 'open'), 'our <open/> is captured');
-    assert.ok(frames.some((f) => f.dir === 'in' && f.raw.includes('&lt;Update&gt;')), 'escaped Finesse Updates are captured as sent');
+    assert.ok(
+      frames.some((f) => f.dir === 'out' && f.kind === 'open'),
+      'our <open/> is captured',
+    );
+    assert.ok(
+      frames.some((f) => f.dir === 'in' && f.raw.includes('&lt;Update&gt;')),
+      'escaped Finesse Updates are captured as sent',
+    );
   });
 
   it('keeps the password out of settings', () => {
@@ -53,7 +64,10 @@ describe('Connect to the Finesse simulator', () => {
     if (!probe.available()) return;
     const rows = await probe.webviewRows(5);
     assert.ok(rows.ok, `panel rows: ${rows.count} ${JSON.stringify(rows.texts)}`);
-    assert.ok(rows.texts.some((t) => /message|iq|presence|open|Update|READY/i.test(t)), `row texts: ${JSON.stringify(rows.texts)}`);
+    assert.ok(
+      rows.texts.some((t) => /message|iq|presence|open|Update|READY/i.test(t)),
+      `row texts: ${JSON.stringify(rows.texts)}`,
+    );
   });
 
   it('Clear Frames empties the store', async () => {
@@ -77,16 +91,37 @@ describe('Finesse: Start Simulator', () => {
     await vscode.commands.executeCommand('finesse.stopSimulator');
   });
 
-  it('starts the local Finesse; a REST sign-in reaches the extension\'s own session as an Update with its requestId', async () => {
+  it("starts the local Finesse; a REST sign-in reaches the extension's own session as an Update with its requestId", async () => {
     finesse = await api();
-    const urls = await vscode.commands.executeCommand<{ listening: string; rest: string; bosh: string; domain: string }>('finesse.startSimulator', { scenario: 'idle' });
+    const urls = await vscode.commands.executeCommand<{
+      listening: string;
+      rest: string;
+      bosh: string;
+      domain: string;
+    }>('finesse.startSimulator', { scenario: 'idle' });
     assert.deepEqual(Object.keys(urls), ['listening', 'rest', 'bosh', 'domain']);
-    assert.deepEqual(await vscode.commands.executeCommand('finesse.startSimulator', { scenario: 'idle' }), urls, 'a second start answers the running one');
-    const session = await vscode.commands.executeCommand<string>('finesse.connect', { url: urls.listening, domain: urls.domain, user: 'agent1', password: 'agent1' });
+    assert.deepEqual(
+      await vscode.commands.executeCommand('finesse.startSimulator', { scenario: 'idle' }),
+      urls,
+      'a second start answers the running one',
+    );
+    const session = await vscode.commands.executeCommand<string>('finesse.connect', {
+      url: urls.listening,
+      domain: urls.domain,
+      user: 'agent1',
+      password: 'agent1',
+    });
     const auth = `Basic ${Buffer.from('agent1:agent1').toString('base64')}`;
-    const res = await fetch(`${urls.rest}User/agent1`, { method: 'PUT', headers: { Authorization: auth, requestId: 'vsc-login', 'Content-Type': 'application/xml' }, body: '<User><state>LOGIN</state><extension>1001</extension></User>' });
+    const res = await fetch(`${urls.rest}User/agent1`, {
+      method: 'PUT',
+      headers: { Authorization: auth, requestId: 'vsc-login', 'Content-Type': 'application/xml' },
+      body: '<User><state>LOGIN</state><extension>1001</extension></User>',
+    });
     assert.equal(res.status, 202);
-    await waitForFrame(finesse.store, (f) => f.session === session && f.dir === 'in' && f.raw.includes('vsc-login') && f.raw.includes('NOT_READY'));
+    await waitForFrame(
+      finesse.store,
+      (f) => f.session === session && f.dir === 'in' && f.raw.includes('vsc-login') && f.raw.includes('NOT_READY'),
+    );
   });
 
   it('Stop Simulator stops it: the REST origin no longer answers', async () => {

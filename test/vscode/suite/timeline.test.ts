@@ -13,7 +13,10 @@ import { api, extension } from './helpers';
 
 /** The timeline tabs open now, by label. */
 function timelineTabs(): string[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('finesse.timeline')).map((t) => t.label);
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('finesse.timeline'))
+    .map((t) => t.label);
 }
 
 /** Resolves once a timeline tab with `label` is open (tab changes are events, not time). */
@@ -35,7 +38,9 @@ describe('Finesse: Show Timeline', () => {
 
   it('opens the timeline of the live capture', async () => {
     const finesse = await api();
-    agentDay().store.slice().forEach((f) => finesse.store.append({ ...f }));
+    agentDay()
+      .store.slice()
+      .forEach((f) => finesse.store.append({ ...f }));
     const opened = tabOpened('Timeline: Live capture');
     await vscode.commands.executeCommand('finesse.showTimeline');
     await opened;
@@ -57,10 +62,17 @@ describe('Finesse: Show Timeline', () => {
 
   // The suite cannot reload its window, so these hand the serializer a panel as VS Code restores
   // one (same view type, no scripts enabled yet) with the state the webview saved.
-  it('revives the live capture\'s timeline after a window reload', async () => {
+  it("revives the live capture's timeline after a window reload", async () => {
     const finesse = await api();
-    agentDay().store.slice().forEach((f) => finesse.store.append({ ...f }));
-    const panel = vscode.window.createWebviewPanel('finesse.timeline', 'Timeline: Live capture', vscode.ViewColumn.Active, {});
+    agentDay()
+      .store.slice()
+      .forEach((f) => finesse.store.append({ ...f }));
+    const panel = vscode.window.createWebviewPanel(
+      'finesse.timeline',
+      'Timeline: Live capture',
+      vscode.ViewColumn.Active,
+      {},
+    );
     const ready = new Promise<void>((resolve) => {
       const sub = panel.webview.onDidReceiveMessage((m: FromTimeline) => {
         if (m.type !== 'ready') return;
@@ -79,7 +91,12 @@ describe('Finesse: Show Timeline', () => {
 
   it('closes a restored timeline of a saved session (its store is gone with the reload)', async () => {
     const finesse = await api();
-    const panel = vscode.window.createWebviewPanel('finesse.timeline', 'Timeline: day.finesse-session', vscode.ViewColumn.Active, {});
+    const panel = vscode.window.createWebviewPanel(
+      'finesse.timeline',
+      'Timeline: day.finesse-session',
+      vscode.ViewColumn.Active,
+      {},
+    );
     const disposed = new Promise<void>((resolve) => panel.onDidDispose(() => resolve()));
     const live = { store: finesse.store, title: 'Live capture', live: true, reveal: () => false };
     await timelineSerializer(extension().extensionUri, live).deserializeWebviewPanel(panel, { live: false });

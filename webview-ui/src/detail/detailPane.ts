@@ -5,7 +5,20 @@
  * when the host offers them.
  */
 import type { CopyWhat, DetailDto, DetailResponse, FrameAction, FrameNote } from '../../../src/protocol/messages';
-import { badge, button, h, markTree, replaceChildren, setMarkedText, setText, tabs, Tabs, textField, toggleButton, ToggleButton } from '../ui';
+import {
+  badge,
+  button,
+  h,
+  markTree,
+  replaceChildren,
+  setMarkedText,
+  setText,
+  tabs,
+  Tabs,
+  textField,
+  toggleButton,
+  ToggleButton,
+} from '../ui';
 import { DIR_ARROW, DIR_TITLE, FLAG_BADGES, formatBytes, formatTime, visibleControls } from '../format';
 import { highlightXml } from './xmlHighlight';
 
@@ -64,10 +77,31 @@ export class DetailPane {
         this.events.onTab(tab);
       },
     });
-    this.revealButton = button({ label: 'Reveal', title: 'Show the SASL credentials this frame carries', onClick: () => this.events.onReveal(), attrs: { 'data-testid': 'reveal' } });
-    const copy = button({ label: 'Copy', title: 'Copy this view to the clipboard', onClick: () => this.events.onCopy(this.shownTab), attrs: { 'data-testid': 'copy' } });
-    this.star = toggleButton({ label: '★', title: 'Star this frame (kept in saved sessions; filter is:starred)', checked: false, onToggle: () => this.saveNote({ starred: !this.detail?.note?.starred }), attrs: { 'data-testid': 'star' } });
-    this.noteField = textField({ label: 'Comment on this frame', placeholder: 'Comment…', title: 'A comment on this frame, kept in saved sessions (filter has:note); Enter saves', attrs: { 'data-testid': 'note' } });
+    this.revealButton = button({
+      label: 'Reveal',
+      title: 'Show the SASL credentials this frame carries',
+      onClick: () => this.events.onReveal(),
+      attrs: { 'data-testid': 'reveal' },
+    });
+    const copy = button({
+      label: 'Copy',
+      title: 'Copy this view to the clipboard',
+      onClick: () => this.events.onCopy(this.shownTab),
+      attrs: { 'data-testid': 'copy' },
+    });
+    this.star = toggleButton({
+      label: '★',
+      title: 'Star this frame (kept in saved sessions; filter is:starred)',
+      checked: false,
+      onToggle: () => this.saveNote({ starred: !this.detail?.note?.starred }),
+      attrs: { 'data-testid': 'star' },
+    });
+    this.noteField = textField({
+      label: 'Comment on this frame',
+      placeholder: 'Comment…',
+      title: 'A comment on this frame, kept in saved sessions (filter has:note); Enter saves',
+      attrs: { 'data-testid': 'note' },
+    });
     this.noteField.classList.add('fx-note-field');
     this.noteField.addEventListener('keydown', (ev) => {
       if (ev.key === 'Enter') {
@@ -77,14 +111,46 @@ export class DetailPane {
       ev.stopPropagation();
     });
     this.noteField.addEventListener('change', () => this.saveNote({ text: this.noteField.value }));
-    const close = button({ label: '✕', title: 'Close details (Esc)', variant: 'icon', onClick: () => this.events.onClose() });
+    const close = button({
+      label: '✕',
+      title: 'Close details (Esc)',
+      variant: 'icon',
+      onClick: () => this.events.onClose(),
+    });
     this.actions = h('div', { class: 'fx-detail-actions', attrs: { 'data-testid': 'actions' } });
-    const bar = h('div', { class: 'fx-detail-bar' }, this.tabs.el, h('div', { class: 'fx-spring' }), this.noteField, this.star.el, this.actions, this.revealButton, copy, close);
+    const bar = h(
+      'div',
+      { class: 'fx-detail-bar' },
+      this.tabs.el,
+      h('div', { class: 'fx-spring' }),
+      this.noteField,
+      this.star.el,
+      this.actions,
+      this.revealButton,
+      copy,
+      close,
+    );
     this.errorBox = h('div', { class: 'fx-detail-error', role: 'alert', attrs: { 'data-testid': 'detail-error' } });
-    this.apiErrors = h('div', { class: 'fx-detail-error fx-api-error', role: 'alert', attrs: { 'data-testid': 'detail-api-error' } });
+    this.apiErrors = h('div', {
+      class: 'fx-detail-error fx-api-error',
+      role: 'alert',
+      attrs: { 'data-testid': 'detail-api-error' },
+    });
     this.note = h('div', { class: 'fx-detail-note' });
-    this.body = h('pre', { class: 'fx-detail-body', attrs: { tabindex: 0, 'data-testid': 'detail-body', 'aria-label': 'Frame text' } });
-    this.el = h('section', { class: 'fx-detail', attrs: { 'aria-label': 'Frame detail', 'data-testid': 'detail' } }, this.heading, bar, this.errorBox, this.apiErrors, this.note, this.body);
+    this.body = h('pre', {
+      class: 'fx-detail-body',
+      attrs: { tabindex: 0, 'data-testid': 'detail-body', 'aria-label': 'Frame text' },
+    });
+    this.el = h(
+      'section',
+      { class: 'fx-detail', attrs: { 'aria-label': 'Frame detail', 'data-testid': 'detail' } },
+      this.heading,
+      bar,
+      this.errorBox,
+      this.apiErrors,
+      this.note,
+      this.body,
+    );
     this.show(undefined);
   }
 
@@ -113,7 +179,8 @@ export class DetailPane {
     this.star.set(!!detail?.note?.starred);
     this.star.el.hidden = !detail?.notes && !detail?.note?.starred;
     this.star.el.disabled = !detail?.notes;
-    if (document.activeElement !== this.noteField || this.noteField.dataset.frame !== String(detail?.id)) this.noteField.value = detail?.note?.text ?? '';
+    if (document.activeElement !== this.noteField || this.noteField.dataset.frame !== String(detail?.id))
+      this.noteField.value = detail?.note?.text ?? '';
     this.noteField.dataset.frame = String(detail?.id ?? '');
     this.noteField.hidden = !detail?.notes && !detail?.note?.text;
     this.noteField.readOnly = !detail?.notes;
@@ -130,11 +197,18 @@ export class DetailPane {
     replaceChildren(
       this.heading,
       h('span', { class: 'fx-detail-id', text: `#${detail.id}` }),
-      h('span', { class: `fx-detail-dir dir-${detail.dir}`, text: DIR_ARROW[detail.dir], title: DIR_TITLE[detail.dir] }),
+      h('span', {
+        class: `fx-detail-dir dir-${detail.dir}`,
+        text: DIR_ARROW[detail.dir],
+        title: DIR_TITLE[detail.dir],
+      }),
       h('span', { text: visibleControls(detail.summary || detail.kind) }),
       detail.label ? h('span', { class: 'fx-detail-label', text: visibleControls(detail.label) }) : undefined,
       ...FLAG_BADGES.filter(([flag]) => detail.flags[flag]).map(([flag, text, title]) => badge(text, flag, title)),
-      h('span', { class: 'fx-detail-meta', text: `${detail.kind} · ${formatBytes(detail.bytes)} · ${formatTime(detail.t)} · ${detail.sessionLabel ?? detail.session}` }),
+      h('span', {
+        class: 'fx-detail-meta',
+        text: `${detail.kind} · ${formatBytes(detail.bytes)} · ${formatTime(detail.t)} · ${detail.sessionLabel ?? detail.session}`,
+      }),
     );
     this.errorBox.hidden = !detail.error;
     setText(this.errorBox, detail.error ? `Malformed frame: ${detail.error}` : '');
@@ -142,7 +216,13 @@ export class DetailPane {
     replaceChildren(
       this.actions,
       ...detail.actions.map((a) =>
-        button({ label: ACTION_LABELS[a][0], title: ACTION_LABELS[a][1], variant: a === 'forward' ? 'primary' : 'secondary', onClick: () => this.events.onAction(a), attrs: { 'data-action': a } }),
+        button({
+          label: ACTION_LABELS[a][0],
+          title: ACTION_LABELS[a][1],
+          variant: a === 'forward' ? 'primary' : 'secondary',
+          onClick: () => this.events.onAction(a),
+          attrs: { 'data-action': a },
+        }),
       ),
     );
     this.tabs.setEnabled('pretty', detail.pretty !== undefined);
@@ -193,14 +273,17 @@ export class DetailPane {
     } else if (tab === 'update' && d.update) {
       text = d.update.xml;
       xml = !d.update.error;
-      note = d.update.error ? `The Update inside this notification does not parse: ${d.update.error}` : (d.update.label ?? '');
+      note = d.update.error
+        ? `The Update inside this notification does not parse: ${d.update.error}`
+        : (d.update.label ?? '');
     } else if (tab === 'original') {
       text = d.original ?? '';
       note = 'The text as first captured, before it was edited.';
     } else {
       text = d.raw;
     }
-    if (d.masked && (tab === 'raw' || tab === 'pretty')) note = 'The SASL payload (credentials) is masked. Reveal shows it.';
+    if (d.masked && (tab === 'raw' || tab === 'pretty'))
+      note = 'The SASL payload (credentials) is masked. Reveal shows it.';
     if (d.notice && tab === 'pretty') note = note ? `${note} ${d.notice}` : d.notice;
     setText(this.note, note);
     this.note.hidden = !note;
@@ -212,7 +295,14 @@ export class DetailPane {
       setText(this.note, note ? `${note} ${said}` : said);
       this.note.hidden = false;
     }
-    const marks = tab === 'pretty' ? (d.pretty !== undefined ? this.marks?.pretty : this.marks?.raw) : tab === 'raw' ? this.marks?.raw : undefined;
+    const marks =
+      tab === 'pretty'
+        ? d.pretty !== undefined
+          ? this.marks?.pretty
+          : this.marks?.raw
+        : tab === 'raw'
+          ? this.marks?.raw
+          : undefined;
     if (xml) {
       const frag = highlightXml(text);
       markTree(frag, marks);

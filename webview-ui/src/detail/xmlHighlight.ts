@@ -7,7 +7,8 @@ import { h } from '../ui';
 /** Above this size the text is shown plain (one text node) to keep the pane instant. */
 const MAX_HIGHLIGHT = 256 * 1024;
 
-const TOKEN = /(<!--[\s\S]*?-->)|(<\/?)([^\s/>]+)|([^\s=<>"']+)(=)("[^"]*"|'[^']*')|(\/?>)|(\s+)|([^<\s][^<]*?(?=\s|<|$)|[^<\s]+)/g;
+const TOKEN =
+  /(<!--[\s\S]*?-->)|(<\/?)([^\s/>]+)|([^\s=<>"']+)(=)("[^"]*"|'[^']*')|(\/?>)|(\s+)|([^<\s][^<]*?(?=\s|<|$)|[^<\s]+)/g;
 
 export function highlightXml(text: string): DocumentFragment {
   const frag = document.createDocumentFragment();

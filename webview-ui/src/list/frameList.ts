@@ -78,10 +78,25 @@ class RowView {
     this.event = cell('event');
     this.size = cell('size');
     this.session = cell('session');
-    this.el = h('div', { class: 'fx-row', role: 'row' }, this.time, this.dir, this.kind, summaryCell, this.event, this.size, this.session);
+    this.el = h(
+      'div',
+      { class: 'fx-row', role: 'row' },
+      this.time,
+      this.dir,
+      this.kind,
+      summaryCell,
+      this.event,
+      this.size,
+      this.session,
+    );
   }
 
-  show(index: number, row: RowDto | undefined, selected: boolean, timeText: TimeText = (_i, r) => formatTime(r.t)): void {
+  show(
+    index: number,
+    row: RowDto | undefined,
+    selected: boolean,
+    timeText: TimeText = (_i, r) => formatTime(r.t),
+  ): void {
     if (this.index !== index) {
       this.index = index;
       this.el.style.transform = `translateY(${index * ROW_HEIGHT}px)`;
@@ -118,10 +133,14 @@ class RowView {
     setMarkedText(this.event, row.label ?? '', row.marks?.label, visibleControls);
     setText(this.size, formatBytes(row.bytes));
     setText(this.session, row.session);
-    const key = FLAG_BADGES.filter(([flag]) => row.flags[flag]).map(([flag]) => flag).join(',');
+    const key = FLAG_BADGES.filter(([flag]) => row.flags[flag])
+      .map(([flag]) => flag)
+      .join(',');
     this.setBadges(key);
     setText(this.star, row.note?.starred ? '★' : row.note?.text ? '✎' : '');
-    const tip = [row.error && `#${row.id}: ${row.error}`, row.note?.text && `Comment: ${row.note.text}`].filter(Boolean).join('\n');
+    const tip = [row.error && `#${row.id}: ${row.error}`, row.note?.text && `Comment: ${row.note.text}`]
+      .filter(Boolean)
+      .join('\n');
     if (tip) this.el.title = tip;
     else this.el.removeAttribute('title');
   }
@@ -130,7 +149,10 @@ class RowView {
     if (key === this.badgeKey) return;
     this.badgeKey = key;
     const wanted = key ? key.split(',') : [];
-    replaceChildren(this.badges, ...FLAG_BADGES.filter(([flag]) => wanted.includes(flag)).map(([flag, text, title]) => badge(text, flag, title)));
+    replaceChildren(
+      this.badges,
+      ...FLAG_BADGES.filter(([flag]) => wanted.includes(flag)).map(([flag, text, title]) => badge(text, flag, title)),
+    );
   }
 
   hide(): void {
@@ -161,7 +183,18 @@ export class FrameList {
       { class: 'fx-header', role: 'row', attrs: { 'aria-rowindex': 1 } },
       ...COLUMNS.map(([name, label, title]) => {
         const handle = h('span', { class: 'fx-resize', attrs: { 'aria-hidden': 'true', 'data-resize': name } });
-        const cell = h('div', { class: `fx-cell fx-col-${name} fx-sortable`, role: 'columnheader', title, attrs: { 'aria-sort': 'none', 'data-column': name } }, h('span', { class: 'fx-header-label', text: label }), h('span', { class: 'fx-sort-mark' }), handle);
+        const cell = h(
+          'div',
+          {
+            class: `fx-cell fx-col-${name} fx-sortable`,
+            role: 'columnheader',
+            title,
+            attrs: { 'aria-sort': 'none', 'data-column': name },
+          },
+          h('span', { class: 'fx-header-label', text: label }),
+          h('span', { class: 'fx-sort-mark' }),
+          handle,
+        );
         cell.addEventListener('click', (ev) => {
           if ((ev.target as Element).closest('.fx-resize')) return;
           this.cycleSort(name);
@@ -174,7 +207,17 @@ export class FrameList {
     this.spacer = h('div', { class: 'fx-spacer', role: 'rowgroup' });
     this.viewport = h('div', { class: 'fx-viewport' }, this.spacer);
     this.empty = h('div', { class: 'fx-empty', text: 'No frames yet' });
-    this.el = h('div', { class: 'fx-list', role: 'grid', attrs: { tabindex: 0, 'aria-label': 'Frames', 'aria-rowcount': 1, 'aria-multiselectable': 'false' } }, header, this.viewport, this.empty);
+    this.el = h(
+      'div',
+      {
+        class: 'fx-list',
+        role: 'grid',
+        attrs: { tabindex: 0, 'aria-label': 'Frames', 'aria-rowcount': 1, 'aria-multiselectable': 'false' },
+      },
+      header,
+      this.viewport,
+      this.empty,
+    );
     this.viewport.addEventListener('scroll', this.onScroll, { passive: true });
     this.el.addEventListener('keydown', this.onKey);
     this.spacer.addEventListener('mousedown', this.onMouseDown);
@@ -248,7 +291,8 @@ export class FrameList {
     this.prefs = { ...prefs, widths: { ...prefs.widths } };
     for (const [key] of COLUMNS) {
       const w = this.prefs.widths?.[key];
-      if (typeof w === 'number' && Number.isFinite(w) && w >= MIN_WIDTH) this.el.style.setProperty(`--fx-w-${key}`, `${Math.round(w)}px`);
+      if (typeof w === 'number' && Number.isFinite(w) && w >= MIN_WIDTH)
+        this.el.style.setProperty(`--fx-w-${key}`, `${Math.round(w)}px`);
       else this.el.style.removeProperty(`--fx-w-${key}`);
     }
     this.el.classList.toggle('with-session', !!this.prefs.session);
@@ -257,7 +301,8 @@ export class FrameList {
 
   private cycleSort(key: SortKey): void {
     const cur = this.sort;
-    const next: SortSpec | undefined = cur?.key !== key ? { key } : !cur.descending ? { key, descending: true } : undefined;
+    const next: SortSpec | undefined =
+      cur?.key !== key ? { key } : !cur.descending ? { key, descending: true } : undefined;
     this.setSort(next);
     this.events.onSort?.(next);
   }
@@ -337,7 +382,8 @@ export class FrameList {
   }
 
   setRows(start: number, rows: RowDto[]): void {
-    const selectedWasMissing = this.selected >= start && this.selected < start + rows.length && !this.cache.get(this.selected);
+    const selectedWasMissing =
+      this.selected >= start && this.selected < start + rows.length && !this.cache.get(this.selected);
     this.cache.set(start, rows);
     if (selectedWasMissing) this.events.onSelect(this.selected, this.cache.get(this.selected));
     this.scheduleRender();

@@ -48,7 +48,8 @@ function main(): void {
   body.className = 'tl-body';
   const empty = document.createElement('div');
   empty.className = 'tl-empty';
-  empty.textContent = 'No agent states yet: User, Dialogs and Team Updates and REST calls appear here as they are captured.';
+  empty.textContent =
+    'No agent states yet: User, Dialogs and Team Updates and REST calls appear here as they are captured.';
   const tooltip = document.createElement('div');
   tooltip.className = 'tl-tooltip';
   tooltip.hidden = true;

@@ -110,7 +110,8 @@ export class TimelineView {
     if (!span) return undefined;
     const left = this.toX(span.from);
     const width = Math.max(1, this.toX(span.to ?? this.end) - left);
-    for (const [k, v] of Object.entries({ x: left, y: STATE_Y - 1, width, height: STATE_H + 2 })) this.hoverSpan.setAttribute(k, String(Math.round(v * 10) / 10));
+    for (const [k, v] of Object.entries({ x: left, y: STATE_Y - 1, width, height: STATE_H + 2 }))
+      this.hoverSpan.setAttribute(k, String(Math.round(v * 10) / 10));
     this.hoverSpan.setAttribute('data-frame', String(span.frame));
     this.hoverSpan.setAttribute('data-state', span.state);
     if (this.hoverSpan.parentNode !== laneEl) laneEl.append(this.hoverSpan);
@@ -199,9 +200,25 @@ export class TimelineView {
       for (const d of lane.dialogs) {
         const left = xOf(d.from);
         const w = widthOf(d.from, d.to);
-        const bar = rect(left, DIALOG_Y, w, DIALOG_H, `dialog d-${stateClass(d.state)}${d.to === null ? ' open' : ''}`, d.frame, { 'data-dialog': d.id, 'data-steps': d.steps.map((st) => st.state).join(' '), rx: '3' });
+        const bar = rect(
+          left,
+          DIALOG_Y,
+          w,
+          DIALOG_H,
+          `dialog d-${stateClass(d.state)}${d.to === null ? ' open' : ''}`,
+          d.frame,
+          { 'data-dialog': d.id, 'data-steps': d.steps.map((st) => st.state).join(' '), rx: '3' },
+        );
         fragment.append(bar);
-        if (w >= LABEL_MIN_WIDTH * 2) fragment.append(label(left + 4, DIALOG_Y + DIALOG_H - 2, 'dialog-label', `${d.caller ?? d.id} · ${d.steps.map((st) => st.state).join(' → ')}`));
+        if (w >= LABEL_MIN_WIDTH * 2)
+          fragment.append(
+            label(
+              left + 4,
+              DIALOG_Y + DIALOG_H - 2,
+              'dialog-label',
+              `${d.caller ?? d.id} · ${d.steps.map((st) => st.state).join(' → ')}`,
+            ),
+          );
       }
       for (const m of lane.marks) fragment.append(mark(m, xOf(m.t)));
       const content = this.querySelector('g.content') as SVGGElement;
@@ -210,7 +227,15 @@ export class TimelineView {
   }
 }
 
-function rect(x: number, y: number, width: number, height: number, cls: string, frame: number, attrs: Record<string, string>): SVGRectElement {
+function rect(
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+  cls: string,
+  frame: number,
+  attrs: Record<string, string>,
+): SVGRectElement {
   const el = document.createElementNS(SVG_NS, 'rect');
   el.setAttribute('class', cls);
   el.setAttribute('x', String(Math.round(x * 10) / 10));
@@ -237,6 +262,11 @@ function mark(m: TimelineMark, cx: number): SVGPathElement {
   el.setAttribute('class', `mark m-${m.kind}`);
   el.setAttribute('data-frame', String(m.frame));
   el.setAttribute('data-label', m.label);
-  el.setAttribute('d', m.kind === 'rest' ? `M${cx - 5},${MARK_Y + 8}L${cx},${MARK_Y - 1}L${cx + 5},${MARK_Y + 8}Z` : `M${cx},${MARK_Y - 2}L${cx + 5},${MARK_Y + 4}L${cx},${MARK_Y + 10}L${cx - 5},${MARK_Y + 4}Z`);
+  el.setAttribute(
+    'd',
+    m.kind === 'rest'
+      ? `M${cx - 5},${MARK_Y + 8}L${cx},${MARK_Y - 1}L${cx + 5},${MARK_Y + 8}Z`
+      : `M${cx},${MARK_Y - 2}L${cx + 5},${MARK_Y + 4}L${cx},${MARK_Y + 10}L${cx - 5},${MARK_Y + 4}Z`,
+  );
   return el;
 }

@@ -16,7 +16,12 @@ export interface ButtonOptions {
 }
 
 export function button(opts: ButtonOptions): HTMLButtonElement {
-  const b = h('button', { class: `fx-button fx-button-${opts.variant ?? 'secondary'}`, text: opts.label, title: opts.title, attrs: { type: 'button', ...opts.attrs } });
+  const b = h('button', {
+    class: `fx-button fx-button-${opts.variant ?? 'secondary'}`,
+    text: opts.label,
+    title: opts.title,
+    attrs: { type: 'button', ...opts.attrs },
+  });
   if (opts.title && opts.variant === 'icon') b.setAttribute('aria-label', opts.title);
   b.addEventListener('click', opts.onClick);
   return b;
@@ -28,16 +33,46 @@ export interface ToggleButton {
 }
 
 /** A toolbar button with a pressed state (aria-pressed). */
-export function toggleButton(opts: { label: string; title?: string; checked: boolean; onToggle: () => void; attrs?: Record<string, string> }): ToggleButton {
-  const el = button({ label: opts.label, title: opts.title, variant: 'secondary', onClick: opts.onToggle, attrs: opts.attrs });
+export function toggleButton(opts: {
+  label: string;
+  title?: string;
+  checked: boolean;
+  onToggle: () => void;
+  attrs?: Record<string, string>;
+}): ToggleButton {
+  const el = button({
+    label: opts.label,
+    title: opts.title,
+    variant: 'secondary',
+    onClick: opts.onToggle,
+    attrs: opts.attrs,
+  });
   el.classList.add('fx-toggle');
   const set = (checked: boolean) => setAttrs(el, { 'aria-pressed': String(checked) });
   set(opts.checked);
   return { el, set };
 }
 
-export function textField(opts: { placeholder?: string; title?: string; label: string; value?: string; onInput?: (value: string) => void; attrs?: Record<string, string> }): HTMLInputElement {
-  const input = h('input', { class: 'fx-textfield', title: opts.title, attrs: { type: 'text', placeholder: opts.placeholder, 'aria-label': opts.label, spellcheck: 'false', autocomplete: 'off', ...opts.attrs } });
+export function textField(opts: {
+  placeholder?: string;
+  title?: string;
+  label: string;
+  value?: string;
+  onInput?: (value: string) => void;
+  attrs?: Record<string, string>;
+}): HTMLInputElement {
+  const input = h('input', {
+    class: 'fx-textfield',
+    title: opts.title,
+    attrs: {
+      type: 'text',
+      placeholder: opts.placeholder,
+      'aria-label': opts.label,
+      spellcheck: 'false',
+      autocomplete: 'off',
+      ...opts.attrs,
+    },
+  });
   input.value = opts.value ?? '';
   if (opts.onInput) input.addEventListener('input', () => opts.onInput?.(input.value));
   return input;
@@ -48,8 +83,19 @@ export interface DropdownOption {
   label: string;
 }
 
-export function dropdown(opts: { label: string; title?: string; options: DropdownOption[]; value?: string; onChange: (value: string) => void; attrs?: Record<string, string> }): HTMLSelectElement {
-  const select = h('select', { class: 'fx-dropdown', title: opts.title, attrs: { 'aria-label': opts.label, ...opts.attrs } }, ...opts.options.map((o) => h('option', { text: o.label, attrs: { value: o.value } })));
+export function dropdown(opts: {
+  label: string;
+  title?: string;
+  options: DropdownOption[];
+  value?: string;
+  onChange: (value: string) => void;
+  attrs?: Record<string, string>;
+}): HTMLSelectElement {
+  const select = h(
+    'select',
+    { class: 'fx-dropdown', title: opts.title, attrs: { 'aria-label': opts.label, ...opts.attrs } },
+    ...opts.options.map((o) => h('option', { text: o.label, attrs: { value: o.value } })),
+  );
   select.value = opts.value ?? opts.options[0]?.value ?? '';
   select.addEventListener('change', () => opts.onChange(select.value));
   return select;
@@ -60,7 +106,13 @@ export interface Checkbox {
   input: HTMLInputElement;
 }
 
-export function checkbox(opts: { label: string; title?: string; checked?: boolean; onChange: (checked: boolean) => void; attrs?: Record<string, string> }): Checkbox {
+export function checkbox(opts: {
+  label: string;
+  title?: string;
+  checked?: boolean;
+  onChange: (checked: boolean) => void;
+  attrs?: Record<string, string>;
+}): Checkbox {
   const input = h('input', { attrs: { type: 'checkbox', ...opts.attrs } });
   input.checked = !!opts.checked;
   input.addEventListener('change', () => opts.onChange(input.checked));
@@ -77,13 +129,19 @@ export interface Tabs<T extends string> {
 }
 
 /** A tab strip (role=tablist); arrow keys move between tabs. */
-export function tabs<T extends string>(opts: { label: string; tabs: { id: T; label: string }[]; selected: T; onSelect: (id: T) => void }): Tabs<T> {
+export function tabs<T extends string>(opts: {
+  label: string;
+  tabs: { id: T; label: string }[];
+  selected: T;
+  onSelect: (id: T) => void;
+}): Tabs<T> {
   let selected = opts.selected;
   const buttons = new Map<T, HTMLButtonElement>();
   const el = h('div', { class: 'fx-tabs', role: 'tablist', attrs: { 'aria-label': opts.label } });
   const select = (id: T) => {
     selected = id;
-    for (const [tid, b] of buttons) setAttrs(b, { 'aria-selected': String(tid === id), tabindex: tid === id ? '0' : '-1' });
+    for (const [tid, b] of buttons)
+      setAttrs(b, { 'aria-selected': String(tid === id), tabindex: tid === id ? '0' : '-1' });
   };
   for (const t of opts.tabs) {
     const b = h('button', { class: 'fx-tab', text: t.label, role: 'tab', attrs: { type: 'button', 'data-tab': t.id } });

@@ -6,7 +6,12 @@
 export type Marks = readonly (readonly [number, number])[];
 
 /** Sets `text` in `el`, with `marks` highlighted. */
-export function setMarkedText(el: Element, text: string, marks: Marks | undefined, show: (s: string) => string = (s) => s): void {
+export function setMarkedText(
+  el: Element,
+  text: string,
+  marks: Marks | undefined,
+  show: (s: string) => string = (s) => s,
+): void {
   if (!marks?.length) {
     const shown = show(text);
     if (el.childElementCount === 0 && el.textContent === shown) return;

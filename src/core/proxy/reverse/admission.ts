@@ -21,7 +21,9 @@ export function listenerNames(listenHost: string): Set<string> {
   const names = new Set(['localhost', '127.0.0.1', '::1']);
   const h = listenHost.replace(/^\[|\]$/g, '').toLowerCase();
   if (!isWildcardHost(h)) names.add(h);
-  else for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.add(a.address.toLowerCase());
+  else
+    for (const list of Object.values(networkInterfaces()))
+      for (const a of list ?? []) names.add(a.address.toLowerCase());
   return names;
 }
 
@@ -44,12 +46,22 @@ export function admitRequest(req: IncomingMessage, names: ReadonlySet<string>): 
   }
   const host = req.headers.host;
   if (!host) return { ok: false, status: 421, reason: 'a request without Host is not for this listener' };
-  if (!names.has(hostName(host))) return { ok: false, status: 421, reason: `Host ${JSON.stringify(host.slice(0, 200))} is not this listener (use localhost or 127.0.0.1)` };
+  if (!names.has(hostName(host)))
+    return {
+      ok: false,
+      status: 421,
+      reason: `Host ${JSON.stringify(host.slice(0, 200))} is not this listener (use localhost or 127.0.0.1)`,
+    };
   return { ok: true };
 }
 
 /** admitRequest plus the Origin check of a WebSocket upgrade; `allowed` adds origins. */
-export function admitUpgrade(req: IncomingMessage, names: ReadonlySet<string>, listenHost: string, allowed: readonly string[] = []): Admission {
+export function admitUpgrade(
+  req: IncomingMessage,
+  names: ReadonlySet<string>,
+  listenHost: string,
+  allowed: readonly string[] = [],
+): Admission {
   const admitted = admitRequest(req, names);
   if (!admitted.ok) return admitted;
   const verdict = checkOrigin(req.headers.origin, req.headers.host, { allowed, listenHost });
@@ -59,7 +71,11 @@ export function admitUpgrade(req: IncomingMessage, names: ReadonlySet<string>, l
 /** Answers a refused plain request with its status and one line. */
 export function refuseResponse(res: ServerResponse, refusal: Extract<Admission, { ok: false }>): void {
   const body = `finesse-frames: ${refusal.reason}\n`;
-  res.writeHead(refusal.status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.writeHead(refusal.status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  });
   res.end(body);
 }
 

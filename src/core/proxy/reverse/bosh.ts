@@ -102,11 +102,24 @@ export class BoshCapture extends EventEmitter<{ session: [SessionInfo] }> {
     let session = this.sessions.get(key);
     if (!session) {
       if (!frames.length) return;
-      session = this.store.openSession({ id: `bosh-${key}-${Date.now().toString(36)}`, label: `bosh ${peer}`, target: this.target });
+      session = this.store.openSession({
+        id: `bosh-${key}-${Date.now().toString(36)}`,
+        label: `bosh ${peer}`,
+        target: this.target,
+      });
       this.sessions.set(key, session);
       this.emit('session', session);
     }
-    for (const f of frames) this.store.append({ session: session.id, dir: f.dir, kind: f.kind, raw: f.raw, t: f.t, bytes: f.bytes, flags: f.flags });
+    for (const f of frames)
+      this.store.append({
+        session: session.id,
+        dir: f.dir,
+        kind: f.kind,
+        raw: f.raw,
+        t: f.t,
+        bytes: f.bytes,
+        flags: f.flags,
+      });
     if (end) {
       this.terminating.add(key);
       this.endIfDone(key);
@@ -184,7 +197,10 @@ export class BoshExchange {
     this.requestSid = attrs.sid;
     this.creation = attrs.sid === undefined;
     this.terminateRequest = attrs.type === 'terminate';
-    this.requestFrames = framesOf(parsed.body, 'out', t, { open: this.creation || isRestart(attrs), close: this.terminateRequest });
+    this.requestFrames = framesOf(parsed.body, 'out', t, {
+      open: this.creation || isRestart(attrs),
+      close: this.terminateRequest,
+    });
     // The creation request has no sid yet: it waits for the response that names it.
     if (!this.creation) {
       if (!this.lost && !this.responded) {
@@ -192,8 +208,7 @@ export class BoshExchange {
         this.capture.hold(this.held);
       }
       this.flushRequest(attrs.sid as string, false);
-    }
-    else if (this.lost) this.flushRequest(this.unboundKey(), true);
+    } else if (this.lost) this.flushRequest(this.unboundKey(), true);
   }
 
   private flushRequest(key: string, end: boolean): void {
@@ -208,7 +223,12 @@ export class BoshExchange {
     const parsed = text === undefined ? undefined : parseBoshBody(text);
     const created = this.creation && parsed?.ok && parsed.body.attrs.sid !== undefined;
     // A creation the server refused has no sid: its request and answer share a session of their own.
-    const key = created && parsed.ok ? parsed.body.attrs.sid : this.creation || this.requestSid === undefined ? this.unboundKey() : this.requestSid;
+    const key =
+      created && parsed.ok
+        ? parsed.body.attrs.sid
+        : this.creation || this.requestSid === undefined
+          ? this.unboundKey()
+          : this.requestSid;
     const unbound = key === this.unbound;
     if (this.creation) this.flushRequest(key, false); // the request's frames go first, with their own times
     if (!parsed?.ok) {

@@ -22,7 +22,10 @@ export function parseBoshBody(text: string): BoshParse {
   if (root.name !== 'body') return { ok: false, error: `Expected a BOSH <body> wrapper, got <${root.name}>` };
   const scan = scanChildren(text);
   if (!scan) return { ok: false, error: 'Unreadable BOSH <body> wrapper' };
-  return { ok: true, body: { attrs: { ...root.attrs } as Record<string, string>, wrapper: scan.wrapper, children: scan.children } };
+  return {
+    ok: true,
+    body: { attrs: { ...root.attrs } as Record<string, string>, wrapper: scan.wrapper, children: scan.children },
+  };
 }
 
 /**

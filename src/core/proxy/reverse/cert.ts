@@ -83,7 +83,15 @@ function stillGood(x509: X509Certificate, names: string[]): boolean {
 function describe(cert: string, key: string, certFile: string, keyFile: string, created: boolean): ListenerCertificate {
   const x509 = new X509Certificate(cert);
   const spki = x509.publicKey.export({ type: 'spki', format: 'der' });
-  return { cert, key, certFile, keyFile, created, fingerprint: x509.fingerprint256, spkiSha256: createHash('sha256').update(spki).digest('base64') };
+  return {
+    cert,
+    key,
+    certFile,
+    keyFile,
+    created,
+    fingerprint: x509.fingerprint256,
+    spkiSha256: createHash('sha256').update(spki).digest('base64'),
+  };
 }
 
 function writeAtomic(file: string, text: string, mode: number): void {
@@ -110,7 +118,8 @@ export function generateCertificate(names: string[], now = new Date()): { cert: 
     const ip = isIP(n.replace(/^\[|\]$/g, ''));
     return ip ? tlv(0x87, ipBytes(n.replace(/^\[|\]$/g, ''), ip)) : tlv(0x82, Buffer.from(n, 'ascii'));
   });
-  const extension = (id: string, critical: boolean, value: Buffer) => sequence(oid(id), ...(critical ? [boolean(true)] : []), octetString(value));
+  const extension = (id: string, critical: boolean, value: Buffer) =>
+    sequence(oid(id), ...(critical ? [boolean(true)] : []), octetString(value));
   const extensions = sequence(
     extension('2.5.29.19', true, sequence()), // basicConstraints: not a CA
     extension('2.5.29.15', true, bitString(Buffer.from([0x80]), 7)), // keyUsage: digitalSignature
@@ -130,7 +139,10 @@ export function generateCertificate(names: string[], now = new Date()): { cert: 
   );
   const signature = sign('sha256', tbs, privateKey); // DER-encoded ECDSA signature
   const der = sequence(tbs, ecdsaWithSha256, bitString(signature));
-  const cert = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  const cert = `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE-----\n`;
   const key = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
   return { cert, key };
 }

@@ -24,7 +24,8 @@ export const octetString = (value: Buffer): Buffer => tlv(0x04, value);
 export const utf8String = (s: string): Buffer => tlv(0x0c, Buffer.from(s, 'utf8'));
 export const boolean = (v: boolean): Buffer => tlv(0x01, Buffer.from([v ? 0xff : 0]));
 /** A BIT STRING of whole bytes (no unused bits). */
-export const bitString = (bytes: Buffer, unusedBits = 0): Buffer => tlv(0x03, Buffer.concat([Buffer.from([unusedBits]), bytes]));
+export const bitString = (bytes: Buffer, unusedBits = 0): Buffer =>
+  tlv(0x03, Buffer.concat([Buffer.from([unusedBits]), bytes]));
 
 /** A non-negative INTEGER from big-endian bytes (a leading 0 keeps it positive). */
 export function integer(bytes: Buffer): Buffer {
@@ -49,5 +50,7 @@ export function oid(dotted: string): Buffer {
 export function time(date: Date): Buffer {
   const iso = date.toISOString(); // 2025-01-31T12:34:56.789Z
   const digits = iso.slice(0, 19).replace(/[-T:]/g, '') + 'Z'; // 20250131123456Z
-  return date.getUTCFullYear() < 2050 ? tlv(0x17, Buffer.from(digits.slice(2), 'ascii')) : tlv(0x18, Buffer.from(digits, 'ascii'));
+  return date.getUTCFullYear() < 2050
+    ? tlv(0x17, Buffer.from(digits.slice(2), 'ascii'))
+    : tlv(0x18, Buffer.from(digits, 'ascii'));
 }

@@ -16,7 +16,15 @@ export interface Origins {
 }
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection, not the message. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'upgrade',
+]);
 
 /**
  * HSTS from the upstream would pin https onto `localhost`/our host for every port, breaking the
@@ -28,7 +36,8 @@ const DROPPED_DOWNSTREAM = new Set(['strict-transport-security']);
 function connectionTokens(raw: readonly string[]): Set<string> {
   const tokens = new Set<string>();
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i].toLowerCase() === 'connection') for (const t of raw[i + 1].split(',')) if (t.trim()) tokens.add(t.trim().toLowerCase());
+    if (raw[i].toLowerCase() === 'connection')
+      for (const t of raw[i + 1].split(',')) if (t.trim()) tokens.add(t.trim().toLowerCase());
   }
   return tokens;
 }
@@ -51,7 +60,11 @@ export function upstreamRequestHeaders(raw: readonly string[], origins: Origins)
  * Walks a flat raw header list, leaving out hop-by-hop headers (and those Connection: names, and
  * `alsoDrop`), and keeps each remaining name with the value `rewrite` gives it, in order.
  */
-function mapEndToEnd(raw: readonly string[], alsoDrop: ReadonlySet<string>, rewrite: (lower: string, value: string) => string): string[] {
+function mapEndToEnd(
+  raw: readonly string[],
+  alsoDrop: ReadonlySet<string>,
+  rewrite: (lower: string, value: string) => string,
+): string[] {
   const drop = connectionTokens(raw);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
@@ -66,7 +79,8 @@ function mapEndToEnd(raw: readonly string[], alsoDrop: ReadonlySet<string>, rewr
 export function rewriteUpgradeHeaders(headers: Record<string, string | string[] | undefined>, origins: Origins): void {
   headers.host = new URL(origins.upstream).host;
   if (typeof headers.origin === 'string') headers.origin = swapOrigin(headers.origin, origins.local, origins.upstream);
-  if (typeof headers.referer === 'string') headers.referer = swapUrlPrefix(headers.referer, origins.local, origins.upstream);
+  if (typeof headers.referer === 'string')
+    headers.referer = swapUrlPrefix(headers.referer, origins.local, origins.upstream);
 }
 
 /** Response headers for the browser (flat raw list). */
@@ -153,13 +167,24 @@ export function rewriteCsp(policy: string, upstream: string, local: string): str
   return policy
     .split(';')
     .map((directive) =>
-      directive.replace(/(^|\s)((?:([a-z][a-z0-9+.-]*):\/\/)?([^\s/:'"]+)(?::(\d+|\*))?(\/[^\s]*)?)(?=\s|$)/gi, (all, lead: string, _source, scheme: string | undefined, host: string, port: string | undefined, path: string | undefined) => {
-        if (host.toLowerCase() !== up.hostname.toLowerCase()) return all;
-        const defaultPort = scheme === 'http' || scheme === 'ws' ? '80' : '443';
-        if (port !== undefined && port !== '*' && port !== upPort) return all;
-        if (port === undefined && upPort !== defaultPort) return all;
-        return `${lead}${scheme ? `${scheme}://` : ''}${lo.host}${path ?? ''}`;
-      }),
+      directive.replace(
+        /(^|\s)((?:([a-z][a-z0-9+.-]*):\/\/)?([^\s/:'"]+)(?::(\d+|\*))?(\/[^\s]*)?)(?=\s|$)/gi,
+        (
+          all,
+          lead: string,
+          _source,
+          scheme: string | undefined,
+          host: string,
+          port: string | undefined,
+          path: string | undefined,
+        ) => {
+          if (host.toLowerCase() !== up.hostname.toLowerCase()) return all;
+          const defaultPort = scheme === 'http' || scheme === 'ws' ? '80' : '443';
+          if (port !== undefined && port !== '*' && port !== upPort) return all;
+          if (port === undefined && upPort !== defaultPort) return all;
+          return `${lead}${scheme ? `${scheme}://` : ''}${lo.host}${path ?? ''}`;
+        },
+      ),
     )
     .join(';');
 }

@@ -73,7 +73,11 @@ export class HttpCapture {
   }
 
   private open(): SessionInfo {
-    const session = this.store.openSession({ id: `http-${Date.now().toString(36)}`, label: `REST ${this.target}`, target: this.target });
+    const session = this.store.openSession({
+      id: `http-${Date.now().toString(36)}`,
+      label: `REST ${this.target}`,
+      target: this.target,
+    });
     this.onSession?.(session);
     return session;
   }
@@ -97,7 +101,12 @@ export class HttpExchange {
       const request = this.recordRequest();
       if (this.done) return;
       this.done = true;
-      const raw = formatResponse(res.statusCode ?? 0, res.statusMessage ?? '', redactedHeaders(res.rawHeaders), bodyText(decode(body, encoding), size, body.length));
+      const raw = formatResponse(
+        res.statusCode ?? 0,
+        res.statusMessage ?? '',
+        redactedHeaders(res.rawHeaders),
+        bodyText(decode(body, encoding), size, body.length),
+      );
       this.capture.append('in', raw, now(), size, request.id);
     });
     res.once('close', () => {
@@ -117,7 +126,12 @@ export class HttpExchange {
   private recordRequest(body?: Buffer, size = 0): Frame {
     if (this.request) return this.request;
     const req = this.req;
-    const raw = formatRequest(req.method ?? 'GET', req.url ?? '/', redactedHeaders(req.rawHeaders), bodyText(body, size, body?.length));
+    const raw = formatRequest(
+      req.method ?? 'GET',
+      req.url ?? '/',
+      redactedHeaders(req.rawHeaders),
+      bodyText(body, size, body?.length),
+    );
     this.request = this.capture.append('out', raw, this.t0, size);
     return this.request;
   }

@@ -76,10 +76,12 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
       const { createConnection, ...tls } = tlsOptions(opts.trust);
       const agent = new https.Agent({ keepAlive: true, ...tls });
       // A pinned fingerprint replaces chain validation inside the connection factory.
-      if (createConnection) (agent as unknown as { createConnection: typeof createConnection }).createConnection = createConnection;
+      if (createConnection)
+        (agent as unknown as { createConnection: typeof createConnection }).createConnection = createConnection;
       this.agent = agent;
     } else {
-      if (opts.trust?.caFile || opts.trust?.fingerprint) throw new TypeError(`a CA file or fingerprint needs an https:// upstream, not ${opts.upstream}`);
+      if (opts.trust?.caFile || opts.trust?.fingerprint)
+        throw new TypeError(`a CA file or fingerprint needs an https:// upstream, not ${opts.upstream}`);
       this.agent = new http.Agent({ keepAlive: true });
     }
     const wsOrigin = `${secure ? 'wss' : 'ws'}://${this.upstream.host}`;
@@ -115,7 +117,9 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
     const { host, port } = this.opts.listen ?? { host: '127.0.0.1', port: 0 };
     this.cert = listenerCertificate(this.opts.certDir, [host.replace(/^\[|\]$/g, '')]);
     this.names = listenerNames(host);
-    const server = https.createServer({ key: this.cert.key, cert: this.cert.cert }, (req, res) => this.forward(req, res));
+    const server = https.createServer({ key: this.cert.key, cert: this.cert.cert }, (req, res) =>
+      this.forward(req, res),
+    );
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
     server.on('clientError', (_err, socket: Duplex) => socket.destroy());
     // Long-polls (BOSH holds a request ~60 s) must not be cut by Node's default timeouts.
@@ -200,7 +204,11 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
       // Node adds a Date of its own unless told not to; the server's headers are the ones sent.
       res.sendDate = false;
       try {
-        res.writeHead(upRes.statusCode ?? 502, upRes.statusMessage, downstreamResponseHeaders(upRes.rawHeaders, origins));
+        res.writeHead(
+          upRes.statusCode ?? 502,
+          upRes.statusMessage,
+          downstreamResponseHeaders(upRes.rawHeaders, origins),
+        );
       } catch (e) {
         upRes.destroy();
         this.fail(res, e as Error);
@@ -276,6 +284,7 @@ function checkUpstream(upstream: string): URL {
   } catch {
     throw new TypeError(`reverse proxy upstream "${upstream}" is not a URL (expected https://HOST:8445)`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`reverse proxy upstream must be https:// (or http://), got ${url.protocol}//`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new TypeError(`reverse proxy upstream must be https:// (or http://), got ${url.protocol}//`);
   return url;
 }

@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { FrameStore } from '../../../../src/core/capture/frameStore';
 import type { Frame, FrameInput } from '../../../../src/core/capture/frame';
-import { compileFilter, FilterSpec, FrameLinks, frameNode, highlighter, tokenize } from '../../../../src/core/capture/filter';
+import {
+  compileFilter,
+  FilterSpec,
+  FrameLinks,
+  frameNode,
+  highlighter,
+  tokenize,
+} from '../../../../src/core/capture/filter';
 import { ResponseIndex } from '../../../../src/core/capture/responseIndex';
 import { apiErrorUpdate, dialogUpdate, eventMessage, userUpdate } from '../../../../src/core/finesse/builders';
 import { nodes } from '../../../../src/core/finesse/nodes';
@@ -10,7 +17,14 @@ import { plainAuth } from '../../../../src/core/xmpp/sasl';
 
 const agent = { id: 'agent1', loginName: 'agent1' };
 const call = { id: '16777236', from: '1001', to: '6001' };
-const ev = (node: string, update: string, item = 'i1') => eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test/desktop', node, itemId: item, updateXml: update });
+const ev = (node: string, update: string, item = 'i1') =>
+  eventMessage({
+    from: 'pubsub.finesse.test',
+    to: 'agent1@finesse.test/desktop',
+    node,
+    itemId: item,
+    updateXml: update,
+  });
 
 function storeOf(inputs: Omit<FrameInput, 'session'>[]): Frame[] {
   const store = new FrameStore();
@@ -19,13 +33,29 @@ function storeOf(inputs: Omit<FrameInput, 'session'>[]): Frame[] {
 }
 
 const frames = storeOf([
-  /* 1 */ { dir: 'out', kind: 'open', raw: '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.test" version="1.0"/>' },
+  /* 1 */ {
+    dir: 'out',
+    kind: 'open',
+    raw: '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.test" version="1.0"/>',
+  },
   /* 2 */ { dir: 'out', kind: 'stanza', raw: plainAuth('agent1', 'secret') },
   /* 3 */ { dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), userUpdate(agent, 'READY', { requestId: 'r1' })) },
   /* 4 */ { dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), userUpdate(agent, 'NOT_READY')) },
-  /* 5 */ { dir: 'in', kind: 'stanza', raw: ev(nodes.userDialogs('agent1'), dialogUpdate(agent, call, 'ALERTING', 'POST')) },
-  /* 6 */ { dir: 'in', kind: 'stanza', raw: ev(nodes.userDialogs('agent1'), dialogUpdate(agent, call, 'DROPPED', 'DELETE')) },
-  /* 7 */ { dir: 'out', kind: 'stanza', raw: '<iq type="get" id="p1" to="finesse.test"><ping xmlns="urn:xmpp:ping"/></iq>' },
+  /* 5 */ {
+    dir: 'in',
+    kind: 'stanza',
+    raw: ev(nodes.userDialogs('agent1'), dialogUpdate(agent, call, 'ALERTING', 'POST')),
+  },
+  /* 6 */ {
+    dir: 'in',
+    kind: 'stanza',
+    raw: ev(nodes.userDialogs('agent1'), dialogUpdate(agent, call, 'DROPPED', 'DELETE')),
+  },
+  /* 7 */ {
+    dir: 'out',
+    kind: 'stanza',
+    raw: '<iq type="get" id="p1" to="finesse.test"><ping xmlns="urn:xmpp:ping"/></iq>',
+  },
   /* 8 */ { dir: 'in', kind: 'stanza', raw: '<iq type="result" id="p1" from="finesse.test"/>' },
   /* 9 */ { dir: 'in', kind: 'stanza', raw: '<iq type="result" id="bind_1"/>' },
   /* 10 */ { dir: 'out', kind: 'text', raw: '  ' },
@@ -33,9 +63,23 @@ const frames = storeOf([
   /* 12 */ { dir: 'out', kind: 'pong', raw: '' },
   /* 13 */ { dir: 'in', kind: 'stanza', raw: '<message><body>unclosed' },
   /* 14 */ { dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), apiErrorUpdate(agent, 'r2')) },
-  /* 15 */ { dir: 'out', kind: 'stanza', raw: '<iq type="set" id="s1" to="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="/finesse/api/Team/7/Users" jid="agent1@finesse.test"/></pubsub></iq>' },
-  /* 16 */ { dir: 'in', kind: 'stanza', raw: '<iq type="error" id="s2"><error type="cancel"><item-not-found xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/></error></iq>', flags: { held: true } },
-  /* 17 */ { dir: 'out', kind: 'stanza', raw: '<presence><status>Lunch with the Agent Team</status></presence>', flags: { injected: true } },
+  /* 15 */ {
+    dir: 'out',
+    kind: 'stanza',
+    raw: '<iq type="set" id="s1" to="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="/finesse/api/Team/7/Users" jid="agent1@finesse.test"/></pubsub></iq>',
+  },
+  /* 16 */ {
+    dir: 'in',
+    kind: 'stanza',
+    raw: '<iq type="error" id="s2"><error type="cancel"><item-not-found xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/></error></iq>',
+    flags: { held: true },
+  },
+  /* 17 */ {
+    dir: 'out',
+    kind: 'stanza',
+    raw: '<presence><status>Lunch with the Agent Team</status></presence>',
+    flags: { injected: true },
+  },
 ]);
 
 /** Ids matched by a query, in store order. */
@@ -141,15 +185,26 @@ describe('filter language', () => {
   it('an unknown key is an error that lists the keys; in quotes it is text', () => {
     const message = error('foo:bar');
     assert.match(message, /Unknown filter key "foo:"/);
-    for (const key of ['dir:', 'kind:', 'node:', 'state:', 'event:', 'has:', 'is:', 'session:']) assert.ok(message.includes(key), `${key} listed in: ${message}`);
+    for (const key of ['dir:', 'kind:', 'node:', 'state:', 'event:', 'has:', 'is:', 'session:'])
+      assert.ok(message.includes(key), `${key} listed in: ${message}`);
     assert.match(error('dir:in staet:READY'), /Unknown filter key "staet:"/);
     assert.deepEqual(ids('"foo:bar"'), []);
   });
 
   it('state: of an apiErrors Update is its ErrorType, read from the text or parsed alike', () => {
     const store = new FrameStore();
-    store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), apiErrorUpdate(agent, 'r9', 'Parameter_Missing', 'no state given')) });
-    store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), userUpdate(agent, 'READY')) });
+    store.append({
+      session: 's1',
+      dir: 'in',
+      kind: 'stanza',
+      raw: ev(nodes.user('agent1'), apiErrorUpdate(agent, 'r9', 'Parameter_Missing', 'no state given')),
+    });
+    store.append({
+      session: 's1',
+      dir: 'in',
+      kind: 'stanza',
+      raw: ev(nodes.user('agent1'), userUpdate(agent, 'READY')),
+    });
     const run = (q: string) => {
       const r = compileFilter(q);
       assert.ok(r.ok);
@@ -239,9 +294,17 @@ describe('filter keys for REST calls', () => {
   // Responses name their request (`answers`), as the reverse proxy's REST capture records them.
   const store = new FrameStore();
   for (const f of [
-    /* 1 */ { dir: 'out', kind: 'http', raw: 'PUT /finesse/api/User/agent1 HTTP/1.1\nrequestId: r1\n\n<User><state>READY</state></User>' },
+    /* 1 */ {
+      dir: 'out',
+      kind: 'http',
+      raw: 'PUT /finesse/api/User/agent1 HTTP/1.1\nrequestId: r1\n\n<User><state>READY</state></User>',
+    },
     /* 2 */ { dir: 'in', kind: 'http', raw: 'HTTP/1.1 202 Accepted\n\n', answers: 1 },
-    /* 3 */ { dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), userUpdate(agent, 'READY', { requestId: 'r1' })) },
+    /* 3 */ {
+      dir: 'in',
+      kind: 'stanza',
+      raw: ev(nodes.user('agent1'), userUpdate(agent, 'READY', { requestId: 'r1' })),
+    },
     /* 4 */ { dir: 'out', kind: 'http', raw: 'PUT /finesse/api/User/agent1 HTTP/1.1\nrequestId: r10\n\n' },
     /* 5 */ { dir: 'in', kind: 'http', raw: 'HTTP/1.1 400 Bad Request\n\n<ApiErrors/>', answers: 4 },
     /* 6 */ { dir: 'in', kind: 'stanza', raw: ev(nodes.user('agent1'), apiErrorUpdate(agent, 'r10')) },

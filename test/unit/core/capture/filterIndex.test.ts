@@ -12,14 +12,26 @@ const agent = { id: 'agent1', loginName: 'agent1' };
 const STATES: UserState[] = ['READY', 'NOT_READY', 'TALKING'];
 
 function userEvent(n: number): string {
-  return eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test', node: nodes.user('agent1'), itemId: `i${n}`, updateXml: userUpdate(agent, STATES[Math.floor(n / 3) % 3]) });
+  return eventMessage({
+    from: 'pubsub.finesse.test',
+    to: 'agent1@finesse.test',
+    node: nodes.user('agent1'),
+    itemId: `i${n}`,
+    updateXml: userUpdate(agent, STATES[Math.floor(n / 3) % 3]),
+  });
 }
 
 /** Frame n: every 3rd a User update, the others pings in and out. */
 function append(store: FrameStore, from: number, count: number): void {
   for (let n = from; n < from + count; n++) {
     if (n % 3 === 0) store.append({ session: 's', dir: 'in', kind: 'stanza', raw: userEvent(n) });
-    else store.append({ session: 's', dir: n % 3 === 1 ? 'out' : 'in', kind: 'stanza', raw: `<iq type="get" id="n${n}"><ping xmlns="urn:xmpp:ping"/></iq>` });
+    else
+      store.append({
+        session: 's',
+        dir: n % 3 === 1 ? 'out' : 'in',
+        kind: 'stanza',
+        raw: `<iq type="get" id="n${n}"><ping xmlns="urn:xmpp:ping"/></iq>`,
+      });
   }
 }
 
@@ -58,7 +70,10 @@ describe('FilteredIndex', () => {
     await once(store, 'append');
     assert.deepEqual(changes, [{ appended: 5, removed: 0 }]);
     assert.equal(index.total, 15);
-    assert.deepEqual(viewIds(index), [...store].map((f) => f.id));
+    assert.deepEqual(
+      viewIds(index),
+      [...store].map((f) => f.id),
+    );
   });
 
   it('tests only the new frames as the store appends them', async () => {
@@ -118,7 +133,10 @@ describe('FilteredIndex', () => {
     assert.equal(index.total, 10);
     assert.equal(index.idAt(0), 5);
     assert.deepEqual(
-      changes.reduce((a, c) => ({ appended: a.appended + c.appended, removed: a.removed + c.removed }), { appended: 0, removed: 0 }),
+      changes.reduce((a, c) => ({ appended: a.appended + c.appended, removed: a.removed + c.removed }), {
+        appended: 0,
+        removed: 0,
+      }),
       { appended: 4, removed: 4 },
     );
   });
@@ -200,7 +218,8 @@ describe('FilteredIndex', () => {
     index.on('reset', () => resets.push(index.total));
     index.setSort({ key: 'size', descending: true });
     const frames = [...store];
-    const bySize = (desc: boolean) => [...frames].sort((a, b) => (desc ? b.bytes - a.bytes : a.bytes - b.bytes) || a.id - b.id).map((f) => f.id);
+    const bySize = (desc: boolean) =>
+      [...frames].sort((a, b) => (desc ? b.bytes - a.bytes : a.bytes - b.bytes) || a.id - b.id).map((f) => f.id);
     assert.deepEqual(viewIds(index), bySize(true));
     assert.equal(index.indexOf(store.lastId), 0, 'the big frame is first');
     index.setSort({ key: 'size' });
@@ -218,7 +237,13 @@ describe('FilteredIndex', () => {
     store.append({ session: 's', dir: 'in', kind: 'text', raw: 'y'.repeat(9000) });
     return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
       assert.equal(index.idAt(0), store.lastId);
-      assert.deepEqual(viewIds(index), [...store].filter((f) => f.dir === 'in').sort((a, b) => b.bytes - a.bytes || a.id - b.id).map((f) => f.id));
+      assert.deepEqual(
+        viewIds(index),
+        [...store]
+          .filter((f) => f.dir === 'in')
+          .sort((a, b) => b.bytes - a.bytes || a.id - b.id)
+          .map((f) => f.id),
+      );
       index.setSort(undefined);
       assert.deepEqual(viewIds(index), expected(store, 'dir:in'));
     });
@@ -231,14 +256,25 @@ describe('FilteredIndex', () => {
     const other = new FilteredIndex(store);
     failing.setFilter({ text: 'status:4xx' });
     other.setFilter({ text: 'kind:http -status:4xx' });
-    const request = store.append({ session: 'http-1', dir: 'out', kind: 'http', raw: 'PUT /finesse/api/User/agent1 HTTP/1.1\nrequestId: r7\n\n' });
+    const request = store.append({
+      session: 'http-1',
+      dir: 'out',
+      kind: 'http',
+      raw: 'PUT /finesse/api/User/agent1 HTTP/1.1\nrequestId: r7\n\n',
+    });
     append(store, 4, 3); // Updates arrive between the call and its response
     await once(store, 'append');
     assert.deepEqual(viewIds(failing), []);
     assert.deepEqual(viewIds(other), [request.id]);
     let resets = 0;
     failing.on('reset', () => resets++);
-    const response = store.append({ session: 'http-1', dir: 'in', kind: 'http', raw: 'HTTP/1.1 400 Bad Request\n\n<ApiErrors/>', answers: request.id });
+    const response = store.append({
+      session: 'http-1',
+      dir: 'in',
+      kind: 'http',
+      raw: 'HTTP/1.1 400 Bad Request\n\n<ApiErrors/>',
+      answers: request.id,
+    });
     await once(store, 'append');
     assert.deepEqual(viewIds(failing), [request.id, response.id]);
     assert.equal(resets, 1);

@@ -18,7 +18,10 @@ function store(): Frame[] {
   const tricky = [
     update.raw.replace('</item>', '</itm>'), // mismatched tag
     update.raw.replace('&lt;state&gt;', '&lt;state&gt;&bogus;'), // unknown entity
-    update.raw.replace('</items>', `${update.raw.slice(update.raw.indexOf('<item '), update.raw.indexOf('</items>'))}</items>`), // two items
+    update.raw.replace(
+      '</items>',
+      `${update.raw.slice(update.raw.indexOf('<item '), update.raw.indexOf('</items>'))}</items>`,
+    ), // two items
     update.raw.replace('<message', '<iq').replace('</message>', '</iq>'), // not a message
     update.raw.replace(/&lt;event&gt;\w+&lt;\/event&gt;/, '&lt;event&gt;PUT&lt;/event&gt;'),
     `${update.raw}<x/>`, // a second root
@@ -32,7 +35,13 @@ function store(): Frame[] {
 }
 
 function apiError(errorType: string): string {
-  return eventMessage({ from: `pubsub.${DOMAIN}`, to: JID, node: nodes.user(AGENT.id), itemId: `e-${errorType.trim()}`, updateXml: apiErrorUpdate(AGENT, 'r1', errorType) });
+  return eventMessage({
+    from: `pubsub.${DOMAIN}`,
+    to: JID,
+    node: nodes.user(AGENT.id),
+    itemId: `e-${errorType.trim()}`,
+    updateXml: apiErrorUpdate(AGENT, 'r1', errorType),
+  });
 }
 
 const parsed = {
@@ -61,7 +70,11 @@ describe('filter keys against the parsed frames', () => {
       assert.ok(want.length > 0 || query === 'is:malformed', `${query}: the reference finds nothing`);
       assert.deepEqual(got, want, query);
       // The second filter over the same frames reuses what the first learned: same answer.
-      assert.deepEqual(copies.filter(compiled.filter.matcher()).map((f) => f.id), want, `${query} again`);
+      assert.deepEqual(
+        copies.filter(compiled.filter.matcher()).map((f) => f.id),
+        want,
+        `${query} again`,
+      );
     });
   }
 

@@ -17,8 +17,14 @@ describe('FrameStore', () => {
     assert.deepEqual(b.flags, { injected: true });
     assert.ok(b.t >= a.t && Math.abs(a.t - Date.now()) < 60_000);
     assert.deepEqual([store.size, store.firstId, store.lastId], [2, 1, 2]);
-    assert.deepEqual(store.slice().map((f) => f.raw), ['<a/>', '<b>é</b>']);
-    assert.deepEqual([...store].map((f) => f.id), [1, 2]);
+    assert.deepEqual(
+      store.slice().map((f) => f.raw),
+      ['<a/>', '<b>é</b>'],
+    );
+    assert.deepEqual(
+      [...store].map((f) => f.id),
+      [1, 2],
+    );
     assert.equal(store.get(2), b);
     assert.equal(store.at(0), a);
     assert.equal(store.get(3), undefined);
@@ -40,7 +46,10 @@ describe('FrameStore', () => {
     await once(store, 'append');
     store.append(input('<late/>'));
     await once(store, 'append');
-    assert.deepEqual(batches.map((b) => b.map((f) => f.id)), [[1, 2, 3, 4, 5], [6]]);
+    assert.deepEqual(
+      batches.map((b) => b.map((f) => f.id)),
+      [[1, 2, 3, 4, 5], [6]],
+    );
   });
 
   it('evicts the oldest frames beyond capacity and says from where', async () => {
@@ -49,10 +58,16 @@ describe('FrameStore', () => {
     store.on('evict', (first) => evicted.push(first));
     for (let i = 1; i <= 5; i++) store.append(input(`<m${i}/>`));
     assert.deepEqual([store.size, store.firstId, store.lastId], [3, 3, 5]);
-    assert.deepEqual(store.slice().map((f) => f.id), [3, 4, 5]);
+    assert.deepEqual(
+      store.slice().map((f) => f.id),
+      [3, 4, 5],
+    );
     assert.equal(store.get(2), undefined);
     assert.equal(store.get(3)?.raw, '<m3/>');
-    assert.deepEqual(store.slice(1, 10).map((f) => f.id), [4, 5]);
+    assert.deepEqual(
+      store.slice(1, 10).map((f) => f.id),
+      [4, 5],
+    );
     await once(store, 'append');
     assert.deepEqual(evicted, [3]);
   });
@@ -125,7 +140,8 @@ describe('FrameStore', () => {
     it('counts lazily decoded frames by their kept bytes', () => {
       const store = new FrameStore(100, { maxBytes: 16_000 });
       const chunk = Buffer.from('x'.repeat(1000));
-      for (let i = 0; i < 17; i++) store.appendLazy({ session: 's1', dir: 'in', kind: 'stanza', bytes: 1000 }, chunk, 0, 1000, UTF8);
+      for (let i = 0; i < 17; i++)
+        store.appendLazy({ session: 's1', dir: 'in', kind: 'stanza', bytes: 1000 }, chunk, 0, 1000, UTF8);
       assert.deepEqual([store.size, store.firstId, store.heldBytes], [16, 2, 16_000]);
       assert.equal(store.at(0)?.flags.truncated, undefined);
     });
@@ -137,11 +153,20 @@ describe('FrameStore', () => {
       const f = store.append(input(big));
       assert.equal(f.flags.truncated, true);
       assert.equal(f.bytes, Buffer.byteLength(big));
-      assert.ok(Buffer.byteLength(f.raw) <= 1024 && Buffer.byteLength(f.raw) >= 1022, 'cut at a character boundary within the limit');
+      assert.ok(
+        Buffer.byteLength(f.raw) <= 1024 && Buffer.byteLength(f.raw) >= 1022,
+        'cut at a character boundary within the limit',
+      );
       assert.ok(big.startsWith(f.raw));
       assert.ok(!f.raw.includes('\ufffd'));
       const payload = Buffer.from(big);
-      const lazy = store.appendLazy({ session: 's1', dir: 'in', kind: 'stanza', bytes: payload.length, flags: { injected: true } }, payload, 0, payload.length, UTF8);
+      const lazy = store.appendLazy(
+        { session: 's1', dir: 'in', kind: 'stanza', bytes: payload.length, flags: { injected: true } },
+        payload,
+        0,
+        payload.length,
+        UTF8,
+      );
       assert.deepEqual(lazy.flags, { injected: true, truncated: true });
       assert.equal(lazy.bytes, payload.length);
       assert.ok(big.startsWith(lazy.raw.replace(/\ufffd$/, '')));

@@ -17,11 +17,24 @@ describe('frameView', () => {
   });
 
   it('decodes a Finesse notification and labels it', () => {
-    const raw = eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test', node: '/finesse/api/User/agent1', itemId: 'i', updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { requestId: 'r1' }) });
+    const raw = eventMessage({
+      from: 'pubsub.finesse.test',
+      to: 'agent1@finesse.test',
+      node: '/finesse/api/User/agent1',
+      itemId: 'i',
+      updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { requestId: 'r1' }),
+    });
     const v = frameView(frame(raw));
     assert.equal(v.finesse?.state, 'READY');
     assert.equal(v.finesseLabel, 'User agent1 PUT → READY');
-    assert.deepEqual(finesseJson(v.finesse!), { node: '/finesse/api/User/agent1', event: 'PUT', requestId: 'r1', source: '/finesse/api/User/agent1', kind: 'user', state: 'READY' });
+    assert.deepEqual(finesseJson(v.finesse!), {
+      node: '/finesse/api/User/agent1',
+      event: 'PUT',
+      requestId: 'r1',
+      source: '/finesse/api/User/agent1',
+      kind: 'user',
+      state: 'READY',
+    });
   });
 
   it('reports the parse error of a malformed stanza', () => {

@@ -11,7 +11,16 @@ describe('CLI JSON lines', () => {
     const f = store.append({ session: 'c1', dir: 'out', kind: 'stanza', raw: '<presence/>', t: 1000.25 });
     const line = frameToJsonLine(f);
     assert.ok(!line.includes('\n'));
-    assert.deepEqual(JSON.parse(line), { id: f.id, session: 'c1', dir: 'out', t: 1000.25, kind: 'stanza', raw: '<presence/>', bytes: 11, flags: {} });
+    assert.deepEqual(JSON.parse(line), {
+      id: f.id,
+      session: 'c1',
+      dir: 'out',
+      t: 1000.25,
+      kind: 'stanza',
+      raw: '<presence/>',
+      bytes: 11,
+      flags: {},
+    });
   });
 
   it('redacts the SASL payload and listed secrets unless asked to reveal', () => {
@@ -22,7 +31,12 @@ describe('CLI JSON lines', () => {
     assert.equal(frameToJson(f, { reveal: true }).raw, f.raw);
     assert.equal(f.raw, plainAuth('agent1', 's3cret-token'), 'the stored frame is not changed');
 
-    const echoed = store.append({ session: 'c1', dir: 'in', kind: 'stanza', raw: '<message><body>s3cret-token</body></message>' });
+    const echoed = store.append({
+      session: 'c1',
+      dir: 'in',
+      kind: 'stanza',
+      raw: '<message><body>s3cret-token</body></message>',
+    });
     assert.equal(frameToJson(echoed, { secrets: ['s3cret-token'] }).raw, '<message><body>[redacted]</body></message>');
   });
 
@@ -35,9 +49,28 @@ describe('CLI JSON lines', () => {
   });
 
   it('adds the decoded finesse fields', () => {
-    const raw = eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test', node: '/finesse/api/User/agent1/Dialogs', itemId: 'i', updateXml: dialogUpdate({ id: 'agent1', loginName: 'agent1' }, { id: '1', from: '5551234', to: '1001' }, 'ALERTING', 'POST', { requestId: 'q' }) });
+    const raw = eventMessage({
+      from: 'pubsub.finesse.test',
+      to: 'agent1@finesse.test',
+      node: '/finesse/api/User/agent1/Dialogs',
+      itemId: 'i',
+      updateXml: dialogUpdate(
+        { id: 'agent1', loginName: 'agent1' },
+        { id: '1', from: '5551234', to: '1001' },
+        'ALERTING',
+        'POST',
+        { requestId: 'q' },
+      ),
+    });
     const json = JSON.parse(frameToJsonLine(store.append({ session: 'c1', dir: 'in', kind: 'stanza', raw })));
-    assert.deepEqual(json.finesse, { node: '/finesse/api/User/agent1/Dialogs', event: 'POST', requestId: 'q', source: '/finesse/api/User/agent1/Dialogs', kind: 'dialogs', state: 'ALERTING' });
+    assert.deepEqual(json.finesse, {
+      node: '/finesse/api/User/agent1/Dialogs',
+      event: 'POST',
+      requestId: 'q',
+      source: '/finesse/api/User/agent1/Dialogs',
+      kind: 'dialogs',
+      state: 'ALERTING',
+    });
   });
 
   it('marks malformed frames with the error, without touching the stored flags', () => {

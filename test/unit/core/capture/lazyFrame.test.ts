@@ -5,7 +5,14 @@ describe('lazily decoded frames (FrameStore.appendLazy)', () => {
   const chunk = Buffer.from('xx<message>é</message>yy');
   let decodes = 0;
   const utf8 = (buf: Buffer, start: number, end: number) => (decodes++, buf.toString('utf8', start, end));
-  const lazy = (store: FrameStore) => store.appendLazy({ session: 's1', dir: 'in', kind: 'stanza', bytes: chunk.length - 4 }, chunk, 2, chunk.length - 2, utf8);
+  const lazy = (store: FrameStore) =>
+    store.appendLazy(
+      { session: 's1', dir: 'in', kind: 'stanza', bytes: chunk.length - 4 },
+      chunk,
+      2,
+      chunk.length - 2,
+      utf8,
+    );
 
   it('reads like a plain frame: raw in its place for JSON, spreads and keys; decoded once, on first read', () => {
     const store = new FrameStore(10);
@@ -26,7 +33,10 @@ describe('lazily decoded frames (FrameStore.appendLazy)', () => {
     const store = new FrameStore(10);
     const f = lazy(store);
     store.update(f.id, { raw: '<message>edited</message>', flags: { edited: true } });
-    assert.deepEqual([f.raw, f.original, f.bytes, f.flags], ['<message>edited</message>', '<message>é</message>', 25, { edited: true }]);
+    assert.deepEqual(
+      [f.raw, f.original, f.bytes, f.flags],
+      ['<message>edited</message>', '<message>é</message>', 25, { edited: true }],
+    );
     f.raw = '<x/>';
     assert.equal(JSON.parse(JSON.stringify(f)).raw, '<x/>');
   });

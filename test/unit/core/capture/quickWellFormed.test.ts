@@ -27,7 +27,13 @@ const samples = [
   '<a b>',
   '<a b></a>',
   '<a>&#65;</a>',
-  eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test', node: '/finesse/api/User/agent1', itemId: 'i1', updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY') }),
+  eventMessage({
+    from: 'pubsub.finesse.test',
+    to: 'agent1@finesse.test',
+    node: '/finesse/api/User/agent1',
+    itemId: 'i1',
+    updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY'),
+  }),
 ];
 
 describe('quickWellFormed', () => {

@@ -16,7 +16,10 @@ describe('core/capture/userRegex', () => {
   });
 
   it('replaces every match with groups', () => {
-    assert.equal(compileUserRegex('<state>(\\w+)</state>').replaceAll('<state>TALKING</state>', '<state>X$1</state>'), '<state>XTALKING</state>');
+    assert.equal(
+      compileUserRegex('<state>(\\w+)</state>').replaceAll('<state>TALKING</state>', '<state>X$1</state>'),
+      '<state>XTALKING</state>',
+    );
   });
 
   it('refuses a broken pattern or an unknown flag with a message saying why', () => {

@@ -4,7 +4,14 @@ import assert from 'node:assert/strict';
 import type { Frame } from '../../../../src/core/capture/frame';
 import { FrameStore } from '../../../../src/core/capture/frameStore';
 import { frameToJson } from '../../../../src/core/capture/jsonLines';
-import { Agent, apiErrorUpdate, Call, dialogUpdate, eventMessage, userUpdate } from '../../../../src/core/finesse/builders';
+import {
+  Agent,
+  apiErrorUpdate,
+  Call,
+  dialogUpdate,
+  eventMessage,
+  userUpdate,
+} from '../../../../src/core/finesse/builders';
 import { callLabel, Correlator, sameResource } from '../../../../src/core/finesse/correlation';
 import { nodes } from '../../../../src/core/finesse/nodes';
 import { formatRequest, formatResponse } from '../../../../src/core/http/message';
@@ -19,13 +26,38 @@ class Capture {
   rest(method: string, path: string, t: number, requestId?: string): Frame {
     const headers: [string, string][] = [['Authorization', 'Basic [redacted]']];
     if (requestId) headers.push(['requestId', requestId]);
-    return this.store.append({ session: 'http-1', dir: 'out', kind: 'http', raw: formatRequest(method, path, headers, ''), t });
+    return this.store.append({
+      session: 'http-1',
+      dir: 'out',
+      kind: 'http',
+      raw: formatRequest(method, path, headers, ''),
+      t,
+    });
   }
   answer(request: Frame, status: number, t: number): Frame {
-    return this.store.append({ session: 'http-1', dir: 'in', kind: 'http', raw: formatResponse(status, status === 202 ? 'Accepted' : 'Bad Request', [], ''), t, answers: request.id });
+    return this.store.append({
+      session: 'http-1',
+      dir: 'in',
+      kind: 'http',
+      raw: formatResponse(status, status === 202 ? 'Accepted' : 'Bad Request', [], ''),
+      t,
+      answers: request.id,
+    });
   }
   update(node: string, updateXml: string, t: number): Frame {
-    return this.store.append({ session: 'ws-1', dir: 'in', kind: 'stanza', raw: eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test/x', node, itemId: String(t), updateXml }), t });
+    return this.store.append({
+      session: 'ws-1',
+      dir: 'in',
+      kind: 'stanza',
+      raw: eventMessage({
+        from: 'pubsub.finesse.test',
+        to: 'agent1@finesse.test/x',
+        node,
+        itemId: String(t),
+        updateXml,
+      }),
+      t,
+    });
   }
 }
 
@@ -87,7 +119,10 @@ describe('correlation', () => {
     assert.deepEqual(correlation.causeOf(dropped.id), { request: drop.id, guess: true });
     assert.equal(correlation.causeOf(late.id), undefined, 'outside the window nothing is guessed');
     assert.deepEqual(correlation.effectsOf(team.id)!.updates, []);
-    assert.equal(callLabel(correlation.effectsOf(makeCall.id)!), 'POST User/agent1/Dialogs · INITIATED in 30 ms (guess)');
+    assert.equal(
+      callLabel(correlation.effectsOf(makeCall.id)!),
+      'POST User/agent1/Dialogs · INITIATED in 30 ms (guess)',
+    );
     const json = frameToJson(initiated, { correlation }).finesse!;
     assert.equal(json.likelyCause, makeCall.id);
     assert.equal(json.causedBy, undefined, 'a guess is never reported as the cause');

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { decodeUpdate, decodeUpdates, decodeUpdateText, updateLabel } from '../../../../src/core/finesse/update';
-import { apiErrorUpdate, dialogUpdate, eventMessage, teamUserUpdate, userUpdate } from '../../../../src/core/finesse/builders';
+import {
+  apiErrorUpdate,
+  dialogUpdate,
+  eventMessage,
+  teamUserUpdate,
+  userUpdate,
+} from '../../../../src/core/finesse/builders';
 import { nodes } from '../../../../src/core/finesse/nodes';
 import { Element, parseXml } from '../../../../src/core/xmpp/xml';
 
@@ -25,8 +31,24 @@ describe('Finesse Update decoding', () => {
     assert.ok(u);
     assert.equal(u.error, undefined);
     assert.deepEqual(
-      { node: u.node, itemId: u.itemId, event: u.event, requestId: u.requestId, source: u.source, kind: u.kind, state: u.state },
-      { node: '/finesse/api/User/agent1', itemId: 'i1', event: 'PUT', requestId: 'req-1', source: '/finesse/api/User/agent1', kind: 'user', state: 'READY' },
+      {
+        node: u.node,
+        itemId: u.itemId,
+        event: u.event,
+        requestId: u.requestId,
+        source: u.source,
+        kind: u.kind,
+        state: u.state,
+      },
+      {
+        node: '/finesse/api/User/agent1',
+        itemId: 'i1',
+        event: 'PUT',
+        requestId: 'req-1',
+        source: '/finesse/api/User/agent1',
+        kind: 'user',
+        state: 'READY',
+      },
     );
     assert.match(u.xml, /^<Update><data><user>/);
     assert.equal(u.element?.name, 'Update');
@@ -51,15 +73,22 @@ describe('Finesse Update decoding', () => {
 
   it('decodes a team member update', () => {
     const u = decodeUpdate(message(nodes.teamUsers('1'), teamUserUpdate('1', agent, 'NOT_READY')));
-    assert.deepEqual([u?.node, u?.kind, u?.state, u?.source], ['/finesse/api/Team/1/Users', 'user', 'NOT_READY', '/finesse/api/Team/1/Users']);
+    assert.deepEqual(
+      [u?.node, u?.kind, u?.state, u?.source],
+      ['/finesse/api/Team/1/Users', 'user', 'NOT_READY', '/finesse/api/Team/1/Users'],
+    );
     assert.equal(updateLabel(u!), 'Team 1 Users PUT → NOT_READY');
   });
 
   it('tolerates casing variants of element names and the event value', () => {
-    const text = '<update><Data><User><State>TALKING</State></User></Data><EVENT>put</EVENT><requestID>r7</requestID><SOURCE>/finesse/api/User/agent1</SOURCE></update>';
+    const text =
+      '<update><Data><User><State>TALKING</State></User></Data><EVENT>put</EVENT><requestID>r7</requestID><SOURCE>/finesse/api/User/agent1</SOURCE></update>';
     const u = decodeUpdateText(text, nodes.user('agent1'));
     assert.equal(u.error, undefined);
-    assert.deepEqual([u.event, u.requestId, u.source, u.kind, u.state], ['PUT', 'r7', '/finesse/api/User/agent1', 'User', 'TALKING']);
+    assert.deepEqual(
+      [u.event, u.requestId, u.source, u.kind, u.state],
+      ['PUT', 'r7', '/finesse/api/User/agent1', 'User', 'TALKING'],
+    );
   });
 
   it('accepts the Update as inline XML instead of escaped text, and prefixed pubsub elements', () => {
@@ -69,9 +98,20 @@ describe('Finesse Update decoding', () => {
   });
 
   it('decodes every item of an event carrying several', () => {
-    const items = ['READY', 'NOT_READY'].map((s, i) => `<item id="i${i}"><notification xmlns="http://jabber.org/protocol/pubsub">${escapeText(userUpdate(agent, s as 'READY'))}</notification></item>`);
-    const msg = el(`<message><event xmlns="${EVENT_NS}"><items node="/finesse/api/User/agent1">${items.join('')}<retract id="old"/></items></event></message>`);
-    assert.deepEqual(decodeUpdates(msg).map((u) => [u.itemId, u.state]), [['i0', 'READY'], ['i1', 'NOT_READY']]);
+    const items = ['READY', 'NOT_READY'].map(
+      (s, i) =>
+        `<item id="i${i}"><notification xmlns="http://jabber.org/protocol/pubsub">${escapeText(userUpdate(agent, s as 'READY'))}</notification></item>`,
+    );
+    const msg = el(
+      `<message><event xmlns="${EVENT_NS}"><items node="/finesse/api/User/agent1">${items.join('')}<retract id="old"/></items></event></message>`,
+    );
+    assert.deepEqual(
+      decodeUpdates(msg).map((u) => [u.itemId, u.state]),
+      [
+        ['i0', 'READY'],
+        ['i1', 'NOT_READY'],
+      ],
+    );
   });
 
   it('reports a notification that does not decode, keeping its text', () => {
@@ -85,9 +125,15 @@ describe('Finesse Update decoding', () => {
   });
 
   it('handles updates without data and empty collections', () => {
-    const del = decodeUpdateText('<Update><data><dialogs/></data><event>DELETE</event></Update>', nodes.userDialogs('agent1'));
+    const del = decodeUpdateText(
+      '<Update><data><dialogs/></data><event>DELETE</event></Update>',
+      nodes.userDialogs('agent1'),
+    );
     assert.deepEqual([del.event, del.kind, del.state], ['DELETE', 'dialogs', undefined]);
-    const noData = decodeUpdateText('<Update><event>DELETE</event><source>/finesse/api/User/agent1/Dialogs</source></Update>', nodes.userDialogs('agent1'));
+    const noData = decodeUpdateText(
+      '<Update><event>DELETE</event><source>/finesse/api/User/agent1/Dialogs</source></Update>',
+      nodes.userDialogs('agent1'),
+    );
     assert.equal(noData.kind, 'dialogs');
     assert.equal(updateLabel(noData), 'User agent1 Dialogs DELETE dialogs');
     const unknownEvent = decodeUpdateText('<Update><event>PATCH</event></Update>', 'n');
@@ -97,7 +143,10 @@ describe('Finesse Update decoding', () => {
   it('returns nothing for stanzas that are not pubsub events', () => {
     assert.equal(decodeUpdate(el('<iq type="result"/>')), undefined);
     assert.equal(decodeUpdate(el('<message><body>hi</body></message>')), undefined);
-    assert.equal(decodeUpdate(el(`<message><event xmlns="${EVENT_NS}"><items node="n"><item id="e"/></items></event></message>`)), undefined);
+    assert.equal(
+      decodeUpdate(el(`<message><event xmlns="${EVENT_NS}"><items node="n"><item id="e"/></items></event></message>`)),
+      undefined,
+    );
   });
 });
 

@@ -2,21 +2,35 @@
 import assert from 'node:assert/strict';
 import { FrameStore } from '../../../../src/core/capture/frameStore';
 import type { Direction, Frame } from '../../../../src/core/capture/frame';
-import { BreakpointRule, compileBreakpoint, compileBreakpoints, globToRegExp, RuleError } from '../../../../src/core/intercept/breakpoints';
+import {
+  BreakpointRule,
+  compileBreakpoint,
+  compileBreakpoints,
+  globToRegExp,
+  RuleError,
+} from '../../../../src/core/intercept/breakpoints';
 import { apiErrorUpdate, dialogUpdate, eventMessage, userUpdate } from '../../../../src/core/finesse/builders';
 import { classifyText } from '../../../../src/core/xmpp/framing';
 
 const store = new FrameStore(100);
-const frame = (raw: string, dir: Direction = 'in'): Frame => store.append({ session: 's', dir, kind: classifyText(raw), raw });
+const frame = (raw: string, dir: Direction = 'in'): Frame =>
+  store.append({ session: 's', dir, kind: classifyText(raw), raw });
 const agent = { id: 'agent1', loginName: 'agent1' };
-const notify = (node: string, updateXml: string) => frame(eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test', node, itemId: 'i', updateXml }));
+const notify = (node: string, updateXml: string) =>
+  frame(eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test', node, itemId: 'i', updateXml }));
 
 const userReady = notify('/finesse/api/User/agent1', userUpdate(agent, 'READY'));
-const dialogPost = notify('/finesse/api/User/agent1/Dialogs', dialogUpdate(agent, { id: '7', from: '1', to: '2' }, 'ALERTING', 'POST'));
+const dialogPost = notify(
+  '/finesse/api/User/agent1/Dialogs',
+  dialogUpdate(agent, { id: '7', from: '1', to: '2' }, 'ALERTING', 'POST'),
+);
 const apiError = notify('/finesse/api/User/agent1', apiErrorUpdate(agent, 'r1', 'Invalid State'));
 const presenceOut = frame('<presence xmlns="jabber:client"><status>away</status></presence>', 'out');
 const iqGet = frame('<iq xmlns="jabber:client" type="get" id="p"><ping xmlns="urn:xmpp:ping"/></iq>', 'out');
-const subscribe = frame('<iq xmlns="jabber:client" type="set" id="s" to="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="/finesse/api/Team/12/Users" jid="agent1@finesse.test"/></pubsub></iq>', 'out');
+const subscribe = frame(
+  '<iq xmlns="jabber:client" type="set" id="s" to="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="/finesse/api/Team/12/Users" jid="agent1@finesse.test"/></pubsub></iq>',
+  'out',
+);
 const open = frame('<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.test" version="1.0"/>', 'out');
 const garbage = frame('not xml', 'out');
 const all = [userReady, dialogPost, apiError, presenceOut, iqGet, subscribe, open, garbage];
@@ -38,7 +52,12 @@ describe('breakpoint rules', () => {
   });
 
   it('session: one capture session', () => {
-    const other = store.append({ session: 'other', dir: 'in', kind: 'stanza', raw: '<presence xmlns="jabber:client"/>' });
+    const other = store.append({
+      session: 'other',
+      dir: 'in',
+      kind: 'stanza',
+      raw: '<presence xmlns="jabber:client"/>',
+    });
     assert.deepEqual(matching({ session: 's' }), all);
     assert.equal(compileBreakpoint({ session: 's' })(other), false);
     assert.equal(compileBreakpoint({ session: 'other' })(other), true);
@@ -90,7 +109,11 @@ describe('breakpoint rules', () => {
   });
 
   it('any enabled rule of a list matches (OR), and the first match is reported', () => {
-    const match = compileBreakpoints([{ id: 'off', stanza: 'presence', enabled: false }, { id: 'pings', match: 'urn:xmpp:ping' }, { id: 'sets', type: 'set' }]);
+    const match = compileBreakpoints([
+      { id: 'off', stanza: 'presence', enabled: false },
+      { id: 'pings', match: 'urn:xmpp:ping' },
+      { id: 'sets', type: 'set' },
+    ]);
     assert.equal(match(presenceOut), undefined, 'disabled rule ignored');
     assert.equal(match(iqGet)?.id, 'pings');
     assert.equal(match(subscribe)?.id, 'sets');
@@ -98,11 +121,14 @@ describe('breakpoint rules', () => {
   });
 
   it('bad rules are refused with a message naming them', () => {
-    assert.throws(() => compileBreakpoint({ id: 'r1', match: '(' }), (e: Error) => e instanceof RuleError && /breakpoint "r1"/.test(e.message));
+    assert.throws(
+      () => compileBreakpoint({ id: 'r1', match: '(' }),
+      (e: Error) => e instanceof RuleError && /breakpoint "r1"/.test(e.message),
+    );
     assert.throws(() => compileBreakpoint({ direction: 'up' as Direction }), /direction must be/);
   });
 
-  it('filter: the panel\'s filter language, ANDed with any old-style field', () => {
+  it("filter: the panel's filter language, ANDed with any old-style field", () => {
     assert.deepEqual(matching({ filter: 'dir:in event:POST' }), [dialogPost]);
     assert.deepEqual(matching({ filter: 'node:User/agent1 state:READY' }), [userReady]);
     assert.deepEqual(matching({ filter: 'dir:out /^<iq\\b/', type: 'set' }), [subscribe]);
@@ -113,7 +139,10 @@ describe('breakpoint rules', () => {
   it('match runs on the linear-time engine: a pattern that backtracks forever answers at once', () => {
     const evil = frame(`${'a'.repeat(40)}!`, 'out');
     assert.equal(compileBreakpoint({ match: '(a+)+$' })(evil), false);
-    assert.throws(() => compileBreakpoint({ id: 'look', match: '(?=a)' }), /breakpoint "look": invalid regular expression/);
+    assert.throws(
+      () => compileBreakpoint({ id: 'look', match: '(?=a)' }),
+      /breakpoint "look": invalid regular expression/,
+    );
   });
 
   it('globs escape everything else', () => {

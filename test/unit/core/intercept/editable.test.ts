@@ -5,7 +5,13 @@ import { decodeUpdate } from '../../../../src/core/finesse/update';
 import { parseXml } from '../../../../src/core/xmpp/xml';
 
 const agent = { id: 'agent1', loginName: 'agent1' };
-const notification = eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test/desktop', node: '/finesse/api/User/agent1/Dialogs', itemId: 'i1', updateXml: dialogUpdate(agent, { id: '7', from: '1000', to: '2000' }, 'ALERTING', 'POST') });
+const notification = eventMessage({
+  from: 'pubsub.finesse.test',
+  to: 'agent1@finesse.test/desktop',
+  node: '/finesse/api/User/agent1/Dialogs',
+  itemId: 'i1',
+  updateXml: dialogUpdate(agent, { id: '7', from: '1000', to: '2000' }, 'ALERTING', 'POST'),
+});
 
 describe('held-frame editor form', () => {
   it('pretty-prints a stanza, one element per line', () => {
@@ -40,20 +46,30 @@ describe('held-frame editor form', () => {
   });
 
   it('keeps an inline Update inline when the original carried it so', () => {
-    const inline = '<message xmlns="jabber:client"><event xmlns="http://jabber.org/protocol/pubsub#event"><items node="/finesse/api/User/a"><item id="1"><notification xmlns="http://jabber.org/protocol/pubsub"><Update><event>PUT</event></Update></notification></item></items></event></message>';
+    const inline =
+      '<message xmlns="jabber:client"><event xmlns="http://jabber.org/protocol/pubsub#event"><items node="/finesse/api/User/a"><item id="1"><notification xmlns="http://jabber.org/protocol/pubsub"><Update><event>PUT</event></Update></notification></item></items></event></message>';
     assert.equal(escapesUpdates(inline), false);
     assert.deepEqual(fromEditable(toEditable(inline), { escapeUpdates: false }), { ok: true, raw: inline });
   });
 
   it('leaves leaf text exactly as typed, and refuses malformed text with the parse error', () => {
-    assert.deepEqual(fromEditable('<message xmlns="jabber:client">\n  <body>  two  spaces  </body>\n</message>'), { ok: true, raw: '<message xmlns="jabber:client"><body>  two  spaces  </body></message>' });
+    assert.deepEqual(fromEditable('<message xmlns="jabber:client">\n  <body>  two  spaces  </body>\n</message>'), {
+      ok: true,
+      raw: '<message xmlns="jabber:client"><body>  two  spaces  </body></message>',
+    });
     const bad = fromEditable('<message><body>x</message>');
     assert.equal(bad.ok, false);
     assert.equal(toEditable('not xml <'), 'not xml <', 'malformed frames are edited as text');
   });
 
   it('a User update round trip', () => {
-    const raw = eventMessage({ from: 'p', to: 'a@b', node: '/finesse/api/User/agent1', itemId: 'x', updateXml: userUpdate(agent, 'READY', { requestId: 'r' }) });
+    const raw = eventMessage({
+      from: 'p',
+      to: 'a@b',
+      node: '/finesse/api/User/agent1',
+      itemId: 'x',
+      updateXml: userUpdate(agent, 'READY', { requestId: 'r' }),
+    });
     assert.deepEqual(fromEditable(toEditable(raw)), { ok: true, raw });
   });
 });

@@ -81,7 +81,10 @@ describe('Interceptor', () => {
     assert.deepEqual(wire.texts('s1', 'out'), []);
     assert.deepEqual(wire.texts('s1', 'in'), [msg('still flowing')]);
     assert.equal(store.get(held.id)?.flags.held, true);
-    assert.deepEqual(gate.held().map((h) => [h.frame.id, h.reason]), [[held.id, 'paused']]);
+    assert.deepEqual(
+      gate.held().map((h) => [h.frame.id, h.reason]),
+      [[held.id, 'paused']],
+    );
     assert.deepEqual(gate.paused, { in: false, out: true });
   });
 
@@ -138,7 +141,10 @@ describe('Interceptor', () => {
     const b = wire.receive('s1', 'out', presence('2'));
     gate.forward(a.id);
     assert.deepEqual(wire.texts(), [presence('1')]);
-    assert.deepEqual(gate.held().map((h) => [h.frame.id, h.reason]), [[b.id, 'breakpoint']]);
+    assert.deepEqual(
+      gate.held().map((h) => [h.frame.id, h.reason]),
+      [[b.id, 'breakpoint']],
+    );
   });
 
   it('resume forwards everything held in that direction, in order', () => {
@@ -166,10 +172,16 @@ describe('Interceptor', () => {
   it('does not hold binary frames on its own, but keeps them in order behind held text', () => {
     gate.pause('out');
     const bin = store.append({ session: 's1', dir: 'out', kind: 'binary', raw: 'AAEC' });
-    assert.equal(gate.admit(bin, () => undefined), 'pass');
+    assert.equal(
+      gate.admit(bin, () => undefined),
+      'pass',
+    );
     wire.receive('s1', 'out', presence('held'));
     const bin2 = store.append({ session: 's1', dir: 'out', kind: 'binary', raw: 'AwQ=' });
-    assert.equal(gate.admit(bin2, () => undefined), 'hold');
+    assert.equal(
+      gate.admit(bin2, () => undefined),
+      'hold',
+    );
   });
 
   it('hold timeout: warns first, then forwards (never drops) the frame', async () => {
@@ -213,7 +225,10 @@ describe('Interceptor', () => {
       assert.equal(held.deadline, undefined);
       // The frame behind it times out, but may not overtake the one being edited.
       await new Promise<void>((resolve) => {
-        const check = () => (gate.heldCount === 2 && gate.held().every((h) => h.deadline === undefined) ? resolve() : gate.once('changed', check));
+        const check = () =>
+          gate.heldCount === 2 && gate.held().every((h) => h.deadline === undefined)
+            ? resolve()
+            : gate.once('changed', check);
         check();
       });
       assert.deepEqual(gate.queuedBehindEdits(), [{ dir: 'out', editing: edited.id, waiting: 1 }]);
@@ -251,12 +266,18 @@ describe('Interceptor', () => {
     });
 
     it('removing or disabling a rule releases the frames it held, in order; another rule keeps its own', () => {
-      gate.setBreakpoints([{ id: 'a', filter: '"<status>a"' }, { id: 'b', filter: '"<status>b"' }]);
+      gate.setBreakpoints([
+        { id: 'a', filter: '"<status>a"' },
+        { id: 'b', filter: '"<status>b"' },
+      ]);
       const a1 = wire.receive('s1', 'out', presence('a1'));
       const b1 = wire.receive('s1', 'out', presence('b1'));
       const c1 = wire.receive('s1', 'out', presence('c1'));
       assert.equal(gate.heldFrame(c1.id)?.reason, 'behind');
-      gate.setBreakpoints([{ id: 'a', filter: '"<status>a"', enabled: false }, { id: 'b', filter: '"<status>b"' }]);
+      gate.setBreakpoints([
+        { id: 'a', filter: '"<status>a"', enabled: false },
+        { id: 'b', filter: '"<status>b"' },
+      ]);
       assert.deepEqual(wire.texts(), [presence('a1')], 'b1 still held by its rule, c1 behind it');
       assert.equal(gate.isHeld(a1.id), false);
       assert.equal(gate.heldFrame(b1.id)?.rule?.id, 'b');
@@ -333,7 +354,10 @@ describe('Interceptor', () => {
       const original = gate.resendOriginal(frame.id);
       assert.equal(original.raw, presence('TALKING'));
       assert.deepEqual(original.flags, { injected: true });
-      assert.deepEqual(session.sent.map((s) => s.raw), [presence('HOLD'), presence('TALKING')]);
+      assert.deepEqual(
+        session.sent.map((s) => s.raw),
+        [presence('HOLD'), presence('TALKING')],
+      );
     });
 
     it('injects in either direction, and says why when it cannot', () => {

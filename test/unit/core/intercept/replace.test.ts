@@ -14,8 +14,13 @@ describe('replace rules', () => {
   });
 
   it('regex rules use groups and flags, global implied', () => {
-    const rw = compileReplaceRules([{ match: '<state>(\\w+)</state>', replace: '<state>NOT_$1</state>', regex: true, flags: 'i' }])!;
-    assert.equal(rw(frame('in'), '<STATE>READY</STATE><state>x</state>'), '<state>NOT_READY</state><state>NOT_x</state>');
+    const rw = compileReplaceRules([
+      { match: '<state>(\\w+)</state>', replace: '<state>NOT_$1</state>', regex: true, flags: 'i' },
+    ])!;
+    assert.equal(
+      rw(frame('in'), '<STATE>READY</STATE><state>x</state>'),
+      '<state>NOT_READY</state><state>NOT_x</state>',
+    );
   });
 
   it('apply in their direction only, in list order, disabled ones skipped', () => {
@@ -42,6 +47,9 @@ describe('replace rules', () => {
     const rw = compileReplaceRules([{ match: '(a+)+$', replace: 'x', regex: true }]);
     const text = 'a'.repeat(5000) + '!';
     assert.equal(rw?.(frame('in'), text), text);
-    assert.equal(compileReplaceRules([{ match: '(a+)+!', replace: '<$1>', regex: true }])?.(frame('in'), 'aa!'), '<aa>');
+    assert.equal(
+      compileReplaceRules([{ match: '(a+)+!', replace: '<$1>', regex: true }])?.(frame('in'), 'aa!'),
+      '<aa>',
+    );
   });
 });

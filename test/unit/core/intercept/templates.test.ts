@@ -24,7 +24,10 @@ describe('inject templates', () => {
     assert.equal(p.element.attrs.to, 'pubsub.finesse.test');
     assert.equal(p.element.attrs.type, 'set');
     const sub = p.element.getChildElements()[0].getChildElements()[0];
-    assert.deepEqual([sub.name, sub.attrs.node, sub.attrs.jid], ['subscribe', '/finesse/api/Team/1/Users', 'agent1@finesse.test/desktop']);
+    assert.deepEqual(
+      [sub.name, sub.attrs.node, sub.attrs.jid],
+      ['subscribe', '/finesse/api/Team/1/Users', 'agent1@finesse.test/desktop'],
+    );
     assert.notEqual(buildTemplate('ping', ctx).raw, buildTemplate('ping', ctx).raw, 'fresh ids');
   });
 

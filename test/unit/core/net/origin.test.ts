@@ -9,7 +9,13 @@ describe('checkOrigin', () => {
   });
 
   it('allows pages served from this machine (loopback origins), whatever the port', () => {
-    for (const o of ['http://localhost:3000', 'https://127.0.0.1:8445', 'http://127.8.9.10', 'http://[::1]:5173', 'http://app.localhost:1']) {
+    for (const o of [
+      'http://localhost:3000',
+      'https://127.0.0.1:8445',
+      'http://127.8.9.10',
+      'http://[::1]:5173',
+      'http://app.localhost:1',
+    ]) {
       assert.deepEqual(checkOrigin(o, '127.0.0.1:9000'), { ok: true }, o);
     }
   });
@@ -17,7 +23,10 @@ describe('checkOrigin', () => {
   it('refuses a cross-site page with a one-line reason naming the way to allow it', () => {
     const v = checkOrigin('https://evil.example', '127.0.0.1:9000');
     assert.equal(v.ok, false);
-    assert.match((v as { reason: string }).reason, /^cross-site Origin "https:\/\/evil\.example" refused; allow it with --allow-origin ORIGIN or the setting finesse\.security\.allowedOrigins$/);
+    assert.match(
+      (v as { reason: string }).reason,
+      /^cross-site Origin "https:\/\/evil\.example" refused; allow it with --allow-origin ORIGIN or the setting finesse\.security\.allowedOrigins$/,
+    );
   });
 
   it('refuses the opaque origin "null" (sandboxed frames, file: pages) and garbage', () => {
@@ -26,8 +35,14 @@ describe('checkOrigin', () => {
   });
 
   it('allows an origin the user listed (normalised), or every origin with *', () => {
-    assert.equal(checkOrigin('https://finesse.example.com:8445', 'h', { allowed: ['https://FINESSE.example.com:8445/'] }).ok, true);
-    assert.equal(checkOrigin('https://finesse.example.com:8446', 'h', { allowed: ['https://finesse.example.com:8445'] }).ok, false);
+    assert.equal(
+      checkOrigin('https://finesse.example.com:8445', 'h', { allowed: ['https://FINESSE.example.com:8445/'] }).ok,
+      true,
+    );
+    assert.equal(
+      checkOrigin('https://finesse.example.com:8446', 'h', { allowed: ['https://finesse.example.com:8445'] }).ok,
+      false,
+    );
     assert.equal(checkOrigin('https://any.example', 'h', { allowed: ['*'] }).ok, true);
     assert.equal(checkOrigin('null', 'h', { allowed: ['null'] }).ok, true);
   });
@@ -36,7 +51,10 @@ describe('checkOrigin', () => {
     assert.equal(checkOrigin('http://192.168.1.5:9000', '192.168.1.5:9000').ok, true);
     assert.equal(checkOrigin('https://devbox.lan:9000', 'devbox.lan:9000', { listenHost: 'devbox.lan' }).ok, true);
     // DNS rebinding: the attacker's name resolves to 127.0.0.1, its page looks same-origin.
-    assert.equal(checkOrigin('http://rebind.evil.example:9000', 'rebind.evil.example:9000', { listenHost: '127.0.0.1' }).ok, false);
+    assert.equal(
+      checkOrigin('http://rebind.evil.example:9000', 'rebind.evil.example:9000', { listenHost: '127.0.0.1' }).ok,
+      false,
+    );
     // Same host, other port: another site.
     assert.equal(checkOrigin('http://192.168.1.5:9001', '192.168.1.5:9000').ok, false);
   });

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { FrameStore } from '../../../../src/core/capture/frameStore';
-import { captureAbrupt, captureClose, captureInPlace, captureMessage, captureWireControl, captureWireMessage, kindOfBytes } from '../../../../src/core/proxy/capture';
+import {
+  captureAbrupt,
+  captureClose,
+  captureInPlace,
+  captureMessage,
+  captureWireControl,
+  captureWireMessage,
+  kindOfBytes,
+} from '../../../../src/core/proxy/capture';
 import { closeRaw, controlPayloadText } from '../../../../src/core/capture/controlText';
 import { classifyText } from '../../../../src/core/xmpp/framing';
 import { encodeFrame } from '../../../../src/core/proxy/wireFrame';
@@ -11,7 +19,14 @@ describe('proxy capture', () => {
 
   it('text messages are classified by their first tag; bytes are the payload size', () => {
     const s = store();
-    const open = captureWireMessage(s, 'p', 'out', OP_TEXT, Buffer.from('<open xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>'), 52);
+    const open = captureWireMessage(
+      s,
+      'p',
+      'out',
+      OP_TEXT,
+      Buffer.from('<open xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>'),
+      52,
+    );
     const stanza = captureWireMessage(s, 'p', 'in', OP_TEXT, Buffer.from('<message>é</message>'), 21);
     const keepalive = captureWireMessage(s, 'p', 'out', OP_TEXT, Buffer.from(' '), 1);
     assert.deepEqual([open.kind, stanza.kind, keepalive.kind], ['open', 'stanza', 'text']);
@@ -33,7 +48,10 @@ describe('proxy capture', () => {
     const s = store();
     assert.equal(captureWireControl(s, 'p', 'in', OP_PING, Buffer.from('hb-1')).raw, 'hb-1');
     assert.equal(captureWireControl(s, 'p', 'out', OP_PONG, Buffer.from([0xff, 0x00])).raw, '/wA=');
-    assert.equal(captureWireControl(s, 'p', 'in', OP_CLOSE, Buffer.from([0x03, 0xe8, ...Buffer.from('Goodbye')])).raw, '1000 Goodbye');
+    assert.equal(
+      captureWireControl(s, 'p', 'in', OP_CLOSE, Buffer.from([0x03, 0xe8, ...Buffer.from('Goodbye')])).raw,
+      '1000 Goodbye',
+    );
     const noCode = captureWireControl(s, 'p', 'in', OP_CLOSE, Buffer.alloc(0));
     assert.deepEqual([noCode.kind, noCode.raw, noCode.bytes], ['closeframe', '1005', 0]);
     assert.equal(captureWireControl(s, 'p', 'in', OP_CLOSE, Buffer.from([3])).flags.malformed, true);
@@ -53,8 +71,28 @@ describe('proxy capture', () => {
     assert.equal(captureClose(s, 'r', 'out', 1006, '').bytes, 0);
   });
 
-  it('kindOfBytes gives classifyText\'s answer, or leaves the text to it', () => {
-    const samples = ['<open xmlns="x"/>', '<close/>', '<opener/>', '<closed/>', '<message/>', '<stream:features/>', '<a', '<_x/>', '<o', '<open', ' <open/>', '<?xml version="1.0"?><open/>', '<!-- c --><iq/>', 'hello', '', '<', '<1a/>', '<é/>', '<iq-x.y:z/>'];
+  it("kindOfBytes gives classifyText's answer, or leaves the text to it", () => {
+    const samples = [
+      '<open xmlns="x"/>',
+      '<close/>',
+      '<opener/>',
+      '<closed/>',
+      '<message/>',
+      '<stream:features/>',
+      '<a',
+      '<_x/>',
+      '<o',
+      '<open',
+      ' <open/>',
+      '<?xml version="1.0"?><open/>',
+      '<!-- c --><iq/>',
+      'hello',
+      '',
+      '<',
+      '<1a/>',
+      '<é/>',
+      '<iq-x.y:z/>',
+    ];
     for (const text of samples) {
       const bytes = Buffer.from(text);
       const fast = kindOfBytes(bytes, 0, bytes.length);
@@ -66,7 +104,12 @@ describe('proxy capture', () => {
 
   it('captureInPlace reads a frame where it lies: same record as the general path, masked or not', () => {
     for (const masked of [false, true]) {
-      for (const text of ['<open xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>', '<message>' + 'é✓'.repeat(3000) + '</message>', ' ', '<?xml version="1.0"?><iq/>']) {
+      for (const text of [
+        '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>',
+        '<message>' + 'é✓'.repeat(3000) + '</message>',
+        ' ',
+        '<?xml version="1.0"?><iq/>',
+      ]) {
         const s = store();
         const bytes = Buffer.concat([Buffer.from('junk'), encodeFrame(OP_TEXT, Buffer.from(text), masked)]);
         const length = Buffer.byteLength(text);

@@ -9,7 +9,10 @@ import { once } from 'node:events';
 import net from 'node:net';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-export const acceptKey = (key: string) => createHash('sha1').update(key + GUID).digest('base64');
+export const acceptKey = (key: string) =>
+  createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
 
 /** Resolves when `bytes()` has reached `n` bytes (or rejects if the socket closes first). */
 class Recorder {
@@ -25,7 +28,8 @@ class Recorder {
   }
   end(): void {
     this.closed = true;
-    for (const w of this.waiters) w.reject(new Error(`closed after ${this.size} of ${w.n} bytes: ${this.bytes().toString('hex').slice(0, 200)}`));
+    for (const w of this.waiters)
+      w.reject(new Error(`closed after ${this.size} of ${w.n} bytes: ${this.bytes().toString('hex').slice(0, 200)}`));
     this.waiters = [];
   }
   bytes(): Buffer {
@@ -69,7 +73,12 @@ async function readHead(socket: net.Socket): Promise<{ head: string; rest: Buffe
   for (;;) {
     const end = buf.indexOf('\r\n\r\n');
     if (end >= 0) return { head: buf.subarray(0, end).toString('latin1'), rest: buf.subarray(end + 4) };
-    const [chunk] = (await Promise.race([once(socket, 'data'), once(socket, 'close').then(() => Promise.reject(new Error(`closed during the handshake: ${buf.toString('latin1')}`)))])) as [Buffer];
+    const [chunk] = (await Promise.race([
+      once(socket, 'data'),
+      once(socket, 'close').then(() =>
+        Promise.reject(new Error(`closed during the handshake: ${buf.toString('latin1')}`)),
+      ),
+    ])) as [Buffer];
     buf = Buffer.concat([buf, chunk]);
   }
 }
@@ -99,7 +108,9 @@ export class RawServer {
   /** The next connection to complete its handshake (or one that already did, by index). */
   connection(index: number): Promise<RawConnection> {
     if (this.connections[index]) return Promise.resolve(this.connections[index]);
-    return new Promise((resolve) => this.waiting.push(() => this.connections.length > index && resolve(this.connections[index])));
+    return new Promise((resolve) =>
+      this.waiting.push(() => this.connections.length > index && resolve(this.connections[index])),
+    );
   }
 
   private async accept(socket: net.Socket): Promise<void> {
@@ -108,7 +119,9 @@ export class RawServer {
     this.requests.push(head);
     const key = /^sec-websocket-key:\s*(\S+)/im.exec(head)?.[1] ?? '';
     const wantsXmpp = /^sec-websocket-protocol:.*\bxmpp\b/im.test(head);
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\n${wantsXmpp ? 'Sec-WebSocket-Protocol: xmpp\r\n' : ''}\r\n`);
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\n${wantsXmpp ? 'Sec-WebSocket-Protocol: xmpp\r\n' : ''}\r\n`,
+    );
     socket.pause();
     const conn = wire(socket, rest);
     socket.resume();
@@ -123,7 +136,10 @@ export class RawServer {
 }
 
 /** A client doing the handshake by hand (offering `xmpp`), then raw bytes both ways. */
-export async function rawClient(url: string, protocols: string[] = ['xmpp']): Promise<RawConnection & { response: string }> {
+export async function rawClient(
+  url: string,
+  protocols: string[] = ['xmpp'],
+): Promise<RawConnection & { response: string }> {
   const u = new URL(url);
   const socket = net.connect(Number(u.port), u.hostname);
   socket.setNoDelay(true);
@@ -141,7 +157,11 @@ export async function rawClient(url: string, protocols: string[] = ['xmpp']): Pr
 }
 
 /** One frame with every header bit chosen by the test. Masked frames use the given key. */
-export function rawFrame(opcode: number, payload: string | Buffer, opts: { fin?: boolean; rsv?: number; mask?: Buffer | false } = {}): Buffer {
+export function rawFrame(
+  opcode: number,
+  payload: string | Buffer,
+  opts: { fin?: boolean; rsv?: number; mask?: Buffer | false } = {},
+): Buffer {
   const data = Buffer.from(payload);
   const mask = opts.mask === undefined ? randomBytes(4) : opts.mask;
   const n = data.length;

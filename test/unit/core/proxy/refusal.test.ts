@@ -13,9 +13,18 @@ function answer(err: Error): string {
 describe('refusal', () => {
   it("relays the server's own refusal: status, headers, body", () => {
     const text = answer(
-      new UpstreamRefusedError('ws://h/ws', 501, 'Not Implemented', { 'content-type': 'text/html', 'set-cookie': ['a=1', 'b=2'], 'content-length': '5', connection: 'keep-alive' }, Buffer.from('<p>no</p>')),
+      new UpstreamRefusedError(
+        'ws://h/ws',
+        501,
+        'Not Implemented',
+        { 'content-type': 'text/html', 'set-cookie': ['a=1', 'b=2'], 'content-length': '5', connection: 'keep-alive' },
+        Buffer.from('<p>no</p>'),
+      ),
     );
-    assert.equal(text, 'HTTP/1.1 501 Not Implemented\r\ncontent-type: text/html\r\nset-cookie: a=1\r\nset-cookie: b=2\r\ncontent-length: 9\r\nconnection: close\r\n\r\n<p>no</p>');
+    assert.equal(
+      text,
+      'HTTP/1.1 501 Not Implemented\r\ncontent-type: text/html\r\nset-cookie: a=1\r\nset-cookie: b=2\r\ncontent-length: 9\r\nconnection: close\r\n\r\n<p>no</p>',
+    );
   });
 
   it('answers 502 naming the error when no server answered', () => {
@@ -25,13 +34,20 @@ describe('refusal', () => {
   });
 
   it('keeps header injection out of the status line and headers', () => {
-    const text = answer(new UpstreamRefusedError('ws://h', 400, 'Bad\r\nX-Evil: 1', { 'x-a': 'b\r\nX-Evil: 2' }, Buffer.alloc(0)));
+    const text = answer(
+      new UpstreamRefusedError('ws://h', 400, 'Bad\r\nX-Evil: 1', { 'x-a': 'b\r\nX-Evil: 2' }, Buffer.alloc(0)),
+    );
     assert.doesNotMatch(text, /\r\nX-Evil/);
   });
 
   it('recognises a WebSocket upgrade request', () => {
-    const req = (headers: Record<string, string>, method = 'GET') => ({ method, headers }) as unknown as IncomingMessage;
-    const good = { upgrade: 'websocket', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13' };
+    const req = (headers: Record<string, string>, method = 'GET') =>
+      ({ method, headers }) as unknown as IncomingMessage;
+    const good = {
+      upgrade: 'websocket',
+      'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      'sec-websocket-version': '13',
+    };
     assert.equal(looksLikeUpgrade(req(good)), true);
     assert.equal(looksLikeUpgrade(req({ ...good, upgrade: 'WebSocket' })), true);
     assert.equal(looksLikeUpgrade(req(good, 'POST')), false);

@@ -4,7 +4,14 @@ import type { Frame } from '../../../../src/core/capture/frame';
 import { FrameStore } from '../../../../src/core/capture/frameStore';
 import type { FrameGate, GateDecision } from '../../../../src/core/intercept/gate';
 import { Relay } from '../../../../src/core/proxy/relay';
-import { encodeFrame, OP_BINARY, OP_CLOSE, OP_CONTINUATION, OP_PING, OP_TEXT } from '../../../../src/core/proxy/wireFrame';
+import {
+  encodeFrame,
+  OP_BINARY,
+  OP_CLOSE,
+  OP_CONTINUATION,
+  OP_PING,
+  OP_TEXT,
+} from '../../../../src/core/proxy/wireFrame';
 import { WireFrame, WireParser } from '../../../../src/core/proxy/wireParser';
 
 /** A gate that holds what `decide` says and remembers how to let it go. */
@@ -31,18 +38,32 @@ function setup(opts: { gate?: FrameGate; limit?: number; highWater?: number; des
   const source = new PassThrough();
   const dest = new PassThrough({ highWaterMark: opts.destBuffer ?? 1 << 20 });
   const gates: { gate: FrameGate | undefined } = { gate: opts.gate };
-  const relay = new Relay({ store, session: 's1', dir: 'out', source, dest, gates, mask: true, highWater: opts.highWater ?? 1 << 20, limit: opts.limit ?? 1 << 20 });
+  const relay = new Relay({
+    store,
+    session: 's1',
+    dir: 'out',
+    source,
+    dest,
+    gates,
+    mask: true,
+    highWater: opts.highWater ?? 1 << 20,
+    limit: opts.limit ?? 1 << 20,
+  });
   const captured = () => [...store].map((f) => `${f.kind}:${f.raw}`);
   /** Everything written to the destination so far (it is a PassThrough: read synchronously). */
   const out: Buffer[] = [];
   const written = () => {
-    for (let b; (b = dest.read() as Buffer | null); ) out.push(b);
+    for (let b; (b = dest.read() as Buffer | null);) out.push(b);
     return Buffer.concat(out);
   };
   /** What the destination would parse out of the written bytes. */
   const writtenFrames = () => {
     const frames: WireFrame[] = [];
-    new WireParser(1 << 30, (f) => frames.push(f), () => undefined).push(written(), false);
+    new WireParser(
+      1 << 30,
+      (f) => frames.push(f),
+      () => undefined,
+    ).push(written(), false);
     return frames.map((f) => `${f.opcode}:${f.payload?.toString()}`);
   };
   return { store, source, dest, gates, relay, captured, written, writtenFrames };
@@ -57,7 +78,14 @@ const ping = frame(OP_PING, 'keep');
 describe('Relay', () => {
   describe('without a gate (streaming)', () => {
     it('forwards exactly the bytes it reads, however they are chunked, and captures each message once', () => {
-      const stream = Buffer.concat([open, ping, presence, message, binary, frame(OP_CLOSE, Buffer.from([0x03, 0xe8, 0x62, 0x79, 0x65]))]);
+      const stream = Buffer.concat([
+        open,
+        ping,
+        presence,
+        message,
+        binary,
+        frame(OP_CLOSE, Buffer.from([0x03, 0xe8, 0x62, 0x79, 0x65])),
+      ]);
       for (const step of [1, 5, 64, stream.length]) {
         const t = setup();
         for (let i = 0; i < stream.length; i += step) t.relay.push(stream.subarray(i, i + step));
@@ -85,15 +113,22 @@ describe('Relay', () => {
 
     it('records malformed input as it is and still forwards it (the endpoint judges)', () => {
       const t = setup();
-      const odd = Buffer.concat([frame(0x3, 'reserved'), frame(OP_TEXT, 'not xml'), frame(OP_TEXT, Buffer.from([0x3c, 0xff, 0xfe]))]);
+      const odd = Buffer.concat([
+        frame(0x3, 'reserved'),
+        frame(OP_TEXT, 'not xml'),
+        frame(OP_TEXT, Buffer.from([0x3c, 0xff, 0xfe])),
+      ]);
       t.relay.push(odd);
       assert.deepEqual(t.written(), odd);
       const frames = [...t.store];
-      assert.deepEqual(frames.map((f) => [f.kind, f.flags.malformed === true]), [
-        ['binary', true],
-        ['text', false],
-        ['text', false], // '<' then invalid UTF-8: no tag name; the text view marks it malformed
-      ]);
+      assert.deepEqual(
+        frames.map((f) => [f.kind, f.flags.malformed === true]),
+        [
+          ['binary', true],
+          ['text', false],
+          ['text', false], // '<' then invalid UTF-8: no tag name; the text view marks it malformed
+        ],
+      );
       assert.equal(frames[2].bytes, 3);
     });
 
@@ -136,10 +171,13 @@ describe('Relay', () => {
       const t = setup();
       t.dest.end();
       t.relay.push(Buffer.concat([presence, ping]));
-      assert.deepEqual([...t.store].map((f) => [f.kind, f.flags.afterClose, f.flags.dropped]), [
-        ['stanza', true, undefined],
-        ['ping', true, undefined],
-      ]);
+      assert.deepEqual(
+        [...t.store].map((f) => [f.kind, f.flags.afterClose, f.flags.dropped]),
+        [
+          ['stanza', true, undefined],
+          ['ping', true, undefined],
+        ],
+      );
       const other = setup();
       other.relay.push(presence);
       assert.equal([...other.store][0].flags.afterClose, undefined, 'delivered frames are not marked');
@@ -151,7 +189,6 @@ describe('Relay', () => {
       assert.equal(t.relay.inject('<presence/>', {}), undefined);
       assert.deepEqual(t.writtenFrames(), ['8:\u0003\ufffd']);
     });
-
   });
 
   describe('with a gate', () => {
@@ -160,7 +197,10 @@ describe('Relay', () => {
       const t = setup({ gate });
       t.relay.push(Buffer.concat([presence, message]));
       assert.deepEqual(t.written(), Buffer.concat([presence, message]));
-      assert.deepEqual(gate.admitted.map((f) => f.id), [1, 2]);
+      assert.deepEqual(
+        gate.admitted.map((f) => f.id),
+        [1, 2],
+      );
       assert.equal(t.store.get(1)?.raw, '<presence/>');
     });
 
@@ -205,7 +245,10 @@ describe('Relay', () => {
       t.gates.gate = gate;
       t.relay.push(Buffer.concat([message.subarray(10), presence]));
       assert.deepEqual(t.written(), message, 'the started frame completed, once; the next is held');
-      assert.deepEqual(gate.admitted.map((f) => f.raw), ['<presence/>']);
+      assert.deepEqual(
+        gate.admitted.map((f) => f.raw),
+        ['<presence/>'],
+      );
       gate.held[0].send('<presence/>');
       assert.deepEqual(t.written(), Buffer.concat([message, presence]));
     });

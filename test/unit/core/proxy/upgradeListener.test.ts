@@ -18,7 +18,10 @@ async function echoServer(): Promise<{ url: string; close(): Promise<void> }> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => 'xmpp' });
   await once(wss, 'listening');
   const port = (wss.address() as { port: number }).port;
-  return { url: `ws://127.0.0.1:${port}/ws/`, close: () => new Promise((r) => (wss.clients.forEach((c) => c.terminate()), wss.close(() => r()))) };
+  return {
+    url: `ws://127.0.0.1:${port}/ws/`,
+    close: () => new Promise((r) => (wss.clients.forEach((c) => c.terminate()), wss.close(() => r()))),
+  };
 }
 
 const listeners: Record<string, (allowed?: string[]) => Promise<Listener>> = {
@@ -45,7 +48,10 @@ for (const [name, start] of Object.entries(listeners)) {
 
     it('refuses a cross-site page with 403 and a one-line reason', async () => {
       listener = await start();
-      assert.match(await handshake(listener.url, 'https://evil.example'), /^403 finesse-frames: cross-site Origin "https:\/\/evil\.example" refused; allow it with --allow-origin/);
+      assert.match(
+        await handshake(listener.url, 'https://evil.example'),
+        /^403 finesse-frames: cross-site Origin "https:\/\/evil\.example" refused; allow it with --allow-origin/,
+      );
     });
 
     it('accepts a loopback page and a client without Origin', async () => {
@@ -64,7 +70,7 @@ for (const [name, start] of Object.entries(listeners)) {
 }
 
 describe('Origin check on the proxy: the target server', () => {
-  it("accepts pages of the server it forwards to (the real desktop pointed at the proxy)", async () => {
+  it('accepts pages of the server it forwards to (the real desktop pointed at the proxy)', async () => {
     const upstream = await echoServer();
     const proxy = new WsProxy(new FrameStore(), { target: upstream.url.replace('127.0.0.1', 'localhost') });
     try {

@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { applyMask, closePayload, encodeFrame, OP_BINARY, OP_CLOSE, OP_TEXT } from '../../../../src/core/proxy/wireFrame';
+import {
+  applyMask,
+  closePayload,
+  encodeFrame,
+  OP_BINARY,
+  OP_CLOSE,
+  OP_TEXT,
+} from '../../../../src/core/proxy/wireFrame';
 import { WireFrame, WireParser } from '../../../../src/core/proxy/wireParser';
 
 function naiveMask(data: Buffer, mask: Buffer): Buffer {
@@ -8,7 +15,11 @@ function naiveMask(data: Buffer, mask: Buffer): Buffer {
 
 function parseAll(bytes: Buffer): WireFrame[] {
   const frames: WireFrame[] = [];
-  new WireParser(1 << 30, (f) => frames.push(f), () => assert.fail('nothing is over the limit')).push(bytes, false);
+  new WireParser(
+    1 << 30,
+    (f) => frames.push(f),
+    () => assert.fail('nothing is over the limit'),
+  ).push(bytes, false);
   return frames;
 }
 

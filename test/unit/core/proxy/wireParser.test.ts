@@ -1,9 +1,20 @@
 import assert from 'node:assert/strict';
-import { encodeFrame, OP_BINARY, OP_CLOSE, OP_CONTINUATION, OP_PING, OP_TEXT } from '../../../../src/core/proxy/wireFrame';
+import {
+  encodeFrame,
+  OP_BINARY,
+  OP_CLOSE,
+  OP_CONTINUATION,
+  OP_PING,
+  OP_TEXT,
+} from '../../../../src/core/proxy/wireFrame';
 import { Piece, WireFrame, WireParser } from '../../../../src/core/proxy/wireParser';
 
 /** A frame with explicit header bits (for fragments, reserved bits and opcodes). */
-function frame(opcode: number, payload: string | Buffer, opts: { fin?: boolean; rsv?: number; masked?: boolean } = {}): Buffer {
+function frame(
+  opcode: number,
+  payload: string | Buffer,
+  opts: { fin?: boolean; rsv?: number; masked?: boolean } = {},
+): Buffer {
   const bytes = encodeFrame(opcode, Buffer.from(payload), opts.masked ?? false);
   bytes[0] = (opts.fin === false ? 0 : 0x80) | (opts.rsv ?? 0) | opcode;
   return bytes;
@@ -12,7 +23,11 @@ function frame(opcode: number, payload: string | Buffer, opts: { fin?: boolean; 
 function collect(limit = 1 << 20) {
   const frames: WireFrame[] = [];
   const streamed: Piece[] = [];
-  const parser = new WireParser(limit, (f) => frames.push(f), (p) => streamed.push(...p));
+  const parser = new WireParser(
+    limit,
+    (f) => frames.push(f),
+    (p) => streamed.push(...p),
+  );
   return { parser, frames, streamed };
 }
 
@@ -27,14 +42,24 @@ describe('WireParser', () => {
     frame(OP_TEXT, 'a'.repeat(70_000), { masked: true }),
     frame(OP_CLOSE, Buffer.from([0x03, 0xe8, 0x68, 0x69]), { masked: true }),
   ]);
-  const expected = ['<open xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>', 'p1', 'x'.repeat(300), '\u0000\u0001\u0002\ufffd', 'a'.repeat(70_000), '\u0003\ufffdhi'];
+  const expected = [
+    '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>',
+    'p1',
+    'x'.repeat(300),
+    '\u0000\u0001\u0002\ufffd',
+    'a'.repeat(70_000),
+    '\u0003\ufffdhi',
+  ];
 
   it('finds every frame with its unmasked payload, whatever the chunking (split at every byte)', () => {
     for (const step of [1, 2, 3, 7, 13, 1000, stream.length]) {
       const { parser, frames } = collect();
       for (let i = 0; i < stream.length; i += step) parser.push(stream.subarray(i, i + step), false);
       assert.deepEqual(frames.map(text), expected, `chunks of ${step}`);
-      assert.deepEqual(frames.map((f) => f.opcode), [OP_TEXT, OP_PING, OP_TEXT, OP_BINARY, OP_TEXT, OP_CLOSE]);
+      assert.deepEqual(
+        frames.map((f) => f.opcode),
+        [OP_TEXT, OP_PING, OP_TEXT, OP_BINARY, OP_TEXT, OP_CLOSE],
+      );
       assert.ok(parser.idle);
     }
   });
@@ -55,14 +80,27 @@ describe('WireParser', () => {
         },
       );
       for (let i = 0; i < stream.length; i += step) parser.push(stream.subarray(i, i + step), true);
-      assert.deepEqual(seen.map((s) => s.slice(6)), expected, `chunks of ${step}`);
-      if (step === stream.length) assert.deepEqual(seen.map((s) => s.slice(0, 5)), ['whole', 'frame', 'whole', 'frame', 'whole', 'frame']);
+      assert.deepEqual(
+        seen.map((s) => s.slice(6)),
+        expected,
+        `chunks of ${step}`,
+      );
+      if (step === stream.length)
+        assert.deepEqual(
+          seen.map((s) => s.slice(0, 5)),
+          ['whole', 'frame', 'whole', 'frame', 'whole', 'frame'],
+        );
       assert.ok(parser.idle);
     }
   });
 
   it('is not offered frames of chunks that were not forwarded (they are still to be sent)', () => {
-    const parser = new WireParser(1 << 20, () => undefined, () => undefined, () => assert.fail('not offered'));
+    const parser = new WireParser(
+      1 << 20,
+      () => undefined,
+      () => undefined,
+      () => assert.fail('not offered'),
+    );
     parser.push(stream, false);
   });
 
@@ -82,10 +120,16 @@ describe('WireParser', () => {
     parser.push(a, true);
     parser.push(b, false);
     assert.deepEqual(Buffer.concat(frames.flatMap((f) => f.raw.map((p) => p.bytes))), stream);
-    assert.equal(frames.reduce((n, f) => n + f.wireBytes, 0), stream.length);
+    assert.equal(
+      frames.reduce((n, f) => n + f.wireBytes, 0),
+      stream.length,
+    );
     // the pieces are views into the chunks, marked with the chunk's forwarded flag
     const straddling = frames.find((f) => f.raw.length > 1) as WireFrame;
-    assert.deepEqual(straddling.raw.map((p) => p.forwarded), [true, false]);
+    assert.deepEqual(
+      straddling.raw.map((p) => p.forwarded),
+      [true, false],
+    );
     assert.equal(straddling.raw[0].bytes.buffer, a.buffer);
   });
 
@@ -100,7 +144,15 @@ describe('WireParser', () => {
 
   it('reports fragments, reserved bits and reserved opcodes as they are, without judging', () => {
     const { parser, frames } = collect();
-    parser.push(Buffer.concat([frame(OP_TEXT, '<mess', { fin: false }), frame(OP_PING, ''), frame(OP_CONTINUATION, 'age/>'), frame(0x3, 'odd', { rsv: 0x40 })]), false);
+    parser.push(
+      Buffer.concat([
+        frame(OP_TEXT, '<mess', { fin: false }),
+        frame(OP_PING, ''),
+        frame(OP_CONTINUATION, 'age/>'),
+        frame(0x3, 'odd', { rsv: 0x40 }),
+      ]),
+      false,
+    );
     assert.deepEqual(
       frames.map((f) => [f.opcode, f.fin, f.rsv, text(f)]),
       [

@@ -24,7 +24,11 @@ const listening = async <T extends Server | WebSocketServer>(server: T): Promise
 
 /** A ws server that records what it got (and echoes, unless told otherwise). */
 async function wsServer(opts: { echo?: boolean; protocols?: (offered: Set<string>) => string | false } = {}) {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: opts.protocols ?? ((p) => (p.has('xmpp') ? 'xmpp' : false)) });
+  const wss = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    handleProtocols: opts.protocols ?? ((p) => (p.has('xmpp') ? 'xmpp' : false)),
+  });
   const port = await listening(wss);
   const requests: IncomingMessage[] = [];
   const sockets: WebSocket[] = [];
@@ -34,10 +38,21 @@ async function wsServer(opts: { echo?: boolean; protocols?: (offered: Set<string
     if (opts.echo !== false) ws.on('message', (data, isBinary) => ws.send(data as Buffer, { binary: isBinary }));
   });
   const next = () => once(wss, 'connection').then(([ws]) => ws as WebSocket);
-  return { wss, url: `ws://127.0.0.1:${port}/ws`, requests, sockets, next, close: () => new Promise<void>((r) => (wss.clients.forEach((c) => c.terminate()), wss.close(() => r()))) };
+  return {
+    wss,
+    url: `ws://127.0.0.1:${port}/ws`,
+    requests,
+    sockets,
+    next,
+    close: () => new Promise<void>((r) => (wss.clients.forEach((c) => c.terminate()), wss.close(() => r()))),
+  };
 }
 
-async function connect(url: string, protocols: string[] = ['xmpp'], opts: WebSocket.ClientOptions = {}): Promise<WebSocket> {
+async function connect(
+  url: string,
+  protocols: string[] = ['xmpp'],
+  opts: WebSocket.ClientOptions = {},
+): Promise<WebSocket> {
   const ws = new WebSocket(url, protocols, opts);
   await once(ws, 'open');
   return ws;
@@ -104,7 +119,10 @@ describe('WsProxy', () => {
     cleanups.push(server.close);
     const { url, store, proxy } = await start(server.url, { allowedOrigins: ['https://finesse.example.com:8445'] });
     const sessionEvent = once(proxy, 'session');
-    const client = await connect(`${url}?token=abc`, ['xmpp'], { origin: 'https://finesse.example.com:8445', headers: { cookie: 'JSESSIONID=42' } });
+    const client = await connect(`${url}?token=abc`, ['xmpp'], {
+      origin: 'https://finesse.example.com:8445',
+      headers: { cookie: 'JSESSIONID=42' },
+    });
     cleanups.push(() => client.terminate());
     assert.equal(client.protocol, 'xmpp');
     const req = server.requests[0];
@@ -136,8 +154,12 @@ describe('WsProxy', () => {
   });
 
   it("relays the server's refusal of the upgrade (status and body) and reports it", async () => {
-    const http = createHttpServer((_req, res) => res.writeHead(501, { 'content-type': 'text/plain' }).end('no xmpp here'));
-    http.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 501 Not Implemented\r\ncontent-type: text/plain\r\ncontent-length: 12\r\n\r\nno xmpp here'));
+    const http = createHttpServer((_req, res) =>
+      res.writeHead(501, { 'content-type': 'text/plain' }).end('no xmpp here'),
+    );
+    http.on('upgrade', (_req, socket) =>
+      socket.end('HTTP/1.1 501 Not Implemented\r\ncontent-type: text/plain\r\ncontent-length: 12\r\n\r\nno xmpp here'),
+    );
     http.listen(0, '127.0.0.1');
     const port = await listening(http);
     cleanups.push(() => new Promise((r) => http.close(r)));
@@ -167,7 +189,10 @@ describe('WsProxy', () => {
     const { url } = await start(server.url);
     const http = url.replace('ws://', 'http://');
     assert.equal(await status(http), 426);
-    assert.equal(await status(http, { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13' }), 400);
+    assert.equal(
+      await status(http, { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13' }),
+      400,
+    );
     assert.equal(server.requests.length, 0, 'nothing reached the server');
   });
 
@@ -192,7 +217,9 @@ describe('WsProxy', () => {
       rawFrame(0x1, 'unmasked from a client', { mask: false }),
     ]);
     const fromServer = Buffer.concat([
-      rawFrame(0x1, '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" from="finesse.test" id="s1" version="1.0"/>', { mask: false }),
+      rawFrame(0x1, '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" from="finesse.test" id="s1" version="1.0"/>', {
+        mask: false,
+      }),
       rawFrame(0x9, '', { mask: false }),
       rawFrame(0x1, '<message><body>✓ unicode</body></message>', { mask: false }),
       rawFrame(0x2, Buffer.alloc(300, 7), { mask: false }),
@@ -218,7 +245,7 @@ describe('WsProxy', () => {
     assert.equal(lastIn.bytes, 300);
   });
 
-  it('the close handshake goes end to end: the client gets the server\'s own answer', async () => {
+  it("the close handshake goes end to end: the client gets the server's own answer", async () => {
     const server = await RawServer.start();
     cleanups.push(() => server.close());
     const { url, store } = await start(server.url);
@@ -275,7 +302,13 @@ describe('WsProxy', () => {
     await Promise.all(clients.map((c) => once(c, 'message')));
     assert.equal(new Set(ids).size, 3);
     assert.equal(proxy.sessions, 3);
-    assert.deepEqual(live.list().map((s) => s.id).sort(), [...ids].sort());
+    assert.deepEqual(
+      live
+        .list()
+        .map((s) => s.id)
+        .sort(),
+      [...ids].sort(),
+    );
     await waitForFrame(store, () => store.size >= 6);
     for (const [i, id] of ids.entries()) {
       const frames = session(store, id);
@@ -369,7 +402,10 @@ describe('WsProxy', () => {
     );
     (serverSide as unknown as { _socket: { resume(): void } })._socket.resume();
     await all;
-    assert.deepEqual(got, Array.from({ length: total }, (_, i) => String(i).padStart(4, '0')));
+    assert.deepEqual(
+      got,
+      Array.from({ length: total }, (_, i) => String(i).padStart(4, '0')),
+    );
   });
 
   describe('wss:// upstream (verified TLS)', () => {

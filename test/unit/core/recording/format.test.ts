@@ -1,10 +1,20 @@
 // format.ts: the checks every line of an untrusted session file goes through.
 import assert from 'node:assert/strict';
-import { checkFrame, checkHeader, checkRecord, makeHeader, SESSION_VERSION } from '../../../../src/core/recording/format';
+import {
+  checkFrame,
+  checkHeader,
+  checkRecord,
+  makeHeader,
+  SESSION_VERSION,
+} from '../../../../src/core/recording/format';
 
 describe('recording/format', () => {
   it('a made header passes its own check', () => {
-    const h = makeHeader({ target: 'wss://f:8445/ws/', sessions: [{ id: 's', label: 'l', started: 1 }], created: new Date(0) });
+    const h = makeHeader({
+      target: 'wss://f:8445/ws/',
+      sessions: [{ id: 's', label: 'l', started: 1 }],
+      created: new Date(0),
+    });
     assert.deepEqual(checkHeader(JSON.parse(JSON.stringify(h))), h);
     assert.equal(h.version, SESSION_VERSION);
     assert.equal(h.created, '1970-01-01T00:00:00.000Z');
@@ -12,12 +22,25 @@ describe('recording/format', () => {
 
   it('names what is wrong with a header', () => {
     assert.match(String(checkHeader({ format: 'har' })), /not a finesse-session header/);
-    assert.match(String(checkHeader({ format: 'finesse-session', version: 1, created: 'x', sessions: [{}] })), /session has no id/);
+    assert.match(
+      String(checkHeader({ format: 'finesse-session', version: 1, created: 'x', sessions: [{}] })),
+      /session has no id/,
+    );
   });
 
   it('computes bytes when missing and keeps original', () => {
     const f = checkFrame({ id: 1, session: 's', dir: 'out', t: 1.5, kind: 'stanza', raw: 'é', original: '<x/>' });
-    assert.deepEqual(f, { id: 1, session: 's', dir: 'out', t: 1.5, kind: 'stanza', raw: 'é', bytes: 2, flags: {}, original: '<x/>' });
+    assert.deepEqual(f, {
+      id: 1,
+      session: 's',
+      dir: 'out',
+      t: 1.5,
+      kind: 'stanza',
+      raw: 'é',
+      bytes: 2,
+      flags: {},
+      original: '<x/>',
+    });
     assert.match(String(checkFrame({ id: 0 })), /positive integer/);
   });
 

@@ -6,21 +6,57 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame } from '../../../../src/core/capture/frame';
 import type { SessionInfo } from '../../../../src/core/capture/frameStore';
-import { exportHar, HarChoiceError, HarError, importHar, listWebSockets, parseHar, writeHarFile } from '../../../../src/core/recording/har';
+import {
+  exportHar,
+  HarChoiceError,
+  HarError,
+  importHar,
+  listWebSockets,
+  parseHar,
+  writeHarFile,
+} from '../../../../src/core/recording/har';
 import { plainAuth } from '../../../../src/core/xmpp/sasl';
 
 const chromeHar = () => parseHar(readFileSync(join(__dirname, '../../../fixtures/chrome-devtools.har'), 'utf8'));
 
 function sample(): { frames: Frame[]; sessions: SessionInfo[] } {
   const sessions: SessionInfo[] = [
-    { id: 'p1', label: 'proxy 127.0.0.1:5000', target: 'ws://127.0.0.1:5280/ws', started: 1715678400000.5, ended: 1715678401000 },
+    {
+      id: 'p1',
+      label: 'proxy 127.0.0.1:5000',
+      target: 'ws://127.0.0.1:5280/ws',
+      started: 1715678400000.5,
+      ended: 1715678401000,
+    },
     { id: 'p2', label: 'second', target: 'wss://finesse.lab:8445/ws/', started: 1715678400100 },
   ];
-  const mk = (id: number, session: string, dir: 'in' | 'out', t: number, kind: Frame['kind'], raw: string, bytes = Buffer.byteLength(raw)): Frame => ({ id, session, dir, t, kind, raw, bytes, flags: {} });
+  const mk = (
+    id: number,
+    session: string,
+    dir: 'in' | 'out',
+    t: number,
+    kind: Frame['kind'],
+    raw: string,
+    bytes = Buffer.byteLength(raw),
+  ): Frame => ({ id, session, dir, t, kind, raw, bytes, flags: {} });
   const frames = [
-    mk(1, 'p1', 'out', 1715678400001.234, 'open', '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.test" version="1.0"/>'),
+    mk(
+      1,
+      'p1',
+      'out',
+      1715678400001.234,
+      'open',
+      '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.test" version="1.0"/>',
+    ),
     mk(2, 'p2', 'out', 1715678400101.5, 'text', ' '),
-    mk(3, 'p1', 'in', 1715678400002.987, 'stanza', '<stream:features xmlns:stream="http://etherx.jabber.org/streams"/>'),
+    mk(
+      3,
+      'p1',
+      'in',
+      1715678400002.987,
+      'stanza',
+      '<stream:features xmlns:stream="http://etherx.jabber.org/streams"/>',
+    ),
     mk(4, 'p1', 'in', 1715678400003.001, 'binary', 'AAEC/w==', 4),
     mk(5, 'p1', 'in', 1715678400004.5, 'ping', ''),
     mk(6, 'p1', 'out', 1715678400004.75, 'pong', ''),
@@ -50,20 +86,38 @@ describe('recording/har', () => {
     const first = e._webSocketMessages?.[0];
     assert.deepEqual({ ...first, time: undefined }, { type: 'send', time: undefined, opcode: 1, data: frames[0].raw });
     assert.ok(Math.abs((first?.time ?? 0) - 1715678400.001234) < 1e-6, 'time in epoch seconds');
-    assert.deepEqual(e._webSocketMessages?.map((m) => [m.type, m.opcode]), [
-      ['send', 1],
-      ['receive', 1],
-      ['receive', 2],
-      ['receive', 9],
-      ['send', 10],
-      ['receive', 1],
-      ['receive', 8],
-    ]);
+    assert.deepEqual(
+      e._webSocketMessages?.map((m) => [m.type, m.opcode]),
+      [
+        ['send', 1],
+        ['receive', 1],
+        ['receive', 2],
+        ['receive', 9],
+        ['send', 10],
+        ['receive', 1],
+        ['receive', 8],
+      ],
+    );
   });
 
   it('redacts SASL payloads and secrets in the export', () => {
-    const frames: Frame[] = [{ id: 1, session: 's', dir: 'out', t: 1, kind: 'stanza', raw: plainAuth('agent1', 'hunter2-long'), bytes: 1, flags: {} }];
-    const text = JSON.stringify(exportHar(frames, [{ id: 's', label: 'agent1 hunter2-long', started: 0, target: 'ws://x/ws?pw=hunter2-long' }], { secrets: ['hunter2-long'] }));
+    const frames: Frame[] = [
+      {
+        id: 1,
+        session: 's',
+        dir: 'out',
+        t: 1,
+        kind: 'stanza',
+        raw: plainAuth('agent1', 'hunter2-long'),
+        bytes: 1,
+        flags: {},
+      },
+    ];
+    const text = JSON.stringify(
+      exportHar(frames, [{ id: 's', label: 'agent1 hunter2-long', started: 0, target: 'ws://x/ws?pw=hunter2-long' }], {
+        secrets: ['hunter2-long'],
+      }),
+    );
     assert.ok(!text.includes('hunter2-long'));
     assert.ok(!text.includes(Buffer.from('\0agent1\0hunter2-long').toString('base64')));
     assert.match(text, /\[redacted\]<\/auth>/);
@@ -75,7 +129,11 @@ describe('recording/har', () => {
     const written = await writeHarFile(file, frames, sessions);
     assert.deepEqual(written, { entries: 2, messages: 8 });
     const har = parseHar(readFileSync(file, 'utf8'));
-    assert.deepEqual(har, JSON.parse(JSON.stringify(exportHar(frames, sessions))), 'the streamed file equals the in-memory export');
+    assert.deepEqual(
+      har,
+      JSON.parse(JSON.stringify(exportHar(frames, sessions))),
+      'the streamed file equals the in-memory export',
+    );
     assert.throws(() => importHar(har), HarChoiceError);
     const imported = importHar(har, { entry: 0 });
     const p1 = frames.filter((f) => f.session === 'p1');
@@ -107,35 +165,58 @@ describe('recording/har', () => {
     );
     assert.throws(
       () => importHar(har),
-      (e: Error) => e instanceof HarChoiceError && e.sockets.length === 2 && /\[0\] wss:\/\/finesse.lab.example:8445\/ws\/ \(17 messages\)/.test(e.message),
+      (e: Error) =>
+        e instanceof HarChoiceError &&
+        e.sockets.length === 2 &&
+        /\[0\] wss:\/\/finesse.lab.example:8445\/ws\/ \(17 messages\)/.test(e.message),
     );
     const xmpp = importHar(har, { entry: '/ws/' });
     assert.equal(xmpp.frames.length, 17);
-    assert.deepEqual(xmpp.frames.slice(0, 4).map((f) => [f.dir, f.kind]), [
-      ['out', 'open'],
-      ['in', 'open'],
-      ['in', 'stanza'],
-      ['out', 'stanza'],
-    ]);
+    assert.deepEqual(
+      xmpp.frames.slice(0, 4).map((f) => [f.dir, f.kind]),
+      [
+        ['out', 'open'],
+        ['in', 'open'],
+        ['in', 'stanza'],
+        ['out', 'stanza'],
+      ],
+    );
     assert.equal(xmpp.frames[14].kind, 'text', 'a whitespace keepalive');
     assert.ok(Math.abs(xmpp.frames[0].t - 1715677924520.113) < 0.001, 'seconds → ms');
     assert.equal(xmpp.session.id, 'har-0');
     assert.equal(xmpp.session.started, Date.parse('2024-05-14T09:12:04.401Z'));
     const kpi = importHar(har, { entry: 1 });
-    assert.deepEqual(kpi.frames.map((f) => [f.dir, f.kind, f.bytes]), [
-      ['out', 'text', 42],
-      ['in', 'text', 33],
-      ['in', 'binary', 5],
-    ]);
-    assert.deepEqual(kpi.warnings.map((w) => w.message), [3]);
+    assert.deepEqual(
+      kpi.frames.map((f) => [f.dir, f.kind, f.bytes]),
+      [
+        ['out', 'text', 42],
+        ['in', 'text', 33],
+        ['in', 'binary', 5],
+      ],
+    );
+    assert.deepEqual(
+      kpi.warnings.map((w) => w.message),
+      [3],
+    );
     assert.match(kpi.warnings[0].text, /ERR_CONNECTION_RESET/);
   });
 
   it('gives clear errors for what is not a usable HAR', () => {
     assert.throws(() => parseHar('{"format":"finesse-session"}'), /no log.entries/);
     assert.throws(() => parseHar('<html>'), /not a HAR file/);
-    const noWs = parseHar(JSON.stringify({ log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: [{ request: { url: 'https://a' }, response: { status: 200 } }] } }));
-    assert.throws(() => importHar(noWs), (e: Error) => e instanceof HarError && /no WebSocket entry/.test(e.message));
+    const noWs = parseHar(
+      JSON.stringify({
+        log: {
+          version: '1.2',
+          creator: { name: 'x', version: '1' },
+          entries: [{ request: { url: 'https://a' }, response: { status: 200 } }],
+        },
+      }),
+    );
+    assert.throws(
+      () => importHar(noWs),
+      (e: Error) => e instanceof HarError && /no WebSocket entry/.test(e.message),
+    );
     assert.throws(() => importHar(chromeHar(), { entry: 5 }), /no WebSocket entry 5; the HAR has 2/);
     assert.throws(() => importHar(chromeHar(), { entry: 'nowhere' }), /no WebSocket entry with URL/);
   });

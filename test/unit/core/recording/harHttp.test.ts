@@ -16,10 +16,47 @@ const sessions: SessionInfo[] = [
   { id: 'rest', label: 'REST https://finesse.lab:8445', target: 'https://finesse.lab:8445', started: T },
 ];
 const frames: Frame[] = [
-  { id: 1, session: 'ws', dir: 'out', t: T + 1, kind: 'open', raw: '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.lab" version="1.0"/>', bytes: 10, flags: {} },
-  { id: 2, session: 'rest', dir: 'out', t: T + 2, kind: 'http', raw: formatRequest('PUT', '/finesse/api/User/agent1?x=1', [['Authorization', 'Basic [redacted]'], ['requestId', 'r1'], ['Content-Type', 'application/xml']], '<User><state>READY</state><note>token-s3cret</note></User>'), bytes: 40, flags: {} },
+  {
+    id: 1,
+    session: 'ws',
+    dir: 'out',
+    t: T + 1,
+    kind: 'open',
+    raw: '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.lab" version="1.0"/>',
+    bytes: 10,
+    flags: {},
+  },
+  {
+    id: 2,
+    session: 'rest',
+    dir: 'out',
+    t: T + 2,
+    kind: 'http',
+    raw: formatRequest(
+      'PUT',
+      '/finesse/api/User/agent1?x=1',
+      [
+        ['Authorization', 'Basic [redacted]'],
+        ['requestId', 'r1'],
+        ['Content-Type', 'application/xml'],
+      ],
+      '<User><state>READY</state><note>token-s3cret</note></User>',
+    ),
+    bytes: 40,
+    flags: {},
+  },
   { id: 3, session: 'ws', dir: 'in', t: T + 3, kind: 'stanza', raw: '<message/>', bytes: 10, flags: {} },
-  { id: 4, session: 'rest', dir: 'in', t: T + 44, kind: 'http', raw: formatResponse(202, 'Accepted', [['Content-Length', '0']], ''), bytes: 0, flags: {}, answers: 2 },
+  {
+    id: 4,
+    session: 'rest',
+    dir: 'in',
+    t: T + 44,
+    kind: 'http',
+    raw: formatResponse(202, 'Accepted', [['Content-Length', '0']], ''),
+    bytes: 0,
+    flags: {},
+    answers: 2,
+  },
 ];
 
 describe('recording/har REST entries', () => {
@@ -28,13 +65,20 @@ describe('recording/har REST entries', () => {
     assert.equal(har.log.entries.length, 2);
     const [ws, xhr] = har.log.entries;
     assert.equal(ws._resourceType, 'websocket');
-    assert.deepEqual(ws._webSocketMessages!.map((m) => m.data), [frames[0].raw, frames[2].raw], 'the WebSocket entry holds no REST frame');
+    assert.deepEqual(
+      ws._webSocketMessages!.map((m) => m.data),
+      [frames[0].raw, frames[2].raw],
+      'the WebSocket entry holds no REST frame',
+    );
     assert.equal(xhr._resourceType, 'xhr');
     assert.equal(xhr.request.method, 'PUT');
     assert.equal(xhr.request.url, 'https://finesse.lab:8445/finesse/api/User/agent1?x=1');
     assert.deepEqual(xhr.request.queryString, [{ name: 'x', value: '1' }]);
     assert.ok(xhr.request.headers.some((h) => h.name === 'Authorization' && h.value === 'Basic [redacted]'));
-    assert.equal((xhr.request as unknown as { postData: { text: string } }).postData.text, '<User><state>READY</state><note>[redacted]</note></User>');
+    assert.equal(
+      (xhr.request as unknown as { postData: { text: string } }).postData.text,
+      '<User><state>READY</state><note>[redacted]</note></User>',
+    );
     assert.equal(xhr.response.status, 202);
     assert.equal(xhr.time, 42);
     assert.equal(xhr.startedDateTime, new Date(T + 2).toISOString());
@@ -48,15 +92,21 @@ describe('recording/har REST entries', () => {
       assert.equal(summary.entries, 2);
       const har = parseHar(readFileSync(path, 'utf8'));
       assert.deepEqual(har, JSON.parse(JSON.stringify(exportHar(frames, sessions))));
-      assert.deepEqual(importHar(har).frames.map((f) => f.raw), [frames[0].raw, frames[2].raw]);
+      assert.deepEqual(
+        importHar(har).frames.map((f) => f.raw),
+        [frames[0].raw, frames[2].raw],
+      );
       // With rest, the REST call comes back too, in time order, the response naming its request.
       const withRest = importHar(har, { rest: true });
-      assert.deepEqual(withRest.frames.map((f) => [f.id, f.kind, f.dir, f.answers]), [
-        [1, 'open', 'out', undefined],
-        [2, 'http', 'out', undefined],
-        [3, 'stanza', 'in', undefined],
-        [4, 'http', 'in', 2],
-      ]);
+      assert.deepEqual(
+        withRest.frames.map((f) => [f.id, f.kind, f.dir, f.answers]),
+        [
+          [1, 'open', 'out', undefined],
+          [2, 'http', 'out', undefined],
+          [3, 'stanza', 'in', undefined],
+          [4, 'http', 'in', 2],
+        ],
+      );
       assert.equal(withRest.frames[1].raw, frames[1].raw);
       assert.equal(withRest.frames[3].t, frames[3].t);
       assert.equal(withRest.restSession?.label, 'REST finesse.lab:8445');
@@ -70,18 +120,30 @@ describe('recording/har REST entries', () => {
     const imported = importHar(har, { entry: '/ws/', rest: true });
     const rest = imported.frames.filter((f) => f.kind === 'http');
     assert.equal(rest.length, 2);
-    assert.deepEqual(frameView(rest[0]).http && [frameView(rest[0]).http!.method, frameView(rest[0]).http!.target], ['GET', '/finesse/api/User/1001001']);
+    assert.deepEqual(frameView(rest[0]).http && [frameView(rest[0]).http!.method, frameView(rest[0]).http!.target], [
+      'GET',
+      '/finesse/api/User/1001001',
+    ]);
     assert.equal(frameView(rest[1]).http!.status, 200);
     assert.equal(rest[1].answers, rest[0].id);
-    assert.deepEqual(imported.frames.map((f) => f.id), imported.frames.map((_, i) => i + 1));
+    assert.deepEqual(
+      imported.frames.map((f) => f.id),
+      imported.frames.map((_, i) => i + 1),
+    );
     const times = imported.frames.map((f) => f.t);
-    assert.deepEqual(times, [...times].sort((a, b) => a - b));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+    );
     // Without asking, a HAR import is its WebSocket only, as before.
     assert.ok(!importHar(har, { entry: '/ws/' }).frames.some((f) => f.kind === 'http'));
     const authorized = structuredClone(har);
     const entry = authorized.log.entries.find((e) => e.request.url.includes('/finesse/api/'))!;
     entry.request.headers.push({ name: 'Authorization', value: 'Basic YWdlbnQxOnNlY3JldA==' });
-    const raw = importHar(authorized, { entry: '/ws/', rest: true }).frames.filter((f) => f.kind === 'http').map((f) => f.raw).join('\n');
+    const raw = importHar(authorized, { entry: '/ws/', rest: true })
+      .frames.filter((f) => f.kind === 'http')
+      .map((f) => f.raw)
+      .join('\n');
     assert.ok(raw.includes('Authorization: Basic [redacted]') && !raw.includes('YWdlbnQxOnNlY3JldA=='));
   });
 });

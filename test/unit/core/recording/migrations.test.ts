@@ -38,13 +38,21 @@ describe('recording/migrations', () => {
   it('chains steps in order, header once and every record through each step', () => {
     const table: Migration[] = [
       { from: 0, to: 1, header: (h) => ({ ...h, version: 1, a: true }), record: (r) => ({ ...(r as object), one: 1 }) },
-      { from: 1, to: 2, header: (h) => ({ ...h, version: 2, b: h.a }), record: (r, h) => ({ ...(r as object), two: h.a }) },
+      {
+        from: 1,
+        to: 2,
+        header: (h) => ({ ...h, version: 2, b: h.a }),
+        record: (r, h) => ({ ...(r as object), two: h.a }),
+      },
     ];
     const m = new Migrator({ format: 'finesse-session' }, 2, table);
     assert.deepEqual(m.header, { format: 'finesse-session', version: 2, a: true, b: true });
     assert.deepEqual(m.record({ x: 0 }), { x: 0, one: 1, two: true });
     assert.equal(new Migrator({ format: 'finesse-session', version: 2 }, 2, table).needed, false);
-    assert.throws(() => new Migrator({ format: 'finesse-session', version: 0 }, 3, table), /no migration from format version 2/);
+    assert.throws(
+      () => new Migrator({ format: 'finesse-session', version: 0 }, 3, table),
+      /no migration from format version 2/,
+    );
     assert.throws(() => new Migrator({ format: 'finesse-session', version: 3 }, 2, table), /newer/);
     assert.throws(() => new Migrator({ format: 'finesse-session', version: 'x' }, 2, table), /unknown format version/);
   });

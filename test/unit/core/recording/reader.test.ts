@@ -19,8 +19,25 @@ describe('recording/reader', () => {
     writeFileSync(p, text);
     return p;
   };
-  const header = JSON.stringify({ format: 'finesse-session', version: 1, created: '2024-01-01T00:00:00.000Z', sessions: [], tool: { name: 'finesse-frames', version: '0' } });
-  const frame = (id: number, extra: object = {}) => JSON.stringify({ id, session: 's', dir: 'in', t: id, kind: 'stanza', raw: `<message id="${id}"/>`, bytes: 18, flags: {}, ...extra });
+  const header = JSON.stringify({
+    format: 'finesse-session',
+    version: 1,
+    created: '2024-01-01T00:00:00.000Z',
+    sessions: [],
+    tool: { name: 'finesse-frames', version: '0' },
+  });
+  const frame = (id: number, extra: object = {}) =>
+    JSON.stringify({
+      id,
+      session: 's',
+      dir: 'in',
+      t: id,
+      kind: 'stanza',
+      raw: `<message id="${id}"/>`,
+      bytes: 18,
+      flags: {},
+      ...extra,
+    });
   const end = (n: number) => JSON.stringify({ end: { frames: n, ended: '2024-01-01T00:00:01.000Z' } });
 
   it('reads the corrupt fixture: good frames kept, each bad line named, the cut-short last line too', async () => {
@@ -44,15 +61,23 @@ describe('recording/reader', () => {
     const read = await readSessionFile(file('cut.finesse-session', [header, frame(1), frame(2)].join('\n') + '\n'));
     assert.equal(read.frames.length, 2);
     assert.equal(read.truncated, true);
-    assert.deepEqual(read.errors.map((e) => e.line), [4]);
+    assert.deepEqual(
+      read.errors.map((e) => e.line),
+      [4],
+    );
     assert.match(read.errors[0].message, /without its end record/);
   });
 
   it('a clean file has no errors; blank lines and CRLF are fine', async () => {
-    const read = await readSessionFile(file('clean.finesse-session', [header, frame(1), '', frame(2), end(2)].join('\r\n') + '\r\n'));
+    const read = await readSessionFile(
+      file('clean.finesse-session', [header, frame(1), '', frame(2), end(2)].join('\r\n') + '\r\n'),
+    );
     assert.deepEqual(read.errors, []);
     assert.equal(read.truncated, false);
-    assert.deepEqual(read.frames.map((f) => f.raw), ['<message id="1"/>', '<message id="2"/>']);
+    assert.deepEqual(
+      read.frames.map((f) => f.raw),
+      ['<message id="1"/>', '<message id="2"/>'],
+    );
   });
 
   it('checks every field of untrusted lines and drops unknown ones', async () => {
@@ -72,25 +97,39 @@ describe('recording/reader', () => {
         ].join('\n'),
       ),
     );
-    assert.deepEqual(read.frames.map((f) => f.id), [4, 5]);
+    assert.deepEqual(
+      read.frames.map((f) => f.id),
+      [4, 5],
+    );
     assert.deepEqual(read.frames[0].flags, { held: true });
     assert.equal((read.frames[0] as unknown as Record<string, unknown>).extra, undefined);
-    assert.deepEqual(read.errors.map((e) => e.line), [2, 3, 4, 6, 9]);
+    assert.deepEqual(
+      read.errors.map((e) => e.line),
+      [2, 3, 4, 6, 9],
+    );
     assert.match(read.errors[4].message, /after the end record/);
   });
 
   it('a damaged header: read on when the next lines are frames, naming line 1', async () => {
-    const read = await readSessionFile(file('badheader.finesse-session', ['{"format":"finesse-sess', frame(1), end(1)].join('\n')));
+    const read = await readSessionFile(
+      file('badheader.finesse-session', ['{"format":"finesse-sess', frame(1), end(1)].join('\n')),
+    );
     assert.equal(read.frames.length, 1);
     assert.equal(read.errors[0].line, 1);
     assert.match(read.errors[0].message, /unreadable session header/);
   });
 
   it('refuses what is not a session file, an empty file, and a newer version, naming the line', async () => {
-    await assert.rejects(readSessionFile(fixture('chrome-devtools.har')), (e: Error) => e instanceof SessionFileError && /line 1: not a finesse-session file/.test(e.message));
+    await assert.rejects(
+      readSessionFile(fixture('chrome-devtools.har')),
+      (e: Error) => e instanceof SessionFileError && /line 1: not a finesse-session file/.test(e.message),
+    );
     await assert.rejects(readSessionFile(file('empty.finesse-session', '\n\n')), /empty/);
     const newer = header.replace('"version":1', '"version":99');
-    await assert.rejects(readSessionFile(file('newer.finesse-session', `${newer}\n${frame(1)}\n`)), /newer finesse-frames \(format version 99\)/);
+    await assert.rejects(
+      readSessionFile(file('newer.finesse-session', `${newer}\n${frame(1)}\n`)),
+      /newer finesse-frames \(format version 99\)/,
+    );
   });
 
   it('caps the kept errors but counts them all', async () => {
@@ -104,16 +143,28 @@ describe('recording/reader', () => {
   it('loadSession fills a FrameStore with the recorded sessions, times and flags', async () => {
     const s = { id: 'a', label: 'agent1', target: 'ws://x/ws', started: 5 };
     const h = header.replace('"sessions":[]', `"sessions":[${JSON.stringify(s)}]`);
-    const p = file('load.finesse-session', [h, frame(7, { session: 'a', flags: { edited: true }, original: '<m/>' }), frame(9, { session: 'b' }), JSON.stringify({ sessionInfo: { ...s, ended: 99 } }), end(2)].join('\n'));
+    const p = file(
+      'load.finesse-session',
+      [
+        h,
+        frame(7, { session: 'a', flags: { edited: true }, original: '<m/>' }),
+        frame(9, { session: 'b' }),
+        JSON.stringify({ sessionInfo: { ...s, ended: 99 } }),
+        end(2),
+      ].join('\n'),
+    );
     const store = new FrameStore();
     const result = await loadSession(p, store);
     assert.equal(result.frames, 2);
     assert.deepEqual(result.errors, []);
     const frames = [...store];
-    assert.deepEqual(frames.map((f) => [f.id, f.session, f.t, f.flags, f.original]), [
-      [1, 'a', 7, { edited: true }, '<m/>'],
-      [2, 'b', 9, {}, undefined],
-    ]);
+    assert.deepEqual(
+      frames.map((f) => [f.id, f.session, f.t, f.flags, f.original]),
+      [
+        [1, 'a', 7, { edited: true }, '<m/>'],
+        [2, 'b', 9, {}, undefined],
+      ],
+    );
     assert.equal(store.sessions.get('a')?.ended, 99);
     assert.equal(store.sessions.get('a')?.target, 'ws://x/ws');
     assert.ok(store.sessions.has('b'));

@@ -18,10 +18,18 @@ describe('recording/writer header when following an empty store', () => {
     const writer = SessionWriter.toFile(file);
     writer.follow(s);
     s.openSession({ id: 'c1', label: 'client 1', target: 'ws://x/ws/', started: 5 });
-    s.append({ session: 'c1', dir: 'out', kind: 'open', raw: '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="d" version="1.0"/>' });
+    s.append({
+      session: 'c1',
+      dir: 'out',
+      kind: 'open',
+      raw: '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="d" version="1.0"/>',
+    });
     await new Promise<void>((r) => s.once('append', () => r()));
     await writer.close();
-    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.deepEqual(lines[0].sessions, [{ id: 'c1', label: 'client 1', started: 5, target: 'ws://x/ws/' }]);
     assert.equal(lines[0].target, 'ws://x/ws/');
     assert.equal(lines.filter((l) => 'sessionInfo' in l).length, 0, 'not repeated as a sessionInfo line');

@@ -18,17 +18,36 @@ describe('recording/writer', () => {
   function storeWithLogin(password: string): FrameStore {
     const store = new FrameStore();
     store.openSession({ id: 's1', label: 'agent1@finesse.test', target: 'ws://127.0.0.1:1/ws', started: 1000 });
-    store.append({ session: 's1', dir: 'out', kind: 'open', raw: '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.test" version="1.0"/>' });
+    store.append({
+      session: 's1',
+      dir: 'out',
+      kind: 'open',
+      raw: '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.test" version="1.0"/>',
+    });
     store.append({ session: 's1', dir: 'out', kind: 'stanza', raw: plainAuth('agent1', password) });
-    store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: '<success xmlns="urn:ietf:params:xml:ns:xmpp-sasl"/>' });
-    store.append({ session: 's1', dir: 'out', kind: 'stanza', raw: `<message><body>my password is ${password}</body></message>`, flags: { injected: true } });
+    store.append({
+      session: 's1',
+      dir: 'in',
+      kind: 'stanza',
+      raw: '<success xmlns="urn:ietf:params:xml:ns:xmpp-sasl"/>',
+    });
+    store.append({
+      session: 's1',
+      dir: 'out',
+      kind: 'stanza',
+      raw: `<message><body>my password is ${password}</body></message>`,
+      flags: { injected: true },
+    });
     return store;
   }
 
   it('writes a header, one line per frame and an end record; SASL and secrets redacted', async () => {
     const file = join(dir, 'a.finesse-session');
     const store = storeWithLogin('pw-Secret-42');
-    const summary = await saveSession(file, store, { sessions: [...store.sessions.values()], secrets: ['pw-Secret-42'] });
+    const summary = await saveSession(file, store, {
+      sessions: [...store.sessions.values()],
+      secrets: ['pw-Secret-42'],
+    });
     assert.deepEqual(summary, { frames: 4, lost: 0, redacted: 2 });
     const text = readFileSync(file, 'utf8');
     assert.ok(!text.includes('pw-Secret-42'));
@@ -52,7 +71,8 @@ describe('recording/writer', () => {
     const store = storeWithLogin('x');
     const writer = SessionWriter.toFile(file);
     writer.follow(store);
-    for (let i = 0; i < 1000; i++) store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: `<message id="m${i}"/>` });
+    for (let i = 0; i < 1000; i++)
+      store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: `<message id="m${i}"/>` });
     store.endSession('s1');
     await new Promise<void>((r) => store.once('append', () => r()));
     store.append({ session: 's1', dir: 'in', kind: 'stanza', raw: '<message id="last"/>' });
@@ -84,7 +104,16 @@ describe('recording/writer', () => {
       },
     });
     const writer = new SessionWriter(slow, { chunkBytes: 512 });
-    const frames = Array.from({ length: 2000 }, (_, i) => ({ id: i + 1, session: 's', dir: 'in' as const, t: i, kind: 'stanza' as const, raw: `<message id="${i}"/>`, bytes: 10, flags: {} }));
+    const frames = Array.from({ length: 2000 }, (_, i) => ({
+      id: i + 1,
+      session: 's',
+      dir: 'in' as const,
+      t: i,
+      kind: 'stanza' as const,
+      raw: `<message id="${i}"/>`,
+      bytes: 10,
+      flags: {},
+    }));
     await writer.writeAll(frames);
     await writer.close();
     assert.equal(pending, 0);
@@ -108,7 +137,17 @@ describe('recording/writer', () => {
     const file = join(dir, 'many.finesse-session');
     const count = 50_000;
     async function* generate() {
-      for (let i = 1; i <= count; i++) yield { id: i, session: 's', dir: (i % 2 ? 'in' : 'out') as 'in' | 'out', t: 1e12 + i, kind: 'stanza' as const, raw: `<message id="${i}"><body>${'x'.repeat(i % 50)}</body></message>`, bytes: 40, flags: {} };
+      for (let i = 1; i <= count; i++)
+        yield {
+          id: i,
+          session: 's',
+          dir: (i % 2 ? 'in' : 'out') as 'in' | 'out',
+          t: 1e12 + i,
+          kind: 'stanza' as const,
+          raw: `<message id="${i}"><body>${'x'.repeat(i % 50)}</body></message>`,
+          bytes: 40,
+          flags: {},
+        };
     }
     await saveSession(file, generate());
     const reader = SessionReader.fromFile(file);

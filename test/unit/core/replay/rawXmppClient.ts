@@ -16,7 +16,9 @@ export class RawXmppClient {
   readonly closed: Promise<number>;
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data, isBinary) => this.push(isBinary ? `binary:${(data as Buffer).toString('base64')}` : (data as Buffer).toString('utf8')));
+    ws.on('message', (data, isBinary) =>
+      this.push(isBinary ? `binary:${(data as Buffer).toString('base64')}` : (data as Buffer).toString('utf8')),
+    );
     this.closed = new Promise((resolve) =>
       ws.once('close', (code) => {
         this.closeCode = code;
@@ -30,7 +32,9 @@ export class RawXmppClient {
     const ws = new WebSocket(url, protocols);
     return new Promise((resolve, reject) => {
       ws.once('open', () => resolve(new RawXmppClient(ws)));
-      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode })));
+      ws.once('unexpected-response', (_req, res) =>
+        reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode })),
+      );
       ws.once('error', reject);
     });
   }
@@ -83,7 +87,9 @@ export class RawXmppClient {
     this.open();
     await this.nextElement();
     await this.nextElement();
-    const bound = await this.iq(`<iq type="set" id="bind1" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>${resource}</resource></bind></iq>`);
+    const bound = await this.iq(
+      `<iq type="set" id="bind1" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>${resource}</resource></bind></iq>`,
+    );
     const jid = bound.getChild('bind')?.getChildText('jid');
     if (!jid) throw new Error(`bind failed: ${bound.toString()}`);
     return jid;

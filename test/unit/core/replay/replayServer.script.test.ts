@@ -6,14 +6,29 @@ import { recordedSession } from './recordedSession';
 
 const FRAMING = 'urn:ietf:params:xml:ns:xmpp-framing';
 let nextId = 1;
-const f = (dir: Frame['dir'], raw: string, kind: Frame['kind'] = raw.startsWith('<open') ? 'open' : raw.startsWith('<close') ? 'close' : 'stanza', t = nextId): Frame => ({ id: nextId++, session: 's', dir, t, kind, raw, bytes: raw.length, flags: {} });
+const f = (
+  dir: Frame['dir'],
+  raw: string,
+  kind: Frame['kind'] = raw.startsWith('<open') ? 'open' : raw.startsWith('<close') ? 'close' : 'stanza',
+  t = nextId,
+): Frame => ({ id: nextId++, session: 's', dir, t, kind, raw, bytes: raw.length, flags: {} });
 
 describe('ReplayServer script', () => {
   it('ties replies to their request and keeps the rest as timed pushes', () => {
     const script = buildScript(recordedSession());
     assert.deepEqual(
       script.steps.map((s) => (s.type === 'gate' ? `${s.sig.key} → ${s.replies.length}` : 'push')),
-      ['open → 2', 'auth → 1', 'open → 2', `iq:set:urn:ietf:params:xml:ns:xmpp-bind:bind → 1`, 'iq:get:jabber:iq:roster:query → 1', 'iq:set:http://jabber.org/protocol/pubsub:pubsub:subscribe → 1', 'push', 'push', 'push'],
+      [
+        'open → 2',
+        'auth → 1',
+        'open → 2',
+        `iq:set:urn:ietf:params:xml:ns:xmpp-bind:bind → 1`,
+        'iq:get:jabber:iq:roster:query → 1',
+        'iq:set:http://jabber.org/protocol/pubsub:pubsub:subscribe → 1',
+        'push',
+        'push',
+        'push',
+      ],
     );
     assert.equal(script.boundJid, 'agent1@finesse.test/desktop');
     assert.equal(script.domain, 'finesse.test');
@@ -47,26 +62,49 @@ describe('ReplayServer script', () => {
       f('out', '1000 Stream closed', 'closeframe'),
       f('in', '', 'ping'),
     ]);
-    assert.deepEqual(script.steps.map((s) => s.frame.raw), ['<message/>']);
+    assert.deepEqual(
+      script.steps.map((s) => s.frame.raw),
+      ['<message/>'],
+    );
     assert.equal(script.closeReply?.raw, `<close xmlns="${FRAMING}"/>`);
   });
 
   it('a server close frame the client did not ask for is played', () => {
     nextId = 1;
     const script = buildScript([f('in', '<message/>'), f('in', '1001 going away', 'closeframe')]);
-    assert.deepEqual(script.steps.map((s) => s.type), ['push', 'push']);
+    assert.deepEqual(
+      script.steps.map((s) => s.type),
+      ['push', 'push'],
+    );
   });
 
   it('signatures: handshake, pubsub node detail, and frames that are no requests', () => {
     assert.deepEqual(signatureOf({ kind: 'open', raw: '<open/>' }), { key: 'open', handshake: true });
-    assert.deepEqual(signatureOf({ kind: 'stanza', raw: '<iq type="set" id="1"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="/finesse/api/User/1"/></pubsub></iq>' }), {
-      key: 'iq:set:http://jabber.org/protocol/pubsub:pubsub:subscribe',
-      detail: '/finesse/api/User/1',
+    assert.deepEqual(
+      signatureOf({
+        kind: 'stanza',
+        raw: '<iq type="set" id="1"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="/finesse/api/User/1"/></pubsub></iq>',
+      }),
+      {
+        key: 'iq:set:http://jabber.org/protocol/pubsub:pubsub:subscribe',
+        detail: '/finesse/api/User/1',
+        handshake: false,
+      },
+    );
+    assert.deepEqual(
+      signatureOf({ kind: 'stanza', raw: '<presence/>' }),
+      { key: 'presence', handshake: false },
+      'answered by its echo',
+    );
+    assert.deepEqual(signatureOf({ kind: 'stanza', raw: '<presence type="unavailable"/>' }), {
+      key: 'presence:unavailable',
       handshake: false,
     });
-    assert.deepEqual(signatureOf({ kind: 'stanza', raw: '<presence/>' }), { key: 'presence', handshake: false }, 'answered by its echo');
-    assert.deepEqual(signatureOf({ kind: 'stanza', raw: '<presence type="unavailable"/>' }), { key: 'presence:unavailable', handshake: false });
-    assert.equal(signatureOf({ kind: 'stanza', raw: '<presence to="pubsub.finesse.test"/>' }), undefined, 'directed presence: no echo');
+    assert.equal(
+      signatureOf({ kind: 'stanza', raw: '<presence to="pubsub.finesse.test"/>' }),
+      undefined,
+      'directed presence: no echo',
+    );
     assert.equal(signatureOf({ kind: 'stanza', raw: '<iq type="result" id="1"/>' }), undefined);
     assert.equal(signatureOf({ kind: 'stanza', raw: '<iq type="get"' }), undefined, 'malformed: no request');
     assert.equal(signatureOf({ kind: 'text', raw: ' ' }), undefined);

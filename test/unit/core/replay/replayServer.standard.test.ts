@@ -15,7 +15,16 @@ import { FRAMING, JID, NODE, recordedSession } from './recordedSession';
 const SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 
 function frames(list: [Frame['dir'], string][]): Frame[] {
-  return list.map(([dir, raw], i) => ({ id: i + 1, session: 'rec', dir, t: 1_700_000_000_000 + i, kind: raw.startsWith('<open') ? 'open' : 'stanza', raw, bytes: Buffer.byteLength(raw), flags: {} }));
+  return list.map(([dir, raw], i) => ({
+    id: i + 1,
+    session: 'rec',
+    dir,
+    t: 1_700_000_000_000 + i,
+    kind: raw.startsWith('<open') ? 'open' : 'stanza',
+    raw,
+    bytes: Buffer.byteLength(raw),
+    flags: {},
+  }));
 }
 
 /** The recorded session with the recorded client's own presence, its echo and its logout echo. */
@@ -23,8 +32,16 @@ function withPresence(): Frame[] {
   const rec = recordedSession();
   const bindAt = rec.findIndex((f) => f.raw.includes('rec-bind') && f.dir === 'in');
   const list: [Frame['dir'], string][] = rec.map((f) => [f.dir, f.raw]);
-  list.splice(bindAt + 1, 0, ['out', '<presence xmlns="jabber:client"/>'], ['in', `<presence xmlns="jabber:client" from="${JID}" to="${JID}"/>`]);
-  list.push(['out', '<presence xmlns="jabber:client" type="unavailable"/>'], ['in', `<presence xmlns="jabber:client" type="unavailable" from="${JID}" to="${JID}"/>`]);
+  list.splice(
+    bindAt + 1,
+    0,
+    ['out', '<presence xmlns="jabber:client"/>'],
+    ['in', `<presence xmlns="jabber:client" from="${JID}" to="${JID}"/>`],
+  );
+  list.push(
+    ['out', '<presence xmlns="jabber:client" type="unavailable"/>'],
+    ['in', `<presence xmlns="jabber:client" type="unavailable" from="${JID}" to="${JID}"/>`],
+  );
   return frames(list);
 }
 
@@ -35,7 +52,10 @@ describe('ReplayServer for any standard client', () => {
     server = undefined;
   });
 
-  async function serve(recorded: Frame[], opts: Partial<ConstructorParameters<typeof ReplayServer>[0]> = {}): Promise<{ client: RawXmppClient; conn: ReplayConnection; notices: string[] }> {
+  async function serve(
+    recorded: Frame[],
+    opts: Partial<ConstructorParameters<typeof ReplayServer>[0]> = {},
+  ): Promise<{ client: RawXmppClient; conn: ReplayConnection; notices: string[] }> {
     server = new ReplayServer({ frames: recorded, speed: 0, step: true, ...opts });
     const url = await server.listen();
     const connected = once(server, 'connection');
@@ -49,56 +69,106 @@ describe('ReplayServer for any standard client', () => {
   it('answers legacy session, roster, disco, carbons and stream management the recording lacks', async () => {
     const { client, notices } = await serve(recordedSession());
     await client.login('agent1', 'x', 'mine');
-    const session = await client.iq('<iq type="set" id="s1" xmlns="jabber:client"><session xmlns="urn:ietf:params:xml:ns:xmpp-session"/></iq>');
+    const session = await client.iq(
+      '<iq type="set" id="s1" xmlns="jabber:client"><session xmlns="urn:ietf:params:xml:ns:xmpp-session"/></iq>',
+    );
     assert.deepEqual([session.attrs.type, session.attrs.id], ['result', 's1']);
-    const roster = await client.iq('<iq type="get" id="r2" xmlns="jabber:client"><query xmlns="jabber:iq:roster"/></iq>');
+    const roster = await client.iq(
+      '<iq type="get" id="r2" xmlns="jabber:client"><query xmlns="jabber:iq:roster"/></iq>',
+    );
     assert.equal(roster.attrs.type, 'result', 'the recorded roster answer goes to the first roster get');
-    const roster2 = await client.iq('<iq type="get" id="r3" xmlns="jabber:client"><query xmlns="jabber:iq:roster"/></iq>');
-    assert.deepEqual([roster2.attrs.type, roster2.getChild('query')?.children.length], ['result', 0], 'then an empty roster');
-    const disco = await client.iq('<iq type="get" id="d1" to="finesse.test" xmlns="jabber:client"><query xmlns="http://jabber.org/protocol/disco#info"/></iq>');
+    const roster2 = await client.iq(
+      '<iq type="get" id="r3" xmlns="jabber:client"><query xmlns="jabber:iq:roster"/></iq>',
+    );
+    assert.deepEqual(
+      [roster2.attrs.type, roster2.getChild('query')?.children.length],
+      ['result', 0],
+      'then an empty roster',
+    );
+    const disco = await client.iq(
+      '<iq type="get" id="d1" to="finesse.test" xmlns="jabber:client"><query xmlns="http://jabber.org/protocol/disco#info"/></iq>',
+    );
     assert.deepEqual([disco.attrs.type, disco.getChild('query')?.getChildren('feature').length], ['result', 0]);
-    const items = await client.iq('<iq type="get" id="d2" to="finesse.test" xmlns="jabber:client"><query xmlns="http://jabber.org/protocol/disco#items"/></iq>');
+    const items = await client.iq(
+      '<iq type="get" id="d2" to="finesse.test" xmlns="jabber:client"><query xmlns="http://jabber.org/protocol/disco#items"/></iq>',
+    );
     assert.equal(items.attrs.type, 'result');
-    const carbons = await client.iq('<iq type="set" id="c1" xmlns="jabber:client"><enable xmlns="urn:xmpp:carbons:2"/></iq>');
-    assert.deepEqual([carbons.attrs.type, carbons.getChild('error')?.getChildElements()[0].name], ['error', 'feature-not-implemented']);
+    const carbons = await client.iq(
+      '<iq type="set" id="c1" xmlns="jabber:client"><enable xmlns="urn:xmpp:carbons:2"/></iq>',
+    );
+    assert.deepEqual(
+      [carbons.attrs.type, carbons.getChild('error')?.getChildElements()[0].name],
+      ['error', 'feature-not-implemented'],
+    );
     client.send('<enable xmlns="urn:xmpp:sm:3" resume="true"/>');
     const sm = await client.nextElement();
     assert.deepEqual([sm.name, sm.attrs.xmlns], ['failed', 'urn:xmpp:sm:3']);
-    const other = await client.iq('<iq type="get" id="v1" to="finesse.test" xmlns="jabber:client"><query xmlns="jabber:iq:version"/></iq>');
+    const other = await client.iq(
+      '<iq type="get" id="v1" to="finesse.test" xmlns="jabber:client"><query xmlns="jabber:iq:version"/></iq>',
+    );
     assert.equal(other.getChild('error')?.getChildElements()[0].name, 'service-unavailable');
-    assert.ok(notices.some((n) => /legacy session/.test(n)), notices.join('\n'));
-    assert.ok(notices.some((n) => /stream management/.test(n)), notices.join('\n'));
+    assert.ok(
+      notices.some((n) => /legacy session/.test(n)),
+      notices.join('\n'),
+    );
+    assert.ok(
+      notices.some((n) => /stream management/.test(n)),
+      notices.join('\n'),
+    );
   });
 
   it('offers only PLAIN and answers a PLAIN login with the outcome of a recorded SCRAM login', async () => {
     const recorded = frames([
       ['out', `<open xmlns="${FRAMING}" to="finesse.test" version="1.0"/>`],
       ['in', `<open xmlns="${FRAMING}" from="finesse.test" id="a" version="1.0"/>`],
-      ['in', `<stream:features xmlns:stream="http://etherx.jabber.org/streams"><mechanisms xmlns="${SASL}"><mechanism>SCRAM-SHA-1</mechanism><mechanism>PLAIN</mechanism></mechanisms></stream:features>`],
+      [
+        'in',
+        `<stream:features xmlns:stream="http://etherx.jabber.org/streams"><mechanisms xmlns="${SASL}"><mechanism>SCRAM-SHA-1</mechanism><mechanism>PLAIN</mechanism></mechanisms></stream:features>`,
+      ],
       ['out', `<auth xmlns="${SASL}" mechanism="SCRAM-SHA-1">[redacted]</auth>`],
       ['in', `<challenge xmlns="${SASL}">cj1mZWQ=</challenge>`],
       ['out', `<response xmlns="${SASL}">[redacted]</response>`],
       ['in', `<success xmlns="${SASL}">dj1zaWc=</success>`],
       ['out', `<open xmlns="${FRAMING}" to="finesse.test" version="1.0"/>`],
       ['in', `<open xmlns="${FRAMING}" from="finesse.test" id="b" version="1.0"/>`],
-      ['in', `<stream:features xmlns:stream="http://etherx.jabber.org/streams"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/></stream:features>`],
-      ['out', `<iq type="set" id="b1" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>desktop</resource></bind></iq>`],
-      ['in', `<iq type="result" id="b1" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>${JID}</jid></bind></iq>`],
+      [
+        'in',
+        `<stream:features xmlns:stream="http://etherx.jabber.org/streams"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/></stream:features>`,
+      ],
+      [
+        'out',
+        `<iq type="set" id="b1" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>desktop</resource></bind></iq>`,
+      ],
+      [
+        'in',
+        `<iq type="result" id="b1" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>${JID}</jid></bind></iq>`,
+      ],
     ]);
     const { client, notices } = await serve(recorded);
     client.send(`<open xmlns="${FRAMING}" to="finesse.test" version="1.0"/>`);
     await client.nextElement();
     const features = await client.nextElement();
-    assert.deepEqual(features.getChild('mechanisms')?.getChildren('mechanism').map((m) => m.getText()), ['PLAIN']);
+    assert.deepEqual(
+      features
+        .getChild('mechanisms')
+        ?.getChildren('mechanism')
+        .map((m) => m.getText()),
+      ['PLAIN'],
+    );
     client.send(plainAuth('agent1', 'whatever'));
     const success = await client.nextElement();
     assert.deepEqual([success.name, success.getText()], ['success', '']);
     client.send(`<open xmlns="${FRAMING}" to="finesse.test" version="1.0"/>`);
     await client.nextElement();
     await client.nextElement();
-    const bound = await client.iq(`<iq type="set" id="mine" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>web</resource></bind></iq>`);
+    const bound = await client.iq(
+      `<iq type="set" id="mine" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>web</resource></bind></iq>`,
+    );
     assert.equal(bound.getChild('bind')?.getChildText('jid'), 'agent1@finesse.test/web');
-    assert.ok(notices.some((n) => /SCRAM-SHA-1/.test(n)), notices.join('\n'));
+    assert.ok(
+      notices.some((n) => /SCRAM-SHA-1/.test(n)),
+      notices.join('\n'),
+    );
   });
 
   it('never sends the recorded logout echo to a client that is still online; sends it when it logs out', async () => {
@@ -112,7 +182,12 @@ describe('ReplayServer for any standard client', () => {
       seen.push(`${el.name}${el.attrs.type ? ` ${el.attrs.type}` : ''} ${el.attrs.to}`);
     }
     await done;
-    assert.deepEqual(seen.sort(), ['message agent1@finesse.test/mine', 'message agent1@finesse.test/mine', 'message agent1@finesse.test/mine', 'presence agent1@finesse.test/mine']);
+    assert.deepEqual(seen.sort(), [
+      'message agent1@finesse.test/mine',
+      'message agent1@finesse.test/mine',
+      'message agent1@finesse.test/mine',
+      'presence agent1@finesse.test/mine',
+    ]);
     client.send('<presence xmlns="jabber:client" type="unavailable"/>');
     const bye = await client.nextElement();
     assert.deepEqual([bye.name, bye.attrs.type, bye.attrs.to], ['presence', 'unavailable', 'agent1@finesse.test/mine']);
@@ -124,7 +199,12 @@ describe('ReplayServer for any standard client', () => {
     const rec = recordedSession();
     const firstPush = rec.findIndex((f) => f.dir === 'in' && f.raw.includes('<event'));
     const list: [Frame['dir'], string][] = rec.map((f) => [f.dir, f.raw]);
-    list.splice(firstPush + 1, 0, ['out', '<presence xmlns="jabber:client"/>'], ['in', `<presence xmlns="jabber:client" from="${JID}" to="${JID}"/>`]);
+    list.splice(
+      firstPush + 1,
+      0,
+      ['out', '<presence xmlns="jabber:client"/>'],
+      ['in', `<presence xmlns="jabber:client" from="${JID}" to="${JID}"/>`],
+    );
     // A wait for the presence would outlast the test's timeout.
     const { client, conn, notices } = await serve(frames(list), { step: false, subscribeWaitMs: 600_000 });
     const done = once(conn, 'done');
@@ -149,8 +229,21 @@ describe('ReplayServer for any standard client', () => {
     client.close();
     await closed;
     assert.equal(notices.length, 1);
-    assert.match(notices[0], /skipped 4 recorded answer\(s\) to requests this client did not make: presence, iq get jabber:iq:roster query, subscribe \/finesse\/api\/User\/agent1, presence type=unavailable/);
-    assert.deepEqual(data, [{ kind: 'skipped', requests: ['presence', 'iq get jabber:iq:roster query', 'subscribe /finesse/api/User/agent1', 'presence type=unavailable'] }]);
+    assert.match(
+      notices[0],
+      /skipped 4 recorded answer\(s\) to requests this client did not make: presence, iq get jabber:iq:roster query, subscribe \/finesse\/api\/User\/agent1, presence type=unavailable/,
+    );
+    assert.deepEqual(data, [
+      {
+        kind: 'skipped',
+        requests: [
+          'presence',
+          'iq get jabber:iq:roster query',
+          'subscribe /finesse/api/User/agent1',
+          'presence type=unavailable',
+        ],
+      },
+    ]);
   });
 
   for (const [how, opts, user, id] of [

@@ -38,7 +38,11 @@ class Peer {
     return this.queue.length;
   }
   async next(): Promise<Element> {
-    const raw = this.queue.length ? this.queue.shift() : await new Promise<string | undefined>((r) => (this.closeCode === undefined ? this.waiters.push(r) : r(undefined)));
+    const raw = this.queue.length
+      ? this.queue.shift()
+      : await new Promise<string | undefined>((r) =>
+          this.closeCode === undefined ? this.waiters.push(r) : r(undefined),
+        );
     if (raw === undefined) throw new Error(`closed (${this.closeCode})`);
     const p = parseXml(raw);
     if (!p.ok) throw new Error(p.error);
@@ -57,13 +61,17 @@ class Peer {
     this.send(`<open xmlns="${FRAMING}" to="finesse.test" version="1.0"/>`);
     await this.next();
     await this.next();
-    this.send(`<iq type="set" id="my-bind-7"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>mine</resource></bind></iq>`);
+    this.send(
+      `<iq type="set" id="my-bind-7"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>mine</resource></bind></iq>`,
+    );
     const bound = await this.next();
     assert.equal(bound.attrs.id, 'my-bind-7');
     return bound.getChild('bind')?.getChildText('jid') ?? '';
   }
   subscribe(id: string, node = NODE) {
-    this.send(`<iq type="set" id="${id}" to="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="${node}" jid="agent1@finesse.test"/></pubsub></iq>`);
+    this.send(
+      `<iq type="set" id="${id}" to="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="${node}" jid="agent1@finesse.test"/></pubsub></iq>`,
+    );
   }
 }
 
@@ -74,7 +82,10 @@ describe('ReplayServer', () => {
     server = undefined;
   });
 
-  async function serve(frames: Frame[], opts: Partial<ConstructorParameters<typeof ReplayServer>[0]> = {}): Promise<{ url: string; conn: Promise<ReplayConnection> }> {
+  async function serve(
+    frames: Frame[],
+    opts: Partial<ConstructorParameters<typeof ReplayServer>[0]> = {},
+  ): Promise<{ url: string; conn: Promise<ReplayConnection> }> {
     server = new ReplayServer({ frames, speed: 0, ...opts });
     const url = await server.listen();
     assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+\/ws\/$/);
@@ -88,7 +99,10 @@ describe('ReplayServer', () => {
     assert.equal(await peer.login(), 'agent1@finesse.test/mine');
     peer.subscribe('my-sub-1');
     const result = await peer.next();
-    assert.deepEqual([result.attrs.type, result.attrs.id, result.attrs.to], ['result', 'my-sub-1', 'agent1@finesse.test/mine']);
+    assert.deepEqual(
+      [result.attrs.type, result.attrs.id, result.attrs.to],
+      ['result', 'my-sub-1', 'agent1@finesse.test/mine'],
+    );
     const states: (string | undefined)[] = [];
     for (let i = 0; i < 3; i++) {
       const push = await peer.next();
@@ -117,7 +131,10 @@ describe('ReplayServer', () => {
     assert.ok(err.getChild('error')?.getChild('service-unavailable'));
     peer.send(`<iq type="get" id="my-roster"><query xmlns="jabber:iq:roster"/></iq>`);
     const roster = await peer.next();
-    assert.deepEqual([roster.attrs.id, roster.attrs.to, roster.getChild('query')?.attrs.ver], ['my-roster', 'agent1@finesse.test/mine', '1']);
+    assert.deepEqual(
+      [roster.attrs.id, roster.attrs.to, roster.getChild('query')?.attrs.ver],
+      ['my-roster', 'agent1@finesse.test/mine', '1'],
+    );
   });
 
   it('step mode: each push waits for step()', async () => {
@@ -149,7 +166,8 @@ describe('ReplayServer', () => {
     peer.subscribe('s1');
     assert.equal((await peer.next()).attrs.id, 's1');
     assert.equal(decodeUpdate(await peer.next())?.state, 'NOT_READY', 'the kept Next released the first push');
-    if (c.waiting.for !== 'step') await new Promise<void>((resolve) => c.on('waiting', (w) => w.for === 'step' && resolve()));
+    if (c.waiting.for !== 'step')
+      await new Promise<void>((resolve) => c.on('waiting', (w) => w.for === 'step' && resolve()));
     assert.equal(peer.pending, 0, 'one Next, one push');
   });
 
@@ -161,7 +179,8 @@ describe('ReplayServer', () => {
     await peer.login();
     const c = await conn;
     const step = async () => {
-      if (c.waiting.for !== 'step') await new Promise<void>((resolve) => c.on('waiting', (w) => w.for === 'step' && resolve()));
+      if (c.waiting.for !== 'step')
+        await new Promise<void>((resolve) => c.on('waiting', (w) => w.for === 'step' && resolve()));
       assert.ok(c.step());
     };
     peer.subscribe('s1');
@@ -192,6 +211,9 @@ describe('ReplayServer', () => {
   it('serves every connecting client its own replay', async () => {
     const { url } = await serve(recordedSession());
     const [a, b] = await Promise.all([Peer.connect(url), Peer.connect(url)]);
-    assert.deepEqual(await Promise.all([a.login(), b.login()]), ['agent1@finesse.test/mine', 'agent1@finesse.test/mine']);
+    assert.deepEqual(await Promise.all([a.login(), b.login()]), [
+      'agent1@finesse.test/mine',
+      'agent1@finesse.test/mine',
+    ]);
   });
 });

@@ -61,7 +61,10 @@ describe('FinesseSimulator protocol', () => {
     const features = await c.nextElement();
     assert.equal(features.name, 'stream:features');
     const mechanisms = features.getChild('mechanisms', SASL_NS);
-    assert.deepEqual(mechanisms?.getChildren('mechanism').map((m) => m.getText()), ['PLAIN']);
+    assert.deepEqual(
+      mechanisms?.getChildren('mechanism').map((m) => m.getText()),
+      ['PLAIN'],
+    );
   });
 
   it('answers a wrong password with <not-authorized/> and keeps the stream open for a retry', async () => {
@@ -88,10 +91,26 @@ describe('FinesseSimulator protocol', () => {
       return answer.name === 'success' ? 'success' : answer.getChildElements()[0]?.name;
     };
     assert.equal(await condition(plainAuth('nobody', 'pw-1')), 'not-authorized');
-    assert.equal(await condition(`<auth xmlns="${SASL_NS}" mechanism="SCRAM-SHA-1">biwsbj1hZ2VudDE=</auth>`), 'invalid-mechanism');
-    assert.equal(await condition(`<auth xmlns="${SASL_NS}" mechanism="PLAIN">not base64!</auth>`), 'incorrect-encoding');
-    assert.equal(await condition(`<auth xmlns="${SASL_NS}" mechanism="PLAIN">${plainPayload('agent1', 'pw-1', 'agent2@finesse.test')}</auth>`), 'invalid-authzid');
-    assert.equal(await condition(`<auth xmlns="${SASL_NS}" mechanism="PLAIN">${plainPayload('agent1', 'pw-1', 'agent1@finesse.test')}</auth>`), 'success');
+    assert.equal(
+      await condition(`<auth xmlns="${SASL_NS}" mechanism="SCRAM-SHA-1">biwsbj1hZ2VudDE=</auth>`),
+      'invalid-mechanism',
+    );
+    assert.equal(
+      await condition(`<auth xmlns="${SASL_NS}" mechanism="PLAIN">not base64!</auth>`),
+      'incorrect-encoding',
+    );
+    assert.equal(
+      await condition(
+        `<auth xmlns="${SASL_NS}" mechanism="PLAIN">${plainPayload('agent1', 'pw-1', 'agent2@finesse.test')}</auth>`,
+      ),
+      'invalid-authzid',
+    );
+    assert.equal(
+      await condition(
+        `<auth xmlns="${SASL_NS}" mechanism="PLAIN">${plainPayload('agent1', 'pw-1', 'agent1@finesse.test')}</auth>`,
+      ),
+      'success',
+    );
   });
 
   it('binds the requested resource and returns the full JID; generates one when none is asked', async () => {
@@ -108,7 +127,9 @@ describe('FinesseSimulator protocol', () => {
     const features = await d.nextElement();
     assert.ok(features.getChild('bind', 'urn:ietf:params:xml:ns:xmpp-bind'));
     assert.ok(features.getChild('session', 'urn:ietf:params:xml:ns:xmpp-session'));
-    const bound = await d.iq('<iq type="set" id="b" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/></iq>');
+    const bound = await d.iq(
+      '<iq type="set" id="b" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/></iq>',
+    );
     assert.equal(bound.attrs.type, 'result');
     assert.equal(bound.attrs.id, 'b');
     assert.match(bound.getChild('bind')?.getChildText('jid') ?? '', /^agent1@finesse\.test\/.+/);
@@ -117,16 +138,27 @@ describe('FinesseSimulator protocol', () => {
   it('answers session, roster, ping and disco#info, echoes initial presence', async () => {
     const c = await connect();
     const jid = await c.login('agent1', 'pw-1');
-    const session = await c.iq('<iq type="set" id="s1" xmlns="jabber:client"><session xmlns="urn:ietf:params:xml:ns:xmpp-session"/></iq>');
+    const session = await c.iq(
+      '<iq type="set" id="s1" xmlns="jabber:client"><session xmlns="urn:ietf:params:xml:ns:xmpp-session"/></iq>',
+    );
     assert.equal(session.attrs.type, 'result');
     const roster = await c.iq('<iq type="get" id="r1" xmlns="jabber:client"><query xmlns="jabber:iq:roster"/></iq>');
     assert.equal(roster.attrs.type, 'result');
     assert.deepEqual(roster.getChild('query', 'jabber:iq:roster')?.getChildElements(), []);
-    const ping = await c.iq('<iq type="get" id="p1" to="finesse.test" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>');
-    assert.deepEqual([ping.attrs.type, ping.attrs.id, ping.attrs.from, ping.attrs.to], ['result', 'p1', 'finesse.test', jid]);
-    const pubsubPing = await c.iq('<iq type="get" id="p2" to="pubsub.finesse.test" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>');
+    const ping = await c.iq(
+      '<iq type="get" id="p1" to="finesse.test" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>',
+    );
+    assert.deepEqual(
+      [ping.attrs.type, ping.attrs.id, ping.attrs.from, ping.attrs.to],
+      ['result', 'p1', 'finesse.test', jid],
+    );
+    const pubsubPing = await c.iq(
+      '<iq type="get" id="p2" to="pubsub.finesse.test" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>',
+    );
     assert.deepEqual([pubsubPing.attrs.type, pubsubPing.attrs.from], ['result', 'pubsub.finesse.test']);
-    const disco = await c.iq('<iq type="get" id="d1" to="pubsub.finesse.test" xmlns="jabber:client"><query xmlns="http://jabber.org/protocol/disco#info"/></iq>');
+    const disco = await c.iq(
+      '<iq type="get" id="d1" to="pubsub.finesse.test" xmlns="jabber:client"><query xmlns="http://jabber.org/protocol/disco#info"/></iq>',
+    );
     assert.equal(disco.getChild('query')?.getChild('identity')?.attrs.category, 'pubsub');
     const presence = await c.iq('<presence xmlns="jabber:client"><priority>1</priority></presence>');
     assert.equal(presence.name, 'presence');
@@ -143,7 +175,9 @@ describe('FinesseSimulator protocol', () => {
     assert.equal(err.attrs.id, 'v1'); // the ignored result produced no answer before this one
     assert.equal(err.getChild('error')?.attrs.type, 'cancel');
     assert.ok(err.getChild('error')?.getChild('service-unavailable', STANZAS));
-    const other = await c.iq('<iq type="get" id="v2" to="someone@finesse.test/x" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>');
+    const other = await c.iq(
+      '<iq type="get" id="v2" to="someone@finesse.test/x" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>',
+    );
     assert.ok(other.getChild('error')?.getChild('service-unavailable', STANZAS));
   });
 
@@ -151,10 +185,18 @@ describe('FinesseSimulator protocol', () => {
     const c = await connect();
     const jid = await c.login('agent1', 'pw-1');
     const ok = await c.iq(c.subscribeIq('/finesse/api/User/agent1', jid, 'sub1'));
-    assert.deepEqual([ok.attrs.type, ok.attrs.id, ok.attrs.from, ok.attrs.to], ['result', 'sub1', 'pubsub.finesse.test', jid]);
+    assert.deepEqual(
+      [ok.attrs.type, ok.attrs.id, ok.attrs.from, ok.attrs.to],
+      ['result', 'sub1', 'pubsub.finesse.test', jid],
+    );
     const sub = ok.getChild('pubsub', 'http://jabber.org/protocol/pubsub')?.getChild('subscription');
     assert.deepEqual(sub?.attrs, { node: '/finesse/api/User/agent1', jid, subscription: 'subscribed' });
-    for (const node of ['/finesse/api/User/agent1/Dialogs', '/finesse/api/Team/7/Users', '/finesse/api/Queue/3', '/finesse/api/SystemInfo']) {
+    for (const node of [
+      '/finesse/api/User/agent1/Dialogs',
+      '/finesse/api/Team/7/Users',
+      '/finesse/api/Queue/3',
+      '/finesse/api/SystemInfo',
+    ]) {
       assert.equal((await c.iq(c.subscribeIq(node, jid))).attrs.type, 'result', node);
     }
     const unknown = await c.iq(c.subscribeIq('/finesse/api/Nope', jid));
@@ -162,11 +204,17 @@ describe('FinesseSimulator protocol', () => {
     const foreign = await c.iq(c.subscribeIq('/finesse/api/User/agent1', 'agent2@finesse.test'));
     assert.ok(foreign.getChild('error')?.getChild('bad-request', STANZAS));
     assert.ok(foreign.getChild('error')?.getChild('invalid-jid', 'http://jabber.org/protocol/pubsub#errors'));
-    const unsub = await c.iq(`<iq type="set" id="u1" to="pubsub.finesse.test" xmlns="jabber:client"><pubsub xmlns="http://jabber.org/protocol/pubsub"><unsubscribe node="/finesse/api/Queue/3" jid="${jid}"/></pubsub></iq>`);
+    const unsub = await c.iq(
+      `<iq type="set" id="u1" to="pubsub.finesse.test" xmlns="jabber:client"><pubsub xmlns="http://jabber.org/protocol/pubsub"><unsubscribe node="/finesse/api/Queue/3" jid="${jid}"/></pubsub></iq>`,
+    );
     assert.equal(unsub.getChild('pubsub')?.getChild('subscription')?.attrs.subscription, 'none');
-    const again = await c.iq(`<iq type="set" id="u2" to="pubsub.finesse.test" xmlns="jabber:client"><pubsub xmlns="http://jabber.org/protocol/pubsub"><unsubscribe node="/finesse/api/Queue/3" jid="${jid}"/></pubsub></iq>`);
+    const again = await c.iq(
+      `<iq type="set" id="u2" to="pubsub.finesse.test" xmlns="jabber:client"><pubsub xmlns="http://jabber.org/protocol/pubsub"><unsubscribe node="/finesse/api/Queue/3" jid="${jid}"/></pubsub></iq>`,
+    );
     assert.ok(again.getChild('error')?.getChild('not-subscribed', 'http://jabber.org/protocol/pubsub#errors'));
-    const items = await c.iq('<iq type="get" id="i1" to="pubsub.finesse.test" xmlns="jabber:client"><pubsub xmlns="http://jabber.org/protocol/pubsub"><items node="/finesse/api/User/agent1"/></pubsub></iq>');
+    const items = await c.iq(
+      '<iq type="get" id="i1" to="pubsub.finesse.test" xmlns="jabber:client"><pubsub xmlns="http://jabber.org/protocol/pubsub"><items node="/finesse/api/User/agent1"/></pubsub></iq>',
+    );
     assert.ok(items.getChild('error')?.getChild('feature-not-implemented', STANZAS));
   });
 
@@ -180,10 +228,16 @@ describe('FinesseSimulator protocol', () => {
     c.open();
     await c.nextElement();
     await c.nextElement();
-    c.send('<iq type="set" id="b1" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>ns</resource></bind></iq>');
+    c.send(
+      '<iq type="set" id="b1" xmlns="jabber:client"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>ns</resource></bind></iq>',
+    );
     const raw = await c.next();
     assert.match(raw ?? '', /^<iq xmlns="jabber:client"/);
-    for (const frame of ['<iq type="set" id="s" xmlns="jabber:client"><session xmlns="urn:ietf:params:xml:ns:xmpp-session"/></iq>', '<iq type="get" id="v" xmlns="jabber:client"><query xmlns="jabber:iq:version"/></iq>', '<presence xmlns="jabber:client"/>']) {
+    for (const frame of [
+      '<iq type="set" id="s" xmlns="jabber:client"><session xmlns="urn:ietf:params:xml:ns:xmpp-session"/></iq>',
+      '<iq type="get" id="v" xmlns="jabber:client"><query xmlns="jabber:iq:version"/></iq>',
+      '<presence xmlns="jabber:client"/>',
+    ]) {
       c.send(frame);
       assert.match((await c.next()) ?? '', /^<(iq|presence) xmlns="jabber:client"/, frame);
     }
@@ -192,15 +246,22 @@ describe('FinesseSimulator protocol', () => {
   it('answers disco#items with the pubsub service, carbons with feature-not-implemented, SM enable with <failed/>', async () => {
     const c = await connect();
     await c.login('agent1', 'pw-1', 'extras');
-    const items = await c.iq('<iq type="get" id="di" to="finesse.test" xmlns="jabber:client"><query xmlns="http://jabber.org/protocol/disco#items"/></iq>');
+    const items = await c.iq(
+      '<iq type="get" id="di" to="finesse.test" xmlns="jabber:client"><query xmlns="http://jabber.org/protocol/disco#items"/></iq>',
+    );
     assert.equal(items.getChild('query')?.getChild('item')?.attrs.jid, 'pubsub.finesse.test');
-    const carbons = await c.iq('<iq type="set" id="cb" xmlns="jabber:client"><enable xmlns="urn:xmpp:carbons:2"/></iq>');
+    const carbons = await c.iq(
+      '<iq type="set" id="cb" xmlns="jabber:client"><enable xmlns="urn:xmpp:carbons:2"/></iq>',
+    );
     assert.equal(carbons.attrs.type, 'error');
     assert.ok(carbons.getChild('error')?.getChild('feature-not-implemented', STANZAS));
     const sm = await c.iq('<enable xmlns="urn:xmpp:sm:3" resume="true"/>');
     assert.deepEqual([sm.name, sm.attrs.xmlns], ['failed', 'urn:xmpp:sm:3']);
     // The stream goes on after both refusals.
-    assert.equal((await c.iq('<iq type="get" id="p" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>')).attrs.type, 'result');
+    assert.equal(
+      (await c.iq('<iq type="get" id="p" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>')).attrs.type,
+      'result',
+    );
   });
 
   it('a second session binding the same full JID kicks the older with <conflict/>, as Openfire does', async () => {
@@ -213,7 +274,10 @@ describe('FinesseSimulator protocol', () => {
     assert.ok(error.getChild('conflict', STREAMS));
     assert.equal((await older.nextElement()).name, 'close');
     await older.closed;
-    assert.equal((await newer.iq('<iq type="get" id="p" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>')).attrs.type, 'result');
+    assert.equal(
+      (await newer.iq('<iq type="get" id="p" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>')).attrs.type,
+      'result',
+    );
   });
 
   it('answers <close/> with <close/> and closes the socket normally', async () => {

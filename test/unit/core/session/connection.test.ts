@@ -17,7 +17,9 @@ describe('XmppConnection', () => {
     server = conn = undefined;
   });
 
-  async function connect(handlers: Parameters<typeof ScriptedServer.start>[0] = {}): Promise<{ store: FrameStore; conn: XmppConnection; server: ScriptedServer }> {
+  async function connect(
+    handlers: Parameters<typeof ScriptedServer.start>[0] = {},
+  ): Promise<{ store: FrameStore; conn: XmppConnection; server: ScriptedServer }> {
     server = await ScriptedServer.start(handlers);
     const store = new FrameStore();
     conn = await XmppConnection.open(server.url, {}, store, 'c1');
@@ -32,7 +34,10 @@ describe('XmppConnection', () => {
   it('captures what it sends, classified, under its session', async () => {
     const { store, conn, server } = await connect();
     const sent = conn.send(xml('presence', { xmlns: 'jabber:client' }));
-    assert.deepEqual([sent?.session, sent?.dir, sent?.kind, sent?.raw], ['c1', 'out', 'stanza', '<presence xmlns="jabber:client"/>']);
+    assert.deepEqual(
+      [sent?.session, sent?.dir, sent?.kind, sent?.raw],
+      ['c1', 'out', 'stanza', '<presence xmlns="jabber:client"/>'],
+    );
     assert.equal(conn.send(`<open xmlns="${FRAMING}" to="d"/>`)?.kind, 'open');
     const ws = await server.client();
     await once(ws, 'message');
@@ -57,8 +62,17 @@ describe('XmppConnection', () => {
     const ws = await server.client();
     ws.ping('hb');
     await once(ws, 'pong');
-    const frames = await Promise.all([waitForFrame(store, (f) => f.kind === 'ping'), waitForFrame(store, (f) => f.kind === 'pong')]);
-    assert.deepEqual(frames.map((f) => [f.dir, f.raw, f.bytes]), [['in', 'hb', 2], ['out', 'hb', 2]]);
+    const frames = await Promise.all([
+      waitForFrame(store, (f) => f.kind === 'ping'),
+      waitForFrame(store, (f) => f.kind === 'pong'),
+    ]);
+    assert.deepEqual(
+      frames.map((f) => [f.dir, f.raw, f.bytes]),
+      [
+        ['in', 'hb', 2],
+        ['out', 'hb', 2],
+      ],
+    );
   });
 
   it('marks malformed and binary frames, says so, and carries on', async () => {
@@ -73,9 +87,22 @@ describe('XmppConnection', () => {
     ws.send('<iq xmlns="jabber:client" type="result" id="after"/>');
     const ok = await conn.next((el) => el.attrs.id === 'after', 'the last iq', 5000);
     assert.equal(ok.name, 'iq');
-    assert.deepEqual(warnings, ['stanza: Mismatched end tag </message>, expected </body>', 'binary: binary frame (RFC 7395 allows only text)', 'text: Not an XML element']);
+    assert.deepEqual(warnings, [
+      'stanza: Mismatched end tag </message>, expected </body>',
+      'binary: binary frame (RFC 7395 allows only text)',
+      'text: Not an XML element',
+    ]);
     const frames = [...store];
-    assert.deepEqual(frames.map((f) => [f.kind, !!f.flags.malformed]), [['stanza', true], ['binary', true], ['text', true], ['text', false], ['stanza', false]]);
+    assert.deepEqual(
+      frames.map((f) => [f.kind, !!f.flags.malformed]),
+      [
+        ['stanza', true],
+        ['binary', true],
+        ['text', true],
+        ['text', false],
+        ['stanza', false],
+      ],
+    );
     assert.equal(frames[1].raw, 'AQID');
   });
 
@@ -84,12 +111,18 @@ describe('XmppConnection', () => {
       onMessage: (text, ws) => {
         const id = /id="([^"]+)"/.exec(text)?.[1];
         if (id === 'ok') ws.send(`<iq xmlns="jabber:client" type="result" id="ok"/>`);
-        if (id === 'bad') ws.send(`<iq xmlns="jabber:client" type="error" id="bad"><error type="cancel"><item-not-found xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/><text xmlns="urn:ietf:params:xml:ns:xmpp-stanzas">no node</text></error></iq>`);
+        if (id === 'bad')
+          ws.send(
+            `<iq xmlns="jabber:client" type="error" id="bad"><error type="cancel"><item-not-found xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/><text xmlns="urn:ietf:params:xml:ns:xmpp-stanzas">no node</text></error></iq>`,
+          );
       },
     });
     const iq = (id: string) => xml('iq', { xmlns: 'jabber:client', type: 'get', id });
     assert.equal((await conn.request(iq('ok'), 5000)).attrs.type, 'result');
-    await assert.rejects(conn.request(iq('bad'), 5000), (e: Error) => e instanceof IqError && e.condition === 'item-not-found' && e.text === 'no node');
+    await assert.rejects(
+      conn.request(iq('bad'), 5000),
+      (e: Error) => e instanceof IqError && e.condition === 'item-not-found' && e.text === 'no node',
+    );
     await assert.rejects(conn.request(iq('silent'), 20), TimeoutError);
     const generated = conn.request(xml('iq', { type: 'get' }), 20);
     await assert.rejects(generated, TimeoutError);
@@ -109,13 +142,21 @@ describe('XmppConnection', () => {
     const { conn, server } = await connect();
     const waiting = conn.next((el) => el.name === 'never', 'never', 5000);
     const ws = await server.client();
-    ws.send('<stream:error xmlns:stream="http://etherx.jabber.org/streams"><conflict xmlns="urn:ietf:params:xml:ns:xmpp-streams"/><text xmlns="urn:ietf:params:xml:ns:xmpp-streams">Replaced by new connection</text></stream:error>');
-    await assert.rejects(waiting, (e: Error) => e instanceof StreamError && e.condition === 'conflict' && e.text === 'Replaced by new connection');
+    ws.send(
+      '<stream:error xmlns:stream="http://etherx.jabber.org/streams"><conflict xmlns="urn:ietf:params:xml:ns:xmpp-streams"/><text xmlns="urn:ietf:params:xml:ns:xmpp-streams">Replaced by new connection</text></stream:error>',
+    );
+    await assert.rejects(
+      waiting,
+      (e: Error) => e instanceof StreamError && e.condition === 'conflict' && e.text === 'Replaced by new connection',
+    );
   });
 
   it("answers the server's <close/> with its own and reports the loss", async () => {
     const { conn, server, store } = await connect();
-    const lost = assert.rejects(conn.next((el) => el.name === 'never', 'never', 5000), ConnectionLostError);
+    const lost = assert.rejects(
+      conn.next((el) => el.name === 'never', 'never', 5000),
+      ConnectionLostError,
+    );
     const ws = await server.client();
     ws.send(`<close xmlns="${FRAMING}"/>`);
     const [reply] = await once(ws, 'message');

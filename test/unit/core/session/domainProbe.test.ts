@@ -22,7 +22,9 @@ describe('probeStreamDomain', () => {
     const silent = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: () => 'xmpp' });
     await once(silent, 'listening');
     const { port } = silent.address() as AddressInfo;
-    silent.on('connection', (ws) => ws.on('message', () => ws.send('<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>')));
+    silent.on('connection', (ws) =>
+      ws.on('message', () => ws.send('<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>')),
+    );
     try {
       assert.equal(await probeStreamDomain(`ws://127.0.0.1:${port}/ws/`), undefined);
       assert.equal(await probeStreamDomain('not a url'), undefined);

@@ -15,7 +15,13 @@ describe('login', () => {
     await server?.close();
   });
 
-  const opts: LoginOptions = { domain: 'finesse.test', user: 'agent1', password: 'pw', resource: 'desktop', timeoutMs: 5000 };
+  const opts: LoginOptions = {
+    domain: 'finesse.test',
+    user: 'agent1',
+    password: 'pw',
+    resource: 'desktop',
+    timeoutMs: 5000,
+  };
 
   async function run(script: ReturnType<typeof loginScript>, o: Partial<LoginOptions> = {}): Promise<string> {
     server = await ScriptedServer.start({ onMessage: script });
@@ -57,18 +63,28 @@ describe('login', () => {
   });
 
   it('refuses a server without SASL PLAIN, naming what it offers', async () => {
-    await assert.rejects(run(loginScript({ mechanisms: ['SCRAM-SHA-1', 'EXTERNAL'] })), (e: Error) => e instanceof ProtocolError && /offers SCRAM-SHA-1, EXTERNAL/.test(e.message));
+    await assert.rejects(
+      run(loginScript({ mechanisms: ['SCRAM-SHA-1', 'EXTERNAL'] })),
+      (e: Error) => e instanceof ProtocolError && /offers SCRAM-SHA-1, EXTERNAL/.test(e.message),
+    );
     assert.ok(!server!.received.some((t) => t.startsWith('<auth')), 'the password is not sent');
   });
 
   it('turns a SASL failure into AuthError with condition and text', async () => {
     await assert.rejects(
       run(loginScript({ failure: '<account-disabled/><text>Agent is disabled</text>' })),
-      (e: Error) => e instanceof AuthError && e.condition === 'account-disabled' && e.text === 'Agent is disabled' && e.jid === 'agent1@finesse.test',
+      (e: Error) =>
+        e instanceof AuthError &&
+        e.condition === 'account-disabled' &&
+        e.text === 'Agent is disabled' &&
+        e.jid === 'agent1@finesse.test',
     );
   });
 
   it('refuses a bind result without a JID', async () => {
-    await assert.rejects(run(loginScript({ bindReply: (id) => `<iq xmlns="jabber:client" type="result" id="${id}"/>` })), /bind result carries no JID/);
+    await assert.rejects(
+      run(loginScript({ bindReply: (id) => `<iq xmlns="jabber:client" type="result" id="${id}"/>` })),
+      /bind result carries no JID/,
+    );
   });
 });

@@ -11,7 +11,8 @@ import WebSocket, { WebSocketServer } from 'ws';
 export const SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 export const FRAMING = 'urn:ietf:params:xml:ns:xmpp-framing';
 export const OPEN = `<open xmlns="${FRAMING}" from="finesse.test" id="s1" version="1.0"/>`;
-export const features = (inner: string) => `<stream:features xmlns:stream="http://etherx.jabber.org/streams" xmlns="jabber:client">${inner}</stream:features>`;
+export const features = (inner: string) =>
+  `<stream:features xmlns:stream="http://etherx.jabber.org/streams" xmlns="jabber:client">${inner}</stream:features>`;
 export const PLAIN_FEATURES = features(`<mechanisms xmlns="${SASL}"><mechanism>PLAIN</mechanism></mechanisms>`);
 export const BIND_FEATURES = features('<bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/>');
 
@@ -40,8 +41,18 @@ export class ScriptedServer extends EventEmitter<{ received: [string] }> {
   }
 
   /** `onMessage(text, ws)` answers each text frame; `onConnection` runs first. */
-  static async start(handlers: { onConnection?: (ws: WebSocket) => void; onMessage?: (text: string, ws: WebSocket) => void; protocol?: string | false } = {}): Promise<ScriptedServer> {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => (handlers.protocol === undefined ? 'xmpp' : handlers.protocol) });
+  static async start(
+    handlers: {
+      onConnection?: (ws: WebSocket) => void;
+      onMessage?: (text: string, ws: WebSocket) => void;
+      protocol?: string | false;
+    } = {},
+  ): Promise<ScriptedServer> {
+    const wss = new WebSocketServer({
+      host: '127.0.0.1',
+      port: 0,
+      handleProtocols: () => (handlers.protocol === undefined ? 'xmpp' : handlers.protocol),
+    });
     await once(wss, 'listening');
     const server = new ScriptedServer(wss, `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws/`);
     wss.on('connection', (ws) => {
@@ -73,12 +84,25 @@ export class ScriptedServer extends EventEmitter<{ received: [string] }> {
 }
 
 /** A server that logs any client in: PLAIN success, bind to `jid`, results for every iq set/get. */
-export function loginScript(opts: { jid?: string; mechanisms?: string[]; sessionFeature?: string; bindReply?: (id: string) => string; failure?: string } = {}) {
+export function loginScript(
+  opts: {
+    jid?: string;
+    mechanisms?: string[];
+    sessionFeature?: string;
+    bindReply?: (id: string) => string;
+    failure?: string;
+  } = {},
+) {
   let restarted = false;
   return (text: string, ws: WebSocket) => {
     if (text.startsWith('<open')) {
       ws.send(OPEN);
-      if (!restarted) ws.send(features(`<mechanisms xmlns="${SASL}">${(opts.mechanisms ?? ['PLAIN']).map((m) => `<mechanism>${m}</mechanism>`).join('')}</mechanisms>`));
+      if (!restarted)
+        ws.send(
+          features(
+            `<mechanisms xmlns="${SASL}">${(opts.mechanisms ?? ['PLAIN']).map((m) => `<mechanism>${m}</mechanism>`).join('')}</mechanisms>`,
+          ),
+        );
       else ws.send(features(`<bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/>${opts.sessionFeature ?? ''}`));
     } else if (text.startsWith('<auth')) {
       if (opts.failure) ws.send(`<failure xmlns="${SASL}">${opts.failure}</failure>`);
@@ -88,7 +112,12 @@ export function loginScript(opts: { jid?: string; mechanisms?: string[]; session
       }
     } else if (text.startsWith('<iq')) {
       const id = /id="([^"]+)"/.exec(text)?.[1] ?? '';
-      if (text.includes('xmpp-bind')) ws.send(opts.bindReply ? opts.bindReply(id) : `<iq xmlns="jabber:client" type="result" id="${id}"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>${opts.jid ?? 'agent1@finesse.test/desktop'}</jid></bind></iq>`);
+      if (text.includes('xmpp-bind'))
+        ws.send(
+          opts.bindReply
+            ? opts.bindReply(id)
+            : `<iq xmlns="jabber:client" type="result" id="${id}"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>${opts.jid ?? 'agent1@finesse.test/desktop'}</jid></bind></iq>`,
+        );
       else ws.send(`<iq xmlns="jabber:client" type="result" id="${id}"/>`);
     } else if (text.startsWith('<presence') && !text.includes('type=')) {
       // RFC 6121 §4.2.2: initial presence comes back to the sender.

@@ -61,7 +61,10 @@ describe('upstream TLS', () => {
     it('gives ws:// URLs no TLS options, and refuses a CA or pin for them', () => {
       assert.deepEqual(tlsOptionsFor('ws://127.0.0.1/ws/'), {});
       assert.deepEqual(tlsOptionsFor('wss://127.0.0.1/ws/'), { rejectUnauthorized: true });
-      assert.throws(() => tlsOptionsFor('ws://127.0.0.1/ws/', { fingerprint: cert.fingerprint }), /needs a wss:\/\/ URL/);
+      assert.throws(
+        () => tlsOptionsFor('ws://127.0.0.1/ws/', { fingerprint: cert.fingerprint }),
+        /needs a wss:\/\/ URL/,
+      );
     });
   });
 
@@ -92,18 +95,27 @@ describe('upstream TLS', () => {
     });
 
     it('connects with the right pin, in any spelling', async () => {
-      assert.equal(await attempt(server.url(), tlsOptions({ fingerprint: cert.fingerprint.replace(/:/g, '').toLowerCase() })), 'open');
+      assert.equal(
+        await attempt(server.url(), tlsOptions({ fingerprint: cert.fingerprint.replace(/:/g, '').toLowerCase() })),
+        'open',
+      );
       assert.equal(await attempt(server.url('localhost'), tlsOptions({ fingerprint: cert.fingerprint })), 'open');
     });
 
     it('accepts the pinned certificate for another host name when the host bypasses createConnection (VS Code proxy agents)', async () => {
       // VS Code's http.proxySupport replaces the agent and so our createConnection; what is
       // left is the CA (the pinned certificate itself) plus the identity check on the pin.
-      const { createConnection: _dropped, ...asInVsCode } = tlsOptions({ caFile: cert.file, fingerprint: cert.fingerprint });
+      const { createConnection: _dropped, ...asInVsCode } = tlsOptions({
+        caFile: cert.file,
+        fingerprint: cert.fingerprint,
+      });
       assert.equal(await attempt(server.url('localhost'), asInVsCode), 'open');
       const other = await makeCert({ ips: ['127.0.0.1'] });
       try {
-        const { createConnection: _also, ...wrongPin } = tlsOptions({ caFile: cert.file, fingerprint: other.fingerprint });
+        const { createConnection: _also, ...wrongPin } = tlsOptions({
+          caFile: cert.file,
+          fingerprint: other.fingerprint,
+        });
         assert.ok((await attempt(server.url('localhost'), wrongPin)) instanceof FingerprintMismatchError);
       } finally {
         other.dispose();

@@ -54,11 +54,20 @@ describe('simulator calls between agents and Queue statistics', () => {
   };
   const state = async (user: string, to: string, requestId: string) => {
     const ext = to === 'LOGIN' ? `<extension>${EXT[user]}</extension>` : '';
-    assert.equal((await rest(user, 'PUT', `User/${user}`, `<User><state>${to}</state>${ext}</User>`, requestId)).status, 202);
+    assert.equal(
+      (await rest(user, 'PUT', `User/${user}`, `<User><state>${to}</state>${ext}</User>`, requestId)).status,
+      202,
+    );
   };
   const dialogAction = async (user: string, id: string, action: string, requestId: string, toAddress = '') => {
     const to = toAddress ? `<toAddress>${toAddress}</toAddress>` : '';
-    const res = await rest(user, 'PUT', `Dialog/${id}`, `<Dialog><requestedAction>${action}</requestedAction>${to}<targetMediaAddress>${EXT[user]}</targetMediaAddress></Dialog>`, requestId);
+    const res = await rest(
+      user,
+      'PUT',
+      `Dialog/${id}`,
+      `<Dialog><requestedAction>${action}</requestedAction>${to}<targetMediaAddress>${EXT[user]}</targetMediaAddress></Dialog>`,
+      requestId,
+    );
     assert.equal(res.status, 202, res.text);
   };
   /** Binds a session for `user`, sends presence (own feeds flow from then on) and signs in. */
@@ -72,7 +81,10 @@ describe('simulator calls between agents and Queue statistics', () => {
   };
   const signIn = async (feed: AgentFeed, user: string, ready: boolean) => {
     await state(user, 'LOGIN', `${user}-in`);
-    assert.deepEqual(await feed.lines(2), [`User/${user} PUT LOGIN ${user}-in`, `User/${user} PUT NOT_READY ${user}-in`]);
+    assert.deepEqual(await feed.lines(2), [
+      `User/${user} PUT LOGIN ${user}-in`,
+      `User/${user} PUT NOT_READY ${user}-in`,
+    ]);
     if (!ready) return;
     await state(user, 'READY', `${user}-ready`);
     assert.deepEqual(await feed.lines(1), [`User/${user} PUT READY ${user}-ready`]);
@@ -88,37 +100,58 @@ describe('simulator calls between agents and Queue statistics', () => {
     for (const c of clients.splice(0)) c.ws.terminate();
     await sim.close();
     const problems: string[] = [];
-    for (const s of stanzas) for (const d of await validateXml(s.toString())) if (d.severity === 'error') problems.push(`${formatDiagnostic(d)}\n${s.toString()}`);
+    for (const s of stanzas)
+      for (const d of await validateXml(s.toString()))
+        if (d.severity === 'error') problems.push(`${formatDiagnostic(d)}\n${s.toString()}`);
     assert.deepEqual(problems, []);
   });
 
-  it('MAKE_CALL to an agent\'s extension rings that agent; answer makes both ACTIVE; a drop ends both sides', async () => {
+  it("MAKE_CALL to an agent's extension rings that agent; answer makes both ACTIVE; a drop ends both sides", async () => {
     const a1 = await online('agent1');
     const a2 = await online('agent2');
     await signIn(a1, 'agent1', false);
     await signIn(a2, 'agent2', true);
 
-    const made = await rest('agent1', 'POST', 'User/agent1/Dialogs', '<Dialog><requestedAction>MAKE_CALL</requestedAction><fromAddress>1001</fromAddress><toAddress>1002</toAddress></Dialog>', 'mc');
+    const made = await rest(
+      'agent1',
+      'POST',
+      'User/agent1/Dialogs',
+      '<Dialog><requestedAction>MAKE_CALL</requestedAction><fromAddress>1001</fromAddress><toAddress>1002</toAddress></Dialog>',
+      'mc',
+    );
     assert.equal(made.status, 202, made.text);
     const posted = await a1.next();
     assert.deepEqual([posted.event, posted.state, posted.requestId], ['POST', 'INITIATED', 'mc']);
     const id = dialogIdOf(posted);
     // The callee's desk rings with the same dialog: it is ALERTING there, the caller INITIATED.
     const rung = await a2.next();
-    assert.deepEqual([rung.node, rung.event, rung.state, dialogIdOf(rung)], ['/finesse/api/User/agent2/Dialogs', 'POST', 'ALERTING', id]);
+    assert.deepEqual(
+      [rung.node, rung.event, rung.state, dialogIdOf(rung)],
+      ['/finesse/api/User/agent2/Dialogs', 'POST', 'ALERTING', id],
+    );
     assert.match(rung.xml, /<fromAddress>1001<\/fromAddress>/);
-    assert.match(rung.xml, /<mediaAddress>1002<\/mediaAddress>.*<state>ALERTING<\/state>.*<mediaAddress>1001<\/mediaAddress>.*<state>INITIATED<\/state>/s);
+    assert.match(
+      rung.xml,
+      /<mediaAddress>1002<\/mediaAddress>.*<state>ALERTING<\/state>.*<mediaAddress>1001<\/mediaAddress>.*<state>INITIATED<\/state>/s,
+    );
     assert.deepEqual(await a2.lines(1), ['User/agent2 PUT RESERVED mc']);
     assert.deepEqual(await a1.lines(2), ['User/agent1/Dialogs PUT ALERTING mc', 'User/agent1 PUT TALKING mc']);
     // Nobody answered for the callee.
     const callerView = await rest('agent1', 'GET', `Dialog/${id}`);
-    assert.match(callerView.text, /<participants><Participant><actions><action>DROP<\/action><\/actions><mediaAddress>1001<\/mediaAddress>.*<state>INITIATED<\/state>.*<mediaAddress>1002<\/mediaAddress>.*<state>ALERTING<\/state>/);
+    assert.match(
+      callerView.text,
+      /<participants><Participant><actions><action>DROP<\/action><\/actions><mediaAddress>1001<\/mediaAddress>.*<state>INITIATED<\/state>.*<mediaAddress>1002<\/mediaAddress>.*<state>ALERTING<\/state>/,
+    );
 
     await dialogAction('agent2', id, 'ANSWER', 'ans');
     assert.deepEqual(await a2.lines(2), ['User/agent2/Dialogs PUT ACTIVE ans', 'User/agent2 PUT TALKING ans']);
     const active = await a1.next();
     assert.deepEqual([active.event, active.state, active.requestId], ['PUT', 'ACTIVE', 'ans']);
-    assert.equal((active.xml.match(/<state>ACTIVE<\/state>/g) ?? []).length, 3, 'the dialog and both participants are ACTIVE');
+    assert.equal(
+      (active.xml.match(/<state>ACTIVE<\/state>/g) ?? []).length,
+      3,
+      'the dialog and both participants are ACTIVE',
+    );
 
     await dialogAction('agent2', id, 'DROP', 'bye');
     assert.deepEqual(await a2.lines(2), ['User/agent2/Dialogs DELETE DROPPED bye', 'User/agent2 PUT WORK bye']);
@@ -131,7 +164,18 @@ describe('simulator calls between agents and Queue statistics', () => {
     const a2 = await online('agent2');
     await signIn(a1, 'agent1', false);
     await signIn(a2, 'agent2', true);
-    assert.equal((await rest('agent1', 'POST', 'User/agent1/Dialogs', '<Dialog><requestedAction>MAKE_CALL</requestedAction><toAddress>1002</toAddress></Dialog>', 'mc')).status, 202);
+    assert.equal(
+      (
+        await rest(
+          'agent1',
+          'POST',
+          'User/agent1/Dialogs',
+          '<Dialog><requestedAction>MAKE_CALL</requestedAction><toAddress>1002</toAddress></Dialog>',
+          'mc',
+        )
+      ).status,
+      202,
+    );
     const id = dialogIdOf(await a1.next());
     await a1.lines(2);
     await a2.lines(2);
@@ -140,12 +184,15 @@ describe('simulator calls between agents and Queue statistics', () => {
     assert.deepEqual(await a2.lines(2), ['User/agent2/Dialogs DELETE DROPPED cancel', 'User/agent2 PUT READY cancel']);
   });
 
-  it('TRANSFER_SST to an agent\'s extension rings that agent with the call and its variables; the transferring agent wraps up', async () => {
+  it("TRANSFER_SST to an agent's extension rings that agent with the call and its variables; the transferring agent wraps up", async () => {
     const a1 = await online('agent1');
     const a3 = await online('agent3');
     await signIn(a1, 'agent1', true);
     await signIn(a3, 'agent3', true);
-    const offered = sim.desk.ring('agent1', { from: '5551234', variables: [{ name: 'callVariable1', value: 'case-4711' }] });
+    const offered = sim.desk.ring('agent1', {
+      from: '5551234',
+      variables: [{ name: 'callVariable1', value: 'case-4711' }],
+    });
     assert.ok(offered.ok && offered.dialogId);
     const id = offered.dialogId;
     assert.deepEqual(await a1.lines(2), ['User/agent1/Dialogs POST ALERTING', 'User/agent1 PUT RESERVED']);
@@ -154,7 +201,10 @@ describe('simulator calls between agents and Queue statistics', () => {
 
     await dialogAction('agent1', id, 'TRANSFER_SST', 'tx', '1003');
     const rung = await a3.next();
-    assert.deepEqual([rung.node, rung.event, rung.state, rung.requestId, dialogIdOf(rung)], ['/finesse/api/User/agent3/Dialogs', 'POST', 'ALERTING', 'tx', id]);
+    assert.deepEqual(
+      [rung.node, rung.event, rung.state, rung.requestId, dialogIdOf(rung)],
+      ['/finesse/api/User/agent3/Dialogs', 'POST', 'ALERTING', 'tx', id],
+    );
     assert.match(rung.xml, /<fromAddress>5551234<\/fromAddress>/);
     assert.match(rung.xml, /<CallVariable><name>callVariable1<\/name><value>case-4711<\/value><\/CallVariable>/);
     assert.deepEqual(await a3.lines(1), ['User/agent3 PUT RESERVED tx']);
@@ -185,19 +235,38 @@ describe('simulator calls between agents and Queue statistics', () => {
     const offered = sim.desk.ring('agent1', { from: '5551234' });
     assert.ok(offered.ok && offered.dialogId);
     const ringing = await queueUpdate();
-    assert.deepEqual([stat(ringing, 'callsInQueue'), stat(ringing, 'agentsReady'), stat(ringing, 'agentsBusyOther')], ['1', '0', '1']);
+    assert.deepEqual(
+      [stat(ringing, 'callsInQueue'), stat(ringing, 'agentsReady'), stat(ringing, 'agentsBusyOther')],
+      ['1', '0', '1'],
+    );
     assert.match(stat(ringing, 'startTimeOfLongestCallInQueue') ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     await dialogAction('agent1', offered.dialogId, 'ANSWER', 'ans');
     const talking = await queueUpdate();
-    assert.deepEqual([stat(talking, 'callsInQueue'), stat(talking, 'agentsTalkingInbound'), stat(talking, 'startTimeOfLongestCallInQueue'), talking.requestId], ['0', '1', undefined, 'ans']);
+    assert.deepEqual(
+      [
+        stat(talking, 'callsInQueue'),
+        stat(talking, 'agentsTalkingInbound'),
+        stat(talking, 'startTimeOfLongestCallInQueue'),
+        talking.requestId,
+      ],
+      ['0', '1', undefined, 'ans'],
+    );
     const body = await rest('agent2', 'GET', 'Queue/1');
     assert.equal(body.status, 200);
-    assert.match(body.text, /^<Queue><uri>\/finesse\/api\/Queue\/1<\/uri><name>Sales<\/name><statistics><callsInQueue>0<\/callsInQueue>/);
+    assert.match(
+      body.text,
+      /^<Queue><uri>\/finesse\/api\/Queue\/1<\/uri><name>Sales<\/name><statistics><callsInQueue>0<\/callsInQueue>/,
+    );
     assert.equal((await rest('agent2', 'GET', 'Queue/99')).status, 404);
 
     // agent1 never subscribed: its feed carried its own nodes only.
     const own = await a1.lines(4);
-    assert.deepEqual(own, ['User/agent1/Dialogs POST ALERTING', 'User/agent1 PUT RESERVED', 'User/agent1/Dialogs PUT ACTIVE ans', 'User/agent1 PUT TALKING ans']);
+    assert.deepEqual(own, [
+      'User/agent1/Dialogs POST ALERTING',
+      'User/agent1 PUT RESERVED',
+      'User/agent1/Dialogs PUT ACTIVE ans',
+      'User/agent1 PUT TALKING ans',
+    ]);
     const pong = await a1.client.iq('<iq type="get" id="p" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>');
     assert.equal(pong.attrs.id, 'p', 'no Queue Update was waiting for agent1');
   });

@@ -19,7 +19,11 @@ const BOSH = 'http://jabber.org/protocol/httpbind';
 
 function rawStatus(origin: string, path: string): Promise<number> {
   const { hostname, port } = new URL(origin);
-  return new Promise((resolve, reject) => httpRequest({ hostname, port, path }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on('error', reject).end());
+  return new Promise((resolve, reject) =>
+    httpRequest({ hostname, port, path }, (res) => (res.resume(), resolve(res.statusCode ?? 0)))
+      .on('error', reject)
+      .end(),
+  );
 }
 
 describe('simulator origin', () => {
@@ -46,7 +50,11 @@ describe('simulator origin', () => {
   });
 
   const rest = (body: string, requestId: string) =>
-    fetch(`${sim.endpoints?.rest}User/agent1`, { method: 'PUT', body, headers: { Authorization: `Basic ${Buffer.from('agent1:pw').toString('base64')}`, requestId } });
+    fetch(`${sim.endpoints?.rest}User/agent1`, {
+      method: 'PUT',
+      body,
+      headers: { Authorization: `Basic ${Buffer.from('agent1:pw').toString('base64')}`, requestId },
+    });
 
   it('delivers own-feed Updates only to a bound client that sent presence, without a subscribe', async () => {
     const silent = await RawXmppClient.connect(sim.url as string);
@@ -59,7 +67,10 @@ describe('simulator origin', () => {
     assert.equal((await present.nextElement()).name, 'presence');
     assert.equal((await rest('<User><state>LOGIN</state><extension>1001</extension></User>', 'o-1')).status, 202);
     const first = await present.nextElement();
-    assert.deepEqual([first.attrs.from, first.attrs.to, first.attrs.xmlns], ['pubsub.finesse.test', jid, 'jabber:client']);
+    assert.deepEqual(
+      [first.attrs.from, first.attrs.to, first.attrs.xmlns],
+      ['pubsub.finesse.test', jid, 'jabber:client'],
+    );
     assert.equal(decodeUpdate(first)?.state, 'LOGIN');
     assert.equal(decodeUpdate(first)?.requestId, 'o-1');
     // The silent client got nothing: its next frame is the answer to this ping.
@@ -69,7 +80,10 @@ describe('simulator origin', () => {
     present.send('<presence type="unavailable" xmlns="jabber:client"/>');
     await present.nextElement(); // NOT_READY of the sign-in, already sent
     assert.equal((await rest('<User><state>READY</state></User>', 'o-2')).status, 202);
-    assert.equal((await present.iq('<iq type="get" id="p2" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>')).attrs.id, 'p2');
+    assert.equal(
+      (await present.iq('<iq type="get" id="p2" xmlns="jabber:client"><ping xmlns="urn:xmpp:ping"/></iq>')).attrs.id,
+      'p2',
+    );
   });
 
   it('starts the demo day for a client that subscribes to its own node without presence, result first', async () => {
@@ -89,42 +103,75 @@ describe('simulator origin', () => {
 
   it('speaks BOSH at /http-bind: session creation with features, SASL, restart, bind, terminate', async () => {
     const post = async (body: string) => {
-      const res = await fetch(sim.endpoints?.bosh as string, { method: 'POST', body, headers: { 'Content-Type': 'text/xml' } });
+      const res = await fetch(sim.endpoints?.bosh as string, {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'text/xml' },
+      });
       const parsed = parseXml(await res.text());
       assert.ok(parsed.ok);
       return { status: res.status, body: parsed.element };
     };
-    const created = await post(`<body xmlns="${BOSH}" xmlns:xmpp="urn:xmpp:xbosh" rid="100" to="finesse.test" wait="5" hold="1" xmpp:version="1.0"/>`);
+    const created = await post(
+      `<body xmlns="${BOSH}" xmlns:xmpp="urn:xmpp:xbosh" rid="100" to="finesse.test" wait="5" hold="1" xmpp:version="1.0"/>`,
+    );
     const sid = created.body.attrs.sid;
     assert.ok(sid);
     assert.equal(created.body.attrs.from, 'finesse.test');
-    assert.equal(created.body.getChild('features', 'http://etherx.jabber.org/streams')?.getChild('mechanisms')?.getChildText('mechanism'), 'PLAIN');
-    const auth = await post(`<body xmlns="${BOSH}" rid="101" sid="${sid}"><auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN">${plainPayload('agent1', 'pw')}</auth></body>`);
+    assert.equal(
+      created.body
+        .getChild('features', 'http://etherx.jabber.org/streams')
+        ?.getChild('mechanisms')
+        ?.getChildText('mechanism'),
+      'PLAIN',
+    );
+    const auth = await post(
+      `<body xmlns="${BOSH}" rid="101" sid="${sid}"><auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN">${plainPayload('agent1', 'pw')}</auth></body>`,
+    );
     assert.equal(auth.body.getChildElements()[0]?.name, 'success');
-    const restart = await post(`<body xmlns="${BOSH}" xmlns:xmpp="urn:xmpp:xbosh" rid="102" sid="${sid}" xmpp:restart="true"/>`);
+    const restart = await post(
+      `<body xmlns="${BOSH}" xmlns:xmpp="urn:xmpp:xbosh" rid="102" sid="${sid}" xmpp:restart="true"/>`,
+    );
     assert.ok(restart.body.getChild('features', 'http://etherx.jabber.org/streams')?.getChild('bind'));
-    const bound = await post(`<body xmlns="${BOSH}" rid="103" sid="${sid}"><iq xmlns="jabber:client" type="set" id="b"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>bosh</resource></bind></iq></body>`);
+    const bound = await post(
+      `<body xmlns="${BOSH}" rid="103" sid="${sid}"><iq xmlns="jabber:client" type="set" id="b"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>bosh</resource></bind></iq></body>`,
+    );
     assert.equal(bound.body.getChild('iq')?.getChild('bind')?.getChildText('jid'), 'agent1@finesse.test/bosh');
-    const end = await post(`<body xmlns="${BOSH}" rid="104" sid="${sid}" type="terminate"><presence xmlns="jabber:client" type="unavailable"/></body>`);
+    const end = await post(
+      `<body xmlns="${BOSH}" rid="104" sid="${sid}" type="terminate"><presence xmlns="jabber:client" type="unavailable"/></body>`,
+    );
     assert.equal(end.body.attrs.type, 'terminate');
     const gone = await post(`<body xmlns="${BOSH}" rid="105" sid="${sid}"/>`);
-    assert.deepEqual([gone.status, gone.body.attrs.type, gone.body.attrs.condition], [404, 'terminate', 'item-not-found']);
+    assert.deepEqual(
+      [gone.status, gone.body.attrs.type, gone.body.attrs.condition],
+      [404, 'terminate', 'item-not-found'],
+    );
     const bad = await fetch(sim.endpoints?.bosh as string, { method: 'POST', body: '<body' });
     assert.equal(bad.status, 400);
 
     // Kicked by a WebSocket session binding the same full JID while no request is held: the
     // next request carries the <conflict/> stream error in a terminate body.
-    const again = await post(`<body xmlns="${BOSH}" xmlns:xmpp="urn:xmpp:xbosh" rid="200" to="finesse.test" wait="5" hold="1" xmpp:version="1.0"/>`);
+    const again = await post(
+      `<body xmlns="${BOSH}" xmlns:xmpp="urn:xmpp:xbosh" rid="200" to="finesse.test" wait="5" hold="1" xmpp:version="1.0"/>`,
+    );
     const sid2 = again.body.attrs.sid;
-    await post(`<body xmlns="${BOSH}" rid="201" sid="${sid2}"><auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN">${plainPayload('agent1', 'pw')}</auth></body>`);
+    await post(
+      `<body xmlns="${BOSH}" rid="201" sid="${sid2}"><auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN">${plainPayload('agent1', 'pw')}</auth></body>`,
+    );
     await post(`<body xmlns="${BOSH}" xmlns:xmpp="urn:xmpp:xbosh" rid="202" sid="${sid2}" xmpp:restart="true"/>`);
-    await post(`<body xmlns="${BOSH}" rid="203" sid="${sid2}"><iq xmlns="jabber:client" type="set" id="b"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>desktop</resource></bind></iq></body>`);
+    await post(
+      `<body xmlns="${BOSH}" rid="203" sid="${sid2}"><iq xmlns="jabber:client" type="set" id="b"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><resource>desktop</resource></bind></iq></body>`,
+    );
     const ws = await RawXmppClient.connect(sim.url as string);
     clients.push(ws);
     await ws.login('agent1', 'pw', 'desktop');
     const kicked = await post(`<body xmlns="${BOSH}" rid="204" sid="${sid2}"/>`);
     assert.deepEqual([kicked.body.attrs.type, kicked.body.attrs.condition], ['terminate', 'remote-stream-error']);
-    assert.ok(kicked.body.getChild('error', 'http://etherx.jabber.org/streams')?.getChild('conflict', 'urn:ietf:params:xml:ns:xmpp-streams'));
+    assert.ok(
+      kicked.body
+        .getChild('error', 'http://etherx.jabber.org/streams')
+        ?.getChild('conflict', 'urn:ietf:params:xml:ns:xmpp-streams'),
+    );
   });
 
   it('serves the gadget folder at /3rdpartygadget/files/ and nothing outside it', async () => {
@@ -133,10 +180,17 @@ describe('simulator origin', () => {
     assert.equal(index.status, 200);
     assert.match(index.headers.get('content-type') ?? '', /^text\/html/);
     assert.equal(await index.text(), '<p>gadget</p>');
-    assert.equal((await get('/3rdpartygadget/files/sub/app.js')).headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.equal(
+      (await get('/3rdpartygadget/files/sub/app.js')).headers.get('content-type'),
+      'text/javascript; charset=utf-8',
+    );
     assert.equal((await get('/3rdpartygadget/files/missing.js')).status, 404);
     // Raw paths, as a hostile client sends them (fetch would normalise the dots away).
-    for (const raw of ['/3rdpartygadget/files/../secret.txt', '/3rdpartygadget/files/%2e%2e/secret.txt', '/3rdpartygadget/files/sub/..%2f..%2fsecret.txt']) {
+    for (const raw of [
+      '/3rdpartygadget/files/../secret.txt',
+      '/3rdpartygadget/files/%2e%2e/secret.txt',
+      '/3rdpartygadget/files/sub/..%2f..%2fsecret.txt',
+    ]) {
       // 403 when the dots reach the file handler; 404 when URL parsing already left the folder.
       assert.ok([403, 404].includes(await rawStatus(sim.origin as string, raw)), raw);
     }
@@ -146,7 +200,11 @@ describe('simulator origin', () => {
   });
 
   it('refuses cross-site pages on every path and on /ws/, lets loopback pages, allowed origins and non-browsers in', async () => {
-    const gated = new FinesseSimulator({ scenario: idleScenario(), serve: join(dir, 'site'), allowedOrigins: ['https://gadgets.example.com'] });
+    const gated = new FinesseSimulator({
+      scenario: idleScenario(),
+      serve: join(dir, 'site'),
+      allowedOrigins: ['https://gadgets.example.com'],
+    });
     await gated.listen();
     const upgrade = (origin?: string) =>
       new Promise<number | string>((resolve) => {
@@ -159,9 +217,16 @@ describe('simulator origin', () => {
       for (const p of ['/finesse/api/SystemInfo', '/http-bind', '/3rdpartygadget/files/']) {
         const refused = await fetch(origin + p, { headers: { Origin: 'http://evil.example' } });
         assert.equal(refused.status, 403, p);
-        assert.match(await refused.text(), /cross-site Origin "http:\/\/evil\.example" refused; allow it with --allow-origin/);
+        assert.match(
+          await refused.text(),
+          /cross-site Origin "http:\/\/evil\.example" refused; allow it with --allow-origin/,
+        );
         assert.notEqual((await fetch(origin + p, { headers: { Origin: 'http://localhost:3000' } })).status, 403, p);
-        assert.notEqual((await fetch(origin + p, { headers: { Origin: 'https://gadgets.example.com' } })).status, 403, p);
+        assert.notEqual(
+          (await fetch(origin + p, { headers: { Origin: 'https://gadgets.example.com' } })).status,
+          403,
+          p,
+        );
       }
       assert.equal(await upgrade('http://evil.example'), 403);
       assert.equal(await upgrade(origin), 'open', "the simulator's own pages (same origin)");
@@ -184,7 +249,9 @@ describe('simulator origin', () => {
         httpsRequest(`${secure.endpoints?.rest}SystemInfo`, { ca }, (res) => {
           let body = '';
           res.on('data', (d) => (body += d)).on('end', () => resolve(body));
-        }).on('error', reject).end();
+        })
+          .on('error', reject)
+          .end();
       });
       assert.match(text, /<SystemInfo>/);
       const ws = new WebSocket(secure.url as string, ['xmpp'], { ca });

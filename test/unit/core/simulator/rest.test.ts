@@ -12,7 +12,11 @@ describe('simulator REST API', () => {
   const calls: RestCall[] = [];
   const updates: { node: string; requestId?: string; state?: string }[] = [];
 
-  const call = async (method: string, path: string, opts: { body?: string; requestId?: string; auth?: string } = {}) => {
+  const call = async (
+    method: string,
+    path: string,
+    opts: { body?: string; requestId?: string; auth?: string } = {},
+  ) => {
     const headers: Record<string, string> = {};
     if (opts.auth !== '') headers.Authorization = `Basic ${Buffer.from(opts.auth ?? 'agent1:pw1').toString('base64')}`;
     if (opts.requestId) headers.requestId = opts.requestId;
@@ -38,7 +42,10 @@ describe('simulator REST API', () => {
       const res = await call('GET', 'User/agent1', { auth });
       assert.equal(res.status, 401, auth);
       assert.match(res.headers.get('www-authenticate') ?? '', /^Basic /);
-      assert.match(res.text, /^<ApiErrors><ApiError><ErrorType>Authorization Failure<\/ErrorType><ErrorMessage>UNAUTHORIZED<\/ErrorMessage>/);
+      assert.match(
+        res.text,
+        /^<ApiErrors><ApiError><ErrorType>Authorization Failure<\/ErrorType><ErrorMessage>UNAUTHORIZED<\/ErrorMessage>/,
+      );
       assert.doesNotMatch(res.text, /wrong|pw1/, 'never echoes a password');
     }
   });
@@ -46,7 +53,10 @@ describe('simulator REST API', () => {
   it('GET SystemInfo needs no sign-in and names the XMPP domains', async () => {
     const res = await call('GET', 'SystemInfo', { auth: '' });
     assert.equal(res.status, 200);
-    assert.match(res.text, /<xmppDomain>finesse\.test<\/xmppDomain><xmppPubSubDomain>pubsub\.finesse\.test<\/xmppPubSubDomain>/);
+    assert.match(
+      res.text,
+      /<xmppDomain>finesse\.test<\/xmppDomain><xmppPubSubDomain>pubsub\.finesse\.test<\/xmppPubSubDomain>/,
+    );
   });
 
   it('404 ApiErrors for an unknown user or path, 401 for another agent', async () => {
@@ -54,7 +64,9 @@ describe('simulator REST API', () => {
     assert.equal(unknown.status, 404);
     assert.match(unknown.text, /<ErrorType>User Not Found<\/ErrorType>/);
     assert.equal((await call('GET', 'Nothing/here')).status, 404);
-    const other = await call('PUT', 'User/agent2', { body: '<User><state>LOGIN</state><extension>2</extension></User>' });
+    const other = await call('PUT', 'User/agent2', {
+      body: '<User><state>LOGIN</state><extension>2</extension></User>',
+    });
     assert.equal(other.status, 401);
     assert.match(other.text, /Invalid Authorization User Specified/);
   });
@@ -62,7 +74,10 @@ describe('simulator REST API', () => {
   it('400 with the parser message for a malformed body; 400 Parameter Missing without state', async () => {
     const bad = await call('PUT', 'User/agent1', { body: '<User><state>READY</User>', requestId: 'm1' });
     assert.equal(bad.status, 400);
-    assert.match(bad.text, /<ErrorType>Bad Request<\/ErrorType><ErrorMessage>The request body is invalid: .+<\/ErrorMessage>/);
+    assert.match(
+      bad.text,
+      /<ErrorType>Bad Request<\/ErrorType><ErrorMessage>The request body is invalid: .+<\/ErrorMessage>/,
+    );
     const missing = await call('PUT', 'User/agent1', { body: '<User/>' });
     assert.equal(missing.status, 400);
     assert.match(missing.text, /Parameter Missing/);
@@ -73,9 +88,18 @@ describe('simulator REST API', () => {
 
   it('202 for a state change, its Updates echo the requestId header; the call is reported first', async () => {
     const before = updates.length;
-    const res = await call('PUT', 'User/agent1', { body: '<User><state>LOGIN</state><extension>1001</extension></User>', requestId: 'rq-1' });
+    const res = await call('PUT', 'User/agent1', {
+      body: '<User><state>LOGIN</state><extension>1001</extension></User>',
+      requestId: 'rq-1',
+    });
     assert.deepEqual([res.status, res.text], [202, '']);
-    assert.deepEqual(calls.at(-1), { method: 'PUT', path: '/finesse/api/User/agent1', status: 202, requestId: 'rq-1', user: 'agent1' });
+    assert.deepEqual(calls.at(-1), {
+      method: 'PUT',
+      path: '/finesse/api/User/agent1',
+      status: 202,
+      requestId: 'rq-1',
+      user: 'agent1',
+    });
     const mine = updates.slice(before).filter((u) => u.node === '/finesse/api/User/agent1');
     assert.deepEqual(mine, [
       { node: '/finesse/api/User/agent1', requestId: 'rq-1', state: 'LOGIN' },
@@ -86,7 +110,10 @@ describe('simulator REST API', () => {
   it('an invalid transition: 400 Invalid State and an apiErrors Update with the requestId', async () => {
     const res = await call('PUT', 'User/agent1', { body: '<User><state>WORK</state></User>', requestId: 'rq-2' });
     assert.equal(res.status, 400);
-    assert.match(res.text, /^<ApiErrors><ApiError><ErrorType>Invalid State<\/ErrorType><ErrorMessage>Cannot change state to WORK from NOT_READY<\/ErrorMessage>/);
+    assert.match(
+      res.text,
+      /^<ApiErrors><ApiError><ErrorType>Invalid State<\/ErrorType><ErrorMessage>Cannot change state to WORK from NOT_READY<\/ErrorMessage>/,
+    );
     assert.deepEqual(updates.at(-1), { node: '/finesse/api/User/agent1', requestId: 'rq-2', state: 'Invalid State' });
   });
 
@@ -98,7 +125,10 @@ describe('simulator REST API', () => {
     const team = await call('GET', 'Team/1');
     assert.match(team.text, /^<Team><id>1<\/id>.*<loginId>agent1<\/loginId>.*<loginId>agent2<\/loginId>/);
     assert.equal((await call('GET', 'Team/99')).status, 404);
-    const made = await call('POST', 'User/agent1/Dialogs', { body: '<Dialog><requestedAction>MAKE_CALL</requestedAction><fromAddress>1001</fromAddress><toAddress>5550000</toAddress><mediaProperties><callvariables><CallVariable><name>callVariable3</name><value>abc</value></CallVariable></callvariables></mediaProperties></Dialog>', requestId: 'mk' });
+    const made = await call('POST', 'User/agent1/Dialogs', {
+      body: '<Dialog><requestedAction>MAKE_CALL</requestedAction><fromAddress>1001</fromAddress><toAddress>5550000</toAddress><mediaProperties><callvariables><CallVariable><name>callVariable3</name><value>abc</value></CallVariable></callvariables></mediaProperties></Dialog>',
+      requestId: 'mk',
+    });
     assert.equal(made.status, 202);
     const dialogs = await call('GET', 'User/agent1/Dialogs');
     const id = /<id>(\d+)<\/id>/.exec(dialogs.text)?.[1];
@@ -106,10 +136,24 @@ describe('simulator REST API', () => {
     assert.match(dialogs.text, /<name>callVariable3<\/name><value>abc<\/value>/);
     const dialog = await call('GET', `Dialog/${id}`);
     assert.match(dialog.text, /^<Dialog>.*<state>ACTIVE<\/state>/);
-    assert.equal((await call('GET', `Dialog/${id}`, { auth: 'agent2:pw2' })).status, 404, "another agent's dialog is not found");
-    const bogus = await call('PUT', `Dialog/${id}`, { body: '<Dialog><requestedAction>FLY</requestedAction></Dialog>' });
+    assert.equal(
+      (await call('GET', `Dialog/${id}`, { auth: 'agent2:pw2' })).status,
+      404,
+      "another agent's dialog is not found",
+    );
+    const bogus = await call('PUT', `Dialog/${id}`, {
+      body: '<Dialog><requestedAction>FLY</requestedAction></Dialog>',
+    });
     assert.equal(bogus.status, 400);
-    assert.equal((await call('PUT', `Dialog/${id}`, { body: '<Dialog><requestedAction>DROP</requestedAction></Dialog>', requestId: 'dr' })).status, 202);
+    assert.equal(
+      (
+        await call('PUT', `Dialog/${id}`, {
+          body: '<Dialog><requestedAction>DROP</requestedAction></Dialog>',
+          requestId: 'dr',
+        })
+      ).status,
+      202,
+    );
     assert.ok(updates.some((u) => u.requestId === 'dr' && u.state === 'DROPPED'));
   });
 });

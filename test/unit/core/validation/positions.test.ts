@@ -22,7 +22,9 @@ describe('positions', () => {
 
     it('skips the XML declaration and keeps prefixed names', () => {
       assert.deepEqual(
-        scanTags('<?xml version="1.0"?>\n<stream:features xmlns:stream="s"><x:y/></stream:features>').map((s) => s.name),
+        scanTags('<?xml version="1.0"?>\n<stream:features xmlns:stream="s"><x:y/></stream:features>').map(
+          (s) => s.name,
+        ),
         ['stream:features', 'x:y'],
       );
     });

@@ -10,7 +10,13 @@ import { validateXml } from '../../../../src/core/validation/validator';
 
 const agent = { id: 'agent1', loginName: 'agent1' };
 const call = { id: '16777236', from: '1000', to: '2000' };
-const notification = eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test/desktop', node: '/finesse/api/User/agent1/Dialogs', itemId: 'item-1', updateXml: dialogUpdate(agent, call, 'ACTIVE', 'PUT') });
+const notification = eventMessage({
+  from: 'pubsub.finesse.test',
+  to: 'agent1@finesse.test/desktop',
+  node: '/finesse/api/User/agent1/Dialogs',
+  itemId: 'item-1',
+  updateXml: dialogUpdate(agent, call, 'ACTIVE', 'PUT'),
+});
 
 describe('positions inside a decoded Update', () => {
   it('directTextRange finds text between children, not inside them', () => {
@@ -19,7 +25,10 @@ describe('positions inside a decoded Update', () => {
     const r = directTextRange(text, a, [b, c]);
     assert.ok(r);
     assert.equal(text.slice(r.start, r.end), '>');
-    assert.equal(directTextRange('<a> <b>x</b> </a>', scanTags('<a> <b>x</b> </a>')[0], [scanTags('<a> <b>x</b> </a>')[1]]), undefined);
+    assert.equal(
+      directTextRange('<a> <b>x</b> </a>', scanTags('<a> <b>x</b> </a>')[0], [scanTags('<a> <b>x</b> </a>')[1]]),
+      undefined,
+    );
   });
 
   for (const line of [10, 24, 30]) {
@@ -32,7 +41,10 @@ describe('positions inside a decoded Update', () => {
       assert.equal(ds.length, 1, ds.map(formatDiagnostic).join('\n'));
       const [d] = ds;
       assert.match(d.message, /Character content other than whitespace/);
-      assert.deepEqual([d.line, d.column, d.endLine, d.endColumn], [line, lines[line - 1].length, line, lines[line - 1].length + 1]);
+      assert.deepEqual(
+        [d.line, d.column, d.endLine, d.endColumn],
+        [line, lines[line - 1].length, line, lines[line - 1].length + 1],
+      );
     });
   }
 

@@ -14,7 +14,13 @@ describe('embedded Finesse Updates', () => {
     assert.equal(map[text.length], src.length - 1);
   });
 
-  const raw = eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test', node: '/finesse/api/User/agent1', itemId: 'i', updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY') });
+  const raw = eventMessage({
+    from: 'pubsub.finesse.test',
+    to: 'agent1@finesse.test',
+    node: '/finesse/api/User/agent1',
+    itemId: 'i',
+    updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY'),
+  });
 
   it('finds the escaped Update of a notification and maps its offsets into the stanza', () => {
     const tree = buildTree(raw);

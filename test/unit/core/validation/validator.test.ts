@@ -3,18 +3,29 @@
 import assert from 'node:assert/strict';
 import { validateXml } from '../../../../src/core/validation/validator';
 import { Diagnostic, formatDiagnostic, hasErrors } from '../../../../src/core/validation/diagnostic';
-import { dialogUpdate, eventMessage, apiErrorUpdate, teamUserUpdate, userUpdate } from '../../../../src/core/finesse/builders';
+import {
+  dialogUpdate,
+  eventMessage,
+  apiErrorUpdate,
+  teamUserUpdate,
+  userUpdate,
+} from '../../../../src/core/finesse/builders';
 import { toEditable } from '../../../../src/core/intercept/editable';
 
 const agent = { id: 'agent1', loginName: 'agent1' };
 const call = { id: '16777236', from: '1000', to: '2000' };
-const message = (node: string, updateXml: string) => eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test/desktop', node, itemId: 'item-1', updateXml });
+const message = (node: string, updateXml: string) =>
+  eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test/desktop', node, itemId: 'item-1', updateXml });
 
 /** The text a diagnostic's range covers. */
 function covered(text: string, d: Diagnostic): string {
   const lines = text.split('\n');
   if (d.line === d.endLine) return lines[d.line - 1].slice(d.column - 1, d.endColumn - 1);
-  return [lines[d.line - 1].slice(d.column - 1), ...lines.slice(d.line, d.endLine - 1), lines[d.endLine - 1].slice(0, d.endColumn - 1)].join('\n');
+  return [
+    lines[d.line - 1].slice(d.column - 1),
+    ...lines.slice(d.line, d.endLine - 1),
+    lines[d.endLine - 1].slice(0, d.endColumn - 1),
+  ].join('\n');
 }
 
 async function only(text: string): Promise<Diagnostic> {
@@ -26,24 +37,31 @@ async function only(text: string): Promise<Diagnostic> {
 describe('validateXml', () => {
   describe('accepts what clients, Prosody and Finesse really send', () => {
     const valid: Record<string, string> = {
-      'open': '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.test" version="1.0"/>',
-      'close': '<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>',
-      'presence with show and status': '<presence xmlns="jabber:client"><show>dnd</show><status>On a call</status><priority>5</priority></presence>',
+      open: '<open xmlns="urn:ietf:params:xml:ns:xmpp-framing" to="finesse.test" version="1.0"/>',
+      close: '<close xmlns="urn:ietf:params:xml:ns:xmpp-framing"/>',
+      'presence with show and status':
+        '<presence xmlns="jabber:client"><show>dnd</show><status>On a call</status><priority>5</priority></presence>',
       'presence unavailable': '<presence xmlns="jabber:client" type="unavailable"/>',
-      'message with body': '<message xmlns="jabber:client" to="agent2@finesse.test" type="chat" id="m1"><body>hello</body></message>',
+      'message with body':
+        '<message xmlns="jabber:client" to="agent2@finesse.test" type="chat" id="m1"><body>hello</body></message>',
       'iq ping': '<iq xmlns="jabber:client" type="get" id="p1" to="finesse.test"><ping xmlns="urn:xmpp:ping"/></iq>',
       'iq empty result': '<iq xmlns="jabber:client" type="result" id="p1" from="finesse.test"/>',
-      'bind result': '<iq xmlns="jabber:client" type="result" id="b1"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>agent1@finesse.test/desktop</jid></bind></iq>',
-      'iq error': '<iq xmlns="jabber:client" type="error" id="x" from="pubsub.finesse.test"><error type="cancel"><item-not-found xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/><text xmlns="urn:ietf:params:xml:ns:xmpp-stanzas">no such node</text></error></iq>',
-      'pubsub subscribe': '<iq xmlns="jabber:client" type="set" id="sub1" to="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="/finesse/api/Team/1/Users" jid="agent1@finesse.test"/></pubsub></iq>',
-      'pubsub subscription result': '<iq xmlns="jabber:client" type="result" id="sub1" from="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscription node="/finesse/api/Team/1/Users" jid="agent1@finesse.test" subscription="subscribed" subid="abc"/></pubsub></iq>',
+      'bind result':
+        '<iq xmlns="jabber:client" type="result" id="b1"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>agent1@finesse.test/desktop</jid></bind></iq>',
+      'iq error':
+        '<iq xmlns="jabber:client" type="error" id="x" from="pubsub.finesse.test"><error type="cancel"><item-not-found xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/><text xmlns="urn:ietf:params:xml:ns:xmpp-stanzas">no such node</text></error></iq>',
+      'pubsub subscribe':
+        '<iq xmlns="jabber:client" type="set" id="sub1" to="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="/finesse/api/Team/1/Users" jid="agent1@finesse.test"/></pubsub></iq>',
+      'pubsub subscription result':
+        '<iq xmlns="jabber:client" type="result" id="sub1" from="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscription node="/finesse/api/Team/1/Users" jid="agent1@finesse.test" subscription="subscribed" subid="abc"/></pubsub></iq>',
       'User Update': message('/finesse/api/User/agent1', userUpdate(agent, 'READY', { requestId: 'r1' })),
       'Dialogs POST': message('/finesse/api/User/agent1/Dialogs', dialogUpdate(agent, call, 'ALERTING', 'POST')),
       'Dialog PUT': message('/finesse/api/User/agent1/Dialogs', dialogUpdate(agent, call, 'ACTIVE', 'PUT')),
-      'apiErrors': message('/finesse/api/User/agent1', apiErrorUpdate(agent, 'req-9')),
+      apiErrors: message('/finesse/api/User/agent1', apiErrorUpdate(agent, 'req-9')),
       'Team user': message('/finesse/api/Team/1/Users', teamUserUpdate('1', agent, 'NOT_READY')),
       'a bare Update document': userUpdate(agent, 'TALKING'),
-      'SASL auth (no schema of ours)': '<auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN">[redacted]</auth>',
+      'SASL auth (no schema of ours)':
+        '<auth xmlns="urn:ietf:params:xml:ns:xmpp-sasl" mechanism="PLAIN">[redacted]</auth>',
     };
     for (const [name, text] of Object.entries(valid)) {
       it(name, async () => {
@@ -86,12 +104,16 @@ describe('validateXml', () => {
     });
 
     it('an iq result with two children', async () => {
-      assert.equal((await only('<iq xmlns="jabber:client" type="result" id="a"><a xmlns="urn:x"/><b xmlns="urn:y"/></iq>')).code, 'iq-result-children');
+      assert.equal(
+        (await only('<iq xmlns="jabber:client" type="result" id="a"><a xmlns="urn:x"/><b xmlns="urn:y"/></iq>')).code,
+        'iq-result-children',
+      );
     });
 
     it('type="error" without <error/>, and <error/> without type="error"', async () => {
       assert.equal((await only('<message xmlns="jabber:client" type="error" id="m"/>')).code, 'error-child-missing');
-      const text = '<presence xmlns="jabber:client"><error type="cancel"><conflict xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/></error></presence>';
+      const text =
+        '<presence xmlns="jabber:client"><error type="cancel"><conflict xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/></error></presence>';
       const d = await only(text);
       assert.equal(d.code, 'error-child-unexpected');
       assert.equal(covered(text, d), 'error');
@@ -187,31 +209,42 @@ describe('validateXml', () => {
     });
 
     it('subscribe for someone else than the sender: a warning', async () => {
-      const text = '<iq xmlns="jabber:client" type="set" id="s" from="agent1@finesse.test/desktop" to="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="/n" jid="agent2@finesse.test"/></pubsub></iq>';
+      const text =
+        '<iq xmlns="jabber:client" type="set" id="s" from="agent1@finesse.test/desktop" to="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="/n" jid="agent2@finesse.test"/></pubsub></iq>';
       assert.equal((await only(text)).code, 'subscribe-jid-mismatch');
     });
 
     it('two actions in one pubsub element (schema)', async () => {
-      const text = '<iq xmlns="jabber:client" type="set" id="s" to="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="/n" jid="a@b"/><unsubscribe node="/n" jid="a@b"/></pubsub></iq>';
+      const text =
+        '<iq xmlns="jabber:client" type="set" id="s" to="pubsub.finesse.test"><pubsub xmlns="http://jabber.org/protocol/pubsub"><subscribe node="/n" jid="a@b"/><unsubscribe node="/n" jid="a@b"/></pubsub></iq>';
       const d = await only(text);
       assert.equal(d.source, 'xsd');
       assert.equal(covered(text, d), 'unsubscribe');
     });
 
     it('event items without node (schema)', async () => {
-      const d = await only('<message xmlns="jabber:client"><event xmlns="http://jabber.org/protocol/pubsub#event"><items><item id="1"/></items></event></message>');
+      const d = await only(
+        '<message xmlns="jabber:client"><event xmlns="http://jabber.org/protocol/pubsub#event"><items><item id="1"/></items></event></message>',
+      );
       assert.match(d.message, /The attribute 'node' is required/);
     });
   });
 
   describe('Finesse Updates inside notifications', () => {
-    const withEvent = (event: string) => message('/finesse/api/User/agent1', userUpdate(agent, 'READY').replace('<event>PUT</event>', `<event>${event}</event>`));
+    const withEvent = (event: string) =>
+      message(
+        '/finesse/api/User/agent1',
+        userUpdate(agent, 'READY').replace('<event>PUT</event>', `<event>${event}</event>`),
+      );
 
     it('event FOO, escaped as on the wire: error exactly on FOO inside the escaped text', async () => {
       const text = withEvent('FOO');
       const d = await only(text);
       assert.equal(d.source, 'xsd');
-      assert.match(d.message, /^Finesse Update: Element 'event': \[facet 'enumeration'\] The value 'FOO' is not an element of the set \{'POST', 'PUT', 'DELETE'/);
+      assert.match(
+        d.message,
+        /^Finesse Update: Element 'event': \[facet 'enumeration'\] The value 'FOO' is not an element of the set \{'POST', 'PUT', 'DELETE'/,
+      );
       assert.equal(covered(text, d), 'FOO');
     });
 
@@ -228,7 +261,12 @@ describe('validateXml', () => {
     });
 
     it('an unknown Dialog element: a warning naming it, on it', async () => {
-      const text = toEditable(message('/finesse/api/User/agent1/Dialogs', dialogUpdate(agent, call, 'ACTIVE', 'PUT').replace('<mediaType>', '<colour>red</colour><mediaType>')));
+      const text = toEditable(
+        message(
+          '/finesse/api/User/agent1/Dialogs',
+          dialogUpdate(agent, call, 'ACTIVE', 'PUT').replace('<mediaType>', '<colour>red</colour><mediaType>'),
+        ),
+      );
       const d = await only(text);
       assert.equal(d.severity, 'warning');
       assert.match(d.message, /Element 'colour': This element is not expected.*not in the Finesse developer guide/);
@@ -236,7 +274,13 @@ describe('validateXml', () => {
     });
 
     it('an unknown Dialog state: an error on the value', async () => {
-      const text = message('/finesse/api/User/agent1/Dialogs', dialogUpdate(agent, call, 'ACTIVE', 'PUT').replace(/<state>ACTIVE<\/state><toAddress>/, '<state>RINGING</state><toAddress>'));
+      const text = message(
+        '/finesse/api/User/agent1/Dialogs',
+        dialogUpdate(agent, call, 'ACTIVE', 'PUT').replace(
+          /<state>ACTIVE<\/state><toAddress>/,
+          '<state>RINGING</state><toAddress>',
+        ),
+      );
       const d = await only(text);
       assert.equal(d.severity, 'error');
       assert.equal(covered(text, d), 'RINGING');
@@ -281,7 +325,10 @@ describe('validateXml', () => {
       assert.equal(d.line, 1);
       // libxml2 counts UTF-8 bytes (ü, ß: 2, €: 3); the diagnostic must land on the bad end tag.
       const tag = text.indexOf('</bod>');
-      assert.ok(d.column - 1 >= tag && d.column - 1 <= tag + '</bod>'.length, `column ${d.column} is on </bod> at ${tag + 1}`);
+      assert.ok(
+        d.column - 1 >= tag && d.column - 1 <= tag + '</bod>'.length,
+        `column ${d.column} is on </bod> at ${tag + 1}`,
+      );
     });
 
     it('an empty document', async () => {

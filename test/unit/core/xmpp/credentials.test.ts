@@ -46,12 +46,21 @@ function spelling(seed: number): Case {
   const q = pick(['"', "'"]);
   const nsOnElement = r() < 0.6;
   const nsDecl = prefix ? ` xmlns:${prefix.slice(0, -1)}=${q}${SASL_NS}${q}` : ` xmlns=${q}${SASL_NS}${q}`;
-  const attrs = [kind === 'auth' ? ` mechanism=${q}PL${pick(['AIN', 'AIN', 'AIN&gt;', 'AIN>'])}${q}` : '', nsOnElement ? nsDecl : ''];
+  const attrs = [
+    kind === 'auth' ? ` mechanism=${q}PL${pick(['AIN', 'AIN', 'AIN&gt;', 'AIN>'])}${q}` : '',
+    nsOnElement ? nsDecl : '',
+  ];
   if (r() < 0.5) attrs.reverse();
   const name = prefix + kind;
   const openTag = `<${name}${attrs.join('')}${r() < 0.4 ? pick(WS) : ''}>`;
   // The payload split into pieces, each spelled its own way.
-  const cuts = [0, ...Array.from({ length: Math.floor(r() * 3) }, () => 1 + Math.floor(r() * (payload.length - 2))).sort((a, b) => a - b), payload.length];
+  const cuts = [
+    0,
+    ...Array.from({ length: Math.floor(r() * 3) }, () => 1 + Math.floor(r() * (payload.length - 2))).sort(
+      (a, b) => a - b,
+    ),
+    payload.length,
+  ];
   const parts: string[] = [];
   const pieces: string[] = [];
   for (let i = 0; i + 1 < cuts.length; i++) {
@@ -69,15 +78,20 @@ function spelling(seed: number): Case {
   let element = `${openTag}${body}${closeTag}`;
   // Wrapped: <authenticate> for SASL2, a jabber:iq:register query for <password>, else maybe
   // a parent carrying the namespace.
-  if (kind === 'initial-response') element = `<authenticate xmlns=${q}urn:xmpp:sasl:2${q} mechanism="PLAIN">${element}</authenticate>`;
-  else if (kind === 'password') element = `<iq type="set" id="r1"><query xmlns="jabber:iq:register"><username>a</username>${element}</query></iq>`;
+  if (kind === 'initial-response')
+    element = `<authenticate xmlns=${q}urn:xmpp:sasl:2${q} mechanism="PLAIN">${element}</authenticate>`;
+  else if (kind === 'password')
+    element = `<iq type="set" id="r1"><query xmlns="jabber:iq:register"><username>a</username>${element}</query></iq>`;
   else if (!nsOnElement) element = `<wrap${nsDecl}>${element}</wrap>`;
   const malformed = r() < 0.3;
   if (!malformed) return { raw: element, pieces: pieces.length ? pieces : [payload], valid: true };
   // Malformed: cut anywhere after the payload began, or drop the end of the start tag.
   const start = element.indexOf(openTag) + openTag.length;
   const cutAt = start + 1 + Math.floor(r() * (element.length - start - 1));
-  const broken = pick(['cut', 'opentag'] as const) === 'cut' ? element.slice(0, cutAt) : element.replace(openTag, openTag.slice(0, -1) + ' ');
+  const broken =
+    pick(['cut', 'opentag'] as const) === 'cut'
+      ? element.slice(0, cutAt)
+      : element.replace(openTag, openTag.slice(0, -1) + ' ');
   const left = pieces.filter((p) => broken.includes(p));
   return { raw: broken, pieces: left, valid: false };
 }
@@ -85,7 +99,13 @@ function spelling(seed: number): Case {
 /** Every credential element's text in a parsed element. */
 function credentialTexts(el: Element, out: string[] = []): string[] {
   const local = el.getName();
-  if (local === 'auth' || local === 'initial-response' || local === 'password' || (local === 'response' && el.getNS() === SASL_NS)) out.push(el.getText());
+  if (
+    local === 'auth' ||
+    local === 'initial-response' ||
+    local === 'password' ||
+    (local === 'response' && el.getNS() === SASL_NS)
+  )
+    out.push(el.getText());
   for (const c of el.children) if (typeof c !== 'string') credentialTexts(c, out);
   return out;
 }
@@ -112,7 +132,8 @@ describe('credential redaction (property: every spelling, every output)', () => 
   it('redact(): no piece of the payload survives; a valid frame stays valid with [redacted] as the text', () => {
     for (const c of cases) {
       const out = redact(c.raw);
-      for (const piece of c.pieces) assert.ok(!out.includes(piece), `seed ${c.seed}: ${JSON.stringify(c.raw)} → ${JSON.stringify(out)}`);
+      for (const piece of c.pieces)
+        assert.ok(!out.includes(piece), `seed ${c.seed}: ${JSON.stringify(c.raw)} → ${JSON.stringify(out)}`);
       if (!c.valid) continue;
       const p = parseXml(out);
       assert.ok(p.ok, `seed ${c.seed}: ${out}`);
@@ -121,17 +142,32 @@ describe('credential redaction (property: every spelling, every output)', () => 
   });
 
   it('every output path: JSON lines, saved session, HAR (object and file), detail pane, stanza tree', async () => {
-    const frames: Frame[] = cases.map((c, i) => ({ id: i + 1, session: 's', dir: 'out', t: 1000 + i, kind: 'stanza', raw: c.raw, bytes: c.raw.length, flags: {} }));
+    const frames: Frame[] = cases.map((c, i) => ({
+      id: i + 1,
+      session: 's',
+      dir: 'out',
+      t: 1000 + i,
+      kind: 'stanza',
+      raw: c.raw,
+      bytes: c.raw.length,
+      flags: {},
+    }));
     const session = join(dir, 'all.finesse-session');
     await saveSession(session, frames, { sessions: [{ id: 's', label: 'agent', started: 1000 }] });
     const harFile = join(dir, 'all.har');
     await writeHarFile(harFile, frames, [{ id: 's', label: 'agent', started: 1000 }]);
     const files = [readFileSync(session, 'utf8'), readFileSync(harFile, 'utf8'), JSON.stringify(exportHar(frames, []))];
     for (const [i, c] of cases.entries()) {
-      const outputs = [frameToJsonLine(frames[i]), JSON.stringify(buildDetail(frames[i])), JSON.stringify(stanzaTree(frames[i]))];
+      const outputs = [
+        frameToJsonLine(frames[i]),
+        JSON.stringify(buildDetail(frames[i])),
+        JSON.stringify(stanzaTree(frames[i])),
+      ];
       for (const piece of c.pieces) {
-        for (const out of outputs) assert.ok(!out.includes(piece), `seed ${c.seed}: ${JSON.stringify(c.raw)} in ${out.slice(0, 300)}`);
-        for (const file of files) assert.ok(!file.includes(piece), `seed ${c.seed}: ${JSON.stringify(c.raw)} in a file`);
+        for (const out of outputs)
+          assert.ok(!out.includes(piece), `seed ${c.seed}: ${JSON.stringify(c.raw)} in ${out.slice(0, 300)}`);
+        for (const file of files)
+          assert.ok(!file.includes(piece), `seed ${c.seed}: ${JSON.stringify(c.raw)} in a file`);
       }
     }
   });
@@ -153,7 +189,13 @@ describe('credential redaction (property: every spelling, every output)', () => 
   });
 
   it('finds nothing where there is no credential (and keeps empty and "=" responses)', () => {
-    for (const raw of ['<presence/>', '<message><body>auth response password</body></message>', `<auth xmlns="${SASL_NS}" mechanism="EXTERNAL">=</auth>`, '<iq><response xmlns="urn:example">x</response></iq>', 'not xml at all']) {
+    for (const raw of [
+      '<presence/>',
+      '<message><body>auth response password</body></message>',
+      `<auth xmlns="${SASL_NS}" mechanism="EXTERNAL">=</auth>`,
+      '<iq><response xmlns="urn:example">x</response></iq>',
+      'not xml at all',
+    ]) {
       assert.deepEqual(credentialRanges(raw), [], raw);
     }
   });

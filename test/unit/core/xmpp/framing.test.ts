@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { classifyText, closeFrame, firstTagName, FRAMING_NS, isWhitespaceKeepalive, openFrame } from '../../../../src/core/xmpp/framing';
+import {
+  classifyText,
+  closeFrame,
+  firstTagName,
+  FRAMING_NS,
+  isWhitespaceKeepalive,
+  openFrame,
+} from '../../../../src/core/xmpp/framing';
 import { parseXml } from '../../../../src/core/xmpp/xml';
 
 describe('RFC 7395 framing', () => {
@@ -8,7 +15,11 @@ describe('RFC 7395 framing', () => {
     assert.ok(r.ok);
     assert.equal(r.element.name, 'open');
     assert.deepEqual(r.element.attrs, { xmlns: FRAMING_NS, to: 'finesse.test', version: '1.0', 'xml:lang': 'en' });
-    assert.equal(parseXml(openFrame('x', 'de')).ok && (parseXml(openFrame('x', 'de')) as { element: { attrs: Record<string, string> } }).element.attrs['xml:lang'], 'de');
+    assert.equal(
+      parseXml(openFrame('x', 'de')).ok &&
+        (parseXml(openFrame('x', 'de')) as { element: { attrs: Record<string, string> } }).element.attrs['xml:lang'],
+      'de',
+    );
   });
 
   it('builds <close/> with the framing namespace', () => {

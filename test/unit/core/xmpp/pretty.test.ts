@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
-import { MAX_NESTING, nestedDeeperThan, nestingNotice, prettyXml, serializeFlat } from '../../../../src/core/xmpp/pretty';
+import {
+  MAX_NESTING,
+  nestedDeeperThan,
+  nestingNotice,
+  prettyXml,
+  serializeFlat,
+} from '../../../../src/core/xmpp/pretty';
 import { parseXml } from '../../../../src/core/xmpp/xml';
 import { eventMessage, userUpdate } from '../../../../src/core/finesse/builders';
 import { decodeUpdate } from '../../../../src/core/finesse/update';
 
 describe('pretty printer', () => {
   it('indents nested elements, one per line', () => {
-    assert.equal(prettyXml('<iq type="set"><bind xmlns="b"><resource>desktop</resource></bind></iq>'), '<iq type="set">\n  <bind xmlns="b">\n    <resource>desktop</resource>\n  </bind>\n</iq>');
+    assert.equal(
+      prettyXml('<iq type="set"><bind xmlns="b"><resource>desktop</resource></bind></iq>'),
+      '<iq type="set">\n  <bind xmlns="b">\n    <resource>desktop</resource>\n  </bind>\n</iq>',
+    );
   });
 
   it('drops only the whitespace between elements', () => {
@@ -23,7 +32,13 @@ describe('pretty printer', () => {
   });
 
   it('escapes text and attributes so the output is the same document', () => {
-    const raw = eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test', node: '/finesse/api/User/agent1', itemId: 'i1', updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { requestId: 'r&1' }) });
+    const raw = eventMessage({
+      from: 'pubsub.finesse.test',
+      to: 'agent1@finesse.test',
+      node: '/finesse/api/User/agent1',
+      itemId: 'i1',
+      updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { requestId: 'r&1' }),
+    });
     const pretty = prettyXml(raw);
     assert.match(pretty, /&lt;Update&gt;/);
     const a = parseXml(raw);

@@ -10,7 +10,9 @@ function error(raw: string): string {
 describe('xml façade', () => {
   describe('parseXml', () => {
     it('parses one element with attributes, children and unescaped text', () => {
-      const r = parseXml(`<iq type='result' id="b1"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>a@b/c &amp; d</jid></bind></iq>`);
+      const r = parseXml(
+        `<iq type='result' id="b1"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>a@b/c &amp; d</jid></bind></iq>`,
+      );
       assert.ok(r.ok);
       assert.equal(r.element.name, 'iq');
       assert.equal(r.element.attrs.type, 'result');

@@ -1,7 +1,15 @@
 // Profiles as settings hold them: validated, identified for SecretStorage, and never carrying
 // a password into settings.
 import assert from 'node:assert/strict';
-import { checkUrl, cleanProfile, profileKey, resourceWarning, secretKey, storable, trustOf } from '../../../../src/vscode/connection/profile';
+import {
+  checkUrl,
+  cleanProfile,
+  profileKey,
+  resourceWarning,
+  secretKey,
+  storable,
+  trustOf,
+} from '../../../../src/vscode/connection/profile';
 
 describe('connection profile', () => {
   it('accepts ws:// and wss:// URLs and says why anything else is refused', () => {
@@ -12,14 +20,32 @@ describe('connection profile', () => {
   });
 
   it('keeps well-formed entries only, trimmed, with teams and trust', () => {
-    assert.deepEqual(cleanProfile({ url: ' wss://f:8445/ws/ ', domain: ' f ', user: ' 1001 ', teams: ['1', '', 7, ' 5 '], fingerprint: 'AB:CD', caFile: '' }), {
-      url: 'wss://f:8445/ws/',
-      domain: 'f',
-      user: '1001',
-      teams: ['1', '5'],
-      fingerprint: 'AB:CD',
-    });
-    for (const bad of [null, 'x', 42, {}, { url: 'wss://f/ws/', domain: 'f' }, { url: 'http://f/', domain: 'f', user: 'u' }, { url: 'wss://f/ws/', domain: ' ', user: 'u' }]) {
+    assert.deepEqual(
+      cleanProfile({
+        url: ' wss://f:8445/ws/ ',
+        domain: ' f ',
+        user: ' 1001 ',
+        teams: ['1', '', 7, ' 5 '],
+        fingerprint: 'AB:CD',
+        caFile: '',
+      }),
+      {
+        url: 'wss://f:8445/ws/',
+        domain: 'f',
+        user: '1001',
+        teams: ['1', '5'],
+        fingerprint: 'AB:CD',
+      },
+    );
+    for (const bad of [
+      null,
+      'x',
+      42,
+      {},
+      { url: 'wss://f/ws/', domain: 'f' },
+      { url: 'http://f/', domain: 'f', user: 'u' },
+      { url: 'wss://f/ws/', domain: ' ', user: 'u' },
+    ]) {
       assert.equal(cleanProfile(bad), undefined, JSON.stringify(bad));
     }
   });
@@ -28,7 +54,12 @@ describe('connection profile', () => {
     const fromArgs = { url: 'wss://f:8445/ws/', domain: 'f', user: 'u', password: 'secret-pw' };
     assert.ok(!JSON.stringify(cleanProfile(fromArgs)).includes('secret-pw'));
     assert.ok(!JSON.stringify(storable(fromArgs)).includes('secret-pw'));
-    assert.deepEqual(Object.keys(storable({ ...fromArgs, teams: [], fingerprint: 'AA' })).sort(), ['domain', 'fingerprint', 'url', 'user']);
+    assert.deepEqual(Object.keys(storable({ ...fromArgs, teams: [], fingerprint: 'AA' })).sort(), [
+      'domain',
+      'fingerprint',
+      'url',
+      'user',
+    ]);
   });
 
   it('keys the password by user, domain and URL, so two servers keep two passwords', () => {
@@ -42,7 +73,10 @@ describe('connection profile', () => {
 
   it('turns the trust fields into the session TLS trust, or none', () => {
     assert.equal(trustOf({ url: 'wss://a/ws/', domain: 'd', user: 'u' }), undefined);
-    assert.deepEqual(trustOf({ url: 'wss://a/ws/', domain: 'd', user: 'u', fingerprint: 'AA', caFile: '/c.pem' }), { fingerprint: 'AA', caFile: '/c.pem' });
+    assert.deepEqual(trustOf({ url: 'wss://a/ws/', domain: 'd', user: 'u', fingerprint: 'AA', caFile: '/c.pem' }), {
+      fingerprint: 'AA',
+      caFile: '/c.pem',
+    });
   });
 
   it('keeps the resource and queues, and warns only for the desktop resource', () => {

@@ -9,7 +9,10 @@ describe('GateSlot', () => {
   const frame = new FrameStore().append({ session: 's', dir: 'in', kind: 'stanza', raw: '<presence/>' });
 
   it('passes every frame while nothing is plugged in', () => {
-    assert.equal(new GateSlot().admit(frame, () => undefined), 'pass');
+    assert.equal(
+      new GateSlot().admit(frame, () => undefined),
+      'pass',
+    );
   });
 
   it('asks the target once one is plugged in, and passes again once it is unplugged', () => {
@@ -17,15 +20,24 @@ describe('GateSlot', () => {
     const asked: number[] = [];
     const holdAll: FrameGate = { admit: (f) => (asked.push(f.id), 'hold') };
     slot.target = holdAll;
-    assert.equal(slot.admit(frame, () => undefined), 'hold');
+    assert.equal(
+      slot.admit(frame, () => undefined),
+      'hold',
+    );
     assert.deepEqual(asked, [frame.id]);
     slot.target = undefined;
-    assert.equal(slot.admit(frame, () => undefined), 'pass');
+    assert.equal(
+      slot.admit(frame, () => undefined),
+      'pass',
+    );
   });
 
   it('keeps each instance to itself', () => {
     const a = new GateSlot();
     a.target = { admit: () => 'hold' };
-    assert.equal(new GateSlot().admit(frame, () => undefined), 'pass');
+    assert.equal(
+      new GateSlot().admit(frame, () => undefined),
+      'pass',
+    );
   });
 });

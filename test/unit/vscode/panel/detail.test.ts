@@ -13,7 +13,13 @@ const update = store.append({
   session: 's',
   dir: 'in',
   kind: 'stanza',
-  raw: eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test', node: nodes.user('agent1'), itemId: 'i1', updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY') }),
+  raw: eventMessage({
+    from: 'pubsub.finesse.test',
+    to: 'agent1@finesse.test',
+    node: nodes.user('agent1'),
+    itemId: 'i1',
+    updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY'),
+  }),
 });
 const broken = store.append({ session: 's', dir: 'in', kind: 'stanza', raw: '<iq type="get"><x/>' });
 const secret = plainPayload('agent1', 'pw-secret');

@@ -6,7 +6,11 @@ import { PanelHookSlot, type PanelHooks } from '../../../../src/vscode/panel/hoo
 
 const actions: FrameActions = { perform: () => undefined };
 const otherActions: FrameActions = { perform: () => undefined };
-const toolbar: ToolbarSource = { toggles: () => [], toggle: () => undefined, onDidChange: () => ({ dispose: () => undefined }) };
+const toolbar: ToolbarSource = {
+  toggles: () => [],
+  toggle: () => undefined,
+  onDidChange: () => ({ dispose: () => undefined }),
+};
 
 describe('PanelHookSlot', () => {
   it('starts empty and tells listeners of every change', () => {

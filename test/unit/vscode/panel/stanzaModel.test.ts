@@ -25,7 +25,11 @@ function find(nodes: StanzaNode[], pred: (n: StanzaNode) => boolean): StanzaNode
 
 describe('stanza tree model', () => {
   it('lists elements with their attributes and text', () => {
-    const [root] = stanzaTree(frameOf('<iq type="result" id="b1"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>agent1@finesse.test/desktop</jid></bind></iq>'));
+    const [root] = stanzaTree(
+      frameOf(
+        '<iq type="result" id="b1"><bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"><jid>agent1@finesse.test/desktop</jid></bind></iq>',
+      ),
+    );
     assert.equal(root.kind, 'element');
     assert.ok(root.kind === 'element');
     assert.equal(root.name, 'iq');
@@ -44,7 +48,13 @@ describe('stanza tree model', () => {
   });
 
   it('decodes the escaped Update inside <notification> as a subtree with its label', () => {
-    const raw = eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test', node: nodes.user('agent1'), itemId: 'i1', updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'TALKING') });
+    const raw = eventMessage({
+      from: 'pubsub.finesse.test',
+      to: 'agent1@finesse.test',
+      node: nodes.user('agent1'),
+      itemId: 'i1',
+      updateXml: userUpdate({ id: 'agent1', loginName: 'agent1' }, 'TALKING'),
+    });
     const tree = stanzaTree(frameOf(raw));
     const update = find(tree, (n) => n.kind === 'element' && !!n.decoded);
     assert.ok(update && update.kind === 'element');
@@ -72,8 +82,14 @@ describe('stanza tree model', () => {
     assert.equal(broken[0].kind, 'error');
     assert.equal(broken[1].kind === 'text' && broken[1].text, '<message><body>cut');
     const ping = stanzaTree(frameOf('', 'ping'));
-    assert.deepEqual(ping.map((n) => n.kind), ['info']);
+    assert.deepEqual(
+      ping.map((n) => n.kind),
+      ['info'],
+    );
     const garbage = stanzaTree(frameOf('hello', 'text'));
-    assert.deepEqual(garbage.map((n) => n.kind), ['error', 'info', 'text']);
+    assert.deepEqual(
+      garbage.map((n) => n.kind),
+      ['error', 'info', 'text'],
+    );
   });
 });

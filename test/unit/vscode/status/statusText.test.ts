@@ -27,11 +27,22 @@ describe('status bar text', () => {
 
   it('names every state when sessions differ', () => {
     assert.equal(statusText(['online', 'reconnecting'], 4, 0), '$(plug) Finesse: online, reconnecting · 4 frames');
-    assert.equal(statusText(['failed', 'online', 'online'], 4, 1), '$(plug) Finesse: online (2), failed · 4 frames · $(radio-tower) 1 proxy');
+    assert.equal(
+      statusText(['failed', 'online', 'online'], 4, 1),
+      '$(plug) Finesse: online (2), failed · 4 frames · $(radio-tower) 1 proxy',
+    );
   });
 
   it('never says online when no session is online', () => {
-    for (const s of ['connecting', 'authenticating', 'binding', 'subscribing', 'reconnecting', 'closed', 'failed'] as const) {
+    for (const s of [
+      'connecting',
+      'authenticating',
+      'binding',
+      'subscribing',
+      'reconnecting',
+      'closed',
+      'failed',
+    ] as const) {
       assert.doesNotMatch(statusText([s], 1, 0), /\bonline\b/, s);
     }
   });

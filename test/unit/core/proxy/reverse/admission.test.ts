@@ -11,7 +11,12 @@ import { Rig, startRig, Upstream } from './upstream';
 /** Sends one raw HTTP/1.1 request over TLS; the status line and body of the answer. */
 async function raw(rig: Rig, head: string): Promise<string> {
   const url = new URL(rig.url);
-  const socket = tlsConnect({ host: '127.0.0.1', port: Number(url.port), ca: rig.proxy.certificate!.cert, servername: 'localhost' });
+  const socket = tlsConnect({
+    host: '127.0.0.1',
+    port: Number(url.port),
+    ca: rig.proxy.certificate!.cert,
+    servername: 'localhost',
+  });
   await once(socket, 'secureConnect');
   socket.write(head);
   let text = '';
@@ -39,7 +44,10 @@ describe('reverse proxy admission', () => {
 
   it('refuses (421) a Host that is not the listener, and forwards nothing', async () => {
     seen.length = 0;
-    const { res, body } = await rig.request('/desktop/', { servername: 'localhost', headers: { Host: 'finesse.evil.example' } });
+    const { res, body } = await rig.request('/desktop/', {
+      servername: 'localhost',
+      headers: { Host: 'finesse.evil.example' },
+    });
     assert.equal(res.statusCode, 421);
     assert.match(body.toString(), /^finesse-frames: Host "finesse\.evil\.example" is not this listener/);
     assert.deepEqual(seen, []);
@@ -56,10 +64,16 @@ describe('reverse proxy admission', () => {
   it('turns an absolute-form target into origin-form (and checks its authority)', async () => {
     seen.length = 0;
     const port = new URL(rig.url).port;
-    const ok = await raw(rig, `GET https://127.0.0.1:${port}/desktop/?a=1 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+    const ok = await raw(
+      rig,
+      `GET https://127.0.0.1:${port}/desktop/?a=1 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+    );
     assert.match(ok, /^HTTP\/1\.1 200/);
     assert.equal(seen[0], `/desktop/?a=1 ${new URL(upstream.url).host}`);
-    const foreign = await raw(rig, `GET https://finesse.evil.example/x HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+    const foreign = await raw(
+      rig,
+      `GET https://finesse.evil.example/x HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`,
+    );
     assert.match(foreign, /^HTTP\/1\.1 421/);
   });
 
@@ -81,4 +95,3 @@ describe('reverse proxy admission', () => {
     assert.deepEqual([...listenerNames('devbox.lan')].sort(), ['127.0.0.1', '::1', 'devbox.lan', 'localhost']);
   });
 });
-

@@ -43,12 +43,15 @@ describe('BOSH capture', () => {
   });
   beforeEach(() => rig.store.clear());
 
-  const post = (body: string, path = '/http-bind') => rig.request(path, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' } }, body);
+  const post = (body: string, path = '/http-bind') =>
+    rig.request(path, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' } }, body);
 
   it('turns a BOSH session into open, stanza and close frames of one session, with the exact stanza text', async () => {
     const create = `<body rid='1' to='finesse.test' ver='1.6' wait='60' hold='1' xmpp:version='1.0' xmlns:xmpp='urn:xmpp:xbosh' ${NS}/>`;
     const features = `<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></stream:features>`;
-    answer = () => ({ body: `<body sid='S1' wait='60' requests='2' ${NS} xmlns:stream='http://etherx.jabber.org/streams'>${features}</body>` });
+    answer = () => ({
+      body: `<body sid='S1' wait='60' requests='2' ${NS} xmlns:stream='http://etherx.jabber.org/streams'>${features}</body>`,
+    });
     const created = await post(create);
     assert.match(created.body.toString(), /sid='S1'/);
 
@@ -63,7 +66,9 @@ describe('BOSH capture', () => {
     answer = () => ({ body: `<body ${NS}><iq type='result' id='sub1' xmlns='jabber:client'/></body>` });
     await post(`<body rid='5' sid='S1' ${NS}>${presence}\n${sub}</body>`);
     answer = () => ({ body: `<body type='terminate' ${NS}/>` });
-    await post(`<body rid='6' sid='S1' type='terminate' ${NS}><presence type='unavailable' xmlns='jabber:client'/></body>`);
+    await post(
+      `<body rid='6' sid='S1' type='terminate' ${NS}><presence type='unavailable' xmlns='jabber:client'/></body>`,
+    );
 
     const frames = await settled(rig);
     assert.deepEqual(
@@ -92,21 +97,33 @@ describe('BOSH capture', () => {
     assert.match(session?.id ?? '', /^bosh-S1-/);
     assert.ok(session?.ended, 'terminate ends the session');
     // Forwarded untouched: the server got the browser's bytes.
-    assert.equal(received.at(-1), `<body rid='6' sid='S1' type='terminate' ${NS}><presence type='unavailable' xmlns='jabber:client'/></body>`);
+    assert.equal(
+      received.at(-1),
+      `<body rid='6' sid='S1' type='terminate' ${NS}><presence type='unavailable' xmlns='jabber:client'/></body>`,
+    );
   });
 
   it('keeps each sid in its own session and joins a session already running when the proxy started', async () => {
-    answer = (body) => ({ body: `<body ${NS}><message xmlns='jabber:client' id='${/sid='(\w+)'/.exec(body)?.[1]}'/></body>` });
+    answer = (body) => ({
+      body: `<body ${NS}><message xmlns='jabber:client' id='${/sid='(\w+)'/.exec(body)?.[1]}'/></body>`,
+    });
     await post(`<body rid='10' sid='A' ${NS}><presence xmlns='jabber:client'/></body>`);
     await post(`<body rid='20' sid='B' ${NS}/>`);
     await post(`<body rid='11' sid='A' ${NS}/>`, '/http-bind/');
     const frames = await settled(rig);
     const bySession = new Map<string, string[]>();
     for (const f of frames) bySession.set(f.session, [...(bySession.get(f.session) ?? []), `${f.dir} ${f.raw}`]);
-    assert.deepEqual([...bySession.values()], [
-      [`out <presence xmlns='jabber:client'/>`, `in <message xmlns='jabber:client' id='A'/>`, `in <message xmlns='jabber:client' id='A'/>`],
-      [`in <message xmlns='jabber:client' id='B'/>`],
-    ]);
+    assert.deepEqual(
+      [...bySession.values()],
+      [
+        [
+          `out <presence xmlns='jabber:client'/>`,
+          `in <message xmlns='jabber:client' id='A'/>`,
+          `in <message xmlns='jabber:client' id='A'/>`,
+        ],
+        [`in <message xmlns='jabber:client' id='B'/>`],
+      ],
+    );
   });
 
   it('keeps one session per sid when the held long-poll is answered with the terminate before the terminate request is', async () => {
@@ -136,11 +153,20 @@ describe('BOSH capture', () => {
       await post(`<body rid='50' sid='T' ${NS}><presence xmlns='jabber:client'/></body>`);
       const poll = post(`<body rid='51' sid='T' ${NS}/>`);
       await pollHeld;
-      await post(`<body rid='52' sid='T' type='terminate' ${NS}><presence type='unavailable' xmlns='jabber:client'/></body>`);
+      await post(
+        `<body rid='52' sid='T' type='terminate' ${NS}><presence type='unavailable' xmlns='jabber:client'/></body>`,
+      );
       await poll;
       const frames = await settled(rig);
-      assert.equal(new Set(frames.map((f) => f.session)).size, 1, frames.map((f) => `${f.session} ${f.dir} ${f.kind}`).join('\n'));
-      assert.deepEqual(frames.filter((f) => f.kind === 'close').map((f) => f.dir), ['out', 'in', 'in']);
+      assert.equal(
+        new Set(frames.map((f) => f.session)).size,
+        1,
+        frames.map((f) => `${f.session} ${f.dir} ${f.kind}`).join('\n'),
+      );
+      assert.deepEqual(
+        frames.filter((f) => f.kind === 'close').map((f) => f.dir),
+        ['out', 'in', 'in'],
+      );
       assert.ok(rig.store.sessions.get(frames[0].session)?.ended, 'ended once both answers are in');
     } finally {
       upstream.handler = handler;
@@ -155,7 +181,10 @@ describe('BOSH capture', () => {
     assert.equal(res.headers['content-encoding'], 'gzip');
     assert.deepEqual(body, gz);
     const frames = await settled(rig);
-    assert.deepEqual(frames.map((f) => f.raw), [`<message xmlns='jabber:client' id='z'><body>compressed</body></message>`]);
+    assert.deepEqual(
+      frames.map((f) => f.raw),
+      [`<message xmlns='jabber:client' id='z'><body>compressed</body></message>`],
+    );
   });
 
   it('shows what is not BOSH as a malformed frame, and still forwards it', async () => {
@@ -163,10 +192,13 @@ describe('BOSH capture', () => {
     await post('this is not xml');
     const frames = await settled(rig);
     assert.equal(received.at(-1), 'this is not xml');
-    assert.deepEqual(frames.map((f) => [f.dir, f.raw, f.flags.malformed]), [
-      ['out', 'this is not xml', true],
-      ['in', '<html><body>Bad Request</body></html>', true],
-    ]);
+    assert.deepEqual(
+      frames.map((f) => [f.dir, f.raw, f.flags.malformed]),
+      [
+        ['out', 'this is not xml', true],
+        ['in', '<html><body>Bad Request</body></html>', true],
+      ],
+    );
     assert.equal(frames[0].session, frames[1].session);
     assert.ok(rig.store.sessions.get(frames[0].session)?.ended);
   });
@@ -175,7 +207,13 @@ describe('BOSH capture', () => {
     answer = () => ({ body: `<body type='terminate' condition='host-unknown' ${NS}/>` });
     await post(`<body rid='40' to='nowhere.test' ${NS}/>`);
     const frames = await settled(rig);
-    assert.deepEqual(frames.map((f) => [f.dir, f.kind]), [['out', 'open'], ['in', 'close']]);
+    assert.deepEqual(
+      frames.map((f) => [f.dir, f.kind]),
+      [
+        ['out', 'open'],
+        ['in', 'close'],
+      ],
+    );
     assert.equal(frames[0].session, frames[1].session);
     assert.ok(rig.store.sessions.get(frames[0].session)?.ended);
   });

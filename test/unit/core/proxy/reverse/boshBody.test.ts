@@ -26,7 +26,10 @@ describe('BOSH body wrapper', () => {
   });
 
   it('reports what is not a BOSH body instead of throwing', () => {
-    assert.deepEqual(parseBoshBody('<html><body>502</body></html>'), { ok: false, error: 'Expected a BOSH <body> wrapper, got <html>' });
+    assert.deepEqual(parseBoshBody('<html><body>502</body></html>'), {
+      ok: false,
+      error: 'Expected a BOSH <body> wrapper, got <html>',
+    });
     const broken = parseBoshBody('<body rid="1"><message>');
     assert.equal(broken.ok, false);
     assert.equal(parseBoshBody('').ok, false);

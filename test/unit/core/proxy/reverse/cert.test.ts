@@ -6,7 +6,12 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CERT_FILE, generateCertificate, KEY_FILE, listenerCertificate } from '../../../../../src/core/proxy/reverse/cert';
+import {
+  CERT_FILE,
+  generateCertificate,
+  KEY_FILE,
+  listenerCertificate,
+} from '../../../../../src/core/proxy/reverse/cert';
 
 describe('reverse proxy certificate', () => {
   let dir: string;
@@ -34,10 +39,12 @@ describe('reverse proxy certificate', () => {
     try {
       for (const servername of ['localhost', undefined]) {
         const body = await new Promise<string>((resolve, reject) =>
-          https.get({ host: '127.0.0.1', port, ca: c.cert, servername, agent: false }, (r) => {
-            let t = '';
-            r.on('data', (d) => (t += d)).on('end', () => resolve(t));
-          }).on('error', reject),
+          https
+            .get({ host: '127.0.0.1', port, ca: c.cert, servername, agent: false }, (r) => {
+              let t = '';
+              r.on('data', (d) => (t += d)).on('end', () => resolve(t));
+            })
+            .on('error', reject),
         );
         assert.equal(body, 'ok');
       }

@@ -42,7 +42,19 @@ describe('reverse proxy REST capture', () => {
       };
       const body = '<User><state>READY</state></User>';
       const auth = `Basic ${Buffer.from('agent1:secret-pw').toString('base64')}`;
-      const { res } = await rig.request('/finesse/api/User/agent1', { method: 'PUT', headers: { Authorization: auth, requestId: 'req-1', Cookie: 'JSESSIONID=abc123; lang=en', 'Content-Type': 'application/xml' } }, body);
+      const { res } = await rig.request(
+        '/finesse/api/User/agent1',
+        {
+          method: 'PUT',
+          headers: {
+            Authorization: auth,
+            requestId: 'req-1',
+            Cookie: 'JSESSIONID=abc123; lang=en',
+            'Content-Type': 'application/xml',
+          },
+        },
+        body,
+      );
       assert.equal(res.statusCode, 202);
       assert.equal(seen, body, 'the body reached the server unchanged');
       const [request, response] = await httpFrames(rig, 2);
@@ -66,15 +78,28 @@ describe('reverse proxy REST capture', () => {
       assert.equal(headerValue(resp.headers, 'set-cookie'), 'JSESSIONID=[redacted]; Path=/; Secure');
       const correlation = new Correlator();
       correlation.observe([request, response]);
-      assert.deepEqual(frameToJson(request, { correlation }).http, { method: 'PUT', path: '/finesse/api/User/agent1', requestId: 'req-1' });
-      assert.deepEqual(frameToJson(response, { correlation }).http, { method: 'PUT', path: '/finesse/api/User/agent1', status: 202, requestId: 'req-1' });
+      assert.deepEqual(frameToJson(request, { correlation }).http, {
+        method: 'PUT',
+        path: '/finesse/api/User/agent1',
+        requestId: 'req-1',
+      });
+      assert.deepEqual(frameToJson(response, { correlation }).http, {
+        method: 'PUT',
+        path: '/finesse/api/User/agent1',
+        status: 202,
+        requestId: 'req-1',
+      });
     });
 
     it('keeps a gzip response readable in the capture while the browser gets the gzip bytes', async () => {
       const xml = '<SystemInfo><status>IN_SERVICE</status></SystemInfo>';
       const zipped = gzipSync(xml);
       upstream.handler = (_req, res) => {
-        res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Type': 'application/xml', 'Content-Length': zipped.length });
+        res.writeHead(200, {
+          'Content-Encoding': 'gzip',
+          'Content-Type': 'application/xml',
+          'Content-Length': zipped.length,
+        });
         res.end(zipped);
       };
       const before = rig.store.lastId;

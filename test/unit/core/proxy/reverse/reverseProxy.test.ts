@@ -46,7 +46,16 @@ describe('reverse proxy', () => {
 
   it('passes status, reason, Content-Length and every header (case, order, repeats) through', async () => {
     upstream.handler = (_req, res) => {
-      res.writeHead(418, 'Short And Stout', ['Content-Length', '5', 'X-One', 'a', 'x-one', 'b', 'Date', 'Thu, 01 Jan 2026 00:00:00 GMT']);
+      res.writeHead(418, 'Short And Stout', [
+        'Content-Length',
+        '5',
+        'X-One',
+        'a',
+        'x-one',
+        'b',
+        'Date',
+        'Thu, 01 Jan 2026 00:00:00 GMT',
+      ]);
       res.end('hello');
     };
     const { res, body } = await rig.request('/teapot');
@@ -54,28 +63,67 @@ describe('reverse proxy', () => {
     assert.equal(res.statusMessage, 'Short And Stout');
     assert.equal(body.toString(), 'hello');
     const raw = res.rawHeaders;
-    assert.deepEqual(raw.slice(0, 8), ['Content-Length', '5', 'X-One', 'a', 'x-one', 'b', 'Date', 'Thu, 01 Jan 2026 00:00:00 GMT']);
+    assert.deepEqual(raw.slice(0, 8), [
+      'Content-Length',
+      '5',
+      'X-One',
+      'a',
+      'x-one',
+      'b',
+      'Date',
+      'Thu, 01 Jan 2026 00:00:00 GMT',
+    ]);
   });
 
   it('forwards request bodies exactly, chunked or with a length, and the method and path', async () => {
     upstream.handler = (req, res) => {
       const hash = createHash('sha256');
       req.on('data', (c) => hash.update(c));
-      req.on('end', () => res.end(JSON.stringify({ method: req.method, url: req.url, te: req.headers['transfer-encoding'] ?? null, len: req.headers['content-length'] ?? null, sha: hash.digest('hex') })));
+      req.on('end', () =>
+        res.end(
+          JSON.stringify({
+            method: req.method,
+            url: req.url,
+            te: req.headers['transfer-encoding'] ?? null,
+            len: req.headers['content-length'] ?? null,
+            sha: hash.digest('hex'),
+          }),
+        ),
+      );
     };
     const payload = randomBytes(2_000_000);
     const chunked = await new Promise<string>((resolve, reject) => {
-      const req = https.request(new URL('/upload?x=1&y=%2F', rig.url), { method: 'PUT', ca: rig.proxy.certificate!.cert, agent: false }, (res) => {
-        let t = '';
-        res.on('data', (d) => (t += d)).on('end', () => resolve(t));
-      });
+      const req = https.request(
+        new URL('/upload?x=1&y=%2F', rig.url),
+        { method: 'PUT', ca: rig.proxy.certificate!.cert, agent: false },
+        (res) => {
+          let t = '';
+          res.on('data', (d) => (t += d)).on('end', () => resolve(t));
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < payload.length; i += 250_000) req.write(payload.subarray(i, i + 250_000));
       req.end();
     });
-    assert.deepEqual(JSON.parse(chunked), { method: 'PUT', url: '/upload?x=1&y=%2F', te: 'chunked', len: null, sha: sha(payload) });
-    const { body } = await rig.request('/form', { method: 'POST', headers: { 'content-length': payload.length } }, payload);
-    assert.deepEqual(JSON.parse(body.toString()), { method: 'POST', url: '/form', te: null, len: String(payload.length), sha: sha(payload) });
+    assert.deepEqual(JSON.parse(chunked), {
+      method: 'PUT',
+      url: '/upload?x=1&y=%2F',
+      te: 'chunked',
+      len: null,
+      sha: sha(payload),
+    });
+    const { body } = await rig.request(
+      '/form',
+      { method: 'POST', headers: { 'content-length': payload.length } },
+      payload,
+    );
+    assert.deepEqual(JSON.parse(body.toString()), {
+      method: 'POST',
+      url: '/form',
+      te: null,
+      len: String(payload.length),
+      sha: sha(payload),
+    });
   });
 
   it('rewrites Host/Origin/Referer upstream and Location/Set-Cookie/CORS/CSP downstream, on the wire', async () => {
@@ -83,13 +131,20 @@ describe('reverse proxy', () => {
     upstream.handler = (req, res) => {
       seen = req.headers;
       res.writeHead(302, [
-        'Location', `${upstream.url}/desktop/`,
-        'Set-Cookie', 'JSESSIONID=1; Domain=localhost; Path=/; Secure; HttpOnly',
-        'Set-Cookie', 'plain=2',
-        'Access-Control-Allow-Origin', upstream.url,
-        'Content-Security-Policy', `connect-src 'self' wss://localhost:${upstream.port}`,
-        'Strict-Transport-Security', 'max-age=1',
-        'Content-Length', '0',
+        'Location',
+        `${upstream.url}/desktop/`,
+        'Set-Cookie',
+        'JSESSIONID=1; Domain=localhost; Path=/; Secure; HttpOnly',
+        'Set-Cookie',
+        'plain=2',
+        'Access-Control-Allow-Origin',
+        upstream.url,
+        'Content-Security-Policy',
+        `connect-src 'self' wss://localhost:${upstream.port}`,
+        'Strict-Transport-Security',
+        'max-age=1',
+        'Content-Length',
+        '0',
       ]);
       res.end();
     };
@@ -113,7 +168,10 @@ describe('reverse proxy', () => {
     };
     const odd = await rig.request('/x', { servername: 'localhost', headers: { Host: 'bad host/<x>' } });
     assert.equal(odd.res.statusCode, 421);
-    const named = await rig.request('/x', { servername: 'localhost', headers: { Host: `localhost:${new URL(rig.url).port}` } });
+    const named = await rig.request('/x', {
+      servername: 'localhost',
+      headers: { Host: `localhost:${new URL(rig.url).port}` },
+    });
     assert.equal(named.res.headers.location, `https://localhost:${new URL(rig.url).port}/next`);
   });
 
@@ -125,7 +183,10 @@ describe('reverse proxy', () => {
         res.addTrailers({ 'X-Checksum': 'abc' });
         return void res.end();
       }
-      res.writeHead(req.url === '/none' ? 204 : req.url === '/same' ? 304 : 200, { ...(req.method === 'HEAD' ? { 'Content-Length': '10' } : {}), ETag: '"e"' });
+      res.writeHead(req.url === '/none' ? 204 : req.url === '/same' ? 304 : 200, {
+        ...(req.method === 'HEAD' ? { 'Content-Length': '10' } : {}),
+        ETag: '"e"',
+      });
       res.end();
     };
     const head = await rig.request('/h', { method: 'HEAD' });
@@ -167,7 +228,9 @@ describe('reverse proxy', () => {
       };
     });
     const response = new Promise<import('node:http').IncomingMessage>((resolve, reject) =>
-      https.get(new URL('/stream', rig.url), { ca: rig.proxy.certificate!.cert, agent: false }, resolve).on('error', reject),
+      https
+        .get(new URL('/stream', rig.url), { ca: rig.proxy.certificate!.cert, agent: false }, resolve)
+        .on('error', reject),
     );
     const res = await response;
     res.pause();
@@ -188,7 +251,9 @@ describe('reverse proxy', () => {
         res.once('close', () => resolve());
       };
     });
-    const req = https.get(new URL('/hang', rig.url), { ca: rig.proxy.certificate!.cert, agent: false }, (res) => res.once('data', () => req.destroy()));
+    const req = https.get(new URL('/hang', rig.url), { ca: rig.proxy.certificate!.cert, agent: false }, (res) =>
+      res.once('data', () => req.destroy()),
+    );
     req.on('error', () => undefined);
     await upstreamClosed;
   });
@@ -200,7 +265,10 @@ describe('reverse proxy', () => {
       seen = req.headers;
       wss.handleUpgrade(req, socket, head, (ws) => ws.on('message', (m, binary) => ws.send(m, { binary })));
     };
-    const ws = new WebSocket(rig.url.replace('https', 'wss') + 'ws/', 'xmpp', { ca: rig.proxy.certificate!.cert, origin: new URL(rig.url).origin });
+    const ws = new WebSocket(rig.url.replace('https', 'wss') + 'ws/', 'xmpp', {
+      ca: rig.proxy.certificate!.cert,
+      origin: new URL(rig.url).origin,
+    });
     await once(ws, 'open');
     assert.equal(ws.protocol, 'xmpp');
     const frames: Frame[] = [];
@@ -214,7 +282,13 @@ describe('reverse proxy', () => {
     const [echo] = await once(ws, 'message');
     assert.match(String(echo), /^<open /);
     await got;
-    assert.deepEqual(frames.map((f) => [f.dir, f.kind]), [['out', 'open'], ['in', 'open']]);
+    assert.deepEqual(
+      frames.map((f) => [f.dir, f.kind]),
+      [
+        ['out', 'open'],
+        ['in', 'open'],
+      ],
+    );
     assert.equal(seen.host, `localhost:${upstream.port}`);
     assert.equal(seen.origin, upstream.url);
     const session = rig.store.sessions.get(frames[0].session);
@@ -225,7 +299,11 @@ describe('reverse proxy', () => {
   });
 
   it('reuses the stored certificate on the next start: the same fingerprint', async () => {
-    const again = new ReverseProxy(new FrameStore(), { upstream: upstream.url, certDir: rig.certDir, trust: { caFile: upstream.certFile } });
+    const again = new ReverseProxy(new FrameStore(), {
+      upstream: upstream.url,
+      certDir: rig.certDir,
+      trust: { caFile: upstream.certFile },
+    });
     await again.listen();
     assert.equal(again.certificate!.fingerprint, rig.proxy.certificate!.fingerprint);
     assert.equal(again.certificate!.created, false);

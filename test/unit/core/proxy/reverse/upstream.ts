@@ -69,14 +69,23 @@ export interface Rig {
   url: string;
   certDir: string;
   /** A request through the proxy, trusting only the proxy's certificate. */
-  request(path: string, opts?: https.RequestOptions, body?: Buffer | string): Promise<{ res: http.IncomingMessage; body: Buffer }>;
+  request(
+    path: string,
+    opts?: https.RequestOptions,
+    body?: Buffer | string,
+  ): Promise<{ res: http.IncomingMessage; body: Buffer }>;
   close(): Promise<void>;
 }
 
 export async function startRig(upstream: Upstream, opts: Partial<ReverseProxyOptions> = {}): Promise<Rig> {
   const certDir = mkdtempSync(join(tmpdir(), 'rig-cert-'));
   const store = new FrameStore();
-  const proxy = new ReverseProxy(store, { upstream: upstream.url, certDir, trust: { caFile: upstream.certFile }, ...opts });
+  const proxy = new ReverseProxy(store, {
+    upstream: upstream.url,
+    certDir,
+    trust: { caFile: upstream.certFile },
+    ...opts,
+  });
   const url = await proxy.listen();
   const ca = proxy.certificate!.cert;
   const rig: Rig = {
