@@ -8,10 +8,14 @@
  *    before it (a guess, and always said to be one);
  *  - each response frame to its request (`answers`).
  * It runs from the store's batched `append` event, never on the forwarding path, and parses only
- * frames that can carry an Update (a cheap text test first), through the shared frameView cache.
+ * frames that can carry an Update (a cheap text test first). It reads each Update once, so it
+ * does not keep the parsed tree (transientView): caching one for every Update of a full store at
+ * 10,000 frames/s grew the extension host's heap to 2.6 GB and its GC pauses to seconds
+ * (bench/hostLoad.ts).
  */
 import type { Frame } from '../capture/frame';
-import { frameView } from '../capture/frameView';
+import { frameView, transientView } from '../capture/frameView';
+import type { FinesseUpdate } from './update';
 import { headerValue, pathOf } from '../http/message';
 import { FINESSE_API } from './nodes';
 
@@ -70,7 +74,8 @@ export interface CorrelatorOptions {
 }
 
 const UPDATE_MARK = /(?:&lt;|<)update\b/i;
-const REQUEST_ID_MARK = /requestid/i;
+/** A requestId element with a value (Finesse sends an empty `<requestId/>` in most Updates). */
+const REQUEST_ID_MARK = /requestid(?:>|&gt;)\s*(?!<|&lt;)\S/i;
 
 export class Correlator {
   private readonly window: number;
@@ -186,12 +191,12 @@ export class Correlator {
     const hasRequestId = REQUEST_ID_MARK.test(f.raw);
     // Without a requestId only a recent untagged call could explain it: skip the parse otherwise.
     if (!hasRequestId && !this.recentUntagged(f.t)) return;
-    const update = frameView(f).finesse;
+    const update = transientView(f).finesse;
     if (!update) return;
     if (update.requestId) {
       const id = this.byRequestId.get(update.requestId);
       const call = id !== undefined ? this.calls.get(id) : undefined;
-      if (call) this.link(f, call, false);
+      if (call) this.link(f, call, false, update);
       else {
         const list = this.waiting.get(update.requestId) ?? [];
         if (list.length < 100 && this.waiting.size < this.capacity) this.waiting.set(update.requestId, [...list, f]);
@@ -203,7 +208,7 @@ export class Correlator {
       const call = this.untagged[i];
       if (f.t - call.t > this.window) break;
       if (call.t <= f.t && sameResource(call.path, node, update.xml)) {
-        this.link(f, call, true);
+        this.link(f, call, true, update);
         return;
       }
     }
@@ -215,11 +220,11 @@ export class Correlator {
     return !!last && t - last.t <= this.window;
   }
 
-  private link(f: Frame, call: CallEffects, guess: boolean): void {
+  private link(f: Frame, call: CallEffects, guess: boolean, update?: FinesseUpdate): void {
     this.causes.set(f.id, { request: call.request, guess });
     call.updates.push(f.id);
     if (guess) call.guessed.push(f.id);
-    const update = frameView(f).finesse;
+    update ??= transientView(f).finesse;
     if (update?.kind?.toLowerCase() === 'apierrors') call.apiErrors.push(f.id);
     if (call.latency === undefined) {
       call.latency = f.t - call.t;
