@@ -45,7 +45,15 @@ const WINDOW_ROWS = 40 + 2 * 60;
 const STATUS_REFRESH_MS = 250;
 
 /** Cycled through, one every FILTER_MS: each filter key the issue names, and back to everything. */
-const QUERIES = ['agent1 ACTIVE', 'dir:in', 'state:TALKING', 'node:User/agent1/Dialogs', '/state&gt;(READY|TALKING)&lt;/', 'state:READY dir:in -ping', ''];
+const QUERIES = [
+  'agent1 ACTIVE',
+  'dir:in',
+  'state:TALKING',
+  'node:User/agent1/Dialogs',
+  '/state&gt;(READY|TALKING)&lt;/',
+  'state:READY dir:in -ping',
+  '',
+];
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const pct = (xs: number[], q: number) => {
@@ -63,7 +71,8 @@ interface WireFrame {
 /** About 20,000 distinct frames of a working day, as bytes on the wire, cycled by the capture. */
 function wirePool(): WireFrame[] {
   const pool: WireFrame[] = [];
-  const push = (dir: Direction, raw: string, kind: FrameKind = raw.trimStart().startsWith('<') ? 'stanza' : 'text') => pool.push({ dir, kind, payload: Buffer.from(raw) });
+  const push = (dir: Direction, raw: string, kind: FrameKind = raw.trimStart().startsWith('<') ? 'stanza' : 'text') =>
+    pool.push({ dir, kind, payload: Buffer.from(raw) });
   for (let n = 1; pool.length < 20_000; n++) round(push, n);
   return pool;
 }
@@ -75,7 +84,8 @@ function capture(store: FrameStore, rate: number) {
   let sent = 0;
   let maxBacklog = 0;
   const one = (w: WireFrame) => {
-    if (w.kind === 'ping' || w.kind === 'pong') captureWireControl(store, 'proxy-1', w.dir, w.kind === 'ping' ? OP_PING : OP_PONG, w.payload);
+    if (w.kind === 'ping' || w.kind === 'pong')
+      captureWireControl(store, 'proxy-1', w.dir, w.kind === 'ping' ? OP_PING : OP_PONG, w.payload);
     else captureWireMessage(store, 'proxy-1', w.dir, OP_TEXT, w.payload, w.payload.length);
   };
   const timer = setInterval(() => {
@@ -208,7 +218,8 @@ class PanelStandIn {
     this.wanted = undefined;
     this.fetching = true;
     const requestId = this.nextId++;
-    if (this.filter && this.filter.answerMs !== undefined && this.filter.rowsRequest === undefined) this.filter.rowsRequest = requestId;
+    if (this.filter && this.filter.answerMs !== undefined && this.filter.rowsRequest === undefined)
+      this.filter.rowsRequest = requestId;
     this.send({ type: 'getRows', requestId, start, count: Math.min(end - start, MAX_ROWS_PER_REQUEST) });
   }
 }
@@ -253,7 +264,11 @@ export async function run(): Promise<object> {
 
   const panel = new PanelStandIn();
   const hostErrors: string[] = [];
-  const host = new FramesHost(store, { post: panel.receiveFromHost, copy: () => undefined, onError: (e) => hostErrors.push(String(e)) });
+  const host = new FramesHost(store, {
+    post: panel.receiveFromHost,
+    copy: () => undefined,
+    onError: (e) => hostErrors.push(String(e)),
+  });
   panel.host = host;
   const opened = performance.now();
   await panel.open();
@@ -291,7 +306,10 @@ export async function run(): Promise<object> {
   const captured = wire.figures();
   const answered = panel.filters.filter((f) => f.answerMs !== undefined);
   const answers = answered.map((f) => f.answerMs as number);
-  const byQuery: Record<string, { answerMs: number[]; firstRowsMs: number[]; completeMs: number[]; rows: number | undefined }> = {};
+  const byQuery: Record<
+    string,
+    { answerMs: number[]; firstRowsMs: number[]; completeMs: number[]; rows: number | undefined }
+  > = {};
   for (const f of panel.filters) {
     const e = (byQuery[f.query || '(none)'] ??= { answerMs: [], firstRowsMs: [], completeMs: [], rows: undefined });
     if (f.answerMs !== undefined) e.answerMs.push(round1(f.answerMs));
@@ -307,19 +325,34 @@ export async function run(): Promise<object> {
     answerP50Ms: round1(pct(answers, 0.5)),
     answerP95Ms: round1(pct(answers, 0.95)),
     answerMaxMs: round1(Math.max(...answers)),
-    firstRowsP95Ms: round1(pct(panel.filters.flatMap((f) => (f.firstRowsMs === undefined ? [] : [f.firstRowsMs])), 0.95)),
-    completeP95Ms: round1(pct(panel.filters.flatMap((f) => (f.completeMs === undefined ? [] : [f.completeMs])), 0.95)),
+    firstRowsP95Ms: round1(
+      pct(
+        panel.filters.flatMap((f) => (f.firstRowsMs === undefined ? [] : [f.firstRowsMs])),
+        0.95,
+      ),
+    ),
+    completeP95Ms: round1(
+      pct(
+        panel.filters.flatMap((f) => (f.completeMs === undefined ? [] : [f.completeMs])),
+        0.95,
+      ),
+    ),
     byQuery,
   };
 
   const failures: string[] = [];
-  if (answered.length < panel.filters.length) failures.push(`${panel.filters.length - answered.length} filter changes never answered`);
-  if (!(filterFigures.answerP95Ms < ANSWER_BOUND_MS)) failures.push(`filter answer p95 ${filterFigures.answerP95Ms} ms, bound ${ANSWER_BOUND_MS} ms`);
+  if (answered.length < panel.filters.length)
+    failures.push(`${panel.filters.length - answered.length} filter changes never answered`);
+  if (!(filterFigures.answerP95Ms < ANSWER_BOUND_MS))
+    failures.push(`filter answer p95 ${filterFigures.answerP95Ms} ms, bound ${ANSWER_BOUND_MS} ms`);
   if (rate < RATE * 0.9) failures.push(`captured ${Math.round(rate)} frames/s, below 90% of ${RATE}`);
-  if (statusFigures.maxGapMs > STALL_BOUND_MS) failures.push(`status bar not refreshed for ${statusFigures.maxGapMs} ms`);
+  if (statusFigures.maxGapMs > STALL_BOUND_MS)
+    failures.push(`status bar not refreshed for ${statusFigures.maxGapMs} ms`);
   if (noticeGapMs > STALL_BOUND_MS) failures.push(`no change notice from the host for ${round1(noticeGapMs)} ms`);
-  if (statusFigures.appendedSeen < captured.captured) failures.push(`store announced ${statusFigures.appendedSeen} of ${captured.captured} appended frames`);
-  if (hostErrors.length || panel.errors.length) failures.push(`errors: ${[...hostErrors, ...panel.errors].slice(0, 3).join('; ')}`);
+  if (statusFigures.appendedSeen < captured.captured)
+    failures.push(`store announced ${statusFigures.appendedSeen} of ${captured.captured} appended frames`);
+  if (hostErrors.length || panel.errors.length)
+    failures.push(`errors: ${[...hostErrors, ...panel.errors].slice(0, 3).join('; ')}`);
 
   return {
     verdict: failures.length ? 'fail' : 'pass',
@@ -328,10 +361,26 @@ export async function run(): Promise<object> {
     buildStoreMs,
     panelOpenMs: openMs,
     seconds: round1(captured.seconds),
-    frames: { captured: captured.captured, perSecond: Math.round(rate), minSecond: Math.min(...perSecond), series: perSecond, maxBacklog: captured.maxBacklog, storeSize: store.size },
+    frames: {
+      captured: captured.captured,
+      perSecond: Math.round(rate),
+      minSecond: Math.min(...perSecond),
+      series: perSecond,
+      maxBacklog: captured.maxBacklog,
+      storeSize: store.size,
+    },
     filter: filterFigures,
-    eventLoopDelayMs: { p50: round1(loop.percentile(50) / 1e6), p99: round1(loop.percentile(99) / 1e6), max: round1(loop.max / 1e6) },
-    host: { notices: panel.notices, maxNoticeGapMs: round1(noticeGapMs), rowsAnswers: panel.rowsAnswers, postedMB: round1(panel.postedBytes / 2 ** 20) },
+    eventLoopDelayMs: {
+      p50: round1(loop.percentile(50) / 1e6),
+      p99: round1(loop.percentile(99) / 1e6),
+      max: round1(loop.max / 1e6),
+    },
+    host: {
+      notices: panel.notices,
+      maxNoticeGapMs: round1(noticeGapMs),
+      rowsAnswers: panel.rowsAnswers,
+      postedMB: round1(panel.postedBytes / 2 ** 20),
+    },
     statusBar: statusFigures,
     maxRssMB: Math.round(maxRssMB),
   };
