@@ -444,6 +444,21 @@ function factsOf(f: Frame): TextFacts {
   return fresh;
 }
 
+/**
+ * Learns ahead what the text-reading keys would learn about a frame on their first pass (the tag
+ * walk, whether it is a plain Update, its state text and events), so a filter run after the
+ * host's idle time finds them known. The facts are the ones the keys compute themselves, so
+ * the answers stay the same; only when the work is done moves.
+ */
+export function learnTextFacts(f: Frame): void {
+  if (f.kind !== 'stanza' && f.kind !== 'open' && f.kind !== 'close') return;
+  wellFormed(f);
+  if (f.kind === 'stanza' && isUpdateCandidate(f.raw)) {
+    stateText(f);
+    eventsText(f);
+  }
+}
+
 function wellFormed(f: Frame): boolean {
   const known = factsOf(f);
   return (known.wellFormed ??= quickWellFormed(f.raw) === true);
