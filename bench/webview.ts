@@ -87,6 +87,8 @@ export const KEY_QUERIES = [
   'kind:stanza',
   'node:User/agent1/Dialogs',
   'state:TALKING',
+  // READY is also in every NOT_READY: the text search passes far more frames than for TALKING.
+  'state:READY',
   'event:PUT',
   'has:error',
   'has:update',
