@@ -259,6 +259,9 @@ function keyTerm(key: FilterKey, value: string): Term {
       // A plain word is compared with the frame's remembered state word (see stateWord).
       const word = /^[\w-]+$/.test(value) ? lower : undefined;
       return parsing((f) => {
+        // Learned ahead: the word answers without searching the text (it holds the word).
+        const known = word ? learned(f) : undefined;
+        if (known?.stateRead && known.state !== undefined) return known.state === word;
         if (!has(f.raw)) return false;
         if (word) {
           const said = stateWord(f);
@@ -281,7 +284,11 @@ function keyTerm(key: FilterKey, value: string): Term {
       const up = value.toUpperCase();
       if (up !== 'POST' && up !== 'PUT' && up !== 'DELETE') throw new FilterSyntaxError(`event: expects POST, PUT or DELETE, not "${value}"`);
       const has = substring(up);
+      const bit = EVENT_BITS[up];
       return parsing((f) => {
+        // Learned ahead: the events answer without searching the text (it names them).
+        const known = learned(f);
+        if (known?.eventsRead && known.events !== undefined) return (known.events & bit) !== 0;
         if (!isUpdateCandidate(f.raw) || !has(f.raw)) return false;
         const said = eventsText(f);
         if (said !== undefined) return (said & EVENT_BITS[up]) !== 0;
@@ -290,7 +297,8 @@ function keyTerm(key: FilterKey, value: string): Term {
     }
     case 'has': {
       if (lower === 'error') return parsing(hasError);
-      if (lower === 'update') return parsing((f) => isUpdateCandidate(f.raw) && (plainUpdate(f, true) || frameView(f).finesse !== undefined));
+      // A frame learned to be a plain Update was seen to carry the Update mark.
+      if (lower === 'update') return parsing((f) => learned(f)?.plain === true || (isUpdateCandidate(f.raw) && (plainUpdate(f, true) || frameView(f).finesse !== undefined)));
       if (lower === 'original') return cheap((f) => f.original !== undefined);
       if (lower === 'note') return cheap((f) => !!f.note?.text);
       throw new FilterSyntaxError(`has: expects one of ${HAS_VALUES.join(', ')}; not "${value}"`);
@@ -457,6 +465,12 @@ export function learnTextFacts(f: Frame): void {
     stateWord(f);
     eventsText(f);
   }
+}
+
+/** The facts known about the frame's current text, without starting any. */
+function learned(f: Frame): TextFacts | undefined {
+  const hit = facts.get(f);
+  return hit && hit.raw === f.raw ? hit : undefined;
 }
 
 function wellFormed(f: Frame): boolean {
