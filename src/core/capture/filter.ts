@@ -289,15 +289,16 @@ function keyTerm(key: FilterKey, value: string): Term {
       const has = substring(value);
       const tag = updateField('state', value);
       const errorType = updateField('errorType', value);
-      // A plain word is compared with the frame's remembered state text (see stateText).
-      const word = /^[\w-]+$/.test(value)
-        ? new RegExp(`^\\s*${value}\\s*(?:&lt;|<)\\/(?:state|errorType)(?:&gt;|>)$`, 'i')
-        : undefined;
+      // A plain word is compared with the frame's remembered state word (see stateWord).
+      const word = /^[\w-]+$/.test(value) ? lower : undefined;
       return parsing((f) => {
+        // Learned ahead: the word answers without searching the text (it holds the word).
+        const known = word ? learned(f) : undefined;
+        if (known?.stateRead && known.state !== undefined) return known.state === word;
         if (!has(f.raw)) return false;
         if (word) {
-          const said = stateText(f);
-          if (said !== undefined) return said !== null && word.test(said);
+          const said = stateWord(f);
+          if (said !== undefined) return said === word;
         } else if (plainUpdate(f)) {
           // A plain Update with one <state> of its own (a user's, a dialog's beside its
           // participants') is decided from the text; others parse.
@@ -318,7 +319,11 @@ function keyTerm(key: FilterKey, value: string): Term {
       if (up !== 'POST' && up !== 'PUT' && up !== 'DELETE')
         throw new FilterSyntaxError(`event: expects POST, PUT or DELETE, not "${value}"`);
       const has = substring(up);
+      const bit = EVENT_BITS[up];
       return parsing((f) => {
+        // Learned ahead: the events answer without searching the text (it names them).
+        const known = learned(f);
+        if (known?.eventsRead && known.events !== undefined) return (known.events & bit) !== 0;
         if (!isUpdateCandidate(f.raw) || !has(f.raw)) return false;
         const said = eventsText(f);
         if (said !== undefined) return (said & EVENT_BITS[up]) !== 0;
@@ -327,8 +332,13 @@ function keyTerm(key: FilterKey, value: string): Term {
     }
     case 'has': {
       if (lower === 'error') return parsing(hasError);
+      // A frame learned to be a plain Update was seen to carry the Update mark.
       if (lower === 'update')
-        return parsing((f) => isUpdateCandidate(f.raw) && (plainUpdate(f, true) || frameView(f).finesse !== undefined));
+        return parsing(
+          (f) =>
+            learned(f)?.plain === true ||
+            (isUpdateCandidate(f.raw) && (plainUpdate(f, true) || frameView(f).finesse !== undefined)),
+        );
       if (lower === 'original') return cheap((f) => f.original !== undefined);
       if (lower === 'note') return cheap((f) => !!f.note?.text);
       throw new FilterSyntaxError(`has: expects one of ${HAS_VALUES.join(', ')}; not "${value}"`);
@@ -467,7 +477,7 @@ interface TextFacts {
   wellFormed?: boolean;
   /** A plain Finesse notification (see plainUpdate). */
   plain?: boolean;
-  /** See stateText; `stateRead` tells an answer of undefined from no answer yet. */
+  /** See stateWord; `stateRead` tells an answer of undefined from no answer yet. */
   stateRead?: boolean;
   state?: string | null;
   /** Bits of EVENT_BITS found in `<event>` elements; undefined: not plain, parse. */
@@ -483,24 +493,61 @@ function factsOf(f: Frame): TextFacts {
   return fresh;
 }
 
+/**
+ * Learns ahead what the text-reading keys would learn about a frame on their first pass (the tag
+ * walk, whether it is a plain Update, its state text and events), so a filter run after the
+ * host's idle time finds them known. The facts are the ones the keys compute themselves, so
+ * the answers stay the same; only when the work is done moves.
+ */
+export function learnTextFacts(f: Frame): void {
+  if (f.kind !== 'stanza' && f.kind !== 'open' && f.kind !== 'close') return;
+  wellFormed(f);
+  if (f.kind === 'stanza' && isUpdateCandidate(f.raw)) {
+    stateWord(f);
+    eventsText(f);
+  }
+}
+
+/** The facts known about the frame's current text, without starting any. */
+function learned(f: Frame): TextFacts | undefined {
+  const hit = facts.get(f);
+  return hit && hit.raw === f.raw ? hit : undefined;
+}
+
 function wellFormed(f: Frame): boolean {
   const known = factsOf(f);
   return (known.wellFormed ??= quickWellFormed(f.raw) === true);
 }
 
 /**
- * The text from just after a plain Update's one `<state>` (or an apiErrors Update's one
- * `<errorType>`) to the end of the first close tag of that name: a state value `v` is that
- * Update's exactly when this text is `\s*v\s*</state>`, as the value tests above read it. null:
- * no close tag follows (no value matches); undefined: the text cannot say, parse.
+ * The word a plain Update's one `<state>` (or an apiErrors Update's one `<errorType>`) holds,
+ * lower-cased: the text from just after that open tag to the end of the first close tag of the
+ * same name (see readStateText) is `\s*word\s*</state>`, and a state value that is a word is
+ * the Update's exactly when it equals this one. null: no word there (no word matches);
+ * undefined: the text cannot say, parse.
  */
-function stateText(f: Frame): string | null | undefined {
+function stateWord(f: Frame): string | null | undefined {
   const known = factsOf(f);
   if (!known.stateRead) {
-    known.state = readStateText(f);
+    known.state = wordOf(readStateText(f));
     known.stateRead = true;
   }
   return known.state;
+}
+
+const STATE_WORD = /^\s*([\w-]+)\s*(?:&lt;|<)\/(?:state|errorType)(?:&gt;|>)$/i;
+/** Words are kept as their own strings: a slice of the frame's text would keep all of it alive. */
+const WORDS = new Map<string, string>();
+function wordOf(text: string | null | undefined): string | null | undefined {
+  if (text === null || text === undefined) return text;
+  const m = STATE_WORD.exec(text);
+  if (!m) return null;
+  const word = m[1].toLowerCase();
+  const known = WORDS.get(word);
+  if (known !== undefined) return known;
+  const own = [...word].join('');
+  if (WORDS.size < 256) WORDS.set(own, own); // Finesse has a few dozen states and error types
+  return own;
 }
 
 function readStateText(f: Frame): string | null | undefined {

@@ -11,7 +11,7 @@ import { SORT_KEYS, type SortKey, type SortSpec } from './sort';
 import { EventEmitter } from 'node:events';
 import type { Frame } from './frame';
 import type { FrameStore } from './frameStore';
-import { CompiledFilter, compileFilter, FilterSpec } from './filter';
+import { CompiledFilter, compileFilter, FilterSpec, learnTextFacts } from './filter';
 import { FrameRow, toRow } from './rows';
 import { ResponseIndex } from './responseIndex';
 
@@ -30,6 +30,8 @@ export interface FilteredIndexEvents {
   update: [row: FrameRow, index: number];
   /** The scan after a filter change reached the end of the store. */
   idle: [];
+  /** Idle time has learned the text facts of every frame stored (see learnTextFacts). */
+  warm: [];
 }
 
 export interface FilteredIndexOptions {
@@ -37,6 +39,8 @@ export interface FilteredIndexOptions {
   syncMs?: number;
   /** Time each later slice may take before yielding to the event loop (ms). */
   sliceMs?: number;
+  /** Time each idle slice learning text facts may take (ms); 0 learns nothing ahead. */
+  warmSliceMs?: number;
 }
 
 const EMPTY: FilterSpec = { text: '' };
@@ -83,6 +87,14 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
   private scanningNow = false;
   private readonly syncMs: number;
   private readonly sliceMs: number;
+  private readonly warmSliceMs: number;
+  /**
+   * Next frame id whose text facts idle time has not learned yet: the first state:, event:,
+   * has:update, has:error or is:malformed filter then reads them instead of walking 100k frames.
+   */
+  private warmNext: number;
+  private warming: NodeJS.Immediate | undefined;
+  private disposed = false;
   private sort: SortSpec | undefined;
   /** The view's ids in sort order; built on first use after any change, dropped by the next. */
   private order: Uint32Array | undefined;
@@ -96,12 +108,13 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
     super();
     this.syncMs = opts.syncMs ?? 80;
     this.sliceMs = opts.sliceMs ?? 12;
+    this.warmSliceMs = opts.warmSliceMs ?? 8;
     const all = compileFilter(EMPTY);
     if (!all.ok) throw new Error(all.error);
     this.links = new ResponseIndex(store);
     this.filter = all.filter;
     this.match = this.filter.matcher(this.links);
-    this.lo = this.scanNext = this.scanStart = store.firstId;
+    this.lo = this.scanNext = this.scanStart = this.warmNext = store.firstId;
     store.on('append', this.onAppend);
     store.on('evict', this.onEvict);
     store.on('clear', this.onClear);
@@ -160,6 +173,17 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
     return compiled.ok ? { ok: true } : compiled;
   }
 
+  /** True when idle time has learned the text facts of every stored frame. */
+  get warm(): boolean {
+    return this.warmSliceMs <= 0 || this.warmNext > this.store.lastId;
+  }
+
+  /** Resolves when idle time has learned the text facts of every frame stored now or later. */
+  whenWarm(): Promise<void> {
+    if (this.warm) return Promise.resolve();
+    return new Promise((resolve) => this.once('warm', () => resolve()));
+  }
+
   /** Resolves when the current scan has reached the end of the store. */
   whenIdle(): Promise<void> {
     if (!this.scanningNow) return Promise.resolve();
@@ -207,7 +231,7 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
 
   /** Any change to the view's membership or a row's content voids the sort order. */
   override emit<K extends keyof FilteredIndexEvents>(event: K, ...args: FilteredIndexEvents[K]): boolean {
-    if (event !== 'idle') this.order = undefined;
+    if (event !== 'idle' && event !== 'warm') this.order = undefined;
     return super.emit(event, ...(args as never));
   }
 
@@ -277,6 +301,9 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
     this.links.dispose();
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = undefined;
+    if (this.warming) clearImmediate(this.warming);
+    this.warming = undefined;
+    this.disposed = true;
     this.removeAllListeners();
   }
 
@@ -344,6 +371,7 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
   };
 
   private onClear = (): void => {
+    this.warmNext = this.store.firstId;
     this.rebuild();
   };
 
@@ -403,6 +431,7 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
       const added = last + 1 - this.scanNext;
       this.scanNext = last + 1;
       if (added > 0) this.emit('change', { appended: added, removed: 0 });
+      this.scheduleWarm();
       return;
     }
     if (this.filter === MATCH_NOTHING) this.scanNext = last + 1;
@@ -421,9 +450,35 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
     if (added > 0) this.emit('change', { appended: added, removed: 0 });
     if (id <= last) {
       this.scheduled = setImmediate(() => this.pump(false));
-    } else if (this.scanningNow) {
-      this.scanningNow = false;
-      this.emit('idle');
+    } else {
+      if (this.scanningNow) {
+        this.scanningNow = false;
+        this.emit('idle');
+      }
+      this.scheduleWarm();
     }
   }
+
+  /** Learns text facts in idle slices once no scan is pending (a scan's end calls this again). */
+  private scheduleWarm(): void {
+    if (this.disposed || this.warming || this.scheduled || this.warm) return;
+    this.warming = setImmediate(this.warmSlice);
+  }
+
+  private warmSlice = (): void => {
+    this.warming = undefined;
+    if (this.disposed || this.scheduled) return; // the filter's own scan comes first
+    const last = this.store.lastId;
+    const started = performance.now();
+    let id = Math.max(this.warmNext, this.store.firstId);
+    while (id <= last) {
+      const frame = this.store.get(id);
+      if (frame) learnTextFacts(frame);
+      id++;
+      if ((id & 127) === 0 && performance.now() - started > this.warmSliceMs) break;
+    }
+    this.warmNext = id;
+    if (id <= last) this.warming = setImmediate(this.warmSlice);
+    else this.emit('warm');
+  };
 }

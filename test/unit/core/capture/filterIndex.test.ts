@@ -191,6 +191,55 @@ describe('FilteredIndex', () => {
     assert.deepEqual(viewIds(index), expected(store, 'state:TALKING'));
   });
 
+  it('learns text facts in idle slices after the scan, yielding to the host between them, and starts again for new frames', async () => {
+    store = new FrameStore();
+    append(store, 0, 3000);
+    index = new FilteredIndex(store, { syncMs: 0, sliceMs: 0, warmSliceMs: 0.001 });
+    index.setFilter({ text: 'dir:in' });
+    assert.equal(index.warm, false);
+    // Count event-loop turns the host gets while the scan and the idle learning go on.
+    let turns = 0;
+    let counting = true;
+    const tick = () => {
+      turns++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await index.whenIdle();
+    const afterScan = turns;
+    await index.whenWarm();
+    counting = false;
+    assert.equal(index.warm, true);
+    assert.ok(turns - afterScan > 1, `the host ran between idle slices (${turns - afterScan} turns)`);
+    // New frames make it learn again; filters answer as a plain scan of the store.
+    append(store, 3000, 30);
+    await once(store, 'append');
+    assert.equal(index.warm, false);
+    await index.whenWarm();
+    for (const text of ['state:TALKING', 'event:PUT', 'has:update', 'has:error', 'is:malformed']) {
+      index.setFilter({ text });
+      await index.whenIdle();
+      assert.deepEqual(viewIds(index), expected(store, text), text);
+    }
+  });
+
+  it('learns nothing ahead with warmSliceMs 0, and stops learning when disposed', async () => {
+    store = new FrameStore();
+    append(store, 0, 300);
+    const off = new FilteredIndex(store, { warmSliceMs: 0 });
+    assert.equal(off.warm, true);
+    await off.whenWarm();
+    off.dispose();
+    index = new FilteredIndex(store, { warmSliceMs: 0.001 });
+    assert.equal(index.warm, false);
+    index.dispose();
+    let warmed = false;
+    index.on('warm', () => (warmed = true));
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    assert.equal(warmed, false);
+  });
+
   it('empties the view when a query does not compile, and keeps following the store', () => {
     store = new FrameStore();
     append(store, 0, 9);

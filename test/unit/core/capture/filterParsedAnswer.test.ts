@@ -3,7 +3,7 @@
 // shortcuts: damaged markup, unknown entities, two items, Updates outside a pubsub event.
 import assert from 'node:assert/strict';
 import type { Frame } from '../../../../src/core/capture/frame';
-import { compileFilter } from '../../../../src/core/capture/filter';
+import { compileFilter, learnTextFacts } from '../../../../src/core/capture/filter';
 import { frameView } from '../../../../src/core/capture/frameView';
 import { RE2JS } from 're2js';
 import { apiErrorUpdate, eventMessage } from '../../../../src/core/finesse/builders';
@@ -77,6 +77,28 @@ describe('filter keys against the parsed frames', () => {
       );
     });
   }
+
+  it("every key answers the same when idle time has learned the frames' text facts first", () => {
+    const copies = frames.map((f) => ({ ...f, flags: { ...f.flags } }) as Frame);
+    for (const f of copies) learnTextFacts(f);
+    for (const [query, reference] of Object.entries(parsed)) {
+      const compiled = compileFilter(query);
+      assert.ok(compiled.ok);
+      assert.deepEqual(
+        copies.filter(compiled.filter.matcher()).map((f) => f.id),
+        copies.filter(reference).map((f) => f.id),
+        query,
+      );
+    }
+    // has:error agrees with the same filter over frames nothing was learned about.
+    const hasError = compileFilter('has:error');
+    assert.ok(hasError.ok);
+    const untouched = frames.map((f) => ({ ...f, flags: { ...f.flags } }) as Frame);
+    assert.deepEqual(
+      copies.filter(hasError.filter.matcher()).map((f) => f.id),
+      untouched.filter(hasError.filter.matcher()).map((f) => f.id),
+    );
+  });
 
   it('a regex filter answers as the engine over every frame', () => {
     for (const source of ['state&gt;(READY|TALKING)&lt;', 'agent\\d', 'event&gt;(PUT|POST)', 'talking']) {
