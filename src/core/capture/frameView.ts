@@ -34,33 +34,36 @@ export function frameView(frame: Frame): FrameView {
 /**
  * The view without keeping it, for a reader that looks at each frame once (the CLI's JSON lines):
  * caching a parsed tree for every frame the store holds is what made the CLI's garbage
- * collector the busiest part of the process. A view already cached is reused.
+ * collector the busiest part of the process. A view already cached is reused. `raw` is the
+ * frame's text when the caller already has it. Without `summary` and `finesseLabel`, which
+ * only the panel shows.
  */
-export function transientView(frame: Frame): FrameView {
+export function transientView(frame: Frame, raw = frame.raw): FrameView {
   const hit = cache.get(frame);
-  return hit && hit.raw === frame.raw ? hit.view : computeView(frame);
+  return hit && hit.raw === raw ? hit.view : computeView(frame, raw, false);
 }
 
-function computeView(frame: Frame): FrameView {
+function computeView(frame: Frame, raw = frame.raw, labels = true): FrameView {
   if (frame.kind === 'http') {
-    const http = parseHttpMessage(frame.raw);
+    const http = parseHttpMessage(raw);
     return http ? { http } : { error: 'Not an HTTP message' };
   }
   if (frame.kind !== 'open' && frame.kind !== 'close' && frame.kind !== 'stanza') {
     // A text frame that is not whitespace and not XML is malformed for RFC 7395.
-    if (frame.kind === 'text' && frame.raw.trim()) return { error: 'Not an XML element' };
+    if (frame.kind === 'text' && raw.trim()) return { error: 'Not an XML element' };
     return {};
   }
   // A frame the store kept only the start of is incomplete by our doing, not the peer's: it is
   // shown as text, not reported as malformed.
   if (frame.flags?.truncated) return {};
-  const parsed = parseXml(frame.raw);
+  const parsed = parseXml(raw);
   if (!parsed.ok) return { error: parsed.error };
-  const view: FrameView = { element: parsed.element, summary: summarize(parsed.element) };
+  const view: FrameView = { element: parsed.element };
+  if (labels) view.summary = summarize(parsed.element);
   const finesse = decodeUpdate(parsed.element);
   if (finesse) {
     view.finesse = finesse;
-    view.finesseLabel = updateLabel(finesse);
+    if (labels) view.finesseLabel = updateLabel(finesse);
   }
   return view;
 }

@@ -4,6 +4,7 @@
  * frames. SASL payloads are redacted unless the caller explicitly asks otherwise.
  */
 import type { Frame } from './frame';
+import { LazyFrame } from './lazyFrame';
 import { finesseJson, transientView, FinesseJson } from './frameView';
 import { redact } from '../xmpp/sasl';
 import type { Correlator } from '../finesse/correlation';
@@ -31,15 +32,22 @@ export interface FrameJsonOptions {
 }
 
 export function frameToJson(frame: Frame, opts: FrameJsonOptions = {}): FrameJson {
-  const out: FrameJson = { ...frame, flags: { ...frame.flags } };
+  // The frame's fields in their order, as `{ ...frame }` would give them, but reading a lazy
+  // frame's text without caching it there: a store of 200,000 printed frames would otherwise
+  // hold 200,000 strings for the garbage collector to trace.
+  const raw = frame instanceof LazyFrame ? LazyFrame.peekRaw(frame) : frame.raw;
+  const out = {} as FrameJson;
+  for (const key of Object.keys(frame) as (keyof Frame)[])
+    (out as unknown as Record<string, unknown>)[key] = key === 'raw' ? raw : frame[key];
+  out.flags = { ...frame.flags };
   if (!opts.reveal) {
-    out.raw = redact(frame.raw, opts.secrets);
+    out.raw = redact(raw, opts.secrets);
     if (frame.original !== undefined) out.original = redact(frame.original, opts.secrets);
   }
-  const view = transientView(frame);
+  const view = transientView(frame, raw);
   if (view.error) {
     out.error = view.error;
-    if (frame.kind !== 'text' || frame.raw.trim()) out.flags.malformed = true;
+    if (frame.kind !== 'text' || raw.trim()) out.flags.malformed = true;
   }
   if (view.finesse) {
     out.finesse = finesseJson(view.finesse);

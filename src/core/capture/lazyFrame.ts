@@ -71,6 +71,12 @@ export class LazyFrame implements Frame {
     return (frame.#kept = frame.#decode(kept, frame.#start, frame.#end));
   }
 
+  /** The text without keeping it in the frame: for a reader that looks once (the CLI's JSON lines), so the store goes on holding bytes, not strings. */
+  static peekRaw(frame: LazyFrame): string {
+    const kept = frame.#kept;
+    return typeof kept === 'string' ? kept : frame.#decode(kept, frame.#start, frame.#end);
+  }
+
   static writeRaw(frame: LazyFrame, text: string): void {
     frame.#kept = text;
   }

@@ -4,6 +4,7 @@
  * parse error is shown next to it.
  */
 import * as ltx from 'ltx';
+import { parseSimpleXml } from './fastXml';
 
 export type Element = ltx.Element;
 export const Element = ltx.Element;
@@ -16,6 +17,14 @@ export type ParseResult = { ok: true; element: Element } | { ok: false; error: s
  * ltx's tree builder alone would silently accept all of them.
  */
 export function parseXml(raw: string): ParseResult {
+  // Plain frames (nearly all of them) take the one-pass path; it answers only for frames the
+  // ltx path below accepts, with the same tree (fastXml.ts).
+  const simple = parseSimpleXml(raw);
+  return simple ? { ok: true, element: simple } : parseXmlWithLtx(raw);
+}
+
+/** parseXml without the fast path: every error message comes from here. */
+export function parseXmlWithLtx(raw: string): ParseResult {
   if (!raw.trim()) return { ok: false, error: 'Empty frame' };
   const parser = new ltx.Parser();
   // The inner SAX parser reports every element and text run; ltx's tree builder ignores what

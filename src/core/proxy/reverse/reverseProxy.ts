@@ -27,6 +27,12 @@ import { listenerCertificate, ListenerCertificate } from './cert';
 import { HttpCapture, HttpCaptureCounts, HttpCaptureMode } from './httpCapture';
 import { downstreamResponseHeaders, Origins, rewriteUpgradeHeaders, upstreamRequestHeaders } from './headers';
 
+/**
+ * Bytes a streamed body may buffer on each side (Node's default is 16 KiB): a download then
+ * moves in fewer, larger writes with fewer pause/resume turns of the pipe between them.
+ */
+const STREAM_BUFFER = 256 * 1024;
+
 export interface ReverseProxyOptions {
   /** The real server's origin, `https://finesse.example.com:8445` (a path, if any, is ignored). */
   upstream: string;
@@ -117,8 +123,9 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
     const { host, port } = this.opts.listen ?? { host: '127.0.0.1', port: 0 };
     this.cert = listenerCertificate(this.opts.certDir, [host.replace(/^\[|\]$/g, '')]);
     this.names = listenerNames(host);
-    const server = https.createServer({ key: this.cert.key, cert: this.cert.cert }, (req, res) =>
-      this.forward(req, res),
+    const server = https.createServer(
+      { key: this.cert.key, cert: this.cert.cert, highWaterMark: STREAM_BUFFER },
+      (req, res) => this.forward(req, res),
     );
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
     server.on('clientError', (_err, socket: Duplex) => socket.destroy());
@@ -182,7 +189,9 @@ export class ReverseProxy extends EventEmitter<ReverseProxyEvents> {
         path: req.url,
         headers,
         agent: this.agent,
-      });
+        // Node honours it on requests too (the response and socket buffers); its typings omit it.
+        highWaterMark: STREAM_BUFFER,
+      } as http.RequestOptions);
     } catch (e) {
       // A request Node will not send as is (e.g. a header value it rejects): the browser is told.
       req.resume();

@@ -85,3 +85,39 @@ describe('CLI JSON lines', () => {
     assert.deepEqual([keepalive.flags.malformed, keepalive.error], [undefined, undefined]);
   });
 });
+
+describe('CLI JSON lines of lazily decoded frames', () => {
+  it('prints a lazy frame as its plain twin, without keeping the decoded text in it', () => {
+    const raw = eventMessage({
+      from: 'pubsub.finesse.test',
+      to: 'agent1@finesse.test',
+      node: '/finesse/api/User/agent1',
+      itemId: 'i',
+      updateXml: dialogUpdate(
+        { id: 'agent1', loginName: 'agent1' },
+        { id: '1', from: '5551234', to: '1001' },
+        'ACTIVE',
+        'PUT',
+        { requestId: 'r' },
+      ),
+    });
+    const chunk = Buffer.from(`xx${raw}yy`);
+    let decodes = 0;
+    const utf8 = (buf: Buffer, start: number, end: number) => (decodes++, buf.toString('utf8', start, end));
+    const lazyStore = new FrameStore(10);
+    const lazy = lazyStore.appendLazy(
+      { session: 'c1', dir: 'in', kind: 'stanza', bytes: chunk.length - 4 },
+      chunk,
+      2,
+      chunk.length - 2,
+      utf8,
+    );
+    const plain = new FrameStore(10).append({ session: 'c1', dir: 'in', kind: 'stanza', raw, t: lazy.t });
+    assert.equal(frameToJsonLine(lazy), frameToJsonLine(plain));
+    assert.equal(frameToJsonLine(lazy), frameToJsonLine(lazy));
+    assert.equal(decodes, 3, 'each line decodes the bytes afresh: the store keeps bytes, not text');
+    assert.equal(lazy.raw, raw);
+    assert.equal(frameToJsonLine(lazy), frameToJsonLine(plain));
+    assert.equal(decodes, 4, 'text read elsewhere is cached there and used');
+  });
+});
