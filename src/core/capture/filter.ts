@@ -26,32 +26,13 @@
  * (state:, event:, has:update) and has:error parse, and only frames that passed the cheap tests,
  * through the cached frameView(). A regex over 100k raw strings stays well under 100 ms.
  */
-import type { Direction, Frame, FrameFlags, FrameKind } from './frame';
+import { FRAME_FLAGS, FRAME_KINDS, type Direction, type Frame, type FrameKind } from './frame';
 import { frameView } from './frameView';
 import { unescapeXml } from '../xmpp/xml';
 import { compileUserRegex } from './userRegex';
 import { quickWellFormed } from './quickWellFormed';
 
-const FRAME_KINDS: readonly FrameKind[] = [
-  'open',
-  'close',
-  'stanza',
-  'text',
-  'binary',
-  'ping',
-  'pong',
-  'closeframe',
-  'http',
-];
-const FLAG_NAMES = [
-  'held',
-  'edited',
-  'injected',
-  'dropped',
-  'replayed',
-  'malformed',
-  'afterClose',
-] as const satisfies readonly (keyof FrameFlags)[];
+const FLAG_NAMES = FRAME_FLAGS;
 const IS_VALUES = ['ping', ...FLAG_NAMES, 'starred'] as const;
 const HAS_VALUES = ['error', 'update', 'original', 'note'] as const;
 const FILTER_KEYS = ['dir', 'kind', 'node', 'state', 'event', 'has', 'is', 'session', 'req', 'status'] as const;

@@ -68,6 +68,31 @@ export type FrameInput = Omit<Frame, 'id' | 'flags' | 't' | 'bytes'> & {
   bytes?: number;
 };
 
+/** Every frame kind: the filter's `kind:` and the session format check against this one list. */
+export const FRAME_KINDS: readonly FrameKind[] = [
+  'open',
+  'close',
+  'stanza',
+  'text',
+  'binary',
+  'ping',
+  'pong',
+  'closeframe',
+  'http',
+];
+
+/** Every flag a frame can carry: the filter's `is:` and the session format read this one list. */
+export const FRAME_FLAGS = [
+  'malformed',
+  'held',
+  'edited',
+  'injected',
+  'dropped',
+  'replayed',
+  'afterClose',
+  'truncated',
+] as const satisfies readonly (keyof FrameFlags)[];
+
 /** Wall-clock time with sub-ms precision (Date.now() has only ms). */
 export function now(): number {
   return performance.timeOrigin + performance.now();

@@ -121,6 +121,7 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
     };
     if (input.original !== undefined) frame.original = input.original;
     if (input.answers !== undefined) frame.answers = input.answers;
+    if (input.note !== undefined) frame.note = { ...input.note };
     return this.insert(frame, kept + (input.original?.length ?? 0));
   }
 

@@ -11,7 +11,14 @@
  * Older versions are upgraded line by line on read (recording/migrations.ts), so a new version
  * only adds one migration and never a second reader.
  */
-import type { Direction, Frame, FrameFlags, FrameKind } from '../capture/frame';
+import {
+  FRAME_FLAGS,
+  FRAME_KINDS,
+  type Direction,
+  type Frame,
+  type FrameFlags,
+  type FrameKind,
+} from '../capture/frame';
 import type { SessionInfo } from '../capture/frameStore';
 
 const SESSION_FORMAT = 'finesse-session';
@@ -54,27 +61,7 @@ export class SessionFileError extends Error {
   }
 }
 
-const KINDS: ReadonlySet<FrameKind> = new Set([
-  'open',
-  'close',
-  'stanza',
-  'text',
-  'binary',
-  'ping',
-  'pong',
-  'closeframe',
-  'http',
-]);
-const FLAG_NAMES: readonly (keyof FrameFlags)[] = [
-  'malformed',
-  'held',
-  'edited',
-  'injected',
-  'dropped',
-  'replayed',
-  'afterClose',
-  'truncated',
-];
+const KINDS: ReadonlySet<FrameKind> = new Set(FRAME_KINDS);
 
 export function makeHeader(opts: {
   target?: string;
@@ -148,7 +135,7 @@ export function checkFrame(v: unknown): Frame | string {
   const flags: FrameFlags = {};
   if (v.flags !== undefined) {
     if (!isObject(v.flags)) return 'frame flags is not an object';
-    for (const name of FLAG_NAMES) if (v.flags[name] === true) flags[name] = true;
+    for (const name of FRAME_FLAGS) if (v.flags[name] === true) flags[name] = true;
   }
   const frame: Frame = {
     id: v.id,

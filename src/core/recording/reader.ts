@@ -188,18 +188,17 @@ export interface LoadResult {
 }
 
 /**
- * Reads a session file into a FrameStore (the viewer's own store): sessions first as they are
- * known, then frames with their recorded times and flags. Store ids are the store's own.
+ * Puts recorded frames into a store with everything they carry (the edit's original, the user's
+ * note, and which request a REST response answers, renumbered to the store's own ids).
  */
-export async function loadSession(path: string, store: FrameStore, opts?: ReaderOptions): Promise<LoadResult> {
-  const reader = SessionReader.fromFile(path, opts);
-  let count = 0;
-  for await (const frame of reader.frames()) {
-    if (!store.sessions.has(frame.session)) {
-      const info = reader.sessions.get(frame.session);
-      store.openSession(info ? { ...info } : { id: frame.session, label: frame.session, started: frame.t });
-    }
-    store.append({
+export class RecordedFrames {
+  private readonly ids = new Map<number, number>();
+
+  constructor(private readonly store: FrameStore) {}
+
+  append(frame: Frame): Frame {
+    const answers = frame.answers === undefined ? undefined : this.ids.get(frame.answers);
+    const added = this.store.append({
       session: frame.session,
       dir: frame.dir,
       t: frame.t,
@@ -208,7 +207,28 @@ export async function loadSession(path: string, store: FrameStore, opts?: Reader
       bytes: frame.bytes,
       flags: { ...frame.flags },
       ...(frame.original !== undefined ? { original: frame.original } : {}),
+      ...(answers !== undefined ? { answers } : {}),
+      ...(frame.note !== undefined ? { note: frame.note } : {}),
     });
+    this.ids.set(frame.id, added.id);
+    return added;
+  }
+}
+
+/**
+ * Reads a session file into a FrameStore (the viewer's own store): sessions first as they are
+ * known, then frames with their recorded times and flags. Store ids are the store's own.
+ */
+export async function loadSession(path: string, store: FrameStore, opts?: ReaderOptions): Promise<LoadResult> {
+  const reader = SessionReader.fromFile(path, opts);
+  let count = 0;
+  const recorded = new RecordedFrames(store);
+  for await (const frame of reader.frames()) {
+    if (!store.sessions.has(frame.session)) {
+      const info = reader.sessions.get(frame.session);
+      store.openSession(info ? { ...info } : { id: frame.session, label: frame.session, started: frame.t });
+    }
+    recorded.append(frame);
     count++;
   }
   // sessionInfo lines may have ended sessions after their frames were read.

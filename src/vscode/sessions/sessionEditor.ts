@@ -12,7 +12,7 @@ import { FrameStore } from '../../core/capture/frameStore';
 import type { LineError } from '../../core/recording/format';
 import { HarError, importHar, listWebSockets, parseHar } from '../../core/recording/har';
 import { recordingKind } from '../../core/recording/open';
-import { SessionReader } from '../../core/recording/reader';
+import { RecordedFrames, SessionReader } from '../../core/recording/reader';
 import { escapeXml } from '../../core/xmpp/xml';
 import { FramesView } from '../panel/framesView';
 import type { Services } from '../services';
@@ -73,23 +73,14 @@ async function loadSessionFile(doc: SessionDocument, token?: vscode.Cancellation
     doc.uri.scheme === 'file' ? undefined : Readable.from([Buffer.from(await vscode.workspace.fs.readFile(doc.uri))]);
   const reader = input ? new SessionReader(input) : SessionReader.fromFile(doc.uri.fsPath);
   const { store } = doc;
+  const recorded = new RecordedFrames(store);
   for await (const frame of reader.frames()) {
     if (token?.isCancellationRequested) break;
     if (!store.sessions.has(frame.session))
       store.openSession({
         ...(reader.sessions.get(frame.session) ?? { id: frame.session, label: frame.session, started: frame.t }),
       });
-    store.append({
-      session: frame.session,
-      dir: frame.dir,
-      t: frame.t,
-      kind: frame.kind,
-      raw: frame.raw,
-      bytes: frame.bytes,
-      flags: { ...frame.flags },
-      ...(frame.original !== undefined ? { original: frame.original } : {}),
-      ...(frame.answers !== undefined ? { answers: frame.answers } : {}),
-    });
+    recorded.append(frame);
     doc.frames++;
   }
   for (const info of reader.sessions.values()) {
