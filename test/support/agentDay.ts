@@ -19,7 +19,7 @@ import {
 import { nodes } from '../../src/core/finesse/nodes';
 import { formatRequest, formatResponse } from '../../src/core/http/message';
 
-export const agent1: Agent = {
+const agent1: Agent = {
   id: 'agent1',
   loginName: 'agent1',
   firstName: 'Ada',
@@ -27,7 +27,7 @@ export const agent1: Agent = {
   extension: '1001',
   teamId: '1',
 };
-export const agent2: Agent = {
+const agent2: Agent = {
   id: 'agent2',
   loginName: 'agent2',
   firstName: 'Alan',

@@ -10,7 +10,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'nod
 import { join } from 'node:path';
 import { ROOT } from '../../tools/code-server';
 
-export const OUT = join(ROOT, 'out', 'vscode-tests');
+const OUT = join(ROOT, 'out', 'vscode-tests');
 
 export interface TestBundles {
   /** extensionTestsPath of the development pass. */

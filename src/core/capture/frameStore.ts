@@ -28,7 +28,7 @@ export interface FrameStoreEvents {
 }
 
 /** Payload bytes the store keeps by default (frames beyond it evict the oldest). */
-export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 /** A frame may take at most this share of the byte budget; a bigger one is kept truncated. */
 const FRAME_SHARE = 16;
 

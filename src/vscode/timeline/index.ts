@@ -24,7 +24,7 @@ export function register(services: Services): vscode.Disposable[] {
 }
 
 /** The live capture as a timeline source: a click selects the frame in the frames panel. */
-export function liveSource(services: Services): TimelineSource {
+function liveSource(services: Services): TimelineSource {
   return {
     store: services.store,
     title: 'Live capture',

@@ -13,8 +13,6 @@ import { TimelineHost } from './timelineHost';
 
 import { TIMELINE_VIEW_TYPE } from './ids';
 
-export { TIMELINE_VIEW_TYPE };
-
 function timelineWebviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,

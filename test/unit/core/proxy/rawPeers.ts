@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-export const acceptKey = (key: string) =>
+const acceptKey = (key: string) =>
   createHash('sha1')
     .update(key + GUID)
     .digest('base64');

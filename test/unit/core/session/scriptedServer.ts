@@ -8,13 +8,11 @@ import { EventEmitter, once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 
-export const SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
+const SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
 export const FRAMING = 'urn:ietf:params:xml:ns:xmpp-framing';
-export const OPEN = `<open xmlns="${FRAMING}" from="finesse.test" id="s1" version="1.0"/>`;
-export const features = (inner: string) =>
+const OPEN = `<open xmlns="${FRAMING}" from="finesse.test" id="s1" version="1.0"/>`;
+const features = (inner: string) =>
   `<stream:features xmlns:stream="http://etherx.jabber.org/streams" xmlns="jabber:client">${inner}</stream:features>`;
-export const PLAIN_FEATURES = features(`<mechanisms xmlns="${SASL}"><mechanism>PLAIN</mechanism></mechanisms>`);
-export const BIND_FEATURES = features('<bind xmlns="urn:ietf:params:xml:ns:xmpp-bind"/>');
 
 export class ScriptedServer extends EventEmitter<{ received: [string] }> {
   /** Text frames the client sent, in order. */
