@@ -244,16 +244,6 @@ describe('Sessions view', () => {
       await next(vscode.window.tabGroups.onDidChangeTabs, () => active() === viewerTab(path), tabs);
     assert.ok(active()?.input instanceof vscode.TabInputCustom, tabs());
 
-    // One of its sessions: the viewer shows that session's frames.
-    const session = file.sessions[0];
-    const filtered = next(
-      finesse.sessions.onDidRevealViewer,
-      (v) => v.session === session.id,
-      () => 'selecting a session of the file did not filter its viewer',
-    );
-    await finesse.sessions.treeView.reveal(session, { select: true, focus: true });
-    assert.equal((await filtered).rows, session.frames);
-
     // Closing the viewer removes the file from the view.
     const gone = next(
       finesse.sessions.onDidChangeTreeData,
