@@ -5,7 +5,7 @@
  * webview host) on first use, so activation only defines commands and one status bar item.
  */
 import * as vscode from 'vscode';
-import { FrameStore } from './core/capture/frameStore';
+import { DEFAULT_CAPACITY, FrameStore } from './core/capture/frameStore';
 import { LiveSessionRegistry } from './core/capture/liveSession';
 import type { Services } from './vscode/services';
 import * as connection from './vscode/connection';
@@ -33,8 +33,6 @@ export interface FinesseApi {
   sessions: sessionsView.SessionsView;
   onDidShowSession: typeof sessionsView.onDidShowSession;
 }
-
-const DEFAULT_CAPACITY = 200_000;
 
 let stopping: (() => Promise<unknown>) | undefined;
 

@@ -2,7 +2,9 @@
  * Shared CLI plumbing: exit codes and the one-line error contract (docs/ARCHITECTURE.md)
  * (0 done, 1 protocol/auth failure, 2 usage error; errors on stderr in one line).
  */
+import { accessSync, constants } from 'node:fs';
 import { parseArgs, ParseArgsConfig } from 'node:util';
+import { normalizeFingerprint, type TlsTrust } from '../core/session/tls';
 import { isWildcardHost } from '../core/net/origin';
 
 export const EXIT_OK = 0;
@@ -156,4 +158,25 @@ function errorHint(e: unknown): string {
   if (/Unexpected server response: 404|\b404\b/.test(text))
     return ' (hint: nothing at that path: Finesse serves XMPP over WebSocket at /ws/)';
   return '';
+}
+
+/** `--ca FILE` and `--fingerprint FP` as the trust for a wss:// upstream; usage errors when unreadable or malformed. */
+export function parseTrust(ca: string | undefined, fingerprint: string | undefined): TlsTrust | undefined {
+  const trust: TlsTrust = {};
+  if (ca !== undefined) {
+    try {
+      accessSync(ca, constants.R_OK);
+    } catch {
+      throw new UsageError(`--ca: cannot read "${ca}"`);
+    }
+    trust.caFile = ca;
+  }
+  if (fingerprint !== undefined) {
+    try {
+      trust.fingerprint = normalizeFingerprint(fingerprint);
+    } catch (e) {
+      throw new UsageError(`--fingerprint: ${(e as Error).message}`);
+    }
+  }
+  return ca !== undefined || fingerprint !== undefined ? trust : undefined;
 }

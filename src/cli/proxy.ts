@@ -5,16 +5,15 @@
  * `{"listening":"ws://127.0.0.1:PORT/ws/"}` and then one JSON line per frame (docs/ARCHITECTURE.md, "CLI: JSON lines").
  * SIGINT/SIGTERM close every proxied connection cleanly and exit 0.
  */
-import { accessSync, constants } from 'node:fs';
-import { FrameStore } from '../core/capture/frameStore';
+import { DEFAULT_CAPACITY, FrameStore } from '../core/capture/frameStore';
 import { WsProxy } from '../core/proxy/wsProxy';
 import { ReverseProxy } from '../core/proxy/reverse/reverseProxy';
 import { HTTP_CAPTURE_MODES, HttpCaptureMode } from '../core/proxy/reverse/httpCapture';
 import { Correlator, DEFAULT_GUESS_WINDOW_MS, MAX_GUESS_WINDOW_MS } from '../core/finesse/correlation';
-import { normalizeFingerprint, TlsTrust } from '../core/session/tls';
 import { startSaving } from './save';
 import { FrameLines } from './output';
 import {
+  parseTrust,
   explainFailure,
   FailureError,
   parse,
@@ -60,7 +59,6 @@ options:
   --force             let --save overwrite an existing file
 `;
 
-const DEFAULT_CAPACITY = 200_000;
 /** Reverse mode's certificate lives with the workspace (cwd), so it is trusted only once. */
 const DEFAULT_CERT_DIR = '.finesse-frames';
 
@@ -206,24 +204,4 @@ function parseMaxBytes(value: string | undefined): number | undefined {
   if (!(n >= 1024 * 1024))
     throw new UsageError(`--max-bytes expects a size of at least 1MB (e.g. 256MB), got "${value}"`);
   return Math.floor(n);
-}
-
-function parseTrust(ca: string | undefined, fingerprint: string | undefined): TlsTrust | undefined {
-  const trust: TlsTrust = {};
-  if (ca !== undefined) {
-    try {
-      accessSync(ca, constants.R_OK);
-    } catch {
-      throw new UsageError(`--ca: cannot read "${ca}"`);
-    }
-    trust.caFile = ca;
-  }
-  if (fingerprint !== undefined) {
-    try {
-      trust.fingerprint = normalizeFingerprint(fingerprint);
-    } catch (e) {
-      throw new UsageError(`--fingerprint: ${(e as Error).message}`);
-    }
-  }
-  return ca !== undefined || fingerprint !== undefined ? trust : undefined;
 }

@@ -12,13 +12,14 @@ import type { Frame } from '../core/capture/frame';
 import { FrameStore } from '../core/capture/frameStore';
 import { frameView } from '../core/capture/frameView';
 import { frameToJsonLine } from '../core/capture/jsonLines';
+import type { TlsTrust } from '../core/session/tls';
 import { SessionFileError } from '../core/recording/format';
 import { HarChoiceError, HarError } from '../core/recording/har';
 import { openRecording, pickSession, Recording } from '../core/recording/open';
 import { replayClient, ReplayClientError } from '../core/replay/replayClient';
 import { ReplayServer } from '../core/replay/replayServer';
-import { normalizeFingerprint, TlsTrust } from '../core/session/tls';
 import {
+  parseTrust,
   FailureError,
   fsErrorText,
   parse,
@@ -298,18 +299,4 @@ function parseSpeed(value: string | undefined): number {
   if (value.trim() === '' || !(n >= 0))
     throw new UsageError(`--speed expects a number ≥ 0 (1 = recorded timing, 0 = as fast as possible), got "${value}"`);
   return n;
-}
-
-function parseTrust(ca: string | undefined, fingerprint: string | undefined): TlsTrust | undefined {
-  if (ca === undefined && fingerprint === undefined) return undefined;
-  const trust: TlsTrust = {};
-  if (ca !== undefined) trust.caFile = ca;
-  if (fingerprint !== undefined) {
-    try {
-      trust.fingerprint = normalizeFingerprint(fingerprint);
-    } catch (e) {
-      throw new UsageError(`--fingerprint: ${(e as Error).message}`);
-    }
-  }
-  return trust;
 }

@@ -28,6 +28,9 @@ export interface FrameStoreEvents {
 }
 
 /** Payload bytes the store keeps by default (frames beyond it evict the oldest). */
+/** Frames a store keeps unless told otherwise (the extension's and the CLI's default). */
+export const DEFAULT_CAPACITY = 200_000;
+
 const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 /** A frame may take at most this share of the byte budget; a bigger one is kept truncated. */
 const FRAME_SHARE = 16;
@@ -64,7 +67,7 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
   readonly sessions = new Map<string, SessionInfo>();
 
   constructor(
-    private cap = 200_000,
+    private cap = DEFAULT_CAPACITY,
     opts: FrameStoreOptions = {},
   ) {
     super();

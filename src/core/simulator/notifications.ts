@@ -10,6 +10,7 @@
  * - a session binding a full JID that is already bound kicks the older one with a <conflict/>
  *   stream error (Openfire's default), which is what a second `desktop` does to the desktop.
  */
+import { bareJid } from '../xmpp/jid';
 import { EventEmitter } from 'node:events';
 import { eventMessage, PUBSUB_NS } from '../finesse/builders';
 import { FINESSE_API } from '../finesse/nodes';
@@ -137,7 +138,7 @@ export class NotificationService extends EventEmitter<NotificationEvents> {
     const self = session.jid;
     if (!node)
       return errorReply(iq, 'modify', 'bad-request', self, xml('nodeid-required', { xmlns: PUBSUB_ERRORS_NS }));
-    if (!jid || bare(jid) !== bare(session.bareJid ?? ''))
+    if (!jid || bareJid(jid) !== bareJid(session.bareJid ?? ''))
       return errorReply(iq, 'modify', 'bad-request', self, xml('invalid-jid', { xmlns: PUBSUB_ERRORS_NS }));
     if (!FINESSE_NODE.test(node)) return errorReply(iq, 'cancel', 'item-not-found', self);
     // Subscriptions belong to the JID asked for; a bare JID stands for this session.
@@ -158,7 +159,7 @@ export class NotificationService extends EventEmitter<NotificationEvents> {
     const self = session.jid;
     if (!node)
       return errorReply(iq, 'modify', 'bad-request', self, xml('nodeid-required', { xmlns: PUBSUB_ERRORS_NS }));
-    if (!jid || bare(jid) !== bare(session.bareJid ?? ''))
+    if (!jid || bareJid(jid) !== bareJid(session.bareJid ?? ''))
       return errorReply(iq, 'modify', 'bad-request', self, xml('invalid-jid', { xmlns: PUBSUB_ERRORS_NS }));
     const owner = jid.includes('/') ? jid : (self ?? jid);
     if (!this.subscriptions.get(node)?.delete(owner))
@@ -170,9 +171,4 @@ export class NotificationService extends EventEmitter<NotificationEvents> {
       xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscription', { node, jid, subscription: 'none' })),
     );
   }
-}
-
-function bare(jid: string): string {
-  const slash = jid.indexOf('/');
-  return (slash < 0 ? jid : jid.slice(0, slash)).toLowerCase();
 }

@@ -4,6 +4,7 @@
  * and end tag) in document order; the n-th element of a parsed tree is the n-th span here.
  * It runs only on text a real parser has already accepted, so it need not diagnose anything.
  */
+import { skipPast } from '../xmpp/xml';
 
 export interface Range {
   start: number;
@@ -36,12 +37,12 @@ export function scanTags(text: string): TagSpan[] {
   const open: TagSpan[] = [];
   let i = text.indexOf('<');
   while (i >= 0 && i < text.length) {
-    if (text.startsWith('<!--', i)) i = skipPast(text, i, '-->');
-    else if (text.startsWith('<![CDATA[', i)) i = skipPast(text, i, ']]>');
-    else if (text.startsWith('<?', i)) i = skipPast(text, i, '?>');
-    else if (text.startsWith('<!', i)) i = skipPast(text, i, '>');
+    if (text.startsWith('<!--', i)) i = skipPast(text, '-->', i);
+    else if (text.startsWith('<![CDATA[', i)) i = skipPast(text, ']]>', i);
+    else if (text.startsWith('<?', i)) i = skipPast(text, '?>', i);
+    else if (text.startsWith('<!', i)) i = skipPast(text, '>', i);
     else if (text[i + 1] === '/') {
-      const end = skipPast(text, i, '>');
+      const end = skipPast(text, '>', i);
       const span = open.pop();
       if (span) span.close = { start: i, end };
       i = end;
@@ -54,11 +55,6 @@ export function scanTags(text: string): TagSpan[] {
     i = text.indexOf('<', i);
   }
   return spans;
-}
-
-function skipPast(text: string, from: number, marker: string): number {
-  const at = text.indexOf(marker, from);
-  return at < 0 ? text.length : at + marker.length;
 }
 
 function scanStartTag(text: string, start: number): TagSpan {
@@ -82,7 +78,7 @@ function scanStartTag(text: string, start: number): TagSpan {
     }
     if (text[i] === '/') {
       span.selfClosing = true;
-      span.end = skipPast(text, i, '>');
+      span.end = skipPast(text, '>', i);
       return span;
     }
     const attrStart = i;
@@ -187,11 +183,11 @@ export function directTextRange(text: string, span: TagSpan, children: readonly 
     let i = gap.start;
     while (i < gap.end) {
       if (text.startsWith('<!--', i)) {
-        i = Math.min(gap.end, skipPast(text, i, '-->'));
+        i = Math.min(gap.end, skipPast(text, '-->', i));
         continue;
       }
       if (text.startsWith('<?', i)) {
-        i = Math.min(gap.end, skipPast(text, i, '?>'));
+        i = Math.min(gap.end, skipPast(text, '?>', i));
         continue;
       }
       if (/\s/.test(text[i])) {

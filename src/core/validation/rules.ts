@@ -3,6 +3,7 @@
  * RFC 7395 framing, XEP-0060 requests. Each rule has a stable code and one precise message that
  * cites where the rule comes from.
  */
+import { bareJid } from '../xmpp/jid';
 import { attrRange, Finding, nameRange } from './finding';
 import { walk, XElement } from './tree';
 import { CLIENT_NS, FRAMING_NS, PUBSUB_NS, SERVER_NS, STANZAS_NS } from '../xmpp/namespaces';
@@ -197,12 +198,12 @@ function subscriptionRules(action: XElement, iq: XElement, out: Finding[]): void
       message: `XEP-0060 ${section}: jid is not a valid JID: "${jid}"`,
       range: attrRange(action, 'jid'),
     });
-  } else if (iq.attrs.from && isJid(iq.attrs.from) && bare(jid) !== bare(iq.attrs.from)) {
+  } else if (iq.attrs.from && isJid(iq.attrs.from) && bareJid(jid) !== bareJid(iq.attrs.from)) {
     out.push({
       severity: 'warning',
       source: 'xep0060',
       code: 'subscribe-jid-mismatch',
-      message: `XEP-0060 §6.1.3.1: the service refuses (jid-mismatch) a jid whose bare JID differs from the sender's (${bare(iq.attrs.from)})`,
+      message: `XEP-0060 §6.1.3.1: the service refuses (jid-mismatch) a jid whose bare JID differs from the sender's (${bareJid(iq.attrs.from)})`,
       range: attrRange(action, 'jid'),
     });
   }
@@ -214,9 +215,4 @@ const JID = /^(?:([^@/\s"&'<>:]{1,1023})@)?([^@/\s]{1,1023})(?:\/(.{1,1023}))?$/
 function isJid(s: string): boolean {
   const m = JID.exec(s);
   return !!m && !m[2].startsWith('.') && !m[2].endsWith('..');
-}
-
-function bare(jid: string): string {
-  const slash = jid.indexOf('/');
-  return (slash < 0 ? jid : jid.slice(0, slash)).toLowerCase();
 }

@@ -126,3 +126,9 @@ export function xml(
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined) clean[k] = String(v);
   return ltx.createElement(name, clean, ...children);
 }
+
+/** The index just past the next `marker` at or after `from`, or the text's end when there is none. */
+export function skipPast(text: string, marker: string, from: number): number {
+  const at = text.indexOf(marker, from);
+  return at < 0 ? text.length : at + marker.length;
+}

@@ -3,7 +3,7 @@
  * the wrapper's attributes and each child stanza as the exact text that was on the wire, so a
  * BOSH desktop's stanzas are captured byte for byte like a WebSocket desktop's frames.
  */
-import { parseXml } from '../../xmpp/xml';
+import { parseXml, skipPast } from '../../xmpp/xml';
 
 export interface BoshBody {
   attrs: Record<string, string>;
@@ -74,11 +74,6 @@ function scanChildren(text: string): { wrapper: string; children: string[] } | u
     } else if (!selfClosing) depth++;
   }
   return wrapper ? { wrapper, children } : undefined;
-}
-
-function skipPast(text: string, marker: string, from: number): number {
-  const at = text.indexOf(marker, from);
-  return at < 0 ? text.length : at + marker.length;
 }
 
 /** Index of the `>` ending the tag that starts at `lt`, outside quoted attribute values. */
