@@ -112,7 +112,7 @@ export function warnIfWide(host: string, url: string): void {
   const port = new URL(url).port;
   const bound = host.includes(':') ? `[${host.replace(/^\[|\]$/g, '')}]` : host;
   printError(
-    `warning: listening on ${bound}:${port}, every network interface: other machines can connect (--listen 127.0.0.1:${port} keeps it to this machine)`,
+    `warning: listening on ${bound}:${port}, every network interface: other computers can connect (--listen 127.0.0.1:${port} keeps it local)`,
   );
 }
 

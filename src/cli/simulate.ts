@@ -32,8 +32,8 @@ const HELP = `usage: finesse-frames simulate [--listen HOST:PORT] [--domain D] [
   --loop      play the scenario again after its last step
   --speed     divide the scenario's delays by N (default 1)
   --quiet     print only the listening line
-  --allow-origin O  let browser pages of origin O use REST and /ws/ (repeatable; pages from
-              this machine and from the simulator itself always may; "*" allows every site)
+  --allow-origin O  let browser pages of origin O use REST and /ws/ (repeatable; loopback pages
+              (localhost, 127.0.0.1, ::1) and the simulator's own always may; "*" allows every site)
 `;
 
 export async function run(args: string[]): Promise<number> {

@@ -58,7 +58,7 @@ describe('CLI listeners: origin check and wide-listen warning', () => {
     const warning = await run.waitForStderr(/warning/);
     assert.equal(
       warning,
-      `finesse-frames: warning: listening on 0.0.0.0:${port}, every network interface: other machines can connect (--listen 127.0.0.1:${port} keeps it to this machine)`,
+      `finesse-frames: warning: listening on 0.0.0.0:${port}, every network interface: other computers can connect (--listen 127.0.0.1:${port} keeps it local)`,
     );
     await run.kill();
   });

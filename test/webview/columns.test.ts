@@ -4,7 +4,7 @@
 // apiErrors as errors, and the relative time column.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { WebviewHarness, PanelPage } from './harness';
+import { PanelPage, panelSuite } from './harness';
 import { AGENT, DOMAIN, JID, pusher, realisticStore } from './fixtures';
 import { FrameStore } from '../../src/core/capture/frameStore';
 import { apiErrorUpdate, eventMessage } from '../../src/core/finesse/builders';
@@ -67,23 +67,12 @@ async function filterBy(page: Page, text: string): Promise<void> {
 
 describe('frames panel columns, search and counter (Chromium)', function () {
   this.timeout(120_000);
-  let harness: WebviewHarness;
+  const suite = panelSuite();
   let panel: PanelPage | undefined;
-
-  before(async () => {
-    harness = await WebviewHarness.start();
-  });
-  afterEach(async () => {
-    await panel?.close();
-    panel = undefined;
-  });
-  after(async () => {
-    await harness?.close();
-  });
 
   it('sorts by a column header: size descending, ascending, then capture order again', async () => {
     const store = realisticStore(500);
-    panel = await harness.open(store);
+    panel = await suite.open(store);
     const { page } = panel;
     await rowsLoaded(page);
     const bySizeDesc = [...store].sort((a, b) => b.bytes - a.bytes || a.id - b.id).map((f) => f.id);
@@ -120,7 +109,7 @@ describe('frames panel columns, search and counter (Chromium)', function () {
   it('a sorted view stays sorted while frames arrive', async () => {
     const store = realisticStore(200);
     const push = pusher(store, 'own-1', Date.now());
-    panel = await harness.open(store, { noticeMs: 5 });
+    panel = await suite.open(store, { noticeMs: 5 });
     const { page } = panel;
     await rowsLoaded(page);
     await page.click('.fx-header .fx-col-size');
@@ -140,7 +129,7 @@ describe('frames panel columns, search and counter (Chromium)', function () {
   it('resizes a column by dragging its header edge; the width goes to the host and comes back', async () => {
     const store = realisticStore(100);
     const saved: ColumnPrefs[] = [];
-    panel = await harness.open(store, { columns: { get: () => saved.at(-1), set: (p) => saved.push(p) } });
+    panel = await suite.open(store, { columns: { get: () => saved.at(-1), set: (p) => saved.push(p) } });
     const { page } = panel;
     await rowsLoaded(page);
     const width = () =>
@@ -165,7 +154,7 @@ describe('frames panel columns, search and counter (Chromium)', function () {
 
     // A new panel in the same workspace starts with the saved width.
     await panel.close();
-    panel = await harness.open(store, { columns: { get: () => saved.at(-1), set: (p) => saved.push(p) } });
+    panel = await suite.open(store, { columns: { get: () => saved.at(-1), set: (p) => saved.push(p) } });
     await rowsLoaded(panel.page);
     const reopened = await panel.page.$eval('.fx-row:not([hidden]) .fx-col-kind', (el) =>
       Math.round(el.getBoundingClientRect().width),
@@ -175,7 +164,7 @@ describe('frames panel columns, search and counter (Chromium)', function () {
 
   it('highlights search matches in the rows and in the detail pane', async () => {
     const store = realisticStore(300);
-    panel = await harness.open(store);
+    panel = await suite.open(store);
     const { page } = panel;
     await rowsLoaded(page);
     await filterBy(page, 'ALERTING /agent\\d/');
@@ -203,7 +192,7 @@ describe('frames panel columns, search and counter (Chromium)', function () {
   it('an unknown key or a bad regex shows its error over an empty list; "N of M" keeps counting', async () => {
     const store = realisticStore(300);
     const push = pusher(store, 'own-1', Date.now());
-    panel = await harness.open(store, { noticeMs: 5 });
+    panel = await suite.open(store, { noticeMs: 5 });
     const { page } = panel;
     await rowsLoaded(page);
 
@@ -245,7 +234,7 @@ describe('frames panel columns, search and counter (Chromium)', function () {
         updateXml: apiErrorUpdate(AGENT, 'req-7'),
       }),
     );
-    panel = await harness.open(store);
+    panel = await suite.open(store);
     const { page } = panel;
     await rowsLoaded(page);
     const [row] = await shown(page);
@@ -276,7 +265,7 @@ describe('frames panel columns, search and counter (Chromium)', function () {
     for (let i = 0; i < 5; i++)
       push('out', `<presence xmlns="jabber:client"><status>${'x'.repeat(i * 10)}</status></presence>`);
     const frames = [...store];
-    panel = await harness.open(store);
+    panel = await suite.open(store);
     const { page } = panel;
     await rowsLoaded(page);
     await page.selectOption('[data-testid=time-mode]', 'previous');
@@ -307,7 +296,7 @@ describe('frames panel columns, search and counter (Chromium)', function () {
 
   it('stars and comments a frame from the detail pane; the row shows the star, the store keeps both', async () => {
     const store = realisticStore(60);
-    panel = await harness.open(store);
+    panel = await suite.open(store);
     const { page } = panel;
     await rowsLoaded(page);
     await page.click('.fx-row:not([hidden]) .fx-col-summary');
@@ -333,7 +322,7 @@ describe('frames panel columns, search and counter (Chromium)', function () {
 
     // A saved session's viewer shows notes but does not change them.
     await panel.close();
-    panel = await harness.open(store, { readOnly: true });
+    panel = await suite.open(store, { readOnly: true });
     await rowsLoaded(panel.page);
     await panel.page.click(`.fx-row[data-id="${id}"] .fx-col-summary`);
     await panel.page.waitForSelector('[data-testid=note]:visible');

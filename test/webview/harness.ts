@@ -235,3 +235,39 @@ export class WebviewHarness {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
+
+/**
+ * The hooks every panel suite repeats, registered in the calling describe(): one browser for the
+ * suite, and the panel a test opened last closed after it (a test that reopens closes the
+ * earlier one itself).
+ */
+export function panelSuite(): {
+  readonly harness: WebviewHarness;
+  open(store: FrameStore, opts?: OpenOptions): Promise<PanelPage>;
+} {
+  let harness: WebviewHarness | undefined;
+  let last: PanelPage | undefined;
+  before(async () => {
+    harness = await WebviewHarness.start();
+  });
+  afterEach(async () => {
+    await last?.close();
+    last = undefined;
+  });
+  after(async () => {
+    await harness?.close();
+  });
+  const started = (): WebviewHarness => {
+    if (!harness) throw new Error('the panel suite has not started its browser');
+    return harness;
+  };
+  return {
+    get harness() {
+      return started();
+    },
+    async open(store, opts) {
+      last = await started().open(store, opts);
+      return last;
+    },
+  };
+}

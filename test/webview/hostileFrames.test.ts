@@ -2,25 +2,15 @@
 // as visible \uXXXX escapes in the row and the detail pane, a 10,000-deep frame opens with a
 // clear notice instead of breaking the pane, and a non-object message to the host is ignored.
 import assert from 'node:assert/strict';
-import { WebviewHarness, PanelPage } from './harness';
+import { PanelPage, panelSuite } from './harness';
 import { login, pusher } from './fixtures';
 import { FrameStore } from '../../src/core/capture/frameStore';
 import type { FromWebview } from '../../src/protocol/messages';
 
 describe('frames panel: hostile frames (Chromium)', function () {
   this.timeout(120_000);
-  let harness: WebviewHarness;
+  const suite = panelSuite();
   let panel: PanelPage | undefined;
-  before(async () => {
-    harness = await WebviewHarness.start();
-  });
-  afterEach(async () => {
-    await panel?.close();
-    panel = undefined;
-  });
-  after(async () => {
-    await harness?.close();
-  });
 
   it('shows U+202E and other invisible characters as \\uXXXX in the row and the detail pane', async () => {
     const store = new FrameStore();
@@ -30,7 +20,7 @@ describe('frames panel: hostile frames (Chromium)', function () {
     const id = store.lastId;
     push('in', 'gpj\u202E.exe');
     const textId = store.lastId;
-    panel = await harness.open(store);
+    panel = await suite.open(store);
     const { page } = panel;
     await page.waitForSelector(`.fx-row[data-id="${textId}"]`);
     const summary = await page.textContent(`.fx-row[data-id="${textId}"] .fx-summary-text`);
@@ -55,7 +45,7 @@ describe('frames panel: hostile frames (Chromium)', function () {
     const deep = '<message xmlns="jabber:client">' + '<a>'.repeat(10_000) + 'x' + '</a>'.repeat(10_000) + '</message>';
     push('in', deep);
     const id = store.lastId;
-    panel = await harness.open(store);
+    panel = await suite.open(store);
     const { page } = panel;
     for (const bad of [null, 'ready', 42, ['ready']]) panel.host.receive(bad as unknown as FromWebview);
     assert.ok(panel.host.reveal(id));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { Page } from 'playwright-core';
-import { WebviewHarness, PanelPage } from './harness';
+import { PanelPage, panelSuite } from './harness';
 import { HOSTILE, login, pusher, realisticStore, round } from './fixtures';
 import { FrameStore } from '../../src/core/capture/frameStore';
 import { toRow } from '../../src/core/capture/rows';
@@ -102,23 +102,12 @@ function pick(r: ShownRow) {
 
 describe('frames panel webview (Chromium)', function () {
   this.timeout(120_000);
-  let harness: WebviewHarness;
+  const suite = panelSuite();
   let panel: PanelPage | undefined;
-
-  before(async () => {
-    harness = await WebviewHarness.start();
-  });
-  afterEach(async () => {
-    await panel?.close();
-    panel = undefined;
-  });
-  after(async () => {
-    await harness?.close();
-  });
 
   it('lists the frames: time, direction, kind, stanza summary, Finesse event, size; strict CSP holds', async () => {
     const store = realisticStore(300);
-    panel = await harness.open(store);
+    panel = await suite.open(store);
     const { page } = panel;
     await rowsLoaded(page);
     assert.equal(await countText(page), '300 frames');
@@ -137,7 +126,7 @@ describe('frames panel webview (Chromium)', function () {
     assert.match(
       csp ?? '',
       new RegExp(
-        `^default-src 'none'; style-src ${harness.origin}; script-src 'nonce-[A-Za-z0-9]+'; img-src ${harness.origin} data:; font-src ${harness.origin}$`,
+        `^default-src 'none'; style-src ${suite.harness.origin}; script-src 'nonce-[A-Za-z0-9]+'; img-src ${suite.harness.origin} data:; font-src ${suite.harness.origin}$`,
       ),
     );
     const nonce = /'nonce-([^']+)'/.exec(csp ?? '')?.[1];
@@ -151,7 +140,7 @@ describe('frames panel webview (Chromium)', function () {
 
   it('filters in the host: text, regex, state:, direction, kind, hide pings; shows the count and query errors', async () => {
     const store = realisticStore(400);
-    panel = await harness.open(store);
+    panel = await suite.open(store);
     const { page } = panel;
     await rowsLoaded(page);
     const all = [...store];
@@ -200,7 +189,7 @@ describe('frames panel webview (Chromium)', function () {
 
   it('100k frames: End, Home and the middle show the right rows while the DOM stays small', async () => {
     const store = realisticStore(100_000);
-    panel = await harness.open(store);
+    panel = await suite.open(store);
     const { page } = panel;
     await rowsLoaded(page);
     assert.equal(await countText(page), '100,000 frames');
@@ -247,7 +236,7 @@ describe('frames panel webview (Chromium)', function () {
   it('keeps the rows on screen still while frames arrive or are evicted; follows only at the bottom', async () => {
     const store = realisticStore(1_000, 1_000);
     const push = pusher(store, 'own-1', Date.now());
-    panel = await harness.open(store);
+    panel = await suite.open(store);
     const { page } = panel;
     await rowsLoaded(page);
 
@@ -299,7 +288,7 @@ describe('frames panel webview (Chromium)', function () {
 
   it('keyboard: arrows, PageDown, Home/End select; Enter opens the detail; Ctrl+F and / focus the filter; Esc clears', async () => {
     const store = realisticStore(500);
-    panel = await harness.open(store, { viewport: { width: 1100, height: 700 } });
+    panel = await suite.open(store, { viewport: { width: 1100, height: 700 } });
     const { page } = panel;
     await rowsLoaded(page);
     await page.focus('.fx-list');
@@ -351,7 +340,7 @@ describe('frames panel webview (Chromium)', function () {
     login(push, 'hunter2-secret');
     round(push, 1);
     push('in', '<message xmlns="jabber:client"><body>cut off');
-    panel = await harness.open(store);
+    panel = await suite.open(store);
     const { page } = panel;
     await rowsLoaded(page);
     const body = () => page.textContent('[data-testid=detail-body]').then((t) => t ?? '');
@@ -434,7 +423,7 @@ describe('frames panel webview (Chromium)', function () {
       push('in', raw);
       ids.push(store.lastId);
     }
-    panel = await harness.open(store, { theme: false });
+    panel = await suite.open(store, { theme: false });
     const { page } = panel;
     await rowsLoaded(page);
     for (const id of ids) {
@@ -493,7 +482,7 @@ describe('frames panel webview (Chromium)', function () {
         return { dispose: () => listeners.delete(l) };
       },
     };
-    panel = await harness.open(store, { actions, toolbar });
+    panel = await suite.open(store, { actions, toolbar });
     const { page } = panel;
     await rowsLoaded(page);
 
@@ -530,7 +519,7 @@ describe('frames panel webview (Chromium)', function () {
 
   it('restores the filter and the selection after the webview is reloaded (serializer state)', async () => {
     const store = realisticStore(200);
-    panel = await harness.open(store);
+    panel = await suite.open(store);
     const { page } = panel;
     await rowsLoaded(page);
     await filterBy(page, 'dir:out');
@@ -559,7 +548,7 @@ describe('frames panel webview (Chromium)', function () {
   it('read-only (saved session): starts at the top, no Clear, no actions; Clear on a live store empties the list', async () => {
     const store = realisticStore(120);
     const performed: number[] = [];
-    panel = await harness.open(store, { readOnly: true, actions: { perform: (_a, id) => void performed.push(id) } });
+    panel = await suite.open(store, { readOnly: true, actions: { perform: (_a, id) => void performed.push(id) } });
     let page = panel.page;
     await rowsLoaded(page);
     assert.equal((await shownRows(page))[0].id, store.firstId);
@@ -569,7 +558,7 @@ describe('frames panel webview (Chromium)', function () {
     assert.equal(await page.$$eval('[data-testid=actions] button', (bs) => bs.length), 0);
     await panel.close();
 
-    panel = await harness.open(store);
+    panel = await suite.open(store);
     page = panel.page;
     await rowsLoaded(page);
     await page.click('[data-testid=clear]');

@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { agentDay } from '../support/agentDay';
 import { frameView } from '../../src/core/capture/frameView';
 import type { FromWebview } from '../../src/protocol/messages';
-import { WebviewHarness, PanelPage } from './harness';
+import { PanelPage, panelSuite } from './harness';
 
 async function rowsLoaded(page: Page): Promise<void> {
   await page.waitForFunction(
@@ -21,14 +21,8 @@ const linkedIds = (page: Page) =>
   page.$$eval('.fx-row.linked', (els) => els.map((e) => Number(e.getAttribute('data-id'))).sort((a, b) => a - b));
 
 describe('frames panel: REST calls and their Updates (Chromium)', function () {
-  let harness: WebviewHarness;
+  const suite = panelSuite();
   let panel: PanelPage | undefined;
-  before(async () => (harness = await WebviewHarness.start()));
-  after(async () => harness?.close());
-  afterEach(async () => {
-    await panel?.close();
-    panel = undefined;
-  });
 
   it('reads each call with its outcome and latency, and links it with its Updates both ways', async () => {
     const day = agentDay();
@@ -37,7 +31,7 @@ describe('frames panel: REST calls and their Updates (Chromium)', function () {
     const response = frames.find((f) => f.answers === ready.id)!;
     const readyUpdate = frames.find((f) => frameView(f).finesse?.requestId === 'ready-1')!;
     const bad = frames.find((f) => f.kind === 'http' && f.raw.includes('requestId: bad-1'))!;
-    panel = await harness.open(day.store, { readOnly: true, viewport: { width: 1400, height: 900 } });
+    panel = await suite.open(day.store, { readOnly: true, viewport: { width: 1400, height: 900 } });
     const { page } = panel;
     await rowsLoaded(page);
     assert.equal(await rowText(page, ready.id), 'PUT User/agent1 → 202 · READY in 40 ms');
@@ -81,7 +75,7 @@ describe('frames panel: REST calls and their Updates (Chromium)', function () {
       day.store.append({ session: 'ws-1', dir: 'in', kind: 'stanza', raw: `<iq type="result" id="filler-${i}"/>` });
     const target = [...day.store].find((f) => frameView(f).finesse?.requestId === 'ready-1')!;
     let revealed: boolean | undefined;
-    panel = await harness.open(day.store, {
+    panel = await suite.open(day.store, {
       viewport: { width: 1400, height: 600 },
       beforeLoad: (host) => (revealed = host.reveal(target.id)),
     });
@@ -101,7 +95,7 @@ describe('frames panel: REST calls and their Updates (Chromium)', function () {
 
   it('a live call row gains its outcome when the Update arrives', async () => {
     const day = agentDay();
-    panel = await harness.open(day.store, { noticeMs: 10 });
+    panel = await suite.open(day.store, { noticeMs: 10 });
     const { page } = panel;
     await rowsLoaded(page);
     const id = day.rest('PUT', '/finesse/api/User/agent1', 202, '<User><state>NOT_READY</state></User>', 'late-1');

@@ -4,7 +4,7 @@
  * replayed session (replay accepts any password) or drives the proxy. Browsers always send
  * `Origin` on a WebSocket upgrade and pages cannot forge it, so:
  *  - no Origin: a non-browser client (a test script, @xmpp/client in Node, curl): allowed;
- *  - a loopback origin (localhost, 127.0.0.0/8, [::1]): a page served from this machine: allowed;
+ *  - a loopback origin (localhost, 127.0.0.0/8, [::1]): a page served over loopback: allowed;
  *  - same origin (the page was loaded from this listener), when the Host names an IP address,
  *    localhost or the listen host: a DNS name we do not know could be rebound to 127.0.0.1 by
  *    the attacker's page, which would then look same-origin;
@@ -53,7 +53,7 @@ export function isLoopbackHost(hostname: string): boolean {
   return false;
 }
 
-/** Bound to every interface: reachable from the network, not only from this machine. */
+/** Bound to every interface: reachable from the network, not only over loopback. */
 export function isWildcardHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '');
   return h === '0.0.0.0' || h === '::' || h === '' || h === '0:0:0:0:0:0:0:0';

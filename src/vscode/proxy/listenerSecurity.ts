@@ -1,7 +1,7 @@
 /**
  * What every listener the extension starts (proxy, reverse proxy, replay) takes from the user's
  * security settings: the extra browser origins allowed to connect, and a warning when it was
- * bound to every interface (reachable from the network, not only from this machine).
+ * bound to every interface (reachable from the network, not only over loopback).
  */
 import * as vscode from 'vscode';
 import { isWildcardHost } from '../../core/net/origin';
@@ -16,7 +16,7 @@ export function allowedOrigins(): string[] {
 /** Warns (log and notification) when `host` binds every interface; `url` is what was bound. */
 export function warnIfWide(services: Services, host: string | undefined, url: string): void {
   if (host === undefined || !isWildcardHost(host)) return;
-  const message = `Finesse: ${url} listens on every network interface (${host}): other machines on the network can connect to it.`;
+  const message = `Finesse: ${url} listens on every network interface (${host}): other computers on the network can connect to it.`;
   services.log.warn(message);
   void vscode.window.showWarningMessage(message);
 }
