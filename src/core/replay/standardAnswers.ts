@@ -7,23 +7,26 @@
  * §8.4: an iq is always answered). Recorded stream features are cut down to SASL PLAIN, the
  * one mechanism a replay can complete (a recorded SCRAM exchange cannot verify a new password).
  */
-import { parseXml, xml, Element } from '../xmpp/xml';
-import { CLIENT_NS, DISCO_INFO_NS, PUBSUB_NS, ROSTER_NS, SASL_NS, SESSION_NS, STANZAS_NS } from '../xmpp/namespaces';
+import { localName, parseXml, xml, Element } from '../xmpp/xml';
+import {
+  CARBONS_NS,
+  CLIENT_NS,
+  DISCO_INFO_NS,
+  DISCO_ITEMS_NS,
+  PUBSUB_NS,
+  ROSTER_NS,
+  SASL_NS,
+  SESSION_NS,
+  STANZAS_NS,
+} from '../xmpp/namespaces';
 import { SM_NAMESPACES } from './replayScript';
 
-const DISCO_ITEMS_NS = 'http://jabber.org/protocol/disco#items';
-const CARBONS_NS = 'urn:xmpp:carbons:2';
 const PING_KEY = 'iq:get:urn:xmpp:ping:ping';
 
 /** The answer and, for the stderr report, why this one. */
 export interface StandardAnswer {
   raw: string;
   reason: string;
-}
-
-function localName(name: string): string {
-  const i = name.indexOf(':');
-  return i < 0 ? name : name.slice(i + 1);
 }
 
 /**

@@ -19,10 +19,13 @@ import { SASL_NS } from '../xmpp/sasl';
 import { Element, parseXml, xml } from '../xmpp/xml';
 import {
   BIND_NS,
+  CARBONS_NS,
   DISCO_INFO_NS,
+  DISCO_ITEMS_NS,
   PING_NS,
   ROSTER_NS,
   SESSION_NS,
+  SM_NS,
   STANZAS_NS,
   STREAMS_NS,
   STREAM_ERRORS_NS,
@@ -33,9 +36,6 @@ export { DISCO_INFO_NS, PING_NS };
 export type ServerStreamState = 'open' | 'auth' | 'restart' | 'bind' | 'online' | 'closed';
 
 /** Stream management (XEP-0198) and message carbons (XEP-0280): refused, not implemented. */
-const SM_NS = 'urn:xmpp:sm:3';
-const CARBONS_NS = 'urn:xmpp:carbons:2';
-const DISCO_ITEMS_NS = 'http://jabber.org/protocol/disco#items';
 
 /**
  * What carries the stream's frames: one text frame in, one text frame out, a close. A WebSocket

@@ -1,4 +1,4 @@
-/** XML namespaces of the protocols spoken here (RFC 6120/7395, BOSH, XEP-0030/0060/0199). One table, imported everywhere. */
+/** XML namespaces of the protocols spoken here (RFC 6120/7395, BOSH, XEP-0030/0060/0198/0199/0280). One table, imported everywhere. */
 export const FRAMING_NS = 'urn:ietf:params:xml:ns:xmpp-framing';
 export const CLIENT_NS = 'jabber:client';
 export const SERVER_NS = 'jabber:server';
@@ -11,6 +11,9 @@ export const SESSION_NS = 'urn:ietf:params:xml:ns:xmpp-session';
 export const ROSTER_NS = 'jabber:iq:roster';
 export const PING_NS = 'urn:xmpp:ping';
 export const DISCO_INFO_NS = 'http://jabber.org/protocol/disco#info';
+export const DISCO_ITEMS_NS = 'http://jabber.org/protocol/disco#items';
+export const SM_NS = 'urn:xmpp:sm:3';
+export const CARBONS_NS = 'urn:xmpp:carbons:2';
 export const BOSH_NS = 'http://jabber.org/protocol/httpbind';
 export const PUBSUB_NS = 'http://jabber.org/protocol/pubsub';
 export const PUBSUB_EVENT_NS = 'http://jabber.org/protocol/pubsub#event';
