@@ -17,6 +17,6 @@ export const suites: Record<string, Suite> = {
   intercept: { inDefault: true, load: () => import('./intercept') },
   redaction: { inDefault: true, load: () => import('./redaction') },
   timeline: { inDefault: true, load: () => import('./timeline') },
-  hostLoad: { inDefault: false, load: () => import('./hostLoad') },
+  hostLoad: { inDefault: true, load: () => import('./hostLoad') },
   webviewMillion: { inDefault: false, load: () => import('./webviewMillion') },
 };

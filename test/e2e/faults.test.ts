@@ -1,9 +1,10 @@
 // Reliability under faults: `finesse-frames proxy` in its own process (the built CLI, as users
 // run it) between real clients and a real ws server that a test kills, stops, starves or
 // floods. Every case checks that each frame a peer accepted arrived once, in order, unaltered
-// (the clients compare every echo with what they sent; the server checks what it receives) and
-// that the proxy is still up and serving another session afterwards. docs/RELIABILITY.md lists
-// the matrix.
+// (the clients compare every echo with what they sent; the server checks what it receives),
+// that the proxy is still up and serving another session afterwards, and that it let go of
+// every socket of the case (its open files return to what it had when it started listening).
+// docs/RELIABILITY.md lists the matrix.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
@@ -47,30 +48,58 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
     return s;
   }
 
-  async function proxy(
-    target: string,
-    extra: string[] = ['--quiet'],
-  ): Promise<{ run: CliProcess; url: string; pid: number }> {
+  interface Proxy {
+    run: CliProcess;
+    url: string;
+    pid: number;
+    /** Open files once listening, before any session: what the proxy returns to after each. */
+    files: number;
+  }
+
+  async function proxy(target: string, extra: string[] = ['--quiet']): Promise<Proxy> {
     const run = spawnCli(['proxy', '--target', target, ...extra]);
     proxies.push(run);
     const first = await run.waitFor(() => true, 'the listening line');
-    return { run, url: first.listening as string, pid: run.proc.pid as number };
+    const pid = run.proc.pid as number;
+    return { run, url: first.listening as string, pid, files: openFiles(pid) };
   }
 
-  /** A fresh client through the proxy exchanges frames: the proxy survived for other sessions. */
-  async function stillServes(url: string, id: string): Promise<void> {
-    const c = new SeqClient(url, id);
+  /**
+   * A fresh client through the proxy exchanges frames: the proxy survived for other sessions.
+   * Then, with every client gone, its open files return to the baseline: no socket of the fault
+   * or of this session is left behind (a leak fails the test by its timeout, with the count).
+   */
+  async function stillServes(p: Proxy, id: string): Promise<void> {
+    const c = new SeqClient(p.url, id);
     await c.opened();
     c.send(200);
     await c.echoes();
     assert.equal(c.mismatches, 0);
     c.ws.close();
     await c.closed();
+    await released(p);
+  }
+
+  async function released(p: Proxy): Promise<void> {
+    let last = NaN;
+    const timer = setTimeout(
+      () => process.stderr.write(`  proxy ${p.pid}: ${last} open files, ${p.files} at start\n`),
+      20_000,
+    );
+    try {
+      await eventually(
+        () => (last = openFiles(p.pid)),
+        (n) => n <= p.files,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   it('upstream killed mid-stream: the client sees a close, not a hang; after a restart the proxy serves again', async () => {
     const s1 = await server();
-    const { url, run } = await proxy(s1.url);
+    const p = await proxy(s1.url);
+    const { url, run } = p;
     const c = new SeqClient(url, 'kill');
     await c.opened();
     const flow = c.stream(5000);
@@ -83,14 +112,15 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
     assert.ok(c.echoed >= 2000);
 
     const s2 = await server(s1.port);
-    await stillServes(url, 'after-restart');
+    await stillServes(p, 'after-restart');
     assert.equal((await s2.stats()).bad, 0);
     assert.equal(run.proc.exitCode, null);
   });
 
   it('upstream stopped (SIGSTOP) for 5 s under 10,000 frames/s, then continued: every frame arrives once, in order', async () => {
     const s = await server();
-    const { url } = await proxy(s.url, ['--quiet', '--max-bytes', '16MB']);
+    const p = await proxy(s.url, ['--quiet', '--max-bytes', '16MB']);
+    const { url } = p;
     const c = new SeqClient(url, 'stop');
     await c.opened();
     const flow = c.stream(10_000);
@@ -108,12 +138,15 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
     const st = await s.stats();
     assert.deepEqual([st.received, st.bad], [c.sent, 0]);
     assert.equal(proxies[0].proc.exitCode, null);
-    await stillServes(url, 'after-stop');
+    c.ws.close();
+    await c.closed();
+    await stillServes(p, 'after-stop');
   });
 
   it('a slow reader: backpressure reaches the server, the proxy holds bounded memory, nothing is dropped', async () => {
     const s = await server();
-    const { url, pid } = await proxy(s.url, ['--quiet', '--max-bytes', '16MB']);
+    const p = await proxy(s.url, ['--quiet', '--max-bytes', '16MB']);
+    const { url, pid } = p;
     const c = new SeqClient(url, 'slow');
     await c.opened();
     const burst: string[] = [];
@@ -137,12 +170,15 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
     assert.equal(burst.length, n);
     for (let i = 0; i < n; i++)
       if (burst[i] !== burstFrame(i, size)) assert.fail(`burst frame ${i} lost, reordered or altered`);
-    await stillServes(url, 'after-slow');
+    c.ws.close();
+    await c.closed();
+    await stillServes(p, 'after-slow');
   });
 
   it('50 concurrent clients: each one gets its own frames back, all of them, in order', async () => {
     const s = await server();
-    const { url } = await proxy(s.url);
+    const p = await proxy(s.url);
+    const { url } = p;
     const clients = Array.from({ length: 50 }, (_, i) => new SeqClient(url, `c${i}`));
     await Promise.all(clients.map((c) => c.opened()));
     for (const c of clients) c.send(300);
@@ -153,12 +189,13 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
     for (const c of clients) c.ws.close();
     await Promise.all(clients.map((c) => c.closed()));
     await s.until((x) => x.open === 0);
-    await stillServes(url, 'after-50');
+    await stillServes(p, 'after-50');
   });
 
   it('a 100 MB frame goes through whole, the capture keeps a truncated copy, the proxy serves on', async () => {
     const s = await server();
-    const { url, run } = await proxy(s.url, []);
+    const p = await proxy(s.url, []);
+    const { url, run } = p;
     const c = new SeqClient(url, 'big');
     await c.opened();
     const body = 'x'.repeat(100 * 1000 * 1000 - 40);
@@ -173,12 +210,13 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
     assert.ok(String(line.raw).length <= 16 * MB);
     c.ws.close();
     await c.closed();
-    await stillServes(url, 'after-big');
+    await stillServes(p, 'after-big');
   });
 
   it('the byte budget holds the proxy’s memory with 20 MB frames (--max-bytes 64MB), every frame still forwarded whole', async () => {
     const s = await server();
-    const { url, pid } = await proxy(s.url, ['--quiet', '--max-bytes', '64MB']);
+    const p = await proxy(s.url, ['--quiet', '--max-bytes', '64MB']);
+    const { url, pid } = p;
     const c = new SeqClient(url, 'budget');
     await c.opened();
     let peak = 0;
@@ -194,13 +232,14 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
     assert.ok(peak < 400 * MB, `proxy RSS peaked at ${Math.round(peak / MB)} MB`);
     c.ws.close();
     await c.closed();
-    await stillServes(url, 'after-budget');
+    await stillServes(p, 'after-budget');
   });
 
   it('a half-open client (gone without a FIN) is reaped after the server’s ping timeout; the proxy lets go of it', async () => {
     const s = await server(0, 200);
-    const { url, pid } = await proxy(s.url);
-    const baseline = openFiles(pid);
+    const p = await proxy(s.url);
+    const { url, pid } = p;
+    const baseline = p.files;
     const c = new SeqClient(url, 'half');
     await c.opened();
     c.send(50);
@@ -213,7 +252,7 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
       () => openFiles(pid),
       (n) => n <= baseline,
     );
-    await stillServes(url, 'after-half-open');
+    await stillServes(p, 'after-half-open');
   });
 
   describe('a browser client that disappears', () => {
@@ -232,7 +271,8 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
     for (const how of ['tab closed', 'process killed'] as const) {
       it(`${how}: the server gets every frame the page sent, in order, then the end; the proxy serves on`, async () => {
         const s = await server();
-        const { url } = await proxy(s.url);
+        const p = await proxy(s.url);
+        const { url } = p;
         const server_ =
           how === 'process killed'
             ? await chromium.launchServer({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
@@ -267,7 +307,7 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
           await browser.close().catch(() => undefined);
           await server_?.close().catch(() => undefined);
         }
-        await stillServes(url, `after-${how.replace(' ', '-')}`);
+        await stillServes(p, `after-${how.replace(' ', '-')}`);
       });
     }
   });

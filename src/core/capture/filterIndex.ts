@@ -35,7 +35,11 @@ export interface FilteredIndexEvents {
 }
 
 export interface FilteredIndexOptions {
-  /** Time the first, synchronous slice of a scan may take (ms). */
+  /**
+   * Time the first, synchronous slice of a scan may take (ms). Short on purpose: the host answers
+   * a filter change after this slice, and under a busy capture the answer must come at once with
+   * the rows following as the scan goes (a small store is still decided whole in it).
+   */
   syncMs?: number;
   /** Time each later slice may take before yielding to the event loop (ms). */
   sliceMs?: number;
@@ -106,7 +110,7 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
     opts: FilteredIndexOptions = {},
   ) {
     super();
-    this.syncMs = opts.syncMs ?? 80;
+    this.syncMs = opts.syncMs ?? 16;
     this.sliceMs = opts.sliceMs ?? 12;
     this.warmSliceMs = opts.warmSliceMs ?? 8;
     const all = compileFilter(EMPTY);
