@@ -108,12 +108,17 @@ export function round(push: Push, n: number): void {
   push('in', ev(nodes.user(AGENT.id), userUpdate(AGENT, 'NOT_READY', { reasonCodeId: '12' }), 7));
 }
 
-/** A store holding `count` realistic frames (login, then rounds of traffic). */
+/**
+ * A store holding `count` realistic frames (login, then rounds of traffic). Its byte budget is
+ * made big enough for them (a million frames are ~740 MB, beyond the default 256 MiB budget,
+ * which would evict them as fast as they are added).
+ */
 export function realisticStore(count: number, capacity = Math.max(200_000, count)): FrameStore {
-  const store = new FrameStore(capacity);
+  const store = new FrameStore(capacity, { maxBytes: Math.max(256 * 1024 * 1024, count * 4096) });
   const push = pusher(store);
   login(push);
   for (let n = 1; store.size < count; n++) {
+    if (store.lastId > store.size) throw new Error(`realisticStore: the store evicted frames before holding ${count}`);
     if (count - store.size < 20) {
       for (let i = 0; store.size < count; i++)
         push(
