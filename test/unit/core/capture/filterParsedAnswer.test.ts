@@ -25,6 +25,17 @@ function store(): Frame[] {
     update.raw.replace('<message', '<iq').replace('</message>', '</iq>'), // not a message
     update.raw.replace(/&lt;event&gt;\w+&lt;\/event&gt;/, '&lt;event&gt;PUT&lt;/event&gt;'),
     `${update.raw}<x/>`, // a second root
+    // Markup the quick tag walk is unsure of but the parser takes: the text's state word decides.
+    update.raw.replace('<message', '<message data-x="a>b"'),
+    update.raw.replace('<message', '<message data-x="a>b"').replace('&lt;state&gt;TALKING', '&lt;state&gt;READY'),
+    // Markup that hides or shows a state to one reader only: the parser decides.
+    update.raw.replace('&lt;state&gt;TALKING', '&lt;!-- &lt;state&gt;READY&lt;/state&gt; --&gt;&lt;state&gt;TALKING'),
+    update.raw.replace('&lt;state&gt;TALKING&lt;/state&gt;', '&#60;state&#62;READY&#60;/state&#62;'),
+    update.raw.replace('&lt;state&gt;TALKING', '&lt;state&gt;&lt;![CDATA[READY]]&gt;'),
+    update.raw.replace(
+      /&lt;event&gt;\w+&lt;\/event&gt;/,
+      '&lt;!-- &lt;event&gt;POST&lt;/event&gt; --&gt;&lt;event&gt;PUT&lt;/event&gt;',
+    ),
     HOSTILE.escapedInUpdate,
     apiError('Invalid State'),
     apiError(' TALKING '),

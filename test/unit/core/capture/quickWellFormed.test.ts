@@ -27,6 +27,13 @@ const samples = [
   '<a b>',
   '<a b></a>',
   '<a>&#65;</a>',
+  '<a></a >',
+  '<a:b x="1"><c.d-e/></a:b>',
+  '<a x="a>b"></a>',
+  '<ab></a>',
+  '<a></ab>',
+  '<a></a b>',
+  `${'<n>'.repeat(200)}${'</n>'.repeat(200)}`,
   eventMessage({
     from: 'pubsub.finesse.test',
     to: 'agent1@finesse.test',
@@ -43,6 +50,29 @@ describe('quickWellFormed', () => {
       if (quick === true) assert.equal(parseXml(raw).ok, true, 'vouched for a frame the parser refuses');
     });
   }
+
+  it('vouches for nesting deeper than its first stack, and checks each close against its own open', () => {
+    assert.equal(quickWellFormed(`${'<n>'.repeat(200)}${'</n>'.repeat(200)}`), true);
+    assert.equal(quickWellFormed(`${'<n>'.repeat(200)}</m>${'</n>'.repeat(199)}`), undefined);
+    assert.equal(quickWellFormed('<a></a >'), true);
+    assert.equal(quickWellFormed('<a></a b>'), undefined);
+    assert.equal(quickWellFormed('<ab></a>'), undefined);
+  });
+
+  it('reads the entities of a 16 MB frame without overflowing the pattern engine', () => {
+    const escaped = '&lt;'.repeat(4_000_000);
+    assert.equal(quickWellFormed(`<a>${escaped}</a>`), true);
+    assert.equal(quickWellFormed(`<a>${escaped}&x</a>`), undefined);
+    assert.equal(quickWellFormed(`<a>${'&lt;'.repeat(60_000)}&bogus;</a>`), undefined);
+  });
+
+  it('defers on markup hidden one level down, in an escaped Update: comments, CDATA, instructions, character references', () => {
+    for (const hidden of ['&lt;!-- c --&gt;', '&lt;![CDATA[x]]&gt;', '&lt;?pi?&gt;', '&amp;#60;']) {
+      assert.equal(quickWellFormed(`<a>${hidden}</a>`), undefined, hidden);
+      assert.equal(quickWellFormed(`<a>${'&lt;'.repeat(70_000)}${hidden}</a>`), undefined, `${hidden} in a long text`);
+    }
+    assert.equal(quickWellFormed('<a>&lt;b&gt;&amp;amp;&lt;/b&gt;</a>'), true);
+  });
 
   it('vouches for ordinary stanzas, so has:error needs no parse for them', () => {
     assert.equal(quickWellFormed(samples[samples.length - 1]), true);
