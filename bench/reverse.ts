@@ -4,6 +4,9 @@
  * gains by going through the listener (TLS both sides, header rewriting, streaming pipe).
  * The proxy runs in a child process: in this one it shared a single thread with the client and
  * the upstream, so it doubled that thread's TLS work and could never pass 0.5× direct.
+ * Beside it, in its own process too, a bare TLS relay (decrypt, re-encrypt, nothing else): the
+ * floor for any proxy that terminates TLS on both sides, on this machine, in the same rounds.
+ * CPU figures are each relaying process's own time per MiB downloaded.
  */
 import { once } from 'node:events';
 import https from 'node:https';
@@ -11,6 +14,9 @@ import type { AddressInfo } from 'node:net';
 import { generateCertificate } from '../src/core/proxy/reverse/cert';
 import { startChild } from './support/children';
 import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const BIG = 64 * 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 7);
@@ -75,24 +81,47 @@ export async function run(): Promise<object> {
     new X509Certificate(upCert.cert).fingerprint256,
   ]);
   const proxyUrl = proxy.ready.url;
+  const caDir = mkdtempSync(join(tmpdir(), 'bench-reverse-ca-'));
+  writeFileSync(join(caDir, 'upstream.pem'), upCert.cert);
+  const relay = await startChild<{ url: string; cert: string }>('tlsPipe.ts', [upUrl, join(caDir, 'upstream.pem')]);
   const direct = new https.Agent({ keepAlive: true, ca: upCert.cert });
   const viaProxy = new https.Agent({ keepAlive: true, ca: proxy.ready.cert });
+  const viaRelay = new https.Agent({ keepAlive: true, ca: relay.ready.cert });
+  const cpuMs = async (child: typeof relay) => {
+    const { cpu } = await child.ask<{ cpu: { user: number; system: number } }>({});
+    return (cpu.user + cpu.system) / 1000;
+  };
+  /** MiB/s through `agent`, and the relaying child's CPU ms per MiB. */
+  const timed = async (agent: https.Agent, url: string, child: typeof relay) => {
+    const before = await cpuMs(child);
+    const rate = await throughput(agent, url);
+    return { rate, cpuPerMiB: ((await cpuMs(child)) - before) / (BIG / 1024 / 1024) };
+  };
   try {
-    // Warm up both paths (TLS sessions, JIT), then alternate so neither gets the quieter moment.
+    // Warm up every path (TLS sessions, JIT), then alternate so none gets the quieter moment.
     await get(direct, `${upUrl}/small`);
     await get(viaProxy, `${proxyUrl}/small`);
+    await get(viaRelay, `${relay.ready.url}/small`);
     const d: number[] = [];
-    const p: number[] = [];
+    const p: { rate: number; cpuPerMiB: number }[] = [];
+    const r: { rate: number; cpuPerMiB: number }[] = [];
     for (let i = 0; i < 3; i++) {
       d.push(await throughput(direct, `${upUrl}/big`));
-      p.push(await throughput(viaProxy, `${proxyUrl}/big`));
+      p.push(await timed(viaProxy, `${proxyUrl}/big`, proxy));
+      r.push(await timed(viaRelay, `${relay.ready.url}/big`, relay));
     }
     const ld = await latencies(direct, `${upUrl}/small`);
     const lp = await latencies(viaProxy, `${proxyUrl}/small`);
+    const rates = (xs: { rate: number }[]) => xs.map((x) => x.rate);
+    const cpu = (xs: { cpuPerMiB: number }[]) => Number(median(xs.map((x) => x.cpuPerMiB)).toFixed(2));
     return {
       directMiBps: Math.round(median(d)),
-      proxyMiBps: Math.round(median(p)),
-      throughputRatio: Number((median(p) / median(d)).toFixed(2)),
+      proxyMiBps: Math.round(median(rates(p))),
+      throughputRatio: Number((median(rates(p)) / median(d)).toFixed(2)),
+      tlsRelayMiBps: Math.round(median(rates(r))),
+      tlsRelayRatio: Number((median(rates(r)) / median(d)).toFixed(2)),
+      proxyVsTlsRelay: Number((median(rates(p)) / median(rates(r))).toFixed(2)),
+      cpuMsPerMiB: { proxy: cpu(p), tlsRelay: cpu(r) },
       directP50Ms: Number(pct(ld, 0.5).toFixed(3)),
       proxyP50Ms: Number(pct(lp, 0.5).toFixed(3)),
       addedP50Ms: Number((pct(lp, 0.5) - pct(ld, 0.5)).toFixed(3)),
@@ -101,7 +130,10 @@ export async function run(): Promise<object> {
   } finally {
     direct.destroy();
     viaProxy.destroy();
+    viaRelay.destroy();
     await proxy.stop();
+    await relay.stop();
+    rmSync(caDir, { recursive: true, force: true });
     upstream.closeAllConnections();
     upstream.close();
   }
