@@ -103,7 +103,7 @@ export const KEY_QUERIES = [
 
 /** A store with the same frames as new objects: their parsed views are not cached yet. */
 export function coldCopy(store: FrameStore): FrameStore {
-  const copy = new FrameStore(Math.max(store.capacity, store.size));
+  const copy = new FrameStore(Math.max(store.capacity, store.size), { maxBytes: store.maxBytes });
   for (const f of store) copy.append({ session: f.session, dir: f.dir, kind: f.kind, raw: f.raw, t: f.t });
   return copy;
 }
