@@ -19,6 +19,19 @@ function heap(): number {
   return process.memoryUsage().heapUsed;
 }
 
+/** Each key in turn from an unfiltered view, until its scan completes. */
+async function timeKeys(index: FilteredIndex): Promise<Record<string, { ms: number; rows: number }>> {
+  const out: Record<string, { ms: number; rows: number }> = {};
+  for (const q of KEY_QUERIES) {
+    index.setFilter({ text: '' });
+    const s = performance.now();
+    index.setFilter({ text: q });
+    await index.whenIdle();
+    out[q] = { ms: ms(performance.now() - s), rows: index.total };
+  }
+  return out;
+}
+
 export async function run(): Promise<object> {
   const before = heap();
   const t0 = performance.now();
@@ -39,15 +52,8 @@ export async function run(): Promise<object> {
   };
 
   // Filters on the million, in the order a user might type them; each key first seen cold.
-  const filters: Record<string, { ms: number; rows: number }> = {};
   const index = new FilteredIndex(store);
-  for (const q of KEY_QUERIES) {
-    index.setFilter({ text: '' });
-    const s = performance.now();
-    index.setFilter({ text: q });
-    await index.whenIdle();
-    filters[q] = { ms: ms(performance.now() - s), rows: index.total };
-  }
+  const filters = await timeKeys(index);
   index.setFilter({ text: '' });
   const s = performance.now();
   index.setSort({ key: 'size', descending: true });
@@ -64,17 +70,11 @@ export async function run(): Promise<object> {
   const w0 = performance.now();
   await learning.whenWarm();
   const learnMs = ms(performance.now() - w0);
-  const afterIdle: Record<string, { ms: number; rows: number }> = {};
-  for (const q of KEY_QUERIES) {
-    learning.setFilter({ text: '' });
-    const t = performance.now();
-    learning.setFilter({ text: q });
-    await learning.whenIdle();
-    afterIdle[q] = { ms: ms(performance.now() - t), rows: learning.total };
-    if (learning.total !== filters[q].rows)
-      throw new Error(`${q}: ${filters[q].rows} rows cold, ${learning.total} after idle`);
-  }
+  const afterIdle = await timeKeys(learning);
   learning.dispose();
+  for (const q of KEY_QUERIES)
+    if (afterIdle[q].rows !== filters[q].rows)
+      throw new Error(`${q}: ${filters[q].rows} rows cold, ${afterIdle[q].rows} after idle`);
 
   const harness = await WebviewHarness.start();
   let firstRowsMs = NaN;
