@@ -11,14 +11,15 @@
  * Modes are interleaved round by round so they share the machine's load; each figure is the
  * median over rounds of its ratio to direct and to the relay measured in that same round (the
  * relay ratio holds up on a loaded machine, the absolute figures do not).
- * CPU µs per round trip is the proxying process's own time (from /proc).
+ * CPU µs per round trip is the proxying process's own time (from /proc), counted over the
+ * throughput phase; the CLI's printing that trails it is waited out before the next phase.
  * Env: BENCH_PEERS_MESSAGES (default 50000), BENCH_PEERS_ROUNDS (default 5), BENCH_PEERS_PINGS
  * (default 1000), BENCH_PEERS_MITM_MESSAGES (default 3000: mitmproxy is two orders slower).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { once } from 'node:events';
 import { percentile, round, startChild } from './support/children';
-import { Peer, procCpuMicros, startCli, startMitmdump } from './support/peers';
+import { Peer, procCpuMicros, settle, startCli, startMitmdump } from './support/peers';
 import { connect, finesseMessage, latency, median, throughput, WINDOW } from './proxy';
 
 const MESSAGES = Number(process.env.BENCH_PEERS_MESSAGES ?? 50_000);
@@ -39,9 +40,13 @@ async function measure(url: string, payload: string, messages: number, pid: numb
   const before = pid ? procCpuMicros(pid) : 0;
   const msgPerSec = await throughput(ws, payload, messages);
   const cpu = pid ? (procCpuMicros(pid) - before) / messages : undefined;
+  // The CLI prints the throughput phase's frames after forwarding them: latency is measured
+  // once it has caught up, and the next mode once this one is quiet.
+  if (pid) await settle(pid);
   const times = await latency(ws, payload, PINGS);
   ws.close();
   await once(ws, 'close');
+  if (pid) await settle(pid);
   return { msgPerSec, p50: percentile(times, 50), cpu };
 }
 

@@ -18,6 +18,20 @@ export function procCpuMicros(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
 }
 
+/**
+ * Resolves once the process has gone quiet (under 10% of a core over 200 ms): a CLI still
+ * printing the JSON lines of a throughput phase would otherwise take the CPU from whatever is
+ * measured next (its own latency phase, the next mode). Gives up after `maxMs`.
+ */
+export async function settle(pid: number, maxMs = 30_000): Promise<void> {
+  const until = performance.now() + maxMs;
+  for (;;) {
+    const before = procCpuMicros(pid);
+    await new Promise((r) => setTimeout(r, 200));
+    if (procCpuMicros(pid) - before < 20_000 || performance.now() > until) return;
+  }
+}
+
 export interface Peer {
   url: string;
   /** The process doing the proxying (CPU is measured on it). */
