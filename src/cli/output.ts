@@ -6,7 +6,8 @@
  * buffer. When stdout's reader keeps up, each batch of appended frames becomes one write. When it
  * does not (a pipe into a slow `jq`, a paused terminal), the writer waits for 'drain' and then
  * goes on from its cursor, so memory stays bounded by the store; frames the store evicted
- * before they could be printed are counted and said once per gap on stderr. Forwarding never
+ * before they could be printed are counted and said on stderr, at most once a second while the
+ * reader stays behind (a writer that is always behind meets a new gap on every chunk). Forwarding never
  * waits on any of this: the store's append event is already decoupled from the producers.
  */
 import type { Writable } from 'node:stream';
@@ -22,11 +23,16 @@ export interface FrameLinesOptions {
   correlation?: Correlator;
   /** Characters of text gathered into one write (default 64 Ki: about a millisecond of work, so forwarding waits at most that long behind a backlog). */
   chunkBytes?: number;
-  /** Told when frames fell out of the store before they were printed. */
-  onSkipped?: (count: number) => void;
+  /**
+   * Told when frames fell out of the store before they were printed: how many since the last
+   * notice, and in all. At most once per `noticeMs` (default 1 s), and once more on close.
+   */
+  onSkipped?: (count: number, total: number) => void;
+  noticeMs?: number;
 }
 
 const CHUNK_BYTES = 64 * 1024;
+const NOTICE_MS = 1000;
 
 export class FrameLines {
   private next: number;
@@ -35,6 +41,10 @@ export class FrameLines {
   private closed = false;
   private broken = false;
   private skippedTotal = 0;
+  /** Skipped frames not told yet, when the last notice went out, and the one waiting. */
+  private untold = 0;
+  private toldAt = -Infinity;
+  private notice: NodeJS.Timeout | undefined;
   private printedTotal = 0;
   private readonly onAppend = (): void => this.schedule();
   private readonly onEvict = (): void => this.schedule();
@@ -68,6 +78,7 @@ export class FrameLines {
       if (this.waiting) await this.drained();
       else this.pump();
     }
+    this.tell();
   }
 
   /** The next 'drain' (or the stream's end, after which nothing drains). */
@@ -100,10 +111,8 @@ export class FrameLines {
     const correlation = this.opts.correlation;
     if (this.broken || this.next > store.lastId) return;
     if (this.next < store.firstId) {
-      const gone = store.firstId - this.next;
-      this.skippedTotal += gone;
+      this.skip(store.firstId - this.next);
       this.next = store.firstId;
-      this.opts.onSkipped?.(gone);
     }
     let text = '';
     const last = store.lastId;
@@ -122,6 +131,25 @@ export class FrameLines {
       return;
     }
     if (this.next <= store.lastId && !this.closed) this.defer();
+  }
+
+  private skip(gone: number): void {
+    this.skippedTotal += gone;
+    this.untold += gone;
+    if (this.notice) return;
+    const wait = this.toldAt + (this.opts.noticeMs ?? NOTICE_MS) - performance.now();
+    if (wait <= 0) this.tell();
+    else this.notice = setTimeout(() => this.tell(), wait).unref();
+  }
+
+  private tell(): void {
+    clearTimeout(this.notice);
+    this.notice = undefined;
+    if (!this.untold) return;
+    const count = this.untold;
+    this.untold = 0;
+    this.toldAt = performance.now();
+    this.opts.onSkipped?.(count, this.skippedTotal);
   }
 
   /** One pump per macrotask at most while catching up, so the proxy's own I/O keeps its turn. */

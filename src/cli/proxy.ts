@@ -128,9 +128,9 @@ export async function run(args: string[]): Promise<number> {
     : new FrameLines(store, process.stdout, {
         reveal: values.reveal === true,
         correlation,
-        onSkipped: (n) =>
+        onSkipped: (n, total) =>
           printError(
-            `stdout is read too slowly: ${n} frames left memory before they were printed (capture and forwarding go on)`,
+            `stdout is read too slowly: ${n} frames left memory before they were printed${n === total ? '' : ` (${total} so far)`}; capture and forwarding go on`,
           ),
       });
 

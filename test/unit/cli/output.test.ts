@@ -76,4 +76,27 @@ describe('FrameLines (CLI JSON lines)', () => {
     assert.equal(lines.printed + lines.skipped, 3000);
     assert.ok(lines.skipped > 0 && skipped.reduce((a, b) => a + b, 0) === lines.skipped);
   });
+
+  it('a reader always behind is told about lost frames at most once per interval, with the total, and the rest on close', async () => {
+    const store = new FrameStore(100);
+    const stdout = slowStdout();
+    const notices: [number, number][] = [];
+    const lines = new FrameLines(store, stdout.out, {
+      chunkBytes: 200,
+      noticeMs: 60_000,
+      onSkipped: (n, total) => notices.push([n, total]),
+    });
+    // Many batches, each evicting frames the writer has not reached: a new gap every time.
+    for (let batch = 0; batch < 20; batch++) {
+      for (let i = 0; i < 150; i++) append(store, batch * 150 + i);
+      await once(store, 'append');
+    }
+    assert.equal(notices.length, 1, 'one notice within the interval, however many gaps');
+    await lines.close();
+    await new Promise((r) => stdout.out.end(r));
+    assert.equal(notices.length, 2, 'what is left is told on close');
+    assert.equal(notices[1][1], lines.skipped);
+    assert.equal(notices[0][0] + notices[1][0], lines.skipped);
+    assert.equal(lines.printed + lines.skipped, 3000);
+  });
 });
