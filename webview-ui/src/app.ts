@@ -128,7 +128,7 @@ export class App {
         if (this.detailOpen) this.loadDetail();
         return;
       case 'changed':
-        this.list.changed(m.counts.total, m.removed);
+        this.list.changed(m.counts.total, m.removed, m.counts.progress < 1);
         this.showCounts(m.counts);
         return;
       case 'reset':

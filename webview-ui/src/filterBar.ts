@@ -19,6 +19,7 @@ export class FilterBar {
   private readonly kind: HTMLSelectElement;
   private readonly pings: HTMLInputElement;
   private readonly count: HTMLSpanElement;
+  private readonly progress: HTMLDivElement;
   private readonly error: HTMLSpanElement;
   private timer: number | undefined;
 
@@ -76,6 +77,19 @@ export class FilterBar {
     });
     this.pings = pings.input;
     this.count = h('span', { class: 'fx-count', attrs: { 'aria-live': 'polite', 'data-testid': 'count' } });
+    // A scan's progress as VS Code shows work in a view: a thin bar along the top bar's edge, so
+    // the count keeps its width and the toolbar beside it never moves while rows come in.
+    this.progress = h('div', {
+      class: 'fx-progress',
+      role: 'progressbar',
+      attrs: {
+        'aria-label': 'Filtering',
+        'aria-valuemin': '0',
+        'aria-valuemax': '100',
+        'data-testid': 'filter-progress',
+      },
+    });
+    this.progress.hidden = true;
     this.error = h('span', { class: 'fx-filter-error', role: 'alert', attrs: { 'data-testid': 'filter-error' } });
     this.error.hidden = true;
     this.el = h(
@@ -86,6 +100,7 @@ export class FilterBar {
       this.kind,
       pings.el,
       this.count,
+      this.progress,
     );
   }
 
@@ -123,12 +138,19 @@ export class FilterBar {
 
   /** `filtered`: the view the counts describe has a filter applied. */
   showCounts(c: ViewCounts, filtered: boolean): void {
-    let text =
+    const text =
       filtered || c.total !== c.size
         ? `${formatCount(c.total)} of ${formatCount(c.size)} frames`
         : `${formatCount(c.size)} frames`;
-    if (c.progress < 1) text += ` · filtering ${Math.floor(c.progress * 100)}%`;
     setText(this.count, text);
+    const filtering = c.progress < 1;
+    this.progress.hidden = !filtering;
+    if (filtering) {
+      const percent = Math.floor(c.progress * 100);
+      this.progress.style.width = `${percent}%`;
+      this.progress.setAttribute('aria-valuenow', String(percent));
+      this.progress.title = `Filtering: ${percent}% of the frames decided`;
+    }
   }
 
   private debounced(): void {

@@ -361,8 +361,13 @@ export class FrameList {
     this.renderNow();
   }
 
-  /** Rows appended at the end and/or removed from the front of the view. */
-  changed(total: number, removed: number): void {
+  /**
+   * Rows appended at the end and/or removed from the front of the view. While a new filter's scan
+   * is still adding rows (`scanning`), a following list stays where it is and jumps to the end
+   * once the scan is done: chasing an end that moves every few milliseconds, it would only ever
+   * show rows not fetched yet.
+   */
+  changed(total: number, removed: number, scanning = false): void {
     const wasFollowing = this.following;
     if (removed) {
       this.cache.shift(removed);
@@ -375,7 +380,7 @@ export class FrameList {
       }
     }
     this.setTotalOnly(total);
-    if (wasFollowing) this.scrollToBottom();
+    if (wasFollowing && !scanning) this.scrollToBottom();
     else if (removed) this.viewport.scrollTop = Math.max(0, this.viewport.scrollTop - removed * ROW_HEIGHT);
     this.following = wasFollowing || this.atBottom();
     this.renderNow();
