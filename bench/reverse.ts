@@ -4,9 +4,10 @@
  * gains by going through the listener (TLS both sides, header rewriting, streaming pipe).
  * The proxy runs in a child process: in this one it shared a single thread with the client and
  * the upstream, so it doubled that thread's TLS work and could never pass 0.5× direct.
- * Beside it, in its own process too, a bare TLS relay (decrypt, re-encrypt, nothing else): the
- * floor for any proxy that terminates TLS on both sides, on this machine, in the same rounds.
- * CPU figures are each relaying process's own time per MiB downloaded.
+ * Beside it, each in its own process too and in the same rounds: a bare TLS relay (decrypt,
+ * re-encrypt, nothing else), the floor for any proxy that terminates TLS on both sides on this
+ * machine; and the plainest Node HTTPS proxy (support/httpsPipe.ts), what Node's HTTP layer
+ * alone adds to that. CPU figures are each relaying process's own time per MiB downloaded.
  */
 import { once } from 'node:events';
 import https from 'node:https';
@@ -84,9 +85,14 @@ export async function run(): Promise<object> {
   const caDir = mkdtempSync(join(tmpdir(), 'bench-reverse-ca-'));
   writeFileSync(join(caDir, 'upstream.pem'), upCert.cert);
   const relay = await startChild<{ url: string; cert: string }>('tlsPipe.ts', [upUrl, join(caDir, 'upstream.pem')]);
+  const nodeProxy = await startChild<{ url: string; cert: string }>('httpsPipe.ts', [
+    upUrl,
+    join(caDir, 'upstream.pem'),
+  ]);
   const direct = new https.Agent({ keepAlive: true, ca: upCert.cert });
   const viaProxy = new https.Agent({ keepAlive: true, ca: proxy.ready.cert });
   const viaRelay = new https.Agent({ keepAlive: true, ca: relay.ready.cert });
+  const viaNode = new https.Agent({ keepAlive: true, ca: nodeProxy.ready.cert });
   const cpuMs = async (child: typeof relay) => {
     const { cpu } = await child.ask<{ cpu: { user: number; system: number } }>({});
     return (cpu.user + cpu.system) / 1000;
@@ -102,13 +108,16 @@ export async function run(): Promise<object> {
     await get(direct, `${upUrl}/small`);
     await get(viaProxy, `${proxyUrl}/small`);
     await get(viaRelay, `${relay.ready.url}/small`);
+    await get(viaNode, `${nodeProxy.ready.url}/small`);
     const d: number[] = [];
     const p: { rate: number; cpuPerMiB: number }[] = [];
     const r: { rate: number; cpuPerMiB: number }[] = [];
+    const n: { rate: number; cpuPerMiB: number }[] = [];
     for (let i = 0; i < 3; i++) {
       d.push(await throughput(direct, `${upUrl}/big`));
       p.push(await timed(viaProxy, `${proxyUrl}/big`, proxy));
       r.push(await timed(viaRelay, `${relay.ready.url}/big`, relay));
+      n.push(await timed(viaNode, `${nodeProxy.ready.url}/big`, nodeProxy));
     }
     const ld = await latencies(direct, `${upUrl}/small`);
     const lp = await latencies(viaProxy, `${proxyUrl}/small`);
@@ -121,7 +130,8 @@ export async function run(): Promise<object> {
       tlsRelayMiBps: Math.round(median(rates(r))),
       tlsRelayRatio: Number((median(rates(r)) / median(d)).toFixed(2)),
       proxyVsTlsRelay: Number((median(rates(p)) / median(rates(r))).toFixed(2)),
-      cpuMsPerMiB: { proxy: cpu(p), tlsRelay: cpu(r) },
+      nodeHttpsProxyRatio: Number((median(rates(n)) / median(d)).toFixed(2)),
+      cpuMsPerMiB: { proxy: cpu(p), tlsRelay: cpu(r), nodeHttpsProxy: cpu(n) },
       directP50Ms: Number(pct(ld, 0.5).toFixed(3)),
       proxyP50Ms: Number(pct(lp, 0.5).toFixed(3)),
       addedP50Ms: Number((pct(lp, 0.5) - pct(ld, 0.5)).toFixed(3)),
@@ -131,8 +141,10 @@ export async function run(): Promise<object> {
     direct.destroy();
     viaProxy.destroy();
     viaRelay.destroy();
+    viaNode.destroy();
     await proxy.stop();
     await relay.stop();
+    await nodeProxy.stop();
     rmSync(caDir, { recursive: true, force: true });
     upstream.closeAllConnections();
     upstream.close();
