@@ -132,7 +132,7 @@ export class CodeServer {
     // Own process group so stop() can end the server together with its extension hosts.
     const proc = spawn(node, args, {
       cwd: dir,
-      // No extension gallery: tests and the demo never reach outside this machine.
+      // No extension gallery: tests and the demo work offline and never fetch extensions.
       env: { ...process.env, EXTENSIONS_GALLERY: '{}', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
