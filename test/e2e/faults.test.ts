@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, launchChromium } from '../support/chromium';
 import { readSessionFile } from '../../src/core/recording/reader';
 import { buildCli, CLI, CliProcess, ROOT, spawnCli } from '../support/cli';
 import { LineReader } from '../support/lines';
@@ -21,15 +22,6 @@ import { eventually, FaultServer, openFiles, rssOf, SeqClient } from '../support
 import { burstFrame, seqFrame } from '../support/seqFrames';
 
 const MB = 1024 * 1024;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 describe('faults: the proxy under load and failure (built CLI)', function () {
   this.timeout(120_000);
@@ -275,11 +267,9 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
         const { url } = p;
         const server_ =
           how === 'process killed'
-            ? await chromium.launchServer({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+            ? await chromium.launchServer({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS })
             : undefined;
-        const browser = server_
-          ? await chromium.connect(server_.wsEndpoint())
-          : await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+        const browser = server_ ? await chromium.connect(server_.wsEndpoint()) : await launchChromium();
         try {
           const tab = await browser.newPage();
           await tab.goto(pageUrl);

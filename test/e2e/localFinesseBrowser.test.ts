@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, Browser, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { FinesseSimulator } from '../../src/core/simulator/simulator';
 import { parseScenario } from '../../src/core/simulator/scenario';
 import { nodes } from '../../src/core/finesse/nodes';
 import { dialogIdOf, is, UpdateLog, validateUpdates } from './localFinesseSupport';
 
 const ROOT = join(__dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const USER = nodes.user('agent1');
 const DIALOGS = nodes.userDialogs('agent1');
 
@@ -72,18 +72,7 @@ describe('local Finesse with strophe.js in Chromium (a gadget on the simulator o
     copyFileSync(join(ROOT, 'node_modules/strophe.js/dist/strophe.umd.min.js'), join(dir, 'strophe.umd.min.js'));
     writeFileSync(join(dir, 'gadget.js'), GADGET_JS);
     writeFileSync(join(dir, 'index.html'), PAGE);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -9,22 +9,14 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, Browser, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import { FrameStore } from '../../src/core/capture/frameStore';
 import { TimelineBuilder } from '../../src/core/finesse/timeline';
 import { Correlator } from '../../src/core/finesse/correlation';
 import { SessionReader } from '../../src/core/recording/reader';
 import { buildCli, CliProcess, JsonLine, ROOT, spawnCli } from '../support/cli';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 const PASSWORD = 'agent1-pw-7f3e';
 
 /** The gadget: plain JS as a developer writes it against Finesse, same origin for REST and /ws/. */
@@ -124,11 +116,7 @@ describe('REST calls linked to their Updates (reverse mode in front of the local
       await proxy.waitForStderr(/ignore-certificate-errors-spki-list/),
     )![1];
     // Trust exactly the listener's key, as the proxy tells the user to.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spki}`],
-    });
+    browser = await launchChromium([`--ignore-certificate-errors-spki-list=${spki}`]);
     page = await browser.newPage();
     const res = await page.goto(new URL('/3rdpartygadget/files/', listening).href);
     assert.equal(res?.status(), 200);

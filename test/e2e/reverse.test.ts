@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
-import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import WebSocket from 'ws';
 import type { Frame } from '../../src/core/capture/frame';
 import { FrameStore } from '../../src/core/capture/frameStore';
@@ -25,14 +26,6 @@ import { DOMAIN, Prosody } from '../support/prosody';
 import { Publisher } from '../support/xmpp';
 
 const ROOT = join(__dirname, '..', '..');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 const AGENTS = [
   { user: 'agent1', password: 'ws-Secret-1' },
   { user: 'agent2', password: 'bosh-Secret-2' },
@@ -83,12 +76,8 @@ describe('reverse mode: the desktop loaded through the proxy', () => {
     // host-bearing header really has to be rewritten for the pages to work.
     proxy = new ReverseProxy(store, { upstream: desktop.url, certDir, trust: { caFile: desktop.certFile } });
     url = await proxy.listen();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      // Trust exactly our listener's key, nothing else (no blanket ignoreHTTPSErrors).
-      args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${proxy.certificate!.spkiSha256}`],
-    });
+    // Trust exactly our listener's key, nothing else (no blanket ignoreHTTPSErrors).
+    browser = await launchChromium([`--ignore-certificate-errors-spki-list=${proxy.certificate!.spkiSha256}`]);
     context = await browser.newContext();
   });
 

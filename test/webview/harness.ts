@@ -12,7 +12,8 @@ import { createServer, Server } from 'node:http';
 import { readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import type { FrameStore } from '../../src/core/capture/frameStore';
 import type { Frame } from '../../src/core/capture/frame';
 import { FramesHost, FramesHostOptions } from '../../src/vscode/panel/framesHost';
@@ -20,7 +21,6 @@ import { makeNonce, panelHtml } from '../../src/vscode/panel/html';
 import type { FromWebview, ToWebview } from '../../src/protocol/messages';
 
 const ROOT = join(__dirname, '..', '..');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface PanelPage {
   page: Page;
@@ -133,18 +133,7 @@ export class WebviewHarness {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     return new WebviewHarness(browser, server, `http://127.0.0.1:${port}`);
   }
 

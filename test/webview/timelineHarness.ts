@@ -10,12 +10,12 @@ import { createServer, Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, Browser, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
 import type { FrameStore } from '../../src/core/capture/frameStore';
 import { TimelineHost } from '../../src/vscode/timeline/timelineHost';
 import { timelineHtml } from '../../src/vscode/timeline/html';
 import type { FromTimeline, ToTimeline } from '../../src/protocol/timeline';
-import { CHROMIUM } from './harness';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -76,18 +76,7 @@ export class TimelineHarness {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     return new TimelineHarness(browser, server, `http://127.0.0.1:${port}`);
   }
 
