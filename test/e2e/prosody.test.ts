@@ -2,8 +2,8 @@
 // with an independent client, and an escaped Update that arrives and decodes.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { Prosody, PUBSUB } from '../support/prosody';
-import { Publisher, startClient, xmppModule, XmppClient } from '../support/xmpp';
+import { Prosody } from '../support/prosody';
+import { Publisher, startClient, subscribe, XmppClient } from '../support/xmpp';
 import { userUpdate } from '../../src/core/finesse/builders';
 import { nodes } from '../../src/core/finesse/nodes';
 import { decodeUpdate } from '../../src/core/finesse/update';
@@ -28,18 +28,7 @@ describe('Prosody harness', () => {
   });
 
   it('delivers a published Finesse Update to a subscribed agent, escaped as Finesse sends it', async () => {
-    const { xml } = await xmppModule();
-    await agent.iqCaller.request(
-      xml(
-        'iq',
-        { type: 'set', to: PUBSUB },
-        xml(
-          'pubsub',
-          { xmlns: 'http://jabber.org/protocol/pubsub' },
-          xml('subscribe', { node: nodes.user('agent1'), jid: agent.jid?.toString() }),
-        ),
-      ),
-    );
+    await subscribe(agent, nodes.user('agent1'));
     const received = once(agent, 'stanza');
     await publisher.publish(nodes.user('agent1'), userUpdate(agent1, 'READY', { requestId: 'req-1' }));
     const [stanza] = await received;

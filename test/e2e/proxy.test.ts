@@ -11,9 +11,9 @@ import { LiveSessionRegistry } from '../../src/core/capture/liveSession';
 import { userUpdate } from '../../src/core/finesse/builders';
 import { nodes } from '../../src/core/finesse/nodes';
 import { WsProxy } from '../../src/core/proxy/wsProxy';
-import { DOMAIN, Prosody, PUBSUB } from '../support/prosody';
+import { DOMAIN, Prosody } from '../support/prosody';
 import { waitForFrame } from '../support/frames';
-import { Publisher, startClient, xmppModule, XmppClient } from '../support/xmpp';
+import { Publisher, startClient, subscribe, xmppModule, XmppClient } from '../support/xmpp';
 
 type Stanza = Awaited<ReturnType<XmppClient['iqCaller']['request']>>;
 
@@ -39,20 +39,6 @@ describe('proxy with a real client and server (@xmpp/client → proxy → Prosod
     });
     clients.push(client);
     return { client, session: (await session)[0] };
-  }
-
-  function subscribe(client: XmppClient, node: string): Promise<Stanza> {
-    return client.iqCaller.request(
-      xml(
-        'iq',
-        { type: 'set', to: PUBSUB },
-        xml(
-          'pubsub',
-          { xmlns: 'http://jabber.org/protocol/pubsub' },
-          xml('subscribe', { node, jid: client.jid?.toString() }),
-        ),
-      ),
-    );
   }
 
   /** The next pubsub event message the client receives. */

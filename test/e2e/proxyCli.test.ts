@@ -9,8 +9,8 @@ import WebSocket from 'ws';
 import { userUpdate } from '../../src/core/finesse/builders';
 import { nodes } from '../../src/core/finesse/nodes';
 import { buildCli, CliProcess, JsonLine, spawnCli } from '../support/cli';
-import { Prosody, PUBSUB } from '../support/prosody';
-import { Publisher, startClient, xmppModule } from '../support/xmpp';
+import { Prosody } from '../support/prosody';
+import { Publisher, startClient, subscribe } from '../support/xmpp';
 
 describe('finesse-frames proxy (built CLI)', () => {
   let prosody: Prosody;
@@ -41,19 +41,8 @@ describe('finesse-frames proxy (built CLI)', () => {
     assert.match(run.stdout.raw[0], /^\{"listening":"ws:\/\/127\.0\.0\.1:\d+\/ws\/"\}$/);
     const url = first.listening as string;
 
-    const { xml } = await xmppModule();
     const agent = await startClient({ service: url, username: 'agent1', password: 'agent1-pw', resource: 'desktop' });
-    await agent.iqCaller.request(
-      xml(
-        'iq',
-        { type: 'set', to: PUBSUB },
-        xml(
-          'pubsub',
-          { xmlns: 'http://jabber.org/protocol/pubsub' },
-          xml('subscribe', { node: nodes.user('agent1'), jid: agent.jid?.toString() }),
-        ),
-      ),
-    );
+    await subscribe(agent, nodes.user('agent1'));
     await publisher.publish(
       nodes.user('agent1'),
       userUpdate({ id: 'agent1', loginName: 'agent1' }, 'TALKING', { requestId: 'cli-1' }),

@@ -19,8 +19,8 @@ import { replayClient, ReplayClientError } from '../../src/core/replay/replayCli
 import { FrameStore } from '../../src/core/capture/frameStore';
 import { frameView } from '../../src/core/capture/frameView';
 import { Prosody } from '../support/prosody';
-import { Publisher, startClient } from '../support/xmpp';
-import { captureProsodySession, CapturedSession, collectUpdates, subscribe } from './sessionCapture';
+import { Publisher, startClient, subscribe } from '../support/xmpp';
+import { captureProsodySession, CapturedSession, collectUpdates } from './sessionCapture';
 
 const ROOT = join(__dirname, '..', '..');
 const FIXTURES = join(__dirname, '..', 'fixtures');

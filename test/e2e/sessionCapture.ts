@@ -8,8 +8,7 @@ import { FrameStore } from '../../src/core/capture/frameStore';
 import { WsProxy } from '../../src/core/proxy/wsProxy';
 import { decodeUpdate, FinesseUpdate } from '../../src/core/finesse/update';
 import { parseXml } from '../../src/core/xmpp/xml';
-import { PUBSUB } from '../support/prosody';
-import { Publisher, startClient, xmppModule, XmppClient } from '../support/xmpp';
+import { Publisher, startClient, subscribe, XmppClient } from '../support/xmpp';
 
 export interface CapturedSession {
   store: FrameStore;
@@ -37,21 +36,6 @@ export function collectUpdates(
     client.on('stanza', onStanza);
   });
   return { updates, all };
-}
-
-export async function subscribe(client: XmppClient, node: string): Promise<void> {
-  const { xml } = await xmppModule();
-  await client.iqCaller.request(
-    xml(
-      'iq',
-      { type: 'set', to: PUBSUB },
-      xml(
-        'pubsub',
-        { xmlns: 'http://jabber.org/protocol/pubsub' },
-        xml('subscribe', { node, jid: client.jid?.toString() }),
-      ),
-    ),
-  );
 }
 
 export async function captureProsodySession(opts: {

@@ -19,8 +19,8 @@ import { saveSession, SessionWriter } from '../../src/core/recording/writer';
 import { loadSession, readSessionFile } from '../../src/core/recording/reader';
 import { importHar, parseHar, writeHarFile } from '../../src/core/recording/har';
 import { Prosody } from '../support/prosody';
-import { Publisher, startClient } from '../support/xmpp';
-import { captureProsodySession, CapturedSession, collectUpdates, subscribe } from './sessionCapture';
+import { Publisher, startClient, subscribe } from '../support/xmpp';
+import { captureProsodySession, CapturedSession, collectUpdates } from './sessionCapture';
 
 const ROOT = join(__dirname, '..', '..');
 

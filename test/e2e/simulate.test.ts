@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startClient, xmppModule, XmppClient } from '../support/xmpp';
+import { startClient, subscribe, xmppModule, XmppClient } from '../support/xmpp';
 import { LineReader } from '../support/lines';
 import { decodeUpdate, FinesseUpdate } from '../../src/core/finesse/update';
 import { nodes } from '../../src/core/finesse/nodes';
@@ -16,7 +16,6 @@ import { parseXml } from '../../src/core/xmpp/xml';
 import { restClient } from './localFinesseSupport';
 
 const ROOT = join(__dirname, '..', '..');
-const PUBSUB = 'pubsub.finesse.test';
 
 /** The CLI from source (node + tsx), so the test does not depend on a stale build. */
 function cli(args: string[]): {
@@ -125,17 +124,7 @@ describe('finesse-frames simulate', () => {
     });
     assert.equal(agent.jid?.toString(), 'agent1@finesse.test/desktop');
     const got = updatesOf(agent);
-    const result = await agent.iqCaller.request(
-      xml(
-        'iq',
-        { type: 'set', to: PUBSUB },
-        xml(
-          'pubsub',
-          { xmlns: 'http://jabber.org/protocol/pubsub' },
-          xml('subscribe', { node: nodes.teamUsers('1'), jid: agent.jid?.toString() }),
-        ),
-      ),
-    );
+    const result = await subscribe(agent, nodes.teamUsers('1'));
     assert.equal(result.getChild('pubsub')?.getChild('subscription')?.attrs.subscription, 'subscribed');
     await agent.send(xml('presence'));
     await got.until((u) => u.requestId === 'req-logout-0');

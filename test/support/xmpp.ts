@@ -19,6 +19,21 @@ export function xmppModule(): Promise<XmppModule> {
   return (mod ??= import('@xmpp/client'));
 }
 
+/**
+ * Subscribes the client's full JID to a pubsub node (XEP-0060 §6.1); resolves with the result
+ * iq (its `<subscription>` says what the service did), rejects with an error iq.
+ */
+export async function subscribe(client: XmppClient, node: string): ReturnType<XmppClient['iqCaller']['request']> {
+  const { xml } = await xmppModule();
+  return client.iqCaller.request(
+    xml(
+      'iq',
+      { type: 'set', to: PUBSUB },
+      xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscribe', { node, jid: client.jid?.toString() })),
+    ),
+  );
+}
+
 export interface ClientOptions {
   service: string;
   username: string;
