@@ -1,7 +1,8 @@
 /**
  * The own client session against a real Prosody, measured against an independent client
  * (@xmpp/client) doing the same work in the same run:
- *  - login: connect → SASL PLAIN → bind → presence → subscribe User + Dialogs, p50 in ms;
+ *  - login: connect → SASL PLAIN → bind → presence, p50 in ms (the agent's User and Dialogs
+ *    nodes are subscribed for it, as Finesse does, so neither client subscribes them);
  *  - update: publish → the subscriber has the event (for FinesseSession: captured in the
  *    FrameStore and decoded), p50/p99 in ms over sequential publishes.
  * Env: BENCH_SESSION_LOGINS (default 20), BENCH_SESSION_UPDATES (default 300).
@@ -12,7 +13,7 @@ import { frameView } from '../src/core/capture/frameView';
 import { userUpdate } from '../src/core/finesse/builders';
 import { nodes } from '../src/core/finesse/nodes';
 import { FinesseSession } from '../src/core/session/finesseSession';
-import { DOMAIN, Prosody, PUBSUB } from '../test/support/prosody';
+import { DOMAIN, Prosody } from '../test/support/prosody';
 import { Publisher, startClient, xmppModule, XmppClient } from '../test/support/xmpp';
 
 const LOGINS = Number(process.env.BENCH_SESSION_LOGINS ?? 20);
@@ -26,22 +27,11 @@ function percentile(sorted: number[], p: number): number {
 const ms = (n: number) => Math.round(n * 1000) / 1000;
 
 async function baselineLogin(url: string): Promise<{ client: XmppClient; ms: number }> {
-  const { xml } = await xmppModule();
   const t0 = performance.now();
   const client = await startClient({ service: url, username: 'agent1', password: PASSWORD, resource: 'baseline' });
-  for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1')]) {
-    await client.iqCaller.request(
-      xml(
-        'iq',
-        { type: 'set', to: PUBSUB },
-        xml(
-          'pubsub',
-          { xmlns: 'http://jabber.org/protocol/pubsub' },
-          xml('subscribe', { node, jid: client.jid?.toString() }),
-        ),
-      ),
-    );
-  }
+  // Available presence: the agent's bare-JID subscriptions are then delivered to this resource.
+  const { xml } = await xmppModule();
+  await client.send(xml('presence'));
   return { client, ms: performance.now() - t0 };
 }
 
@@ -79,7 +69,10 @@ export async function run(): Promise<object> {
   const prosody = await Prosody.start({ users: [{ user: 'agent1', password: PASSWORD }] });
   const publisher = await Publisher.start(prosody.wsUrl);
   try {
-    for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1')]) await publisher.createNode(node);
+    for (const node of [nodes.user('agent1'), nodes.userDialogs('agent1')]) {
+      await publisher.createNode(node);
+      await publisher.autoSubscribe(node, 'agent1');
+    }
 
     // Logins alternate so both see the same machine load.
     const own: number[] = [];
