@@ -134,15 +134,10 @@ export class NotificationService extends EventEmitter<NotificationEvents> {
 
   /** XEP-0060 §6.1: the reply is the one Openfire/Prosody send: <subscription … subscription="subscribed"/>. */
   private subscribe(iq: Element, op: Element, session: XmppServerSession): Element {
-    const { node, jid } = op.attrs;
-    const self = session.jid;
-    if (!node)
-      return errorReply(iq, 'modify', 'bad-request', self, xml('nodeid-required', { xmlns: PUBSUB_ERRORS_NS }));
-    if (!jid || bareJid(jid) !== bareJid(session.bareJid ?? ''))
-      return errorReply(iq, 'modify', 'bad-request', self, xml('invalid-jid', { xmlns: PUBSUB_ERRORS_NS }));
+    const asked = this.subscriptionAsked(iq, op, session);
+    if ('error' in asked) return asked.error;
+    const { node, jid, owner, self } = asked;
     if (!FINESSE_NODE.test(node)) return errorReply(iq, 'cancel', 'item-not-found', self);
-    // Subscriptions belong to the JID asked for; a bare JID stands for this session.
-    const owner = jid.includes('/') ? jid : (self ?? jid);
     let set = this.subscriptions.get(node);
     if (!set) this.subscriptions.set(node, (set = new Set()));
     set.add(owner);
@@ -155,13 +150,9 @@ export class NotificationService extends EventEmitter<NotificationEvents> {
   }
 
   private unsubscribe(iq: Element, op: Element, session: XmppServerSession): Element {
-    const { node, jid } = op.attrs;
-    const self = session.jid;
-    if (!node)
-      return errorReply(iq, 'modify', 'bad-request', self, xml('nodeid-required', { xmlns: PUBSUB_ERRORS_NS }));
-    if (!jid || bareJid(jid) !== bareJid(session.bareJid ?? ''))
-      return errorReply(iq, 'modify', 'bad-request', self, xml('invalid-jid', { xmlns: PUBSUB_ERRORS_NS }));
-    const owner = jid.includes('/') ? jid : (self ?? jid);
+    const asked = this.subscriptionAsked(iq, op, session);
+    if ('error' in asked) return asked.error;
+    const { node, jid, owner, self } = asked;
     if (!this.subscriptions.get(node)?.delete(owner))
       return errorReply(iq, 'cancel', 'unexpected-request', self, xml('not-subscribed', { xmlns: PUBSUB_ERRORS_NS }));
     this.emit('unsubscribe', { jid: owner, node });
@@ -170,5 +161,26 @@ export class NotificationService extends EventEmitter<NotificationEvents> {
       self,
       xml('pubsub', { xmlns: PUBSUB_NS }, xml('subscription', { node, jid, subscription: 'none' })),
     );
+  }
+
+  /**
+   * The node and JID of a subscribe or unsubscribe, or the error reply: a node is required, and
+   * the JID must be this session's. Subscriptions belong to the JID asked for; a bare JID stands
+   * for this session (`owner`).
+   */
+  private subscriptionAsked(
+    iq: Element,
+    op: Element,
+    session: XmppServerSession,
+  ): { error: Element } | { node: string; jid: string; owner: string; self: string | undefined } {
+    const { node, jid } = op.attrs as { node?: string; jid?: string };
+    const self = session.jid;
+    if (!node)
+      return {
+        error: errorReply(iq, 'modify', 'bad-request', self, xml('nodeid-required', { xmlns: PUBSUB_ERRORS_NS })),
+      };
+    if (!jid || bareJid(jid) !== bareJid(session.bareJid ?? ''))
+      return { error: errorReply(iq, 'modify', 'bad-request', self, xml('invalid-jid', { xmlns: PUBSUB_ERRORS_NS })) };
+    return { node, jid, owner: jid.includes('/') ? jid : (self ?? jid), self };
   }
 }
