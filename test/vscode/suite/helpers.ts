@@ -82,3 +82,35 @@ export function waitForFrame(store: FrameStore, match: (f: Frame) => boolean, ti
 export function framesOf(store: FrameStore, session: string): Frame[] {
   return [...store].filter((f) => f.session === session);
 }
+
+/** Resolves when the frame's flags satisfy `test` (store 'update' events, no polling). */
+export function flagged(store: FrameStore, id: number, test: (f: Frame) => boolean): Promise<Frame> {
+  const now = store.get(id);
+  if (now && test(now)) return Promise.resolve(now);
+  return new Promise((resolve) => {
+    const on = (f: Frame) => {
+      if (f.id !== id || !test(f)) return;
+      store.off('update', on);
+      resolve(f);
+    };
+    store.on('update', on);
+  });
+}
+
+/** The diagnostics of `uri` once they satisfy `test` (now, or at a later change). */
+export function diagnosticsOf(
+  uri: vscode.Uri,
+  test: (d: readonly vscode.Diagnostic[]) => boolean,
+): Promise<readonly vscode.Diagnostic[]> {
+  const now = vscode.languages.getDiagnostics(uri);
+  if (test(now)) return Promise.resolve(now);
+  return new Promise((resolve) => {
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (!e.uris.some((u) => u.toString() === uri.toString())) return;
+      const d = vscode.languages.getDiagnostics(uri);
+      if (!test(d)) return;
+      sub.dispose();
+      resolve(d);
+    });
+  });
+}

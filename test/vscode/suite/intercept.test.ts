@@ -5,45 +5,12 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Frame } from '../../../src/core/capture/frame';
-import type { FrameStore } from '../../../src/core/capture/frameStore';
 import { FinesseSimulator } from '../../../src/core/replay/simulator';
 import { RawXmppClient } from '../../unit/core/replay/rawXmppClient';
-import { api, FinesseApi, waitForFrame } from './helpers';
+import { api, diagnosticsOf, FinesseApi, flagged, waitForFrame } from './helpers';
 import { probe } from './probe';
 
 const ping = (id: string) => `<iq xmlns="jabber:client" type="get" id="${id}"><ping xmlns="urn:xmpp:ping"/></iq>`;
-
-/** Resolves when the frame's flags satisfy `test` (store 'update' events, no polling). */
-function flagged(store: FrameStore, id: number, test: (f: Frame) => boolean): Promise<Frame> {
-  const now = store.get(id);
-  if (now && test(now)) return Promise.resolve(now);
-  return new Promise((resolve) => {
-    const on = (f: Frame) => {
-      if (f.id !== id || !test(f)) return;
-      store.off('update', on);
-      resolve(f);
-    };
-    store.on('update', on);
-  });
-}
-
-/** The next diagnostics of `uri` that satisfy `test`. */
-function diagnosticsOf(
-  uri: vscode.Uri,
-  test: (d: readonly vscode.Diagnostic[]) => boolean,
-): Promise<readonly vscode.Diagnostic[]> {
-  const now = vscode.languages.getDiagnostics(uri);
-  if (test(now)) return Promise.resolve(now);
-  return new Promise((resolve) => {
-    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
-      if (!e.uris.some((u) => u.toString() === uri.toString())) return;
-      const d = vscode.languages.getDiagnostics(uri);
-      if (!test(d)) return;
-      sub.dispose();
-      resolve(d);
-    });
-  });
-}
 
 /**
  * Changes a finesse.intercept setting and resolves once the extension host has seen the change
