@@ -1,10 +1,10 @@
 // Reliability under faults: `finesse-frames proxy` in its own process (the built CLI, as users
-// run it) between real clients and a real ws server that a test kills, stops, starves or
-// floods. Every case checks that each frame a peer accepted arrived once, in order, unaltered
-// (the clients compare every echo with what they sent; the server checks what it receives),
-// that the proxy is still up and serving another session afterwards, and that it let go of
-// every socket of the case (its open files return to what it had when it started listening).
-// docs/RELIABILITY.md lists the matrix.
+// run it) between real clients and a real server (Prosody, or a ws server that checks every
+// frame) that a test kills, stops, starves or floods. Every case checks that each frame a peer
+// accepted arrived once, in order, unaltered (the clients compare every echo with what they
+// sent; the server checks what it receives), that the proxy is still up and serving another
+// session afterwards, and that it let go of every socket of the case (its open files return to
+// what it had when it started listening). docs/RELIABILITY.md lists the matrix.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, Server } from 'node:http';
@@ -20,6 +20,8 @@ import { buildCli, CLI, CliProcess, ROOT, spawnCli } from '../support/cli';
 import { LineReader } from '../support/lines';
 import { eventually, FaultServer, openFiles, rssOf, SeqClient } from '../support/faults';
 import { burstFrame, seqFrame } from '../support/seqFrames';
+import { Prosody } from '../support/prosody';
+import { startClient, xmppModule, XmppClient } from '../support/xmpp';
 
 const MB = 1024 * 1024;
 
@@ -107,6 +109,54 @@ describe('faults: the proxy under load and failure (built CLI)', function () {
     await stillServes(p, 'after-restart');
     assert.equal((await s2.stats()).bad, 0);
     assert.equal(run.proc.exitCode, null);
+  });
+
+  it('real Prosody killed (SIGKILL) mid-conversation: the XMPP client sees its connection end; after a restart a new login works through the same proxy', async () => {
+    const password = 'fault-pw-3b1d';
+    const prosody = await Prosody.start({ users: [{ user: 'agent1', password }] });
+    const clients: XmppClient[] = [];
+    try {
+      const p = await proxy(prosody.wsUrl);
+      const { xml } = await xmppModule();
+      /** Logs in through the proxy and sends `count` numbered messages to its own full JID. */
+      const talk = async (resource: string, count: number) => {
+        const client = await startClient({ service: p.url, username: 'agent1', password, resource });
+        clients.push(client);
+        const bodies: string[] = [];
+        client.on('stanza', (st) => {
+          if (st.is('message')) bodies.push(st.getChildText('body') ?? '');
+        });
+        const to = client.jid!.toString();
+        for (let i = 0; i < count; i++)
+          await client.send(xml('message', { to, type: 'chat' }, xml('body', {}, `${resource}-${i}`)));
+        await eventually(
+          () => bodies.length,
+          (n) => n >= count,
+        );
+        assert.deepEqual(
+          bodies,
+          Array.from({ length: count }, (_, i) => `${resource}-${i}`),
+          'every message came back once, in order, unaltered',
+        );
+        return client;
+      };
+      const first = await talk('before', 300);
+      // No reconnecting on its own: the test wants to see the end, then log in anew.
+      first.reconnect.stop();
+      const ended = once(first, 'disconnect');
+      await prosody.kill();
+      await ended;
+      await prosody.restart();
+      const second = await talk('after', 100);
+      await second.stop();
+      await first.stop().catch(() => undefined);
+      clients.length = 0;
+      await released(p);
+      assert.equal(p.run.proc.exitCode, null, 'the proxy is still up');
+    } finally {
+      for (const c of clients) await c.stop().catch(() => undefined);
+      await prosody.dispose();
+    }
   });
 
   it('upstream stopped (SIGSTOP) for 5 s under 10,000 frames/s, then continued: every frame arrives once, in order', async () => {

@@ -131,6 +131,17 @@ Component "${PUBSUB}" "pubsub"
     }
   }
 
+  /** Kills the server outright (SIGKILL: no stream close, sockets reset by the kernel). */
+  async kill(): Promise<void> {
+    const proc = this.proc;
+    this.proc = undefined;
+    if (proc && proc.exitCode === null) {
+      const gone = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGKILL');
+      await gone;
+    }
+  }
+
   /** Restarts on the same ports, keeping users and nodes (for reconnect tests). */
   async restart(): Promise<void> {
     await this.stop();
