@@ -5,8 +5,9 @@
  */
 import type { Frame } from './frame';
 import { LazyFrame } from './lazyFrame';
-import { finesseJson, transientView, FinesseJson } from './frameView';
+import { finesseJson, transientView, FinesseJson, FrameView } from './frameView';
 import { redact } from '../xmpp/sasl';
+import { readNotification } from '../finesse/notificationText';
 import type { Correlator } from '../finesse/correlation';
 import { headerValue, pathOf } from '../http/message';
 
@@ -44,13 +45,16 @@ export function frameToJson(frame: Frame, opts: FrameJsonOptions = {}): FrameJso
     out.raw = redact(raw, opts.secrets);
     if (frame.original !== undefined) out.original = redact(frame.original, opts.secrets);
   }
-  const view = transientView(frame, raw);
+  // A plain notification's facts are read from its text; the rest is parsed (notificationText.ts).
+  const quick = frame.kind === 'stanza' && !frame.flags.truncated ? readNotification(raw) : undefined;
+  const view: FrameView = quick === undefined ? transientView(frame, raw) : {};
   if (view.error) {
     out.error = view.error;
     if (frame.kind !== 'text' || raw.trim()) out.flags.malformed = true;
   }
-  if (view.finesse) {
-    out.finesse = finesseJson(view.finesse);
+  const finesse = quick ?? (view.finesse && finesseJson(view.finesse));
+  if (finesse) {
+    out.finesse = finesse;
     const cause = opts.correlation?.causeOf(frame.id);
     if (cause) out.finesse[cause.guess ? 'likelyCause' : 'causedBy'] = cause.request;
   }

@@ -16,7 +16,7 @@ const NAME = /[A-Za-z_:][\w.:-]*/y;
 const SPACE = /[ \t\r\n]*/y;
 
 /** The five named entities; undefined for anything else (ltx then decides). */
-function decode(s: string, from: number, to: number): string | undefined {
+export function decode(s: string, from: number, to: number): string | undefined {
   let amp = s.indexOf('&', from);
   if (amp < 0 || amp >= to) return s.slice(from, to);
   let out = '';
