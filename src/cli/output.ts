@@ -3,7 +3,10 @@
  * written in batches, never blocking the capture and never holding more than the store does.
  *
  * The writer keeps a cursor (the next frame id to print), not a queue of text: the store is the
- * buffer. When stdout's reader keeps up, each batch of appended frames becomes one write. When it
+ * buffer. Forwarding comes first: while frames keep arriving, printing takes at most a quarter
+ * of the time, so a burst is forwarded at nearly the speed of `--quiet` and printed as it ends
+ * (a steady 10,000 frames/s is still printed as it comes); once none has arrived for a few
+ * milliseconds, chunks are whole. When stdout's reader keeps up, each chunk is one write. When it
  * does not (a pipe into a slow `jq`, a paused terminal), the writer waits for 'drain' and then
  * goes on from its cursor, so memory stays bounded by the store; frames the store evicted
  * before they could be printed are counted and said on stderr, at most once a second while the
@@ -23,6 +26,8 @@ export interface FrameLinesOptions {
   correlation?: Correlator;
   /** Characters of text gathered into one write (default 64 Ki: about a millisecond of work, so forwarding waits at most that long behind a backlog). */
   chunkBytes?: number;
+  /** Share of the time printing may take while frames keep arriving (default 0.25; 1: no limit). */
+  busyShare?: number;
   /**
    * Told when frames fell out of the store before they were printed: how many since the last
    * notice, and in all. At most once per `noticeMs` (default 1 s), and once more on close.
@@ -32,6 +37,13 @@ export interface FrameLinesOptions {
 }
 
 const CHUNK_BYTES = 64 * 1024;
+const BUSY_SHARE = 0.25;
+/**
+ * Frames arrived this recently mean forwarding is busy. One turn without a frame does not: the
+ * loop turns over faster than a burst's frames arrive, and a whole chunk written then (a
+ * millisecond) stalled the forwarding it was meant to yield to.
+ */
+const QUIET_MS = 5;
 const NOTICE_MS = 1000;
 
 export class FrameLines {
@@ -46,6 +58,15 @@ export class FrameLines {
   private toldAt = -Infinity;
   private notice: NodeJS.Timeout | undefined;
   private printedTotal = 0;
+  /** The store's last id when the last chunk was written: more since means the proxy is forwarding, and printing yields. */
+  private lastSeen: number;
+  /** When the last chunk was written (performance.now()). */
+  private pumpedAt = performance.now();
+  /** When the writer last saw new frames in the store. */
+  private arrivedAt = -Infinity;
+  private quiet: NodeJS.Timeout | undefined;
+  /** A chunk went out this turn while busy: the store's next event in the same turn waits. */
+  private pumpedThisTurn = false;
   private readonly onAppend = (): void => this.schedule();
   private readonly onEvict = (): void => this.schedule();
 
@@ -55,6 +76,7 @@ export class FrameLines {
     private readonly opts: FrameLinesOptions = {},
   ) {
     this.next = store.lastId + 1;
+    this.lastSeen = store.lastId;
     store.on('append', this.onAppend);
     store.on('evict', this.onEvict);
     // The reader went away (EPIPE): the command goes on capturing, quietly.
@@ -71,6 +93,8 @@ export class FrameLines {
 
   /** Prints what the store still holds past the cursor; resolves once it is handed to stdout. */
   async close(): Promise<void> {
+    clearTimeout(this.quiet);
+    this.quiet = undefined;
     this.store.off('append', this.onAppend);
     this.store.off('evict', this.onEvict);
     this.closed = true;
@@ -95,6 +119,11 @@ export class FrameLines {
   }
 
   private schedule(): void {
+    if (this.pumpedThisTurn) return;
+    this.pumpSoon();
+  }
+
+  private pumpSoon(): void {
     if (this.waiting || this.scheduled || this.broken) return;
     this.pump();
   }
@@ -117,11 +146,25 @@ export class FrameLines {
     let text = '';
     const last = store.lastId;
     let frame: Frame | undefined;
-    while (text.length < chunk && this.next <= last && (frame = store.get(this.next))) {
+    // While frames keep arriving, this chunk may take `share` of the time: a third of what the
+    // turns since the last one took, at a share of a quarter.
+    const started = performance.now();
+    const share = this.opts.busyShare ?? BUSY_SHARE;
+    if (last !== this.lastSeen) this.arrivedAt = started;
+    const busy = started - this.arrivedAt < QUIET_MS && !this.closed && share < 1;
+    const until = busy ? started + ((started - this.pumpedAt) * share) / (1 - share) : Infinity;
+    this.lastSeen = last;
+    while (
+      text.length < chunk &&
+      this.next <= last &&
+      (until === Infinity || performance.now() < until) &&
+      (frame = store.get(this.next))
+    ) {
       text += frameToJsonLine(frame, { reveal, correlation }) + '\n';
       this.next++;
       this.printedTotal++;
     }
+    this.pumpedAt = performance.now();
     if (text && !this.out.write(text)) {
       this.waiting = true;
       this.out.once('drain', () => {
@@ -130,7 +173,25 @@ export class FrameLines {
       });
       return;
     }
-    if (this.next <= store.lastId && !this.closed) this.defer();
+    if (this.next <= store.lastId && !this.closed) {
+      // While busy, the next append event pumps again; a quiet timer catches the end of the burst.
+      if (busy) this.later();
+      else this.defer();
+    }
+    // One chunk per turn still: the store's evict and append events come in the same turn.
+    if (busy && !this.pumpedThisTurn) {
+      this.pumpedThisTurn = true;
+      setImmediate(() => (this.pumpedThisTurn = false));
+    }
+  }
+
+  /** Pumps once forwarding has been quiet for QUIET_MS: the end of a burst has no append event to wake the writer. */
+  private later(): void {
+    if (this.quiet) return;
+    this.quiet = setTimeout(() => {
+      this.quiet = undefined;
+      this.pumpSoon();
+    }, QUIET_MS);
   }
 
   private skip(gone: number): void {

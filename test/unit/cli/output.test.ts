@@ -3,17 +3,23 @@ import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { FrameStore } from '../../../src/core/capture/frameStore';
 import { FrameLines } from '../../../src/cli/output';
+import { eventMessage, userUpdate } from '../../../src/core/finesse/builders';
 
 /** A stdout stand-in whose reader can be stopped: writes stay pending until `go`. */
 function slowStdout() {
   const lines: string[] = [];
   const pending: (() => void)[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
   let reading = true;
   const out = new Writable({
     highWaterMark: 1024,
     write(chunk: Buffer, _enc, done) {
       const take = () => {
         lines.push(...chunk.toString().split('\n').filter(Boolean));
+        for (const w of waiters.filter((w) => lines.length >= w.count)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve();
+        }
         done();
       };
       if (reading) setImmediate(take);
@@ -28,6 +34,9 @@ function slowStdout() {
       reading = true;
       for (const t of pending.splice(0)) t();
     },
+    /** Resolves once `count` lines have been read. */
+    until: (count: number) =>
+      new Promise<void>((resolve) => (lines.length >= count ? resolve() : waiters.push({ count, resolve }))),
   };
 }
 
@@ -98,5 +107,35 @@ describe('FrameLines (CLI JSON lines)', () => {
     assert.equal(notices[1][1], lines.skipped);
     assert.equal(notices[0][0] + notices[1][0], lines.skipped);
     assert.equal(lines.printed + lines.skipped, 3000);
+  });
+
+  it('yields to forwarding while frames keep arriving, then prints the whole burst in order once it ends', async () => {
+    const store = new FrameStore(10_000);
+    const stdout = slowStdout();
+    const lines = new FrameLines(store, stdout.out);
+    // Finesse events: a line costs far more than capturing its frame, as on the wire.
+    const raw = eventMessage({
+      from: 'pubsub.finesse.test',
+      to: 'agent1@finesse.test/desktop',
+      node: '/finesse/api/User/1001',
+      itemId: 'i1',
+      updateXml: userUpdate({ id: '1001', loginName: 'agent1' }, 'READY', { requestId: 'r1', t: 0 }),
+    });
+    // A burst: 50 frames captured on each of 40 turns of the event loop.
+    for (let turn = 0; turn < 40; turn++) {
+      for (let i = 0; i < 50; i++) store.append({ session: 's', dir: 'in', kind: 'stanza', raw });
+      await new Promise((r) => setImmediate(r));
+    }
+    const duringBurst = lines.printed;
+    // Printing as they come would have written most of them by now (about 900 with busyShare 1).
+    assert.ok(duringBurst < 400, `${duringBurst} of 2000 lines printed while frames kept arriving`);
+    // Quiet now: the rest goes out without any further frame to wake the writer.
+    await stdout.until(2000);
+    assert.deepEqual(
+      stdout.lines.map((l) => JSON.parse(l).id),
+      Array.from({ length: 2000 }, (_, i) => i + 1),
+    );
+    await lines.close();
+    assert.equal(lines.skipped, 0);
   });
 });
