@@ -3,16 +3,18 @@
  * written in batches, never blocking the capture and never holding more than the store does.
  *
  * The writer keeps a cursor (the next frame id to print), not a queue of text: the store is the
- * buffer. Forwarding comes first: while frames keep arriving, printing takes at most a quarter
- * of the time, so a burst is forwarded at nearly the speed of `--quiet` and printed as it ends
- * (a steady 10,000 frames/s is still printed as it comes); once none has arrived for a few
- * milliseconds, chunks are whole. When stdout's reader keeps up, each chunk is one write. When it
+ * buffer. Forwarding comes first: while frames keep arriving and forwarding keeps the event loop
+ * busy (twice as long busy as idle, outside printing), a chunk may take a tenth of the busy time
+ * since the last one, so a burst that saturates the proxy is forwarded at nearly the speed of
+ * `--quiet` and printed as it ends; a steady stream that leaves the loop idle (10,000 or 20,000
+ * frames/s) is printed as it comes, in whole chunks. When stdout's reader keeps up, each chunk is one write. When it
  * does not (a pipe into a slow `jq`, a paused terminal), the writer waits for 'drain' and then
  * goes on from its cursor, so memory stays bounded by the store; frames the store evicted
  * before they could be printed are counted and said on stderr, at most once a second while the
  * reader stays behind (a writer that is always behind meets a new gap on every chunk). Forwarding never
  * waits on any of this: the store's append event is already decoupled from the producers.
  */
+import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
 import type { Frame } from '../core/capture/frame';
 import type { FrameStore } from '../core/capture/frameStore';
@@ -26,7 +28,7 @@ export interface FrameLinesOptions {
   correlation?: Correlator;
   /** Characters of text gathered into one write (default 64 Ki: about a millisecond of work, so forwarding waits at most that long behind a backlog). */
   chunkBytes?: number;
-  /** Share of the time printing may take while frames keep arriving (default 0.25; 1: no limit). */
+  /** Share of the event loop's busy time printing may take while forwarding saturates it (default 0.1; 1: no limit). */
   busyShare?: number;
   /**
    * Told when frames fell out of the store before they were printed: how many since the last
@@ -37,13 +39,17 @@ export interface FrameLinesOptions {
 }
 
 const CHUNK_BYTES = 64 * 1024;
-const BUSY_SHARE = 0.25;
+const BUSY_SHARE = 0.1;
 /**
  * Frames arrived this recently mean forwarding is busy. One turn without a frame does not: the
  * loop turns over faster than a burst's frames arrive, and a whole chunk written then (a
  * millisecond) stalled the forwarding it was meant to yield to.
  */
 const QUIET_MS = 5;
+/** How much the time before the last chunk still counts for the loop's load: about the last ten. */
+const LOAD_DECAY = 0.9;
+/** Busy this many times as long as idle (outside printing): forwarding saturates the loop. */
+const SATURATED = 2;
 const NOTICE_MS = 1000;
 
 export class FrameLines {
@@ -60,8 +66,11 @@ export class FrameLines {
   private printedTotal = 0;
   /** The store's last id when the last chunk was written: more since means the proxy is forwarding, and printing yields. */
   private lastSeen: number;
-  /** When the last chunk was written (performance.now()). */
-  private pumpedAt = performance.now();
+  /** The event loop's idle and active time when the last chunk was written. */
+  private loopAt = performance.eventLoopUtilization();
+  /** The loop's active and idle time outside printing, recent chunks weighing most (LOAD_DECAY). */
+  private loopActive = 0;
+  private loopIdle = 0;
   /** When the writer last saw new frames in the store. */
   private arrivedAt = -Infinity;
   private quiet: NodeJS.Timeout | undefined;
@@ -146,13 +155,17 @@ export class FrameLines {
     let text = '';
     const last = store.lastId;
     let frame: Frame | undefined;
-    // While frames keep arriving, this chunk may take `share` of the time: a third of what the
-    // turns since the last one took, at a share of a quarter.
+    // Forwarding saturates the loop (frames arrived in the last QUIET_MS, and the loop was busy
+    // most of the time outside printing): this chunk may take `share` of the busy time since the last.
     const started = performance.now();
     const share = this.opts.busyShare ?? BUSY_SHARE;
     if (last !== this.lastSeen) this.arrivedAt = started;
-    const busy = started - this.arrivedAt < QUIET_MS && !this.closed && share < 1;
-    const until = busy ? started + ((started - this.pumpedAt) * share) / (1 - share) : Infinity;
+    const loop = performance.eventLoopUtilization(this.loopAt);
+    this.loopActive = this.loopActive * LOAD_DECAY + loop.active;
+    this.loopIdle = this.loopIdle * LOAD_DECAY + loop.idle;
+    const busy =
+      started - this.arrivedAt < QUIET_MS && !this.closed && share < 1 && this.loopActive > this.loopIdle * SATURATED;
+    const until = busy ? started + (loop.active * share) / (1 - share) : Infinity;
     this.lastSeen = last;
     while (
       text.length < chunk &&
@@ -164,8 +177,9 @@ export class FrameLines {
       this.next++;
       this.printedTotal++;
     }
-    this.pumpedAt = performance.now();
-    if (text && !this.out.write(text)) {
+    const handed = !text || this.out.write(text);
+    this.loopAt = performance.eventLoopUtilization();
+    if (!handed) {
       this.waiting = true;
       this.out.once('drain', () => {
         this.waiting = false;
@@ -174,8 +188,9 @@ export class FrameLines {
       return;
     }
     if (this.next <= store.lastId && !this.closed) {
-      // While busy, the next append event pumps again; a quiet timer catches the end of the burst.
-      if (busy) this.later();
+      // Out of time while busy: the next append event pumps again, and a quiet timer catches the
+      // end of the burst. A chunk that filled before its time was up goes on next turn.
+      if (busy && performance.now() >= until) this.later();
       else this.defer();
     }
     // One chunk per turn still: the store's evict and append events come in the same turn.
