@@ -11,25 +11,16 @@
  * sure of — answers undefined and the caller parses as before; so the answers never differ
  * (test/unit/core/finesse/notificationText.test.ts compares them).
  */
+import type { FinesseJson } from '../capture/frameView';
 import { quickWellFormed } from '../capture/quickWellFormed';
 import { decode } from '../xmpp/fastXml';
 import { describeNode } from './nodes';
-
-/** The `finesse` fields of a frame (FinesseJson in frameView.ts), in its key order. */
-export interface NotificationFacts {
-  node: string;
-  event?: string;
-  requestId?: string;
-  source?: string;
-  kind?: string;
-  state?: string;
-}
 
 /**
  * The facts of a stanza's first Update; null for a well-formed stanza that carries none (no
  * decode, no error); undefined when only the parser can say.
  */
-export function readNotification(raw: string): NotificationFacts | null | undefined {
+export function readNotification(raw: string): FinesseJson | null | undefined {
   if (quickWellFormed(raw) !== true) return undefined;
   const found = firstUpdateText(raw);
   if (found === undefined || found === null) return found;
@@ -201,7 +192,7 @@ const ERROR_MESSAGE = 25;
 const FIRST_TEXT_ROLE = 20;
 
 /** The Update's facts; undefined when its text is not one the walk vouches for, or not an Update. */
-function readUpdate(text: string, node: string): NotificationFacts | undefined {
+function readUpdate(text: string, node: string): FinesseJson | undefined {
   if (quickWellFormed(text) !== true) return undefined;
   const open = new OpenElements();
   const texts: (string | undefined)[] = [];
@@ -262,7 +253,7 @@ function readUpdate(text: string, node: string): NotificationFacts | undefined {
     const t = texts[role]?.trim();
     return t ? t : undefined;
   };
-  const out: NotificationFacts = { node };
+  const out: FinesseJson = { node };
   const event = field(U_EVENT)?.toUpperCase();
   if (event === 'POST' || event === 'PUT' || event === 'DELETE') out.event = event;
   const requestId = field(U_REQUEST_ID);
