@@ -6,9 +6,10 @@
  * buffer. Forwarding comes first: while frames keep arriving and forwarding keeps the event loop
  * busy (twice as long busy as idle, outside printing), a chunk may take a tenth of the busy time
  * since the last one, so a burst that saturates the proxy is forwarded at nearly the speed of
- * `--quiet` and printed as it ends; a steady stream that leaves the loop idle (10,000 or 20,000
- * frames/s) is printed as it comes, in whole chunks. When stdout's reader keeps up, each chunk is one write. When it
- * does not (a pipe into a slow `jq`, a paused terminal), the writer waits for 'drain' and then
+ * `--quiet` and printed as it ends; a steady stream that leaves the loop idle is printed as it
+ * comes, in whole chunks (10,000 frames a second of Finesse events: at most ~200 lines behind;
+ * 20,000: a few thousand). When stdout's reader keeps up, each chunk is one write. When it does
+ * not (a pipe into a slow `jq`, a paused terminal), the writer waits for 'drain' and then
  * goes on from its cursor, so memory stays bounded by the store; frames the store evicted
  * before they could be printed are counted and said on stderr, at most once a second while the
  * reader stays behind (a writer that is always behind meets a new gap on every chunk). Forwarding never
