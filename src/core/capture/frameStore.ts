@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Frame, FrameFlags, FrameInput, now } from './frame';
 import { LazyFrame, RawDecoder } from './lazyFrame';
+import { PayloadRing, Slab } from './payloadRing';
 
 /** A capture session: one client connection (own connect, or one proxied client socket). */
 export interface SessionInfo {
@@ -68,6 +69,11 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
   private pending: Frame[] = [];
   private flushScheduled = false;
   private used = 0;
+  /** Payload bytes of wire-speed frames, in reused slabs (payloadRing.ts). */
+  private payloads: PayloadRing;
+  /** Last id the `append` event has announced: a slab is written over only past it. */
+  private announced = 0;
+  private readonly gone = (lastId: number): boolean => lastId < this.firstId && lastId <= this.announced;
   /** Budget and per-frame limit in bytes. */
   readonly maxBytes: number;
   readonly maxFrameBytes: number;
@@ -87,6 +93,12 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
     this.maxFrameBytes = Math.max(1, Math.floor(maxBytes / FRAME_SHARE));
     this.ring = new Array(cap);
     this.sizes = new Float64Array(cap);
+    this.payloads = new PayloadRing(maxBytes);
+  }
+
+  /** Slabs the store has made for payloads (they are reused: this stops growing once the store is full). */
+  get payloadSlabs(): number {
+    return this.payloads.slabs;
   }
 
   /** Payload bytes of the frames held now (what counts against maxBytes). */
@@ -151,9 +163,17 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
       start = 0;
       flags = { ...flags, truncated: true };
     }
+    const id = this.nextId++;
+    const size = end - start;
+    let holder: Buffer | Slab = kept;
+    if (size <= this.payloads.slabBytes) {
+      // Copied into the store's slabs: the received chunk is let go (payloadRing.ts says why).
+      [holder, start] = this.payloads.put(kept, start, end, id, this.gone);
+      end = start + size;
+    }
     return this.insert(
-      new LazyFrame(this.nextId++, session, dir, t ?? now(), kind, bytes, flags, kept, start, end, decode),
-      end - start,
+      new LazyFrame(id, session, dir, t ?? now(), kind, bytes, flags, holder, start, end, decode),
+      size,
     );
   }
 
@@ -199,6 +219,7 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
       this.emit('evict', this.firstId);
     }
     if (batch.length) this.emit('append', batch);
+    this.announced = batch.length ? batch[batch.length - 1].id : this.announced;
   };
 
   /** Frame by id, or undefined when evicted or unknown. */
@@ -259,6 +280,7 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
   }
 
   clear(): void {
+    this.payloads.clear();
     this.ring = new Array(this.cap);
     this.sizes = new Float64Array(this.cap);
     this.used = 0;

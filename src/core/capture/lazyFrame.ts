@@ -9,10 +9,12 @@
  * text). The kept bytes are private fields, invisible to all of those. The one visible
  * difference: the prototype is this class, not Object.prototype.
  *
- * The kept bytes must never change after capture: transports hand over received chunks (or
- * copies), which nothing writes to again.
+ * The kept bytes must never change after capture while the frame is held: the store copies them
+ * into a slab it reuses only once the frame is gone (payloadRing.ts), and other producers hand
+ * over buffers nothing writes to again.
  */
 import type { Direction, Frame, FrameFlags, FrameKind } from './frame';
+import { Slab } from './payloadRing';
 
 /** Turns a frame's kept bytes, [start, end) of `buf`, into its `raw` text (utf8, base64, unmasking first, …). */
 export type RawDecoder = (buf: Buffer, start: number, end: number) => string;
@@ -28,13 +30,16 @@ export class LazyFrame implements Frame {
   declare flags: FrameFlags;
   declare original?: string;
   /**
-   * The buffer holding the payload until `raw` is first read, then the text. Kept as the
-   * received chunk plus offsets: a subarray per frame would be one more object to make and hold.
+   * What holds the payload until `raw` is first read, then the text: the store's slab
+   * (payloadRing.ts) or a buffer of the frame's own, plus offsets (a subarray per frame would be
+   * one more object to make and hold).
    */
-  #kept: Buffer | string;
+  #kept: Buffer | Slab | string;
   #start: number;
   #end: number;
   #decode: RawDecoder;
+  /** The slab's generation the bytes were written in: once it is reused they are gone. */
+  #generation: number;
 
   constructor(
     id: number,
@@ -44,7 +49,7 @@ export class LazyFrame implements Frame {
     kind: FrameKind,
     bytes: number,
     flags: FrameFlags,
-    kept: Buffer,
+    kept: Buffer | Slab,
     start: number,
     end: number,
     decode: RawDecoder,
@@ -63,18 +68,28 @@ export class LazyFrame implements Frame {
     this.#start = start;
     this.#end = end;
     this.#decode = decode;
+    this.#generation = kept instanceof Slab ? kept.generation : 0;
   }
 
   static readRaw(frame: LazyFrame): string {
     const kept = frame.#kept;
     if (typeof kept === 'string') return kept;
-    return (frame.#kept = frame.#decode(kept, frame.#start, frame.#end));
+    return (frame.#kept = LazyFrame.peekRaw(frame));
   }
 
   /** The text without keeping it in the frame: for a reader that looks once (the CLI's JSON lines), so the store goes on holding bytes, not strings. */
   static peekRaw(frame: LazyFrame): string {
     const kept = frame.#kept;
-    return typeof kept === 'string' ? kept : frame.#decode(kept, frame.#start, frame.#end);
+    if (typeof kept === 'string') return kept;
+    if (!(kept instanceof Slab)) return frame.#decode(kept, frame.#start, frame.#end);
+    // Evicted, never read, and its slab written over since: the text is gone, not another frame's.
+    return kept.generation === frame.#generation ? frame.#decode(kept.buf, frame.#start, frame.#end) : '';
+  }
+
+  /** Its text is gone: the frame left the store unread and its slab was written over since. */
+  static lost(frame: LazyFrame): boolean {
+    const kept = frame.#kept;
+    return kept instanceof Slab && kept.generation !== frame.#generation;
   }
 
   static writeRaw(frame: LazyFrame, text: string): void {

@@ -11,6 +11,7 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Frame } from '../capture/frame';
 import type { FrameStore, SessionInfo } from '../capture/frameStore';
+import { LazyFrame } from '../capture/lazyFrame';
 import { redactCounting } from '../xmpp/sasl';
 import { openPrivate } from './privateFile';
 import { makeHeader, SessionEnd } from './format';
@@ -218,6 +219,8 @@ export class SessionWriter {
           continue;
         }
         if ('sessionInfo' in item) await this.writeSession(item.sessionInfo);
+        // So far behind that the store let the frame go and reused its bytes: lost, as in the backlog.
+        else if (item instanceof LazyFrame && LazyFrame.lost(item)) this.lostCount++;
         else await this.write(item);
       }
       await this.flush();

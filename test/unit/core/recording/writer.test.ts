@@ -125,6 +125,52 @@ describe('recording/writer', () => {
     );
   });
 
+  it('a frame the store let go and whose bytes it reused while the output was stuck counts as lost, never as empty text', async () => {
+    const chunks: string[] = [];
+    const stuck: (() => void)[] = [];
+    const out = new Writable({
+      write(chunk, _enc, cb) {
+        chunks.push(String(chunk));
+        stuck.push(cb);
+      },
+    });
+    const store = new FrameStore(100_000, { maxBytes: 1024 * 1024 });
+    const writer = new SessionWriter(out, { chunkBytes: 512 });
+    writer.follow(store);
+    const text = (i: number) => `<message id="m${i}"><body>${'x'.repeat(300 + (i % 100))}</body></message>`;
+    const UTF8 = (buf: Buffer, start: number, end: number) => buf.toString('utf8', start, end);
+    let captured = 0;
+    // Ten budgets over several turns, as the proxy captures them, while the output takes nothing.
+    for (let turn = 0; turn < 20; turn++) {
+      for (let k = 0; k < 1500; k++, captured++) {
+        const chunk = Buffer.from(text(captured));
+        store.appendLazy(
+          { session: 's', dir: 'in', kind: 'stanza', bytes: chunk.length },
+          chunk,
+          0,
+          chunk.length,
+          UTF8,
+        );
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    const closed = writer.close();
+    while (stuck.length || !chunks.join('').includes('"end"')) {
+      stuck.shift()?.();
+      await new Promise((r) => setImmediate(r));
+    }
+    const summary = await closed;
+    const frames = chunks
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((r) => r.id !== undefined);
+    for (const f of frames) assert.equal(f.raw, text(f.id - 1), `frame ${f.id}`);
+    assert.ok(summary.lost > 0, 'the writer fell behind by more than the store holds');
+    assert.equal(summary.frames + summary.lost, captured);
+  });
+
   it('reports an output error from close() instead of losing it', async () => {
     const broken = new PassThrough();
     const writer = new SessionWriter(broken);
