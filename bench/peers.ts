@@ -101,6 +101,11 @@ export async function run(): Promise<object> {
             cpuVsRelay: round(median(rounds.map((r) => (of(r).cpu as number) / ((r.relay as Round).cpu as number))), 2),
           }
         : {}),
+      // Round by round, for the spread behind each median (ours' store fills in the first two).
+      vsRelayByRound: rounds.map((r) => round(of(r).msgPerSec / (r.relay as Round).msgPerSec, 2)),
+      ...(cpus.length
+        ? { cpuVsRelayByRound: rounds.map((r) => round((of(r).cpu as number) / ((r.relay as Round).cpu as number), 2)) }
+        : {}),
     };
   }
   return {
