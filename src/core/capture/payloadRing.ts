@@ -6,10 +6,9 @@
  * Why: a store that holds the received chunks holds its whole payload (hundreds of megabytes)
  * as memory outside the JavaScript heap that keeps growing as chunks arrive, and V8 answers
  * growing external memory with full collections — four times as many as when the chunks were
- * let go (`--trace-gc`, 200k frames held), which put the in-process proxy at 1.5× the CPU of a
- * bare relay. With reused slabs the store's external memory stops growing once it is full
- * (1.3× the relay's CPU in the same benchmark). Copying a frame costs less than a microsecond
- * of memcpy per 64 KB.
+ * let go (`--trace-gc`, 200k frames held), which put the in-process proxy at 1.6× the CPU of a
+ * bare relay (`npm run bench -- proxy`). With reused slabs the store's external memory stops
+ * growing once it is full: 1.2–1.35× the relay's CPU. The copy is a memcpy of the frame's bytes.
  *
  * A slab is reused only when every frame in it has been evicted *and* announced to the store's
  * `append` listeners, so no listener ever reads a frame whose bytes are gone. A frame evicted and
