@@ -74,7 +74,8 @@ export class LazyFrame implements Frame {
   static readRaw(frame: LazyFrame): string {
     const kept = frame.#kept;
     if (typeof kept === 'string') return kept;
-    return (frame.#kept = LazyFrame.peekRaw(frame));
+    // A lost text is not cached: the frame goes on saying it is lost (the session writer asks).
+    return LazyFrame.lost(frame) ? '' : (frame.#kept = LazyFrame.peekRaw(frame));
   }
 
   /** The text without keeping it in the frame: for a reader that looks once (the CLI's JSON lines), so the store goes on holding bytes, not strings. */

@@ -71,5 +71,6 @@ describe('payload slabs (FrameStore.appendLazy)', () => {
     assert.equal(read.raw, textOf(0));
     assert.equal(LazyFrame.lost(unread as LazyFrame), true);
     assert.equal(unread.raw, '');
+    assert.equal(LazyFrame.lost(unread as LazyFrame), true, 'still says so after a read');
   });
 });
