@@ -5,20 +5,9 @@ import assert from 'node:assert/strict';
 import { readNotification } from '../../../../src/core/finesse/notificationText';
 import { decodeUpdate } from '../../../../src/core/finesse/update';
 import { finesseJson } from '../../../../src/core/capture/frameView';
-import { parseXml } from '../../../../src/core/xmpp/xml';
-import {
-  apiErrorUpdate,
-  dialogUpdate,
-  eventMessage,
-  notificationXml,
-  teamUserUpdate,
-  userUpdate,
-} from '../../../../src/core/finesse/builders';
-import { escapeXmlText } from '../../../../src/core/xmpp/xml';
-
-const agent = { id: '1001001', loginName: 'agent1' };
-const call = { id: '7', from: '5551234', to: '1001' };
-const node = `/finesse/api/User/${agent.id}`;
+import { escapeXmlText, parseXml } from '../../../../src/core/xmpp/xml';
+import { notificationXml } from '../../../../src/core/finesse/builders';
+import { agentNode as node, sampleEvents, sampleUpdates as updates } from '../../../support/finesseSamples';
 
 /** What the CLI printed before the text reader: the parsed tree's facts; null: no Update; 'error': does not parse. */
 function parsed(raw: string): object | null | 'error' {
@@ -33,16 +22,6 @@ function message(items: string, itemsAttrs = ` node="${node}"`): string {
 }
 const item = (inner: string, id = 'i1') => `<item id="${id}">${inner}</item>`;
 const escaped = (updateXml: string) => item(notificationXml(updateXml));
-
-const updates = [
-  userUpdate(agent, 'READY', { requestId: 'req-1', t: 0 }),
-  userUpdate(agent, 'NOT_READY', { reasonCodeId: '12', t: 5 }),
-  dialogUpdate(agent, call, 'ALERTING', 'POST', { requestId: 'q' }),
-  dialogUpdate(agent, call, 'ACTIVE', 'PUT'),
-  dialogUpdate(agent, call, 'DROPPED', 'DELETE'),
-  apiErrorUpdate(agent, 'req-9'),
-  teamUserUpdate('1', agent, 'TALKING'),
-];
 
 const handWritten = [
   // Names in other cases and with prefixes, as Finesse releases and gadgets write them.
@@ -75,9 +54,7 @@ const handWritten = [
 ];
 
 const stanzas = [
-  ...updates.map((updateXml, i) =>
-    eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test/desktop', node, itemId: `i${i}`, updateXml }),
-  ),
+  ...sampleEvents,
   ...handWritten.map((u) => message(escaped(u))),
   // Items: the first with text; an empty one, or one without a notification, as the parser reads them.
   message(`<item id="a"/>${escaped(updates[0])}`),

@@ -4,34 +4,11 @@ import assert from 'node:assert/strict';
 import { Element, parseXml, parseXmlWithLtx } from '../../../../src/core/xmpp/xml';
 import { parseSimpleXml } from '../../../../src/core/xmpp/fastXml';
 import { decodeUpdates } from '../../../../src/core/finesse/update';
-import {
-  apiErrorUpdate,
-  dialogUpdate,
-  eventMessage,
-  teamUserUpdate,
-  userUpdate,
-} from '../../../../src/core/finesse/builders';
 import { plainAuth } from '../../../../src/core/xmpp/sasl';
+import { sampleEvents, sampleUpdates } from '../../../support/finesseSamples';
 
-const agent = { id: '1001001', loginName: 'agent1' };
-const call = { id: '7', from: '5551234', to: '1001' };
-const updates = [
-  userUpdate(agent, 'READY', { requestId: 'req-1', t: 0 }),
-  userUpdate(agent, 'NOT_READY', { reasonCodeId: '12', t: 5 }),
-  dialogUpdate(agent, call, 'ALERTING', 'POST', { requestId: 'q' }),
-  dialogUpdate(agent, call, 'DROPPED', 'DELETE'),
-  apiErrorUpdate(agent, 'req-9'),
-  teamUserUpdate('1', agent, 'TALKING'),
-];
-const events = updates.map((updateXml, i) =>
-  eventMessage({
-    from: 'pubsub.finesse.test',
-    to: 'agent1@finesse.test/desktop',
-    node: `/finesse/api/User/${agent.id}`,
-    itemId: `i${i}`,
-    updateXml,
-  }),
-);
+const updates = sampleUpdates;
+const events = sampleEvents;
 
 const corpus = [
   ...updates,
