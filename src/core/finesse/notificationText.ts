@@ -13,7 +13,7 @@
  */
 import type { FinesseJson } from '../capture/frameView';
 import { quickWellFormed } from '../capture/quickWellFormed';
-import { decode } from '../xmpp/fastXml';
+import { decodeEntities } from '../xmpp/fastXml';
 import { describeNode } from './nodes';
 
 /**
@@ -133,7 +133,7 @@ function firstUpdateText(raw: string): { text: string; node: string } | null | u
     const next = raw.indexOf('<', gt + 1);
     const inner = open.depth ? open.role : SKIP;
     if (next > gt + 1 && (inner === ITEM || inner === NOTIFICATION)) {
-      const text = decode(raw, gt + 1, next);
+      const text = decodeEntities(raw, gt + 1, next);
       if (text === undefined) return undefined;
       if (inner === ITEM) itemText += text;
       else notificationText += text;
@@ -174,7 +174,7 @@ function attribute(raw: string, lt: number, gt: number, name: string): string | 
   let value: string | undefined;
   ATTRIBUTE.lastIndex = 0;
   for (let m = ATTRIBUTE.exec(tag); m; m = ATTRIBUTE.exec(tag)) if (m[1] === name) value = m[2] ?? m[3];
-  return value === undefined ? undefined : decode(value, 0, value.length);
+  return value === undefined ? undefined : decodeEntities(value, 0, value.length);
 }
 
 // Roles inside the Update (update.ts decodeUpdateText and entityState).
@@ -243,7 +243,7 @@ function readUpdate(text: string, node: string): FinesseJson | undefined {
     const next = text.indexOf('<', gt + 1);
     const inner = open.depth ? open.role : SKIP;
     if (next > gt + 1 && inner >= FIRST_TEXT_ROLE && texts[inner] !== undefined) {
-      const part = decode(text, gt + 1, next);
+      const part = decodeEntities(text, gt + 1, next);
       if (part === undefined) return undefined;
       texts[inner] += part;
     }

@@ -16,7 +16,7 @@ const NAME = /[A-Za-z_:][\w.:-]*/y;
 const SPACE = /[ \t\r\n]*/y;
 
 /** The five named entities; undefined for anything else (ltx then decides). */
-export function decode(s: string, from: number, to: number): string | undefined {
+export function decodeEntities(s: string, from: number, to: number): string | undefined {
   let amp = s.indexOf('&', from);
   if (amp < 0 || amp >= to) return s.slice(from, to);
   let out = '';
@@ -64,7 +64,7 @@ export function parseSimpleXml(raw: string): Element | undefined {
       if (!el) break;
       const lt = raw.indexOf('<', pos);
       if (lt < 0) return undefined;
-      const text = decode(raw, pos, lt);
+      const text = decodeEntities(raw, pos, lt);
       if (text === undefined) return undefined;
       el.t(text);
       pos = lt;
@@ -127,7 +127,7 @@ export function parseSimpleXml(raw: string): Element | undefined {
       // ltx would read a raw '<' in a value, XML would not: such a frame is left to ltx.
       const lt = raw.indexOf('<', pos + 1);
       if (lt >= 0 && lt < end) return undefined;
-      const value = decode(raw, pos + 1, end);
+      const value = decodeEntities(raw, pos + 1, end);
       if (value === undefined) return undefined;
       attrs[attr] = value;
       pos = end + 1;
