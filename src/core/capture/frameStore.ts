@@ -218,8 +218,10 @@ export class FrameStore extends EventEmitter<FrameStoreEvents> {
       this.pendingEvict = false;
       this.emit('evict', this.firstId);
     }
-    if (batch.length) this.emit('append', batch);
-    this.announced = batch.length ? batch[batch.length - 1].id : this.announced;
+    if (batch.length) {
+      this.emit('append', batch);
+      this.announced = batch[batch.length - 1].id;
+    }
   };
 
   /** Frame by id, or undefined when evicted or unknown. */
