@@ -11,7 +11,6 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Frame } from '../capture/frame';
 import type { FrameStore, SessionInfo } from '../capture/frameStore';
-import { LazyFrame } from '../capture/lazyFrame';
 import { redactCounting } from '../xmpp/sasl';
 import { openPrivate } from './privateFile';
 import { makeHeader, SessionEnd } from './format';
@@ -34,8 +33,6 @@ export interface WriteSummary {
   redacted: number;
 }
 
-type Queued = Frame | { sessionInfo: SessionInfo };
-
 export class SessionWriter {
   private buffer: string[] = [];
   private bufferBytes = 0;
@@ -48,10 +45,18 @@ export class SessionWriter {
   private failure: Error | undefined;
   private closed = false;
   // Following a store:
-  private followed?: { store: FrameStore; onAppend: (f: Frame[]) => void; onSession: (s: SessionInfo) => void };
-  private queue: Queued[] = [];
-  private backlog?: { store: FrameStore; next: number; last: number };
+  private followed?: { store: FrameStore; onAppend: () => void; onSession: (s: SessionInfo) => void };
+  /**
+   * Next frame id to write from the followed store. The writer reads frames by id from the store
+   * rather than queueing them: a writer that falls behind holds nothing the store let go (its
+   * memory stays the store's bound), and a frame evicted before its turn counts as lost.
+   */
+  private next = 0;
+  /** Session changes, each before the frame id that was next when it happened (few: a FIFO array). */
+  private sessionChanges: { before: number; info: SessionInfo }[] = [];
   private pumping?: Promise<void>;
+  /** The store close() writes the rest of (followed no more). */
+  private drainTo?: FrameStore;
 
   constructor(
     private readonly out: Writable,
@@ -79,7 +84,8 @@ export class SessionWriter {
     if (this.headerWritten) return;
     this.headerWritten = true;
     // A followed store's sessions as they are when the first record is written.
-    sessions ??= this.followed ? [...this.followed.store.sessions.values()] : [];
+    const store = this.followed?.store ?? this.drainTo;
+    sessions ??= store ? [...store.sessions.values()] : [];
     const target = this.opts.target ?? sessions.find((s) => s.target)?.target;
     const listed = sessions.map((s) => this.cleanSession(s));
     for (const s of listed) this.headerSessions.set(s.id, JSON.stringify(s));
@@ -124,18 +130,12 @@ export class SessionWriter {
    */
   follow(store: FrameStore, opts: { existing?: boolean } = {}): void {
     if (this.followed) throw new Error('this writer already follows a store');
-    const last = store.lastId;
-    if (opts.existing !== false && store.size) this.backlog = { store, next: store.firstId, last };
-    const onAppend = (frames: Frame[]) => {
-      // Once the output failed nothing more will be written: queueing would only hold memory.
-      if (this.failure) return;
-      // A batch may still carry frames appended before follow(); the backlog writes those.
-      for (const f of frames) if (f.id > last) this.queue.push(f);
-      void this.kick(); // the pump records its own failure
-    };
+    this.next = opts.existing !== false && store.size ? store.firstId : store.lastId + 1;
+    // Once the output failed nothing more will be written: the pump stops at the failure.
+    const onAppend = () => void this.kick(); // the pump records its own failure
     const onSession = (s: SessionInfo) => {
       if (this.failure) return;
-      this.queue.push({ sessionInfo: { ...s } });
+      this.sessionChanges.push({ before: store.lastId + 1, info: { ...s } });
       void this.kick();
     };
     store.on('append', onAppend);
@@ -152,11 +152,11 @@ export class SessionWriter {
     if (this.closed) return { frames: this.count, lost: this.lostCount, redacted: this.redactedCount };
     this.closed = true;
     if (this.followed) {
-      // Frames appended just before close are still in the store's pending batch.
-      await new Promise<void>((r) => setImmediate(r));
+      // Every frame appended before close is written, the ones in the store's pending batch too.
       const { store, onAppend, onSession } = this.followed;
       store.off('append', onAppend);
       store.off('session', onSession);
+      this.drainTo = store;
       this.followed = undefined;
     }
     await this.kick();
@@ -183,8 +183,7 @@ export class SessionWriter {
       store.off('session', onSession);
       this.followed = undefined;
     }
-    this.queue = [];
-    this.backlog = undefined;
+    this.sessionChanges = [];
     await this.flush();
     this.out.end();
   }
@@ -197,31 +196,31 @@ export class SessionWriter {
 
   private async pump(): Promise<void> {
     try {
-      while (!this.failure) {
-        if (this.backlog) {
-          const b = this.backlog;
-          if (b.next > b.last) {
-            this.backlog = undefined;
-            continue;
-          }
-          const frame = b.store.get(b.next++);
-          if (frame) await this.write(frame);
-          else this.lostCount++;
+      const store = this.followed?.store ?? this.drainTo;
+      while (store && !this.failure && !(this.closed && !this.drainTo)) {
+        const change = this.sessionChanges[0];
+        if (change && change.before <= this.next) {
+          this.sessionChanges.shift();
+          await this.writeSession(change.info);
           continue;
         }
-        const item = this.queue.shift();
-        if (!item) {
+        if (this.next > store.lastId) {
+          // (A pending session change is due by now: it names an id at most lastId + 1.)
           await this.flush();
-          // Frames queued while the flush waited for the output would otherwise sit behind a
+          // Frames appended while the flush waited for the output would otherwise sit behind a
           // pump that is already finishing (kick() hands callers this same promise), and a
           // close() awaiting it would write the end record without them.
-          if (!this.queue.length) break;
+          if (this.next > store.lastId && !this.sessionChanges.length) break;
           continue;
         }
-        if ('sessionInfo' in item) await this.writeSession(item.sessionInfo);
-        // So far behind that the store let the frame go and reused its bytes: lost, as in the backlog.
-        else if (item instanceof LazyFrame && LazyFrame.lost(item)) this.lostCount++;
-        else await this.write(item);
+        // So far behind that the store let frames go (and may have reused their bytes): lost.
+        if (this.next < store.firstId) {
+          const skip = Math.min(store.firstId, change?.before ?? Infinity) - this.next;
+          this.lostCount += skip;
+          this.next += skip;
+          continue;
+        }
+        await this.write(store.get(this.next++) as Frame);
       }
       await this.flush();
     } catch (e) {

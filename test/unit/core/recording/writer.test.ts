@@ -171,6 +171,55 @@ describe('recording/writer', () => {
     assert.equal(summary.frames + summary.lost, captured);
   });
 
+  it('a writer stuck behind holds no more than the store does: frames the store let go count as lost, not kept', async () => {
+    const chunks: string[] = [];
+    const stuck: (() => void)[] = [];
+    const out = new Writable({
+      write(chunk, _enc, cb) {
+        chunks.push(String(chunk));
+        stuck.push(cb);
+      },
+    });
+    const store = new FrameStore(100);
+    store.openSession({ id: 's', label: 'agent1' });
+    const writer = new SessionWriter(out, { chunkBytes: 512 });
+    writer.follow(store);
+    for (let turn = 0; turn < 100; turn++) {
+      for (let k = 0; k < 100; k++)
+        store.append({ session: 's', dir: 'in', kind: 'stanza', raw: `<message id="m${turn}-${k}"/>` });
+      await new Promise((r) => setImmediate(r));
+    }
+    store.endSession('s');
+    const closed = writer.close();
+    while (stuck.length || !chunks.join('').includes('"end"')) {
+      stuck.shift()?.();
+      await new Promise((r) => setImmediate(r));
+    }
+    const summary = await closed;
+    const records = chunks
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const ids = records.filter((r) => r.id !== undefined).map((r) => r.id as number);
+    assert.equal(summary.frames + summary.lost, 10_000);
+    // Written: what the output took before it stuck (its 16 KB buffer), then the store's last 100.
+    assert.ok(summary.lost > 9_000, `lost ${summary.lost}: the writer kept frames the store had let go`);
+    assert.deepEqual(
+      ids.slice(-100),
+      [...store].map((f) => f.id),
+    );
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => a - b),
+      'in order',
+    );
+    assert.ok(
+      records.some((r) => r.sessionInfo?.ended),
+      'the session end is written too',
+    );
+  });
+
   it('reports an output error from close() instead of losing it', async () => {
     const broken = new PassThrough();
     const writer = new SessionWriter(broken);
