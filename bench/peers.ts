@@ -7,7 +7,8 @@
  *  - mitmproxy: `mitmdump` in reverse mode, capturing (when installed: Debian `mitmproxy`);
  *  - ours: the proxy with its capturing FrameStore in its own process (as the extension runs it);
  *  - cli: `finesse-frames proxy`, JSON lines into a pipe drained by a reader;
- *  - cliQuiet: `finesse-frames proxy --quiet` (capture only).
+ *  - cliQuiet: `finesse-frames proxy --quiet` (capture only);
+ *  - cliSave: `finesse-frames proxy --quiet --save FILE` (capture, every frame saved to a file).
  * Modes are interleaved round by round so they share the machine's load; each figure is the
  * median over rounds of its ratio to direct and to the relay measured in that same round (the
  * relay ratio holds up on a loaded machine, the absolute figures do not).
@@ -16,7 +17,9 @@
  * Env: BENCH_PEERS_MESSAGES (default 50000), BENCH_PEERS_ROUNDS (default 5), BENCH_PEERS_PINGS
  * (default 1000), BENCH_PEERS_MITM_MESSAGES (default 3000: mitmproxy is two orders slower).
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { percentile, round, startChild } from './support/children';
 import { Peer, procCpuMicros, settle, startCli, startMitmdump } from './support/peers';
@@ -50,7 +53,7 @@ async function measure(url: string, payload: string, messages: number, pid: numb
   return { msgPerSec, p50: percentile(times, 50), cpu };
 }
 
-type Mode = 'direct' | 'relay' | 'httpProxy' | 'mitmproxy' | 'ours' | 'cli' | 'cliQuiet';
+type Mode = 'direct' | 'relay' | 'httpProxy' | 'mitmproxy' | 'ours' | 'cli' | 'cliQuiet' | 'cliSave';
 
 export async function run(): Promise<object> {
   const echo = await startChild<{ port: number }>('echoServer.ts');
@@ -60,6 +63,8 @@ export async function run(): Promise<object> {
   const ours = await startChild<{ url: string }>('proxyServer.ts', [direct]);
   const cli = await startCli(direct);
   const cliQuiet = await startCli(direct, ['--quiet']);
+  const saveDir = mkdtempSync(join(tmpdir(), 'bench-peers-'));
+  const cliSave = await startCli(direct, ['--quiet', '--save', join(saveDir, 'peers.finesse-session')]);
   const mitm = await startMitmdump(echo.ready.port);
   const modes: [Mode, { url: string; pid?: number }][] = [
     ['direct', { url: direct }],
@@ -68,12 +73,14 @@ export async function run(): Promise<object> {
     ['ours', { url: ours.ready.url, pid: ours.proc.pid }],
     ['cli', cli],
     ['cliQuiet', cliQuiet],
+    ['cliSave', cliSave],
   ];
   if (mitm) modes.push(['mitmproxy', mitm]);
-  const stops: Peer[] = [cli, cliQuiet, ...(mitm ? [mitm] : [])];
+  const stops: Peer[] = [cli, cliQuiet, cliSave, ...(mitm ? [mitm] : [])];
   const payload = finesseMessage();
   const rounds: Partial<Record<Mode, Round>>[] = [];
   let printed: number | undefined;
+  let saved: { frames: number; lost: number } | undefined;
   try {
     for (let i = 0; i < ROUNDS; i++) {
       const r: Partial<Record<Mode, Round>> = {};
@@ -83,8 +90,9 @@ export async function run(): Promise<object> {
     }
   } finally {
     printed = (await cli.stop()).linesPrinted;
-    for (const p of stops.slice(1)) await p.stop();
+    for (const p of stops.slice(1)) saved = (await p.stop()).saved ?? saved;
     await Promise.all([ours.stop(), httpProxy.stop(), relay.stop(), echo.stop()]);
+    rmSync(saveDir, { recursive: true, force: true });
   }
   const table: Record<string, object> = {};
   for (const [mode] of modes) {
@@ -119,6 +127,8 @@ export async function run(): Promise<object> {
     peers: table,
     // Every frame of every cli round reached the pipe's reader: two frames per round trip.
     cliLinesPrinted: printed,
+    // What cliSave wrote to its file, and how many frames left its store before they were written.
+    cliSaved: saved,
     targets: { oursVsRelay: 0.9, cliVsRelay: 0.8, cpuVsRelay: 1.5, addedP50ms: 0.1 },
     cpus: availableParallelism(),
     loadAverage: loadavg().map((l) => round(l, 2)),

@@ -36,7 +36,7 @@ export interface Peer {
   url: string;
   /** The process doing the proxying (CPU is measured on it). */
   pid: number;
-  stop(): Promise<{ linesPrinted?: number }>;
+  stop(): Promise<{ linesPrinted?: number; saved?: { frames: number; lost: number } }>;
 }
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -48,7 +48,13 @@ const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 export async function startCli(target: string, extra: string[] = []): Promise<Peer> {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const cmd = `${q(process.execPath)} ${q(CLI)} proxy --target ${q(target)} ${extra.map(q).join(' ')} | { trap '' TERM; IFS= read -r line; echo "$line"; exec wc -l; }`;
-  const sh = spawn('sh', ['-c', cmd], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sh = spawn('sh', ['-c', cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Passed on as it comes; kept to read --save's closing summary from.
+  let stderr = '';
+  sh.stderr!.on('data', (c: Buffer) => {
+    process.stderr.write(c);
+    stderr += c.toString();
+  });
   const lines = createInterface({ input: sh.stdout! });
   const out: string[] = [];
   const waiters: (() => void)[] = [];
@@ -70,7 +76,11 @@ export async function startCli(target: string, extra: string[] = []): Promise<Pe
       process.kill(pid, 'SIGTERM');
       const count = Number((await nextLine(1)).trim());
       await exited;
-      return { linesPrinted: count };
+      const saved = /saved (\d+) frames .*?(?:(\d+) fell out of memory|$)/m.exec(stderr);
+      return {
+        linesPrinted: count,
+        ...(saved ? { saved: { frames: Number(saved[1]), lost: Number(saved[2] ?? 0) } } : {}),
+      };
     },
   };
 }
