@@ -74,7 +74,7 @@ export class LazyFrame implements Frame {
   static readRaw(frame: LazyFrame): string {
     const kept = frame.#kept;
     if (typeof kept === 'string') return kept;
-    // A lost text is not cached: the frame goes on saying it is lost (the session writer asks).
+    // A lost text is not cached: the frame goes on saying it is lost to whoever asks later.
     return LazyFrame.lost(frame) ? '' : (frame.#kept = LazyFrame.peekRaw(frame));
   }
 
