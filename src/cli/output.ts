@@ -3,11 +3,9 @@
  * written in batches, never blocking the capture and never holding more than the store does.
  *
  * The writer keeps a cursor (the next frame id to print), not a queue of text: the store is the
- * buffer. Forwarding comes first: while frames keep arriving and forwarding keeps the event loop
- * busy (twice as long busy as idle, outside printing), a chunk may take a tenth of the busy time
- * since the last one, so a burst that saturates the proxy is forwarded at nearly the speed of
- * `--quiet` and printed as it ends; a steady stream that leaves the loop idle is printed as it
- * comes, in whole chunks (10,000 frames a second of Finesse events: at most ~200 lines behind;
+ * buffer. Forwarding comes first (printPace.ts): a burst at wire speed is printed mostly as it
+ * ends, in whole chunks; a stream that printing can follow is printed as it comes
+ * (10,000 frames a second of Finesse events: at most ~200 lines behind;
  * 20,000: a few thousand). When stdout's reader keeps up, each chunk is one write. When it does
  * not (a pipe into a slow `jq`, a paused terminal), the writer waits for 'drain' and then
  * goes on from its cursor, so memory stays bounded by the store; frames the store evicted
@@ -20,6 +18,7 @@ import type { Writable } from 'node:stream';
 import type { Frame } from '../core/capture/frame';
 import type { FrameStore } from '../core/capture/frameStore';
 import { frameToJsonLine } from '../core/capture/jsonLines';
+import { PrintPace, QUIET_MS } from './printPace';
 import type { Correlator } from '../core/finesse/correlation';
 
 export interface FrameLinesOptions {
@@ -29,7 +28,7 @@ export interface FrameLinesOptions {
   correlation?: Correlator;
   /** Characters of text gathered into one write (default 64 Ki: about a millisecond of work, so forwarding waits at most that long behind a backlog). */
   chunkBytes?: number;
-  /** Share of the event loop's busy time printing may take while forwarding saturates it (default 0.1; 1: no limit). */
+  /** Share of the time printing may take while frames arrive faster than it can follow (default 0.1; 1: no limit). */
   busyShare?: number;
   /**
    * Told when frames fell out of the store before they were printed: how many since the last
@@ -41,16 +40,6 @@ export interface FrameLinesOptions {
 
 const CHUNK_BYTES = 64 * 1024;
 const BUSY_SHARE = 0.1;
-/**
- * Frames arrived this recently mean forwarding is busy. One turn without a frame does not: the
- * loop turns over faster than a burst's frames arrive, and a whole chunk written then (a
- * millisecond) stalled the forwarding it was meant to yield to.
- */
-const QUIET_MS = 5;
-/** How much the time before the last chunk still counts for the loop's load: about the last ten. */
-const LOAD_DECAY = 0.9;
-/** Busy this many times as long as idle (outside printing): forwarding saturates the loop. */
-const SATURATED = 2;
 const NOTICE_MS = 1000;
 
 export class FrameLines {
@@ -65,16 +54,11 @@ export class FrameLines {
   private toldAt = -Infinity;
   private notice: NodeJS.Timeout | undefined;
   private printedTotal = 0;
-  /** The store's last id when the last chunk was written: more since means the proxy is forwarding, and printing yields. */
-  private lastSeen: number;
-  /** The event loop's idle and active time when the last chunk was written. */
-  private loopAt = performance.eventLoopUtilization();
-  /** The loop's active and idle time outside printing, recent chunks weighing most (LOAD_DECAY). */
-  private loopActive = 0;
-  private loopIdle = 0;
-  /** When the writer last saw new frames in the store. */
-  private arrivedAt = -Infinity;
+  private readonly pace: PrintPace;
   private quiet: NodeJS.Timeout | undefined;
+  /** Lines gathered while yielding, written once they fill a chunk or the burst ends. */
+  private held = '';
+  private heldLines = 0;
   /** A chunk went out this turn while busy: the store's next event in the same turn waits. */
   private pumpedThisTurn = false;
   private readonly onAppend = (): void => this.schedule();
@@ -86,7 +70,7 @@ export class FrameLines {
     private readonly opts: FrameLinesOptions = {},
   ) {
     this.next = store.lastId + 1;
-    this.lastSeen = store.lastId;
+    this.pace = new PrintPace(store.lastId, opts.busyShare ?? BUSY_SHARE);
     store.on('append', this.onAppend);
     store.on('evict', this.onEvict);
     // The reader went away (EPIPE): the command goes on capturing, quietly.
@@ -108,7 +92,7 @@ export class FrameLines {
     this.store.off('append', this.onAppend);
     this.store.off('evict', this.onEvict);
     this.closed = true;
-    while (!this.broken && this.next <= this.store.lastId) {
+    while (!this.broken && (this.next <= this.store.lastId || this.held)) {
       if (this.waiting) await this.drained();
       else this.pump();
     }
@@ -148,38 +132,43 @@ export class FrameLines {
     const chunk = this.opts.chunkBytes ?? CHUNK_BYTES;
     const reveal = this.opts.reveal === true;
     const correlation = this.opts.correlation;
-    if (this.broken || this.next > store.lastId) return;
+    if (this.broken) return;
     if (this.next < store.firstId) {
       this.skip(store.firstId - this.next);
       this.next = store.firstId;
     }
-    let text = '';
     const last = store.lastId;
+    if (this.next > last && !this.held) return;
     let frame: Frame | undefined;
-    // Forwarding saturates the loop (frames arrived in the last QUIET_MS, and the loop was busy
-    // most of the time outside printing): this chunk may take `share` of the busy time since the last.
     const started = performance.now();
-    const share = this.opts.busyShare ?? BUSY_SHARE;
-    if (last !== this.lastSeen) this.arrivedAt = started;
-    const loop = performance.eventLoopUtilization(this.loopAt);
-    this.loopActive = this.loopActive * LOAD_DECAY + loop.active;
-    this.loopIdle = this.loopIdle * LOAD_DECAY + loop.idle;
-    const busy =
-      started - this.arrivedAt < QUIET_MS && !this.closed && share < 1 && this.loopActive > this.loopIdle * SATURATED;
-    const until = busy ? started + (loop.active * share) / (1 - share) : Infinity;
-    this.lastSeen = last;
+    const until = this.closed ? Infinity : this.pace.start(started, last);
+    const busy = until !== Infinity;
+    const from = this.next;
+    let text = this.held;
     while (
       text.length < chunk &&
       this.next <= last &&
-      (until === Infinity || performance.now() < until) &&
+      (!busy || performance.now() < until) &&
       (frame = store.get(this.next))
     ) {
       text += frameToJsonLine(frame, { reveal, correlation }) + '\n';
       this.next++;
-      this.printedTotal++;
     }
+    this.pace.end(started, performance.now(), this.next - from, busy);
+    // While frames flood in, lines wait for a whole chunk: a write per turn is a system call and
+    // a wake-up of the reader, both paid for by forwarding. The quiet timer writes what is held
+    // once the burst ends.
+    if (this.pace.flooding && text.length < chunk) {
+      this.held = text;
+      this.heldLines += this.next - from;
+      this.later();
+      this.holdTurn();
+      return;
+    }
+    this.held = '';
+    this.printedTotal += this.heldLines + this.next - from;
+    this.heldLines = 0;
     const handed = !text || this.out.write(text);
-    this.loopAt = performance.eventLoopUtilization();
     if (!handed) {
       this.waiting = true;
       this.out.once('drain', () => {
@@ -194,11 +183,14 @@ export class FrameLines {
       if (busy && performance.now() >= until) this.later();
       else this.defer();
     }
-    // One chunk per turn still: the store's evict and append events come in the same turn.
-    if (busy && !this.pumpedThisTurn) {
-      this.pumpedThisTurn = true;
-      setImmediate(() => (this.pumpedThisTurn = false));
-    }
+    if (busy) this.holdTurn();
+  }
+
+  /** One chunk per turn while busy: the store's evict and append events come in the same turn. */
+  private holdTurn(): void {
+    if (this.pumpedThisTurn) return;
+    this.pumpedThisTurn = true;
+    setImmediate(() => (this.pumpedThisTurn = false));
   }
 
   /** Pumps once forwarding has been quiet for QUIET_MS: the end of a burst has no append event to wake the writer. */
