@@ -5,8 +5,8 @@
  * The writer keeps a cursor (the next frame id to print), not a queue of text: the store is the
  * buffer. Forwarding comes first (printPace.ts): a burst at wire speed is printed mostly as it
  * ends, in whole chunks; a stream that printing can follow is printed as it comes
- * (10,000 frames a second of Finesse events: at most ~200 lines behind;
- * 20,000: a few thousand). When stdout's reader keeps up, each chunk is one write. When it does
+ * (10,000 frames a second of Finesse events: at most ~150 lines behind;
+ * 20,000: a few thousand; 40,000, which would need a core for printing alone: after the stream). When stdout's reader keeps up, each chunk is one write. When it does
  * not (a pipe into a slow `jq`, a paused terminal), the writer waits for 'drain' and then
  * goes on from its cursor, so memory stays bounded by the store; frames the store evicted
  * before they could be printed are counted and said on stderr, at most once a second while the
