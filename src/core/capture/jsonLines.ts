@@ -4,7 +4,7 @@
  * frames. SASL payloads are redacted unless the caller explicitly asks otherwise.
  */
 import type { Frame } from './frame';
-import { LazyFrame } from './lazyFrame';
+import { peekText } from './lazyFrame';
 import { finesseJson, transientView, FinesseJson, FrameView } from './frameView';
 import { redact } from '../xmpp/sasl';
 import { readNotification } from '../finesse/notificationText';
@@ -34,9 +34,8 @@ export interface FrameJsonOptions {
 
 export function frameToJson(frame: Frame, opts: FrameJsonOptions = {}): FrameJson {
   // The frame's fields in their order, as `{ ...frame }` would give them, but reading a lazy
-  // frame's text without caching it there: a store of 200,000 printed frames would otherwise
-  // hold 200,000 strings for the garbage collector to trace.
-  const raw = frame instanceof LazyFrame ? LazyFrame.peekRaw(frame) : frame.raw;
+  // frame's text without caching it there (peekText).
+  const raw = peekText(frame);
   const out = {} as FrameJson;
   for (const key of Object.keys(frame) as (keyof Frame)[])
     (out as unknown as Record<string, unknown>)[key] = key === 'raw' ? raw : frame[key];

@@ -98,6 +98,15 @@ export class LazyFrame implements Frame {
   }
 }
 
+/**
+ * A frame's text for a reader that looks once (the CLI's JSON lines, a session file): a lazy
+ * frame decodes it without keeping it, so a store of 200,000 printed or saved frames goes on
+ * holding bytes, not 200,000 strings for the garbage collector to trace.
+ */
+export function peekText(frame: Frame): string {
+  return frame instanceof LazyFrame ? LazyFrame.peekRaw(frame) : frame.raw;
+}
+
 const RAW: PropertyDescriptor = {
   enumerable: true,
   configurable: true,

@@ -11,6 +11,7 @@ import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Frame } from '../capture/frame';
 import type { FrameStore, SessionInfo } from '../capture/frameStore';
+import { peekText } from '../capture/lazyFrame';
 import { redactCounting } from '../xmpp/sasl';
 import { openPrivate } from './privateFile';
 import { makeHeader, SessionEnd } from './format';
@@ -279,7 +280,7 @@ export class SessionWriter {
       dir: f.dir,
       t: f.t,
       kind: f.kind,
-      raw: this.clean(f.raw),
+      raw: this.clean(peekText(f)), // read once: not kept in a lazy frame
       bytes: f.bytes,
       flags,
     };
