@@ -5,6 +5,17 @@ import { FrameStore } from '../../../src/core/capture/frameStore';
 import { FrameLines } from '../../../src/cli/output';
 import { eventMessage, userUpdate } from '../../../src/core/finesse/builders';
 
+/** A Finesse event as a desktop receives it: a line costs far more than capturing its frame. */
+function agentEvent(): string {
+  return eventMessage({
+    from: 'pubsub.finesse.test',
+    to: 'agent1@finesse.test/desktop',
+    node: '/finesse/api/User/1001',
+    itemId: 'i1',
+    updateXml: userUpdate({ id: '1001', loginName: 'agent1' }, 'READY', { requestId: 'r1', t: 0 }),
+  });
+}
+
 /** A stdout stand-in whose reader can be stopped: writes stay pending until `go`. */
 function slowStdout() {
   const lines: string[] = [];
@@ -117,13 +128,7 @@ describe('FrameLines (CLI JSON lines)', () => {
     const store = new FrameStore(10_000);
     const stdout = slowStdout();
     const lines = new FrameLines(store, stdout.out);
-    const raw = eventMessage({
-      from: 'pubsub.finesse.test',
-      to: 'agent1@finesse.test/desktop',
-      node: '/finesse/api/User/1001',
-      itemId: 'i1',
-      updateXml: userUpdate({ id: '1001', loginName: 'agent1' }, 'READY', { requestId: 'r1', t: 0 }),
-    });
+    const raw = agentEvent();
     // An agent's events as a desktop sees them: one every few milliseconds, not a burst.
     let behind = 0;
     for (let i = 0; i < 100; i++) {
@@ -141,14 +146,7 @@ describe('FrameLines (CLI JSON lines)', () => {
     const store = new FrameStore(10_000);
     const stdout = slowStdout();
     const lines = new FrameLines(store, stdout.out);
-    // Finesse events: a line costs far more than capturing its frame, as on the wire.
-    const raw = eventMessage({
-      from: 'pubsub.finesse.test',
-      to: 'agent1@finesse.test/desktop',
-      node: '/finesse/api/User/1001',
-      itemId: 'i1',
-      updateXml: userUpdate({ id: '1001', loginName: 'agent1' }, 'READY', { requestId: 'r1', t: 0 }),
-    });
+    const raw = agentEvent();
     // A burst: 50 frames captured on each of 120 turns of the event loop.
     for (let turn = 0; turn < 120; turn++) {
       for (let i = 0; i < 50; i++) store.append({ session: 's', dir: 'in', kind: 'stanza', raw });

@@ -10,6 +10,37 @@ import { plainAuth } from '../../../../src/core/xmpp/sasl';
 import { saveSession, SessionWriter } from '../../../../src/core/recording/writer';
 import { readSessionFile, SessionReader } from '../../../../src/core/recording/reader';
 
+/** An output that takes nothing until close(): the writer falls behind while frames arrive. */
+function stuckOutput() {
+  const chunks: string[] = [];
+  const stuck: (() => void)[] = [];
+  const out = new Writable({
+    write(chunk, _enc, cb) {
+      chunks.push(String(chunk));
+      stuck.push(cb);
+    },
+  });
+  return {
+    out,
+    /** Closes the writer, letting the output take each write as it comes from then on. */
+    async close(writer: SessionWriter) {
+      const closed = writer.close();
+      while (stuck.length || !chunks.join('').includes('"end"')) {
+        stuck.shift()?.();
+        await new Promise((r) => setImmediate(r));
+      }
+      return closed;
+    },
+    /** Every record written, parsed. */
+    records: () =>
+      chunks
+        .join('')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id?: number; raw?: string; sessionInfo?: { ended?: number } }),
+  };
+}
+
 describe('recording/writer', () => {
   let dir: string;
   before(() => (dir = mkdtempSync(join(tmpdir(), 'writer-'))));
@@ -126,16 +157,9 @@ describe('recording/writer', () => {
   });
 
   it('a frame the store let go and whose bytes it reused while the output was stuck counts as lost, never as empty text', async () => {
-    const chunks: string[] = [];
-    const stuck: (() => void)[] = [];
-    const out = new Writable({
-      write(chunk, _enc, cb) {
-        chunks.push(String(chunk));
-        stuck.push(cb);
-      },
-    });
+    const output = stuckOutput();
     const store = new FrameStore(100_000, { maxBytes: 1024 * 1024 });
-    const writer = new SessionWriter(out, { chunkBytes: 512 });
+    const writer = new SessionWriter(output.out, { chunkBytes: 512 });
     writer.follow(store);
     const text = (i: number) => `<message id="m${i}"><body>${'x'.repeat(300 + (i % 100))}</body></message>`;
     const UTF8 = (buf: Buffer, start: number, end: number) => buf.toString('utf8', start, end);
@@ -154,35 +178,18 @@ describe('recording/writer', () => {
       }
       await new Promise((r) => setImmediate(r));
     }
-    const closed = writer.close();
-    while (stuck.length || !chunks.join('').includes('"end"')) {
-      stuck.shift()?.();
-      await new Promise((r) => setImmediate(r));
-    }
-    const summary = await closed;
-    const frames = chunks
-      .join('')
-      .trimEnd()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-      .filter((r) => r.id !== undefined);
-    for (const f of frames) assert.equal(f.raw, text(f.id - 1), `frame ${f.id}`);
+    const summary = await output.close(writer);
+    const frames = output.records().filter((r) => r.id !== undefined);
+    for (const f of frames) assert.equal(f.raw, text((f.id as number) - 1), `frame ${f.id}`);
     assert.ok(summary.lost > 0, 'the writer fell behind by more than the store holds');
     assert.equal(summary.frames + summary.lost, captured);
   });
 
   it('a writer stuck behind holds no more than the store does: frames the store let go count as lost, not kept', async () => {
-    const chunks: string[] = [];
-    const stuck: (() => void)[] = [];
-    const out = new Writable({
-      write(chunk, _enc, cb) {
-        chunks.push(String(chunk));
-        stuck.push(cb);
-      },
-    });
+    const output = stuckOutput();
     const store = new FrameStore(100);
     store.openSession({ id: 's', label: 'agent1' });
-    const writer = new SessionWriter(out, { chunkBytes: 512 });
+    const writer = new SessionWriter(output.out, { chunkBytes: 512 });
     writer.follow(store);
     for (let turn = 0; turn < 100; turn++) {
       for (let k = 0; k < 100; k++)
@@ -190,17 +197,8 @@ describe('recording/writer', () => {
       await new Promise((r) => setImmediate(r));
     }
     store.endSession('s');
-    const closed = writer.close();
-    while (stuck.length || !chunks.join('').includes('"end"')) {
-      stuck.shift()?.();
-      await new Promise((r) => setImmediate(r));
-    }
-    const summary = await closed;
-    const records = chunks
-      .join('')
-      .trimEnd()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const summary = await output.close(writer);
+    const records = output.records();
     const ids = records.filter((r) => r.id !== undefined).map((r) => r.id as number);
     assert.equal(summary.frames + summary.lost, 10_000);
     // Written: what the output took before it stuck (its 16 KB buffer), then the store's last 100.
