@@ -3,7 +3,7 @@
  * written in batches, never blocking the capture and never holding more than the store does.
  *
  * The writer keeps a cursor (the next frame id to print), not a queue of text: the store is the
- * buffer. Forwarding comes first (printPace.ts): a burst at wire speed is printed mostly as it
+ * buffer. Forwarding comes first (core/capture/followPace.ts): a burst at wire speed is printed mostly as it
  * ends, in whole chunks; a stream that printing can follow is printed as it comes
  * (10,000 frames a second of Finesse events: at most ~150 lines behind;
  * 20,000: a few thousand; 40,000, which would need a core for printing alone: after the stream). When stdout's reader keeps up, each chunk is one write. When it does
@@ -18,7 +18,7 @@ import type { Writable } from 'node:stream';
 import type { Frame } from '../core/capture/frame';
 import type { FrameStore } from '../core/capture/frameStore';
 import { frameToJsonLine } from '../core/capture/jsonLines';
-import { PrintPace, QUIET_MS } from './printPace';
+import { FollowPace, QUIET_MS } from '../core/capture/followPace';
 import type { Correlator } from '../core/finesse/correlation';
 
 export interface FrameLinesOptions {
@@ -54,7 +54,7 @@ export class FrameLines {
   private toldAt = -Infinity;
   private notice: NodeJS.Timeout | undefined;
   private printedTotal = 0;
-  private readonly pace: PrintPace;
+  private readonly pace: FollowPace;
   private quiet: NodeJS.Timeout | undefined;
   /** Lines gathered while yielding, written once they fill a chunk or the burst ends. */
   private held = '';
@@ -70,7 +70,7 @@ export class FrameLines {
     private readonly opts: FrameLinesOptions = {},
   ) {
     this.next = store.lastId + 1;
-    this.pace = new PrintPace(store.lastId, opts.busyShare ?? BUSY_SHARE);
+    this.pace = new FollowPace(store.lastId, opts.busyShare ?? BUSY_SHARE);
     store.on('append', this.onAppend);
     store.on('evict', this.onEvict);
     // The reader went away (EPIPE): the command goes on capturing, quietly.

@@ -12,9 +12,13 @@ import type { Writable } from 'node:stream';
 import type { Frame } from '../capture/frame';
 import type { FrameStore, SessionInfo } from '../capture/frameStore';
 import { peekText } from '../capture/lazyFrame';
+import { FollowPace, QUIET_MS } from '../capture/followPace';
+import { performance } from 'node:perf_hooks';
 import { redactCounting } from '../xmpp/sasl';
 import { openPrivate } from './privateFile';
 import { makeHeader, SessionEnd } from './format';
+
+const FOLLOW_SHARE = 0.1;
 
 export interface SessionWriterOptions {
   /** Strings that must never reach the file (passwords, tokens); SASL payloads always are. */
@@ -24,6 +28,12 @@ export interface SessionWriterOptions {
   toolVersion?: string;
   /** Bytes gathered before one write; the default suits both disks and pipes. */
   chunkBytes?: number;
+  /**
+   * Share of the time writing a followed store may take while frames flood in (default 0.1; 1:
+   * writes every frame as it comes). The store holds what waits; a flood longer than the store
+   * loses frames from the file, counted in `lost`.
+   */
+  followShare?: number;
 }
 
 export interface WriteSummary {
@@ -56,6 +66,9 @@ export class SessionWriter {
   /** Session changes, each before the frame id that was next when it happened (few: a FIFO array). */
   private sessionChanges: { before: number; info: SessionInfo }[] = [];
   private pumping?: Promise<void>;
+  /** Paces the writing of a followed store behind forwarding (capture/followPace.ts). */
+  private pace?: FollowPace;
+  private quiet: NodeJS.Timeout | undefined;
   /** The store close() writes the rest of (followed no more). */
   private drainTo?: FrameStore;
 
@@ -100,10 +113,19 @@ export class SessionWriter {
 
   /** Writes one frame (redacted); resolves once the output has room again. */
   async write(frame: Frame): Promise<void> {
+    this.add(frame);
+    if (this.full) await this.flush();
+  }
+
+  /** Gathers one frame's line; the caller flushes once a chunk is full. */
+  private add(frame: Frame): void {
     this.header();
     this.push(this.frameLine(frame));
     this.count++;
-    if (this.bufferBytes >= (this.opts.chunkBytes ?? 64 * 1024)) await this.flush();
+  }
+
+  private get full(): boolean {
+    return this.bufferBytes >= (this.opts.chunkBytes ?? 64 * 1024);
   }
 
   async writeSession(info: SessionInfo): Promise<void> {
@@ -114,7 +136,7 @@ export class SessionWriter {
     if (this.headerSessions.get(clean.id) === json) return;
     this.headerSessions.delete(clean.id);
     this.push(JSON.stringify({ sessionInfo: clean }));
-    if (this.bufferBytes >= (this.opts.chunkBytes ?? 64 * 1024)) await this.flush();
+    if (this.full) await this.flush();
   }
 
   /** Writes every frame of an iterable (a store, an array, a reader), in order. */
@@ -132,6 +154,7 @@ export class SessionWriter {
   follow(store: FrameStore, opts: { existing?: boolean } = {}): void {
     if (this.followed) throw new Error('this writer already follows a store');
     this.next = opts.existing !== false && store.size ? store.firstId : store.lastId + 1;
+    this.pace = new FollowPace(store.lastId, this.opts.followShare ?? FOLLOW_SHARE);
     // Once the output failed nothing more will be written: the pump stops at the failure.
     const onAppend = () => void this.kick(); // the pump records its own failure
     const onSession = (s: SessionInfo) => {
@@ -152,6 +175,7 @@ export class SessionWriter {
   async close(): Promise<WriteSummary> {
     if (this.closed) return { frames: this.count, lost: this.lostCount, redacted: this.redactedCount };
     this.closed = true;
+    clearTimeout(this.quiet);
     if (this.followed) {
       // Every frame appended before close is written, the ones in the store's pending batch too.
       const { store, onAppend, onSession } = this.followed;
@@ -178,6 +202,7 @@ export class SessionWriter {
   async abort(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.quiet);
     if (this.followed) {
       const { store, onAppend, onSession } = this.followed;
       store.off('append', onAppend);
@@ -196,6 +221,15 @@ export class SessionWriter {
   }
 
   private async pump(): Promise<void> {
+    // The current turn's start, its time limit (FollowPace) and the frames it wrote.
+    let started = -1;
+    let until = Infinity;
+    let done = 0;
+    const endTurn = () => {
+      if (started >= 0) this.pace?.end(started, performance.now(), done, until !== Infinity);
+      started = -1;
+    };
+    let yielded = false;
     try {
       const store = this.followed?.store ?? this.drainTo;
       while (store && !this.failure && !(this.closed && !this.drainTo)) {
@@ -207,6 +241,7 @@ export class SessionWriter {
         }
         if (this.next > store.lastId) {
           // (A pending session change is due by now: it names an id at most lastId + 1.)
+          endTurn();
           await this.flush();
           // Frames appended while the flush waited for the output would otherwise sit behind a
           // pump that is already finishing (kick() hands callers this same promise), and a
@@ -221,12 +256,40 @@ export class SessionWriter {
           this.next += skip;
           continue;
         }
-        await this.write(store.get(this.next++) as Frame);
+        if (started < 0) {
+          started = performance.now();
+          until = this.pace && !this.closed ? this.pace.start(started, store.lastId) : Infinity;
+          done = 0;
+        }
+        // Forwarding first: during a flood of frames this turn's share is used up; the store
+        // holds the rest until the next append event or the quiet timer.
+        if (until !== Infinity && performance.now() >= until) {
+          yielded = true;
+          break;
+        }
+        this.add(store.get(this.next++) as Frame);
+        done++;
+        if (this.full) {
+          endTurn();
+          await this.flush();
+        }
       }
-      await this.flush();
+      endTurn();
+      // Yielding keeps a part chunk for later rather than making a small write every turn.
+      if (yielded) this.later();
+      else await this.flush();
     } catch (e) {
       this.failure ??= e as Error;
     }
+  }
+
+  /** Pumps once the flood has been quiet for QUIET_MS: its end has no append event to wake the writer. */
+  private later(): void {
+    if (this.quiet) return;
+    this.quiet = setTimeout(() => {
+      this.quiet = undefined;
+      void this.kick();
+    }, QUIET_MS).unref();
   }
 
   private push(line: string): void {

@@ -218,6 +218,40 @@ describe('recording/writer', () => {
     );
   });
 
+  it('following a store, it yields to a flood of frames and writes them all once the flood ends', async () => {
+    const written: number[] = [];
+    let all: () => void;
+    const allWritten = new Promise<void>((r) => (all = r));
+    const out = new Writable({
+      write(chunk, _enc, cb) {
+        for (const line of String(chunk).split('\n'))
+          if (line.startsWith('{"id"')) written.push((JSON.parse(line) as { id: number }).id);
+        if (written.length >= 6000) all();
+        setImmediate(cb);
+      },
+    });
+    const store = new FrameStore(10_000);
+    const writer = new SessionWriter(out);
+    writer.follow(store);
+    const raw = `<message><body>${'x'.repeat(1000)}</body></message>`;
+    // A flood: 50 frames captured on each of 120 turns, as a proxy forwarding at full speed.
+    for (let turn = 0; turn < 120; turn++) {
+      for (let k = 0; k < 50; k++) store.append({ session: 's', dir: 'in', kind: 'stanza', raw });
+      await new Promise((r) => setImmediate(r));
+    }
+    const duringFlood = written.length;
+    // Writing every frame as it came would have written most of them by now (followShare 1).
+    assert.ok(duringFlood < 1200, `${duringFlood} of 6000 frames written while they kept coming`);
+    // Quiet now: the rest is written without another frame or close() to wake the writer.
+    await allWritten;
+    assert.deepEqual(
+      written,
+      Array.from({ length: 6000 }, (_, i) => i + 1),
+    );
+    const summary = await writer.close();
+    assert.equal(summary.lost, 0);
+  });
+
   it('reports an output error from close() instead of losing it', async () => {
     const broken = new PassThrough();
     const writer = new SessionWriter(broken);
