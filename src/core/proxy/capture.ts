@@ -88,13 +88,14 @@ export function captureInPlace(
   length: number,
   maskAt: number,
   flags?: FrameFlags,
+  t?: number,
 ): Frame {
   const masked = maskAt >= 0;
   const from = masked ? maskAt : start;
   const end = start + length;
   if (opcode === OP_BINARY)
     return store.appendLazy(
-      { session, dir, kind: 'binary', bytes: length, flags: flags && { ...flags } },
+      { session, dir, t, kind: 'binary', bytes: length, flags: flags && { ...flags } },
       chunk,
       from,
       end,
@@ -111,10 +112,10 @@ export function captureInPlace(
   if (kind === undefined) {
     // Not `<name…`: classifyText decides from the text, which is then decoded now.
     const raw = masked ? unmasked(chunk, from, end, 'utf8') : chunk.toString('utf8', start, end);
-    return store.append({ session, dir, kind: classifyText(raw), raw, bytes: length, flags: flags && { ...flags } });
+    return store.append({ session, dir, t, kind: classifyText(raw), raw, bytes: length, flags: flags && { ...flags } });
   }
   return store.appendLazy(
-    { session, dir, kind, bytes: length, flags: flags && { ...flags } },
+    { session, dir, t, kind, bytes: length, flags: flags && { ...flags } },
     chunk,
     from,
     end,

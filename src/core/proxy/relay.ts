@@ -12,7 +12,7 @@
  * close) are framed here and only ever written between two messages.
  */
 import type { Duplex } from 'node:stream';
-import type { Direction, Frame, FrameFlags } from '../capture/frame';
+import { now, type Direction, type Frame, type FrameFlags } from '../capture/frame';
 import type { FrameStore } from '../capture/frameStore';
 import type { FrameGate } from '../intercept/gate';
 import { classifyText } from '../xmpp/framing';
@@ -70,6 +70,8 @@ export class Relay {
   private ended = false;
   /** Flags for what is captured from the current chunk (afterClose once the other side is gone). */
   private flags: FrameFlags | undefined;
+  /** When the chunk being read arrived (see push). */
+  private chunkAt = 0;
 
   constructor(private readonly o: RelayOptions) {
     this.dir = o.dir;
@@ -85,6 +87,8 @@ export class Relay {
   push(chunk: Buffer): void {
     // What arrives after the other side went away is still recorded, marked as not delivered.
     this.flags = this.o.dest.writable ? undefined : AFTER_CLOSE;
+    // The frames read whole from this chunk arrived when it did: one clock read per chunk, not per frame.
+    this.chunkAt = now();
     if (this.canStream()) {
       this.write(chunk);
       this.parser.push(chunk, true);
@@ -149,7 +153,18 @@ export class Relay {
     const opcode = b0 & 0x0f;
     if ((b0 & 0xf0) !== 0x80 || (opcode !== OP_TEXT && opcode !== OP_BINARY) || this.message !== undefined)
       return false;
-    captureInPlace(this.o.store, this.o.session, this.dir, opcode, chunk, start, length, maskAt, this.flags);
+    captureInPlace(
+      this.o.store,
+      this.o.session,
+      this.dir,
+      opcode,
+      chunk,
+      start,
+      length,
+      maskAt,
+      this.flags,
+      this.chunkAt,
+    );
     return true;
   }
 
