@@ -8,8 +8,8 @@
  *
  * The work slows forwarding when either
  *  - forwarding keeps the event loop busy (twice as long busy as idle, outside the work), or
- *  - doing it for every frame as it comes would take most of the time (LIVE_SHARE), judged from
- *    the arrival rate and the measured time per frame. The loop may still be idle between turns
+ *  - doing it for every frame as it comes would take longer than everything else (LIVE_RATIO),
+ *    judged from the arrival rate and the measured time per frame. The loop may still be idle between turns
  *    then, waiting for a client and a server that need the same cores: judged by the loop alone,
  *    a burst through a two-core machine was printed a quarter of the time.
  */
@@ -21,8 +21,13 @@ import { performance } from 'node:perf_hooks';
  * stalled the forwarding it was meant to yield to.
  */
 export const QUIET_MS = 5;
-/** Following every new frame as it comes would take more than this share of the time: yield. */
-const LIVE_SHARE = 0.8;
+/**
+ * Following every new frame as it comes would take this many times as long as everything else
+ * (forwarding, waiting) between turns, or more: yield. The arrival rate is measured over the time
+ * outside the work, as the work itself holds frames back while it runs (measured over all the
+ * time, a reader taking most of it would see the rate it allows and judge it slow).
+ */
+const LIVE_RATIO = 1;
 /** Busy this many times as long as idle (outside the work): forwarding saturates the loop. */
 const SATURATED = 2;
 /** How much the time before the last turn still counts for the loop's load: about the last ten. */
@@ -38,13 +43,16 @@ const CREDIT_MAX_MS = 2;
 const FIRST_FRAME_MS = 0.02;
 const MEASURED_FRAMES = 16;
 
+/** The event loop's active and idle time so far (ms): performance.eventLoopUtilization(), or a test's. */
+export type LoopTime = () => { active: number; idle: number };
+const eventLoopTime: LoopTime = () => performance.eventLoopUtilization();
+
 export class FollowPace {
   /** The store's last id at the last turn: more since means frames are arriving. */
   private lastSeen: number;
   private arrivedAt = -Infinity;
-  private turnStarted = -Infinity;
   private turnEnded = -Infinity;
-  /** Frames arriving per ms, averaged over about RATE_MS. */
+  /** Frames arriving per ms outside the work, averaged over about RATE_MS of it. */
   private rate = 0;
   /** Time per frame (ms), measured on turns that did not yield. */
   private frameMs = FIRST_FRAME_MS;
@@ -54,7 +62,7 @@ export class FollowPace {
    */
   flooding = false;
   /** The event loop's time when the last turn ended, and its active and idle time outside the work since, decayed (LOAD_DECAY). */
-  private loopAt = performance.eventLoopUtilization();
+  private loopAt: { active: number; idle: number };
   private loopActive = 0;
   private loopIdle = 0;
   /** Working time the current burst still allows (ms); negative after a frame overran its turn's share. */
@@ -64,8 +72,10 @@ export class FollowPace {
   constructor(
     lastId: number,
     private readonly share: number,
+    private readonly loopTime: LoopTime = eventLoopTime,
   ) {
     this.lastSeen = lastId;
+    this.loopAt = loopTime();
   }
 
   /**
@@ -77,13 +87,12 @@ export class FollowPace {
     const fresh = lastId - this.lastSeen;
     this.lastSeen = lastId;
     if (fresh > 0) this.arrivedAt = now;
-    this.rate = this.rate * Math.exp(-(now - this.turnStarted) / RATE_MS) + fresh / RATE_MS;
-    this.turnStarted = now;
-    const loop = performance.eventLoopUtilization(this.loopAt);
-    this.loopActive = this.loopActive * LOAD_DECAY + loop.active;
-    this.loopIdle = this.loopIdle * LOAD_DECAY + loop.idle;
+    this.rate = this.rate * Math.exp(-Math.max(now - this.turnEnded, 0) / RATE_MS) + fresh / RATE_MS;
+    const loop = this.loopTime();
+    this.loopActive = this.loopActive * LOAD_DECAY + loop.active - this.loopAt.active;
+    this.loopIdle = this.loopIdle * LOAD_DECAY + loop.idle - this.loopAt.idle;
     const streaming = now - this.arrivedAt < QUIET_MS && this.share < 1;
-    this.flooding = streaming && this.rate * this.frameMs > LIVE_SHARE;
+    this.flooding = streaming && this.rate * this.frameMs > LIVE_RATIO;
     const yielding = this.flooding || (streaming && this.loopActive > this.loopIdle * SATURATED);
     if (!yielding) {
       this.credit = 0;
@@ -98,7 +107,7 @@ export class FollowPace {
   /** The turn that started at `started` followed `frames` frames and ended at `now`. */
   end(started: number, now: number, frames: number, yielding: boolean): void {
     this.turnEnded = now;
-    this.loopAt = performance.eventLoopUtilization();
+    this.loopAt = this.loopTime();
     if (yielding) this.credit -= now - started;
     // Measured on whole turns: a frame or two while yielding would mostly measure the clock.
     else if (frames >= MEASURED_FRAMES) this.frameMs = (this.frameMs * 3 + (now - started) / frames) / 4;
