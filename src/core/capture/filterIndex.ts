@@ -14,6 +14,7 @@ import type { FrameStore } from './frameStore';
 import { CompiledFilter, compileFilter, FilterSpec, learnTextFacts } from './filter';
 import { FrameRow, toRow } from './rows';
 import { ResponseIndex } from './responseIndex';
+import { FollowPace, QUIET_MS } from './followPace';
 
 export interface IndexChange {
   /** Rows added at the end of the view. */
@@ -48,6 +49,13 @@ export interface FilteredIndexOptions {
 }
 
 const EMPTY: FilterSpec = { text: '' };
+
+/**
+ * Share of the time learning text facts ahead may take while frames flood in: with the proxy in
+ * the same process (the extension host), learning as fast as frames came took most of it and
+ * forwarding fell to 0.3–0.4× a bare relay with a panel open.
+ */
+const WARM_SHARE = 0.1;
 
 /** The view of a query that does not compile: no rows, and nothing to scan. */
 const MATCH_NOTHING: CompiledFilter = { matchesAll: false, parses: false, matcher: () => () => false };
@@ -98,6 +106,9 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
    */
   private warmNext: number;
   private warming: NodeJS.Immediate | undefined;
+  private warmTimer: NodeJS.Timeout | undefined;
+  /** How learning keeps behind forwarding when the proxy runs in this process. */
+  private readonly learnPace: FollowPace;
   private disposed = false;
   private sort: SortSpec | undefined;
   /** The view's ids in sort order; built on first use after any change, dropped by the next. */
@@ -119,6 +130,7 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
     this.filter = all.filter;
     this.match = this.filter.matcher(this.links);
     this.lo = this.scanNext = this.scanStart = this.warmNext = store.firstId;
+    this.learnPace = new FollowPace(store.lastId, WARM_SHARE);
     store.on('append', this.onAppend);
     store.on('evict', this.onEvict);
     store.on('clear', this.onClear);
@@ -180,6 +192,13 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
   /** True when idle time has learned the text facts of every stored frame. */
   get warm(): boolean {
     return this.warmSliceMs <= 0 || this.warmNext > this.store.lastId;
+  }
+
+  /** Fraction of the stored frames whose text facts idle time has learned (1 when warm). */
+  get warmProgress(): number {
+    if (this.warm) return 1;
+    const first = this.store.firstId;
+    return Math.max(0, this.warmNext - first) / (this.store.lastId + 1 - first);
   }
 
   /** Resolves when idle time has learned the text facts of every frame stored now or later. */
@@ -307,6 +326,7 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
     this.scheduled = undefined;
     if (this.warming) clearImmediate(this.warming);
     this.warming = undefined;
+    clearTimeout(this.warmTimer);
     this.disposed = true;
     this.removeAllListeners();
   }
@@ -474,15 +494,33 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
     if (this.disposed || this.scheduled) return; // the filter's own scan comes first
     const last = this.store.lastId;
     const started = performance.now();
+    // Forwarding first: while frames flood in (the proxy runs in this process), learning takes
+    // a share of the time and catches up once the flood ends (FollowPace).
+    const until = this.learnPace.start(started, last);
+    const yielding = until !== Infinity;
+    const limit = Math.min(until, started + this.warmSliceMs);
     let id = Math.max(this.warmNext, this.store.firstId);
-    while (id <= last) {
+    const from = id;
+    while (id <= last && !(yielding && performance.now() >= limit)) {
       const frame = this.store.get(id);
       if (frame) learnTextFacts(frame);
       id++;
-      if ((id & 127) === 0 && performance.now() - started > this.warmSliceMs) break;
+      if ((id & 127) === 0 && performance.now() > limit) break;
     }
+    this.learnPace.end(started, performance.now(), id - from, yielding);
     this.warmNext = id;
-    if (id <= last) this.warming = setImmediate(this.warmSlice);
-    else this.emit('warm');
+    if (id > last) this.emit('warm');
+    // The next append schedules the next slice; the quiet timer, the one after the flood.
+    else if (yielding) this.warmLater();
+    else this.warming = setImmediate(this.warmSlice);
   };
+
+  private warmLater(): void {
+    if (this.warmTimer) return;
+    this.warmTimer = setTimeout(() => {
+      this.warmTimer = undefined;
+      this.scheduleWarm();
+    }, QUIET_MS);
+    this.warmTimer.unref();
+  }
 }

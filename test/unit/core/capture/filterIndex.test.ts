@@ -223,6 +223,26 @@ describe('FilteredIndex', () => {
     }
   });
 
+  it('learns ahead behind a flood of frames (the proxy in the same process comes first) and catches up once it ends', async () => {
+    store = new FrameStore();
+    index = new FilteredIndex(store);
+    // A flood: 60 frames captured on each of 100 turns, as a proxy forwarding at full speed.
+    for (let turn = 0; turn < 100; turn++) {
+      append(store, turn * 60, 60);
+      await new Promise((r) => setImmediate(r));
+    }
+    // Learning as fast as frames came would have learned nearly all of them by now.
+    assert.ok(index.warmProgress < 0.5, `${index.warmProgress} learned during the flood`);
+    // Quiet now: the rest is learned without another frame to wake the index.
+    await index.whenWarm();
+    assert.equal(index.warmProgress, 1);
+    for (const text of ['state:TALKING', 'has:update']) {
+      index.setFilter({ text });
+      await index.whenIdle();
+      assert.deepEqual(viewIds(index), expected(store, text), text);
+    }
+  });
+
   it('learns nothing ahead with warmSliceMs 0, and stops learning when disposed', async () => {
     store = new FrameStore();
     append(store, 0, 300);
