@@ -6,6 +6,7 @@
  *  - httpProxy: node-http-proxy (npm `http-proxy`), no capture;
  *  - mitmproxy: `mitmdump` in reverse mode, capturing (when installed: Debian `mitmproxy`);
  *  - ours: the proxy with its capturing FrameStore in its own process (as the extension runs it);
+ *  - oursPanel: the same with a frames panel's FilteredIndex following the store (the panel open);
  *  - cli: `finesse-frames proxy`, JSON lines into a pipe drained by a reader;
  *  - cliQuiet: `finesse-frames proxy --quiet` (capture only);
  *  - cliSave: `finesse-frames proxy --quiet --save FILE` (capture, every frame saved to a file).
@@ -53,7 +54,7 @@ async function measure(url: string, payload: string, messages: number, pid: numb
   return { msgPerSec, p50: percentile(times, 50), cpu };
 }
 
-type Mode = 'direct' | 'relay' | 'httpProxy' | 'mitmproxy' | 'ours' | 'cli' | 'cliQuiet' | 'cliSave';
+type Mode = 'direct' | 'relay' | 'httpProxy' | 'mitmproxy' | 'ours' | 'oursPanel' | 'cli' | 'cliQuiet' | 'cliSave';
 
 export async function run(): Promise<object> {
   const echo = await startChild<{ port: number }>('echoServer.ts');
@@ -61,6 +62,7 @@ export async function run(): Promise<object> {
   const relay = await startChild<{ url: string }>('tcpPipe.ts', [String(echo.ready.port)]);
   const httpProxy = await startChild<{ url: string }>('httpProxyServer.ts', [String(echo.ready.port)]);
   const ours = await startChild<{ url: string }>('proxyServer.ts', [direct]);
+  const oursPanel = await startChild<{ url: string }>('proxyServer.ts', [direct, '200000', 'panel']);
   const cli = await startCli(direct);
   const cliQuiet = await startCli(direct, ['--quiet']);
   const saveDir = mkdtempSync(join(tmpdir(), 'bench-peers-'));
@@ -71,6 +73,7 @@ export async function run(): Promise<object> {
     ['relay', { url: relay.ready.url, pid: relay.proc.pid }],
     ['httpProxy', { url: httpProxy.ready.url, pid: httpProxy.proc.pid }],
     ['ours', { url: ours.ready.url, pid: ours.proc.pid }],
+    ['oursPanel', { url: oursPanel.ready.url, pid: oursPanel.proc.pid }],
     ['cli', cli],
     ['cliQuiet', cliQuiet],
     ['cliSave', cliSave],
@@ -91,7 +94,7 @@ export async function run(): Promise<object> {
   } finally {
     printed = (await cli.stop()).linesPrinted;
     for (const p of stops.slice(1)) saved = (await p.stop()).saved ?? saved;
-    await Promise.all([ours.stop(), httpProxy.stop(), relay.stop(), echo.stop()]);
+    await Promise.all([ours.stop(), oursPanel.stop(), httpProxy.stop(), relay.stop(), echo.stop()]);
     rmSync(saveDir, { recursive: true, force: true });
   }
   const table: Record<string, object> = {};
