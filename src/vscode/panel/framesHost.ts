@@ -4,6 +4,7 @@
  * vscode.Webview; the webview tests wire the same class to a page in Chromium, so the protocol
  * is exercised end to end by the real code.
  */
+import { followPaced } from '../../core/capture/pacedFollow';
 import type { Frame, FrameNote } from '../../core/capture/frame';
 import { MAX_NOTE } from '../../core/recording/format';
 import type { FrameStore } from '../../core/capture/frameStore';
@@ -91,7 +92,12 @@ export class FramesHost {
         this.schedule();
       },
     });
-    this.unfollowCorrelation = this.correlation.follow(store);
+    // Behind forwarding during a flood: the correlation parses each Update naming a requestId.
+    this.unfollowCorrelation = followPaced(
+      store,
+      (frames) => this.correlation.observe(frames),
+      () => this.correlation.clear(),
+    );
     store.on('append', this.onStoreSize);
     store.on('evict', this.onStoreSize);
   }

@@ -4,6 +4,7 @@
  * `noticeMs` while frames arrive, answers hovers with the Update's text. The webview tests drive
  * this same class from Chromium.
  */
+import { followPaced } from '../../core/capture/pacedFollow';
 import type { Frame } from '../../core/capture/frame';
 import type { FrameStore } from '../../core/capture/frameStore';
 import { frameView } from '../../core/capture/frameView';
@@ -38,7 +39,11 @@ export class TimelineHost {
   ) {
     this.correlation = new Correlator({ guessWindowMs: opts.guessWindowMs });
     this.builder = new TimelineBuilder((id) => this.correlation.effectsOf(id));
-    this.unfollow = this.correlation.follow(store);
+    this.unfollow = followPaced(
+      store,
+      (frames) => this.correlation.observe(frames),
+      () => this.correlation.clear(),
+    );
     this.builder.add(store);
     store.on('append', this.onAppend);
     store.on('clear', this.onClear);
