@@ -51,11 +51,12 @@ export interface FilteredIndexOptions {
 const EMPTY: FilterSpec = { text: '' };
 
 /**
- * Share of the time learning text facts ahead may take while frames flood in: with the proxy in
+ * Share of the time learning text facts ahead may take while frames flood in. With the proxy in
  * the same process (the extension host), learning as fast as frames came took most of it and
- * forwarding fell to 0.3–0.4× a bare relay with a panel open.
+ * forwarding fell to 0.3–0.4× a bare relay with a panel open. Small: nothing shows the learning
+ * until a filter is typed, and it catches up once the flood ends.
  */
-const WARM_SHARE = 0.1;
+const WARM_SHARE = 0.02;
 
 /** The view of a query that does not compile: no rows, and nothing to scan. */
 const MATCH_NOTHING: CompiledFilter = { matchesAll: false, parses: false, matcher: () => () => false };

@@ -12,8 +12,11 @@ import type { Frame } from './frame';
 import type { FrameStore } from './frameStore';
 import { FollowPace, QUIET_MS } from './followPace';
 
-/** Share of the time the work may take while frames flood in. */
-const SHARE = 0.1;
+/**
+ * Share of the time the work may take while frames flood in (the panel's index learns ahead
+ * beside it with a share of its own).
+ */
+const SHARE = 0.05;
 /** Longest the work may hold the host in one turn when catching up (ms). */
 const SLICE_MS = 8;
 
