@@ -18,7 +18,7 @@ import type { Writable } from 'node:stream';
 import type { Frame } from '../core/capture/frame';
 import type { FrameStore } from '../core/capture/frameStore';
 import { frameToJsonLine } from '../core/capture/jsonLines';
-import { FollowPace, QUIET_MS } from '../core/capture/followPace';
+import { FollowPace } from '../core/capture/followPace';
 import type { Correlator } from '../core/finesse/correlation';
 
 export interface FrameLinesOptions {
@@ -55,7 +55,6 @@ export class FrameLines {
   private notice: NodeJS.Timeout | undefined;
   private printedTotal = 0;
   private readonly pace: FollowPace;
-  private quiet: NodeJS.Timeout | undefined;
   /** Lines gathered while yielding, written once they fill a chunk or the burst ends. */
   private held = '';
   private heldLines = 0;
@@ -87,8 +86,7 @@ export class FrameLines {
 
   /** Prints what the store still holds past the cursor; resolves once it is handed to stdout. */
   async close(): Promise<void> {
-    clearTimeout(this.quiet);
-    this.quiet = undefined;
+    this.pace.stop();
     this.store.off('append', this.onAppend);
     this.store.off('evict', this.onEvict);
     this.closed = true;
@@ -193,13 +191,9 @@ export class FrameLines {
     setImmediate(() => (this.pumpedThisTurn = false));
   }
 
-  /** Pumps once forwarding has been quiet for QUIET_MS: the end of a burst has no append event to wake the writer. */
+  /** Pumps once forwarding has been quiet: the end of a burst has no append event to wake the writer. */
   private later(): void {
-    if (this.quiet) return;
-    this.quiet = setTimeout(() => {
-      this.quiet = undefined;
-      this.pumpSoon();
-    }, QUIET_MS);
+    this.pace.wakeWhenQuiet(() => this.pumpSoon());
   }
 
   private skip(gone: number): void {

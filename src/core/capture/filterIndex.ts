@@ -14,7 +14,7 @@ import type { FrameStore } from './frameStore';
 import { CompiledFilter, compileFilter, FilterSpec, learnTextFacts } from './filter';
 import { FrameRow, toRow } from './rows';
 import { ResponseIndex } from './responseIndex';
-import { FollowPace, QUIET_MS } from './followPace';
+import { FollowPace } from './followPace';
 
 export interface IndexChange {
   /** Rows added at the end of the view. */
@@ -107,7 +107,6 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
    */
   private warmNext: number;
   private warming: NodeJS.Immediate | undefined;
-  private warmTimer: NodeJS.Timeout | undefined;
   /** How learning keeps behind forwarding when the proxy runs in this process. */
   private readonly learnPace: FollowPace;
   private disposed = false;
@@ -327,7 +326,7 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
     this.scheduled = undefined;
     if (this.warming) clearImmediate(this.warming);
     this.warming = undefined;
-    clearTimeout(this.warmTimer);
+    this.learnPace.stop();
     this.disposed = true;
     this.removeAllListeners();
   }
@@ -512,16 +511,7 @@ export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {
     this.warmNext = id;
     if (id > last) this.emit('warm');
     // The next append schedules the next slice; the quiet timer, the one after the flood.
-    else if (yielding) this.warmLater();
+    else if (yielding) this.learnPace.wakeWhenQuiet(() => this.scheduleWarm());
     else this.warming = setImmediate(this.warmSlice);
   };
-
-  private warmLater(): void {
-    if (this.warmTimer) return;
-    this.warmTimer = setTimeout(() => {
-      this.warmTimer = undefined;
-      this.scheduleWarm();
-    }, QUIET_MS);
-    this.warmTimer.unref();
-  }
 }

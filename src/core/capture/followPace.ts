@@ -67,6 +67,7 @@ export class FollowPace {
   private loopIdle = 0;
   /** Working time the current burst still allows (ms); negative after a frame overran its turn's share. */
   private credit = 0;
+  private quietTimer: NodeJS.Timeout | undefined;
 
   /** `share`: of the time, the work may take while yielding (1: never yields). */
   constructor(
@@ -102,6 +103,25 @@ export class FollowPace {
     const share = this.share;
     this.credit = Math.min(this.credit + ((now - this.turnEnded) * share) / (1 - share), CREDIT_MAX_MS);
     return now + this.credit;
+  }
+
+  /**
+   * Calls `wake` once QUIET_MS have passed (one pending wake at a time): the end of a flood has
+   * no append event to wake a follower that yielded.
+   */
+  wakeWhenQuiet(wake: () => void): void {
+    if (this.quietTimer) return;
+    this.quietTimer = setTimeout(() => {
+      this.quietTimer = undefined;
+      wake();
+    }, QUIET_MS);
+    this.quietTimer.unref();
+  }
+
+  /** Drops a pending wake: the follower stops. */
+  stop(): void {
+    clearTimeout(this.quietTimer);
+    this.quietTimer = undefined;
   }
 
   /** The turn that started at `started` followed `frames` frames and ended at `now`. */

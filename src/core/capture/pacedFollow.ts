@@ -10,7 +10,7 @@
  */
 import type { Frame } from './frame';
 import type { FrameStore } from './frameStore';
-import { FollowPace, QUIET_MS } from './followPace';
+import { FollowPace } from './followPace';
 
 /**
  * Share of the time the work may take while frames flood in (the panel's index learns ahead
@@ -29,7 +29,6 @@ export function followPaced(
   let next = store.lastId + 1;
   const pace = new FollowPace(store.lastId, SHARE);
   let scheduled: NodeJS.Immediate | undefined;
-  let quiet: NodeJS.Timeout | undefined;
   let stopped = false;
 
   const pump = (): void => {
@@ -50,16 +49,11 @@ export function followPaced(
     pace.end(started, performance.now(), next - from, yielding);
     if (next > store.lastId) return;
     // The next append pumps again; the quiet timer, once the flood has ended.
-    if (yielding) later();
+    if (yielding)
+      pace.wakeWhenQuiet(() => {
+        if (!scheduled) pump();
+      });
     else scheduled = setImmediate(pump);
-  };
-  const later = (): void => {
-    if (quiet) return;
-    quiet = setTimeout(() => {
-      quiet = undefined;
-      if (!scheduled) pump();
-    }, QUIET_MS);
-    quiet.unref();
   };
   const onAppend = (): void => {
     if (!scheduled) pump();
@@ -75,6 +69,6 @@ export function followPaced(
     store.off('append', onAppend);
     store.off('clear', cleared);
     if (scheduled) clearImmediate(scheduled);
-    clearTimeout(quiet);
+    pace.stop();
   };
 }

@@ -12,7 +12,7 @@ import type { Writable } from 'node:stream';
 import type { Frame } from '../capture/frame';
 import type { FrameStore, SessionInfo } from '../capture/frameStore';
 import { peekText } from '../capture/lazyFrame';
-import { FollowPace, QUIET_MS } from '../capture/followPace';
+import { FollowPace } from '../capture/followPace';
 import { performance } from 'node:perf_hooks';
 import { redactCounting } from '../xmpp/sasl';
 import { openPrivate } from './privateFile';
@@ -68,7 +68,6 @@ export class SessionWriter {
   private pumping?: Promise<void>;
   /** Paces the writing of a followed store behind forwarding (capture/followPace.ts). */
   private pace?: FollowPace;
-  private quiet: NodeJS.Timeout | undefined;
   /** The store close() writes the rest of (followed no more). */
   private drainTo?: FrameStore;
 
@@ -175,7 +174,7 @@ export class SessionWriter {
   async close(): Promise<WriteSummary> {
     if (this.closed) return { frames: this.count, lost: this.lostCount, redacted: this.redactedCount };
     this.closed = true;
-    clearTimeout(this.quiet);
+    this.pace?.stop();
     if (this.followed) {
       // Every frame appended before close is written, the ones in the store's pending batch too.
       const { store, onAppend, onSession } = this.followed;
@@ -202,7 +201,7 @@ export class SessionWriter {
   async abort(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.quiet);
+    this.pace?.stop();
     if (this.followed) {
       const { store, onAppend, onSession } = this.followed;
       store.off('append', onAppend);
@@ -276,20 +275,11 @@ export class SessionWriter {
       }
       endTurn();
       // Yielding keeps a part chunk for later rather than making a small write every turn.
-      if (yielded) this.later();
+      if (yielded) this.pace?.wakeWhenQuiet(() => void this.kick());
       else await this.flush();
     } catch (e) {
       this.failure ??= e as Error;
     }
-  }
-
-  /** Pumps once the flood has been quiet for QUIET_MS: its end has no append event to wake the writer. */
-  private later(): void {
-    if (this.quiet) return;
-    this.quiet = setTimeout(() => {
-      this.quiet = undefined;
-      void this.kick();
-    }, QUIET_MS).unref();
   }
 
   private push(line: string): void {
