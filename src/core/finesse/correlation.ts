@@ -48,14 +48,6 @@ export interface CallEffects {
   state?: string;
 }
 
-/** The part of FrameStore the correlator follows. */
-export interface FollowedStore extends Iterable<Frame> {
-  on(event: 'append', listener: (frames: Frame[]) => void): unknown;
-  on(event: 'clear', listener: () => void): unknown;
-  off(event: 'append', listener: (frames: Frame[]) => void): unknown;
-  off(event: 'clear', listener: () => void): unknown;
-}
-
 /** How long after a call an Update without requestId may be guessed to be its effect, by default. */
 export const DEFAULT_GUESS_WINDOW_MS = 2000;
 /** Beyond a minute a guess says nothing: other calls and Updates have long come between. */
@@ -104,23 +96,6 @@ export class Correlator {
       if (f.kind === 'http') this.observeHttp(f);
       else if (f.kind === 'stanza' && f.dir === 'in' && UPDATE_MARK.test(f.raw)) this.observeUpdate(f);
     }
-  }
-
-  /**
-   * Observes what the store holds and everything it appends; returns the unsubscribe. Typed by
-   * what it uses rather than as FrameStore, which keeps this module (and the timeline built on
-   * it) free of Node types for the webview bundle.
-   */
-  follow(store: FollowedStore): () => void {
-    this.observe(store);
-    const onAppend = (frames: Frame[]) => this.observe(frames);
-    const onClear = () => this.clear();
-    store.on('append', onAppend);
-    store.on('clear', onClear);
-    return () => {
-      store.off('append', onAppend);
-      store.off('clear', onClear);
-    };
   }
 
   clear(): void {

@@ -1,5 +1,6 @@
 // Correlation of REST calls (http frames) with the Updates they cause: exact by requestId,
 // guessed by resource and time without one, and shown as `PUT User/agent1 → 202 · READY in 42 ms`.
+import { followPaced } from '../../../../src/core/capture/pacedFollow';
 import assert from 'node:assert/strict';
 import type { Frame } from '../../../../src/core/capture/frame';
 import { FrameStore } from '../../../../src/core/capture/frameStore';
@@ -61,6 +62,15 @@ class Capture {
   }
 }
 
+/** As the panel's host follows its store (core/capture/pacedFollow.ts). */
+function follow(correlation: Correlator, store: FrameStore): void {
+  followPaced(
+    store,
+    (frames) => correlation.observe(frames),
+    () => correlation.clear(),
+  );
+}
+
 describe('correlation', () => {
   it('links an Update to the call whose requestId it echoes, with the latency and the row label', () => {
     const c = new Capture();
@@ -69,7 +79,7 @@ describe('correlation', () => {
     const ready = c.update(nodes.user('agent1'), userUpdate(agent, 'READY', { requestId: 'r-1' }), T0 + 42);
     const other = c.update(nodes.user('agent1'), userUpdate(agent, 'NOT_READY', { requestId: 'r-2' }), T0 + 50);
     const correlation = new Correlator();
-    correlation.follow(c.store);
+    follow(correlation, c.store);
     assert.deepEqual(correlation.causeOf(ready.id), { request: put.id, guess: false });
     assert.equal(correlation.causeOf(other.id), undefined, 'another requestId is another call');
     const effects = correlation.effectsOf(put.id)!;
@@ -159,7 +169,7 @@ describe('correlation', () => {
   it('forgets everything when the store is cleared, and the oldest calls beyond its capacity', () => {
     const c = new Capture();
     const correlation = new Correlator({ capacity: 2 });
-    correlation.follow(c.store);
+    follow(correlation, c.store);
     const first = c.rest('PUT', '/finesse/api/User/agent1', T0, 'a');
     c.rest('PUT', '/finesse/api/User/agent1', T0 + 1, 'b');
     c.rest('PUT', '/finesse/api/User/agent1', T0 + 2, 'c');
