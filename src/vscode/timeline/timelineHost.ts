@@ -39,14 +39,8 @@ export class TimelineHost {
   ) {
     this.correlation = new Correlator({ guessWindowMs: opts.guessWindowMs });
     this.builder = new TimelineBuilder((id) => this.correlation.effectsOf(id));
-    this.unfollow = followPaced(
-      store,
-      (frames) => this.correlation.observe(frames),
-      () => this.correlation.clear(),
-    );
-    this.builder.add(store);
-    store.on('append', this.onAppend);
-    store.on('clear', this.onClear);
+    // Behind forwarding during a flood: both read every Update (core/capture/pacedFollow.ts).
+    this.unfollow = followPaced(store, this.onFrames, this.onClear);
   }
 
   receive(m: FromTimeline): void {
@@ -69,16 +63,16 @@ export class TimelineHost {
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.unfollow();
-    this.store.off('append', this.onAppend);
-    this.store.off('clear', this.onClear);
   }
 
-  private readonly onAppend = (frames: Frame[]): void => {
+  private readonly onFrames = (frames: Iterable<Frame>): void => {
+    this.correlation.observe(frames);
     this.builder.add(frames);
     this.schedule();
   };
 
   private readonly onClear = (): void => {
+    this.correlation.clear();
     this.builder.clear();
     this.schedule();
   };
