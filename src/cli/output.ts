@@ -3,17 +3,17 @@
  * written in batches, never blocking the capture and never holding more than the store does.
  *
  * The writer keeps a cursor (the next frame id to print), not a queue of text: the store is the
- * buffer. Forwarding comes first (core/capture/followPace.ts): a burst at wire speed is printed mostly as it
- * ends, in whole chunks; a stream that printing can follow is printed as it comes
- * (10,000 frames a second of Finesse events: at most ~150 lines behind;
- * 20,000: a few thousand; 40,000, which would need a core for printing alone: after the stream). When stdout's reader keeps up, each chunk is one write. When it does
- * not (a pipe into a slow `jq`, a paused terminal), the writer waits for 'drain' and then
- * goes on from its cursor, so memory stays bounded by the store; frames the store evicted
- * before they could be printed are counted and said on stderr, at most once a second while the
- * reader stays behind (a writer that is always behind meets a new gap on every chunk). Forwarding never
- * waits on any of this: the store's append event is already decoupled from the producers.
+ * buffer. Forwarding comes first (core/capture/followPace.ts): a burst at wire speed is printed
+ * mostly as it ends, in whole chunks; a stream that printing can follow is printed as it comes
+ * (10,000 frames a second of Finesse events: at most ~150 lines behind; 20,000: a few thousand;
+ * 40,000, which would need a core for printing alone: after the stream). When stdout's reader
+ * keeps up, each chunk is one write. When it does not (a pipe into a slow `jq`, a paused
+ * terminal), the writer waits for 'drain' and then goes on from its cursor, so memory stays
+ * bounded by the store; frames the store evicted before they could be printed are counted and
+ * said on stderr, at most once a second while the reader stays behind (a writer that is always
+ * behind meets a new gap on every chunk). Forwarding never waits on any of this: the store's
+ * append event is already decoupled from the producers.
  */
-import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
 import type { Frame } from '../core/capture/frame';
 import type { FrameStore } from '../core/capture/frameStore';

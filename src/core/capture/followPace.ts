@@ -1,17 +1,18 @@
 /**
- * When a reader that follows a FrameStore (the CLI's JSON lines, a session file being saved)
- * may do its work per frame while the proxy forwards. Forwarding comes first: while frames keep
- * coming (one in the last QUIET_MS) and that work would slow their forwarding, a turn may work
- * for `share` of the time since the last one; a burst at wire speed is then forwarded at nearly
- * the speed of capture alone and followed as it ends (the store holds its frames meanwhile). A
- * stream the reader can follow is followed as it comes.
+ * When a reader that follows a FrameStore may do its work per frame while the proxy forwards:
+ * the CLI's JSON lines, a session file being saved, the panel's learning ahead and its REST
+ * correlation, the timeline. Forwarding comes first: while frames keep coming (one in the last
+ * QUIET_MS) and that work would slow their forwarding, a turn may work for `share` of the time
+ * since the last one; a burst at wire speed is then forwarded at nearly the speed of capture
+ * alone and followed as it ends (the store holds its frames meanwhile). A stream the reader can
+ * follow is followed as it comes.
  *
  * The work slows forwarding when either
  *  - forwarding keeps the event loop busy (twice as long busy as idle, outside the work), or
  *  - doing it for every frame as it comes would take longer than everything else (LIVE_RATIO),
- *    judged from the arrival rate and the measured time per frame. The loop may still be idle between turns
- *    then, waiting for a client and a server that need the same cores: judged by the loop alone,
- *    a burst through a two-core machine was printed a quarter of the time.
+ *    judged from the arrival rate and the measured time per frame. The loop may still be idle
+ *    between turns then, waiting for a client and a server that need the same cores: judged by
+ *    the loop alone, a burst through a two-core machine was printed a quarter of the time.
  */
 import { performance } from 'node:perf_hooks';
 

@@ -13,7 +13,6 @@ import type { Frame } from '../capture/frame';
 import type { FrameStore, SessionInfo } from '../capture/frameStore';
 import { peekText } from '../capture/lazyFrame';
 import { FollowPace } from '../capture/followPace';
-import { performance } from 'node:perf_hooks';
 import { redactCounting } from '../xmpp/sasl';
 import { openPrivate } from './privateFile';
 import { makeHeader, SessionEnd } from './format';
