@@ -1,14 +1,18 @@
 /**
- * Real Prosody 0.12 for e2e tests: started as non-root from a temp dir config on free ports,
+ * Real Prosody 0.12 for e2e tests: started as non-root from a temp dir config on a free port,
  * with websocket (RFC 7395) on /ws and a pubsub component where only the admin creates and
  * publishes nodes, like the Finesse notification server. Its configuration is explained in CONTRIBUTING.md.
  */
 import { spawn, ChildProcess, execFile } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, writeFileSync, rmSync, readFileSync, existsSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, waitForPort } from './ports';
+
+/** How often start() picks another port when the one it chose was taken before Prosody bound it. */
+const PORT_ATTEMPTS = 5;
 
 const run = promisify(execFile);
 
@@ -38,9 +42,8 @@ export class Prosody {
   readonly dir: string;
   readonly config: string;
   httpPort = 0;
-  c2sPort = 0;
 
-  private constructor() {
+  private constructor(private readonly opts: ProsodyOptions) {
     this.dir = mkdtempSync(join(tmpdir(), 'prosody-'));
     // Started as root (CI), prosodyctl and prosody switch to the `prosody` user, which must be
     // able to read the config and write its data and log here.
@@ -53,17 +56,26 @@ export class Prosody {
   }
 
   static async start(opts: ProsodyOptions = {}): Promise<Prosody> {
-    const p = new Prosody();
-    p.httpPort = await freePort();
-    p.c2sPort = await freePort();
-    p.writeConfig(opts);
+    const p = new Prosody(opts);
+    p.writeConfig();
     for (const u of [ADMIN, ...(opts.users ?? [])]) await p.register(u.user, u.password);
-    await p.launch();
-    return p;
+    // A free port is only free until something else binds it: Prosody then logs the failure and
+    // runs without HTTP, and a TCP probe would find the other listener. The port is chosen right
+    // before the launch, and the launch counts only when Prosody's own endpoint answers on it.
+    for (let attempt = 1; ; attempt++) {
+      p.httpPort = await freePort();
+      p.writeConfig();
+      await p.launch();
+      if (await p.servesWebsocket()) return p;
+      await p.stop();
+      if (attempt === PORT_ATTEMPTS) {
+        throw new Error(`prosody did not serve ${p.wsUrl} after ${attempt} ports: ${p.log()}`);
+      }
+    }
   }
 
-  private writeConfig(opts: ProsodyOptions = {}): void {
-    const d = this.dir;
+  private writeConfig(): void {
+    const { dir: d, opts } = this;
     const bosh = (opts.bosh ? ', "bosh"' : '') + (opts.modules ?? []).map((m) => `, "${m}"`).join('');
     writeFileSync(
       this.config,
@@ -74,7 +86,7 @@ data_path = "${d}/data"
 log = { { levels = { min = "warn" }, to = "file", filename = "${d}/prosody.log" } }
 interfaces = { "127.0.0.1" }
 local_interfaces = { "127.0.0.1" }
-c2s_ports = { ${this.c2sPort} }
+c2s_ports = {}
 http_ports = { ${this.httpPort} }
 http_interfaces = { "127.0.0.1" }
 https_ports = {}
@@ -111,8 +123,22 @@ Component "${PUBSUB}" "pubsub"
     const exited = new Promise<never>((_, reject) =>
       this.proc?.once('exit', (code) => reject(new Error(`prosody exited (${code}): ${output}${this.log()}`))),
     );
-    await Promise.race([Promise.all([waitForPort(this.httpPort), waitForPort(this.c2sPort)]), exited]);
+    await Promise.race([waitForPort(this.httpPort), exited]);
     exited.catch(() => undefined);
+  }
+
+  /** Whether the HTTP port is Prosody's: a plain GET of the websocket path answers with its page. */
+  private servesWebsocket(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port: this.httpPort, path: '/ws', agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve(res.statusCode === 200 && body.includes('Prosody WebSocket endpoint')));
+        res.on('error', () => resolve(false));
+      });
+      req.on('error', () => resolve(false));
+    });
   }
 
   log(): string {
@@ -142,10 +168,11 @@ Component "${PUBSUB}" "pubsub"
     }
   }
 
-  /** Restarts on the same ports, keeping users and nodes (for reconnect tests). */
+  /** Restarts on the same port, keeping users and nodes (for reconnect tests). */
   async restart(): Promise<void> {
     await this.stop();
     await this.launch();
+    if (!(await this.servesWebsocket())) throw new Error(`prosody did not serve ${this.wsUrl} again: ${this.log()}`);
   }
 
   async dispose(): Promise<void> {
