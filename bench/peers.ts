@@ -6,7 +6,7 @@
  *  - httpProxy: node-http-proxy (npm `http-proxy`), no capture;
  *  - mitmproxy: `mitmdump` in reverse mode, capturing (when installed: Debian `mitmproxy`);
  *  - ours: the proxy with its capturing FrameStore in its own process (as the extension runs it);
- *  - oursPanel: the same with a frames panel's FilteredIndex following the store (the panel open);
+ *  - oursPanel: the same with the frames panel's host following the store (the panel open);
  *  - cli: `finesse-frames proxy`, JSON lines into a pipe drained by a reader;
  *  - cliQuiet: `finesse-frames proxy --quiet` (capture only);
  *  - cliSave: `finesse-frames proxy --quiet --save FILE` (capture, every frame saved to a file).

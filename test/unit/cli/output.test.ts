@@ -3,18 +3,10 @@ import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { FrameStore } from '../../../src/core/capture/frameStore';
 import { FrameLines } from '../../../src/cli/output';
-import { eventMessage, userUpdate } from '../../../src/core/finesse/builders';
+import { sampleEvents } from '../../support/finesseSamples';
 
 /** A Finesse event as a desktop receives it: a line costs far more than capturing its frame. */
-function agentEvent(): string {
-  return eventMessage({
-    from: 'pubsub.finesse.test',
-    to: 'agent1@finesse.test/desktop',
-    node: '/finesse/api/User/1001',
-    itemId: 'i1',
-    updateXml: userUpdate({ id: '1001', loginName: 'agent1' }, 'READY', { requestId: 'r1', t: 0 }),
-  });
-}
+const agentEvent = sampleEvents[0];
 
 /** A stdout stand-in whose reader can be stopped: writes stay pending until `go`. */
 function slowStdout() {
@@ -128,11 +120,10 @@ describe('FrameLines (CLI JSON lines)', () => {
     const store = new FrameStore(10_000);
     const stdout = slowStdout();
     const lines = new FrameLines(store, stdout.out);
-    const raw = agentEvent();
     // An agent's events as a desktop sees them: one every few milliseconds, not a burst.
     let behind = 0;
     for (let i = 0; i < 100; i++) {
-      store.append({ session: 's', dir: 'in', kind: 'stanza', raw });
+      store.append({ session: 's', dir: 'in', kind: 'stanza', raw: agentEvent });
       await new Promise((r) => setTimeout(r, 2));
       behind = Math.max(behind, store.lastId - lines.printed);
     }
@@ -147,11 +138,10 @@ describe('FrameLines (CLI JSON lines)', () => {
     const store = new FrameStore(10_000);
     const stdout = slowStdout();
     const lines = new FrameLines(store, stdout.out);
-    const raw = agentEvent();
     // A burst: 50 frames captured on each of 120 turns of the event loop.
     let atHalf = { writes: 0, printed: 0 };
     for (let turn = 0; turn < 120; turn++) {
-      for (let i = 0; i < 50; i++) store.append({ session: 's', dir: 'in', kind: 'stanza', raw });
+      for (let i = 0; i < 50; i++) store.append({ session: 's', dir: 'in', kind: 'stanza', raw: agentEvent });
       await new Promise((r) => setImmediate(r));
       if (turn === 59) atHalf = { writes: stdout.writes(), printed: lines.printed };
     }

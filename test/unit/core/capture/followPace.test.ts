@@ -45,15 +45,15 @@ function follow(pace: FollowPace, clock: { t: number; active: number; idle: numb
   return { workShare: workMs / (clock.t - start), yielded, flooding, maxBehind, behind: lastId - next + 1 };
 }
 
-function simulated() {
+/** A pace of `share` on a simulated clock and event loop, both starting at 0. */
+function simulated(share: number) {
   const clock = { t: 0, active: 0, idle: 0 };
-  return { clock, loop: () => ({ active: clock.active, idle: clock.idle }) };
+  return { clock, pace: new FollowPace(0, share, () => ({ active: clock.active, idle: clock.idle })) };
 }
 
 describe('core/capture/followPace', () => {
   it('follows a stream it can keep up with as it comes, never yielding', () => {
-    const { clock, loop } = simulated();
-    const pace = new FollowPace(0, 0.1, loop);
+    const { clock, pace } = simulated(0.1);
     // 1,000 frames a second, a loop mostly idle: an agent's desktop.
     const r = follow(pace, clock, { frames: 1, forwardMs: 0.1, idleMs: 0.9, costMs: 0.02 }, 2000);
     assert.equal(r.yielded, 0);
@@ -61,8 +61,7 @@ describe('core/capture/followPace', () => {
   });
 
   it('yields to a flood the loop has idle time for, and keeps its work to about its share', () => {
-    const { clock, loop } = simulated();
-    const pace = new FollowPace(0, 0.1, loop);
+    const { clock, pace } = simulated(0.1);
     // 50 frames every 1.5 ms with the loop idle a third of the time (the client and server need
     // the cores): following each frame as it comes would take 1.7 times the time there is.
     const r = follow(pace, clock, { frames: 50, forwardMs: 1, idleMs: 0.5, costMs: 0.05 }, 2000);
@@ -75,8 +74,7 @@ describe('core/capture/followPace', () => {
   });
 
   it('yields while forwarding saturates the loop, however few frames come', () => {
-    const { clock, loop } = simulated();
-    const pace = new FollowPace(0, 0.1, loop);
+    const { clock, pace } = simulated(0.1);
     const r = follow(pace, clock, { frames: 2, forwardMs: 1, idleMs: 0.05, costMs: 0.05 }, 500);
     assert.equal(r.flooding, 0, 'not a flood: two frames a turn are quickly followed');
     assert.ok(r.yielded > 490, `yielded on ${r.yielded} of 500 turns`);
@@ -84,8 +82,7 @@ describe('core/capture/followPace', () => {
   });
 
   it('with a share of 1 never yields, whatever comes', () => {
-    const { clock, loop } = simulated();
-    const pace = new FollowPace(0, 1, loop);
+    const { clock, pace } = simulated(1);
     const r = follow(pace, clock, { frames: 50, forwardMs: 1, idleMs: 0, costMs: 0.05 }, 200);
     assert.equal(r.yielded, 0);
     assert.equal(r.behind, 0);

@@ -1,9 +1,9 @@
 // Correlation of REST calls (http frames) with the Updates they cause: exact by requestId,
 // guessed by resource and time without one, and shown as `PUT User/agent1 → 202 · READY in 42 ms`.
-import { followPaced } from '../../../../src/core/capture/pacedFollow';
 import assert from 'node:assert/strict';
 import type { Frame } from '../../../../src/core/capture/frame';
 import { FrameStore } from '../../../../src/core/capture/frameStore';
+import { followPaced } from '../../../../src/core/capture/pacedFollow';
 import { frameToJson } from '../../../../src/core/capture/jsonLines';
 import {
   Agent,

@@ -5,10 +5,7 @@ import { Element, parseXml, parseXmlWithLtx } from '../../../../src/core/xmpp/xm
 import { parseSimpleXml } from '../../../../src/core/xmpp/fastXml';
 import { decodeUpdates } from '../../../../src/core/finesse/update';
 import { plainAuth } from '../../../../src/core/xmpp/sasl';
-import { sampleEvents, sampleUpdates } from '../../../support/finesseSamples';
-
-const updates = sampleUpdates;
-const events = sampleEvents;
+import { sampleEvents as events, sampleUpdates as updates } from '../../../support/finesseSamples';
 
 const corpus = [
   ...updates,
