@@ -55,6 +55,10 @@ const targets = [
   { ...common, entryPoints: ['node_modules/libxml2-wasm/lib/index.mjs'], outfile: 'dist/libxml2.mjs', platform: 'node', format: 'esm', target: 'node20', sourcemap: false },
   { ...common, entryPoints: ['webview-ui/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['webview-ui/src/timeline/main.ts'], outfile: 'dist/timeline.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  // The gadget desktop (served by the local Finesse at /desktop/): the container page, and the
+  // gadgets.* runtime /gadgets/ifr injects into every gadget's frame.
+  { ...common, entryPoints: ['webview-ui/src/desktop/main.ts'], outfile: 'dist/desktop.js', platform: 'browser', format: 'iife', target: 'es2020' },
+  { ...common, entryPoints: ['webview-ui/src/gadget/main.ts'], outfile: 'dist/gadget-runtime.js', platform: 'browser', format: 'iife', target: 'es2020' },
 ].filter((t) => fs.existsSync(t.entryPoints[0]));
 
 async function main() {

@@ -16,7 +16,8 @@ export type FrameKind =
   | 'ping'
   | 'pong'
   | 'closeframe' // the WebSocket close frame; raw holds `code reason`
-  | 'http'; // one HTTP request (out) or response (in) of a REST call; raw holds it as HTTP/1.1 text (core/http/message.ts)
+  | 'http' // one HTTP request (out) or response (in) of a REST call; raw holds it as HTTP/1.1 text (core/http/message.ts)
+  | 'hub'; // one OpenAjax hub publish in the gadget desktop; raw holds it as JSON (core/hub/hubFrame.ts)
 
 export interface FrameFlags {
   malformed?: boolean;
@@ -79,6 +80,7 @@ export const FRAME_KINDS: readonly FrameKind[] = [
   'pong',
   'closeframe',
   'http',
+  'hub',
 ];
 
 /** Every flag a frame can carry: the filter's `is:` and the session format read this one list. */

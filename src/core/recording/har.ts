@@ -81,6 +81,7 @@ const KIND_OPCODE: Record<FrameKind, number> = {
   ping: OPCODE_PING,
   pong: OPCODE_PONG,
   http: OPCODE_TEXT, // never used: http frames become entries of their own (harHttp.ts)
+  hub: OPCODE_TEXT, // never used: hub frames are not WebSocket messages
 };
 
 // ---------------------------------------------------------------- export
