@@ -9,7 +9,13 @@ import { DEFAULT_CAPACITY, FrameStore } from '../core/capture/frameStore';
 import { WsProxy } from '../core/proxy/wsProxy';
 import { ReverseProxy } from '../core/proxy/reverse/reverseProxy';
 import { HTTP_CAPTURE_MODES, HttpCaptureMode } from '../core/proxy/reverse/httpCapture';
-import { Correlator, DEFAULT_GUESS_WINDOW_MS, MAX_GUESS_WINDOW_MS } from '../core/finesse/correlation';
+import {
+  Correlator,
+  DEFAULT_GUESS_WINDOW_MS,
+  DEFAULT_REQUEST_ID_WINDOW_MS,
+  MAX_GUESS_WINDOW_MS,
+  MAX_REQUEST_ID_WINDOW_MS,
+} from '../core/finesse/correlation';
 import { startSaving } from './save';
 import { FrameLines } from './output';
 import {
@@ -44,6 +50,9 @@ options:
                       finesse.causedBy), all (every request), none; other requests are counted
   --guess-window MS   how long after a REST call without requestId an Update on the same
                       resource is still offered as finesse.likelyCause (default 2000; 0: never)
+  --request-window MS how long after a REST call an Update echoing its requestId is still its
+                      finesse.causedBy (default 60000); a requestId reused later names the
+                      later call, and an Update is never caused by a call sent after it
   --listen HOST:PORT  where to listen (default 127.0.0.1:0, a free port)
   --allow-origin O    let browser pages of origin O connect (repeatable; loopback pages and
                       non-browser clients always may, other sites are refused with 403)
@@ -69,6 +78,7 @@ export async function run(args: string[]): Promise<number> {
     'cert-dir': { type: 'string' },
     'capture-http': { type: 'string' },
     'guess-window': { type: 'string' },
+    'request-window': { type: 'string' },
     listen: { type: 'string' },
     'allow-origin': { type: 'string', multiple: true },
     ca: { type: 'string' },
@@ -98,6 +108,7 @@ export async function run(args: string[]): Promise<number> {
   const allowedOrigins = parseAllowedOrigins(values['allow-origin']);
   const captureHttp = parseCaptureHttp(values['capture-http'], values.reverse !== undefined);
   const guessWindowMs = parseGuessWindow(values['guess-window'], values.reverse !== undefined);
+  const requestIdWindowMs = parseRequestWindow(values['request-window'], values.reverse !== undefined);
 
   const store = new FrameStore(capacity, { maxBytes: parseMaxBytes(values['max-bytes']) });
   let proxy: WsProxy | ReverseProxy;
@@ -121,7 +132,7 @@ export async function run(args: string[]): Promise<number> {
 
   // Links Updates to REST calls (reverse mode); it reads each batch as it is appended, before
   // the batch is printed.
-  const correlation = proxy instanceof ReverseProxy ? new Correlator({ guessWindowMs }) : undefined;
+  const correlation = proxy instanceof ReverseProxy ? new Correlator({ guessWindowMs, requestIdWindowMs }) : undefined;
   if (correlation) store.on('append', (frames) => correlation.observe(frames));
   const lines = values.quiet
     ? undefined
@@ -185,6 +196,16 @@ function parseGuessWindow(value: string | undefined, reverse: boolean): number {
     throw new UsageError(
       `--guess-window expects milliseconds from 0 (no guesses) to ${MAX_GUESS_WINDOW_MS}, got "${value}"`,
     );
+  return n;
+}
+
+function parseRequestWindow(value: string | undefined, reverse: boolean): number {
+  if (value === undefined) return DEFAULT_REQUEST_ID_WINDOW_MS;
+  if (!reverse)
+    throw new UsageError('--request-window needs --reverse (only reverse mode captures the REST calls it links)');
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1 || n > MAX_REQUEST_ID_WINDOW_MS)
+    throw new UsageError(`--request-window expects milliseconds from 1 to ${MAX_REQUEST_ID_WINDOW_MS}, got "${value}"`);
   return n;
 }
 

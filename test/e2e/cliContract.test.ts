@@ -70,6 +70,11 @@ describe('CLI contract (built CLI)', () => {
         ['proxy', '--target', 'ws://127.0.0.1:1/ws/', '--guess-window', '0'],
         /^finesse-frames: proxy: --guess-window needs --reverse/,
       ],
+      [
+        'a --request-window of 0',
+        ['proxy', '--reverse', 'https://127.0.0.1:1', '--request-window', '0'],
+        /^finesse-frames: proxy: --request-window expects milliseconds from 1 to 3600000, got "0"$/,
+      ],
     ];
     for (const [what, args, message] of cases) {
       it(what, async () => {

@@ -3,7 +3,9 @@
 // Updates it caused (and selecting an Update highlights its call), the detail shows the exchange.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { agentDay } from '../support/agentDay';
+import { agentDay, CaptureWriter } from '../support/agentDay';
+import { apiErrorUpdate, userUpdate } from '../../src/core/finesse/builders';
+import { nodes } from '../../src/core/finesse/nodes';
 import { frameView } from '../../src/core/capture/frameView';
 import type { FromWebview } from '../../src/protocol/messages';
 import { PanelPage, panelSuite } from './harness';
@@ -66,6 +68,26 @@ describe('frames panel: REST calls and their Updates (Chromium)', function () {
     assert.match(body, /HTTP\/1\.1 202 Accepted/);
     assert.match(body, new RegExp(`Caused 1 Update: #${readyUpdate.id}; first after 40 ms`));
     assert.deepEqual(await page.evaluate('window.__cspViolations'), []);
+  });
+
+  it('a requestId used again minutes later links only the Updates after the new call', async () => {
+    // The client sent `again-1` before the capture began (its apiErrors came in), then again 5 min later.
+    const w = new CaptureWriter();
+    const agent = { id: 'agent1', loginName: 'agent1' };
+    const stale = w.update(nodes.user('agent1'), apiErrorUpdate(agent, 'again-1', 'Invalid State'), 0);
+    w.wait(302.873);
+    const put = w.rest('PUT', '/finesse/api/User/agent1', 202, '<User><state>NOT_READY</state></User>', 'again-1');
+    const notReady = w.update(
+      nodes.user('agent1'),
+      userUpdate(agent, 'NOT_READY', { requestId: 'again-1', t: w.t }),
+      11,
+    );
+    panel = await suite.open(w.store, { readOnly: true, viewport: { width: 1400, height: 600 } });
+    const { page } = panel;
+    await rowsLoaded(page);
+    assert.equal(await rowText(page, put), 'PUT User/agent1 → 202 · NOT_READY in 11 ms');
+    assert.equal(await rowText(page, notReady), `User agent1 PUT → NOT_READY ← #${put}`);
+    assert.doesNotMatch((await rowText(page, stale)) ?? '', /←/, 'an Update older than the call is not its effect');
   });
 
   it('a frame revealed before the webview is ready (a timeline click opening the panel) is selected once it is', async () => {

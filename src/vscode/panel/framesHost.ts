@@ -44,6 +44,8 @@ export interface FramesHostOptions {
   columns?: { get(): ColumnPrefs | undefined; set(prefs: ColumnPrefs): unknown };
   /** How long after a call without requestId an Update may be guessed to be its effect (0: never). */
   guessWindowMs?: number;
+  /** How long after a call an Update echoing its requestId is still linked to it. */
+  requestIdWindowMs?: number;
 }
 
 export class FramesHost {
@@ -86,6 +88,7 @@ export class FramesHost {
     this.setToolbar(opts.toolbar);
     this.correlation = new Correlator({
       guessWindowMs: opts.guessWindowMs,
+      requestIdWindowMs: opts.requestIdWindowMs,
       onChange: (call) => {
         this.pendingUpdated.add(call.request);
         if (call.response !== undefined) this.pendingUpdated.add(call.response);

@@ -9,7 +9,7 @@ import type { FrameStore } from '../../core/capture/frameStore';
 import type { FrameActions, ToolbarSource } from '../../protocol/actions';
 import type { ColumnPrefs, FromWebview } from '../../protocol/messages';
 import { FramesHost } from './framesHost';
-import { guessWindowMs } from './guessWindow';
+import { guessWindowMs, requestIdWindowMs } from './guessWindow';
 import { panelHtml } from './html';
 import type { StanzaSelection } from './selection';
 
@@ -62,6 +62,7 @@ export class FramesView implements vscode.Disposable {
       },
       onSelect: (frame) => this.selection?.set(frame, this),
       guessWindowMs: guessWindowMs(),
+      requestIdWindowMs: requestIdWindowMs(),
       onError: (e) => opts.log?.error('frames view:', e instanceof Error ? e : String(e)),
     });
     this.subscriptions.push(webview.onDidReceiveMessage((m: FromWebview) => this.host.receive(m)));

@@ -24,6 +24,8 @@ export interface TimelineHostOptions {
   noticeMs?: number;
   /** How long after a call without requestId an Update may be guessed to be its effect (0: never). */
   guessWindowMs?: number;
+  /** How long after a call an Update echoing its requestId is still linked to it. */
+  requestIdWindowMs?: number;
 }
 
 export class TimelineHost {
@@ -37,7 +39,10 @@ export class TimelineHost {
     private readonly store: FrameStore,
     private readonly opts: TimelineHostOptions,
   ) {
-    this.correlation = new Correlator({ guessWindowMs: opts.guessWindowMs });
+    this.correlation = new Correlator({
+      guessWindowMs: opts.guessWindowMs,
+      requestIdWindowMs: opts.requestIdWindowMs,
+    });
     this.builder = new TimelineBuilder((id) => this.correlation.effectsOf(id));
     // Behind forwarding during a flood: both read every Update (core/capture/pacedFollow.ts).
     this.unfollow = followPaced(store, this.onFrames, this.onClear);

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { FrameStore } from '../../core/capture/frameStore';
 import type { FromTimeline } from '../../protocol/timeline';
-import { guessWindowMs } from '../panel/guessWindow';
+import { guessWindowMs, requestIdWindowMs } from '../panel/guessWindow';
 import { timelineHtml } from './html';
 import type { TimelineSource } from './sources';
 import { TimelineHost } from './timelineHost';
@@ -67,6 +67,7 @@ export class TimelinePanel implements vscode.Disposable {
       live: source.live,
       title: source.title,
       guessWindowMs: guessWindowMs(),
+      requestIdWindowMs: requestIdWindowMs(),
       post: (m) => panel.webview.postMessage(m),
       onSelect: (id) => {
         void Promise.resolve(source.reveal(id)).then(

@@ -115,6 +115,75 @@ describe('correlation', () => {
     assert.deepEqual(correlation.causeOf(early.id), { request: put.id, guess: false });
   });
 
+  it('links a reused requestId to the latest call sent before each Update, never to a later one', () => {
+    // A client that sends the same requestId every time: minutes apart, two calls, each with its outcome.
+    const c = new Capture();
+    const first = c.rest('PUT', '/finesse/api/User/agent1', T0, 'same');
+    const invalid = c.update(nodes.user('agent1'), apiErrorUpdate(agent, 'same', 'Invalid State'), T0 + 9);
+    const second = c.rest('PUT', '/finesse/api/User/agent1', T0 + 302_000, 'same');
+    const notReady = c.update(
+      nodes.user('agent1'),
+      userUpdate(agent, 'NOT_READY', { requestId: 'same' }),
+      T0 + 302_011,
+    );
+    const correlation = new Correlator();
+    correlation.observe(c.store);
+    assert.deepEqual(correlation.causeOf(invalid.id), { request: first.id, guess: false });
+    assert.deepEqual(correlation.causeOf(notReady.id), { request: second.id, guess: false });
+    assert.deepEqual(correlation.effectsOf(first.id)!.updates, [invalid.id]);
+    assert.deepEqual(correlation.effectsOf(second.id)!.updates, [notReady.id]);
+    assert.equal(callLabel(correlation.effectsOf(second.id)!), 'PUT User/agent1 · NOT_READY in 11 ms');
+  });
+
+  it('never links an Update to a call sent after it, whatever order the frames are read in', () => {
+    // Read in a session file's order, not time order: the Update is older than every call with its id.
+    const c = new Capture();
+    const stale = c.update(nodes.user('agent1'), apiErrorUpdate(agent, 'r-1', 'Invalid State'), T0);
+    const put = c.rest('PUT', '/finesse/api/User/agent1', T0 + 302_884, 'r-1');
+    const correlation = new Correlator();
+    correlation.observe(c.store);
+    assert.equal(correlation.causeOf(stale.id), undefined);
+    const effects = correlation.effectsOf(put.id)!;
+    assert.deepEqual(effects.updates, []);
+    assert.equal(effects.latency, undefined);
+    assert.equal(callLabel(effects), 'PUT User/agent1');
+  });
+
+  it('a call read after its Updates takes over those it explains better, so the latest call sent before each wins', () => {
+    const c = new Capture();
+    const older = c.rest('PUT', '/finesse/api/User/agent1', T0, 'r-2');
+    const ready = c.update(nodes.user('agent1'), userUpdate(agent, 'READY', { requestId: 'r-2' }), T0 + 20_040);
+    const before = c.update(nodes.user('agent1'), userUpdate(agent, 'NOT_READY', { requestId: 'r-2' }), T0 + 30);
+    // Sent at T0 + 20 s but captured last (an import appended after the live frames).
+    const newer = c.rest('PUT', '/finesse/api/User/agent1', T0 + 20_000, 'r-2');
+    const correlation = new Correlator();
+    const changed: number[] = [];
+    const follower = new Correlator({ onChange: (call) => changed.push(call.request) });
+    correlation.observe(c.store);
+    follower.observe(c.store);
+    assert.deepEqual(correlation.causeOf(before.id), { request: older.id, guess: false });
+    assert.deepEqual(correlation.causeOf(ready.id), { request: newer.id, guess: false });
+    assert.deepEqual(correlation.effectsOf(older.id)!.updates, [before.id]);
+    assert.equal(correlation.effectsOf(older.id)!.latency, 30);
+    assert.equal(callLabel(correlation.effectsOf(newer.id)!), 'PUT User/agent1 · READY in 40 ms');
+    assert.ok(changed.includes(older.id) && changed.at(-1) === newer.id, 'both calls redraw');
+  });
+
+  it('links a requestId only within its window after the call (60 s by default, configurable)', () => {
+    const c = new Capture();
+    const put = c.rest('PUT', '/finesse/api/User/agent1', T0, 'r-3');
+    const soon = c.update(nodes.user('agent1'), userUpdate(agent, 'READY', { requestId: 'r-3' }), T0 + 59_000);
+    const late = c.update(nodes.user('agent1'), userUpdate(agent, 'NOT_READY', { requestId: 'r-3' }), T0 + 61_000);
+    const causes = (opts?: ConstructorParameters<typeof Correlator>[0]) => {
+      const correlation = new Correlator(opts);
+      correlation.observe(c.store);
+      return [correlation.causeOf(soon.id)?.request, correlation.causeOf(late.id)?.request];
+    };
+    assert.deepEqual(causes(), [put.id, undefined]);
+    assert.deepEqual(causes({ requestIdWindowMs: 120_000 }), [put.id, put.id]);
+    assert.deepEqual(causes({ requestIdWindowMs: 1000 }), [undefined, undefined]);
+  });
+
   it('guesses the cause of an Update without requestId from resource and time, and says so', () => {
     const c = new Capture();
     const makeCall = c.rest('POST', '/finesse/api/User/agent1/Dialogs', T0);
