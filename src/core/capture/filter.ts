@@ -16,6 +16,11 @@
  *   req:ID                 REST call sent with requestId ID: its request, its response and the
  *                          Updates echoing it
  *   status:4xx             REST response status (404, 4xx, 2xx…): the response and its request
+ *   topic:finesse.api.User  hub frames whose OpenAjax topic contains the text, or matches it as a
+ *                          hub subscription does when it has wildcards (`*` one token, `**` the rest)
+ *   from:desktop  from:3   hub frames published by the desktop, by gadget 3 (its module id) or by a
+ *                          gadget whose title contains the text
+ *   gadget:3               hub frames gadget 3 published or received (same values as from:)
  *   foo:bar                an unknown key is an error listing the keys (put "foo:bar" in quotes
  *                          to search the text); namespace-like words (urn:…, jabber:client,
  *                          xmlns:stream, http://…) stay plain text
@@ -24,18 +29,36 @@
  *
  * Everything is decided from the raw text first, cheaply; only terms about the decoded Update
  * (state:, event:, has:update) and has:error parse, and only frames that passed the cheap tests,
- * through the cached frameView(). A regex over 100k raw strings stays well under 100 ms.
+ * through the cached frameView(). A regex over 100k raw strings stays well under 100 ms. A hub
+ * frame's Update keys read the Update its payload relays (frameView); topic:, from: and gadget:
+ * read only the record's head (hubHead), not the payload.
  */
 import { FRAME_FLAGS, FRAME_KINDS, type Direction, type Frame, type FrameKind } from './frame';
 import { frameView } from './frameView';
 import { unescapeXml } from '../xmpp/xml';
 import { compileUserRegex } from './userRegex';
 import { quickWellFormed } from './quickWellFormed';
+import { parseHubFrame } from '../hub/hubFrame';
+import { hubPayloadNode } from '../finesse/hubPayload';
 
 const FLAG_NAMES = FRAME_FLAGS;
 const IS_VALUES = ['ping', ...FLAG_NAMES, 'starred'] as const;
 const HAS_VALUES = ['error', 'update', 'original', 'note'] as const;
-const FILTER_KEYS = ['dir', 'kind', 'node', 'state', 'event', 'has', 'is', 'session', 'req', 'status'] as const;
+const FILTER_KEYS = [
+  'dir',
+  'kind',
+  'node',
+  'state',
+  'event',
+  'has',
+  'is',
+  'session',
+  'req',
+  'status',
+  'topic',
+  'from',
+  'gadget',
+] as const;
 type FilterKey = (typeof FILTER_KEYS)[number];
 
 /** What the filter bar sends: the query text plus the quick controls next to it. */
@@ -262,7 +285,7 @@ function keyTerm(key: FilterKey, value: string): Term {
       // `User/agent1` and `/finesse/api/User/agent1` both work: compare without the api prefix.
       const want = lower.replace(/^\/?finesse\/api\//, '').replace(/^\//, '');
       return cheap((f) => {
-        const node = frameNode(f.raw);
+        const node = f.kind === 'hub' ? hubNode(f) : frameNode(f.raw);
         return node !== undefined && node.toLowerCase().includes(want);
       });
     }
@@ -345,6 +368,22 @@ function keyTerm(key: FilterKey, value: string): Term {
         if (f.dir === 'in') return status(f);
         const response = ctx.links?.responseTo(f.id);
         return response !== undefined && status(response);
+      });
+    }
+    case 'topic': {
+      const match = topicMatcher(lower);
+      return parsing((f) => {
+        const head = f.kind === 'hub' ? hubHead(f) : undefined;
+        return head !== undefined && match(head.topic.toLowerCase());
+      });
+    }
+    case 'from':
+    case 'gadget': {
+      const match = participantMatcher(lower);
+      const anyone = key === 'gadget';
+      return parsing((f) => {
+        const head = f.kind === 'hub' ? hubHead(f) : undefined;
+        return head !== undefined && (match(head.from) || (anyone && head.to.some(match)));
       });
     }
     case 'is': {
@@ -464,6 +503,8 @@ interface TextFacts {
   /** Bits of EVENT_BITS found in `<event>` elements; undefined: not plain, parse. */
   eventsRead?: boolean;
   events?: number;
+  /** A hub frame's topic, publisher and receivers; null: the text is no hub record. */
+  hub?: HubHead | null;
 }
 const facts = new WeakMap<Frame, TextFacts>();
 function factsOf(f: Frame): TextFacts {
@@ -481,6 +522,10 @@ function factsOf(f: Frame): TextFacts {
  * the answers stay the same; only when the work is done moves.
  */
 export function learnTextFacts(f: Frame): void {
+  if (f.kind === 'hub') {
+    hubHead(f);
+    return;
+  }
   if (f.kind !== 'stanza' && f.kind !== 'open' && f.kind !== 'close') return;
   wellFormed(f);
   if (f.kind === 'stanza' && isUpdateCandidate(f.raw)) {
@@ -614,6 +659,11 @@ const ERROR_WORD = /error/i;
 function hasError(f: Frame): boolean {
   if (f.flags.malformed) return true;
   if (f.kind === 'text') return f.raw.trim() !== '';
+  if (f.kind === 'hub') {
+    // Not a hub record, a relayed apiErrors Update, or a request's answer saying it failed.
+    const view = frameView(f);
+    return view.error !== undefined || !!view.finesse?.apiErrors?.length || !!view.hubLabel?.error;
+  }
   if (f.kind !== 'stanza' && f.kind !== 'open' && f.kind !== 'close') return false;
   if (ERROR_WORD.test(f.raw) && ERROR_MARK.test(f.raw)) return true;
   return parseError(f);
@@ -623,6 +673,83 @@ function hasError(f: Frame): boolean {
 function parseError(f: Frame): boolean {
   if ((f.kind === 'stanza' || f.kind === 'open' || f.kind === 'close') && wellFormed(f)) return false;
   return frameView(f).error !== undefined;
+}
+
+/** What topic:, from: and gadget: read of a hub frame. */
+interface HubHead {
+  topic: string;
+  from: string;
+  to: string[];
+}
+
+const PAYLOAD_KEY = ',"payload":';
+
+/**
+ * The head of a hub record, without parsing its payload (an Update relayed twice over, as XML
+ * and as its object): a record as formatHubFrame writes it has topic, from and to first, and
+ * `,"payload":` cannot occur inside a JSON string before it (its quote would be escaped), so the
+ * text up to there, closed, is the head as JSON. Any other text is parsed whole.
+ */
+function hubHead(f: Frame): HubHead | undefined {
+  const known = factsOf(f);
+  if (known.hub === undefined) known.hub = readHubHead(f.raw) ?? null;
+  return known.hub ?? undefined;
+}
+
+function readHubHead(raw: string): HubHead | undefined {
+  const end = raw.startsWith('{"topic":') ? raw.indexOf(PAYLOAD_KEY) : -1;
+  if (end > 0) {
+    try {
+      const head = JSON.parse(raw.slice(0, end) + '}') as Partial<HubHead>;
+      if (
+        typeof head.topic === 'string' &&
+        typeof head.from === 'string' &&
+        Array.isArray(head.to) &&
+        head.to.every((r) => typeof r === 'string')
+      )
+        return { topic: head.topic, from: head.from, to: head.to };
+    } catch {
+      // Not the usual layout: read it whole below.
+    }
+  }
+  const whole = parseHubFrame(raw);
+  return whole && { topic: whole.topic, from: whole.from, to: whole.to };
+}
+
+/** The node a hub frame is about (a relayed Update's, a subscribe request's), for node:. */
+function hubNode(f: Frame): string | undefined {
+  if (!f.raw.includes('node') && !f.raw.includes('/finesse/')) return undefined;
+  const view = frameView(f);
+  return view.hub && hubPayloadNode(view.hub.payload, view.finesse);
+}
+
+/**
+ * A topic test: text without wildcards is contained in the topic (as node: and session: compare);
+ * with them it is an OpenAjax subscription, `*` standing for one token and a final `**` for one
+ * or more, and a `*` inside a token for any characters in it. Both are lower case.
+ */
+function topicMatcher(pattern: string): (topic: string) => boolean {
+  if (!pattern.includes('*')) return (topic) => topic.includes(pattern);
+  const tokens = pattern.split('.');
+  const parts = tokens.map((t, i) => {
+    if (t === '**' && i === tokens.length - 1) return '[^.]+(?:\\.[^.]+)*';
+    if (t === '*') return '[^.]+';
+    return t
+      .split('*')
+      .map((piece) => piece.replace(REGEX_SPECIALS, '\\$&'))
+      .join('[^.]*');
+  });
+  const re = new RegExp(`^${parts.join('\\.')}$`);
+  return (topic) => re.test(topic);
+}
+
+/**
+ * Who a from:/gadget: value names: a number is a gadget's module id (the first word of its name
+ * in the record), anything else is contained in the name (`desktop`, words of a gadget's title).
+ */
+function participantMatcher(value: string): (name: string) => boolean {
+  if (/^\d+$/.test(value)) return (name) => name.split(' ', 1)[0] === value;
+  return (name) => name.toLowerCase().includes(value);
 }
 
 const PING_IQ = /^\s*<iq\b[^>]*>\s*<ping\b[^>]*urn:xmpp:ping/;

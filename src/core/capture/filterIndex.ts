@@ -9,7 +9,7 @@
  */
 import { SORT_KEYS, type SortKey, type SortSpec } from './sort';
 import { EventEmitter } from 'node:events';
-import type { Frame } from './frame';
+import type { Frame, FrameKind } from './frame';
 import type { FrameStore } from './frameStore';
 import { CompiledFilter, compileFilter, FilterSpec, learnTextFacts } from './filter';
 import { FrameRow, toRow } from './rows';
@@ -66,21 +66,23 @@ const POSITIONS = 2 ** 23;
 /** Keys up to 2^30 (sizes of a GiB) keep key × POSITIONS exact in a double. */
 const KEY_MAX = 2 ** 30 - 1;
 /** Kinds in alphabetical order, as the column reads. */
-const KIND_RANK: Record<string, number> = {
+const KIND_RANK: Record<FrameKind, number> = {
   binary: 0,
   close: 1,
   closeframe: 2,
-  open: 3,
-  ping: 4,
-  pong: 5,
-  stanza: 6,
-  text: 7,
+  http: 3,
+  hub: 4,
+  open: 5,
+  ping: 6,
+  pong: 7,
+  stanza: 8,
+  text: 9,
 };
 
 function numericKey(f: Frame, key: SortKey): number {
   if (key === 'size') return Math.min(f.bytes, KEY_MAX);
   if (key === 'dir') return f.dir === 'out' ? 0 : 1;
-  return KIND_RANK[f.kind] ?? 8;
+  return KIND_RANK[f.kind] ?? 10;
 }
 
 export class FilteredIndex extends EventEmitter<FilteredIndexEvents> {

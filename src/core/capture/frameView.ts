@@ -1,5 +1,6 @@
 /**
- * Derived, cached view of a frame: parsed element, stanza summary, Finesse Update. Computed on
+ * Derived, cached view of a frame: parsed element, stanza summary, Finesse Update, the hub
+ * publish of a `hub` frame (with the Update it relays, decoded as an XMPP one is). Computed on
  * first use (never on the forwarding path) and cached per frame object, so a frame is parsed at
  * most once however many views read it. An edit (new raw text) invalidates the cache.
  */
@@ -8,6 +9,8 @@ import { Element, parseXml } from '../xmpp/xml';
 import { StanzaSummary, summarize } from '../xmpp/summary';
 import { decodeUpdate, FinesseUpdate, updateLabel } from '../finesse/update';
 import { HttpMessage, parseHttpMessage } from '../http/message';
+import { type HubMessage, parseHubFrame } from '../hub/hubFrame';
+import { hubPayloadLabel, relayedUpdate } from '../finesse/hubPayload';
 
 export interface FrameView {
   element?: Element;
@@ -19,6 +22,13 @@ export interface FrameView {
   finesseLabel?: string;
   /** The HTTP request or response of a frame of kind `http`. */
   http?: HttpMessage;
+  /**
+   * The publish of a frame of kind `hub`. When its payload relays an Update, `finesse` (and
+   * `finesseLabel`) hold that Update, so every Update key reads it as it reads an XMPP one.
+   */
+  hub?: HubMessage;
+  /** `SubscribeNodeReq Team 1 Users`: a hub payload that is a Finesse request or answer, not an Update. */
+  hubLabel?: { label: string; error?: boolean };
 }
 
 const cache = new WeakMap<Frame, { raw: string; view: FrameView }>();
@@ -48,6 +58,7 @@ function computeView(frame: Frame, raw = frame.raw, labels = true): FrameView {
     const http = parseHttpMessage(raw);
     return http ? { http } : { error: 'Not an HTTP message' };
   }
+  if (frame.kind === 'hub') return frame.flags?.truncated ? {} : hubView(raw, labels);
   if (frame.kind !== 'open' && frame.kind !== 'close' && frame.kind !== 'stanza') {
     // A text frame that is not whitespace and not XML is malformed for RFC 7395.
     if (frame.kind === 'text' && raw.trim()) return { error: 'Not an XML element' };
@@ -67,6 +78,23 @@ function computeView(frame: Frame, raw = frame.raw, labels = true): FrameView {
   }
   return view;
 }
+
+/** The JSON a hub frame holds (core/hub/hubFrame.ts); the text of an edit that broke it is an error. */
+function hubView(raw: string, labels: boolean): FrameView {
+  const hub = parseHubFrame(raw);
+  if (!hub) return { error: HUB_ERROR };
+  const view: FrameView = { hub };
+  const finesse = relayedUpdate(hub.payload);
+  if (finesse) {
+    view.finesse = finesse;
+    if (labels) view.finesseLabel = updateLabel(finesse);
+  } else if (labels) {
+    const label = hubPayloadLabel(hub.payload);
+    if (label) view.hubLabel = label;
+  }
+  return view;
+}
+const HUB_ERROR = 'Not a hub record: expected JSON {topic, from, to: [], payload}';
 
 /** The `finesse` object of the CLI JSON lines contract (docs/ARCHITECTURE.md). */
 export interface FinesseJson {

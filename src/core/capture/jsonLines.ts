@@ -1,7 +1,9 @@
 /**
  * The CLI's stable JSON-lines contract (docs/ARCHITECTURE.md): the Frame record fields plus, where
- * decodable, `finesse: {node, event, requestId, source, kind, state}` and `error` for malformed
- * frames. SASL payloads are redacted unless the caller explicitly asks otherwise.
+ * decodable, `finesse: {node, event, requestId, source, kind, state}`, `http` for a REST call,
+ * `hub: {topic, from, to, causedBy}` for a gadget desktop's hub publish (with `finesse` for the
+ * Update it relays) and `error` for malformed frames. SASL payloads are redacted unless the
+ * caller explicitly asks otherwise.
  */
 import type { Frame } from './frame';
 import { peekText } from './lazyFrame';
@@ -19,9 +21,18 @@ interface HttpJson {
   requestId?: string;
 }
 
+/** A hub publish (kind `hub`): its topic, who published it, who received it, the XMPP frame it relays. */
+interface HubJson {
+  topic: string;
+  from: string;
+  to: string[];
+  causedBy?: number;
+}
+
 export interface FrameJson extends Frame {
   finesse?: FinesseJson & { causedBy?: number; likelyCause?: number };
   http?: HttpJson;
+  hub?: HubJson;
   error?: string;
 }
 
@@ -52,9 +63,15 @@ export function frameToJson(frame: Frame, opts: FrameJsonOptions = {}): FrameJso
     if (frame.kind !== 'text' || raw.trim()) out.flags.malformed = true;
   }
   const finesse = quick ?? (view.finesse && finesseJson(view.finesse));
+  if (view.hub) {
+    const hub: HubJson = { topic: view.hub.topic, from: view.hub.from, to: view.hub.to };
+    if (view.hub.causedBy !== undefined) hub.causedBy = view.hub.causedBy;
+    out.hub = hub;
+  }
   if (finesse) {
     out.finesse = finesse;
-    const cause = opts.correlation?.causeOf(frame.id);
+    // A relayed Update was caused by what caused the XMPP Update it relays.
+    const cause = opts.correlation?.causeOf(view.hub?.causedBy ?? frame.id);
     if (cause) out.finesse[cause.guess ? 'likelyCause' : 'causedBy'] = cause.request;
   }
   if (view.http) {

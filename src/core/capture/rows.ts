@@ -26,7 +26,10 @@ export interface FrameRow {
   session: string;
   /** A REST call's request frame id, on its request, its response and the Updates it caused (highlighted together). */
   link?: number;
-  /** A Finesse `apiErrors` Update: the label reads as the error and shows in the error colour. */
+  /**
+   * A Finesse `apiErrors` Update (or a hub answer carrying an error): the label reads as the
+   * error and shows in the error colour.
+   */
   apiError?: boolean;
   /** The user's star and comment. */
   note?: FrameNote;
@@ -63,6 +66,7 @@ function computeRow(frame: Frame): FrameRow {
     row.flags.malformed = true;
   }
   if (view.summary) row.summary = summaryText(view.summary);
+  else if (view.hub) row.summary = clip(`hub ${view.hub.topic} ${view.hub.from} → ${audience(view.hub.to)}`);
   else if (view.http)
     row.summary = view.http.method
       ? `${view.http.method} ${view.http.target ?? ''}`
@@ -72,6 +76,10 @@ function computeRow(frame: Frame): FrameRow {
   const itemId = view.finesse?.itemId;
   if (view.summary && !view.summary.id && itemId) row.summary += ` · item ${itemId}`;
   if (view.finesseLabel) row.label = view.finesseLabel;
+  else if (view.hubLabel) {
+    row.label = view.hubLabel.label;
+    if (view.hubLabel.error) row.apiError = true;
+  }
   if (frame.note) row.note = { ...frame.note };
   const apiError = view.finesse && apiErrorLabel(view.finesse);
   if (apiError) {
@@ -79,6 +87,15 @@ function computeRow(frame: Frame): FrameRow {
     row.apiError = true;
   }
   return row;
+}
+
+/** Who received a hub publish, in a few words: `2 gadgets`, `3 Team`, `(no subscriber)`. */
+function audience(to: string[]): string {
+  if (to.length === 0) return '(no subscriber)';
+  if (to.length === 1) return to[0];
+  const gadgets = to.filter((r) => r !== 'desktop').length;
+  const plural = (n: number) => `${n} gadget${n === 1 ? '' : 's'}`;
+  return gadgets === to.length ? plural(gadgets) : `desktop + ${plural(gadgets)}`;
 }
 
 /** Summary for frames without a parsed element: keepalives, garbage, binary, close frames. */

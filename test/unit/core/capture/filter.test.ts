@@ -14,6 +14,7 @@ import { ResponseIndex } from '../../../../src/core/capture/responseIndex';
 import { apiErrorUpdate, dialogUpdate, eventMessage, userUpdate } from '../../../../src/core/finesse/builders';
 import { nodes } from '../../../../src/core/finesse/nodes';
 import { plainAuth } from '../../../../src/core/xmpp/sasl';
+import { hubPublish, relayedUpdate } from '../../../support/hubFrames';
 
 const agent = { id: 'agent1', loginName: 'agent1' };
 const call = { id: '16777236', from: '1001', to: '6001' };
@@ -256,7 +257,7 @@ describe('filter language', () => {
     assert.match(error('kind:iq'), /kind: expects one of open, close, stanza/);
     assert.match(error('event:GET'), /event: expects POST, PUT or DELETE/);
     assert.match(error('has:everything'), /has: expects one of error, update, original/);
-    assert.match(error('is:pinged'), /is: expects one of ping, malformed, held, .*truncated, starred/);
+    assert.match(error('is:pinged'), /is: expects one of ping, malformed, held, .*truncated, reordered, starred/);
     assert.match(error('state:'), /state: needs a value/);
   });
 
@@ -340,5 +341,106 @@ describe('filter keys for REST calls', () => {
   it('without links each frame is judged alone (as a breakpoint rule sees one frame)', () => {
     assert.deepEqual(ids('req:r1', null), [1, 3]);
     assert.deepEqual(ids('status:4xx', null), [5]);
+  });
+});
+
+describe('filter keys for hub frames', () => {
+  // The gadget desktop: the XMPP Update, the hub publish relaying it, gadgets' own publishes.
+  const node = nodes.user('agent1');
+  const store = new FrameStore();
+  for (const f of [
+    /* 1 */ { dir: 'in', kind: 'stanza', raw: ev(node, userUpdate(agent, 'READY', { requestId: 'r1' })) },
+    /* 2 */ {
+      dir: 'in',
+      kind: 'hub',
+      raw: relayedUpdate(node, userUpdate(agent, 'READY', { requestId: 'r1' }), { causedBy: 1 }),
+    },
+    /* 3 */ {
+      dir: 'in',
+      kind: 'hub',
+      raw: relayedUpdate(nodes.userDialogs('agent1'), dialogUpdate(agent, call, 'ALERTING', 'POST'), {
+        to: ['1 Sample Gadget'],
+      }),
+    },
+    /* 4 */ {
+      dir: 'out',
+      kind: 'hub',
+      raw: hubPublish('finesse.info.requests', '12 Team Gadget', ['desktop'], {
+        type: 'SubscribeNodeReq',
+        data: { node: '/finesse/api/Team/7/Users' },
+        invokeID: 'i1',
+      }),
+    },
+    /* 5 */ { dir: 'out', kind: 'hub', raw: hubPublish('com.acme.wallboard', '2 Wallboard', [], { x: 'READY' }) },
+    /* 6 */ {
+      dir: 'in',
+      kind: 'hub',
+      raw: relayedUpdate(node, apiErrorUpdate(agent, 'r2'), { to: ['12 Team Gadget'] }),
+    },
+    /* 7 */ { dir: 'in', kind: 'hub', raw: '{"topic":"broken"' },
+    /* 8 */ {
+      dir: 'in',
+      kind: 'hub',
+      // Not in formatHubFrame's key order: read whole.
+      raw: JSON.stringify({
+        payload: {},
+        to: ['2 Wallboard'],
+        from: 'desktop',
+        topic: 'finesse.containerservices.activeTab',
+      }),
+    },
+  ] as Omit<FrameInput, 'session'>[])
+    store.append({ session: 'desktop', ...f });
+  const all = [...store];
+  const ids = (q: string) => {
+    const c = compileFilter(q);
+    if (!c.ok) throw new Error(c.error);
+    return all.filter(c.filter.matcher()).map((f) => f.id);
+  };
+
+  it('kind:hub lists them; the Update keys read the Update a hub frame relays', () => {
+    assert.deepEqual(ids('kind:hub'), [2, 3, 4, 5, 6, 7, 8]);
+    assert.deepEqual(ids('state:READY'), [1, 2], 'a gadget payload that only says READY is no Update');
+    assert.deepEqual(ids('event:POST'), [3]);
+    assert.deepEqual(ids('has:update kind:hub'), [2, 3, 6]);
+    assert.deepEqual(ids('req:r1'), [1, 2]);
+    assert.deepEqual(ids('state:ALERTING|WORK'), [3]);
+  });
+
+  it('node: reads a relayed Update’s node and a subscribe request’s', () => {
+    assert.deepEqual(ids('node:User/agent1 kind:hub'), [2, 3, 6]);
+    assert.deepEqual(ids('node:Team/7'), [4]);
+  });
+
+  it('topic: contains the text, or matches * and ** as a hub subscription does, in any case', () => {
+    assert.deepEqual(ids('topic:finesse.api.user'), [2, 3, 6]);
+    assert.deepEqual(ids('topic:finesse.api.User.*'), [2, 6], '* is one token');
+    assert.deepEqual(ids('topic:finesse.api.**'), [2, 3, 6], '** is one token or more');
+    assert.deepEqual(ids('topic:finesse.**'), [2, 3, 4, 6, 8]);
+    assert.deepEqual(ids('topic:finesse.info.*|com.*.wallboard'), [4, 5]);
+    assert.deepEqual(ids('topic:*.*.*.*.Dialogs'), [3]);
+    assert.deepEqual(ids('topic:finesse.container*.*'), [8], 'a * inside a token stays in the token');
+    assert.deepEqual(ids('-topic:finesse kind:hub'), [5, 7]);
+  });
+
+  it('from: is the publisher (desktop, a module id, words of a title); gadget: publisher or receiver', () => {
+    assert.deepEqual(ids('from:desktop'), [2, 3, 6, 8]);
+    assert.deepEqual(ids('from:12'), [4]);
+    assert.deepEqual(ids('from:2'), [5], 'a module id is the whole first word, not a digit in 12');
+    assert.deepEqual(ids('from:wallboard'), [5]);
+    assert.deepEqual(ids('gadget:12'), [4, 6]);
+    assert.deepEqual(ids('gadget:Sample'), [2, 3]);
+    assert.deepEqual(ids('gadget:2'), [2, 5, 8]);
+  });
+
+  it('has:error and is:malformed find the record that does not parse, a relayed apiErrors and failed answers', () => {
+    assert.deepEqual(ids('has:error kind:hub'), [6, 7]);
+    assert.deepEqual(ids('is:malformed'), [7]);
+  });
+
+  it('the hub keys say they parse, and highlight nothing', () => {
+    const c = compileFilter('topic:a from:b gadget:c');
+    assert.ok(c.ok && c.filter.parses);
+    assert.equal(highlighter('topic:a from:desktop'), undefined);
   });
 });

@@ -7,6 +7,7 @@ import { FilteredIndex, IndexChange } from '../../../../src/core/capture/filterI
 import { compileFilter } from '../../../../src/core/capture/filter';
 import { eventMessage, userUpdate, UserState } from '../../../../src/core/finesse/builders';
 import { nodes } from '../../../../src/core/finesse/nodes';
+import { hubPublish, relayedUpdate } from '../../../support/hubFrames';
 
 const agent = { id: 'agent1', loginName: 'agent1' };
 const STATES: UserState[] = ['READY', 'NOT_READY', 'TALKING'];
@@ -353,5 +354,44 @@ describe('FilteredIndex', () => {
     assert.deepEqual(viewIds(failing), [request.id, response.id]);
     failing.dispose();
     other.dispose();
+  });
+
+  it('learns hub frames ahead too, filters them by topic, publisher and relayed Update, and sorts kinds alphabetically', async () => {
+    store = new FrameStore();
+    append(store, 0, 3); // 1: a User Update, 2-3: pings
+    const node = nodes.user('agent1');
+    store.append({
+      session: 'd',
+      dir: 'in',
+      kind: 'hub',
+      raw: relayedUpdate(node, userUpdate(agent, 'TALKING'), { causedBy: 1 }),
+    });
+    store.append({
+      session: 'd',
+      dir: 'out',
+      kind: 'hub',
+      raw: hubPublish('acme.wallboard', '5 Wallboard', [], { n: 1 }),
+    });
+    store.append({ session: 'd', dir: 'out', kind: 'http', raw: 'GET /finesse/api/User/agent1 HTTP/1.1\n\n' });
+    index = new FilteredIndex(store);
+    await index.whenWarm();
+    const cases: [string, number[]][] = [
+      ['kind:hub', [4, 5]],
+      ['topic:finesse.api.User.*', [4]],
+      ['from:5', [5]],
+      ['gadget:Sample', [4]],
+      ['state:READY|TALKING', [1, 4]],
+    ];
+    for (const [text, ids] of cases) {
+      index.setFilter({ text });
+      await index.whenIdle();
+      assert.deepEqual(viewIds(index), ids, text);
+    }
+    index.setFilter({ text: '' });
+    index.setSort({ key: 'kind' });
+    assert.deepEqual(
+      index.rows(0, index.total).map((r) => r.kind),
+      ['http', 'hub', 'hub', 'stanza', 'stanza', 'stanza'],
+    );
   });
 });

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { FrameStore } from '../../../../src/core/capture/frameStore';
 import { frameToJson, frameToJsonLine } from '../../../../src/core/capture/jsonLines';
 import { plainAuth, plainPayload } from '../../../../src/core/xmpp/sasl';
-import { dialogUpdate, eventMessage } from '../../../../src/core/finesse/builders';
+import { dialogUpdate, eventMessage, userUpdate } from '../../../../src/core/finesse/builders';
+import { Correlator } from '../../../../src/core/finesse/correlation';
+import { hubPublish, relayedUpdate } from '../../../support/hubFrames';
 
 const store = new FrameStore(100);
 
@@ -119,5 +121,80 @@ describe('CLI JSON lines of lazily decoded frames', () => {
     assert.equal(lazy.raw, raw);
     assert.equal(frameToJsonLine(lazy), frameToJsonLine(plain));
     assert.equal(decodes, 4, 'text read elsewhere is cached there and used');
+  });
+});
+
+describe('CLI JSON lines of hub frames', () => {
+  const agent = { id: '1001', loginName: 'agent1001' };
+  const T0 = 1_700_000_000_000; // a fixed capture time: nothing here reads the clock
+
+  it('carry hub {topic, from, to, causedBy} and the relayed Update’s finesse, caused by what caused its XMPP Update', () => {
+    const s = new FrameStore(100);
+    const node = '/finesse/api/User/1001';
+    const put = s.append({
+      session: 'rest',
+      dir: 'out',
+      kind: 'http',
+      t: T0,
+      raw: `PUT ${node} HTTP/1.1\nrequestId: r5\n\n<User><state>READY</state></User>`,
+    });
+    const update = userUpdate(agent, 'READY', { requestId: 'r5' });
+    const xmpp = s.append({
+      session: 'desktop',
+      dir: 'in',
+      kind: 'stanza',
+      t: T0 + 40,
+      raw: eventMessage({
+        from: 'pubsub.finesse.test',
+        to: '1001@finesse.test/desktop',
+        node,
+        itemId: 'i',
+        updateXml: update,
+      }),
+    });
+    const hub = s.append({
+      session: 'desktop',
+      dir: 'in',
+      kind: 'hub',
+      t: T0 + 41,
+      raw: relayedUpdate(node, update, { causedBy: xmpp.id }),
+    });
+    const correlation = new Correlator();
+    correlation.observe(s);
+    const json = JSON.parse(frameToJsonLine(hub, { correlation }));
+    assert.equal(json.kind, 'hub');
+    assert.equal(json.raw, hub.raw);
+    assert.deepEqual(json.hub, {
+      topic: 'finesse.api.User.1001',
+      from: 'desktop',
+      to: ['1 Sample Gadget', '2 Team Gadget'],
+      causedBy: xmpp.id,
+    });
+    assert.deepEqual(json.finesse, {
+      node,
+      event: 'PUT',
+      requestId: 'r5',
+      source: node,
+      kind: 'user',
+      state: 'READY',
+      causedBy: put.id,
+    });
+  });
+
+  it('a gadget’s own publish has hub without causedBy and no finesse; a broken record says its error', () => {
+    const s = new FrameStore(10);
+    const own = s.append({
+      session: 'desktop',
+      dir: 'out',
+      kind: 'hub',
+      raw: hubPublish('my.topic', '3 Team', [], { a: 1 }),
+    });
+    const json = frameToJson(own);
+    assert.deepEqual(json.hub, { topic: 'my.topic', from: '3 Team', to: [] });
+    assert.equal(json.finesse, undefined);
+    const broken = frameToJson(s.append({ session: 'desktop', dir: 'out', kind: 'hub', raw: '{"topic":' }));
+    assert.equal(broken.hub, undefined);
+    assert.match(broken.error ?? '', /Not a hub record/);
+    assert.equal(broken.flags.malformed, true);
   });
 });
