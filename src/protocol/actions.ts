@@ -4,7 +4,7 @@
  * buttons and toolbar toggles such as Pause/Resume. Types only; no vscode import.
  */
 import type { Frame } from '../core/capture/frame';
-import type { FrameAction, ToolbarToggle } from './messages';
+import type { FrameAction, HoldNote, ToolbarToggle } from './messages';
 
 export interface FrameActions {
   perform(action: FrameAction, frameId: number): void | Promise<void>;
@@ -15,6 +15,10 @@ export interface FrameActions {
   available?(frame: Frame): FrameAction[];
   /** Fires when availability changed (a frame was held or released), to refresh the detail pane. */
   onDidChange?(listener: () => void): { dispose(): void };
+  /** What a held frame's row says (why it is held, what waits behind it); undefined when not held. */
+  holdNote?(frameId: number): HoldNote | undefined;
+  /** The frames that have a hold note now (their rows are sent again when onDidChange fires). */
+  heldIds?(): number[];
 }
 
 /** Toolbar toggles a feature adds to the panel's toolbar. */

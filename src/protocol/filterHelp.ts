@@ -10,7 +10,7 @@ export const FILTER_HELP = [
   '  state:READY       state in the decoded Finesse Update (XMPP, or relayed to gadgets on the hub)',
   '  event:PUT         event of the Update: POST PUT DELETE',
   '  has:error         malformed, error stanza or apiErrors (also has:update, has:original)',
-  '  is:held           also edited injected dropped replayed malformed afterClose ping starred',
+  '  is:held           also edited injected dropped replayed reordered malformed afterClose ping starred',
   '  has:note          frames you commented (is:starred: frames you starred)',
   '  session:own-1     capture session id contains (the Sessions view sets it)',
   '  -ping             hide pings, pongs and keepalives',

@@ -25,7 +25,19 @@ export type RowDto = FrameRow & {
   marks?: { summary?: [number, number][]; label?: [number, number][] };
   /** ms since the first frame of the row's session (the relative time column). */
   sinceStart?: number;
+  /** A held frame: why, and what waits behind it (intercept's FrameActions.holdNote). */
+  hold?: HoldNote;
 };
+
+/** What a held frame's row says beside its HELD badge. */
+export interface HoldNote {
+  /** e.g. `b1 · 19 waiting behind`, `waits behind b1 #12`, `b1 · the rest passes`. */
+  text: string;
+  /** The same in a sentence, for the tooltip. */
+  title: string;
+  /** ms to the automatic forward when the row was sent; absent while no clock runs. */
+  autoForwardMs?: number;
+}
 
 /** How the list's columns look; kept per workspace by the host. */
 export interface ColumnPrefs {

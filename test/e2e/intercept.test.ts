@@ -12,7 +12,7 @@ import { fromEditable, toEditable, escapesUpdates } from '../../src/core/interce
 import { buildTemplate } from '../../src/core/intercept/templates';
 import { sessionIdentity } from '../../src/core/intercept/sessionJid';
 import { decodeUpdate } from '../../src/core/finesse/update';
-import { userUpdate } from '../../src/core/finesse/builders';
+import { dialogUpdate, userUpdate } from '../../src/core/finesse/builders';
 import { nodes } from '../../src/core/finesse/nodes';
 import { parseXml } from '../../src/core/xmpp/xml';
 import { DOMAIN, Prosody } from '../support/prosody';
@@ -352,5 +352,111 @@ describe('intercept through the real proxy (Prosody, @xmpp/client)', () => {
       gate.resume();
       await own.stop();
     }
+  });
+
+  describe('what a breakpoint does with the frames behind the one it holds (the Finesse server publishing)', () => {
+    const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
+    const agent2 = { id: 'agent2', loginName: 'agent2' };
+    const call = { id: '16777236', from: '1001', to: '6001' };
+    let publisher: Publisher;
+    let client: XmppClient;
+    let session: string;
+    /** "EVENT STATE" of every Finesse Update the proxied client received, in order. */
+    const received: string[] = [];
+    let arrivals: (() => void)[] = [];
+    const receivedCount = (n: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => (received.length >= n ? resolve() : arrivals.push(check));
+        check();
+      });
+
+    before(async () => {
+      publisher = await Publisher.start(prosody.wsUrl);
+      // Finesse subscribes every agent to its own User and Dialogs nodes.
+      for (const node of [nodes.user('agent2'), nodes.userDialogs('agent2')]) {
+        await publisher.createNode(node);
+        await publisher.autoSubscribe(node, 'agent2');
+      }
+      ({ client, session } = await proxied('agent2', 'desktop'));
+      client.on('stanza', (s: Stanza) => {
+        if (s.name !== 'message') return;
+        const parsed = parseXml(s.toString() as string);
+        const update = parsed.ok ? decodeUpdate(parsed.element) : undefined;
+        if (!update) return;
+        received.push(`${update.event} ${update.state}`);
+        const waiting = arrivals;
+        arrivals = [];
+        for (const w of waiting) w();
+      });
+      const online = captured(store, (f) => f.session === session && f.dir === 'out' && f.raw.includes('<presence'));
+      await client.send(xml('presence'));
+      await online;
+    });
+    after(async () => {
+      await client?.stop().catch(() => undefined);
+      await publisher?.stop().catch(() => undefined);
+    });
+    beforeEach(() => {
+      received.length = 0;
+    });
+
+    /** A Dialog DELETE, then five User changes, published as the Finesse server does. */
+    async function deleteThenUserChanges(): Promise<Frame> {
+      const held = nextHeld(gate, (h) => h.frame.session === session);
+      await publisher.publish(nodes.userDialogs('agent2'), dialogUpdate(agent2, call, 'DROPPED', 'DELETE', { t: T0 }));
+      const { frame } = await held;
+      for (let n = 0; n < 5; n++)
+        await publisher.publish(
+          nodes.user('agent2'),
+          userUpdate(agent2, n % 2 ? 'READY' : 'NOT_READY', { t: T0 + (n + 1) * 1000 }),
+        );
+      return frame;
+    }
+    const userChanges = ['PUT NOT_READY', 'PUT READY', 'PUT NOT_READY', 'PUT READY', 'PUT NOT_READY'];
+    const ofSession = () => gate.held().filter((h) => h.frame.session === session);
+
+    it('lets the rest pass by default: the User changes reach the client while the DELETE is held; forwarded, it arrives last, flagged reordered', async () => {
+      gate.setBreakpoints([{ id: 'b1', filter: 'dir:in event:DELETE' }]);
+      const held = await deleteThenUserChanges();
+      await receivedCount(5);
+      assert.deepEqual(received, userChanges);
+      assert.deepEqual(
+        ofSession().map((h) => [h.frame.id, h.reason, h.aside]),
+        [[held.id, 'breakpoint', true]],
+      );
+      gate.forward(held.id);
+      await receivedCount(6);
+      assert.deepEqual(received, [...userChanges, 'DELETE DROPPED']);
+      assert.equal(store.get(held.id)?.flags.reordered, true);
+      assert.deepEqual(
+        [...store].filter((f) => f.session === session && f.id >= held.id && f.flags.reordered).map((f) => f.id),
+        [held.id],
+        'only the held frame went out of order',
+      );
+    });
+
+    it('hold in order: the User changes wait behind the held DELETE and arrive after it, in order', async () => {
+      gate.setBreakpoints([{ id: 'b1', filter: 'dir:in event:DELETE', rest: 'wait' }]);
+      const waiting = new Promise<void>((resolve) => {
+        const check = () =>
+          gate.waitingBehind(ofSession()[0]?.frame.id ?? -1) === 5 ? resolve() : gate.once('held', check);
+        check();
+      });
+      const held = await deleteThenUserChanges();
+      await waiting;
+      assert.deepEqual(received, [], 'nothing overtook the held frame');
+      assert.deepEqual(
+        gate.waitingQueues().map((q) => [q.session, q.dir, q.head.frame.id, q.head.rule?.id, q.waiting]),
+        [[session, 'in', held.id, 'b1', 5]],
+      );
+      gate.forward(held.id);
+      await receivedCount(6);
+      assert.deepEqual(received, ['DELETE DROPPED', ...userChanges]);
+      assert.equal(gate.heldCount, 0);
+      assert.deepEqual(
+        [...store].filter((f) => f.session === session && f.id >= held.id && f.flags.reordered),
+        [],
+      );
+    });
   });
 });

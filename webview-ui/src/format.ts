@@ -45,6 +45,7 @@ export const FLAG_BADGES = [
   ['edited', 'EDITED', 'Edited before forwarding'],
   ['injected', 'INJECTED', 'Injected, not sent by the peer'],
   ['dropped', 'DROPPED', 'Dropped by intercept'],
+  ['reordered', 'REORDERED', 'Forwarded out of order: a later frame of its session and direction went first'],
   ['replayed', 'REPLAYED', 'Replayed from a saved session'],
   ['afterClose', 'AFTER CLOSE', 'Arrived after the other side had gone away: recorded, not delivered'],
 ] as const;

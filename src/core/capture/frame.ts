@@ -34,6 +34,11 @@ export interface FrameFlags {
   afterClose?: boolean;
   /** Only the first bytes are kept (the store's per-frame limit); `bytes` is the size on the wire. */
   truncated?: boolean;
+  /**
+   * Forwarded out of order by intercept: a later frame of its session and direction went first
+   * (a let-the-rest-pass breakpoint held it), or it was forwarded while an earlier one was held.
+   */
+  reordered?: boolean;
 }
 
 export interface Frame {
@@ -93,6 +98,7 @@ export const FRAME_FLAGS = [
   'replayed',
   'afterClose',
   'truncated',
+  'reordered',
 ] as const satisfies readonly (keyof FrameFlags)[];
 
 /** Wall-clock time with sub-ms precision (Date.now() has only ms). */

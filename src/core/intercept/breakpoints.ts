@@ -20,6 +20,13 @@
  *              apiError type), case-insensitive
  * A frame is held when ANY enabled rule matches. Rules with Finesse fields only match frames
  * that carry a Finesse notification (or, for node, a pubsub request).
+ *
+ * What the frames after a held one do is the rule's `rest`:
+ *   pass   (the default, as mitmproxy and Burp intercept) only the matching frame is held; the
+ *          later frames of its session and direction flow, and the held one, when forwarded,
+ *          goes out of order (flagged `reordered`)
+ *   wait   the order on the wire is kept: every later frame of that session and direction
+ *          waits behind the held one, as under Pause
  */
 import { compileFilter } from '../capture/filter';
 import type { Direction, Frame } from '../capture/frame';
@@ -41,6 +48,16 @@ export interface BreakpointRule {
   node?: string;
   event?: string;
   state?: string;
+  /** What the later frames of the held frame's session and direction do (default pass). */
+  rest?: BreakpointRest;
+}
+
+export type BreakpointRest = 'pass' | 'wait';
+export const BREAKPOINT_RESTS: readonly BreakpointRest[] = ['pass', 'wait'];
+
+/** The rule's `rest`, its default filled in. */
+export function restOf(rule: BreakpointRule | undefined): BreakpointRest {
+  return rule?.rest === 'wait' ? 'wait' : 'pass';
 }
 
 export class RuleError extends Error {}
@@ -51,6 +68,8 @@ export type FrameMatcher = (frame: Frame) => boolean;
 export function compileBreakpoint(rule: BreakpointRule): FrameMatcher {
   const name = rule.id ? `breakpoint "${rule.id}"` : 'breakpoint';
   const tests: FrameMatcher[] = [];
+  if (rule.rest !== undefined && !BREAKPOINT_RESTS.includes(rule.rest))
+    throw new RuleError(`${name}: rest must be pass or wait, not "${String(rule.rest)}"`);
   if (rule.filter !== undefined) {
     if (typeof rule.filter !== 'string' || !rule.filter.trim())
       throw new RuleError(`${name}: the filter is empty (it would hold every frame; pause does that)`);

@@ -3,9 +3,13 @@
  * resend, inject and replace rules (mitmproxy's intercept, for XMPP frames).
  *
  * Holding: a frame is held when its direction is paused, when a breakpoint rule matches it, or
- * because an earlier frame of the same session+direction is held (order on the wire never
- * changes by itself; only an explicit forward of a later frame overtakes). Other sessions and
- * the other direction keep flowing.
+ * because an earlier frame of the same session+direction is held in order (a paused frame, or
+ * one a breakpoint with `rest: 'wait'` holds): then the order on the wire never changes by
+ * itself, and only an explicit forward of a later frame overtakes. A breakpoint with
+ * `rest: 'pass'` (the default) holds its frame aside: the later frames flow, and the held one
+ * goes out of order when it is released. A frame sent while an earlier frame of its
+ * session+direction was still held, or after a later one was sent, is flagged `reordered`.
+ * Other sessions and the other direction keep flowing.
  *
  * Releasing: forward (as is, or edited), drop, resume (everything held in that direction), or
  * the hold timeout: a forgotten pause must not kill the real connection silently, so a `warn`
@@ -26,7 +30,7 @@ import { EventEmitter } from 'node:events';
 import type { Direction, Frame } from '../capture/frame';
 import type { FrameStore } from '../capture/frameStore';
 import type { LiveSession, LiveSessionRegistry } from '../capture/liveSession';
-import { BreakpointRule, compileBreakpoints } from './breakpoints';
+import { BreakpointRule, compileBreakpoints, restOf } from './breakpoints';
 import type { FrameGate, GateDecision } from './gate';
 import { compileReplaceRules, ReplaceRule, Rewriter } from './replace';
 
@@ -45,6 +49,18 @@ export interface HeldFrame {
   readonly pending?: string;
   /** Open in an editor: no deadline until the edit ends. */
   readonly editing?: boolean;
+  /** Held by a let-the-rest-pass breakpoint: nothing waits behind it. */
+  readonly aside?: boolean;
+}
+
+/** A session+direction whose frames wait in order behind the held frame at its head. */
+export interface HeldQueue {
+  readonly session: string;
+  readonly dir: Direction;
+  /** Paused, held by an in-order breakpoint, open in an editor, or behind one of those. */
+  readonly head: HeldFrame;
+  /** Frames held behind the head. */
+  readonly waiting: number;
 }
 
 export interface InterceptorOptions {
@@ -87,7 +103,12 @@ interface Entry {
 class InterceptError extends Error {}
 
 export class Interceptor extends EventEmitter<InterceptorEvents> implements FrameGate {
+  /** Per session+direction: the frames held in order (nothing of it passes while one is here). */
   private readonly queues = new Map<string, Entry[]>();
+  /** Per session+direction: frames let-the-rest-pass breakpoints hold; the flow goes past them. */
+  private readonly aside = new Map<string, Set<Entry>>();
+  /** Per session+direction with frames held aside: the highest frame id sent meanwhile. */
+  private readonly sentUpTo = new Map<string, number>();
   private readonly byId = new Map<number, Entry>();
   private pauseState: PauseState = { in: false, out: false };
   private breakpointRules: BreakpointRule[] = [];
@@ -122,11 +143,11 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
     const rewritten = holdable && this.rewrite ? this.rewrite(frame, frame.raw) : frame.raw;
     let reason: HoldReason | undefined;
     let rule: BreakpointRule | undefined;
-    if (queue?.length) reason = this.pauseState[frame.dir] ? 'paused' : 'behind';
-    else if (holdable && this.pauseState[frame.dir]) reason = 'paused';
+    if (this.pauseState[frame.dir] && (holdable || queue?.length)) reason = 'paused';
     else if (holdable && (rule = this.matchBreakpoint(frame))) reason = 'breakpoint';
-    if (reason === 'behind' && holdable && (rule = this.matchBreakpoint(frame))) reason = 'breakpoint';
+    else if (queue?.length) reason = 'behind';
     if (!reason) {
+      this.noteSent(key, frame.id);
       if (rewritten === frame.raw) return 'pass';
       // A replace rule changed a passing frame: send the new text now, then record it.
       send(rewritten);
@@ -151,9 +172,7 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
     if (pending !== undefined) held.pending = pending;
     const entry: Entry = { held, send };
     this.startClock(entry);
-    let queue = this.queues.get(key);
-    if (!queue) this.queues.set(key, (queue = []));
-    queue.push(entry);
+    this.place(key, entry, reason === 'breakpoint' && restOf(rule) === 'pass');
     this.byId.set(frame.id, entry);
     this.store.update(frame.id, { flags: { held: true } });
     this.emit('held', held);
@@ -201,23 +220,40 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
     if (!entry?.held.editing) return;
     delete entry.held.editing;
     this.startClock(entry);
-    const key = queueKey(entry.held.frame.session, entry.held.frame.dir);
+    const key = keyOf(entry);
     if (!this.pauseState[entry.held.frame.dir] && entry.held.reason === 'behind') this.drain(key);
     this.emit('changed');
   }
 
   /**
-   * Per direction, frames that wait only because a frame ahead of them is open in an editor
-   * (what the status bar shows so a stalled direction is never a mystery).
+   * Every session+direction where frames wait in order behind a held one, with the frame at
+   * the head and how many wait behind it (what the views show, so a stalled direction is never
+   * a mystery).
    */
-  queuedBehindEdits(): { dir: Direction; editing: number; waiting: number }[] {
-    const out: { dir: Direction; editing: number; waiting: number }[] = [];
+  waitingQueues(): HeldQueue[] {
+    const out: HeldQueue[] = [];
     for (const queue of this.queues.values()) {
-      const at = queue.findIndex((e) => e.held.editing);
-      if (at < 0 || at === queue.length - 1) continue;
-      out.push({ dir: queue[at].held.frame.dir, editing: queue[at].held.frame.id, waiting: queue.length - at - 1 });
+      if (queue.length < 2) continue;
+      const { frame } = queue[0].held;
+      out.push({ session: frame.session, dir: frame.dir, head: queue[0].held, waiting: queue.length - 1 });
     }
     return out;
+  }
+
+  /** For a frame held in order: the frame at the head of its queue, when that is another one. */
+  waitsBehind(id: number): HeldFrame | undefined {
+    const entry = this.byId.get(id);
+    if (!entry || entry.held.aside) return undefined;
+    const head = this.queues.get(keyOf(entry))?.[0];
+    return head && head !== entry ? head.held : undefined;
+  }
+
+  /** For a frame at the head of a queue: how many frames wait behind it. */
+  waitingBehind(id: number): number {
+    const entry = this.byId.get(id);
+    if (!entry || entry.held.aside) return 0;
+    const queue = this.queues.get(keyOf(entry));
+    return queue?.[0] === entry ? queue.length - 1 : 0;
   }
 
   // ---- pause / resume ----
@@ -231,21 +267,23 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
   }
 
   /**
-   * Resumes the direction(s) and forwards everything held there, in order; a frame open in an
-   * editor stays (and what is behind it waits for it).
+   * Resumes the direction(s) and forwards everything held there, oldest first (the frames
+   * breakpoints hold aside too); a frame open in an editor stays (and what waits in order
+   * behind it waits for it).
    */
   resume(dir: Direction | 'both' = 'both'): void {
     this.setPaused(dir, false);
-    for (const [key, queue] of [...this.queues]) {
-      const head = queue[0];
-      if (!head || (dir !== 'both' && head.held.frame.dir !== dir)) continue;
-      for (const entry of [...queue]) {
-        if (entry.held.editing) break;
-        this.release(entry, 'resumed');
-      }
-      const rest = this.queues.get(key);
-      for (const entry of rest?.slice(1) ?? []) if (entry.held.reason === 'paused') entry.held.reason = 'behind';
+    const stopped = new Set<string>();
+    for (const entry of this.entries()) {
+      if (dir !== 'both' && entry.held.frame.dir !== dir) continue;
+      const key = keyOf(entry);
+      if (entry.held.editing) {
+        if (!entry.held.aside) stopped.add(key);
+      } else if (entry.held.aside || !stopped.has(key)) this.release(entry, 'resumed');
     }
+    for (const key of stopped)
+      for (const entry of this.queues.get(key)?.slice(1) ?? [])
+        if (entry.held.reason === 'paused') entry.held.reason = 'behind';
   }
 
   private setPaused(dir: Direction | 'both', value: boolean): void {
@@ -270,21 +308,27 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
   /**
    * After the rules changed: a frame held by a rule that is gone or disabled is held only if a
    * remaining rule (or a pause) still wants it; otherwise it goes, in order, when nothing held
-   * for a reason is ahead of it. Frames open in an editor stay.
+   * for a reason is ahead of it. A frame whose rule now lets the rest pass (or now keeps the
+   * order) moves aside (or back into its place in the order). Frames open in an editor stay.
    */
   private recheckBreakpointHolds(): void {
     const touched = new Set<string>();
     for (const entry of this.entries()) {
       const { held } = entry;
       if (held.reason !== 'breakpoint' || held.editing) continue;
+      const key = keyOf(entry);
       const rule = this.matchBreakpoint(held.frame);
-      if (rule) {
-        held.rule = rule;
-        continue;
+      if (rule) held.rule = rule;
+      else {
+        delete held.rule;
+        held.reason = this.pauseState[held.frame.dir] ? 'paused' : 'behind';
       }
-      delete held.rule;
-      held.reason = this.pauseState[held.frame.dir] ? 'paused' : 'behind';
-      touched.add(queueKey(held.frame.session, held.frame.dir));
+      const aside = !!rule && restOf(rule) === 'pass';
+      if (aside !== !!held.aside || !rule) {
+        this.unplace(key, entry);
+        this.place(key, entry, aside);
+        touched.add(key);
+      }
     }
     for (const key of touched) this.drain(key);
     if (touched.size) this.emit('changed');
@@ -340,7 +384,7 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
   forward(id: number, raw?: string): Frame {
     const entry = this.entry(id);
     this.release(entry, raw !== undefined && raw !== entry.held.frame.raw ? 'edited' : 'forwarded', raw);
-    this.drain(queueKey(entry.held.frame.session, entry.held.frame.dir));
+    this.drain(keyOf(entry));
     return entry.held.frame;
   }
 
@@ -348,7 +392,7 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
   drop(id: number): Frame {
     const entry = this.entry(id);
     this.release(entry, 'dropped');
-    this.drain(queueKey(entry.held.frame.session, entry.held.frame.dir));
+    this.drain(keyOf(entry));
     return entry.held.frame;
   }
 
@@ -414,6 +458,8 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
   private release(entry: Entry, how: ReleaseHow, raw?: string): void {
     const { frame } = entry.held;
     if (this.byId.get(frame.id) !== entry) return;
+    const key = keyOf(entry);
+    const reordered = this.overtaken(key, entry) || this.overtakes(key, entry);
     this.forget(entry);
     if (how === 'dropped' || how === 'closed') {
       this.store.update(frame.id, { flags: { held: undefined, dropped: true } });
@@ -421,23 +467,71 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
       const text = raw ?? entry.held.pending ?? frame.raw;
       // Send first: the transport resends the original bytes when given the captured text.
       entry.send(text);
-      if (text !== frame.raw) this.store.update(frame.id, { raw: text, flags: { held: undefined, edited: true } });
-      else this.store.update(frame.id, { flags: { held: undefined } });
+      this.noteSent(key, frame.id);
+      const flags = reordered ? { held: undefined, reordered: true } : { held: undefined };
+      if (text !== frame.raw) this.store.update(frame.id, { raw: text, flags: { ...flags, edited: true } });
+      else this.store.update(frame.id, { flags });
     }
     this.emit('released', frame, how);
     this.emit('changed');
   }
 
-  private forget(entry: Entry): void {
-    this.stopClock(entry);
-    const { frame } = entry.held;
-    this.byId.delete(frame.id);
-    const key = queueKey(frame.session, frame.dir);
+  /** A later frame of its session+direction went out while this one was held. */
+  private overtaken(key: string, entry: Entry): boolean {
+    return (this.sentUpTo.get(key) ?? -Infinity) > entry.held.frame.id;
+  }
+
+  /** An earlier frame of its session+direction is still held. */
+  private overtakes(key: string, entry: Entry): boolean {
+    const id = entry.held.frame.id;
+    const first = this.queues.get(key)?.[0];
+    if (first && first !== entry && first.held.frame.id < id) return true;
+    for (const other of this.aside.get(key) ?? []) if (other.held.frame.id < id) return true;
+    return false;
+  }
+
+  /** While frames are held aside, remember how far the flow went past them. */
+  private noteSent(key: string, id: number): void {
+    if (!this.aside.has(key)) return;
+    const upTo = this.sentUpTo.get(key);
+    if (upTo === undefined || id > upTo) this.sentUpTo.set(key, id);
+  }
+
+  /** Puts a held frame in its queue, in id order (or aside, where nothing waits behind it). */
+  private place(key: string, entry: Entry, aside: boolean): void {
+    if (aside) {
+      entry.held.aside = true;
+      let set = this.aside.get(key);
+      if (!set) this.aside.set(key, (set = new Set()));
+      set.add(entry);
+      return;
+    }
+    delete entry.held.aside;
+    let queue = this.queues.get(key);
+    if (!queue) this.queues.set(key, (queue = []));
+    const id = entry.held.frame.id;
+    let at = queue.length;
+    while (at > 0 && queue[at - 1].held.frame.id > id) at--;
+    queue.splice(at, 0, entry);
+  }
+
+  private unplace(key: string, entry: Entry): void {
+    const set = this.aside.get(key);
+    if (set?.delete(entry) && !set.size) {
+      this.aside.delete(key);
+      this.sentUpTo.delete(key);
+    }
     const queue = this.queues.get(key);
     if (!queue) return;
     const i = queue.indexOf(entry);
     if (i >= 0) queue.splice(i, 1);
     if (!queue.length) this.queues.delete(key);
+  }
+
+  private forget(entry: Entry): void {
+    this.stopClock(entry);
+    this.byId.delete(entry.held.frame.id);
+    this.unplace(keyOf(entry), entry);
   }
 
   /** Frames held only because of the one ahead go when nothing held for a reason is ahead. */
@@ -462,7 +556,11 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
   private timeout(id: number): void {
     const entry = this.byId.get(id);
     if (!entry) return;
-    const key = queueKey(entry.held.frame.session, entry.held.frame.dir);
+    if (entry.held.aside) {
+      this.release(entry, 'timeout');
+      return;
+    }
+    const key = keyOf(entry);
     const queue = this.queues.get(key) ?? [];
     const upTo = queue.indexOf(entry);
     if (queue.slice(0, upTo + 1).some((e) => e.held.editing)) {
@@ -485,4 +583,8 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
 
 function queueKey(session: string, dir: Direction): string {
   return `${dir}\u0000${session}`;
+}
+
+function keyOf(entry: Entry): string {
+  return queueKey(entry.held.frame.session, entry.held.frame.dir);
 }

@@ -1,10 +1,10 @@
 /**
  * Breakpoint commands: Add (a filter typed in, checked as it is typed), Edit, Remove, Enable,
- * Disable, and "Break on Frames Like This" from a row's context menu (a filter written from the
+ * Disable, Hold in Order / Let the Rest Pass (what the later frames do), and "Break on Frames Like This" from a row's context menu (a filter written from the
  * frame, added at once and shown in the Breakpoints view, where it can be edited).
  */
 import * as vscode from 'vscode';
-import type { BreakpointRule } from '../../core/intercept/breakpoints';
+import { restOf, type BreakpointRest, type BreakpointRule } from '../../core/intercept/breakpoints';
 import { filterLike } from '../../core/intercept/likeFrame';
 import {
   BREAKPOINTS_VIEW,
@@ -54,7 +54,9 @@ export function registerBreakpointCommands(
     const pick = await vscode.window.showQuickPick(
       rules.map((r, i) => ({
         label: describeRule(r),
-        description: [r.id, r.enabled === false ? 'disabled' : ''].filter(Boolean).join(' · '),
+        description: [r.id, r.enabled === false ? 'disabled' : '', restOf(r) === 'wait' ? 'holds in order' : '']
+          .filter(Boolean)
+          .join(' · '),
         i,
       })),
       { placeHolder: `Breakpoint to ${verb}` },
@@ -69,6 +71,15 @@ export function registerBreakpointCommands(
     return added;
   };
 
+  const setRest = async (arg: unknown, rest: BreakpointRest) => {
+    const i = await pickRule(arg, rest === 'wait' ? 'hold in order' : 'let the rest pass');
+    const rules = view.rules();
+    if (i === undefined || !rules[i]) return undefined;
+    rules[i] = { ...rules[i], rest };
+    await writeRules(rules);
+    return rules[i].id;
+  };
+
   const setEnabled = async (arg: unknown, enabled: boolean) => {
     const i = await pickRule(arg, enabled ? 'enable' : 'disable');
     const rules = view.rules();
@@ -81,11 +92,15 @@ export function registerBreakpointCommands(
   return [
     view,
     command('finesse.addBreakpoint', async (arg) => {
-      const filter = typeof arg === 'string' ? arg : await askFilter();
+      // A filter, or {filter, rest} (keybindings and tests); else asked.
+      const given =
+        typeof arg === 'string' ? { filter: arg } : (arg as { filter?: unknown; rest?: unknown } | undefined);
+      const filter = typeof given?.filter === 'string' ? given.filter : await askFilter();
       if (!filter?.trim()) return undefined;
       const problem = checkFilter(filter);
       if (problem) throw new Error(`breakpoint not added: ${problem}`);
-      return (await add({ filter: filter.trim() })).id;
+      const rest = given?.rest === 'wait' || given?.rest === 'pass' ? given.rest : undefined;
+      return (await add({ filter: filter.trim(), ...(rest ? { rest } : {}) })).id;
     }),
     command('finesse.editBreakpoint', async (arg) => {
       const i = await pickRule(arg, 'edit');
@@ -94,7 +109,8 @@ export function registerBreakpointCommands(
       const filter = await askFilter(describeRule(rules[i]));
       if (!filter?.trim()) return undefined;
       // An old field rule becomes a filter rule: one language from now on.
-      rules[i] = { id: rules[i].id, enabled: rules[i].enabled, filter: filter.trim() };
+      const { id, enabled, rest } = rules[i];
+      rules[i] = { id, enabled, filter: filter.trim(), ...(rest ? { rest } : {}) };
       await writeRules(rules);
       return rules[i].id;
     }),
@@ -110,6 +126,8 @@ export function registerBreakpointCommands(
       await writeRules([]);
     }),
     command('finesse.enableBreakpoint', (arg) => setEnabled(arg, true)),
+    command('finesse.breakpointHoldInOrder', (arg) => setRest(arg, 'wait')),
+    command('finesse.breakpointLetRestPass', (arg) => setRest(arg, 'pass')),
     command('finesse.disableBreakpoint', (arg) => setEnabled(arg, false)),
     command('finesse.breakOnFramesLike', async (arg) => {
       const id = await frameArg(arg, 'break on frames like');

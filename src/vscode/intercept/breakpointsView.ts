@@ -5,13 +5,15 @@
  * that (direction, stanza, node…) are still read and shown in words. The settings stay the one
  * place rules live, so they survive a reload and can be shared in a workspace; the view writes
  * there and the controller applies them (a rule removed or disabled releases its frames in order).
+ * Each rule says what the rest of the flow does while it holds a frame: passes (the default) or
+ * waits in order behind it, and then how many frames wait.
  */
 import * as vscode from 'vscode';
 import { toRow } from '../../core/capture/rows';
-import { compileBreakpoint, type BreakpointRule } from '../../core/intercept/breakpoints';
+import { compileBreakpoint, restOf, type BreakpointRule } from '../../core/intercept/breakpoints';
 import type { HeldFrame } from '../../core/intercept/interceptor';
 import { Disposable } from '../disposable';
-import { arrow, type InterceptController } from './controller';
+import { arrow, heldName, type InterceptController } from './controller';
 import { readSettings, SECTION } from './settings';
 
 export const BREAKPOINTS_VIEW = 'finesse.breakpoints';
@@ -31,6 +33,11 @@ export function describeRule(rule: BreakpointRule): string {
   if (rule.state) parts.push(`state:${rule.state}`);
   if (rule.match !== undefined) parts.push(`/${rule.match}/${rule.flags ?? ''}`);
   return parts.join(' ') || '(every frame)';
+}
+
+/** What a rule does with the frames after the one it holds, in words. */
+export function describeRest(rule: BreakpointRule): string {
+  return restOf(rule) === 'wait' ? 'holds in order' : 'lets the rest pass';
 }
 
 /** The message a bad filter gets, or undefined when it compiles. */
@@ -88,15 +95,32 @@ export class BreakpointsView extends Disposable implements vscode.TreeDataProvid
       const f = node.held.frame;
       const row = toRow(f);
       const item = new vscode.TreeItem(`#${f.id} ${row.label ?? row.summary}`, vscode.TreeItemCollapsibleState.None);
-      item.description = `${node.held.editing ? 'editing · ' : ''}${arrow(f.dir)}`;
-      item.tooltip = `Held frame #${f.id} (${arrow(f.dir)}). Click to edit it; Forward and Drop are on the right.`;
+      const waiting = this.controller.current?.waitingBehind(f.id) ?? 0;
+      const behind = this.controller.current?.waitsBehind(f.id);
+      const order = waiting
+        ? ` · ${waiting} waiting behind it`
+        : behind
+          ? ` · waits behind ${heldName(behind)}`
+          : node.held.aside
+            ? ' · the rest passes'
+            : '';
+      item.description = `${node.held.editing ? 'editing · ' : ''}${arrow(f.dir)}${order}`;
+      item.tooltip = `Held frame #${f.id} (${arrow(f.dir)})${
+        waiting
+          ? `: ${waiting} later frames of its session and direction wait behind it, in order`
+          : node.held.aside
+            ? ': later frames flow; forwarded now it goes out of order (flagged reordered)'
+            : ''
+      }. Click to edit it; Forward and Drop are on the right.`;
       item.iconPath = new vscode.ThemeIcon('debug-stackframe');
       item.contextValue = 'heldFrame';
       item.command = { command: 'finesse.editFrame', title: 'Edit', arguments: [f.id] };
       return item;
     }
     const { rule } = node;
-    const held = this.heldBy(rule).length;
+    const heldFrames = this.heldBy(rule);
+    const held = heldFrames.length;
+    const waiting = heldFrames.reduce((n, h) => n + (this.controller.current?.waitingBehind(h.frame.id) ?? 0), 0);
     const item = new vscode.TreeItem(
       describeRule(rule),
       held ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
@@ -104,12 +128,23 @@ export class BreakpointsView extends Disposable implements vscode.TreeDataProvid
     item.id = `rule-${node.index}-${rule.id ?? ''}-${describeRule(rule)}`;
     const enabled = rule.enabled !== false;
     item.checkboxState = enabled ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked;
-    item.description = [rule.id, !enabled ? 'disabled' : held ? `${held} held` : undefined].filter(Boolean).join(' · ');
+    item.description = [
+      rule.id,
+      !enabled ? 'disabled' : held ? `${held} held` : undefined,
+      waiting ? `${waiting} waiting` : undefined,
+      describeRest(rule),
+    ]
+      .filter(Boolean)
+      .join(' · ');
     item.tooltip = new vscode.MarkdownString(
-      `Holds frames matching \`${describeRule(rule).replace(/`/g, "'")}\`${rule.filter ? '' : ' (rule saved as fields)'}.`,
+      `Holds frames matching \`${describeRule(rule).replace(/`/g, "'")}\`${rule.filter ? '' : ' (rule saved as fields)'}. ${
+        restOf(rule) === 'wait'
+          ? 'Holds in order: the later frames of the same session and direction wait behind a held frame.'
+          : 'Lets the rest pass: only the matching frame is held; forwarded, it goes out of order (flagged *reordered*).'
+      }`,
     );
     item.iconPath = new vscode.ThemeIcon(enabled ? 'debug-breakpoint' : 'debug-breakpoint-disabled');
-    item.contextValue = enabled ? 'breakpoint.enabled' : 'breakpoint.disabled';
+    item.contextValue = `${enabled ? 'breakpoint.enabled' : 'breakpoint.disabled'}.${restOf(rule)}`;
     return item;
   }
 

@@ -20,6 +20,12 @@ const LIVE_CONTEXT = 'finesse.liveSession';
 
 export const arrow = (dir: Direction) => (dir === 'out' ? 'client → server' : 'server → client');
 
+/** A held frame as the views name it: `b1 #12`, `#12 (editing)`. */
+export function heldName(h: HeldFrame): string {
+  const rule = h.reason === 'breakpoint' && h.rule?.id ? `${h.rule.id} ` : '';
+  return `${rule}#${h.frame.id}${h.editing ? ' (editing)' : ''}`;
+}
+
 export class InterceptController extends Disposable {
   private interceptor: Interceptor | undefined;
   private loading: Promise<Interceptor> | undefined;
@@ -196,20 +202,23 @@ export class InterceptController extends Disposable {
     const seconds = this.nextDeadline();
     this.tick(seconds !== undefined);
     const countdown = seconds !== undefined ? ` · auto-forward in ${seconds} s` : '';
-    const behind = (i?.queuedBehindEdits() ?? [])
-      .map((q) => ` · ${arrow(q.dir)}: ${q.waiting} waiting behind #${q.editing} (editing)`)
+    // Frames waiting in order behind a held one (a pause says so itself, unless an edit stops it).
+    const queues = (i?.waitingQueues() ?? []).filter((q) => q.head.reason !== 'paused' || q.head.editing);
+    const behind = queues.map((q) => ` · ${q.waiting} waiting behind ${heldName(q.head)}`).join('');
+    const behindTip = queues
+      .map((q) => `\n${q.waiting} frames (${arrow(q.dir)}, ${q.session}) wait in order behind ${heldName(q.head)}.`)
       .join('');
     const extra = `${countdown}${behind}`;
     if (paused.in || paused.out) {
       const dirs = paused.in && paused.out ? 'both ways' : paused.out ? 'client → server' : 'server → client';
       this.status.text = `$(debug-pause) Finesse paused ${dirs}${held ? ` · ${held} held` : ''}${extra}`;
-      this.status.tooltip = `Frames ${dirs} are held. Click to resume (held frames are forwarded in order; a frame open in an editor stays held).`;
+      this.status.tooltip = `Frames ${dirs} are held. Click to resume (held frames are forwarded in order; a frame open in an editor stays held).${behindTip}`;
       this.status.command = 'finesse.resume';
       this.status.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       this.status.show();
     } else if (held) {
       this.status.text = `$(debug-breakpoint) ${held} held${extra}`;
-      this.status.tooltip = 'Frames held by a breakpoint. Click to forward one.';
+      this.status.tooltip = `Frames held by a breakpoint. Click to forward one.${behindTip}`;
       this.status.command = 'finesse.forwardFrame';
       this.status.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       this.status.show();

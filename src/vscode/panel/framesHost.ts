@@ -309,6 +309,10 @@ export class FramesHost {
         this.post(answer);
         return;
       }
+      case 'goto':
+        // A link in the detail pane (a hub frame's XMPP Update): the webview says when it is not listed.
+        if (typeof m.id === 'number' && !this.reveal(m.id)) this.post({ type: 'reveal', id: m.id, index: -1 });
+        return;
       case 'select':
         this.selectedId = m.id;
         this.opts.onSelect?.(m.id === undefined ? undefined : this.store.get(m.id));
@@ -357,7 +361,13 @@ export class FramesHost {
     for (const s of this.hookSubscriptions) s.dispose();
     this.hookSubscriptions = [];
     const changed = () => this.postConfig();
+    // Held rows say what waits behind them: that changes without their frame changing.
+    const holds = () => {
+      for (const id of this.actions?.heldIds?.() ?? []) this.pendingUpdated.add(id);
+      this.schedule();
+    };
     if (this.actions?.onDidChange) this.hookSubscriptions.push(this.actions.onDidChange(changed));
+    if (this.actions?.onDidChange && this.actions.heldIds) this.hookSubscriptions.push(this.actions.onDidChange(holds));
     if (this.toolbar) this.hookSubscriptions.push(this.toolbar.onDidChange(changed));
   }
 
@@ -387,6 +397,8 @@ export class FramesHost {
     const out: RowDto = { ...row };
     const started = this.sessionStart(row.session);
     if (started !== undefined) out.sinceStart = row.t - started;
+    const hold = row.flags.held ? this.actions?.holdNote?.(row.id) : undefined;
+    if (hold) out.hold = hold;
     if (this.marker) {
       const summary = this.marker(row.summary);
       const label = row.label ? this.marker(row.label) : [];

@@ -57,6 +57,7 @@ class RowView {
   private readonly dir: HTMLDivElement;
   private readonly kind: HTMLDivElement;
   private readonly badges: HTMLSpanElement;
+  private readonly hold: HTMLSpanElement;
   private readonly star: HTMLSpanElement;
   private readonly summary: HTMLSpanElement;
   private readonly event: HTMLDivElement;
@@ -71,10 +72,11 @@ class RowView {
     this.dir = cell('dir');
     this.kind = cell('kind');
     this.badges = h('span', { class: 'fx-badges' });
+    this.hold = h('span', { class: 'fx-hold' });
     this.star = h('span', { class: 'fx-star', attrs: { 'aria-label': 'starred' } });
     this.summary = h('span', { class: 'fx-summary-text' });
     const summaryCell = cell('summary');
-    summaryCell.append(this.star, this.badges, this.summary);
+    summaryCell.append(this.star, this.badges, this.hold, this.summary);
     this.event = cell('event');
     this.size = cell('size');
     this.session = cell('session');
@@ -117,6 +119,7 @@ class RowView {
       setText(this.size, '');
       setText(this.session, '');
       setText(this.star, '');
+      setText(this.hold, '');
       this.setBadges('');
       this.el.removeAttribute('title');
       return;
@@ -137,6 +140,8 @@ class RowView {
       .map(([flag]) => flag)
       .join(',');
     this.setBadges(key);
+    setText(this.hold, row.hold?.text ?? '');
+    this.hold.title = row.hold?.title ?? '';
     setText(this.star, row.note?.starred ? '★' : row.note?.text ? '✎' : '');
     const tip = [row.error && `#${row.id}: ${row.error}`, row.note?.text && `Comment: ${row.note.text}`]
       .filter(Boolean)

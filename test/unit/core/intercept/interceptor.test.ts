@@ -8,6 +8,9 @@ import { LiveSession, LiveSessionRegistry } from '../../../../src/core/capture/l
 import { Interceptor, ReleaseHow } from '../../../../src/core/intercept/interceptor';
 import { RuleError } from '../../../../src/core/intercept/breakpoints';
 import { classifyText } from '../../../../src/core/xmpp/framing';
+import { compileFilter } from '../../../../src/core/capture/filter';
+import { dialogUpdate, eventMessage, userUpdate } from '../../../../src/core/finesse/builders';
+import { nodes } from '../../../../src/core/finesse/nodes';
 
 /** A transport's view: what reached each side, in order. */
 class Wire {
@@ -50,6 +53,19 @@ class RecordingSession implements LiveSession {
 /** Flags as saved and printed (JSON drops the cleared held flag). */
 const flags = (f: Frame) => JSON.parse(JSON.stringify(f.flags));
 const presence = (status: string) => `<presence xmlns="jabber:client"><status>${status}</status></presence>`;
+/** Finesse notifications as the server sends them; times fixed, never the clock's. */
+const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
+const agent = { id: 'agent1', loginName: 'agent1' };
+const notify = (node: string, updateXml: string, itemId: string) =>
+  eventMessage({ from: 'pubsub.finesse.test', to: 'agent1@finesse.test/desktop', node, itemId, updateXml });
+const callGone = () =>
+  notify(
+    nodes.userDialogs('agent1'),
+    dialogUpdate(agent, { id: '16777236', from: '1001', to: '6001' }, 'DROPPED', 'DELETE', { t: T0 }),
+    'd1',
+  );
+const userChange = (n: number) =>
+  notify(nodes.user('agent1'), userUpdate(agent, n % 2 ? 'READY' : 'NOT_READY', { t: T0 + n * 1000 }), `u${n}`);
 const msg = (body: string) => `<message xmlns="jabber:client" to="b@finesse.test"><body>${body}</body></message>`;
 
 describe('Interceptor', () => {
@@ -113,7 +129,7 @@ describe('Interceptor', () => {
   });
 
   it('keeps the order: later frames wait behind a held one and follow it when it goes', () => {
-    gate.setBreakpoints([{ stanza: 'presence' }]);
+    gate.setBreakpoints([{ stanza: 'presence', rest: 'wait' }]);
     const first = wire.receive('s1', 'out', presence('away'));
     wire.receive('s1', 'out', msg('after'));
     wire.receive('s1', 'out', msg('after 2'));
@@ -161,7 +177,7 @@ describe('Interceptor', () => {
   });
 
   it('other sessions keep flowing while one has held frames', () => {
-    gate.setBreakpoints([{ match: 'hold-me' }]);
+    gate.setBreakpoints([{ match: 'hold-me', rest: 'wait' }]);
     wire.receive('s1', 'out', msg('hold-me'));
     wire.receive('s1', 'out', msg('s1 later'));
     wire.receive('s2', 'out', msg('s2 flows'));
@@ -231,7 +247,10 @@ describe('Interceptor', () => {
             : gate.once('changed', check);
         check();
       });
-      assert.deepEqual(gate.queuedBehindEdits(), [{ dir: 'out', editing: edited.id, waiting: 1 }]);
+      assert.deepEqual(
+        gate.waitingQueues().map((q) => [q.dir, q.head.frame.id, q.head.editing, q.waiting]),
+        [['out', edited.id, true, 1]],
+      );
       gate.resume('out');
       assert.equal(gate.isHeld(edited.id), true, 'resume leaves the frame being edited');
       assert.equal(gate.isHeld(queued.id), true, 'and what is behind it');
@@ -255,6 +274,143 @@ describe('Interceptor', () => {
   });
 
   describe('breakpoints', () => {
+    // The issue's case: one rule on Dialogs DELETE, twenty User changes right behind it.
+    const deleteThenUsers = () => {
+      const held = wire.receive('s1', 'in', callGone());
+      const users = Array.from({ length: 20 }, (_, n) => wire.receive('s1', 'in', userChange(n)));
+      return { held, users };
+    };
+    const isReordered = (f: Frame) => {
+      const c = compileFilter('is:reordered');
+      assert.ok(c.ok);
+      return c.filter.matcher()(f);
+    };
+
+    it('by default let the rest pass: only the matching frame is held, it goes out of order, flagged reordered', () => {
+      gate.setBreakpoints([{ id: 'b1', filter: 'event:DELETE' }]);
+      const { held, users } = deleteThenUsers();
+      assert.equal(gate.heldCount, 1);
+      assert.deepEqual(
+        wire.texts('s1', 'in'),
+        users.map((u) => u.raw),
+        'the twenty User changes flowed, in order',
+      );
+      assert.equal(gate.heldFrame(held.id)?.aside, true);
+      assert.deepEqual(gate.waitingQueues(), [], 'nothing waits behind it');
+      assert.equal(gate.waitingBehind(held.id), 0);
+      gate.forward(held.id);
+      assert.deepEqual(wire.texts('s1', 'in'), [...users.map((u) => u.raw), held.raw]);
+      assert.deepEqual(flags(store.get(held.id)!), { reordered: true });
+      assert.equal(isReordered(store.get(held.id)!), true, 'is:reordered finds it');
+      assert.deepEqual(
+        users.filter((u) => flags(store.get(u.id)!).reordered),
+        [],
+        'the frames that flowed are not',
+      );
+    });
+
+    it('hold in order: every later frame of that session and direction waits behind it, and says behind which', () => {
+      gate.setBreakpoints([{ id: 'b1', filter: 'event:DELETE', rest: 'wait' }]);
+      const { held, users } = deleteThenUsers();
+      const other = wire.receive('s1', 'out', presence('out flows'));
+      assert.equal(gate.heldCount, 21);
+      assert.deepEqual(wire.texts('s1', 'in'), []);
+      assert.deepEqual(wire.texts('s1', 'out'), [other.raw], 'the other direction flows');
+      assert.deepEqual(
+        gate.waitingQueues().map((q) => [q.session, q.dir, q.head.frame.id, q.head.rule?.id, q.waiting]),
+        [['s1', 'in', held.id, 'b1', 20]],
+      );
+      assert.equal(gate.waitingBehind(held.id), 20);
+      assert.equal(gate.waitsBehind(users[7].id)?.frame.id, held.id);
+      assert.deepEqual([...new Set(gate.held().map((h) => h.reason))], ['breakpoint', 'behind']);
+      gate.forward(held.id);
+      assert.deepEqual(wire.texts('s1', 'in'), [held.raw, ...users.map((u) => u.raw)]);
+      assert.equal(gate.heldCount, 0);
+      assert.deepEqual(
+        [held, ...users].filter((f) => isReordered(store.get(f.id)!)),
+        [],
+        'in order: nothing reordered',
+      );
+    });
+
+    it('hold in order: forwarding a frame that waits behind the held one overtakes it, flagged reordered', () => {
+      gate.setBreakpoints([{ id: 'b1', filter: 'event:DELETE', rest: 'wait' }]);
+      const { held, users } = deleteThenUsers();
+      gate.forward(users[3].id);
+      assert.deepEqual(wire.texts('s1', 'in'), [users[3].raw]);
+      assert.deepEqual(flags(store.get(users[3].id)!), { reordered: true });
+      gate.forward(held.id);
+      assert.equal(flags(store.get(held.id)!).reordered, undefined, 'the held one kept its place: it went first');
+      assert.equal(wire.texts('s1', 'in').length, 21);
+    });
+
+    it('let the rest pass: a frame forwarded before anything overtook it is not reordered', () => {
+      gate.setBreakpoints([{ id: 'b1', filter: 'event:DELETE' }]);
+      const held = wire.receive('s1', 'in', callGone());
+      wire.receive('s1', 'out', presence('the other direction does not count'));
+      wire.receive('s2', 'in', userChange(1));
+      gate.forward(held.id);
+      assert.deepEqual(flags(store.get(held.id)!), {});
+    });
+
+    it('let the rest pass: frames held aside by two rules go out as each is forwarded', () => {
+      gate.setBreakpoints([
+        { id: 'b1', filter: 'event:DELETE' },
+        { id: 'b2', filter: 'state:READY' },
+      ]);
+      const gone = wire.receive('s1', 'in', callGone());
+      const ready = wire.receive('s1', 'in', userChange(1));
+      const notReady = wire.receive('s1', 'in', userChange(2));
+      assert.deepEqual(wire.texts('s1', 'in'), [notReady.raw]);
+      gate.forward(ready.id);
+      gate.forward(gone.id);
+      assert.deepEqual(wire.texts('s1', 'in'), [notReady.raw, ready.raw, gone.raw]);
+      assert.equal(store.get(ready.id)!.flags.reordered, true);
+      assert.equal(store.get(gone.id)!.flags.reordered, true);
+    });
+
+    it('a rule switched to hold in order keeps what comes next behind its frame; back to pass releases them', () => {
+      gate.setBreakpoints([{ id: 'b1', filter: 'event:DELETE' }]);
+      const held = wire.receive('s1', 'in', callGone());
+      const before = wire.receive('s1', 'in', userChange(1));
+      gate.setBreakpoints([{ id: 'b1', filter: 'event:DELETE', rest: 'wait' }]);
+      assert.equal(gate.heldFrame(held.id)?.aside, undefined);
+      const after = wire.receive('s1', 'in', userChange(2));
+      assert.deepEqual(wire.texts('s1', 'in'), [before.raw]);
+      assert.equal(gate.waitingBehind(held.id), 1);
+      gate.setBreakpoints([{ id: 'b1', filter: 'event:DELETE', rest: 'pass' }]);
+      assert.deepEqual(wire.texts('s1', 'in'), [before.raw, after.raw], 'the waiting frame goes');
+      assert.equal(gate.isHeld(held.id), true, 'the matching one stays held');
+      assert.equal(store.get(after.id)!.flags.reordered, true, 'it overtook the held one');
+      assert.throws(() => gate.setBreakpoints([{ id: 'b9', filter: 'x', rest: 'later' as 'pass' }]), /rest must be/);
+    });
+
+    it('removing a let-the-rest-pass rule forwards its frame; resume forwards frames held aside too, oldest first', () => {
+      gate.setBreakpoints([{ id: 'b1', filter: 'event:DELETE' }]);
+      const first = wire.receive('s1', 'in', callGone());
+      gate.setBreakpoints([]);
+      assert.deepEqual(wire.texts('s1', 'in'), [first.raw]);
+      gate.setBreakpoints([{ id: 'b1', filter: 'event:DELETE' }]);
+      const aside = wire.receive('s1', 'in', callGone());
+      gate.pause('in');
+      const paused = wire.receive('s1', 'in', userChange(3));
+      gate.resume('in');
+      assert.deepEqual(wire.texts('s1', 'in'), [first.raw, aside.raw, paused.raw]);
+      assert.equal(gate.heldCount, 0);
+    });
+
+    it('the hold timeout forwards a frame held aside on its own', async () => {
+      gate.setHoldTimeout(30, 10);
+      gate.setBreakpoints([{ id: 'b1', filter: 'event:DELETE' }]);
+      const held = wire.receive('s1', 'in', callGone());
+      const next = wire.receive('s1', 'in', userChange(1));
+      const [released, how] = (await once(gate, 'released')) as [Frame, ReleaseHow];
+      assert.equal(released.id, held.id);
+      assert.equal(how, 'timeout');
+      assert.deepEqual(wire.texts('s1', 'in'), [next.raw, held.raw]);
+      assert.equal(store.get(held.id)!.flags.reordered, true);
+    });
+
     it('rules in the filter language hold matching frames only', () => {
       gate.setBreakpoints([{ id: 'away', filter: 'dir:out away' }]);
       wire.receive('s1', 'out', presence('here'));
@@ -267,16 +423,16 @@ describe('Interceptor', () => {
 
     it('removing or disabling a rule releases the frames it held, in order; another rule keeps its own', () => {
       gate.setBreakpoints([
-        { id: 'a', filter: '"<status>a"' },
-        { id: 'b', filter: '"<status>b"' },
+        { id: 'a', filter: '"<status>a"', rest: 'wait' },
+        { id: 'b', filter: '"<status>b"', rest: 'wait' },
       ]);
       const a1 = wire.receive('s1', 'out', presence('a1'));
       const b1 = wire.receive('s1', 'out', presence('b1'));
       const c1 = wire.receive('s1', 'out', presence('c1'));
       assert.equal(gate.heldFrame(c1.id)?.reason, 'behind');
       gate.setBreakpoints([
-        { id: 'a', filter: '"<status>a"', enabled: false },
-        { id: 'b', filter: '"<status>b"' },
+        { id: 'a', filter: '"<status>a"', enabled: false, rest: 'wait' },
+        { id: 'b', filter: '"<status>b"', rest: 'wait' },
       ]);
       assert.deepEqual(wire.texts(), [presence('a1')], 'b1 still held by its rule, c1 behind it');
       assert.equal(gate.isHeld(a1.id), false);
