@@ -49,6 +49,12 @@ export interface StreamTransport {
   send(raw: string): void;
   /** Ends the transport; `code` is a WebSocket close code (BOSH maps it to a terminate). */
   close(code: number, reason?: string): void;
+  /**
+   * True when a new <open/> may restart the stream before it is bound: a BOSH `xmpp:restart`
+   * (XEP-0206 §5), the new stream after STARTTLS on TCP. The server answers with the features
+   * of where the stream is, as Openfire and Prosody do; elsewhere a second <open/> is invalid.
+   */
+  readonly reopens?: boolean;
 }
 
 export function wsTransport(ws: WebSocket): StreamTransport {
@@ -80,6 +86,8 @@ export interface XmppServerSessionOptions {
    * (Openfire's default), before the bind result goes out.
    */
   onBind?(jid: string, session: XmppServerSession): void;
+  /** More features offered before authentication (a TCP listener's STARTTLS). */
+  preAuthFeatures?(): Element[];
 }
 
 export interface XmppServerSessionEvents {
@@ -194,7 +202,9 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
   }
 
   private onOpen(el: Element): void {
-    if (this.streamState !== 'open' && this.streamState !== 'restart') return this.close('invalid-xml');
+    const state = this.streamState;
+    const reopen = this.transport.reopens === true && (state === 'auth' || state === 'bind');
+    if (state !== 'open' && state !== 'restart' && !reopen) return this.close('invalid-xml');
     const openReply = xml('open', {
       xmlns: FRAMING_NS,
       from: this.opts.domain,
@@ -204,8 +214,9 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
     }).toString();
     this.send(openReply);
     if (el.attrs.to && el.attrs.to !== this.opts.domain) return this.close('host-unknown');
-    if (this.streamState === 'open') {
-      this.send(features(xml('mechanisms', { xmlns: SASL_NS }, xml('mechanism', {}, 'PLAIN'))));
+    if (state === 'open' || state === 'auth') {
+      const extra = this.opts.preAuthFeatures?.() ?? [];
+      this.send(features(...extra, xml('mechanisms', { xmlns: SASL_NS }, xml('mechanism', {}, 'PLAIN'))));
       this.setState('auth');
     } else {
       this.send(features(xml('bind', { xmlns: BIND_NS }), xml('session', { xmlns: SESSION_NS }, xml('optional'))));

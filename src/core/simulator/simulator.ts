@@ -18,7 +18,7 @@ import { WebSocketServer, WebSocket } from 'ws';
 import { SUBPROTOCOL } from '../xmpp/framing';
 import { listenerCertificate, ListenerCertificate } from '../proxy/reverse/cert';
 import { StreamTransport, wsTransport, XmppServerSession } from '../replay/xmppServerSession';
-import { BoshServer } from './bosh';
+import { BoshLimits, BoshServer } from './bosh';
 import { Desk, DeskUser } from './desk';
 import { GADGET_PREFIX, GadgetFiles } from './gadgetFiles';
 import { Delivery, isOwnFeed, NotificationService } from './notifications';
@@ -45,6 +45,8 @@ export interface SimulatorOptions {
   tls?: { certDir: string };
   /** Browser origins allowed besides loopback pages and this origin (`--allow-origin`). */
   allowedOrigins?: readonly string[];
+  /** BOSH limits other than Openfire's defaults (wait, hold, inactivity, polling). */
+  bosh?: BoshLimits;
 }
 
 /** The first JSON line of `finesse-frames simulate`; field order is part of the contract. */
@@ -119,7 +121,7 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
         setImmediate(() => this.runner.start());
     });
     this.rest = new RestApi(this.desk, this.domain, (call) => this.emit('rest', { ...call }));
-    this.bosh = new BoshServer({ domain: this.domain, onSession: (t) => this.onStream(t) });
+    this.bosh = new BoshServer({ domain: this.domain, onSession: (t) => this.onStream(t) }, opts.bosh);
     this.files = opts.serve ? new GadgetFiles(opts.serve) : undefined;
     this.wss = new WebSocketServer({
       noServer: true,
