@@ -104,7 +104,7 @@ export async function run(): Promise<object> {
     split = { js: [], layout: [] };
     const times: number[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      const view = await harness.open(new FrameStore(), { viewport: { width: 1400, height: 900 } });
+      const view = await harness.open(new FrameStore(), { now: () => m.end, viewport: { width: 1400, height: 900 } });
       await view.delivered((x) => x.type === 'model');
       const took = await view.page.evaluate(
         (data) => {
@@ -117,7 +117,7 @@ export async function run(): Promise<object> {
           (window as unknown as { __split: number[] }).__split = [js - start, end - js];
           return end - start;
         },
-        { type: 'model', model: m, live: false, title: 'bench' } as never,
+        { type: 'model', model: m, live: false, liveCapture: false, title: 'bench' } as never,
       );
       // One subpath per state span.
       const drawn = await view.page.$$eval('path.state', (paths) =>

@@ -4,6 +4,10 @@
  * that rings, is answered and dropped, wrap-up, an invalid transition answered by apiErrors,
  * READY again; a colleague's states from the Team Users node. For the timeline's tests,
  * benchmark and screenshot.
+ *
+ * The day starts where the test says (DAY_START when it does not): nothing here reads the wall
+ * clock, and a test that needs "now" gives the code under test its own clock, set relative to
+ * the day (`day.t + 3 * HOUR`), so the result is the same on any date.
  */
 import { FrameStore } from '../../src/core/capture/frameStore';
 import {
@@ -37,10 +41,15 @@ const agent2: Agent = {
 };
 export const dayCall: Call = { id: '16777236', from: '+1 919 555 0142', to: '1001' };
 
+/** Any instant works: only the times relative to it matter (a Monday 09:00 UTC reads well). */
+export const DAY_START = Date.UTC(2026, 10, 30, 9, 0, 0);
+export const HOUR = 3_600_000;
+
+/** Appends the day's frames; `t` is the time of the last one (or the start, before any). */
 export class CaptureWriter {
   constructor(
     readonly store = new FrameStore(),
-    public t = Date.UTC(2026, 11, 1, 9, 0, 0),
+    public t = DAY_START,
   ) {}
   private requests = 0;
   rest(method: string, path: string, status: number, body = '', requestId?: string): number {
@@ -101,14 +110,14 @@ export function agentDay(w = new CaptureWriter()): CaptureWriter {
     'login-1',
   );
   w.state(agent1, 'NOT_READY', 'login-1');
-  w.update(nodes.teamUsers('1'), teamUserUpdate('1', agent2, 'READY'));
+  w.update(nodes.teamUsers('1'), teamUserUpdate('1', agent2, 'READY', { t: w.t }));
   w.wait(20);
   w.rest('PUT', '/finesse/api/User/agent1', 202, '<User><state>READY</state></User>', 'ready-1');
   w.state(agent1, 'READY', 'ready-1');
   w.wait(35);
   w.update(nodes.userDialogs('agent1'), dialogUpdate(agent1, dayCall, 'ALERTING', 'POST', { t: w.t }));
   w.state(agent1, 'RESERVED');
-  w.update(nodes.teamUsers('1'), teamUserUpdate('1', agent2, 'TALKING'));
+  w.update(nodes.teamUsers('1'), teamUserUpdate('1', agent2, 'TALKING', { t: w.t }));
   w.wait(6);
   w.rest(
     'PUT',
@@ -142,7 +151,7 @@ export function agentDay(w = new CaptureWriter()): CaptureWriter {
   );
   w.update(nodes.userDialogs('agent1'), dialogUpdate(agent1, dayCall, 'DROPPED', 'DELETE', { t: w.t }));
   w.state(agent1, 'WORK_READY');
-  w.update(nodes.teamUsers('1'), teamUserUpdate('1', agent2, 'NOT_READY'));
+  w.update(nodes.teamUsers('1'), teamUserUpdate('1', agent2, 'NOT_READY', { t: w.t }));
   w.wait(30);
   w.rest('PUT', '/finesse/api/User/agent1', 202, '<User><state>READY</state></User>', 'ready-2');
   w.state(agent1, 'READY', 'ready-2');

@@ -2,8 +2,11 @@
 // headless Chromium, drawing what the real TimelineHost builds from a real FrameStore.
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { agentDay, CaptureWriter, dayCall } from '../support/agentDay';
+import { agentDay, CaptureWriter, DAY_START, dayCall, HOUR } from '../support/agentDay';
 import { FrameStore } from '../../src/core/capture/frameStore';
+import { LiveSessionRegistry } from '../../src/core/capture/liveSession';
+import { nodes } from '../../src/core/finesse/nodes';
+import { userUpdate } from '../../src/core/finesse/builders';
 import { TimelineHarness, TimelinePage } from './timelineHarness';
 
 interface Shown {
@@ -11,6 +14,63 @@ interface Shown {
   states: { state: string; x: number; width: number; frame: number }[];
   dialogs: { id: string; steps: string; x: number; right: number }[];
   marks: { kind: string; x: number; label: string; frame: number }[];
+}
+
+/** The window of time shown and where it lies on the page (from the svg's own attributes). */
+interface Window {
+  mode: string;
+  from: number;
+  to: number;
+  /** Page x of the axis' first and last pixel. */
+  r0: number;
+  r1: number;
+}
+
+function windowOf(page: Page): Promise<Window> {
+  return page.$eval('svg.timeline', (svg) => {
+    const left = svg.getBoundingClientRect().left;
+    return {
+      mode: svg.getAttribute('data-mode') ?? '',
+      from: Number(svg.getAttribute('data-from')),
+      to: Number(svg.getAttribute('data-to')),
+      r0: left + 120,
+      r1: left + Number(svg.getAttribute('width')) - 12,
+    };
+  });
+}
+
+/** Resolves once the picture's window satisfies `pred` (zoom and pan draw on the next frame). */
+async function windowBecomes(page: Page, pred: (w: Window) => boolean, what: string): Promise<Window> {
+  for (;;) {
+    const w = await windowOf(page);
+    if (pred(w)) return w;
+    await page
+      .waitForFunction(
+        (before) => {
+          const svg = document.querySelector('svg.timeline');
+          return (
+            `${svg?.getAttribute('data-mode')} ${svg?.getAttribute('data-from')} ${svg?.getAttribute('data-to')}` !==
+            before
+          );
+        },
+        `${w.mode} ${w.from} ${w.to}`,
+        { timeout: 10_000 },
+      )
+      .catch(() => {
+        throw new Error(`the window never became ${what}: ${JSON.stringify(w)}`);
+      });
+  }
+}
+
+const msPerPx = (w: Window) => (w.to - w.from) / (w.r1 - w.r0);
+const timeAt = (w: Window, x: number) => w.from + (x - w.r0) * msPerPx(w);
+const xAt = (w: Window, t: number) => w.r0 + (t - w.from) / msPerPx(w);
+
+/** A live capture's store: the desktop's session is open in it and the registry is the extension's. */
+function liveStore(started: number): { store: FrameStore; connections: LiveSessionRegistry } {
+  const store = new FrameStore();
+  store.openSession({ id: 'ws-day', label: 'desktop', started });
+  return { store, connections: new LiveSessionRegistry() };
 }
 
 /**
@@ -78,10 +138,15 @@ describe('timeline webview', function () {
     view = undefined;
   });
 
+  const state = (lanes: Shown[], agent: string, name: string) =>
+    lanes.find((l) => l.agent === agent)!.states.find((s) => s.state === name)!;
+
   it('shows each agent’s states and the dialog in order, with REST calls and the apiError as marks', async () => {
     const day = agentDay();
-    view = await harness.open(day.store, { live: false, title: 'day.finesse-session' });
-    await view.delivered((m) => m.type === 'model');
+    // Opened three days after it was saved: the picture spans the day, not the days since.
+    view = await harness.open(day.store, { now: () => day.t + 72 * HOUR, title: 'day.finesse-session' });
+    const model = await view.delivered((m) => m.type === 'model');
+    assert.ok(model.type === 'model' && !model.live && !model.liveCapture);
     // Kept for the serializer: a saved capture's picture does not come back after a reload.
     assert.deepEqual(await view.page.evaluate(() => (window as unknown as { __tlState: unknown }).__tlState), {
       live: false,
@@ -104,6 +169,11 @@ describe('timeline webview', function () {
       );
       assert.notEqual(a1.states[i].frame, a1.states[i - 1].frame);
     }
+    // The day fills the axis: its 50 s of TALKING are a wide span, not a line.
+    const w = await windowOf(view.page);
+    assert.equal(w.mode, 'fit');
+    assert.ok(Math.abs(a1.states[0].x - w.r0) < 2, `the day starts at the axis' start: ${JSON.stringify(w)}`);
+    assert.ok(state(lanes, 'agent1', 'TALKING').width > (w.r1 - w.r0) / 6, JSON.stringify(a1.states));
     assert.deepEqual(
       a2.states.map((s) => s.state),
       ['READY', 'TALKING', 'NOT_READY'],
@@ -112,7 +182,7 @@ describe('timeline webview', function () {
     const [dialog] = a1.dialogs;
     assert.equal(dialog.id, dayCall.id);
     assert.equal(dialog.steps, 'ALERTING ACTIVE DROPPED');
-    const at = (state: string) => a1.states.find((s) => s.state === state)!;
+    const at = (name: string) => state(lanes, 'agent1', name);
     assert.ok(dialog.x >= at('READY').x && dialog.x <= at('RESERVED').x + 1, 'the dialog starts when it rings');
     assert.ok(Math.abs(dialog.right - at('WORK_READY').x) < 2, 'and ends when it is dropped');
     const rest = a1.marks.filter((m) => m.kind.includes('m-rest'));
@@ -126,12 +196,32 @@ describe('timeline webview', function () {
     );
     assert.ok(errors[0].x > at('TALKING').x && errors[0].x < at('WORK_READY').x);
     assert.equal(await view.page.textContent('.tl-title'), 'day.finesse-session');
+    assert.equal(await view.page.isVisible('.tl-follow'), false, 'nothing to follow in a file');
     assert.deepEqual(await view.cspViolations(), []);
+  });
+
+  it('the live capture whose sessions all ended spans its frames, hours later', async () => {
+    const { store, connections } = liveStore(DAY_START);
+    const day = agentDay(new CaptureWriter(store));
+    store.endSession('ws-day');
+    view = await harness.open(store, { now: () => day.t + 5 * HOUR, connections });
+    const model = await view.delivered((m) => m.type === 'model');
+    assert.ok(model.type === 'model' && !model.live && model.liveCapture);
+    assert.equal(model.model.end, model.model.framesEnd, 'the picture ends with the last frame');
+    assert.ok(model.model.end <= day.t);
+    const lanes = await shown(view.page);
+    const w = await windowOf(view.page);
+    assert.equal(w.mode, 'fit');
+    assert.ok(state(lanes, 'agent1', 'TALKING').width > (w.r1 - w.r0) / 6, JSON.stringify(lanes[0].states));
+    // Still the live capture's panel: it comes back after a window reload.
+    assert.deepEqual(await view.page.evaluate(() => (window as unknown as { __tlState: unknown }).__tlState), {
+      live: true,
+    });
   });
 
   it('hovering shows the Update as text, clicking selects its frame', async () => {
     const day = agentDay();
-    view = await harness.open(day.store);
+    view = await harness.open(day.store, { now: () => day.t + 48 * HOUR });
     await view.delivered((m) => m.type === 'model');
     const talking = view.page.locator('g.lane[data-agent="agent1"] path.state[data-state="TALKING"]');
     await talking.hover();
@@ -158,27 +248,183 @@ describe('timeline webview', function () {
     assert.deepEqual(view.selected, [frame]);
   });
 
-  it('follows a live capture: a new state appears at the end', async () => {
-    // A morning that ended a minute ago: the live picture runs to now.
-    const day = agentDay(new CaptureWriter(new FrameStore(), Date.now() - 5 * 60_000));
-    view = await harness.open(day.store, { live: true });
+  it('a state of a few milliseconds in a long day can still be hovered and clicked', async () => {
+    const w = new CaptureWriter();
+    const agent = { id: 'agent1', loginName: 'agent1' };
+    w.state(agent, 'NOT_READY');
+    w.wait(3600);
+    const reserved = w.state(agent, 'RESERVED');
+    // TALKING 5 ms later: RESERVED is a few thousandths of a pixel wide.
+    w.update(nodes.user('agent1'), userUpdate(agent, 'TALKING', { t: w.t }), 5);
+    w.wait(3600);
+    w.state(agent, 'READY');
+    view = await harness.open(w.store, { now: () => w.t + HOUR });
+    await view.delivered((m) => m.type === 'model');
+    const win = await windowOf(view.page);
+    const at = [...w.store].find((f) => f.id === reserved)!.t;
+    const x = xAt(win, at);
+    const band = (await view.page.locator('g.lane[data-agent="agent1"] rect.state-band').boundingBox())!;
+    const y = band.y + band.height / 2;
+    const outlined = () => view!.page.getAttribute('g.lane[data-agent="agent1"] rect.span-hover', 'data-state');
+    // Two pixels off still reaches it, ahead of the wide states on either side.
+    await view.page.mouse.move(x + 2, y);
+    await view.page.waitForSelector('.tl-tooltip:not([hidden])');
+    assert.equal(await outlined(), 'RESERVED');
+    assert.match((await view.page.textContent('.tl-tooltip'))!, /<state>RESERVED<\/state>/);
+    await view.page.mouse.down();
+    await view.page.mouse.up();
+    assert.deepEqual(view.selected, [reserved]);
+    // Further away, the wide neighbours are what the pointer is on.
+    await view.page.mouse.move(x - 12, y);
+    await view.page.waitForFunction(
+      () => document.querySelector('rect.span-hover')?.getAttribute('data-state') === 'NOT_READY',
+    );
+    await view.page.mouse.move(x + 12, y);
+    await view.page.waitForFunction(
+      () => document.querySelector('rect.span-hover')?.getAttribute('data-state') === 'TALKING',
+    );
+  });
+
+  it('a live capture far behind now: "Fit to frames" brings its states back, "Follow now" returns', async () => {
+    const { store, connections } = liveStore(DAY_START);
+    const day = agentDay(new CaptureWriter(store));
+    // Left open overnight: the desktop's session has not ended, now is 14 hours on.
+    let now = day.t + 14 * HOUR;
+    view = await harness.open(store, { now: () => now, connections });
+    const model = await view.delivered((m) => m.type === 'model');
+    assert.ok(model.type === 'model' && model.live);
+    assert.equal(model.model.end, now, 'a live picture runs to now');
+    let w = await windowOf(view.page);
+    assert.equal(w.mode, 'follow');
+    assert.ok(w.to >= now, 'following now');
+    const dayPx = (model.model.framesEnd - model.model.start) / msPerPx(w);
+    assert.ok(dayPx < 5, `the morning is a sliver of the time up to now (${dayPx} px)`);
+    let lanes = await shown(view.page);
+    assert.equal(state(lanes, 'agent1', 'TALKING'), undefined, 'too narrow to find by sweeping');
+    assert.equal(await view.page.isVisible('.tl-follow'), false, 'already following');
+
+    await view.page.click('.tl-fit');
+    w = await windowBecomes(view.page, (x) => x.mode === 'fit', 'fit');
+    assert.ok(w.to < day.t + 60_000, `the window ends with the frames: ${JSON.stringify(w)}`);
+    lanes = await shown(view.page);
+    assert.ok(state(lanes, 'agent1', 'TALKING').width > (w.r1 - w.r0) / 6, JSON.stringify(lanes[0].states));
+    assert.equal(await view.page.getAttribute('.tl-fit', 'aria-pressed'), 'true');
+    assert.equal(await view.page.isVisible('.tl-follow'), true, 'a way back to following');
+
+    // A frame arriving now: a fitted picture takes it in; then following again runs to now.
+    now += 60_000;
+    day.t = now;
+    day.state({ id: 'agent1', loginName: 'agent1' }, 'NOT_READY');
+    await view.delivered((m) => m.type === 'model' && m.model.framesEnd === day.t);
+    w = await windowBecomes(view.page, (x) => x.mode === 'fit' && x.to >= day.t, 'fit to the new frame');
+    await view.page.click('.tl-follow');
+    w = await windowBecomes(view.page, (x) => x.mode === 'follow', 'follow');
+    assert.ok(w.to >= now);
+    assert.equal(await view.page.isVisible('.tl-follow'), false);
+
+    // Once the desktop's session ends, nothing is live: the picture spans its frames.
+    store.endSession('ws-day');
+    const ended = await view.delivered((m) => m.type === 'model' && !m.live);
+    assert.ok(ended.type === 'model' && ended.model.end === day.t);
+    w = await windowBecomes(view.page, (x) => x.mode === 'fit', 'fit once ended');
+    assert.equal(await view.page.isVisible('.tl-follow'), false);
+    assert.deepEqual(await view.cspViolations(), []);
+  });
+
+  it('follows a live capture: a new state appears at the end, and the lasting one grows with the clock', async () => {
+    const { store, connections } = liveStore(DAY_START);
+    const day = agentDay(new CaptureWriter(store));
+    let now = day.t + 60_000;
+    view = await harness.open(store, { now: () => now, connections, tickMs: 20 });
     const first = await view.delivered((m) => m.type === 'model');
     const before = first.type === 'model' ? first.model.lanes[0].states.length : 0;
-    day.wait(10);
+    now += 10_000;
+    day.t = now;
     day.state({ id: 'agent1', loginName: 'agent1' }, 'NOT_READY');
     await view.delivered((m) => m.type === 'model' && m.model.lanes[0].states.length === before + 1);
-    const states = (await shown(view.page))[0].states;
+    let states = (await shown(view.page))[0].states;
     assert.equal(states.at(-1)!.state, 'NOT_READY');
     assert.ok(states.at(-1)!.x > states.at(-2)!.x);
+    const grew = states.at(-1)!.width;
+    // Nothing arrives for ten minutes: the host's clock ticks and NOT_READY lasts to now.
+    now += 600_000;
+    await view.delivered((m) => m.type === 'now' && m.now === now);
+    await windowBecomes(view.page, (w) => w.to >= now, 'up to the new now');
+    states = (await shown(view.page))[0].states;
+    assert.ok(states.at(-1)!.width > grew * 2, `${states.at(-1)!.width} > 2 × ${grew}`);
     assert.deepEqual(await view.page.evaluate(() => (window as unknown as { __tlState: unknown }).__tlState), {
       live: true,
     });
   });
 
+  it('zooms around the pointer with the wheel, pans by dragging, and both by keyboard', async () => {
+    const day = agentDay();
+    view = await harness.open(day.store, { now: () => day.t + 24 * HOUR });
+    await view.delivered((m) => m.type === 'model');
+    const { page } = view;
+    const fitted = await windowOf(page);
+    const lanes = await shown(page);
+    const talking = state(lanes, 'agent1', 'TALKING');
+    const band = (await page.locator('g.lane[data-agent="agent1"] rect.state-band').boundingBox())!;
+    const y = band.y + band.height / 2;
+
+    // Wheel up over TALKING: a narrower window, the time under the pointer stays under it.
+    const x = talking.x + talking.width / 3;
+    const under = timeAt(fitted, x);
+    await page.mouse.move(x, y);
+    await page.mouse.wheel(0, -400);
+    let w = await windowBecomes(page, (v) => v.mode === 'zoomed', 'zoomed');
+    assert.ok(w.to - w.from < (fitted.to - fitted.from) / 1.5, `zoomed in: ${JSON.stringify([fitted, w])}`);
+    assert.ok(Math.abs(xAt(w, under) - x) < 1.5, 'the time under the pointer stays there');
+    assert.ok(state(await shown(page), 'agent1', 'TALKING').width > talking.width * 1.5);
+
+    // Drag right by 150 px: earlier times come into view; the drag selects nothing.
+    const zoomed = w;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    for (let i = 1; i <= 5; i++) await page.mouse.move(x + i * 30, y);
+    await page.mouse.up();
+    w = await windowBecomes(page, (v) => v.from < zoomed.from, 'panned');
+    assert.ok(
+      Math.abs((zoomed.from - w.from) / msPerPx(zoomed) - 150) < 2,
+      `moved 150 px: ${JSON.stringify([zoomed, w])}`,
+    );
+    assert.ok(Math.abs(w.to - w.from - (zoomed.to - zoomed.from)) < 2, 'panning keeps the zoom');
+    assert.deepEqual(view.selected, []);
+
+    // Keyboard: 0 fits, + zooms in around the middle, → pans later, - zooms out, Home fits.
+    await page.keyboard.press('0');
+    w = await windowBecomes(page, (v) => v.mode === 'fit', 'fit');
+    assert.deepEqual([w.from, w.to], [fitted.from, fitted.to]);
+    await page.keyboard.press('+');
+    w = await windowBecomes(page, (v) => v.mode === 'zoomed', 'zoomed by +');
+    const mid = (fitted.from + fitted.to) / 2;
+    assert.ok(Math.abs((w.to - w.from) * 1.5 - (fitted.to - fitted.from)) < 2);
+    assert.ok(Math.abs((w.from + w.to) / 2 - mid) < 2, 'around the middle');
+    const plus = w;
+    await page.keyboard.press('ArrowRight');
+    w = await windowBecomes(page, (v) => v.from > plus.from, 'panned by →');
+    assert.ok(Math.abs((w.from - plus.from) / msPerPx(plus) - (w.r1 - w.r0) / 8) < 2);
+    await page.keyboard.press('ArrowLeft');
+    w = await windowBecomes(page, (v) => v.from < plus.from + 2, 'panned back by ←');
+    await page.keyboard.press('-');
+    w = await windowBecomes(page, (v) => v.to - v.from > (plus.to - plus.from) * 1.4, 'zoomed out by -');
+    await page.keyboard.press('Home');
+    w = await windowBecomes(page, (v) => v.mode === 'fit', 'fit by Home');
+    // The Fit button does the same after a zoom.
+    await page.mouse.move(x, y);
+    await page.mouse.wheel(0, 300);
+    await windowBecomes(page, (v) => v.mode === 'zoomed', 'zoomed out');
+    await page.click('.tl-fit');
+    w = await windowBecomes(page, (v) => v.mode === 'fit', 'fit by the button');
+    assert.deepEqual([w.from, w.to], [fitted.from, fitted.to]);
+    assert.deepEqual(await view.cspViolations(), []);
+  });
+
   it('says what it waits for when the capture has no agent yet', async () => {
     const day = agentDay();
     day.store.clear();
-    view = await harness.open(day.store);
+    view = await harness.open(day.store, { now: () => day.t });
     await view.delivered((m) => m.type === 'model');
     assert.equal(await view.page.isVisible('.tl-empty'), true);
     assert.equal(await view.page.locator('g.lane').count(), 0);

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
 import type { FrameStore } from '../../src/core/capture/frameStore';
+import type { LiveSessionRegistry } from '../../src/core/capture/liveSession';
 import { TimelineHost } from '../../src/vscode/timeline/timelineHost';
 import { timelineHtml } from '../../src/vscode/timeline/html';
 import type { FromTimeline, ToTimeline } from '../../src/protocol/timeline';
@@ -80,9 +81,20 @@ export class TimelineHarness {
     return new TimelineHarness(browser, server, `http://127.0.0.1:${port}`);
   }
 
+  /**
+   * `now` is the host's clock: every test gives its own, set relative to its frames, so nothing
+   * depends on the date it runs. `connections` makes the store the live capture's.
+   */
   async open(
     store: FrameStore,
-    opts: { live?: boolean; title?: string; viewport?: { width: number; height: number }; noticeMs?: number } = {},
+    opts: {
+      now: () => number;
+      connections?: LiveSessionRegistry;
+      title?: string;
+      viewport?: { width: number; height: number };
+      noticeMs?: number;
+      tickMs?: number;
+    },
   ): Promise<TimelinePage> {
     const context = await this.browser.newContext({ viewport: opts.viewport ?? { width: 1200, height: 400 } });
     const page = await context.newPage();
@@ -92,9 +104,11 @@ export class TimelineHarness {
     const waiters: { pred: (m: ToTimeline) => boolean; resolve: (m: ToTimeline) => void }[] = [];
     let open = true;
     const host = new TimelineHost(store, {
-      live: opts.live,
+      now: opts.now,
+      connections: opts.connections,
       title: opts.title,
       noticeMs: opts.noticeMs ?? 20,
+      tickMs: opts.tickMs,
       onSelect: (id) => selected.push(id),
       post: (m) => {
         toWebview.push(m);

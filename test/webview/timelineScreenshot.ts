@@ -8,7 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { agentDay } from '../support/agentDay';
+import { agentDay, HOUR } from '../support/agentDay';
 import { TimelineHarness } from './timelineHarness';
 
 const OUT = process.argv[2] ?? join(__dirname, '..', '..', 'docs', 'timeline.png');
@@ -17,8 +17,9 @@ async function main(): Promise<void> {
   const harness = await TimelineHarness.start();
   try {
     const day = agentDay();
+    // Opened the next day: a saved capture spans its own frames whatever the time.
     const view = await harness.open(day.store, {
-      live: false,
+      now: () => day.t + 24 * HOUR,
       title: 'agent-morning.finesse-session',
       viewport: { width: 1100, height: 330 },
     });

@@ -49,8 +49,12 @@ export interface TimelineLane {
 }
 
 export interface TimelineModel {
+  /** The first frame drawn. */
   start: number;
+  /** Where the picture ends and lasting states stop: the last frame, or now while live. */
   end: number;
+  /** The last frame drawn: what "fit to frames" shows, whatever `end` is. */
+  framesEnd: number;
   lanes: TimelineLane[];
 }
 
@@ -79,6 +83,11 @@ export class TimelineBuilder {
     }
   }
 
+  /**
+   * The picture so far. `now` is given only while the capture is live: the picture then runs to
+   * now, so the current state grows while nothing happens. Without it (a session file, a
+   * capture whose sessions ended) the picture spans its own frames, however long ago they were.
+   */
   model(now?: number): TimelineModel {
     const lanes = [...this.lanes.values()].sort((a, b) => a.agent.localeCompare(b.agent));
     // REST labels change as their effects arrive: refreshed at each read.
@@ -89,8 +98,8 @@ export class TimelineBuilder {
           if (call) m.label = callLabel(call);
         }
     }
-    if (!Number.isFinite(this.start)) return { start: now ?? 0, end: now ?? 0, lanes };
-    return { start: this.start, end: Math.max(this.end, now ?? this.end), lanes };
+    if (!Number.isFinite(this.start)) return { start: now ?? 0, end: now ?? 0, framesEnd: now ?? 0, lanes };
+    return { start: this.start, end: Math.max(this.end, now ?? this.end), framesEnd: this.end, lanes };
   }
 
   clear(): void {

@@ -163,7 +163,6 @@ export class SessionEditorProvider implements vscode.CustomReadonlyEditorProvide
     const source: TimelineSource = {
       store: doc.store,
       title: doc.name,
-      live: false,
       reveal: (id) => (panel.reveal(undefined, false), view.reveal(id)),
     };
     setActiveTimelineSource(source, panel.active);

@@ -28,7 +28,7 @@ function liveSource(services: Services): TimelineSource {
   return {
     store: services.store,
     title: 'Live capture',
-    live: true,
+    connections: services.live,
     reveal: async (id) => {
       await vscode.commands.executeCommand('finesse.showFrames');
       const { FramesPanel } = await import('../panel/framesPanel');

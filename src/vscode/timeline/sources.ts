@@ -4,12 +4,14 @@
  * active editor; no vscode import.
  */
 import type { FrameStore } from '../../core/capture/frameStore';
+import type { LiveSessionRegistry } from '../../core/capture/liveSession';
 
 export interface TimelineSource {
   store: FrameStore;
   /** Shown above the picture. */
   title: string;
-  live: boolean;
+  /** The connections capturing into the store (the live capture); none for a file, never live. */
+  connections?: LiveSessionRegistry;
   /** Selects a frame in the frames view showing this store; false when it cannot. */
   reveal(frameId: number): boolean | Promise<boolean>;
 }

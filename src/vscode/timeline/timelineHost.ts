@@ -3,10 +3,17 @@
  * TimelineBuilder (and a Correlator for the REST marks' outcomes), posts the model at most every
  * `noticeMs` while frames arrive, answers hovers with the Update's text. The webview tests drive
  * this same class from Chromium.
+ *
+ * Whether the capture is live is read from the store, not told: it is while one of its sessions
+ * has not ended or a connection of `connections` is open. Only then does the picture run to
+ * now (and `now` is posted every `tickMs`, so the current state grows); a session file's store
+ * (no `connections`) or a capture whose sessions all ended spans its own frames, however long
+ * ago they were. The clock is injectable so tests decide what "now" is.
  */
 import { followPaced } from '../../core/capture/pacedFollow';
 import type { Frame } from '../../core/capture/frame';
 import type { FrameStore } from '../../core/capture/frameStore';
+import type { LiveSessionRegistry } from '../../core/capture/liveSession';
 import { frameView } from '../../core/capture/frameView';
 import { Correlator } from '../../core/finesse/correlation';
 import { TimelineBuilder } from '../../core/finesse/timeline';
@@ -17,11 +24,18 @@ export interface TimelineHostOptions {
   post(message: ToTimeline): unknown;
   /** The user clicked a state, dialog or mark: select its frame in the frames panel. */
   onSelect?(frameId: number): void;
-  /** A live capture (the picture follows it) or a saved one. */
-  live?: boolean;
+  /**
+   * The connections that can still add frames to this store: the extension's registry for the
+   * live capture; none for a session file or an imported HAR, which are never live.
+   */
+  connections?: LiveSessionRegistry;
+  /** The clock a live picture runs to (default the real one). */
+  now?: () => number;
   /** Shown above the picture: `Live capture`, the session file's name… */
   title?: string;
   noticeMs?: number;
+  /** How often a live picture is told the time (default 1000 ms). */
+  tickMs?: number;
   /** How long after a call without requestId an Update may be guessed to be its effect (0: never). */
   guessWindowMs?: number;
   /** How long after a call an Update echoing its requestId is still linked to it. */
@@ -33,7 +47,10 @@ export class TimelineHost {
   private readonly builder: TimelineBuilder;
   private ready = false;
   private timer: NodeJS.Timeout | undefined;
+  private ticker: NodeJS.Timeout | undefined;
   private readonly unfollow: () => void;
+  private readonly now: () => number;
+  private live = false;
 
   constructor(
     private readonly store: FrameStore,
@@ -46,6 +63,11 @@ export class TimelineHost {
     this.builder = new TimelineBuilder((id) => this.correlation.effectsOf(id));
     // Behind forwarding during a flood: both read every Update (core/capture/pacedFollow.ts).
     this.unfollow = followPaced(store, this.onFrames, this.onClear);
+    this.now = opts.now ?? Date.now;
+    this.live = this.isLive();
+    store.on('session', this.onLiveness);
+    opts.connections?.on('added', this.onLiveness);
+    opts.connections?.on('removed', this.onLiveness);
   }
 
   receive(m: FromTimeline): void {
@@ -67,8 +89,27 @@ export class TimelineHost {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.stopTicking();
     this.unfollow();
+    this.store.off('session', this.onLiveness);
+    this.opts.connections?.off('added', this.onLiveness);
+    this.opts.connections?.off('removed', this.onLiveness);
   }
+
+  /** Live: a session of the store has not ended, or a connection is open. */
+  private isLive(): boolean {
+    const connections = this.opts.connections;
+    if (!connections) return false;
+    for (const s of this.store.sessions.values()) if (s.ended === undefined) return true;
+    return connections.list().length > 0;
+  }
+
+  private readonly onLiveness = (): void => {
+    const live = this.isLive();
+    if (live === this.live) return;
+    this.live = live;
+    this.schedule();
+  };
 
   private readonly onFrames = (frames: Iterable<Frame>): void => {
     this.correlation.observe(frames);
@@ -91,14 +132,23 @@ export class TimelineHost {
   }
 
   private postModel(): void {
-    const live = this.opts.live ?? true;
-    // Live: the picture runs to now, so the current state grows while nothing happens.
+    const { live } = this;
     this.opts.post({
       type: 'model',
-      model: this.builder.model(live ? Date.now() : undefined),
+      model: this.builder.model(live ? this.now() : undefined),
       live,
-      title: this.opts.title ?? (live ? 'Live capture' : 'Saved capture'),
+      liveCapture: this.opts.connections !== undefined,
+      title: this.opts.title ?? (this.opts.connections ? 'Live capture' : 'Saved capture'),
     });
+    if (live && !this.ticker) {
+      this.ticker = setInterval(() => this.opts.post({ type: 'now', now: this.now() }), this.opts.tickMs ?? 1000);
+      this.ticker.unref();
+    } else if (!live) this.stopTicking();
+  }
+
+  private stopTicking(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
   }
 }
 

@@ -64,7 +64,7 @@ export class TimelinePanel implements vscode.Disposable {
   ) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'finesse.svg');
     this.host = new TimelineHost(source.store, {
-      live: source.live,
+      connections: source.connections,
       title: source.title,
       guessWindowMs: guessWindowMs(),
       requestIdWindowMs: requestIdWindowMs(),

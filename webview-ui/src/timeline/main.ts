@@ -1,7 +1,8 @@
 /**
  * Entry of the timeline webview bundle (dist/timeline.js), under the same strict CSP as the
  * frames panel (one script, carried by the page's nonce). It draws what the host sends, shows a
- * hovered frame's Update in a tooltip (as text) and reports clicks.
+ * hovered frame's Update in a tooltip (as text) and reports clicks. The header's buttons fit the
+ * frames and, while live, follow now again after a zoom.
  */
 import type { FromTimeline, TimelineState, ToTimeline } from '../../../src/protocol/timeline';
 import { TimelineView } from './timelineView';
@@ -42,7 +43,16 @@ function main(): void {
     item.textContent = text;
     legend.append(item);
   }
-  header.append(title, legend);
+  const controls = document.createElement('span');
+  controls.className = 'tl-controls';
+  const fitButton = button('tl-fit', 'Fit to frames', 'Show all captured frames (0 or Home)');
+  const followButton = button('tl-follow', 'Follow now', 'Follow the live capture up to now (End)');
+  followButton.hidden = true;
+  const hint = document.createElement('span');
+  hint.className = 'tl-hint';
+  hint.textContent = 'wheel: zoom · drag: pan · + − ← →';
+  controls.append(fitButton, followButton, hint);
+  header.append(title, controls, legend);
 
   const body = document.createElement('div');
   body.className = 'tl-body';
@@ -73,7 +83,14 @@ function main(): void {
       tooltip.hidden = true;
     },
     select: (frame) => api.postMessage({ type: 'select', frame }),
+    viewChanged: (mode) => {
+      fitButton.setAttribute('aria-pressed', String(mode === 'fit'));
+      followButton.hidden = !live || mode === 'follow';
+    },
   });
+  let live = false;
+  fitButton.addEventListener('click', () => view.fit());
+  followButton.addEventListener('click', () => view.follow());
   body.append(empty);
 
   window.addEventListener('message', (ev: MessageEvent) => {
@@ -82,11 +99,13 @@ function main(): void {
     if (m.type === 'model') {
       title.textContent = m.title;
       // Read by the serializer after a window reload: only the live capture's picture comes back.
-      api.setState({ live: m.live });
+      api.setState({ live: m.liveCapture });
+      live = m.live;
       root.classList.toggle('live', m.live);
       empty.hidden = m.model.lanes.length > 0;
-      view.render(m.model);
-      if (m.live) body.scrollLeft = body.scrollWidth;
+      view.render(m.model, m.live);
+    } else if (m.type === 'now') {
+      view.setNow(m.now);
     } else if (m.type === 'frameText' && m.frame === hovered && anchor) {
       tipTitle.textContent = m.title;
       tipText.textContent = m.text;
@@ -99,6 +118,15 @@ function main(): void {
     }
   });
   api.postMessage({ type: 'ready' });
+}
+
+function button(cls: string, text: string, tip: string): HTMLButtonElement {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.className = `tl-button ${cls}`;
+  b.textContent = text;
+  b.title = tip;
+  return b;
 }
 
 main();
