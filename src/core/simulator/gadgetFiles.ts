@@ -35,6 +35,28 @@ export class GadgetFiles {
     if (!statSync(this.root).isDirectory()) throw new Error(`${dir} is not a directory`);
   }
 
+  /**
+   * The file a path relative to DIR names, refused (403) when it would leave DIR (`..`, a NUL, a
+   * symlink pointing out) and 404 when it is not a file; a directory names its index.html.
+   */
+  locate(rel: string): { file: string; size: number } | { status: 403 | 404; text: string } {
+    if (rel.includes('\0') || rel.split('/').includes('..')) return { status: 403, text: 'Forbidden' };
+    let file = join(this.root, rel);
+    try {
+      if (statSync(file).isDirectory()) file = join(file, 'index.html');
+      file = realpathSync(file);
+    } catch {
+      return { status: 404, text: 'Not Found' };
+    }
+    if (file !== this.root && !file.startsWith(this.root + sep)) return { status: 403, text: 'Forbidden' };
+    try {
+      const st = statSync(file);
+      return st.isFile() ? { file, size: st.size } : { status: 404, text: 'Not Found' };
+    } catch {
+      return { status: 404, text: 'Not Found' };
+    }
+  }
+
   handle(req: IncomingMessage, res: ServerResponse): void {
     const fail = (status: number, text: string) => {
       res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -47,23 +69,9 @@ export class GadgetFiles {
     } catch {
       return fail(400, 'Bad Request');
     }
-    if (rel.includes('\0') || rel.split('/').includes('..')) return fail(403, 'Forbidden');
-    let file = join(this.root, rel);
-    try {
-      if (statSync(file).isDirectory()) file = join(file, 'index.html');
-      file = realpathSync(file);
-    } catch {
-      return fail(404, 'Not Found');
-    }
-    if (file !== this.root && !file.startsWith(this.root + sep)) return fail(403, 'Forbidden');
-    let size: number;
-    try {
-      const st = statSync(file);
-      if (!st.isFile()) return fail(404, 'Not Found');
-      size = st.size;
-    } catch {
-      return fail(404, 'Not Found');
-    }
+    const found = this.locate(rel);
+    if ('status' in found) return fail(found.status, found.text);
+    const { file, size } = found;
     res.writeHead(200, {
       'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
       'Content-Length': String(size),

@@ -21,6 +21,7 @@ import { StreamTransport, wsTransport, XmppServerSession } from '../replay/xmppS
 import { BoshLimits, BoshServer } from './bosh';
 import { Desk, DeskUser } from './desk';
 import { GADGET_PREFIX, GadgetFiles } from './gadgetFiles';
+import { GADGETS_PREFIX, GadgetServer, type GadgetServerOptions } from '../gadgets/gadgetServer';
 import { Delivery, isOwnFeed, NotificationService } from './notifications';
 import { API_PREFIX, RestApi, RestCall } from './rest';
 import { DEFAULT_USER, defaultScenario, Scenario, TEAMMATE } from './scenario';
@@ -45,6 +46,8 @@ export interface SimulatorOptions {
   tls?: { certDir: string };
   /** Browser origins allowed besides loopback pages and this origin (`--allow-origin`). */
   allowedOrigins?: readonly string[];
+  /** /gadgets/ (Shindig's ifr, makeRequest, the gadgets.* runtime) over the `serve` folder. */
+  gadgets?: Omit<GadgetServerOptions, 'files'>;
   /** BOSH limits other than Openfire's defaults (wait, hold, inactivity, polling). */
   bosh?: BoshLimits;
 }
@@ -88,6 +91,7 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
   private readonly bosh: BoshServer;
   private readonly rest: RestApi;
   private readonly files: GadgetFiles | undefined;
+  private readonly gadgets: GadgetServer;
   private readonly streams = new Set<XmppServerSession>();
   private clientSeq = 0;
   private urls: SimulatorUrls | undefined;
@@ -123,6 +127,7 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
     this.rest = new RestApi(this.desk, this.domain, (call) => this.emit('rest', { ...call }));
     this.bosh = new BoshServer({ domain: this.domain, onSession: (t) => this.onStream(t) }, opts.bosh);
     this.files = opts.serve ? new GadgetFiles(opts.serve) : undefined;
+    this.gadgets = new GadgetServer({ ...opts.gadgets, files: this.files });
     this.wss = new WebSocketServer({
       noServer: true,
       perMessageDeflate: false,
@@ -239,6 +244,7 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
     if (path.startsWith(API_PREFIX)) return void this.rest.handle(req, res).catch(fail);
     if (path === '/http-bind' || path === '/http-bind/') return void this.bosh.handle(req, res).catch(fail);
     if (this.files && path.startsWith(GADGET_PREFIX)) return this.files.handle(req, res);
+    if (path.startsWith(GADGETS_PREFIX) && this.gadgets.handle(req, res, new URL(req.url ?? '/', 'http://x'))) return;
     if (path === '/ws' || path === '/ws/') {
       res.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close' });
       return void res.end('Finesse simulator: connect with a WebSocket (subprotocol "xmpp") to /ws/\n');

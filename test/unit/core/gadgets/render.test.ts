@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { renderGadget, type RenderInput } from '../../../../src/core/gadgets/render';
+import { readSpec } from '../../../../src/core/gadgets/spec';
+import { GADGET_CONFIG_ID, type GadgetRuntimeConfig } from '../../../../src/protocol/gadgetConfig';
+
+const SPEC_URL = new URL('http://127.0.0.1:9999/3rdpartygadget/files/Agent/Agent.xml');
+
+async function render(xml: string, query = 'mid=4', messages: Record<string, string> = {}) {
+  const input: RenderInput = {
+    spec: await readSpec(xml),
+    specUrl: SPEC_URL,
+    specParam: '/3rdpartygadget/files/Agent/Agent.xml',
+    params: new URLSearchParams(query),
+    messages,
+    runtimeSrc: '/gadgets/js/gadget-runtime.js',
+    makeRequestUrl: '/gadgets/makeRequest',
+  };
+  return renderGadget(input);
+}
+
+function configOf(html: string): GadgetRuntimeConfig {
+  const m = new RegExp(`<script type="application/json" id="${GADGET_CONFIG_ID}">(.*?)</script>`).exec(html);
+  assert.ok(m, 'the runtime config is in the page');
+  return JSON.parse(m[1]) as GadgetRuntimeConfig;
+}
+
+/** Cisco's samples write a whole page inside the CDATA, as this one (from the Learning Sample). */
+const CISCO_STYLE = `<?xml version="1.0" encoding="UTF-8"?>
+<Module>
+<ModulePrefs title="__MSG_title__">
+    <Require feature="settitle" />
+    <Require feature="pubsub-2" />
+</ModulePrefs>
+<UserPref name="scheme" default_value="http"/>
+<UserPref name="host" default_value=""/>
+<UserPref name="hostPort" default_value=""/>
+<Content type="html">
+<![CDATA[
+	<!DOCTYPE html>
+	<!-- Styling -->
+    <link rel="stylesheet" href="Agent.css" type="text/css" />
+    <script type="text/javascript" src="__UP_scheme__://__UP_host__:__UP_hostPort__/desktop/assets/js/finesse.js"></script>
+    <script type="text/javascript" src="Agent.js"></script>
+    <body class="claro">
+      <span id="mid">__MODULE_ID__</span>
+      <button onClick="go('READY');">Ready</button>
+    </body>
+    <script type="text/javascript">gadgets.HubSettings.onConnect = function () {};</script>
+]]>
+</Content>
+</Module>`;
+
+describe('gadget renderer', () => {
+  it('wraps a fragment into one document: base first in head, the runtime before any gadget script, onload last', async () => {
+    const r = await render(CISCO_STYLE, 'mid=4&up_host=127.0.0.1&up_hostPort=9999', { title: 'Agent' });
+    assert.ok(r.ok);
+    const html = r.html;
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.equal(html.match(/<html/g)?.length, 1);
+    assert.equal(html.match(/<body/g)?.length, 1);
+    assert.match(
+      html,
+      /<head><base href="http:\/\/127\.0\.0\.1:9999\/3rdpartygadget\/files\/Agent\/Agent\.xml"><title>Agent<\/title>/,
+    );
+    const runtime = html.indexOf('<script src="/gadgets/js/gadget-runtime.js">');
+    const firstGadgetScript = html.indexOf('<script type="text/javascript"');
+    assert.ok(runtime > 0 && runtime < firstGadgetScript, 'the runtime comes before the gadget scripts');
+    assert.ok(html.indexOf(`id="${GADGET_CONFIG_ID}"`) < runtime, 'its config just before it');
+    assert.match(html, /<body class="claro" dir="ltr">/);
+    assert.match(html, /onclick="go\('READY'\);"/);
+    // The script written after </body> stays, and runOnLoadHandlers comes after it.
+    const onConnect = html.indexOf('gadgets.HubSettings.onConnect');
+    assert.ok(
+      onConnect > 0 && onConnect < html.indexOf('<script>gadgets.util.runOnLoadHandlers();</script></body></html>'),
+    );
+    assert.match(html, /<span id="mid">4<\/span>/);
+    assert.deepEqual(
+      r.scripts.map((s) => s.href),
+      [
+        'http://127.0.0.1:9999/desktop/assets/js/finesse.js',
+        'http://127.0.0.1:9999/3rdpartygadget/files/Agent/Agent.js',
+      ],
+    );
+    assert.deepEqual(r.problems, []);
+  });
+
+  it('gives the runtime the prefs defaults, mid, spec URL, title, view, features and messages', async () => {
+    const r = await render(CISCO_STYLE, 'mid=4&up_host=h', { title: 'Agent' });
+    const c = configOf(r.html);
+    assert.equal(c.mid, '4');
+    assert.equal(c.specUrl, '/3rdpartygadget/files/Agent/Agent.xml');
+    assert.equal(c.title, 'Agent');
+    assert.equal(c.view, 'default');
+    assert.deepEqual(Object.keys(c.features).sort(), ['core', 'pubsub-2', 'settitle']);
+    assert.deepEqual(c.defaultPrefs, { scheme: 'http', host: '', hostPort: '' });
+    assert.deepEqual(c.messages, { title: 'Agent' });
+    assert.equal(c.makeRequestUrl, '/gadgets/makeRequest');
+  });
+
+  it('keeps a value in the config from closing its script element', async () => {
+    const r = await render(CISCO_STYLE, 'mid=4', { title: '</script><script>alert(1)</script>' });
+    assert.equal(configOf(r.html).title, '</script><script>alert(1)</script>');
+    assert.ok(!r.html.includes('<script>alert(1)'));
+  });
+
+  it('adds Shindig default styles when the html has no doctype, and renders the home view as default', async () => {
+    const r = await render(
+      '<Module><ModulePrefs title="t"/><Content view="home"><![CDATA[<p>hi</p>]]></Content></Module>',
+    );
+    assert.ok(r.ok);
+    assert.match(
+      r.html,
+      /^<html><head><base [^>]+><title>t<\/title><style>body\{overflow-x:auto;overflow-y:auto;\}body,td,div,span,p\{font-family:arial,sans-serif;\}/,
+    );
+    assert.match(r.html, /<body dir="ltr"><p>hi<\/p><script>/);
+  });
+
+  it('joins the Content sections of the view asked, in order', async () => {
+    const xml =
+      '<Module><ModulePrefs title="t"/><Content view="canvas">c1</Content><Content view="default">d</Content><Content view="canvas,home">c2</Content></Module>';
+    const canvas = await render(xml, 'view=canvas');
+    assert.match(canvas.html, /<body dir="ltr">c1c2<script>/);
+    const def = await render(xml, '');
+    assert.match(def.html, /<body dir="ltr">d<script>/);
+  });
+
+  it('stops at a required feature the container lacks, naming its line, and skips an optional one', async () => {
+    const xml =
+      '<Module>\n<ModulePrefs title="t">\n<Optional feature="opensocial-data"/>\n<Require feature="minimessage"/>\n</ModulePrefs><Content>x</Content></Module>';
+    const r = await render(xml);
+    assert.equal(r.ok, false);
+    assert.equal(r.problems.length, 1);
+    assert.equal(r.problems[0].kind, 'feature');
+    assert.equal(r.problems[0].line, 4);
+    assert.match(r.problems[0].message, /Unsupported feature "minimessage" \(required at line 4\)/);
+    assert.match(
+      r.html,
+      /<li>Unsupported feature &quot;minimessage&quot; \(required at line 4\).*\(spec line 4\)<\/li>/,
+    );
+    assert.match(r.html, /<script src="\/gadgets\/js\/gadget-runtime.js"><\/script>/);
+    assert.equal(configOf(r.html).problem?.line, 4);
+    const optional = await render(
+      '<Module><ModulePrefs title="t"><Optional feature="opensocial-data"/></ModulePrefs><Content>x</Content></Module>',
+    );
+    assert.ok(optional.ok);
+    assert.ok(!('opensocial-data' in configOf(optional.html).features));
+  });
+
+  it('says Content type="url" is not supported, with its line', async () => {
+    const r = await render(
+      '<Module>\n<ModulePrefs title="t"/>\n<Content type="url" href="http://x.invalid/"/></Module>',
+    );
+    assert.equal(r.ok, false);
+    assert.equal(r.problems[0].line, 3);
+    assert.match(r.problems[0].message, /Content type="url" \(line 3\) is not supported/);
+  });
+
+  it('warns of __UP_x__ the spec declares no UserPref for, and escapes text on the error page', async () => {
+    const r = await render(
+      '<Module><ModulePrefs title="&lt;i&gt;"/><Content><![CDATA[<script src="__UP_host__/f.js"></script>]]></Content></Module>',
+    );
+    assert.ok(r.ok);
+    assert.equal(r.problems[0].kind, 'substitution');
+    assert.match(r.problems[0].message, /__UP_host__ is left as written/);
+    const bad = await render(
+      '<Module><ModulePrefs title="&lt;i&gt;"><Require feature="x&lt;b&gt;"/></ModulePrefs><Content>x</Content></Module>',
+    );
+    assert.ok(!bad.html.includes('<i>') && !bad.html.includes('x<b>'));
+    assert.match(bad.html, /&lt;i&gt;: the gadget cannot run/);
+  });
+});
