@@ -291,8 +291,8 @@ export class TimelineView {
     const span = spanAt(lane.states, px, this.toX, this.openEnd);
     if (!span) return undefined;
     const { r0, r1 } = this.range();
-    const left = Math.max(r0 - 2, this.toX(span.from));
-    const right = Math.min(r1 + 2, this.toX(span.to ?? this.openEnd));
+    const left = Math.max(r0, this.toX(span.from));
+    const right = Math.min(r1, this.toX(span.to ?? this.openEnd));
     const width = Math.max(1, right - left);
     for (const [k, v] of Object.entries({ x: left, y: STATE_Y - 1, width, height: STATE_H + 2 }))
       this.hoverSpan.setAttribute(k, String(Math.round(v * 10) / 10));
@@ -316,7 +316,8 @@ export class TimelineView {
     const svg = select(this.svg).attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
     // The window shown, for whoever needs to know (the tests read it too).
     svg.attr('data-mode', this.viewport.mode).attr('data-from', Math.round(d0)).attr('data-to', Math.round(d1));
-    for (const [k, v] of Object.entries({ x: r0, y: 0, width: r1 - r0 + 1, height }))
+    // Wide enough for a whole mark at either edge; spans stop at the edges themselves.
+    for (const [k, v] of Object.entries({ x: r0 - 6, y: 0, width: r1 - r0 + 12, height }))
       this.clipRect.setAttribute(k, String(v));
 
     svg
@@ -367,9 +368,9 @@ export class TimelineView {
     // Date per call.
     const k = (r1 - r0) / (d1 - d0);
     const xOf = (t: number) => r0 + (t - d0) * k;
-    // Outside the window, coordinates stop just past its edges (the clip hides the rest).
-    const lo = r0 - 2;
-    const hi = r1 + 2;
+    // Outside the window, coordinates stop at its edges.
+    const lo = r0;
+    const hi = r1;
     const clampX = (v: number) => Math.min(hi, Math.max(lo, v));
     this.openEnd = openEnd;
     this.toX = xOf;
