@@ -108,6 +108,11 @@ export interface DetailDto {
   error?: string;
   /** The decoded Finesse Update, as its own document. */
   update?: { label?: string; xml: string; error?: string };
+  /**
+   * A hub frame's publish (kind `hub`): topic, publisher, receivers and the id of the XMPP frame
+   * it relays (`pretty` then holds the payload as indented JSON).
+   */
+  hub?: { topic: string; from: string; to: string[]; causedBy?: number };
   /** Text as first captured, when an intercept edit replaced it. */
   original?: string;
   /** Intercept actions the host offers for this frame now. */
@@ -138,6 +143,7 @@ export type ToWebview =
   /** The host set a filter (e.g. the Sessions view selected a session). */
   | { type: 'filterSet'; filter: FilterSpec; filterError?: string; counts: ViewCounts; selectedIndex: number }
   | { type: 'updated'; rows: { index: number; row: RowDto }[] }
+  /** Select the frame at `index`; -1: the frame asked for is not in the view (filtered out, evicted). */
   | { type: 'reveal'; id: number; index: number }
   | RowsResponse
   | DetailResponse
@@ -189,7 +195,9 @@ export type FromWebview =
   | SetSortRequest
   | { type: 'columns'; columns: ColumnPrefs }
   /** Star or comment a frame (live store only; kept in saved sessions). */
-  | { type: 'note'; id: number; note: FrameNote };
+  | { type: 'note'; id: number; note: FrameNote }
+  /** Select another frame by id (a link in the detail pane); answered by `reveal`, index -1 when not listed. */
+  | { type: 'goto'; id: number };
 
 interface GetRowsRequest {
   type: 'getRows';

@@ -80,6 +80,7 @@ export class App {
         this.selectedId !== undefined && host.post({ type: 'action', action, frameId: this.selectedId }),
       onClose: () => this.closeDetail(),
       onNote: (note) => this.selectedId !== undefined && host.post({ type: 'note', id: this.selectedId, note }),
+      onGoto: (id) => host.post({ type: 'goto', id }),
     });
     this.splitter = h('div', {
       class: 'fx-splitter',
@@ -149,6 +150,10 @@ export class App {
         }
         return;
       case 'reveal':
+        if (m.index < 0) {
+          this.detail.notListed(m.id);
+          return;
+        }
         this.list.select(m.index, 'center');
         this.openDetail();
         return;

@@ -8,7 +8,7 @@ import { FILTER_HELP } from '../../src/protocol/filterHelp';
 import { checkbox, dropdown, h, setText, textField } from './ui';
 import { formatCount } from './format';
 
-const KINDS: FrameKind[] = ['stanza', 'open', 'close', 'text', 'binary', 'ping', 'pong', 'closeframe', 'http'];
+const KINDS: FrameKind[] = ['stanza', 'open', 'close', 'text', 'binary', 'ping', 'pong', 'closeframe', 'http', 'hub'];
 /** Typing pauses this long before the host filters (Enter applies at once). */
 const DEBOUNCE_MS = 150;
 

@@ -1,7 +1,9 @@
 /**
  * The detail pane's content for one frame: raw text (SASL payload masked until revealed),
  * pretty XML, the decoded Finesse Update as its own document, and the parse error of a
- * malformed frame. No vscode import: the webview tests run the real host logic in Node.
+ * malformed frame. A hub frame shows its topic, publisher, receivers and the XMPP frame it
+ * relays, its payload as indented JSON, and the Update it relays decoded like an XMPP one.
+ * No vscode import: the webview tests run the real host logic in Node.
  */
 import type { Frame } from '../../core/capture/frame';
 import { frameView } from '../../core/capture/frameView';
@@ -51,6 +53,12 @@ export function buildDetail(frame: Frame, opts: DetailOptions = {}): DetailDto {
   // Pretty-print what is shown (masked), never the secret behind it.
   if (view.element) detail.pretty = masked ? prettyXml(raw) : prettyElement(view.element);
   if (view.element && nestedDeeperThan(view.element)) detail.notice = nestingNotice();
+  if (view.hub) {
+    const { topic, from, to, causedBy } = view.hub;
+    detail.hub = { topic, from, to };
+    if (causedBy !== undefined) detail.hub.causedBy = causedBy;
+    detail.pretty = prettyJson(view.hub.payload, reveal);
+  }
   if (view.finesse) {
     const u = view.finesse;
     detail.update = { xml: u.element && !u.error ? prettyElement(u.element) : u.xml };
@@ -65,12 +73,19 @@ export function buildDetail(frame: Frame, opts: DetailOptions = {}): DetailDto {
   return detail;
 }
 
+/** A hub payload as the pane shows it: JSON indented by two, masked like the raw text. */
+function prettyJson(payload: unknown, reveal: boolean): string {
+  return shownText(JSON.stringify(payload, null, 2) ?? '(no payload)', reveal);
+}
+
 /** Text for the copy buttons (masked unless the pane shows it revealed). */
 export function copyText(frame: Frame, what: CopyWhat, reveal = false): string {
   const raw = shownText(frame.raw, reveal);
   if (what === 'raw') return raw;
   if (what === 'original') return shownText(frame.original ?? frame.raw, reveal);
   if (what === 'pretty') {
+    const hub = frameView(frame).hub;
+    if (hub) return prettyJson(hub.payload, reveal);
     const parsed = parseXml(raw);
     return parsed.ok ? prettyElement(parsed.element) : raw;
   }

@@ -309,6 +309,10 @@ export class FramesHost {
         this.post(answer);
         return;
       }
+      case 'goto':
+        // A link in the detail pane (a hub frame's XMPP Update): the webview says when it is not listed.
+        if (typeof m.id === 'number' && !this.reveal(m.id)) this.post({ type: 'reveal', id: m.id, index: -1 });
+        return;
       case 'select':
         this.selectedId = m.id;
         this.opts.onSelect?.(m.id === undefined ? undefined : this.store.get(m.id));

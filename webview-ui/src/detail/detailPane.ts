@@ -2,7 +2,8 @@
  * The detail pane of the selected frame: raw text (credentials masked with an explicit Reveal),
  * pretty XML, the decoded Finesse Update as its own document, the original text of an edited
  * frame; parse errors; copy buttons (the host writes the clipboard); intercept action buttons
- * when the host offers them.
+ * when the host offers them. A hub frame adds its topic, publisher, receivers and a link to the
+ * XMPP frame it relays; its JSON tab shows the payload indented.
  */
 import type { CopyWhat, DetailDto, DetailResponse, FrameAction, FrameNote } from '../../../src/protocol/messages';
 import {
@@ -32,6 +33,8 @@ export interface DetailPaneEvents {
   onClose(): void;
   /** The user starred/unstarred or commented the frame. */
   onNote(note: FrameNote): void;
+  /** A link to another frame was followed (a hub frame's XMPP Update). */
+  onGoto(id: number): void;
 }
 
 const ACTION_LABELS: Record<FrameAction, [string, string]> = {
@@ -55,6 +58,7 @@ export class DetailPane {
   private detail: DetailDto | undefined;
   private marks: DetailResponse['marks'];
   private readonly apiErrors: HTMLElement;
+  private readonly hub: HTMLElement;
   private readonly star: ToggleButton;
   private readonly noteField: HTMLInputElement;
 
@@ -137,6 +141,7 @@ export class DetailPane {
       attrs: { 'data-testid': 'detail-api-error' },
     });
     this.note = h('div', { class: 'fx-detail-note' });
+    this.hub = h('dl', { class: 'fx-detail-hub', attrs: { 'data-testid': 'detail-hub', 'aria-label': 'Hub publish' } });
     this.body = h('pre', {
       class: 'fx-detail-body',
       attrs: { tabindex: 0, 'data-testid': 'detail-body', 'aria-label': 'Frame text' },
@@ -148,6 +153,7 @@ export class DetailPane {
       bar,
       this.errorBox,
       this.apiErrors,
+      this.hub,
       this.note,
       this.body,
     );
@@ -171,9 +177,17 @@ export class DetailPane {
     this.note.hidden = false;
   }
 
+  /** The frame a link named is not in the list: say so beside the link. */
+  notListed(id: number): void {
+    const said = this.hub.querySelector('[data-testid="hub-not-listed"]');
+    if (!said || this.detail?.hub?.causedBy !== id) return;
+    setText(said as HTMLElement, `#${id} is not in the list: the filter hides it, or it is no longer kept.`);
+  }
+
   show(detail: DetailDto | undefined, marks?: DetailResponse['marks']): void {
     this.detail = detail;
     this.marks = marks;
+    this.showHub(detail);
     this.apiErrors.hidden = !detail?.apiErrors?.length;
     replaceChildren(this.apiErrors, ...(detail?.apiErrors ?? []).map((line) => h('div', { text: line })));
     this.star.set(!!detail?.note?.starred);
@@ -236,6 +250,48 @@ export class DetailPane {
     this.body.focus();
   }
 
+  private link(id: number, title: string): HTMLButtonElement {
+    const b = h('button', {
+      class: 'fx-link',
+      text: `#${id}`,
+      title,
+      attrs: { type: 'button', 'data-testid': 'hub-caused-by' },
+    });
+    b.addEventListener('click', () => this.events.onGoto(id));
+    return b;
+  }
+
+  /** A hub frame's publish as a short list; every value is wire text, put in as text. */
+  private showHub(detail: DetailDto | undefined): void {
+    const hub = detail?.hub;
+    this.hub.hidden = !hub;
+    const prettyTab = this.tabs.el.querySelector('[data-tab="pretty"]');
+    if (prettyTab) prettyTab.textContent = hub ? 'JSON' : 'XML';
+    if (!hub) {
+      replaceChildren(this.hub);
+      return;
+    }
+    const entry = (term: string, ...value: (Node | string)[]) => [
+      h('dt', { text: term }),
+      h('dd', { attrs: { 'data-testid': `hub-${term.toLowerCase()}` } }, ...value),
+    ];
+    const relays =
+      hub.causedBy === undefined
+        ? []
+        : entry(
+            'Relays',
+            this.link(hub.causedBy, `Select frame #${hub.causedBy}, the XMPP Update this publish relays`),
+            h('span', { class: 'fx-detail-hub-said', attrs: { 'data-testid': 'hub-not-listed' } }),
+          );
+    replaceChildren(
+      this.hub,
+      ...entry('Topic', visibleControls(hub.topic)),
+      ...entry('From', visibleControls(hub.from)),
+      ...entry('To', hub.to.length ? hub.to.map(visibleControls).join(', ') : '(no subscriber)'),
+      ...relays,
+    );
+  }
+
   private saveNote(patch: FrameNote): void {
     const d = this.detail;
     if (!d?.notes) return;
@@ -269,7 +325,8 @@ export class DetailPane {
     let xml = false;
     if (tab === 'pretty') {
       text = d.pretty ?? d.raw;
-      xml = true;
+      // A hub frame's pretty view is its payload as JSON.
+      xml = !d.hub;
     } else if (tab === 'update' && d.update) {
       text = d.update.xml;
       xml = !d.update.error;

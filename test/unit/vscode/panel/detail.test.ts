@@ -6,6 +6,7 @@ import { nodes } from '../../../../src/core/finesse/nodes';
 import { plainAuth, plainPayload } from '../../../../src/core/xmpp/sasl';
 import { buildDetail, copyText } from '../../../../src/vscode/panel/detail';
 import { stanzaTree } from '../../../../src/vscode/panel/stanzaModel';
+import { hubPublish, relayedUpdate } from '../../../support/hubFrames';
 
 const store = new FrameStore();
 const auth = store.append({ session: 's', dir: 'out', kind: 'stanza', raw: plainAuth('agent1', 'pw-secret') });
@@ -74,5 +75,45 @@ describe('frame detail of a 10,000-deep frame', () => {
     const tree = stanzaTree(deep);
     assert.equal(tree[0].kind, 'error');
     assert.equal(tree.length, 2);
+  });
+});
+
+describe('frame detail of a hub frame', () => {
+  it('has the publish, the payload as indented JSON (also what Copy takes) and the relayed Update', () => {
+    const updateXml = userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY', { requestId: 'r9' });
+    const hub = store.append({
+      session: 'desktop',
+      dir: 'in',
+      kind: 'hub',
+      raw: relayedUpdate(nodes.user('agent1'), updateXml, { causedBy: update.id }),
+    });
+    const d = buildDetail(hub);
+    assert.deepEqual(d.hub, {
+      topic: 'finesse.api.User.agent1',
+      from: 'desktop',
+      to: ['1 Sample Gadget', '2 Team Gadget'],
+      causedBy: update.id,
+    });
+    assert.equal(d.summary, 'hub finesse.api.User.agent1 desktop → 2 gadgets');
+    assert.equal(d.label, 'User agent1 PUT → READY');
+    const payload = JSON.parse(hub.raw).payload;
+    assert.equal(d.pretty, JSON.stringify(payload, null, 2));
+    assert.equal(copyText(hub, 'pretty'), d.pretty);
+    assert.match(d.update?.xml ?? '', /^<Update>\n {2}<data>/);
+    assert.equal(d.update?.label, 'User agent1 PUT → READY');
+    assert.equal(copyText(hub, 'update'), d.update?.xml);
+  });
+
+  it('a gadget’s publish has no causedBy and no Update; a broken record shows its error and no hub part', () => {
+    const own = buildDetail(
+      store.append({ session: 'desktop', dir: 'out', kind: 'hub', raw: hubPublish('a.b', '3 X', [], [1]) }),
+    );
+    assert.deepEqual(own.hub, { topic: 'a.b', from: '3 X', to: [] });
+    assert.equal(own.update, undefined);
+    assert.equal(own.pretty, '[\n  1\n]');
+    const bad = buildDetail(store.append({ session: 'desktop', dir: 'out', kind: 'hub', raw: '{"topic":"a.b",' }));
+    assert.equal(bad.hub, undefined);
+    assert.match(bad.error ?? '', /Not a hub record/);
+    assert.equal(bad.pretty, undefined);
   });
 });
