@@ -61,7 +61,15 @@ const targets = [
   { ...common, entryPoints: ['webview-ui/src/gadget/main.ts'], outfile: 'dist/gadget-runtime.js', platform: 'browser', format: 'iife', target: 'es2020' },
 ].filter((t) => fs.existsSync(t.entryPoints[0]));
 
+// The gadget desktop serves the jQuery the product ships (npm jquery, MIT) at
+// /desktop/assets/js/jquery.min.js; it sits beside the bundles so the vsix carries it.
+function copyJquery() {
+  fs.mkdirSync('dist', { recursive: true });
+  fs.copyFileSync(require.resolve('jquery/dist/jquery.min.js'), 'dist/jquery.min.js');
+}
+
 async function main() {
+  copyJquery();
   const contexts = await Promise.all(targets.map((t) => esbuild.context(t)));
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));

@@ -21,6 +21,7 @@ import type { LiveSession, LiveSessionRegistry } from '../capture/liveSession';
 import type { Direction, Frame, FrameFlags } from '../capture/frame';
 import type { FrameGate } from '../intercept/gate';
 import { nodes } from '../finesse/nodes';
+import type { Element } from '../xmpp/xml';
 import { backoffDelay } from './backoff';
 import { ClosedInfo, XmppConnection } from './connection';
 import { ConflictError, ConnectionLostError, IqError, isFatal, StreamError, TimeoutError } from './errors';
@@ -80,6 +81,8 @@ export interface FinesseSessionEvents {
   subscription: [SubscriptionResult];
   /** Something worth telling the user that does not change the state (malformed frame, slow ping). */
   warning: [string];
+  /** A well-formed element from the server once online (after intercept released it), with its frame. */
+  element: [Element, Frame];
 }
 
 let sequence = 0;
@@ -167,6 +170,37 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
     return this.conn?.send(raw, flags);
   }
 
+  /**
+   * Subscribes one more node now (with the full JID), as the desktop's master publisher does for
+   * a gadget's SubscribeNodeReq; it is unsubscribed on stop() but not subscribed again after a
+   * reconnect (the publisher's requesters are told the connection went).
+   */
+  async subscribeNode(node: string): Promise<SubscriptionResult> {
+    return this.nodeRequest(node, true);
+  }
+
+  async unsubscribeNode(node: string): Promise<SubscriptionResult> {
+    return this.nodeRequest(node, false);
+  }
+
+  private async nodeRequest(node: string, subscribe: boolean): Promise<SubscriptionResult> {
+    const conn = this.conn;
+    const jid = this.boundJid;
+    if (!conn || !jid || this.current !== 'online') return { node, ok: false, error: 'not connected' };
+    const pubsub = this.opts.pubsub ?? `pubsub.${this.opts.domain}`;
+    const iq = subscribe
+      ? subscribeIq(conn.id('sub'), pubsub, node, jid)
+      : unsubscribeIq(conn.id('unsub'), pubsub, node, jid);
+    try {
+      await conn.request(iq, this.timeoutMs);
+    } catch (e) {
+      return { node, ok: false, error: e instanceof IqError ? e.condition : (e as Error).message };
+    }
+    if (subscribe && !this.subscribed.includes(node)) this.subscribed.push(node);
+    if (!subscribe) this.subscribed = this.subscribed.filter((n) => n !== node);
+    return { node, ok: true };
+  }
+
   private setState(state: SessionState, info: StateInfo = {}): void {
     // closed and failed are final: a login still unwinding after stop() does not revive it.
     if (this.current === 'closed' || this.current === 'failed') return;
@@ -194,6 +228,9 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
       this.emit('warning', `frame ${frame.id} from the server is malformed: ${why}`),
     );
     conn.on('closed', (info) => this.onClosed(conn, info));
+    conn.on('element', (el, frame) => {
+      if (conn === this.conn && this.current === 'online') this.emit('element', el, frame);
+    });
     try {
       this.boundJid = await login(conn, {
         domain: this.opts.domain,
