@@ -80,7 +80,7 @@ describe('Finesse: Show Timeline', () => {
         resolve();
       });
     });
-    const live = { store: finesse.store, title: 'Live capture', live: true, reveal: () => false };
+    const live = { store: finesse.store, title: 'Live capture', connections: finesse.live, reveal: () => false };
     await timelineSerializer(extension().extensionUri, live).deserializeWebviewPanel(panel, { live: true });
     // The timeline bundle ran under the panel's CSP and asked for its model.
     await ready;
@@ -98,7 +98,7 @@ describe('Finesse: Show Timeline', () => {
       {},
     );
     const disposed = new Promise<void>((resolve) => panel.onDidDispose(() => resolve()));
-    const live = { store: finesse.store, title: 'Live capture', live: true, reveal: () => false };
+    const live = { store: finesse.store, title: 'Live capture', connections: finesse.live, reveal: () => false };
     await timelineSerializer(extension().extensionUri, live).deserializeWebviewPanel(panel, { live: false });
     await disposed;
   });
