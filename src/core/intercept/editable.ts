@@ -7,7 +7,12 @@
  * Sending: whitespace the pretty printer added between elements is removed again and the
  * Update is escaped back into <notification>, as Finesse sends it. Text the user did not touch
  * keeps its original bytes (the caller compares with `toEditable(original)`).
+ *
+ * A hub frame (kind `hub`) is its JSON record indented by two for editing, and goes back as the
+ * compact record in formatHubFrame's key order.
  */
+import type { FrameKind } from '../capture/frame';
+import { formatHubFrame, parseHubFrame } from '../hub/hubFrame';
 import { prettyElement } from '../xmpp/pretty';
 import { Element, parseXml } from '../xmpp/xml';
 
@@ -15,7 +20,8 @@ const isElement = (c: Element | string): c is Element => typeof c !== 'string';
 const local = (name: string) => name.slice(name.indexOf(':') + 1);
 
 /** Pretty text for the editor; malformed frames come back unchanged (they are edited as text). */
-export function toEditable(raw: string): string {
+export function toEditable(raw: string, kind: FrameKind = 'stanza'): string {
+  if (kind === 'hub') return hubEditable(raw);
   const parsed = parseXml(raw);
   if (!parsed.ok) return raw;
   for (const notification of notifications(parsed.element)) {
@@ -41,8 +47,20 @@ export function escapesUpdates(raw: string): boolean {
 
 export type WireResult = { ok: true; raw: string } | { ok: false; error: string };
 
-/** Wire text from the editor's text: compact, Update re-escaped when `escapeUpdates`. */
-export function fromEditable(text: string, opts: { escapeUpdates: boolean } = { escapeUpdates: true }): WireResult {
+/**
+ * Wire text from the editor's text: compact, Update re-escaped when `escapeUpdates`; for a hub
+ * frame (`kind` hub) the compact record.
+ */
+export function fromEditable(
+  text: string,
+  opts: { escapeUpdates: boolean; kind?: FrameKind } = { escapeUpdates: true },
+): WireResult {
+  if (opts.kind === 'hub') {
+    const record = parseHubFrame(text);
+    return record
+      ? { ok: true, raw: formatHubFrame(record) }
+      : { ok: false, error: 'Not a hub record: expected JSON {topic, from, to: [], payload}' };
+  }
   const parsed = parseXml(text);
   if (!parsed.ok) return { ok: false, error: parsed.error };
   compact(parsed.element);
@@ -58,6 +76,15 @@ export function fromEditable(text: string, opts: { escapeUpdates: boolean } = { 
     }
   }
   return { ok: true, raw: parsed.element.toString() };
+}
+
+/** A hub record indented by two; text that is not JSON comes back unchanged (edited as text). */
+function hubEditable(raw: string): string {
+  try {
+    return JSON.stringify(JSON.parse(raw), null, 2);
+  } catch {
+    return raw;
+  }
 }
 
 /** Drops whitespace-only text between elements (what pretty-printing added); leaf text stays. */

@@ -5,8 +5,11 @@
  */
 export type Severity = 'error' | 'warning' | 'info';
 
-/** Where a finding comes from: well-formedness, a schema, or a protocol rule the schema cannot say. */
-export type DiagnosticSource = 'xml' | 'xsd' | 'rfc6120' | 'rfc7395' | 'xep0060' | 'finesse';
+/**
+ * Where a finding comes from: well-formedness, a schema, or a protocol rule the schema cannot say;
+ * `json` and `hub` for the JSON of a hub frame (hubRecord.ts).
+ */
+export type DiagnosticSource = 'xml' | 'xsd' | 'rfc6120' | 'rfc7395' | 'xep0060' | 'finesse' | 'json' | 'hub';
 
 export interface Diagnostic {
   severity: Severity;

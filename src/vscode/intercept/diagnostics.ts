@@ -1,6 +1,7 @@
 /**
  * Schema and protocol diagnostics for frame editor tabs, recomputed as the user types (debounced,
- * stale results dropped by document version). libxml2 loads on the first editor opened.
+ * stale results dropped by document version). libxml2 loads on the first editor opened. A hub
+ * frame's tab is checked as JSON and as a hub record instead.
  */
 import * as vscode from 'vscode';
 import type { Diagnostic as FrameDiagnostic } from '../../core/validation/diagnostic';
@@ -8,9 +9,18 @@ import { SCHEME } from './frameDocuments';
 
 const DEBOUNCE_MS = 200;
 
-async function validateText(text: string): Promise<FrameDiagnostic[]> {
+async function validateText(text: string, hub: boolean): Promise<FrameDiagnostic[]> {
+  if (hub) {
+    const { validateHubText } = await import('../../core/validation/hubRecord');
+    return validateHubText(text);
+  }
   const { validateXml } = await import('../../core/validation/validator');
   return validateXml(text);
+}
+
+/** A hub frame's tab holds its JSON record (FrameEditors opens it as JSON); no stanza starts with `{`. */
+function isHubText(doc: vscode.TextDocument): boolean {
+  return doc.languageId === 'json' || /^\s*\{/.test(doc.getText());
 }
 
 function toVscode(d: FrameDiagnostic): vscode.Diagnostic {
@@ -39,6 +49,8 @@ const SOURCE_LABEL: Record<FrameDiagnostic['source'], string> = {
   rfc7395: 'RFC 7395',
   xep0060: 'XEP-0060',
   finesse: 'Finesse',
+  json: 'JSON',
+  hub: 'Hub record',
 };
 
 export class FrameDiagnostics implements vscode.Disposable {
@@ -62,7 +74,7 @@ export class FrameDiagnostics implements vscode.Disposable {
   /** Validates now and returns the result (Send uses it). */
   async validate(doc: vscode.TextDocument): Promise<FrameDiagnostic[]> {
     const version = doc.version;
-    const result = await validateText(doc.getText());
+    const result = await validateText(doc.getText(), isHubText(doc));
     if (doc.version === version && !doc.isClosed) this.collection.set(doc.uri, result.map(toVscode));
     return result;
   }

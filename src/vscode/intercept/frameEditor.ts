@@ -2,10 +2,11 @@
  * Editing frames in real editor tabs: a held frame (Send forwards the edit), a captured frame to
  * resend, or a new stanza to inject. The tab shows the stanza pretty-printed, with a Finesse
  * Update decoded inline; Send turns it back into wire text (Update re-escaped), validates it and
- * asks before sending anything with errors. Revert puts the captured text back.
+ * asks before sending anything with errors. Revert puts the captured text back. A hub frame opens
+ * as its JSON record, indented, and is sent as the compact record.
  */
 import * as vscode from 'vscode';
-import type { Direction, Frame } from '../../core/capture/frame';
+import type { Direction, Frame, FrameKind } from '../../core/capture/frame';
 import { escapesUpdates, fromEditable, toEditable } from '../../core/intercept/editable';
 import { hasErrors } from '../../core/validation/diagnostic';
 import type { InterceptController } from './controller';
@@ -62,7 +63,7 @@ export class FrameEditors implements vscode.Disposable {
     const frame = this.store.get(target.frameId);
     if (!frame) return undefined;
     const pending = target.kind === 'held' ? this.controller.current?.heldFrame(frame.id)?.pending : undefined;
-    return toEditable(pending ?? frame.raw);
+    return toEditable(pending ?? frame.raw, frame.kind);
   }
 
   /** Opens the held frame's tab, or a resend tab for a frame that is not held. */
@@ -91,7 +92,10 @@ export class FrameEditors implements vscode.Disposable {
 
   private async open(uri: vscode.Uri): Promise<vscode.TextEditor> {
     let doc = await vscode.workspace.openTextDocument(uri);
-    if (doc.languageId !== 'xml') doc = await vscode.languages.setTextDocumentLanguage(doc, 'xml');
+    const target = parseFrameUri(uri);
+    const hub = target !== undefined && target.kind !== 'inject' && this.store.get(target.frameId)?.kind === 'hub';
+    const language = hub ? 'json' : 'xml';
+    if (doc.languageId !== language) doc = await vscode.languages.setTextDocumentLanguage(doc, language);
     return vscode.window.showTextDocument(doc, { preview: false });
   }
 
@@ -111,22 +115,23 @@ export class FrameEditors implements vscode.Disposable {
     const target = doc && parseFrameUri(doc.uri);
     if (!doc || !target) throw new Error('no Finesse frame editor is active');
     const text = doc.getText();
+    const frame = target.kind === 'inject' ? undefined : this.store.get(target.frameId);
     const diagnostics = await this.diagnostics.validate(doc);
     if (hasErrors(diagnostics)) {
       const errors = diagnostics.filter((d) => d.severity === 'error');
       const first = errors[0];
+      const what = frame?.kind === 'hub' ? 'hub message' : 'stanza';
       const choice = await vscode.window.showWarningMessage(
-        `The stanza has ${errors.length} error${errors.length > 1 ? 's' : ''}.`,
+        `The ${what} has ${errors.length} error${errors.length > 1 ? 's' : ''}.`,
         { modal: true, detail: `Line ${first.line}: ${first.message}\n\nSend it anyway?` },
         'Send Anyway',
       );
       if (choice !== 'Send Anyway') return undefined;
     }
     const interceptor = await this.controller.get();
-    const frame = target.kind === 'inject' ? undefined : this.store.get(target.frameId);
     if (target.kind !== 'inject' && !frame) throw new Error(`frame #${target.frameId} is no longer in the capture`);
     const original = frame ? (frame.original ?? frame.raw) : undefined;
-    const wire = this.wireText(text, original);
+    const wire = this.wireText(text, original, frame?.kind);
 
     let sent: Frame;
     if (target.kind === 'held') {
@@ -140,7 +145,8 @@ export class FrameEditors implements vscode.Disposable {
         sent = interceptor.resend(target.frameId, { raw: wire });
       } else {
         const untouched =
-          text === toEditable(this.controller.current?.heldFrame(target.frameId)?.pending ?? (frame as Frame).raw);
+          text ===
+          toEditable(this.controller.current?.heldFrame(target.frameId)?.pending ?? (frame as Frame).raw, frame?.kind);
         sent = untouched ? interceptor.forward(target.frameId) : interceptor.forward(target.frameId, wire);
       }
     } else if (target.kind === 'resend') {
@@ -154,8 +160,11 @@ export class FrameEditors implements vscode.Disposable {
   }
 
   /** Wire text for the editor text: compact, Update re-escaped as the original carried it. */
-  private wireText(text: string, original: string | undefined): string {
-    const wire = fromEditable(text, { escapeUpdates: original === undefined ? true : escapesUpdates(original) });
+  private wireText(text: string, original: string | undefined, kind: FrameKind | undefined): string {
+    const wire = fromEditable(text, {
+      escapeUpdates: original === undefined ? true : escapesUpdates(original),
+      kind,
+    });
     // Malformed text the user chose to send anyway goes out as typed.
     return wire.ok ? wire.raw : text.trim();
   }
@@ -168,7 +177,11 @@ export class FrameEditors implements vscode.Disposable {
     const frame = this.store.get(target.frameId);
     if (!frame) return;
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), toEditable(frame.original ?? frame.raw));
+    edit.replace(
+      doc.uri,
+      new vscode.Range(0, 0, doc.lineCount, 0),
+      toEditable(frame.original ?? frame.raw, frame.kind),
+    );
     await vscode.workspace.applyEdit(edit);
   }
 

@@ -3,6 +3,7 @@ import { escapesUpdates, fromEditable, toEditable } from '../../../../src/core/i
 import { dialogUpdate, eventMessage, userUpdate } from '../../../../src/core/finesse/builders';
 import { decodeUpdate } from '../../../../src/core/finesse/update';
 import { parseXml } from '../../../../src/core/xmpp/xml';
+import { relayedUpdate } from '../../../support/hubFrames';
 
 const agent = { id: 'agent1', loginName: 'agent1' };
 const notification = eventMessage({
@@ -71,5 +72,30 @@ describe('held-frame editor form', () => {
       updateXml: userUpdate(agent, 'READY', { requestId: 'r' }),
     });
     assert.deepEqual(fromEditable(toEditable(raw)), { ok: true, raw });
+  });
+});
+
+describe('held-frame editor form of a hub frame', () => {
+  const record = relayedUpdate('/finesse/api/User/agent1', userUpdate(agent, 'READY'), { causedBy: 4 });
+
+  it('opens as the record indented by two, and an untouched or reformatted edit goes back byte for byte', () => {
+    const text = toEditable(record, 'hub');
+    assert.match(text, /^\{\n {2}"topic": "finesse\.api\.User\.agent1",\n {2}"from": "desktop",\n {2}"to": \[\n/);
+    assert.deepEqual(fromEditable(text, { escapeUpdates: false, kind: 'hub' }), { ok: true, raw: record });
+    // Key order and spacing the user changed do not matter: the record goes out as formatHubFrame writes it.
+    const reordered = JSON.stringify({ ...JSON.parse(record), topic: 'finesse.api.User.agent1' }, null, 4);
+    assert.deepEqual(fromEditable(reordered, { escapeUpdates: false, kind: 'hub' }), { ok: true, raw: record });
+  });
+
+  it('sends an edited payload compact, and refuses text that is no hub record', () => {
+    const edited = JSON.parse(toEditable(record, 'hub'));
+    edited.payload = { content: 'x', extra: [1, 2] };
+    const wire = fromEditable(JSON.stringify(edited, null, 2), { escapeUpdates: false, kind: 'hub' });
+    assert.ok(wire.ok);
+    assert.equal(wire.raw.includes('\n'), false);
+    assert.deepEqual(JSON.parse(wire.raw).payload, { content: 'x', extra: [1, 2] });
+    const bad = fromEditable('{"topic": "a"', { escapeUpdates: false, kind: 'hub' });
+    assert.equal(bad.ok, false);
+    assert.equal(toEditable('{"topic": "a"', 'hub'), '{"topic": "a"', 'text that is not JSON is edited as it is');
   });
 });
