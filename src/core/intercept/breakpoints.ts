@@ -53,7 +53,7 @@ export interface BreakpointRule {
 }
 
 export type BreakpointRest = 'pass' | 'wait';
-export const BREAKPOINT_RESTS: readonly BreakpointRest[] = ['pass', 'wait'];
+const BREAKPOINT_RESTS: readonly BreakpointRest[] = ['pass', 'wait'];
 
 /** The rule's `rest`, its default filled in. */
 export function restOf(rule: BreakpointRule | undefined): BreakpointRest {

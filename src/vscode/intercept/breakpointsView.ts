@@ -13,7 +13,8 @@ import { toRow } from '../../core/capture/rows';
 import { compileBreakpoint, restOf, type BreakpointRule } from '../../core/intercept/breakpoints';
 import type { HeldFrame } from '../../core/intercept/interceptor';
 import { Disposable } from '../disposable';
-import { arrow, heldName, type InterceptController } from './controller';
+import { arrow, type InterceptController } from './controller';
+import { heldName } from './holdNotes';
 import { readSettings, SECTION } from './settings';
 
 export const BREAKPOINTS_VIEW = 'finesse.breakpoints';
@@ -36,7 +37,7 @@ export function describeRule(rule: BreakpointRule): string {
 }
 
 /** What a rule does with the frames after the one it holds, in words. */
-export function describeRest(rule: BreakpointRule): string {
+function describeRest(rule: BreakpointRule): string {
   return restOf(rule) === 'wait' ? 'holds in order' : 'lets the rest pass';
 }
 

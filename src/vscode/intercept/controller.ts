@@ -11,6 +11,7 @@ import type { Direction, Frame } from '../../core/capture/frame';
 import type { HeldFrame, Interceptor, ReleaseHow } from '../../core/intercept/interceptor';
 import { Disposable, toDisposable } from '../disposable';
 import type { Services } from '../services';
+import { heldName } from './holdNotes';
 import { NoticeBatch } from './noticeBatch';
 import { applySettings, readSettings, SECTION, wantsInterceptor } from './settings';
 
@@ -19,12 +20,6 @@ const HELD_CONTEXT = 'finesse.framesHeld';
 const LIVE_CONTEXT = 'finesse.liveSession';
 
 export const arrow = (dir: Direction) => (dir === 'out' ? 'client → server' : 'server → client');
-
-/** A held frame as the views name it: `b1 #12`, `#12 (editing)`. */
-export function heldName(h: HeldFrame): string {
-  const rule = h.reason === 'breakpoint' && h.rule?.id ? `${h.rule.id} ` : '';
-  return `${rule}#${h.frame.id}${h.editing ? ' (editing)' : ''}`;
-}
 
 export class InterceptController extends Disposable {
   private interceptor: Interceptor | undefined;

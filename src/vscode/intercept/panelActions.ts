@@ -6,7 +6,8 @@
 import type { Frame } from '../../core/capture/frame';
 import type { FrameActions, ToolbarSource } from '../../protocol/actions';
 import type { FrameAction, HoldNote, ToolbarToggle } from '../../protocol/messages';
-import { heldName, type InterceptController } from './controller';
+import type { InterceptController } from './controller';
+import { holdNote } from './holdNotes';
 
 const SENDABLE = new Set<Frame['kind']>(['open', 'close', 'stanza', 'text']);
 
@@ -36,50 +37,12 @@ export function panelActions(controller: InterceptController, run: ActionRunner)
       return controller.onDidChange(listener);
     },
     holdNote(frameId: number): HoldNote | undefined {
-      return holdNote(controller, frameId);
+      return controller.current && holdNote(controller.current, frameId);
     },
     heldIds(): number[] {
       return controller.current?.held().map((h) => h.frame.id) ?? [];
     },
   };
-}
-
-/** A held row's note: why it is held and, when the order is kept, what waits behind what. */
-export function holdNote(controller: InterceptController, frameId: number): HoldNote | undefined {
-  const i = controller.current;
-  const held = i?.heldFrame(frameId);
-  if (!i || !held) return undefined;
-  const parts: string[] = [];
-  const titles: string[] = [];
-  if (held.editing) {
-    parts.push('editing');
-    titles.push('Open in an editor: it waits for Send.');
-  }
-  const waiting = i.waitingBehind(frameId);
-  const ahead = i.waitsBehind(frameId);
-  if (held.reason === 'breakpoint') {
-    const rule = held.rule?.id ?? 'breakpoint';
-    parts.push(rule);
-    titles.push(`Held by breakpoint ${rule}.`);
-    if (held.aside) {
-      parts.push('the rest passes');
-      titles.push('Later frames flow; forwarded now, it goes out of order (flagged reordered).');
-    }
-  } else if (held.reason === 'paused') {
-    parts.push('paused');
-    titles.push('Held while its direction is paused.');
-  }
-  if (waiting) {
-    parts.push(`${waiting} waiting behind`);
-    titles.push(`${waiting} later frames of its session and direction wait behind it, in order.`);
-  }
-  if (ahead && held.reason !== 'paused') {
-    parts.push(`waits behind ${heldName(ahead)}`);
-    titles.push(`It keeps its place in the order behind #${ahead.frame.id}.`);
-  }
-  const note: HoldNote = { text: parts.join(' · '), title: titles.join(' ') };
-  if (held.deadline !== undefined) note.autoForwardMs = Math.max(0, held.deadline - Date.now());
-  return note;
 }
 
 export function pauseToolbar(controller: InterceptController): ToolbarSource {

@@ -194,9 +194,7 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
       // A frame behind the one being edited waits for it, and the status bar says why.
       await heldPing('behind-kept');
       if (probe.available()) {
-        const status = await probe.statusBar(
-          new RegExp(`2 held .*client → server: 1 waiting behind #${frame.id} \\(editing\\)`),
-        );
+        const status = await probe.statusBar(new RegExp(`2 held .*· 1 waiting behind #${frame.id} \\(editing\\)`));
         assert.ok(status.ok, `status bar: ${status.text}`);
       }
       const editor = vscode.window.activeTextEditor as vscode.TextEditor;
@@ -259,6 +257,68 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
     await removed;
     assert.equal(await answerId(), 'like-p3', 'removing the rule released the frame it held');
     assert.equal(finesse.store.get(held.id)?.flags.held, undefined);
+  });
+
+  /** The texts of the panel's elements matching `selector`, once one of them matches `pattern`. */
+  async function panelSays(selector: string, pattern: RegExp): Promise<string[]> {
+    let texts: string[] = [];
+    for (let i = 0; i < 20 && !texts.some((t) => pattern.test(t)); i++)
+      texts = (await probe.webviewRows(1, selector)).texts;
+    return texts;
+  }
+
+  it('a breakpoint lets the rest pass by default (the held row goes last, REORDERED); Hold in Order makes the rest wait, and the row and the status bar count them', async () => {
+    await setIntercept('breakpoints', [{ id: 'b-rest', direction: 'out', match: 'id="m-held' }]);
+    try {
+      await vscode.commands.executeCommand('finesse.showFrames');
+      const first = await heldPing('m-held-1');
+      client.send(ping('m-a'));
+      client.send(ping('m-b'));
+      assert.equal(await answerId(), 'm-a', 'a later frame passed the held one');
+      assert.equal(await answerId(), 'm-b');
+      if (probe.available()) {
+        const notes = await panelSays('.fx-hold:not(:empty)', /^b-rest · the rest passes$/);
+        assert.ok(notes.includes('b-rest · the rest passes'), `held row says: ${JSON.stringify(notes)}`);
+      }
+      await vscode.commands.executeCommand('finesse.forwardFrame', first.id);
+      assert.equal(await answerId(), 'm-held-1');
+      assert.equal(finesse.store.get(first.id)?.flags.reordered, true);
+      if (probe.available()) {
+        const badges = await panelSays('.fx-badge-reordered', /REORDERED/);
+        assert.ok(badges.includes('REORDERED'), `badges: ${JSON.stringify(badges)}`);
+      }
+
+      // The Breakpoints view's context menu: Hold in Order.
+      const changed = new Promise<void>((resolve) => {
+        const sub = vscode.workspace.onDidChangeConfiguration(
+          (e) => e.affectsConfiguration('finesse.intercept.breakpoints') && (sub.dispose(), resolve()),
+        );
+      });
+      await vscode.commands.executeCommand('finesse.breakpointHoldInOrder', { kind: 'rule', index: 0 });
+      await changed;
+      const rules = vscode.workspace.getConfiguration('finesse.intercept').get<{ rest?: string }[]>('breakpoints');
+      assert.equal(rules?.[0]?.rest, 'wait', 'the mode is saved with the rule');
+      const second = await heldPing('m-held-2');
+      client.send(ping('m-c'));
+      client.send(ping('m-d'));
+      const behind = await waitForFrame(finesse.store, (f) => f.dir === 'out' && f.raw.includes('id="m-d"'));
+      await flagged(finesse.store, behind.id, (f) => f.flags.held === true);
+      if (probe.available()) {
+        const status = await probe.statusBar(new RegExp(`2 waiting behind b-rest #${second.id}`));
+        assert.ok(status.ok, `status bar: ${status.text}`);
+        const head = await panelSays('.fx-hold:not(:empty)', /^b-rest · 2 waiting behind$/);
+        assert.ok(head.includes('b-rest · 2 waiting behind'), `head row says: ${JSON.stringify(head)}`);
+        assert.ok(
+          head.includes(`waits behind b-rest #${second.id}`),
+          `the rows behind it say behind which: ${JSON.stringify(head)}`,
+        );
+      }
+      await vscode.commands.executeCommand('finesse.forwardFrame', second.id);
+      assert.deepEqual([await answerId(), await answerId(), await answerId()], ['m-held-2', 'm-c', 'm-d'], 'in order');
+      assert.equal(finesse.store.get(second.id)?.flags.reordered, undefined);
+    } finally {
+      await setIntercept('breakpoints', undefined);
+    }
   });
 
   it('rows carry their menu context, and the menus and palette entries say when they apply', async () => {
