@@ -4,7 +4,7 @@
  * gadget, as in Shindig ("Unsupported feature"); an optional one is left out and the gadget may
  * test `gadgets.util.hasFeature`.
  */
-export const SUPPORTED_FEATURES: ReadonlyMap<string, string> = new Map([
+const SUPPORTED_FEATURES: ReadonlyMap<string, string> = new Map([
   ['core', 'gadgets.util, gadgets.json, gadgets.Prefs (get*), gadgets.io, gadgets.log/warn/error'],
   ['settitle', 'gadgets.window.setTitle'],
   ['dynamic-height', 'gadgets.window.adjustHeight, getHeight, getViewportDimensions'],

@@ -24,7 +24,7 @@ import type { RestForwarder } from './restForwarder';
 import { readSpec, SpecError } from './spec';
 
 export const GADGETS_PREFIX = '/gadgets/';
-export const RUNTIME_PATH = '/gadgets/js/gadget-runtime.js';
+const RUNTIME_PATH = '/gadgets/js/gadget-runtime.js';
 const MAKE_REQUEST_PATH = '/gadgets/makeRequest';
 const FINESSE_JS_PATH = '/desktop/assets/js/';
 const MAX_FORM_BYTES = 4 << 20;

@@ -8,7 +8,7 @@
  */
 import type { RestRequest, RestResponse } from './restForwarder';
 
-export const UNPARSEABLE_CRUFT = "throw 1; < don't be evil' >";
+const UNPARSEABLE_CRUFT = "throw 1; < don't be evil' >";
 
 /** Headers Shindig never forwards (HttpRequestHandler.BAD_HEADERS), plus hop-by-hop ones. */
 const DROPPED_HEADERS = new Set([

@@ -66,7 +66,7 @@ export async function messagesFor(
 }
 
 /** `<messagebundle><msg name="x">text</msg>…</messagebundle>` → {x: text}. */
-export async function readBundle(xml: string): Promise<Record<string, string>> {
+async function readBundle(xml: string): Promise<Record<string, string>> {
   const lx = await libxml2();
   let doc;
   try {

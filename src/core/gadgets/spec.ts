@@ -9,7 +9,7 @@
 import type { XmlElement } from 'libxml2-wasm';
 import { libxml2 } from '../validation/libxml';
 
-export interface FeatureUse {
+interface FeatureUse {
   name: string;
   /** `<Require>`; `<Optional>` when false. */
   required: boolean;
@@ -18,7 +18,7 @@ export interface FeatureUse {
   line: number;
 }
 
-export interface UserPrefSpec {
+interface UserPrefSpec {
   name: string;
   displayName?: string;
   defaultValue?: string;

@@ -6,7 +6,7 @@
 import { isToGadget, type FromGadget, type ToGadget } from '../../../src/protocol/gadgetHub';
 
 type Untagged<T> = T extends unknown ? Omit<T, 'ffd' | 'mid'> : never;
-export type Outgoing = Untagged<FromGadget>;
+type Outgoing = Untagged<FromGadget>;
 
 export interface Channel {
   /** Whether a container page holds this frame (false when the frame is opened on its own). */

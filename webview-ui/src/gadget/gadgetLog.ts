@@ -60,7 +60,7 @@ export function forwardLog(ch: Channel, runtimeUrl: string): void {
   });
 }
 
-export function formatArgs(args: readonly unknown[]): string {
+function formatArgs(args: readonly unknown[]): string {
   const text = args
     .map((a) => {
       if (typeof a === 'string') return a;
@@ -78,7 +78,7 @@ export function formatArgs(args: readonly unknown[]): string {
 }
 
 /** The first stack frame outside the runtime: where the gadget called console.*. */
-export function callerSource(stack: string | undefined, runtimeUrl: string): GadgetSource | undefined {
+function callerSource(stack: string | undefined, runtimeUrl: string): GadgetSource | undefined {
   for (const line of (stack ?? '').split('\n').slice(1)) {
     const m = /\(?((?:https?|blob):[^\s()]+?):(\d+):(\d+)\)?\s*$/.exec(line.trim());
     if (!m || m[1].split('?')[0] === runtimeUrl) continue;

@@ -25,7 +25,7 @@ export const HubError = {
   IncompatBrowser: 'OpenAjax.hub.Error.IncompatBrowser',
 } as const;
 
-export function assertSubTopic(topic: unknown): void {
+function assertSubTopic(topic: unknown): void {
   if (!topic || typeof topic !== 'string') throw new Error(HubError.BadParameters);
   const path = topic.split('.');
   path.forEach((p, i) => {
@@ -34,7 +34,7 @@ export function assertSubTopic(topic: unknown): void {
   });
 }
 
-export function assertPubTopic(topic: unknown): void {
+function assertPubTopic(topic: unknown): void {
   if (
     !topic ||
     typeof topic !== 'string' ||

@@ -21,7 +21,7 @@ type Callback = (r: IoResponse) => void;
 
 const CRUFT = "throw 1; < don't be evil' >";
 
-export function encodeValues(fields: Record<string, unknown>, noEscaping?: boolean): string {
+function encodeValues(fields: Record<string, unknown>, noEscaping?: boolean): string {
   const out: string[] = [];
   for (const k of Object.keys(fields)) {
     if (/___$/.test(k)) continue;

@@ -20,13 +20,13 @@ export function escapeString(str: string): string {
   return out;
 }
 
-export function unescapeString(str: string): string {
+function unescapeString(str: string): string {
   if (!str) return str;
   return str.replace(/&#([0-9]+);/g, (_m, v: string) => String.fromCharCode(Number(v)));
 }
 
 /** getUrlParameters: the query and the hash (hash after), `+` as space, undecodable values skipped. */
-export function urlParameters(url: string): Record<string, string> {
+function urlParameters(url: string): Record<string, string> {
   const q = url.indexOf('?');
   const h = url.indexOf('#');
   const query = h === -1 ? url.slice(q + 1) : `${url.slice(q + 1, h)}&${url.slice(h + 1)}`;

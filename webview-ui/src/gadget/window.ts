@@ -9,7 +9,7 @@ import type { Channel } from './channel';
 type Fn = (...args: unknown[]) => unknown;
 
 /** The document's content height: the lowest bottom edge in body, so a gadget can also shrink. */
-export function contentHeight(): number {
+function contentHeight(): number {
   const body = document.body;
   if (!body) return 0;
   let bottom = 0;
