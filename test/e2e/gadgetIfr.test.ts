@@ -136,5 +136,15 @@ describe('gadget rendering at /gadgets/ifr', function () {
     assert.equal(res.headers.get('content-type'), 'text/javascript; charset=utf-8');
     assert.match(await res.text(), /HubSettings/);
     assert.equal((await fetch(`${sim.origin}/gadgets/js/other.js`)).status, 404);
+    // Its source map ignore-lists every source, so DevTools shows console calls at the gadget's line.
+    const map = (await (await fetch(`${sim.origin}/gadgets/js/gadget-runtime.js.map`)).json()) as {
+      sources: string[];
+      ignoreList: number[];
+    };
+    assert.ok(map.sources.some((s) => s.endsWith('gadget/gadgetLog.ts')));
+    assert.deepEqual(
+      map.ignoreList,
+      map.sources.map((_, i) => i),
+    );
   });
 });

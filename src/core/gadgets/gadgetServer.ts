@@ -277,7 +277,10 @@ export class GadgetServer {
   private runtime(req: IncomingMessage, res: ServerResponse, map: boolean): void {
     const file = runtimeFile(map);
     if (!file) return sendError(res, 404, 'dist/gadget-runtime.js is not built (npm run build)');
-    const body = readFileSync(file);
+    let body = readFileSync(file);
+    // The runtime's sources are ignore-listed, so DevTools shows a console call at the gadget's
+    // own line rather than inside the wrapper that forwards it to the container.
+    if (map) body = Buffer.from(ignoreListed(body.toString('utf8')));
     res.writeHead(200, {
       'Content-Type': map ? 'application/json' : 'text/javascript; charset=utf-8',
       'Content-Length': String(body.length),
@@ -285,6 +288,16 @@ export class GadgetServer {
       'X-Content-Type-Options': 'nosniff',
     });
     res.end(req.method === 'HEAD' ? undefined : body);
+  }
+}
+
+function ignoreListed(mapText: string): string {
+  try {
+    const m = JSON.parse(mapText) as { sources?: unknown[] } & Record<string, unknown>;
+    const all = (m.sources ?? []).map((_, i) => i);
+    return JSON.stringify({ ...m, ignoreList: all, x_google_ignoreList: all });
+  } catch {
+    return mapText;
   }
 }
 
