@@ -244,7 +244,9 @@ describe('timeline webview', function () {
           f.raw.includes('node="/finesse/api/User/agent1"'),
       )!.id,
     );
+    const selected = view.nextSelect();
     await talking.click();
+    assert.equal(await selected, frame);
     assert.deepEqual(view.selected, [frame]);
   });
 
@@ -271,8 +273,10 @@ describe('timeline webview', function () {
     await view.page.waitForSelector('.tl-tooltip:not([hidden])');
     assert.equal(await outlined(), 'RESERVED');
     assert.match((await view.page.textContent('.tl-tooltip'))!, /<state>RESERVED<\/state>/);
+    const selected = view.nextSelect();
     await view.page.mouse.down();
     await view.page.mouse.up();
+    assert.equal(await selected, reserved);
     assert.deepEqual(view.selected, [reserved]);
     // Further away, the wide neighbours are what the pointer is on.
     await view.page.mouse.move(x - 12, y);
@@ -390,6 +394,9 @@ describe('timeline webview', function () {
       `moved 150 px: ${JSON.stringify([zoomed, w])}`,
     );
     assert.ok(Math.abs(w.to - w.from - (zoomed.to - zoomed.from)) < 2, 'panning keeps the zoom');
+    // A hover answered by the host after the drag: a select sent at its end would be in by then.
+    await page.mouse.move(x + 1, y);
+    await page.waitForSelector('.tl-tooltip:not([hidden])');
     assert.deepEqual(view.selected, []);
 
     // Keyboard: 0 fits, + zooms in around the middle, → pans later, - zooms out, Home fits.

@@ -33,6 +33,8 @@ export interface TimelinePage {
   page: Page;
   host: TimelineHost;
   selected: number[];
+  /** Resolves with the next frame the page selects (its message crosses to the host later). */
+  nextSelect(): Promise<number>;
   toWebview: ToTimeline[];
   /** Resolves once the host posted a matching message and the page handled it. */
   delivered(pred: (m: ToTimeline) => boolean): Promise<ToTimeline>;
@@ -99,6 +101,7 @@ export class TimelineHarness {
     const context = await this.browser.newContext({ viewport: opts.viewport ?? { width: 1200, height: 400 } });
     const page = await context.newPage();
     const selected: number[] = [];
+    const selectWaiters: ((id: number) => void)[] = [];
     const toWebview: ToTimeline[] = [];
     const handled: ToTimeline[] = [];
     const waiters: { pred: (m: ToTimeline) => boolean; resolve: (m: ToTimeline) => void }[] = [];
@@ -109,7 +112,10 @@ export class TimelineHarness {
       title: opts.title,
       noticeMs: opts.noticeMs ?? 20,
       tickMs: opts.tickMs,
-      onSelect: (id) => selected.push(id),
+      onSelect: (id) => {
+        selected.push(id);
+        for (const w of selectWaiters.splice(0)) w(id);
+      },
       post: (m) => {
         toWebview.push(m);
         if (!open) return;
@@ -132,6 +138,7 @@ export class TimelineHarness {
       page,
       host,
       selected,
+      nextSelect: () => new Promise((resolve) => selectWaiters.push(resolve)),
       toWebview,
       delivered: (pred) => {
         const done = handled.find(pred);

@@ -99,8 +99,10 @@ export class TimelineView {
   /** The host's clock while live: the lasting states grow to it. */
   setNow(now: number): void {
     if (!this.model || !this.live || now <= this.model.end) return;
+    // A window zoomed to earlier times shows nothing that grows: no need to draw it again.
+    const unseen = this.viewport.mode === 'zoomed' && this.domain()[1] < this.model.end;
     this.model = { ...this.model, end: now };
-    this.redraw();
+    if (!unseen) this.redraw();
   }
 
   /** The frames fill the width (and stay so as frames arrive). */
