@@ -61,7 +61,7 @@ export function findFinesseJs(dir: string | undefined): string | undefined {
 /** How to give the desktop a finesse.js: the text of its 404 page and of `simulate`'s stderr. */
 export const FINESSE_JS_HELP =
   "No finesse.js: Cisco's Finesse JavaScript library is not shipped with this tool (its licence allows it only within Finesse deployments). " +
-  'Give your copy with --finesse-js FILE (or the setting finesse.desktop.finesseJs), or put a finesse*.js in the served folder ' +
+  'Give your copy with --finesse-js FILE (in VS Code, the setting finesse.gadgets.finesseJs), or put a finesse*.js in the served folder ' +
   '(a 10.x gadget carries one); download it from your Finesse server at https://FINESSE:8445/desktop/assets/js/finesse.js.';
 
 const TYPES: Record<string, string> = {

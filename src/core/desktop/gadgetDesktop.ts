@@ -21,6 +21,8 @@
  *   desktop.on('log',   {mid, title, level, text, source?})     a gadget's console and logs
  *   desktop.on('error', {mid, title, message, source?, stack?}) a gadget's uncaught errors
  *   desktop.on('hub',   frame)  each captured `hub` frame (core/hub/hubFrame.ts)
+ *   desktop.on('signin', {user, error?}) a page's sign-in of the agent finished or failed
+ *   desktop.reportProblem(p)    what /gadgets/ reports (GadgetProblem) becomes `error`/`log`
  *   desktop.close()             signs the desktop's connections out and closes the pages
  *
  * Routes: GET /desktop/ (the page: strict CSP, script-src 'self', its bundle dist/desktop.js),
@@ -35,6 +37,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { dirname, resolve, sep } from 'node:path';
@@ -42,6 +45,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Frame } from '../capture/frame';
 import type { FrameStore } from '../capture/frameStore';
 import type { LiveSessionRegistry } from '../capture/liveSession';
+import type { GadgetProblem } from '../gadgets/problem';
 import type { RestForwarder } from '../gadgets/restForwarder';
 import type { FrameGate } from '../intercept/gate';
 import { checkOrigin, refuseSocket } from '../net/origin';
@@ -49,7 +53,7 @@ import type { TlsTrust } from '../session/tls';
 import type { DesktopConfig, DesktopGadget } from '../../protocol/desktopHub';
 import { AgentLine } from './agentLine';
 import { desktopBundlePath, desktopCssPath, findFinesseJs, FINESSE_JS_HELP, jqueryPath, sendFile } from './assets';
-import { DesktopLayout, discoverLayout, readLayoutFile } from './layout';
+import { DesktopLayout, discoverLayout, LayoutError, readLayoutFile } from './layout';
 import { desktopPage, pageHeaders } from './page';
 import { GadgetError, GadgetLog, PageLink } from './pageLink';
 
@@ -95,6 +99,8 @@ export interface DesktopEvents {
   log: [GadgetLog];
   error: [GadgetError];
   hub: [Frame];
+  /** A page's sign-in finished: the agent is signed in, or `error` says why not. */
+  signin: [{ user: string; error?: Error }];
 }
 
 export interface DesktopGadgetInfo {
@@ -117,6 +123,8 @@ export class GadgetDesktop extends EventEmitter<DesktopEvents> {
     super();
     this.forwarder = opts.backend.forwarder;
     this.finesseJs = opts.finesseJs ? resolve(opts.finesseJs) : findFinesseJs(opts.serve);
+    if (opts.finesseJs && !isFile(this.finesseJs as string))
+      throw new LayoutError(`finesse.js ${opts.finesseJs}: no such file`);
     // Fail now on a layout that cannot be read, not when the first page opens.
     this.layout();
   }
@@ -124,6 +132,11 @@ export class GadgetDesktop extends EventEmitter<DesktopEvents> {
   get url(): string | undefined {
     const origin = this.opts.origin();
     return origin && `${origin}${DESKTOP_PREFIX}`;
+  }
+
+  /** The XMPP domain the desktop signs in to. */
+  get domain(): string {
+    return this.opts.backend.domain;
   }
 
   finesseJsPath(): string | undefined {
@@ -149,6 +162,19 @@ export class GadgetDesktop extends EventEmitter<DesktopEvents> {
       for (const p of this.pages) if (p.reload(g.mid)) n++;
     }
     return n;
+  }
+
+  /**
+   * A problem /gadgets/ifr or /gadgets/makeRequest found (a spec that does not parse, a refused
+   * request, no finesse.js): an `error` event (a warning: a `log` one) for that gadget.
+   */
+  reportProblem(p: GadgetProblem): void {
+    const g = this.gadgets().find((x) => x.mid === p.mid);
+    const title = g?.title ?? '';
+    const source = p.spec && p.line !== undefined ? { url: p.spec, line: p.line } : undefined;
+    if (p.severity === 'error')
+      this.emit('error', { mid: p.mid ?? '', title, message: p.message, ...(source ? { source } : {}) });
+    else this.emit('log', { mid: p.mid ?? '', title, level: 'warn', text: p.message, ...(source ? { source } : {}) });
   }
 
   /** Answers a request under /desktop/; false when the path is not the desktop's. */
@@ -258,8 +284,10 @@ export class GadgetDesktop extends EventEmitter<DesktopEvents> {
       // A failed sign-in is not kept: the next page tries again.
       if (this.lines.get(user) === line) this.lines.delete(user);
       void line.close().catch(() => undefined);
+      this.emit('signin', { user, error: e as Error });
       return fail(`Sign-in of ${user} failed: ${(e as Error).message}`);
     }
+    this.emit('signin', { user });
     if (this.closed || ws.readyState !== ws.OPEN) return;
     let config: DesktopConfig;
     try {
@@ -337,6 +365,14 @@ function pathOf(req: IncomingMessage): string {
     return new URL(req.url ?? '/', 'http://desktop').pathname;
   } catch {
     return '/';
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 
