@@ -4,7 +4,9 @@
  *   `_webSocketMessages: [{type: "send"|"receive", time: <epoch seconds, float>, opcode: 1|2, data}]`
  * (binary data base64, as the DevTools protocol hands it over). Export writes one such entry
  * per capture session; import reads the entries Chrome and Edge write, letting the caller
- * choose when a page had several WebSockets. Exports are redacted like saved sessions.
+ * choose when a page had several WebSockets. Exports are redacted like saved sessions. REST calls
+ * are entries of their own (harHttp.ts); the gadget desktop's hub frames travel in a custom field
+ * of the log (harHub.ts).
  */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
@@ -14,6 +16,8 @@ import { classifyText, SUBPROTOCOL } from '../xmpp/framing';
 import { redact } from '../xmpp/sasl';
 import { openPrivate } from './privateFile';
 import { httpEntries, restFramesOf } from './harHttp';
+import { HarHubFrame, HUB_FIELD, hubCauses, hubComment, hubFramesOf, hubMessage } from './harHub';
+import { relinkHubCause } from './hubLinks';
 
 export interface HarHeader {
   name: string;
@@ -25,6 +29,8 @@ interface HarWebSocketMessage {
   time: number;
   opcode: number;
   data: string;
+  /** The frame's id, on the messages a hub frame names (its `causedBy`). */
+  _frameId?: number;
 }
 
 /** The part of a HAR entry this module reads and writes; other fields are kept as found. */
@@ -61,7 +67,14 @@ export interface HarEntry {
 }
 
 export interface Har {
-  log: { version: string; creator: { name: string; version: string }; pages?: unknown[]; entries: HarEntry[] };
+  log: {
+    version: string;
+    creator: { name: string; version: string };
+    pages?: unknown[];
+    comment?: string;
+    entries: HarEntry[];
+    [HUB_FIELD]?: HarHubFrame[];
+  };
 }
 
 // RFC 6455 opcodes, as DevTools reports them.
@@ -81,7 +94,7 @@ const KIND_OPCODE: Record<FrameKind, number> = {
   ping: OPCODE_PING,
   pong: OPCODE_PONG,
   http: OPCODE_TEXT, // never used: http frames become entries of their own (harHttp.ts)
-  hub: OPCODE_TEXT, // never used: hub frames are not WebSocket messages
+  hub: OPCODE_TEXT, // never used: hub frames are not WebSocket messages (harHub.ts)
 };
 
 // ---------------------------------------------------------------- export
@@ -96,10 +109,15 @@ export interface HarExportOptions {
  * frames of sessions not listed get an entry of their own.
  */
 export function exportHar(frames: Iterable<Frame>, sessions: SessionInfo[], opts: HarExportOptions = {}): Har {
-  const { ws, http } = splitHttp(frames);
-  const entries = groupSessions(ws, sessions).map(([info, list]) => sessionEntry(info, list, opts.secrets));
+  const { ws, http, hub } = splitHttp(frames);
+  const causes = hubCauses(hub);
+  const entries = groupSessions(ws, sessions).map(([info, list]) =>
+    sessionEntry(info, list, opts.secrets, true, causes),
+  );
   entries.push(...httpEntries(http, originOf(sessions), opts.secrets));
-  return { log: { ...logHead(opts), entries } };
+  const har: Har = { log: { ...logHead(opts, hub.length), entries } };
+  if (hub.length) har.log[HUB_FIELD] = hub.map((f) => hubMessage(f, opts.secrets));
+  return har;
 }
 
 /**
@@ -118,11 +136,12 @@ export async function writeHarFile(
   const write = async (text: string) => {
     if (!out.write(text)) await Promise.race([once(out, 'drain'), failed]);
   };
-  const { ws, http } = splitHttp(frames);
+  const { ws, http, hub } = splitHttp(frames);
+  const causes = hubCauses(hub);
   const groups = groupSessions(ws, sessions);
   const rest = httpEntries(http, originOf(sessions), opts.secrets);
   let messages = 0;
-  const head = JSON.stringify({ log: { ...logHead(opts), entries: [] } });
+  const head = JSON.stringify({ log: { ...logHead(opts, hub.length), entries: [] } });
   await write(head.slice(0, head.length - '[]}}'.length) + '[\n');
   for (let g = 0; g < groups.length; g++) {
     const [info, list] = groups[g];
@@ -131,24 +150,33 @@ export async function writeHarFile(
     // The entry without its messages ends in `"_webSocketMessages":[]}`; the messages go in between.
     await write(text.slice(0, text.length - ']}'.length));
     for (let i = 0; i < list.length; i++) {
-      await write((i ? ',\n' : '\n') + JSON.stringify(harMessage(list[i], opts.secrets)));
+      await write((i ? ',\n' : '\n') + JSON.stringify(harMessage(list[i], opts.secrets, causes)));
       messages++;
     }
     await write(`]}${g < groups.length - 1 || rest.length ? ',' : ''}\n`);
   }
   for (let r = 0; r < rest.length; r++) await write(`${JSON.stringify(rest[r])}${r < rest.length - 1 ? ',' : ''}\n`);
+  if (hub.length) {
+    await write(`],${JSON.stringify(HUB_FIELD)}:[`);
+    for (let i = 0; i < hub.length; i++)
+      await write((i ? ',\n' : '\n') + JSON.stringify(hubMessage(hub[i], opts.secrets)));
+  }
   await write(']}}\n');
   out.end();
   await Promise.race([once(out, 'finish'), failed]);
   return { entries: groups.length + rest.length, messages };
 }
 
-/** REST frames (kind `http`) apart from the WebSocket ones: they become entries of their own. */
-function splitHttp(frames: Iterable<Frame>): { ws: Frame[]; http: Frame[] } {
+/**
+ * REST frames (kind `http`) and hub frames apart from the WebSocket ones: the former become
+ * entries of their own, the latter the log's hub field.
+ */
+function splitHttp(frames: Iterable<Frame>): { ws: Frame[]; http: Frame[]; hub: Frame[] } {
   const ws: Frame[] = [];
   const http: Frame[] = [];
-  for (const f of frames) (f.kind === 'http' ? http : ws).push(f);
-  return { ws, http };
+  const hub: Frame[] = [];
+  for (const f of frames) (f.kind === 'http' ? http : f.kind === 'hub' ? hub : ws).push(f);
+  return { ws, http, hub };
 }
 
 /** The upstream origin of an http capture session, for the entries' absolute URLs. */
@@ -157,8 +185,14 @@ function originOf(sessions: SessionInfo[]): (session: string) => string | undefi
   return (id) => targets.get(id);
 }
 
-function logHead(opts: HarExportOptions): Omit<Har['log'], 'entries'> {
-  return { version: '1.2', creator: { name: 'finesse-frames', version: opts.toolVersion ?? '0.1.0' }, pages: [] };
+function logHead(opts: HarExportOptions, hubFrames = 0): Omit<Har['log'], 'entries'> {
+  const head: Omit<Har['log'], 'entries'> = {
+    version: '1.2',
+    creator: { name: 'finesse-frames', version: opts.toolVersion ?? '0.1.0' },
+    pages: [],
+  };
+  if (hubFrames) head.comment = hubComment(hubFrames);
+  return head;
 }
 
 /** Frames by session, sessions in start order (a HAR lists entries by start time). */
@@ -177,16 +211,24 @@ function groupSessions(frames: Iterable<Frame>, sessions: SessionInfo[]): [Sessi
   return groups.sort((a, b) => Math.min(a[0].started, a[1][0].t) - Math.min(b[0].started, b[1][0].t));
 }
 
-function harMessage(f: Frame, secrets: string[] = []): HarWebSocketMessage {
-  return {
+function harMessage(f: Frame, secrets: string[] = [], causes?: Set<number>): HarWebSocketMessage {
+  const m: HarWebSocketMessage = {
     type: f.dir === 'out' ? 'send' : 'receive',
     time: f.t / 1000,
     opcode: KIND_OPCODE[f.kind],
     data: redact(f.raw, secrets),
   };
+  if (causes?.has(f.id)) m._frameId = f.id;
+  return m;
 }
 
-function sessionEntry(info: SessionInfo, frames: Frame[], secrets: string[] = [], withMessages = true): HarEntry {
+function sessionEntry(
+  info: SessionInfo,
+  frames: Frame[],
+  secrets: string[] = [],
+  withMessages = true,
+  causes?: Set<number>,
+): HarEntry {
   const url = redact(info.target ?? 'ws://unknown/ws/', secrets);
   const started = Math.min(info.started, frames[0]?.t ?? info.started);
   const last = info.ended ?? frames[frames.length - 1]?.t ?? started;
@@ -241,7 +283,7 @@ function sessionEntry(info: SessionInfo, frames: Frame[], secrets: string[] = []
     timings: { blocked: -1, dns: -1, ssl: -1, connect: -1, send: 0, wait: 0, receive: 0, _blocked_queueing: -1 },
     _finesseSession: { id: info.id, label: redact(info.label, secrets) },
     // Last, so writeHarFile can stream the messages into it.
-    _webSocketMessages: withMessages ? frames.map((f) => harMessage(f, secrets)) : [],
+    _webSocketMessages: withMessages ? frames.map((f) => harMessage(f, secrets, causes)) : [],
   };
 }
 
@@ -278,6 +320,8 @@ export interface HarImport {
   warnings: { message: number; text: string }[];
   /** With `rest`: the session of the HAR's Finesse REST calls, when it has any (their frames are in `frames`). */
   restSession?: SessionInfo;
+  /** With `rest`: the session of the HAR's hub frames, when it has any (their frames are in `frames`). */
+  hubSession?: SessionInfo;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -323,7 +367,9 @@ export function listWebSockets(har: Har): HarSocket[] {
 /**
  * Frames of one WebSocket entry. `entry` picks it by position among the WebSocket entries or
  * by (part of) its URL; without it a HAR with one WebSocket entry is fine and several throw
- * HarChoiceError listing them.
+ * HarChoiceError listing them. `rest` adds the HAR's Finesse REST calls and its hub frames, each
+ * as a session of their own; a hub frame keeps its link to the message it relays when that
+ * message is among the chosen entry's.
  */
 export function importHar(har: Har, opts: { entry?: number | string; rest?: boolean } = {}): HarImport {
   const sockets = listWebSockets(har);
@@ -352,6 +398,8 @@ export function importHar(har: Har, opts: { entry?: number | string; rest?: bool
   const messages = Array.isArray(entry._webSocketMessages) ? entry._webSocketMessages : [];
   const frames: Frame[] = [];
   const warnings: HarImport['warnings'] = [];
+  /** `_frameId` of a message → its frame's id here, for the hub frames' links. */
+  const byFrameId = new Map<number, number>();
   messages.forEach((m: unknown, i: number) => {
     const problem = messageProblem(m);
     if (problem) {
@@ -360,6 +408,7 @@ export function importHar(har: Har, opts: { entry?: number | string; rest?: bool
     }
     const msg = m as HarWebSocketMessage;
     const kind = kindOf(msg);
+    if (typeof msg._frameId === 'number') byFrameId.set(msg._frameId, frames.length + 1);
     frames.push({
       id: frames.length + 1,
       session: sessionId,
@@ -381,20 +430,33 @@ export function importHar(har: Har, opts: { entry?: number | string; rest?: bool
   const duration = typeof entry.time === 'number' && entry.time > 0 ? entry.time : undefined;
   if (duration !== undefined) session.ended = started + duration;
   const rest = opts.rest ? restFramesOf(har, `${sessionId}-rest`, frames.length + 1) : [];
-  if (!rest.length) return { socket, session, frames, warnings };
-  // REST calls and WebSocket messages in one timeline: by time, renumbered from 1.
-  const merged = [...frames, ...rest].sort((a, b) => a.t - b.t || a.id - b.id);
+  const hub = opts.rest
+    ? hubFramesOf(
+        har,
+        { id: `${sessionId}-hub`, label: `Hub ${session.label}`, started },
+        frames.length + rest.length + 1,
+        (old) => byFrameId.get(old),
+      )
+    : { frames: [], warnings: [] };
+  warnings.push(...hub.warnings);
+  if (!rest.length && !hub.frames.length) return { socket, session, frames, warnings };
+  // REST calls, hub frames and WebSocket messages in one timeline: by time, renumbered from 1.
+  const merged = [...frames, ...rest, ...hub.frames].sort((a, b) => a.t - b.t || a.id - b.id);
   const renumber = new Map(merged.map((f, i) => [f.id, i + 1]));
   for (const f of merged) {
     f.id = renumber.get(f.id) as number;
     if (f.answers !== undefined) f.answers = renumber.get(f.answers);
+    if (f.kind === 'hub') f.raw = relinkHubCause(f.raw, (old) => renumber.get(old));
   }
-  const restSession: SessionInfo = {
-    id: `${sessionId}-rest`,
-    label: `REST ${new URL(socket.url || 'http://unknown').host}`,
-    started: rest[0].t,
-  };
-  return { socket, session, frames: merged, warnings, restSession };
+  const result: HarImport = { socket, session, frames: merged, warnings };
+  if (rest.length)
+    result.restSession = {
+      id: `${sessionId}-rest`,
+      label: `REST ${new URL(socket.url || 'http://unknown').host}`,
+      started: rest[0].t,
+    };
+  if (hub.session) result.hubSession = hub.session;
+  return result;
 }
 
 /** Payload bytes on the wire: binary is base64, a close frame is `code reason` (2 bytes + reason). */

@@ -21,6 +21,7 @@ import {
   SessionHeader,
 } from './format';
 import { Migrator } from './migrations';
+import { relinkHubCause } from './hubLinks';
 
 export interface ReaderOptions {
   /** Errors kept in `errors` (all are counted in `errorCount`); a broken file cannot flood memory. */
@@ -189,10 +190,13 @@ export interface LoadResult {
 
 /**
  * Puts recorded frames into a store with everything they carry (the edit's original, the user's
- * note, and which request a REST response answers, renumbered to the store's own ids).
+ * note, which request a REST response answers and which frame a hub frame relays, renumbered to
+ * the store's own ids).
  */
 export class RecordedFrames {
   private readonly ids = new Map<number, number>();
+  /** A hub frame's link to the XMPP frame it relays is renumbered like `answers` (hubLinks.ts). */
+  private readonly newId = (old: number) => this.ids.get(old);
 
   constructor(private readonly store: FrameStore) {}
 
@@ -203,10 +207,12 @@ export class RecordedFrames {
       dir: frame.dir,
       t: frame.t,
       kind: frame.kind,
-      raw: frame.raw,
+      raw: frame.kind === 'hub' ? relinkHubCause(frame.raw, this.newId) : frame.raw,
       bytes: frame.bytes,
       flags: { ...frame.flags },
-      ...(frame.original !== undefined ? { original: frame.original } : {}),
+      ...(frame.original !== undefined
+        ? { original: frame.kind === 'hub' ? relinkHubCause(frame.original, this.newId) : frame.original }
+        : {}),
       ...(answers !== undefined ? { answers } : {}),
       ...(frame.note !== undefined ? { note: frame.note } : {}),
     });

@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { FrameStore } from '../../core/capture/frameStore';
 import type { LineError } from '../../core/recording/format';
 import { HarError, importHar, listWebSockets, parseHar } from '../../core/recording/har';
+import { relinkHubCause } from '../../core/recording/hubLinks';
 import { recordingKind } from '../../core/recording/open';
 import { RecordedFrames, SessionReader } from '../../core/recording/reader';
 import { escapeXml } from '../../core/xmpp/xml';
@@ -103,6 +104,7 @@ async function loadHar(doc: SessionDocument): Promise<void> {
   const imported = importHar(har, { entry, rest: true });
   doc.store.openSession(imported.session);
   if (imported.restSession) doc.store.openSession(imported.restSession);
+  if (imported.hubSession) doc.store.openSession(imported.hubSession);
   // The store numbers frames itself: a response keeps pointing at its request's new id.
   const ids = new Map<number, number>();
   for (const f of imported.frames)
@@ -113,7 +115,8 @@ async function loadHar(doc: SessionDocument): Promise<void> {
         dir: f.dir,
         t: f.t,
         kind: f.kind,
-        raw: f.raw,
+        // A hub frame names the frame it relays by id: the store's ids now.
+        raw: f.kind === 'hub' ? relinkHubCause(f.raw, (old) => ids.get(old)) : f.raw,
         bytes: f.bytes,
         answers: f.answers === undefined ? undefined : ids.get(f.answers),
       }).id,

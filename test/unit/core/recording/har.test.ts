@@ -16,6 +16,7 @@ import {
   writeHarFile,
 } from '../../../../src/core/recording/har';
 import { plainAuth } from '../../../../src/core/xmpp/sasl';
+import { hubPublish, relayedUpdate } from '../../../support/hubFrames';
 
 const chromeHar = () => parseHar(readFileSync(join(__dirname, '../../../fixtures/chrome-devtools.har'), 'utf8'));
 
@@ -219,5 +220,109 @@ describe('recording/har', () => {
     );
     assert.throws(() => importHar(chromeHar(), { entry: 5 }), /no WebSocket entry 5; the HAR has 2/);
     assert.throws(() => importHar(chromeHar(), { entry: 'nowhere' }), /no WebSocket entry with URL/);
+  });
+
+  it('keeps hub frames in log._finesseHubFrames (said in the comment), and an import links them again', async () => {
+    const T0 = 1715678400000;
+    const session: SessionInfo = { id: 'desk', label: 'desktop', target: 'ws://127.0.0.1:5280/ws', started: T0 };
+    const mk = (id: number, t: number, kind: Frame['kind'], raw: string, dir: 'in' | 'out' = 'in'): Frame => ({
+      id,
+      session: kind === 'hub' ? 'desk-hub' : 'desk',
+      dir,
+      t,
+      kind,
+      raw,
+      bytes: Buffer.byteLength(raw),
+      flags: {},
+    });
+    const update = '<Update><event>PUT</event><requestId>r1</requestId></Update>';
+    // Ids as a live store has them after eviction: nothing starts at 1.
+    const frames = [
+      mk(41, T0 + 1, 'stanza', '<presence/>', 'out'),
+      mk(42, T0 + 2, 'stanza', '<message><body>the Update</body></message>'),
+      mk(43, T0 + 2.5, 'hub', relayedUpdate('/finesse/api/User/1001', update, { causedBy: 42 })),
+      mk(44, T0 + 3, 'hub', hubPublish('my.topic', '3 Team', [], { secret: 'tok-12345678' }), 'out'),
+      mk(45, T0 + 4, 'hub', relayedUpdate('/finesse/api/User/1001', update, { causedBy: 7 })),
+    ];
+    const har = exportHar(frames, [session], { secrets: ['tok-12345678'] });
+    assert.equal(
+      har.log.comment,
+      '3 hub frames of the gadget desktop (OpenAjax hub publishes) in log._finesseHubFrames',
+    );
+    assert.equal(har.log.entries.length, 1, 'hub frames make no entry of their own');
+    const messages = har.log.entries[0]._webSocketMessages ?? [];
+    assert.equal(messages.length, 2, 'nor WebSocket messages');
+    assert.equal(messages[0]._frameId, undefined);
+    assert.equal(messages[1]._frameId, 42, 'the message a hub frame names carries its id');
+    const hub = har.log._finesseHubFrames ?? [];
+    assert.deepEqual(
+      hub.map((m) => [m.type, m.time]),
+      [
+        ['receive', (T0 + 2.5) / 1000],
+        ['send', (T0 + 3) / 1000],
+        ['receive', (T0 + 4) / 1000],
+      ],
+    );
+    assert.match(hub[1].data, /\[redacted\]/);
+    assert.doesNotMatch(JSON.stringify(har), /tok-12345678/);
+
+    // The streamed file is the same document.
+    const dir = mkdtempSync(join(tmpdir(), 'finesse-har-hub-'));
+    try {
+      const file = join(dir, 'hub.har');
+      await writeHarFile(file, frames, [session], { secrets: ['tok-12345678'] });
+      assert.deepEqual(parseHar(readFileSync(file, 'utf8')), har);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    const imported = importHar(parseHar(JSON.stringify(har)), { rest: true });
+    assert.deepEqual(imported.warnings, []);
+    assert.equal(imported.hubSession?.id, 'desk-hub');
+    assert.equal(imported.hubSession?.started, T0 + 2.5);
+    assert.deepEqual(
+      imported.frames.map((f) => [f.id, f.kind, f.session]),
+      [
+        [1, 'stanza', 'desk'],
+        [2, 'stanza', 'desk'],
+        [3, 'hub', 'desk-hub'],
+        [4, 'hub', 'desk-hub'],
+        [5, 'hub', 'desk-hub'],
+      ],
+    );
+    const record = (i: number) => JSON.parse(imported.frames[i].raw);
+    assert.equal(record(2).causedBy, 2, 'the hub frame names the relayed message as imported');
+    assert.equal(record(4).causedBy, undefined, 'a link to a frame the HAR does not hold is dropped');
+    assert.equal(record(4).topic, 'finesse.api.User.1001');
+    // Without rest, the WebSocket entry alone.
+    assert.equal(importHar(parseHar(JSON.stringify(har))).frames.length, 2);
+    // A HAR without hub frames says nothing of them.
+    assert.equal(exportHar(frames.slice(0, 2), [session]).log.comment, undefined);
+  });
+
+  it('reports an unusable hub frame of a HAR as a warning and imports the rest', () => {
+    const har = exportHar(
+      [
+        { id: 1, session: 'd', dir: 'in', t: 1000, kind: 'stanza', raw: '<message/>', bytes: 10, flags: {} },
+        {
+          id: 2,
+          session: 'd',
+          dir: 'out',
+          t: 2000,
+          kind: 'hub',
+          raw: hubPublish('a', 'b', [], 1),
+          bytes: 10,
+          flags: {},
+        },
+      ],
+      [{ id: 'd', label: 'd', target: 'ws://x/ws', started: 1000 }],
+    );
+    har.log._finesseHubFrames?.unshift({ type: 'sideways', time: 1, data: 'x' } as never);
+    const imported = importHar(har, { rest: true });
+    assert.deepEqual(imported.warnings, [{ message: 0, text: 'hub frame: unknown type "sideways"' }]);
+    assert.deepEqual(
+      imported.frames.map((f) => f.kind),
+      ['stanza', 'hub'],
+    );
   });
 });
