@@ -67,7 +67,8 @@ export async function startLabDesktop(opts: LabDesktopOptions): Promise<LabDeskt
   const xmppUrl = opts.xmppUrl ?? `${finesse.protocol === 'https:' ? 'wss' : 'ws'}://${finesse.host}/ws/`;
   const domain = opts.domain ?? (await labDomain(forwarder, finesse, xmppUrl, trust));
   const files = new GadgetFiles(opts.serve);
-  let origin: string | undefined;
+  // Known once the listener listens; the desktop asks for it only then.
+  const where: { origin?: string } = {};
   const desktop = new GadgetDesktop({
     backend: {
       label: finesse.origin,
@@ -84,7 +85,7 @@ export async function startLabDesktop(opts: LabDesktopOptions): Promise<LabDeskt
     serve: opts.serve,
     layout: opts.layout,
     finesseJs: opts.finesseJs,
-    origin: () => origin,
+    origin: () => where.origin,
     allowedOrigins: opts.allowedOrigins,
     listenHost: opts.listen?.host,
   });
@@ -128,7 +129,8 @@ export async function startLabDesktop(opts: LabDesktopOptions): Promise<LabDeskt
     });
   });
   const addr = server.address() as AddressInfo;
-  origin = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  const origin = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  where.origin = origin;
   return {
     desktop,
     url: `${origin}/desktop/`,
