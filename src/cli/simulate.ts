@@ -1,7 +1,7 @@
 /**
  * `finesse-frames simulate`: a local Finesse (REST, XMPP over WebSocket and BOSH, gadget files on
  * one origin) until SIGINT/SIGTERM.
- * stdout: first `{"listening":"ws://…/ws/","rest":"http://…/finesse/api/","bosh":"http://…/http-bind","domain":"…"}`,
+ * stdout: first `{"listening":"ws://…/ws/","rest":"http://…/finesse/api/","bosh":"http://…/http-bind","domain":"…","c2s":"127.0.0.1:PORT"}`,
  * then one JSON line per REST call (`kind: "http"`), per Update published (`kind: "update"`) and
  * per scenario step (`kind: "step"`); `--quiet`: nothing more. Users come from --user
  * NAME:PASSWORD (repeatable), the scenario file, or the default agent1:agent1; this is a local
@@ -75,6 +75,8 @@ export async function run(args: string[]): Promise<number> {
       speed,
       serve: values.serve,
       tls: values.tls ? { certDir: values['cert-dir'] ?? join(homedir(), '.finesse-frames') } : undefined,
+      // XMPP over TCP offers STARTTLS with the same certificate (clients like Smack refuse PLAIN in the clear).
+      c2s: { certDir: values['cert-dir'] ?? join(homedir(), '.finesse-frames') },
       allowedOrigins: parseAllowedOrigins(values['allow-origin']),
     });
   } catch (e) {

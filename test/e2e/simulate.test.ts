@@ -85,8 +85,9 @@ describe('finesse-frames simulate', () => {
     await stop(sim.proc);
   });
 
-  it('prints the one origin first: ws, REST, BOSH and the domain, on loopback', () => {
-    assert.deepEqual(Object.keys(first), ['listening', 'rest', 'bosh', 'domain']);
+  it('prints the one origin first: ws, REST, BOSH, the domain and XMPP over TCP, on loopback', () => {
+    assert.deepEqual(Object.keys(first).slice(0, 5), ['listening', 'rest', 'bosh', 'domain', 'c2s']);
+    assert.match(first.c2s, /^127\.0\.0\.1:\d+$/);
     assert.match(first.listening, /^ws:\/\/127\.0\.0\.1:\d+\/ws\/$/);
     const origin = first.listening.replace(/^ws/, 'http').replace(/\/ws\/$/, '');
     assert.deepEqual(

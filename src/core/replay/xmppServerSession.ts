@@ -55,6 +55,8 @@ export interface StreamTransport {
    * of where the stream is, as Openfire and Prosody do; elsewhere a second <open/> is invalid.
    */
   readonly reopens?: boolean;
+  /** Features the transport itself offers before authentication (TCP's STARTTLS). */
+  preAuthFeatures?(): Element[];
 }
 
 export function wsTransport(ws: WebSocket): StreamTransport {
@@ -86,8 +88,6 @@ export interface XmppServerSessionOptions {
    * (Openfire's default), before the bind result goes out.
    */
   onBind?(jid: string, session: XmppServerSession): void;
-  /** More features offered before authentication (a TCP listener's STARTTLS). */
-  preAuthFeatures?(): Element[];
 }
 
 export interface XmppServerSessionEvents {
@@ -215,7 +215,7 @@ export class XmppServerSession extends EventEmitter<XmppServerSessionEvents> {
     this.send(openReply);
     if (el.attrs.to && el.attrs.to !== this.opts.domain) return this.close('host-unknown');
     if (state === 'open' || state === 'auth') {
-      const extra = this.opts.preAuthFeatures?.() ?? [];
+      const extra = this.transport.preAuthFeatures?.() ?? [];
       this.send(features(...extra, xml('mechanisms', { xmlns: SASL_NS }, xml('mechanism', {}, 'PLAIN'))));
       this.setState('auth');
     } else {

@@ -19,6 +19,7 @@ import { SUBPROTOCOL } from '../xmpp/framing';
 import { listenerCertificate, ListenerCertificate } from '../proxy/reverse/cert';
 import { StreamTransport, wsTransport, XmppServerSession } from '../replay/xmppServerSession';
 import { BoshLimits, BoshServer } from './bosh';
+import { C2sServer } from './c2s';
 import { Desk, DeskUser } from './desk';
 import { GADGET_PREFIX, GadgetFiles } from './gadgetFiles';
 import { GADGETS_PREFIX, GadgetServer, type GadgetServerOptions } from '../gadgets/gadgetServer';
@@ -50,6 +51,11 @@ export interface SimulatorOptions {
   gadgets?: Omit<GadgetServerOptions, 'files'>;
   /** BOSH limits other than Openfire's defaults (wait, hold, inactivity, polling). */
   bosh?: BoshLimits;
+  /**
+   * XMPP over TCP (c2s.ts), always on 127.0.0.1 (port 0 unless given). STARTTLS is offered with
+   * the listener certificate: `tls`'s, or the one kept in `certDir`; without either, plain only.
+   */
+  c2s?: { port?: number; certDir?: string };
 }
 
 /** The first JSON line of `finesse-frames simulate`; field order is part of the contract. */
@@ -58,6 +64,8 @@ export interface SimulatorUrls {
   rest: string;
   bosh: string;
   domain: string;
+  /** XMPP over TCP, `127.0.0.1:PORT` (RFC 6120 c2s, STARTTLS offered). */
+  c2s: string;
 }
 
 export interface SimulatorEvents {
@@ -89,6 +97,7 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly bosh: BoshServer;
+  private readonly c2s: C2sServer;
   private readonly rest: RestApi;
   private readonly files: GadgetFiles | undefined;
   private readonly gadgets: GadgetServer;
@@ -135,7 +144,14 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
       handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
     const host = opts.listen?.host ?? '127.0.0.1';
-    this.certificate = opts.tls ? listenerCertificate(opts.tls.certDir, [host]) : undefined;
+    // The certificate names the XMPP domain too: STARTTLS clients check it against the domain.
+    this.certificate = opts.tls ? listenerCertificate(opts.tls.certDir, [host, this.domain]) : undefined;
+    const c2sCertificate =
+      this.certificate ?? (opts.c2s?.certDir ? listenerCertificate(opts.c2s.certDir, [this.domain]) : undefined);
+    this.c2s = new C2sServer({
+      certificate: c2sCertificate,
+      onSession: (t) => this.onStream(t),
+    });
     const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
     this.http = this.certificate
       ? createHttpsServer({ key: this.certificate.key, cert: this.certificate.cert }, onRequest)
@@ -163,6 +179,7 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
       rest: `http${s}://${origin}${API_PREFIX}`,
       bosh: `http${s}://${origin}/http-bind`,
       domain: this.domain,
+      c2s: await this.c2s.listen('127.0.0.1', this.opts.c2s?.port ?? 0),
     };
     if (this.scenario.start === 'immediately') this.runner.start();
     return this.urls.listening;
@@ -212,6 +229,7 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.wss.close();
+    await this.c2s.close();
     this.urls = undefined;
   }
 

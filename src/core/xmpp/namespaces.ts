@@ -19,3 +19,4 @@ export const PUBSUB_NS = 'http://jabber.org/protocol/pubsub';
 export const PUBSUB_EVENT_NS = 'http://jabber.org/protocol/pubsub#event';
 export const PUBSUB_ERRORS_NS = 'http://jabber.org/protocol/pubsub#errors';
 export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+export const TLS_NS = 'urn:ietf:params:xml:ns:xmpp-tls';

@@ -4,7 +4,7 @@
  * be developed against it and its frames watched with Connect or a proxy.
  *
  * - `finesse.startSimulator` with `{ port?, host?, serve?, scenario?, loop? }` (tests, scripts)
- *   starts at once and resolves with the endpoints (`{ listening, rest, bosh, domain }`); from the
+ *   starts at once and resolves with the endpoints (`{ listening, rest, bosh, domain, c2s }`); from the
  *   palette it asks for an optional gadget folder, then shows the addresses with Copy / Connect.
  *   `scenario` is a JSON/YAML file or "idle"; default: the demo day for agent1 (password agent1).
  * - A second start while one runs answers the running one's endpoints.
@@ -13,6 +13,7 @@
 import * as vscode from 'vscode';
 import { allowedOrigins } from '../proxy/listenerSecurity';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FinesseSimulator, SimulatorUrls } from '../../core/simulator/simulator';
 import type { Services } from '../services';
 
@@ -52,6 +53,8 @@ export function register(services: Services): vscode.Disposable[] {
       loop: args.loop,
       users: { [DEMO_USER]: DEMO_PASSWORD },
       allowedOrigins: allowedOrigins(),
+      // XMPP over TCP offers STARTTLS with a certificate kept with the extension's storage.
+      c2s: { certDir: join(services.context.globalStorageUri.fsPath, 'local-finesse') },
     });
     sim.on('rest', (c) =>
       log.info(`simulator REST ${c.method} ${c.path} → ${c.status}${c.requestId ? ` requestId=${c.requestId}` : ''}`),
@@ -99,7 +102,7 @@ export function register(services: Services): vscode.Disposable[] {
     const connect = 'Connect';
     const where = serve ? ` Gadget: ${origin}/3rdpartygadget/files/.` : '';
     const answer = await vscode.window.showInformationMessage(
-      `Finesse simulator at ${origin} (REST ${urls.rest}, WebSocket ${urls.listening}, BOSH ${urls.bosh}); sign in as ${DEMO_USER} / ${DEMO_PASSWORD}.${where}`,
+      `Finesse simulator at ${origin} (REST ${urls.rest}, WebSocket ${urls.listening}, BOSH ${urls.bosh}, XMPP over TCP ${urls.c2s}); sign in as ${DEMO_USER} / ${DEMO_PASSWORD}.${where}`,
       copy,
       connect,
     );
