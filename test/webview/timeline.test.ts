@@ -356,6 +356,18 @@ describe('timeline webview', function () {
     await windowBecomes(view.page, (w) => w.to >= now, 'up to the new now');
     states = (await shown(view.page))[0].states;
     assert.ok(states.at(-1)!.width > grew * 2, `${states.at(-1)!.width} > 2 × ${grew}`);
+    // Hovering the lasting state while the clock ticks: the outline stays on it through redraws.
+    const band = (await view.page.locator('g.lane[data-agent="agent1"] rect.state-band').boundingBox())!;
+    await view.page.mouse.move(states.at(-1)!.x + states.at(-1)!.width / 2, band.y + band.height / 2);
+    await view.page.waitForSelector('.tl-tooltip:not([hidden])');
+    now += 60_000;
+    await view.delivered((m) => m.type === 'now' && m.now === now);
+    await windowBecomes(view.page, (w) => w.to >= now, 'redrawn up to the next now');
+    assert.equal(
+      await view.page.getAttribute('g.lane[data-agent="agent1"] rect.span-hover', 'data-state'),
+      'NOT_READY',
+    );
+    assert.equal(await view.page.isVisible('.tl-tooltip'), true);
     assert.deepEqual(await view.page.evaluate(() => (window as unknown as { __tlState: unknown }).__tlState), {
       live: true,
     });

@@ -88,6 +88,8 @@ export class TimelineView {
   /** Where lasting states stop. */
   private openEnd = 0;
   private hovered: number | undefined;
+  /** Where the pointer rests on a lane's states: the outline is put back there after a redraw. */
+  private onState: { lane: string; clientX: number } | undefined;
 
   render(model: TimelineModel, live = false): void {
     this.model = model;
@@ -136,6 +138,7 @@ export class TimelineView {
 
   /** The window moved under the pointer: what it hovered is no longer there. */
   private moved(): void {
+    this.onState = undefined;
     if (this.hovered !== undefined) {
       this.hovered = undefined;
       this.unhover();
@@ -170,8 +173,10 @@ export class TimelineView {
       const target = e.target as Element;
       if (target.matches('path.state, rect.state-band')) {
         const hit = this.stateAt(target, e.clientX);
+        this.onState = { lane: target.closest('g.lane')?.getAttribute('data-index') ?? '', clientX: e.clientX };
         return hit === undefined ? undefined : { el: this.hoverSpan, frame: hit };
       }
+      this.onState = undefined;
       const el = target.closest('[data-frame]');
       return el && el !== this.hoverSpan ? { el, frame: Number(el.getAttribute('data-frame')) } : undefined;
     };
@@ -219,6 +224,7 @@ export class TimelineView {
     svg.addEventListener('mouseleave', () => {
       if (press?.dragging) return;
       this.hovered = undefined;
+      this.onState = undefined;
       this.unhover();
     });
     svg.addEventListener('click', (e) => {
@@ -378,7 +384,6 @@ export class TimelineView {
     this.toX = xOf;
     this.toT = (px) => d0 + (px - r0) / k;
     this.hoverSpan.remove();
-    this.hovered = undefined;
     const round = (v: number) => Math.round(v * 10) / 10;
     lanes.each(function (lane) {
       const fragment = document.createDocumentFragment();
@@ -437,7 +442,23 @@ export class TimelineView {
       const content = this.querySelector('g.content') as SVGGElement;
       content.replaceChildren(fragment);
     });
+    this.rehover();
     this.handlers.viewChanged?.(this.viewport.mode);
+  }
+
+  /**
+   * After a redraw under a resting pointer (a live capture redraws every second): the outline
+   * goes back on the state there, and the tooltip changes only if that state is another one.
+   */
+  private rehover(): void {
+    const on = this.onState;
+    if (!on || this.hovered === undefined) return;
+    const laneEl = this.svg.querySelector(`g.lane[data-index="${on.lane}"]`);
+    const frame = laneEl ? this.stateAt(laneEl, on.clientX) : undefined;
+    if (frame === this.hovered) return;
+    this.hovered = frame;
+    if (frame === undefined) this.unhover();
+    else this.handlers.hover(frame, this.hoverSpan);
   }
 }
 
