@@ -85,6 +85,9 @@ describe('gadget rendering at /gadgets/ifr', function () {
   });
 
   it('renders only specs of the served folder', async () => {
+    const alias = await ifr(`http://localhost:${new URL(sim.origin).port}/3rdpartygadget/files/Msgs/Msgs.xml`);
+    assert.equal(alias.status, 200, 'localhost names this same loopback server');
+    assert.match(await alias.text(), /<base href="http:\/\/127\.0\.0\.1:\d+\/3rdpartygadget\/files\/Msgs\/Msgs\.xml">/);
     const other = await ifr('http://example.invalid/3rdpartygadget/files/Desk/Desk.xml');
     assert.equal(other.status, 403);
     assert.match(await other.text(), /is not on this server/);

@@ -185,7 +185,7 @@ export class GadgetServer {
     } catch {
       return { status: 400, message: `${specParam} is not a URL` };
     }
-    if (u.host !== new URL(origin).host)
+    if (!sameServer(u, new URL(origin)))
       return {
         status: 403,
         message: `${specParam} is not on this server: gadgets are served from ${GADGET_PREFIX} here`,
@@ -266,12 +266,8 @@ export class GadgetServer {
   }
 
   private isRestHost(u: URL, origin: string): boolean {
-    const own = new URL(origin);
-    const hosts = new Set([own.host, ...(this.opts.restHosts?.() ?? [])].map((h) => h.toLowerCase()));
-    if (hosts.has(u.host.toLowerCase())) return true;
-    // On loopback, 127.0.0.1, localhost and [::1] with the same port are this same server.
-    const loopback = (h: string) => h === '127.0.0.1' || h === 'localhost' || h === '[::1]';
-    return loopback(own.hostname) && loopback(u.hostname) && u.port === own.port;
+    const hosts = new Set((this.opts.restHosts?.() ?? []).map((h) => h.toLowerCase()));
+    return hosts.has(u.host.toLowerCase()) || sameServer(u, new URL(origin));
   }
 
   private runtime(req: IncomingMessage, res: ServerResponse, map: boolean): void {
@@ -299,6 +295,19 @@ function ignoreListed(mapText: string): string {
   } catch {
     return mapText;
   }
+}
+
+/** Whether `u` names this server: its host, or another loopback name for it on the same port. */
+function sameServer(u: URL, own: URL): boolean {
+  if (u.host.toLowerCase() === own.host.toLowerCase()) return true;
+  const loopback = (h: string) => h === '127.0.0.1' || h === 'localhost' || h === '[::1]';
+  return (
+    loopback(own.hostname) && loopback(u.hostname) && (u.port || defaultPort(u)) === (own.port || defaultPort(own))
+  );
+}
+
+function defaultPort(u: URL): string {
+  return u.protocol === 'https:' ? '443' : '80';
 }
 
 /** dist/gadget-runtime.js: beside the running bundle (dist/), or the built one (tests, tsx). */
