@@ -106,7 +106,7 @@ describe('gadget rendering at /gadgets/ifr', function () {
     assert.match(html, /the gadget loads \/desktop\/assets\/js\/finesse\.js and no finesse\.js is available/);
     assert.match(html, /--finesse-js FILE/);
     assert.match(html, /finesse\*\.js file in the gadget folder/);
-    assert.match(html, /finesse\.gadget\.finesseJs/);
+    assert.match(html, /finesse\.gadgets\.finesseJs/);
     assert.deepEqual(
       problems.map((p) => [p.kind, p.url]),
       [['finesse-js', `${sim.origin}/desktop/assets/js/finesse.js`]],

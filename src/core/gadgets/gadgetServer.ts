@@ -51,7 +51,8 @@ const FINESSE_JS_HELP = [
   'finesse.js is Cisco\u2019s library (it may be used in Finesse deployments only), so it is not included. Supply your copy in one of these ways:',
   'finesse-frames simulate --serve DIR --finesse-js FILE (for example the finesse.js from your Finesse server\u2019s /desktop/assets/js/)',
   'put a finesse*.js file in the gadget folder (DIR), as Finesse 10.x sample gadgets do',
-  'in VS Code, set finesse.gadget.finesseJs to the file',
+  'in VS Code, set finesse.gadgets.finesseJs to the file',
+  'your Finesse server has it at https://FINESSE:8445/desktop/assets/js/finesse.js',
 ];
 
 export class GadgetServer {
