@@ -2,7 +2,7 @@
  * The agent's day as data for a picture: from captured frames in store order, one lane per
  * agent with its states over time (from User and Team Users Updates), one bar per dialog from
  * its first Update (ALERTING, INITIATED…) to DROPPED or its DELETE, and marks for REST calls
- * (kind `http`) and apiErrors. Built incrementally (add() a batch at a time) so a live capture
+ * (kind `http`), apiErrors and the gadget desktop's hub publishes (kind `hub`, see hubMark). Built incrementally (add() a batch at a time) so a live capture
  * costs only its new frames; plain data out (it crosses to the timeline webview as a message).
  */
 import type { Frame } from '../capture/frame';
@@ -36,7 +36,7 @@ export interface DialogBar {
 
 export interface TimelineMark {
   t: number;
-  kind: 'rest' | 'apiError';
+  kind: 'rest' | 'apiError' | 'hub';
   frame: number;
   label: string;
 }
@@ -80,6 +80,7 @@ export class TimelineBuilder {
       if (f.kind === 'http') {
         if (f.dir === 'out') this.rest(f);
       } else if (f.kind === 'stanza' && f.dir === 'in' && UPDATE_MARK.test(f.raw)) this.update(f);
+      else if (f.kind === 'hub') this.hubMark(f);
     }
   }
 
@@ -105,8 +106,47 @@ export class TimelineBuilder {
   clear(): void {
     this.lanes.clear();
     this.openDialogs.clear();
+    this.hubAgents.clear();
+    this.hubWaiting.clear();
     this.start = Infinity;
     this.end = -Infinity;
+  }
+
+  /** The agent each hub capture session's desktop signed in, from the User Updates it relays. */
+  private readonly hubAgents = new Map<string, string>();
+  /** Hub marks of a session whose agent is not known yet (the first relayed User Update names it). */
+  private readonly hubWaiting = new Map<string, TimelineMark[]>();
+
+  /**
+   * A hub publish that is not a relayed Update (a gadget's request or topic, the desktop's answer)
+   * is a mark on the lane of the agent its desktop signed in. A relayed Update is not marked: the
+   * XMPP Update it relays is already drawn; it names the agent (its User node) instead.
+   */
+  private hubMark(f: Frame): void {
+    const view = frameView(f);
+    if (!view.hub) return;
+    if (view.finesse) {
+      const agent = USER_PATH.exec(view.finesse.node)?.[1];
+      if (!agent || this.hubAgents.has(f.session)) return;
+      this.hubAgents.set(f.session, agent);
+      const waiting = this.hubWaiting.get(f.session);
+      this.hubWaiting.delete(f.session);
+      if (!waiting) return;
+      for (const m of waiting) this.seen(m.t);
+      this.lane(agent).marks.push(...waiting);
+      return;
+    }
+    const label = [`hub ${view.hub.topic}`, view.hub.from, view.hubLabel?.label].filter(Boolean).join(' · ');
+    const mark: TimelineMark = { t: f.t, kind: 'hub', frame: f.id, label };
+    const agent = this.hubAgents.get(f.session);
+    if (agent) {
+      this.seen(f.t);
+      this.lane(agent).marks.push(mark);
+      return;
+    }
+    const waiting = this.hubWaiting.get(f.session) ?? [];
+    if (waiting.length < 1000) waiting.push(mark);
+    this.hubWaiting.set(f.session, waiting);
   }
 
   private lane(agent: string): TimelineLane {

@@ -152,7 +152,7 @@ export class TimelineHost {
   }
 }
 
-/** What hovering a frame shows: its Update (decoded, pretty) or its REST message. */
+/** What hovering a frame shows: its Update (decoded, pretty), its REST message or its hub payload. */
 function describe(frame: Frame): { title: string; text: string } {
   const view = frameView(frame);
   const time = new Date(frame.t).toISOString().slice(11, 23);
@@ -162,6 +162,11 @@ function describe(frame: Frame): { title: string; text: string } {
     return {
       title: `#${frame.id} ${time} ${view.http.method ?? ''} ${view.http.target ?? ''}`.trim(),
       text: frame.raw,
+    };
+  if (view.hub)
+    return {
+      title: `#${frame.id} ${time} hub ${view.hub.topic} · ${view.hub.from}`,
+      text: JSON.stringify(view.hub.payload, null, 2) ?? '',
     };
   return { title: `#${frame.id} ${time}`, text: frame.raw };
 }

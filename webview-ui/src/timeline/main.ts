@@ -37,6 +37,7 @@ function main(): void {
     ['tl-key k-dialog', 'dialog'],
     ['tl-key k-rest', 'REST call'],
     ['tl-key k-error', 'apiErrors'],
+    ['tl-key k-hub', 'hub publish'],
   ]) {
     const item = document.createElement('span');
     item.className = cls;

@@ -491,7 +491,7 @@ function label(x: number, y: number, cls: string, text: string): SVGTextElement 
   return el;
 }
 
-/** A REST call: a triangle pointing up at the lane; an apiError: a diamond. */
+/** A REST call: a triangle pointing up at the lane; an apiError: a diamond; a hub publish: a square. */
 function mark(m: TimelineMark, cx: number): SVGPathElement {
   const el = document.createElementNS(SVG_NS, 'path');
   el.setAttribute('class', `mark m-${m.kind}`);
@@ -501,7 +501,9 @@ function mark(m: TimelineMark, cx: number): SVGPathElement {
     'd',
     m.kind === 'rest'
       ? `M${cx - 5},${MARK_Y + 8}L${cx},${MARK_Y - 1}L${cx + 5},${MARK_Y + 8}Z`
-      : `M${cx},${MARK_Y - 2}L${cx + 5},${MARK_Y + 4}L${cx},${MARK_Y + 10}L${cx - 5},${MARK_Y + 4}Z`,
+      : m.kind === 'hub'
+        ? `M${cx - 3.5},${MARK_Y + 0.5}h7v7h-7Z`
+        : `M${cx},${MARK_Y - 2}L${cx + 5},${MARK_Y + 4}L${cx},${MARK_Y + 10}L${cx - 5},${MARK_Y + 4}Z`,
   );
   return el;
 }
