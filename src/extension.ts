@@ -16,6 +16,8 @@ import * as status from './vscode/status';
 import * as sessions from './vscode/sessions';
 import * as timeline from './vscode/timeline';
 import * as simulator from './vscode/simulator';
+import * as gadget from './vscode/gadget';
+import { startLabDesktop } from './vscode/gadget/labDesktop';
 import * as sessionsView from './vscode/sessionsView';
 import { GateSlot } from './vscode/intercept/gateSlot';
 import { PanelHookSlot } from './vscode/panel/hooks';
@@ -32,6 +34,8 @@ export interface FinesseApi {
   /** The Sessions tree view (its entries, for tests) and what selecting one showed. */
   sessions: sessionsView.SessionsView;
   onDidShowSession: typeof sessionsView.onDidShowSession;
+  /** Gadget debugging: the gadgets' log lines, a debug session's desktop. */
+  gadgets: gadget.GadgetDebugging;
 }
 
 let stopping: (() => Promise<unknown>) | undefined;
@@ -68,6 +72,8 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
   const proxies = new proxy.Proxies(services);
   proxies.setGate(services.interceptGate); // intercept plugs its Interceptor in behind this slot on first use
   const sessionsTree = sessionsView.register(services, connections);
+  const localFinesse = new simulator.LocalFinesse();
+  const gadgets = gadget.register(services, localFinesse, startLabDesktop);
   context.subscriptions.push(
     connections,
     proxies,
@@ -78,7 +84,8 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
     ...sessions.register(services),
     ...intercept.register(services),
     ...timeline.register(services),
-    ...simulator.register(services),
+    ...simulator.register(services, localFinesse),
+    ...gadgets.disposables,
     ...sessionsTree.disposables,
   );
   // Menus and the command palette offer Pause and the like only while a proxy runs or a session is live.
@@ -97,6 +104,7 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
     proxies,
     sessions: sessionsTree.view,
     onDidShowSession: sessionsView.onDidShowSession,
+    gadgets: gadgets.api,
   };
 }
 

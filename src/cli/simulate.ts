@@ -2,8 +2,11 @@
  * `finesse-frames simulate`: a local Finesse (REST, XMPP over WebSocket and BOSH, gadget files on
  * one origin) until SIGINT/SIGTERM.
  * stdout: first `{"listening":"ws://…/ws/","rest":"http://…/finesse/api/","bosh":"http://…/http-bind","domain":"…","c2s":"127.0.0.1:PORT"}`,
- * then one JSON line per REST call (`kind: "http"`), per Update published (`kind: "update"`) and
- * per scenario step (`kind: "step"`); `--quiet`: nothing more. Users come from --user
+ * then what the local Finesse serves, as `proxy` prints frames (core/simulator/capture.ts,
+ * output.ts): each REST exchange as two frames of kind `http` (request, response), each client
+ * stream's frames both ways (open, stanzas, close; an Update echoing a captured call's requestId
+ * carries `finesse.causedBy`), and one `{"kind":"step",…}` line per scenario step;
+ * `--quiet`: nothing more. Users come from --user
  * NAME:PASSWORD (repeatable), the scenario file, or the default agent1:agent1; this is a local
  * test server, the passwords are test passwords and are never printed.
  */
@@ -12,9 +15,20 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { FinesseSimulator } from '../core/simulator/simulator';
 import { idleScenario, parseScenario, Scenario, ScenarioError } from '../core/simulator/scenario';
-import { decodeUpdateText } from '../core/finesse/update';
-import { finesseJson } from '../core/capture/frameView';
-import { parse, parseAllowedOrigins, parseListen, printJson, untilSignal, UsageError, EXIT_OK, warnIfWide } from './io';
+import { FrameStore } from '../core/capture/frameStore';
+import { Correlator } from '../core/finesse/correlation';
+import { FrameLines } from './output';
+import {
+  parse,
+  parseAllowedOrigins,
+  parseListen,
+  printError,
+  printJson,
+  untilSignal,
+  UsageError,
+  EXIT_OK,
+  warnIfWide,
+} from './io';
 
 const HELP = `usage: finesse-frames simulate [--listen HOST:PORT] [--domain D] [--user NAME:PASSWORD]... [--scenario FILE|idle]
                                 [--serve DIR] [--tls] [--cert-dir DIR] [--loop] [--speed N] [--quiet]
@@ -34,6 +48,13 @@ const HELP = `usage: finesse-frames simulate [--listen HOST:PORT] [--domain D] [
   --quiet     print only the listening line
   --allow-origin O  let browser pages of origin O use REST and /ws/ (repeatable; loopback pages
               (localhost, 127.0.0.1, ::1) and the simulator's own always may; "*" allows every site)
+
+stdout: the listening line (the endpoints above), then one JSON line per frame the local Finesse
+serves, as proxy prints them: a REST call is a request and a response frame of kind "http"
+(http: {method, path, status, requestId}; Authorization redacted), each client (/ws/ or BOSH) a
+session of its own with every frame both ways (SASL redacted), and an Update echoing a call's
+requestId carries finesse.causedBy = that request frame's id; a scenario step is a
+{"kind":"step",…} line. --quiet prints only the listening line.
 `;
 
 export async function run(args: string[]): Promise<number> {
@@ -64,6 +85,19 @@ export async function run(args: string[]): Promise<number> {
   const scenario = loadScenario(values.scenario);
   const listen = parseListen(values.listen);
 
+  // What the local Finesse serves is captured here and printed as frames, correlated.
+  const store = new FrameStore();
+  const correlation = new Correlator();
+  store.on('append', (frames) => correlation.observe(frames));
+  const lines = values.quiet
+    ? undefined
+    : new FrameLines(store, process.stdout, {
+        correlation,
+        onSkipped: (n, total) =>
+          printError(
+            `stdout is read too slowly: ${n} frames left memory before they were printed${n === total ? '' : ` (${total} so far)`}; serving goes on`,
+          ),
+      });
   let sim: FinesseSimulator;
   try {
     sim = new FinesseSimulator({
@@ -78,6 +112,7 @@ export async function run(args: string[]): Promise<number> {
       // XMPP over TCP offers STARTTLS with the same certificate (clients like Smack refuse PLAIN in the clear).
       c2s: { certDir: values['cert-dir'] ?? join(homedir(), '.finesse-frames') },
       allowedOrigins: parseAllowedOrigins(values['allow-origin']),
+      store: lines ? store : undefined,
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -91,24 +126,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(
       `finesse-frames: simulate: certificate ${sim.certificate.certFile} SHA-256 ${sim.certificate.fingerprint}\n`,
     );
-  if (!values.quiet) {
-    sim.on('rest', (c) =>
-      printJson({
-        kind: 'http',
-        t: Date.now(),
-        http: { method: c.method, path: c.path, status: c.status, requestId: c.requestId },
-        user: c.user,
-      }),
-    );
-    sim.on('update', (d) =>
-      printJson({
-        kind: 'update',
-        t: Date.now(),
-        node: d.node,
-        finesse: finesseJson(decodeUpdateText(d.updateXml, d.node)),
-        to: d.to,
-      }),
-    );
+  if (lines) {
     sim.on('step', (s) =>
       printJson({
         kind: 'step',
@@ -123,6 +141,9 @@ export async function run(args: string[]): Promise<number> {
   }
   await signalled;
   await sim.close();
+  // The store emits appends once per macrotask: let the last close frames reach stdout.
+  await new Promise((resolve) => setImmediate(resolve));
+  await lines?.close();
   return EXIT_OK;
 }
 

@@ -1,7 +1,8 @@
 // `finesse-frames simulate` as a user runs it: the first JSON line names the one origin's
 // endpoints; an independent XMPP client (@xmpp/client, not our session code) logs in and sends
 // presence WITHOUT subscribing to its own feeds, and receives the demo day's Updates decoded;
-// a Team node needs (and gets) an explicit subscribe; REST calls and Updates are JSON lines.
+// a Team node needs (and gets) an explicit subscribe; what it serves is printed as frames (REST
+// calls as http frames, each client's stream), correlated, and scenario steps as step lines.
 import assert from 'node:assert/strict';
 import { spawn, ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
@@ -155,22 +156,27 @@ describe('finesse-frames simulate', () => {
     assert.ok(got.all.every((u) => !u.error));
   });
 
-  it('printed one JSON line per Update and per step, and never a password', async () => {
+  it('printed each Update as a frame of the client it reached, each step, and never a password', async () => {
     const last = await sim.out.waitFor(
       (l) =>
-        l.kind === 'update' &&
+        l.kind === 'stanza' &&
         (l.finesse as { requestId?: string })?.requestId === 'req-logout-0' &&
-        (l.node as string).startsWith('/finesse/api/User/'),
-      'the last Update line',
+        (l.finesse as { node: string }).node.startsWith('/finesse/api/User/'),
+      'the last Update frame',
     );
-    assert.deepEqual(last.to, ['agent1@finesse.test/desktop']);
-    const updates = sim.out.lines.filter((l) => l.kind === 'update');
+    assert.equal(last.dir, 'in');
+    const open = sim.out.lines.find((l) => l.session === last.session && l.kind === 'open');
+    assert.equal(open?.dir, 'out', "the Update is in the client's session, printed from its <open/>");
+    const updates = sim.out.lines.filter((l) => l.session === last.session && l.finesse);
     assert.ok(updates.some((l) => (l.finesse as { kind?: string }).kind === 'apiErrors'));
     assert.ok(sim.out.lines.some((l) => l.kind === 'step' && l.label === 'ring agent1 from 5551234' && l.ok === true));
-    assert.doesNotMatch(sim.out.raw.join('\n') + sim.stderr(), /s3cret/);
+    const printed = sim.out.raw.join('\n') + sim.stderr();
+    assert.doesNotMatch(printed, /s3cret/);
+    for (const secret of ['agent1:s3cret', '\0agent1\0s3cret'])
+      assert.ok(!printed.includes(Buffer.from(secret).toString('base64')), 'no credential, even encoded');
   });
 
-  it('prints a REST call as an http line before the Updates it caused, with the requestId', async () => {
+  it('prints a REST call as request and response frames before the Updates it caused, which name it', async () => {
     const rest = restClient(first.rest, 'agent1', 's3cret');
     const from = sim.out.lines.length;
     assert.equal(
@@ -179,17 +185,25 @@ describe('finesse-frames simulate', () => {
       202,
     );
     const http = await sim.out.waitFor(
-      (l) => l.kind === 'http' && (l.http as { requestId?: string }).requestId === 'cli-1',
-      'the http line',
+      (l) => l.kind === 'http' && l.dir === 'out' && (l.http as { requestId?: string }).requestId === 'cli-1',
+      'the request frame',
       from,
     );
-    assert.deepEqual(http.http, { method: 'PUT', path: '/finesse/api/User/agent1', status: 202, requestId: 'cli-1' });
+    assert.deepEqual(http.http, { method: 'PUT', path: '/finesse/api/User/agent1', requestId: 'cli-1' });
+    const response = await sim.out.waitFor((l) => l.kind === 'http' && l.answers === http.id, 'its response', from);
+    assert.deepEqual(response.http, {
+      method: 'PUT',
+      path: '/finesse/api/User/agent1',
+      status: 202,
+      requestId: 'cli-1',
+    });
     const update = await sim.out.waitFor(
-      (l) => l.kind === 'update' && (l.finesse as { requestId?: string }).requestId === 'cli-1',
+      (l) => l.kind === 'stanza' && (l.finesse as { requestId?: string }).requestId === 'cli-1',
       'its Update',
       from,
     );
-    assert.ok(sim.out.lines.indexOf(http) < sim.out.lines.indexOf(update));
+    assert.equal((update.finesse as { causedBy?: number }).causedBy, http.id);
+    assert.ok(sim.out.lines.indexOf(response) < sim.out.lines.indexOf(update));
     assert.equal((await rest('GET', 'User/agent1')).status, 200);
     assert.equal((await restClient(first.rest, 'agent1', 'nope')('GET', 'User/agent1')).status, 401);
   });
@@ -229,7 +243,7 @@ describe('finesse-frames simulate', () => {
       );
       assert.equal((await rest('PUT', 'User/agent1', '<User><state>READY</state></User>', 'go')).status, 202);
       await run.out.waitFor(
-        (l) => l.kind === 'update' && (l.finesse as { state?: string }).state === 'ALERTING',
+        (l) => l.kind === 'step' && l.ok === true && l.label === 'ring agent1 from 5557777',
         'the call',
       );
       const dialogs = await rest('GET', 'User/agent1/Dialogs');

@@ -8,6 +8,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Element, parseXml } from '../xmpp/xml';
+import { now } from '../capture/frame';
+import type { ServedRest } from './capture';
 import type { Desk, Outcome } from './desk';
 import { ApiError, apiErrorsBody, CallVariable, reasonCodesBody, systemInfoBody } from './payloads';
 
@@ -29,19 +31,34 @@ export class RestApi {
   constructor(
     private readonly desk: Desk,
     private readonly domain: string,
-    /** Called once per answered request (for the CLI's JSON lines), before the Updates it causes go out. */
-    private readonly onCall: (call: RestCall) => void = () => undefined,
+    /**
+     * Called once per answered request, before the Updates it causes go out: the summary, and
+     * the whole exchange for capture (capture.ts).
+     */
+    private readonly onCall: (call: RestCall, exchange: ServedRest) => void = () => undefined,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const received = now();
+    let requestBody = '';
     const url = new URL(req.url ?? '/', 'http://finesse');
     const method = (req.method ?? 'GET').toUpperCase();
     const requestId = headerValue(req.headers['requestid']);
     const call: RestCall = { method, path: url.pathname + url.search, status: 0, ...(requestId ? { requestId } : {}) };
     const answer = (status: number, body = '', headers: Record<string, string> = {}) => {
       call.status = status;
-      this.onCall(call);
-      res.writeHead(status, { 'Content-Type': 'application/xml', 'Cache-Control': 'no-store', ...headers });
+      const sent = { 'Content-Type': 'application/xml', 'Cache-Control': 'no-store', ...headers };
+      this.onCall(call, {
+        method: req.method ?? 'GET',
+        target: req.url ?? '/',
+        rawHeaders: req.rawHeaders,
+        body: requestBody,
+        received,
+        status,
+        headers: sent,
+        responseBody: body,
+      });
+      res.writeHead(status, sent);
       res.end(body);
     };
     const error = (e: ApiError, headers?: Record<string, string>) => answer(e.status, apiErrorsBody([e]), headers);
@@ -68,6 +85,7 @@ export class RestApi {
     if (method === 'PUT' || method === 'POST') {
       const read = await readBody(req);
       if (!read.ok) return error({ status: read.status, type: 'Bad Request', message: read.error });
+      requestBody = read.text;
       const parsed = parseXml(read.text);
       if (!parsed.ok)
         return error({ status: 400, type: 'Bad Request', message: `The request body is invalid: ${parsed.error}` });

@@ -18,6 +18,8 @@ import { WebSocketServer, WebSocket } from 'ws';
 import { SUBPROTOCOL } from '../xmpp/framing';
 import { listenerCertificate, ListenerCertificate } from '../proxy/reverse/cert';
 import { StreamTransport, wsTransport, XmppServerSession } from '../replay/xmppServerSession';
+import type { FrameStore } from '../capture/frameStore';
+import { remoteOf, SimulatorCapture, StreamVia } from './capture';
 import { BoshLimits, BoshServer } from './bosh';
 import { C2sServer } from './c2s';
 import { Desk, DeskUser } from './desk';
@@ -47,6 +49,11 @@ export interface SimulatorOptions {
   tls?: { certDir: string };
   /** Browser origins allowed besides loopback pages and this origin (`--allow-origin`). */
   allowedOrigins?: readonly string[];
+  /**
+   * Capture what the simulator serves into this store (capture.ts): each REST exchange as `http`
+   * frames, each client stream (/ws/, BOSH) as a session of its own, as reverse mode would.
+   */
+  store?: FrameStore;
   /** /gadgets/ (Shindig's ifr, makeRequest, the gadgets.* runtime) over the `serve` folder. */
   gadgets?: Omit<GadgetServerOptions, 'files'>;
   /** BOSH limits other than Openfire's defaults (wait, hold, inactivity, polling). */
@@ -100,6 +107,7 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
   private readonly c2s: C2sServer;
   private readonly rest: RestApi;
   private readonly files: GadgetFiles | undefined;
+  private readonly capture: SimulatorCapture | undefined;
   private readonly gadgets: GadgetServer;
   private readonly streams = new Set<XmppServerSession>();
   private clientSeq = 0;
@@ -133,8 +141,12 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
       if (this.scenario.start === 'online' && s.jid.startsWith(`${scriptedAgent}@`) && isOwnFeed(s.node, scriptedAgent))
         setImmediate(() => this.runner.start());
     });
-    this.rest = new RestApi(this.desk, this.domain, (call) => this.emit('rest', { ...call }));
-    this.bosh = new BoshServer({ domain: this.domain, onSession: (t) => this.onStream(t) }, opts.bosh);
+    this.capture = opts.store ? new SimulatorCapture(opts.store, () => this.origin) : undefined;
+    this.rest = new RestApi(this.desk, this.domain, (call, exchange) => {
+      this.capture?.restExchange(exchange);
+      this.emit('rest', { ...call });
+    });
+    this.bosh = new BoshServer({ domain: this.domain, onSession: (t) => this.onStream(t, 'bosh') }, opts.bosh);
     this.files = opts.serve ? new GadgetFiles(opts.serve) : undefined;
     this.gadgets = new GadgetServer({ ...opts.gadgets, files: this.files });
     this.wss = new WebSocketServer({
@@ -150,7 +162,7 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
       this.certificate ?? (opts.c2s?.certDir ? listenerCertificate(opts.c2s.certDir, [this.domain]) : undefined);
     this.c2s = new C2sServer({
       certificate: c2sCertificate,
-      onSession: (t) => this.onStream(t),
+      onSession: (t, remote) => this.onStream(t, 'c2s', remote),
     });
     const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
     this.http = this.certificate
@@ -213,6 +225,7 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
         ),
     );
     this.bosh.close();
+    this.capture?.end();
     // A client that never answers the close frame must not keep the simulator from stopping.
     const force = setTimeout(() => {
       for (const ws of this.wss.clients) ws.terminate();
@@ -284,10 +297,10 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
       .split(',')
       .map((p) => p.trim());
     if (!offered.includes(SUBPROTOCOL)) return refuse(socket, 501, 'the WebSocket subprotocol "xmpp" is required');
-    this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => this.onStream(wsTransport(ws)));
+    this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => this.onStream(wsTransport(ws), 'ws', remoteOf(req)));
   }
 
-  private onStream(transport: StreamTransport): void {
+  private onStream(transport: StreamTransport, via: StreamVia, remote?: string): void {
     const client = ++this.clientSeq;
     const stream = new XmppServerSession(transport, {
       domain: this.domain,
@@ -295,6 +308,7 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
       onIq: (iq, s) => this.notifications.onIq(iq, s),
       onBind: (jid, s) => this.notifications.bind(jid, s),
     });
+    this.capture?.stream(stream, via, remote);
     this.notifications.attach(stream);
     this.streams.add(stream);
     stream.on('presence', (available) => {

@@ -7,7 +7,7 @@
 import type { Frame } from '../../core/capture/frame';
 import type { FrameStore, SessionInfo } from '../../core/capture/frameStore';
 
-export type SessionKind = 'connect' | 'proxy' | 'desktop' | 'replay' | 'har' | 'other' | 'file';
+export type SessionKind = 'connect' | 'proxy' | 'desktop' | 'local' | 'replay' | 'har' | 'other' | 'file';
 
 export interface SessionEntry {
   id: string;
@@ -32,6 +32,8 @@ function sessionKind(info: SessionInfo): SessionKind {
   if (id.startsWith('client-')) return 'connect';
   if (id.startsWith('bosh-') || id.startsWith('reverse-') || /^desktop\b/.test(info.label)) return 'desktop';
   if (id.startsWith('proxy-')) return 'proxy';
+  // What the local Finesse served (core/simulator/capture.ts): its REST calls and each client.
+  if (id.startsWith('local-')) return 'local';
   if (id.startsWith('replay-')) return 'replay';
   if (info.label.startsWith('HAR ')) return 'har';
   return 'other';

@@ -13,7 +13,8 @@
 import * as vscode from 'vscode';
 import { allowedOrigins } from '../proxy/listenerSecurity';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { GadgetDesktop } from '../../core/desktop/gadgetDesktop';
 import type { FinesseSimulator, SimulatorUrls } from '../../core/simulator/simulator';
 import type { Services } from '../services';
 
@@ -25,18 +26,54 @@ interface StartSimulatorArgs {
   /** Scenario file (JSON or YAML), or "idle" for no scripted steps. */
   scenario?: string;
   loop?: boolean;
+  /** The gadget desktop at /desktop/ (its frames in the extension's store, its hub behind intercept). */
+  desktop?: { layout?: string; finesseJs?: string };
 }
 
 /** The simulator's built-in login; a local test account, not a secret. */
 const DEMO_USER = 'agent1';
 const DEMO_PASSWORD = 'agent1';
 
-export function register(services: Services): vscode.Disposable[] {
+/**
+ * The running local Finesse, one per window: the commands below and the features built on it
+ * (the gadget desktop, src/vscode/gadget) start and stop it through this object.
+ */
+export class LocalFinesse {
+  running: { sim: FinesseSimulator; urls: SimulatorUrls; args: StartSimulatorArgs } | undefined;
+  start!: (args?: StartSimulatorArgs) => Promise<SimulatorUrls>;
+  stop!: () => Promise<void>;
+
+  /**
+   * The local Finesse with the gadget desktop serving `serve`: started now (`started`), or the
+   * running one when it already serves that folder with a desktop; a running one without it is
+   * an error saying so (stopping it would cut off whoever uses it).
+   */
+  async startDesktop(args: {
+    serve: string;
+    port?: number;
+    desktop: { layout?: string; finesseJs?: string };
+  }): Promise<{ desktop: GadgetDesktop; url: string; origin: string; started: boolean }> {
+    const before = this.running;
+    if (before && (!before.sim.desktop || resolve(before.args.serve ?? '') !== resolve(args.serve)))
+      throw new Error(
+        `the local Finesse is running ${before.sim.desktop ? `for ${before.args.serve}` : 'without the gadget desktop'}: stop it (Finesse: Stop Simulator) and start again`,
+      );
+    const urls = await this.start({ serve: args.serve, port: args.port, scenario: 'idle', desktop: args.desktop });
+    const desktop = this.running?.sim.desktop;
+    if (!desktop?.url) throw new Error('the local Finesse started without its gadget desktop');
+    return { desktop, url: desktop.url, origin: new URL(urls.rest).origin, started: !before };
+  }
+
+  runs(desktop: GadgetDesktop | object): boolean {
+    return !!desktop && this.running?.sim.desktop === desktop;
+  }
+}
+
+export function register(services: Services, local: LocalFinesse): vscode.Disposable[] {
   const { log } = services;
-  let running: { sim: FinesseSimulator; urls: SimulatorUrls } | undefined;
 
   async function start(args: StartSimulatorArgs = {}): Promise<SimulatorUrls> {
-    if (running) return running.urls;
+    if (local.running) return local.running.urls;
     // Loaded on first use: activation stays light.
     const { FinesseSimulator } = await import('../../core/simulator/simulator');
     const { idleScenario, parseScenario } = await import('../../core/simulator/scenario');
@@ -55,6 +92,8 @@ export function register(services: Services): vscode.Disposable[] {
       allowedOrigins: allowedOrigins(),
       // XMPP over TCP offers STARTTLS with a certificate kept with the extension's storage.
       c2s: { certDir: join(services.context.globalStorageUri.fsPath, 'local-finesse') },
+      store: services.store,
+      desktop: args.desktop && { ...args.desktop, gate: services.interceptGate, live: services.live },
     });
     sim.on('rest', (c) =>
       log.info(`simulator REST ${c.method} ${c.path} → ${c.status}${c.requestId ? ` requestId=${c.requestId}` : ''}`),
@@ -62,15 +101,15 @@ export function register(services: Services): vscode.Disposable[] {
     sim.on('update', (d) => log.info(`simulator Update on ${d.node} → ${d.to.length ? d.to.join(', ') : 'no client'}`));
     await sim.listen();
     const urls = sim.endpoints as SimulatorUrls;
-    running = { sim, urls };
+    local.running = { sim, urls, args };
     await vscode.commands.executeCommand('setContext', 'finesse.simulating', true);
     log.info(`simulator listening: ${JSON.stringify(urls)}`);
     return urls;
   }
 
   async function stop(): Promise<void> {
-    const r = running;
-    running = undefined;
+    const r = local.running;
+    local.running = undefined;
     await vscode.commands.executeCommand('setContext', 'finesse.simulating', false);
     await r?.sim.close();
   }
@@ -78,7 +117,7 @@ export function register(services: Services): vscode.Disposable[] {
   async function fromPalette(): Promise<SimulatorUrls | undefined> {
     const none = 'No gadget folder';
     const pick = 'Serve a gadget folder…';
-    const choice = running
+    const choice = local.running
       ? none
       : await vscode.window.showQuickPick([none, pick], {
           title: 'Finesse: Start Simulator',
@@ -117,6 +156,8 @@ export function register(services: Services): vscode.Disposable[] {
     return urls;
   }
 
+  local.start = start;
+  local.stop = stop;
   return [
     vscode.commands.registerCommand('finesse.startSimulator', async (args?: StartSimulatorArgs) => {
       try {

@@ -1,0 +1,278 @@
+// Debugging a gadget inside the editor, as its developer does: a gadget in the workspace,
+// Finesse: Debug Gadget on its spec, a breakpoint in its .js hit when it runs (the child js-debug
+// session stops at that file and line, with the gadget's variables), its console.log in its log,
+// a saved change reloading only its frame, an uncaught error as a Problem on its line, and
+// stopping the session stopping the browser and the local Finesse it started.
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { api, diagnosticsOf, extension, FinesseApi, waitForFrame } from './helpers';
+
+interface WrittenLine {
+  title: string;
+  level: string;
+  text: string;
+}
+
+interface GadgetApi extends FinesseApi {
+  gadgets: {
+    onDidWriteLog: vscode.Event<WrittenLine>;
+    desktopOf(sessionId: string): { url: string; origin: string } | undefined;
+  };
+}
+
+interface DapMessage {
+  type: string;
+  event?: string;
+  body?: { threadId?: number; output?: string; reason?: string };
+}
+
+interface StackFrame {
+  id: number;
+  line: number;
+  source?: { path?: string };
+}
+
+/** Resolves with the first item of `seen` (now or later) that matches. */
+function first<T>(seen: T[], on: vscode.Event<T>, match: (t: T) => boolean, what: string, ms = 45_000): Promise<T> {
+  const hit = seen.find(match);
+  if (hit) return Promise.resolve(hit);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`${what}: not within ${ms} ms; seen:\n  ${seen.map((s) => JSON.stringify(s)).join('\n  ')}`));
+    }, ms);
+    const sub = on((t) => {
+      if (!match(t)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(t);
+    });
+  });
+}
+
+describe('Finesse: Debug Gadget', function () {
+  this.timeout(120_000);
+  let finesse: GadgetApi;
+  let folder: string;
+  let spec: string;
+  let js: string;
+  let original: string;
+  const lines: WrittenLine[] = [];
+  const lineEvents = new vscode.EventEmitter<WrittenLine>();
+  const stops: { session: vscode.DebugSession; threadId: number }[] = [];
+  const stopEvents = new vscode.EventEmitter<{ session: vscode.DebugSession; threadId: number }>();
+  const consoleOutput: string[] = [];
+  const consoleEvents = new vscode.EventEmitter<string>();
+  const subscriptions: vscode.Disposable[] = [];
+  let parent: vscode.DebugSession | undefined;
+  /** The browser page's session (the one that stopped): evaluates in the desktop page. */
+  let page: vscode.DebugSession | undefined;
+
+  /** The line (1-based) of the first line of `text` holding `needle`. */
+  const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+  const evaluate = async (expression: string): Promise<string> => {
+    assert.ok(page, 'the page session is known');
+    const r = (await page.customRequest('evaluate', { expression, context: 'repl' })) as { result: string };
+    return r.result;
+  };
+
+  /** The text of #greeting in the gadget's frame, read in the desktop page. */
+  const GREETING = `Array.from(document.querySelectorAll('iframe')).map(function (f) { var d = f.contentDocument; var g = d && d.getElementById('greeting'); return g ? g.textContent : ''; }).join('')`;
+
+  before(async () => {
+    finesse = (await api()) as GadgetApi;
+    const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(ws, 'the test workspace has a folder');
+    folder = ws;
+    const fixture = join(extension().extensionPath, 'test/vscode/fixtures/hello-gadget');
+    mkdirSync(join(folder, 'HelloGadget'), { recursive: true });
+    spec = join(folder, 'HelloGadget', 'HelloGadget.xml');
+    js = join(folder, 'HelloGadget', 'HelloGadget.js');
+    copyFileSync(join(fixture, 'HelloGadget.xml'), spec);
+    copyFileSync(join(fixture, 'HelloGadget.js'), js);
+    original = readFileSync(js, 'utf8');
+    subscriptions.push(
+      finesse.gadgets.onDidWriteLog((l) => {
+        lines.push(l);
+        lineEvents.fire(l);
+      }),
+      vscode.debug.registerDebugAdapterTrackerFactory('pwa-chrome', {
+        createDebugAdapterTracker: (session) => ({
+          onDidSendMessage: (m: DapMessage) => {
+            if (m.type !== 'event') return;
+            if (m.event === 'stopped' && m.body?.threadId !== undefined) {
+              const stop = { session, threadId: m.body.threadId };
+              stops.push(stop);
+              stopEvents.fire(stop);
+            }
+            if (m.event === 'output' && m.body?.output) {
+              consoleOutput.push(m.body.output);
+              consoleEvents.fire(m.body.output);
+            }
+          },
+        }),
+      }),
+      vscode.debug.onDidStartDebugSession((s) => {
+        if (s.type === 'finesse-gadget') parent = s;
+      }),
+    );
+  });
+
+  after(async () => {
+    if (parent) await vscode.debug.stopDebugging(parent);
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    for (const s of subscriptions) s.dispose();
+    await vscode.commands.executeCommand('finesse.stopSimulator');
+  });
+
+  it('a breakpoint in the gadget’s .js is hit when it runs: the session stops at that file and line, with its variables', async () => {
+    const line = lineOf(original, "getElementById('greeting')");
+    vscode.debug.addBreakpoints([
+      new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(js), new vscode.Position(line - 1, 0))),
+    ]);
+    const started = await vscode.commands.executeCommand<boolean>('finesse.debugGadget', vscode.Uri.file(spec));
+    assert.equal(started, true, 'Debug Gadget started a debug session');
+    assert.equal(parent?.type, 'finesse-gadget');
+    const stop = await first(stops, stopEvents.event, () => true, 'a stop in the browser');
+    page = stop.session;
+    assert.equal(page.parentSession !== undefined, true, 'the browser session is a child session');
+    const trace = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, levels: 1 })) as {
+      stackFrames: StackFrame[];
+    };
+    const top = trace.stackFrames[0];
+    // In a remote window (code-server) js-debug names the file by its vscode-remote: URI.
+    const path = top.source?.path ?? '';
+    assert.equal(
+      /^[a-z][\w+.-]*:\/\//i.test(path) ? vscode.Uri.parse(path).path : path,
+      js,
+      'stopped in the workspace file',
+    );
+    assert.equal(top.line, line, 'stopped at the breakpoint line');
+    const { scopes } = (await stop.session.customRequest('scopes', { frameId: top.id })) as {
+      scopes: { name: string; variablesReference: number }[];
+    };
+    const local = scopes.find((s) => /local/i.test(s.name));
+    assert.ok(local, `a Local scope: ${scopes.map((s) => s.name).join(', ')}`);
+    const { variables } = (await stop.session.customRequest('variables', {
+      variablesReference: local.variablesReference,
+    })) as { variables: { name: string; value: string }[] };
+    assert.equal(variables.find((v) => v.name === 'agent')?.value, "'agent1'", JSON.stringify(variables));
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    await stop.session.customRequest('continue', { threadId: stop.threadId });
+  });
+
+  it('the gadget’s console.log reaches its log channel and the Debug Console', async () => {
+    const want = 'rendered: Hello from the gadget for agent1';
+    const written = await first(lines, lineEvents.event, (l) => l.text.includes(want), 'the log line');
+    assert.equal(written.title, 'Hello Gadget');
+    await first(consoleOutput, consoleEvents.event, (o) => o.includes(want), 'the Debug Console line');
+  });
+
+  it('a saved change reloads only the gadget’s frame, and the change shows', async () => {
+    assert.equal(await evaluate(GREETING), "'Hello from the gadget'");
+    // A mark on the desktop page: still there after the reload, so only the gadget's frame reloaded.
+    await evaluate('window.__desktopMark = 42');
+    const doc = await vscode.workspace.openTextDocument(js);
+    const edit = new vscode.WorkspaceEdit();
+    const at = original.indexOf('Hello from the gadget');
+    edit.replace(
+      doc.uri,
+      new vscode.Range(doc.positionAt(at), doc.positionAt(at + 'Hello from the gadget'.length)),
+      'Changed and saved',
+    );
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await doc.save(), 'saved');
+    await first(
+      lines,
+      lineEvents.event,
+      (l) => l.text.includes('rendered: Changed and saved for agent1'),
+      'the reloaded gadget’s line',
+    );
+    assert.equal(await evaluate(GREETING), "'Changed and saved'");
+    assert.equal(await evaluate('window.__desktopMark'), '42', 'the desktop page was not reloaded');
+  });
+
+  it('an uncaught error of the gadget is a Problem on its file and line', async () => {
+    const doc = await vscode.workspace.openTextDocument(js);
+    const text = doc.getText();
+    const at = text.indexOf('render();');
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, doc.positionAt(at), "throw new Error('broken on purpose');\n");
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const line = lineOf(doc.getText(), 'broken on purpose');
+    assert.ok(await doc.save());
+    const problems = await diagnosticsOf(vscode.Uri.file(js), (d) =>
+      d.some((p) => p.message.includes('broken on purpose')),
+    );
+    const problem = problems.find((p) => p.message.includes('broken on purpose'));
+    assert.equal(problem?.range.start.line, line - 1, 'the Problem is on the throwing line');
+    assert.equal(problem?.severity, vscode.DiagnosticSeverity.Error);
+  });
+
+  it('the desktop’s XMPP and hub frames are in the store the Frames panel reads', async () => {
+    // The desktop's own notification connection binds the resource the Finesse desktop binds.
+    await waitForFrame(finesse.store, (f) => f.dir === 'out' && f.raw.includes('<resource>desktop</resource>'));
+    await waitForFrame(finesse.store, (f) => f.kind === 'hub');
+    await waitForFrame(finesse.store, (f) => f.kind === 'http');
+  });
+
+  it('stopping the session stops the browser and the local Finesse it started', async () => {
+    assert.ok(parent, 'the finesse-gadget session');
+    const desktop = finesse.gadgets.desktopOf(parent.id);
+    assert.ok(desktop, 'the session has its desktop');
+    const ended = new Promise<void>((resolve) => {
+      const sub = vscode.debug.onDidTerminateDebugSession((s) => {
+        if (s.id !== page?.id) return;
+        sub.dispose();
+        resolve();
+      });
+    });
+    await vscode.debug.stopDebugging(parent);
+    await ended;
+    parent = undefined;
+    await assert.rejects(fetch(`${desktop.origin}/finesse/api/SystemInfo`), 'the local Finesse is stopped');
+  });
+});
+
+describe('Finesse: Open Gadget Desktop', function () {
+  this.timeout(60_000);
+  after(() => vscode.commands.executeCommand('finesse.stopSimulator'));
+
+  it('starts the local Finesse with the desktop serving the workspace folder, once', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder);
+    const opened = await vscode.commands.executeCommand<{ url: string }>('finesse.openGadgetDesktop', {
+      folder,
+      openIn: 'none',
+    });
+    assert.match(opened.url, /^http:\/\/127\.0\.0\.1:\d+\/desktop\/$/);
+    const page = await fetch(opened.url);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<html/i);
+    const gadget = await fetch(new URL('/3rdpartygadget/files/HelloGadget/HelloGadget.js', opened.url));
+    assert.equal(gadget.status, 200, 'the workspace folder is served');
+    assert.match(await gadget.text(), /function render/);
+    const again = await vscode.commands.executeCommand<{ url: string }>('finesse.openGadgetDesktop', {
+      folder,
+      openIn: 'none',
+    });
+    assert.equal(again.url, opened.url, 'a second open shows the running desktop');
+  });
+
+  it('refuses, saying why, while the local Finesse runs without the desktop', async () => {
+    await vscode.commands.executeCommand('finesse.stopSimulator');
+    await vscode.commands.executeCommand('finesse.startSimulator', { scenario: 'idle' });
+    await assert.rejects(
+      Promise.resolve(
+        vscode.commands.executeCommand('finesse.openGadgetDesktop', {
+          folder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+          openIn: 'none',
+        }),
+      ),
+      /without the gadget desktop: stop it/,
+    );
+  });
+});
