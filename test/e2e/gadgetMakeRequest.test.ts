@@ -174,4 +174,18 @@ describe('gadgets makeRequest on the local Finesse', function () {
     assert.match(await headers.text(), /Malformed header param/);
     assert.equal(forwarded.length, 0);
   });
+
+  it('refuses a state change sent in a GET query (what a cross-site <img> could send)', async () => {
+    const url = `${origin}/finesse/api/User/agent1`;
+    const fields = {
+      url,
+      httpMethod: 'PUT',
+      headers: encodeValues({ Authorization: AUTH }),
+      postData: '<User><state>LOGOUT</state></User>',
+    };
+    const res = await fetch(`${origin}/gadgets/makeRequest?${encodeValues(fields)}`);
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /httpMethod PUT must be sent as a POST/);
+    assert.equal(forwarded.length, 0);
+  });
 });

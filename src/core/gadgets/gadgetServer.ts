@@ -236,6 +236,14 @@ export class GadgetServer {
       if (e instanceof MakeRequestError) return refuse(e.message, 400, fields.get('url') ?? undefined);
       throw e;
     }
+    // gadgets.io sends only GETs in a query. Refusing the rest keeps a cross-site <img> (a GET
+    // with no Origin header, so the host's gate lets it by) from changing anything.
+    if (req.method === 'GET' && proxied.method !== 'GET')
+      return refuse(
+        `httpMethod ${proxied.method} must be sent as a POST to makeRequest, as gadgets.io sends it`,
+        400,
+        proxied.rawUrl,
+      );
     if (!this.isRestHost(proxied.url, origin))
       return refuse(
         `${proxied.url.host} is not the Finesse REST host (${new URL(origin).host}); the container forwards REST there only and never to the internet`,
