@@ -18,6 +18,8 @@ import { idleScenario, parseScenario, Scenario, ScenarioError } from '../core/si
 import { FrameStore } from '../core/capture/frameStore';
 import { Correlator } from '../core/finesse/correlation';
 import { FrameLines } from './output';
+import { runLab } from './simulateLab';
+import { finesseJsHint } from './simulateDesktop';
 import {
   parse,
   parseAllowedOrigins,
@@ -32,7 +34,9 @@ import {
 
 const HELP = `usage: finesse-frames simulate [--listen HOST:PORT] [--domain D] [--user NAME:PASSWORD]... [--scenario FILE|idle]
                                 [--serve DIR] [--tls] [--cert-dir DIR] [--loop] [--speed N] [--quiet]
-                                [--allow-origin ORIGIN]...
+                                [--allow-origin ORIGIN]... [--layout FILE] [--finesse-js FILE]
+       finesse-frames simulate --finesse URL --user ID --serve DIR [--layout FILE] [--finesse-js FILE]
+                                [--ca FILE | --fingerprint FP] [--xmpp-url URL] [--extension EXT]
 
   --listen    where to listen (default 127.0.0.1:0, a free port); one origin serves
               /ws/ (XMPP over WebSocket), /http-bind (BOSH), /finesse/api/ (REST)
@@ -46,6 +50,16 @@ const HELP = `usage: finesse-frames simulate [--listen HOST:PORT] [--domain D] [
   --loop      play the scenario again after its last step
   --speed     divide the scenario's delays by N (default 1)
   --quiet     print only the listening line
+  --layout    a finesseLayout XML (as Finesse's Desktop Layout) for the gadget desktop at
+              /desktop/; default: a tab per gadget spec (*.xml with <Module>) in --serve DIR
+              and its direct subfolders
+  --finesse-js FILE  your copy of Cisco's finesse.js, served at /desktop/assets/js/finesse.js
+              (default: a finesse*.js found in --serve DIR; it is never shipped with this tool)
+  --finesse URL  run the gadget desktop against a real Finesse (https://HOST:8445) instead:
+              it signs in --user ID with the password from FINESSE_PASSWORD, TLS verified
+              (--ca FILE or --fingerprint FP for a self-signed lab certificate); notifications
+              from --xmpp-url (default wss://HOST:PORT/ws/ of the same origin); --extension EXT
+              signs a signed-out agent in on that extension
   --allow-origin O  let browser pages of origin O use REST and /ws/ (repeatable; loopback pages
               (localhost, 127.0.0.1, ::1) and the simulator's own always may; "*" allows every site)
 
@@ -70,6 +84,13 @@ export async function run(args: string[]): Promise<number> {
     speed: { type: 'string' },
     quiet: { type: 'boolean' },
     'allow-origin': { type: 'string', multiple: true },
+    layout: { type: 'string' },
+    'finesse-js': { type: 'string' },
+    finesse: { type: 'string' },
+    ca: { type: 'string' },
+    fingerprint: { type: 'string' },
+    'xmpp-url': { type: 'string' },
+    extension: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -77,6 +98,27 @@ export async function run(args: string[]): Promise<number> {
     return EXIT_OK;
   }
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  if (values.finesse !== undefined)
+    return runLab(
+      {
+        finesse: values.finesse,
+        user: values.user?.[0],
+        serve: values.serve,
+        layout: values.layout,
+        finesseJs: values['finesse-js'],
+        ca: values.ca,
+        fingerprint: values.fingerprint,
+        xmppUrl: values['xmpp-url'],
+        domain: values.domain,
+        extension: values.extension,
+        listen: values.listen,
+        quiet: values.quiet,
+        allowedOrigins: parseAllowedOrigins(values['allow-origin']),
+      },
+      process.env,
+    );
+  for (const flag of ['ca', 'fingerprint', 'xmpp-url', 'extension'] as const)
+    if (values[flag] !== undefined) throw new UsageError(`--${flag} is for --finesse URL (a real Finesse)`);
   const speed = values.speed === undefined ? 1 : Number(values.speed);
   if (!(speed > 0)) throw new UsageError(`--speed expects a positive number, got "${values.speed}"`);
   const users = parseUsers(values.user);
@@ -113,6 +155,7 @@ export async function run(args: string[]): Promise<number> {
       c2s: { certDir: values['cert-dir'] ?? join(homedir(), '.finesse-frames') },
       allowedOrigins: parseAllowedOrigins(values['allow-origin']),
       store: lines ? store : undefined,
+      desktop: { layout: values.layout, finesseJs: values['finesse-js'] },
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -120,7 +163,9 @@ export async function run(args: string[]): Promise<number> {
   await sim.listen();
   // Handlers first: a script that reads the listening line and signals at once must find them.
   const signalled = untilSignal();
-  printJson(sim.endpoints);
+  printJson({ ...sim.endpoints, desktop: sim.desktop?.url });
+  const hint = sim.desktop && finesseJsHint(sim.desktop);
+  if (hint) printError(hint);
   warnIfWide(listen.host, sim.endpoints!.listening);
   if (sim.certificate)
     process.stderr.write(

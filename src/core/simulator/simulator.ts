@@ -25,6 +25,8 @@ import { C2sServer } from './c2s';
 import { Desk, DeskUser } from './desk';
 import { GADGET_PREFIX, GadgetFiles } from './gadgetFiles';
 import { GADGETS_PREFIX, GadgetServer, type GadgetServerOptions } from '../gadgets/gadgetServer';
+import type { GadgetDesktop } from '../desktop/gadgetDesktop';
+import { localDesktop, type LocalDesktopOptions } from '../desktop/localDesktop';
 import { Delivery, isOwnFeed, NotificationService } from './notifications';
 import { API_PREFIX, RestApi, RestCall } from './rest';
 import { DEFAULT_USER, defaultScenario, Scenario, TEAMMATE } from './scenario';
@@ -63,6 +65,13 @@ export interface SimulatorOptions {
    * the listener certificate: `tls`'s, or the one kept in `certDir`; without either, plain only.
    */
   c2s?: { port?: number; certDir?: string };
+  /**
+   * The gadget desktop at /desktop/ (core/desktop): the agent signed in, a tab per gadget of
+   * `layout` (a finesseLayout file) or of the `serve` folder, the hub and master publisher;
+   * `finesseJs` is the user's copy served at /desktop/assets/js/finesse.js. Its frames go into
+   * `store`; `gate` holds its hub deliveries.
+   */
+  desktop?: LocalDesktopOptions;
 }
 
 /** The first JSON line of `finesse-frames simulate`; field order is part of the contract. */
@@ -99,6 +108,8 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
   readonly desk: Desk;
   readonly notifications: NotificationService;
   readonly certificate: ListenerCertificate | undefined;
+  /** The gadget desktop at /desktop/, with the `desktop` option. */
+  readonly desktop: GadgetDesktop | undefined;
   private readonly scenario: Scenario;
   private readonly runner: ScenarioRunner;
   private readonly http: Server;
@@ -148,7 +159,18 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
     });
     this.bosh = new BoshServer({ domain: this.domain, onSession: (t) => this.onStream(t, 'bosh') }, opts.bosh);
     this.files = opts.serve ? new GadgetFiles(opts.serve) : undefined;
-    this.gadgets = new GadgetServer({ ...opts.gadgets, files: this.files });
+    // With the desktop, gadget REST goes where the desktop's goes, and its finesse.js is served.
+    const withDesktop: Omit<GadgetServerOptions, 'files'> = opts.desktop
+      ? {
+          rest: (r) => this.desktop!.forwarder(r),
+          finesseJs: () => this.desktop?.finesseJsPath(),
+          onProblem: (p) => {
+            this.desktop?.reportProblem(p);
+            opts.gadgets?.onProblem?.(p);
+          },
+        }
+      : {};
+    this.gadgets = new GadgetServer({ ...opts.gadgets, ...withDesktop, files: this.files });
     this.wss = new WebSocketServer({
       noServer: true,
       perMessageDeflate: false,
@@ -164,6 +186,21 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
       certificate: c2sCertificate,
       onSession: (t, remote) => this.onStream(t, 'c2s', remote),
     });
+    this.desktop = opts.desktop
+      ? localDesktop(
+          {
+            users,
+            domain: this.domain,
+            serve: opts.serve,
+            store: opts.store,
+            origin: () => this.origin,
+            certificate: this.certificate,
+            allowedOrigins: opts.allowedOrigins,
+            listenHost: opts.listen?.host,
+          },
+          opts.desktop,
+        )
+      : undefined;
     const onRequest = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
     this.http = this.certificate
       ? createHttpsServer({ key: this.certificate.key, cert: this.certificate.cert }, onRequest)
@@ -218,6 +255,8 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
   /** Ends every stream with <system-shutdown/> and stops listening. */
   async close(): Promise<void> {
     this.runner.stop();
+    // The desktop signs its connection out while the streams still run.
+    await this.desktop?.close();
     const closing = [...this.streams].map(
       (s) =>
         new Promise<void>((resolve) =>
@@ -276,6 +315,7 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
     if (path === '/http-bind' || path === '/http-bind/') return void this.bosh.handle(req, res).catch(fail);
     if (this.files && path.startsWith(GADGET_PREFIX)) return this.files.handle(req, res);
     if (path.startsWith(GADGETS_PREFIX) && this.gadgets.handle(req, res, new URL(req.url ?? '/', 'http://x'))) return;
+    if (this.desktop?.handle(req, res)) return;
     if (path === '/ws' || path === '/ws/') {
       res.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close' });
       return void res.end('Finesse simulator: connect with a WebSocket (subprotocol "xmpp") to /ws/\n');
@@ -291,6 +331,7 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
     const refused = this.accept(req);
     if (refused) return refuse(socket, refused.status, refused.reason);
     const path = pathOf(req);
+    if (this.desktop?.handleUpgrade(req, socket, head)) return;
     if (path !== '/ws' && path !== '/ws/') return refuse(socket, 404, 'no WebSocket endpoint here; use /ws/');
     // Like Prosody: an upgrade without the xmpp subprotocol is not an XMPP client.
     const offered = String(req.headers['sec-websocket-protocol'] ?? '')

@@ -1,0 +1,325 @@
+// The gadget desktop in a real Chromium against a real local Finesse: Cisco's Learning Sample
+// Gadget, unmodified (copied from the shared samples into a temp folder, never into the
+// repository), signs in, shows the agent, changes state through REST and shows the Updates,
+// makes a call; two gadgets of our own talk over the hub and one subscribes a Team node; every
+// hub publish is in the store, linked to the XMPP Update it relays. Then the same desktop
+// against a TLS local Finesse standing in for a lab server.
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { FrameStore } from '../../src/core/capture/frameStore';
+import type { Frame } from '../../src/core/capture/frame';
+import { startLabDesktop, type LabDesktop } from '../../src/core/desktop/labDesktop';
+import { parseHubFrame, type HubMessage } from '../../src/core/hub/hubFrame';
+import { parseHttpMessage, headerValue } from '../../src/core/http/message';
+import { idleScenario } from '../../src/core/simulator/scenario';
+import { FinesseSimulator } from '../../src/core/simulator/simulator';
+import { launchChromium } from '../support/chromium';
+
+const SAMPLE = resolve(__dirname, '../../../shared/finesse-samples/LearningSampleGadget-10.5.1');
+
+/** A gadget spec of our own: the html loads `script` from its folder. */
+function spec(title: string, body: string, script: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<Module><ModulePrefs title="${title}"><Require feature="pubsub-2"/><Require feature="dynamic-height"/></ModulePrefs>
+<Content type="html"><![CDATA[${body}<script src="${script}"></script>]]></Content></Module>`;
+}
+
+/** Two gadgets that talk over the hub; the listener also subscribes the agent's Team node. */
+function writeHubGadgets(dir: string): void {
+  const d = join(dir, 'HubPair');
+  mkdirSync(d);
+  writeFileSync(
+    join(d, 'Talker.xml'),
+    spec('Talker', '<button id="say">Say</button> <span id="status"></span>', 'talker.js'),
+  );
+  writeFileSync(
+    join(d, 'talker.js'),
+    `gadgets.HubSettings.onConnect = function () {
+  document.getElementById('status').textContent = 'connected';
+  document.getElementById('say').onclick = function () {
+    gadgets.Hub.publish('sample.chat', { text: 'hello from the talker' });
+  };
+};`,
+  );
+  writeFileSync(
+    join(d, 'Listener.xml'),
+    spec(
+      'Listener',
+      '<p>heard: <span id="heard"></span></p><p>team: <span id="team"></span></p><p>team update: <span id="teamUpdate"></span></p>',
+      'listener.js',
+    ),
+  );
+  writeFileSync(
+    join(d, 'listener.js'),
+    `gadgets.HubSettings.onConnect = function () {
+  gadgets.Hub.subscribe('sample.*', function (topic, data) {
+    document.getElementById('heard').textContent = topic + ': ' + data.text;
+  });
+  gadgets.Hub.subscribe('finesse.info.responses.team-1', function (topic, data) {
+    document.getElementById('team').textContent = data && data.error ? 'refused ' + data.error.errorType : 'subscribed';
+  });
+  gadgets.Hub.subscribe('finesse.api.Team.1.Users', function (topic, data) {
+    var u = data.object.Update;
+    document.getElementById('teamUpdate').textContent = u.event + ' ' + u.data.user.loginId + ' ' + u.data.user.state;
+  });
+  gadgets.Hub.publish('finesse.info.requests', { type: 'SubscribeNodeReq', data: { node: '/finesse/api/Team/1/Users' }, invokeID: 'team-1' });
+};`,
+  );
+}
+
+function framesOf(store: FrameStore): Frame[] {
+  const out: Frame[] = [];
+  for (let id = 1; id <= store.lastId; id++) {
+    const f = store.get(id);
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+function hubOf(store: FrameStore): (HubMessage & { id: number })[] {
+  return framesOf(store)
+    .filter((f) => f.kind === 'hub')
+    .map((f) => ({ id: f.id, ...parseHubFrame(f.raw)! }));
+}
+
+async function text(frame: FrameLocator, selector: string, want: string | RegExp): Promise<void> {
+  // Attached, not visible: a gadget in another tab is laid out but hidden.
+  await frame.locator(selector).filter({ hasText: want }).waitFor({ state: 'attached', timeout: 15_000 });
+}
+
+describe('gadget desktop on the local Finesse, in Chromium', function () {
+  this.timeout(90_000);
+  let dir: string;
+  let sim: FinesseSimulator;
+  let store: FrameStore;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  before(async () => {
+    assert.ok(existsSync(SAMPLE), `the Learning Sample Gadget is expected at ${SAMPLE}`);
+    dir = mkdtempSync(join(tmpdir(), 'ffd-desktop-'));
+    cpSync(SAMPLE, join(dir, 'LearningSample'), { recursive: true });
+    writeHubGadgets(dir);
+    store = new FrameStore(50_000);
+    sim = new FinesseSimulator({ serve: dir, store, desktop: {}, scenario: idleScenario() });
+    await sim.listen();
+    sim.desktop!.on('error', (e) => errors.push(`${e.mid} ${e.message}`));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(sim.desktop!.url!);
+    await page.locator('#agent-state').filter({ hasText: 'Not Ready' }).waitFor({ timeout: 20_000 });
+  });
+  after(async () => {
+    await browser?.close();
+    await sim?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const midOf = (title: string, file: string) => {
+    const g = sim.desktop!.gadgets().find((x) => x.title === title && x.specUrl.endsWith(file));
+    assert.ok(g, `${file} is a gadget of the desktop`);
+    return g.mid;
+  };
+
+  it('lists a tab per gadget spec of the served folder and signs the agent in', async () => {
+    const specs = sim.desktop!.gadgets().map((g) => g.specUrl.split('/').slice(-2).join('/'));
+    assert.deepEqual(specs, [
+      'HubPair/Listener.xml',
+      'HubPair/Talker.xml',
+      'LearningSample/SampleGadget.xml',
+      'LearningSample/SampleGadget_Final.xml',
+    ]);
+    assert.equal(await page.locator('div.tab-panel').count(), 4);
+    assert.match((await page.locator('.agent-ids').textContent()) ?? '', /agent1 · Extension 1001/);
+    assert.equal(
+      await page.evaluate(() => sessionStorage.getItem('userFinesseAuth')),
+      Buffer.from('agent1:agent1').toString('base64'),
+    );
+  });
+
+  it('runs the Learning Sample Gadget: the agent, READY and NOT_READY through REST, the Updates shown', async () => {
+    const mid = midOf('Sample Gadget', 'SampleGadget_Final.xml');
+    await page.click('#tab_SampleGadget_Final');
+    const g = page.frameLocator(`#finesse_gadget_${mid}`);
+    await text(g, '#userId', 'agent1');
+    await text(g, '#firstName', 'Agent');
+    await text(g, '#lastName', 'agent1');
+    await text(g, '#extension', '1001');
+    await text(g, '#userState', 'NOT_READY');
+    await g.locator('#goReady button').click();
+    await text(g, '#userState', /^READY$/);
+    await page
+      .locator('#agent-state')
+      .filter({ hasText: /^Ready$/ })
+      .waitFor();
+    await g.locator('#goNotReady button').click();
+    await text(g, '#userState', 'NOT_READY');
+    // The gadget's PUT went through makeRequest to the REST API, captured once with its requestId,
+    // and the Update echoing it reached the gadget as a hub frame relaying that XMPP frame.
+    const puts = framesOf(store)
+      .filter((f) => f.kind === 'http' && f.dir === 'out')
+      .map((f) => parseHttpMessage(f.raw)!)
+      .filter((m) => m.method === 'PUT' && /<state>NOT_READY<\/state>/.test(m.body));
+    assert.equal(puts.length, 1, 'the NOT_READY PUT is captured once');
+    const requestId = headerValue(puts[0].headers, 'requestId');
+    assert.ok(requestId);
+    const relay = hubOf(store).find(
+      (h) =>
+        h.topic === 'finesse.api.User.agent1' &&
+        JSON.stringify(h.payload).includes(requestId) &&
+        /NOT_READY/.test(JSON.stringify(h.payload)),
+    );
+    assert.ok(relay, 'the Update is published on the hub');
+    assert.ok(relay.to.includes(`${mid} Sample Gadget`), `delivered to the gadget: ${relay.to.join(', ')}`);
+    const xmpp = store.get(relay.causedBy!);
+    assert.equal(xmpp?.kind, 'stanza');
+    assert.match(xmpp!.raw, new RegExp(requestId));
+    const payload = relay.payload as {
+      content: string;
+      object: { Update: { event: string; data: { user: { state: string } } } };
+    };
+    assert.ok(payload.content.startsWith('/finesse/api/User/agent1<Update>'));
+    assert.equal(payload.object.Update.event, 'PUT');
+    assert.equal(payload.object.Update.data.user.state, 'NOT_READY');
+  });
+
+  it('carries a publish between two gadgets of our own, and a Team subscribe through the master publisher', async () => {
+    const talker = midOf('Talker', 'Talker.xml');
+    const listener = midOf('Listener', 'Listener.xml');
+    await page.click('#tab_Talker');
+    const t = page.frameLocator(`#finesse_gadget_${talker}`);
+    const l = page.frameLocator(`#finesse_gadget_${listener}`);
+    await text(t, '#status', 'connected');
+    await text(l, '#team', 'subscribed');
+    await t.locator('#say').click();
+    await text(l, '#heard', 'sample.chat: hello from the talker');
+    const chat = hubOf(store).find((h) => h.topic === 'sample.chat');
+    assert.deepEqual(
+      { from: chat?.from, to: chat?.to, payload: chat?.payload },
+      { from: `${talker} Talker`, to: [`${listener} Listener`], payload: { text: 'hello from the talker' } },
+    );
+    // The Team node is subscribed on the desktop's XMPP connection with its full JID.
+    const sub = framesOf(store).find(
+      (f) =>
+        f.kind === 'stanza' && f.dir === 'out' && /<subscribe [^>]*node="\/finesse\/api\/Team\/1\/Users"/.test(f.raw),
+    );
+    assert.ok(sub, 'a pubsub subscribe for the Team node was sent');
+    assert.match(sub.raw, /jid="agent1@finesse\.test\/desktop"/);
+    // The agent's own state changes from the header's menu reach the listener as Team Users Updates.
+    await text(l, '#teamUpdate', 'PUT agent1 NOT_READY');
+    await page.click('#state-button');
+    await page.click('#state-menu button[data-state="READY"]');
+    await text(l, '#teamUpdate', 'PUT agent1 READY');
+    await page
+      .locator('#agent-state')
+      .filter({ hasText: /^Ready$/ })
+      .waitFor();
+    await page.click('#state-button');
+    const reason = page.locator('#state-menu button[data-state="NOT_READY"][data-reason]').first();
+    const label = ((await reason.textContent()) ?? '').replace(/^Not Ready – /, '');
+    await reason.click();
+    await text(l, '#teamUpdate', 'PUT agent1 NOT_READY');
+    await page
+      .locator('#agent-state')
+      .filter({ hasText: `Not Ready – ${label}` })
+      .waitFor();
+    assert.deepEqual(errors, [], 'no gadget reported an error');
+  });
+
+  it('makes a call from the sample gadget and shows the dialog', async () => {
+    await page.click('#tab_SampleGadget_Final');
+    const g = page.frameLocator(`#finesse_gadget_${midOf('Sample Gadget', 'SampleGadget_Final.xml')}`);
+    await text(g, '#userState', 'NOT_READY');
+    await g.locator('#makeCallButton button').click();
+    await text(g, '#toAddress', '1001002');
+    await text(g, '#fromAddress', '1001');
+    await text(g, '#callState', /\S/);
+    await text(g, '#userState', 'TALKING');
+  });
+});
+
+describe('gadget desktop against a lab server (a TLS local Finesse), in Chromium', function () {
+  this.timeout(90_000);
+  let dir: string;
+  let certDir: string;
+  let lab: FinesseSimulator;
+  let desktop: LabDesktop | undefined;
+  let browser: Browser;
+  const store = new FrameStore(50_000);
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ffd-lab-desktop-'));
+    certDir = mkdtempSync(join(tmpdir(), 'ffd-lab-cert-'));
+    cpSync(SAMPLE, join(dir, 'LearningSample'), { recursive: true });
+    lab = new FinesseSimulator({ tls: { certDir }, users: { agent7: 'secret7' }, scenario: idleScenario() });
+    await lab.listen();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await desktop?.close();
+    await lab?.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(certDir, { recursive: true, force: true });
+  });
+
+  it('refuses a lab server whose certificate is not the pinned one', async () => {
+    await assert.rejects(
+      startLabDesktop({
+        finesse: new URL(lab.origin!),
+        user: 'agent7',
+        password: 'secret7',
+        serve: dir,
+        fingerprint: '00'.repeat(32),
+        store: new FrameStore(100),
+      }),
+      /fingerprint/i,
+    );
+  });
+
+  it('signs in to the lab, runs the sample gadget there, and captures REST, XMPP and hub frames', async () => {
+    desktop = await startLabDesktop({
+      finesse: new URL(lab.origin!),
+      user: 'agent7',
+      password: 'secret7',
+      serve: dir,
+      ca: lab.certificate!.certFile,
+      // The lab agent is signed out: the desktop signs it in on this extension.
+      extension: '1001',
+      store,
+    });
+    assert.equal(desktop.desktop.domain, 'finesse.test', 'the domain comes from SystemInfo');
+    const page = await browser.newPage();
+    await page.goto(desktop.url);
+    await page.locator('#agent-state').filter({ hasText: 'Not Ready' }).waitFor({ timeout: 20_000 });
+    await page.click('#tab_SampleGadget_Final');
+    const mid = desktop.desktop.gadgets().find((g) => g.specUrl.endsWith('SampleGadget_Final.xml'))!.mid;
+    const g = page.frameLocator(`#finesse_gadget_${mid}`);
+    await text(g, '#userId', 'agent7');
+    await text(g, '#userState', 'NOT_READY');
+    await g.locator('#goReady button').click();
+    await text(g, '#userState', /^READY$/);
+    assert.equal(lab.desk.stateOf('agent7'), 'READY', 'the lab server changed state');
+    const sessions = [...store.sessions.values()].map((s) => s.label);
+    assert.ok(
+      sessions.some((l) => /^REST https:\/\/127\.0\.0\.1:\d+ \(gadget desktop\)$/.test(l)),
+      sessions.join(' | '),
+    );
+    const rest = framesOf(store)
+      .filter((f) => f.kind === 'http')
+      .map((f) => parseHttpMessage(f.raw)!);
+    const put = rest.find((m) => m.method === 'PUT' && /<state>READY<\/state>/.test(m.body));
+    assert.ok(put, 'the gadget PUT is captured');
+    assert.equal(headerValue(put.headers, 'Authorization'), 'Basic [redacted]');
+    assert.ok(
+      rest.some((m) => m.status === 202),
+      'its answer too',
+    );
+    assert.ok(hubOf(store).some((h) => h.topic === 'finesse.api.User.agent7' && h.causedBy !== undefined));
+    await page.close();
+  });
+});
