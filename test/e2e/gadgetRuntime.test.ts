@@ -49,7 +49,7 @@ f.id = 'g';
 f.src = '/gadgets/ifr?container=default&mid=5&view=default&lang=de&country=CH&up_id=agent1&up_n=42&up_flag=true' +
   '&up_list=' + encodeURIComponent('a|b%7Cc') + '&up_html=' + encodeURIComponent('<i>') +
   '&up_restHost=127.0.0.1&up_localhostPort=' + location.port +
-  '&url=' + encodeURIComponent(location.origin + '/3rdpartygadget/files/T/T.xml');
+  '&url=' + encodeURIComponent(location.origin + '/3rdpartygadget/files/' + (new URLSearchParams(location.search).get('spec') || 'T/T.xml'));
 document.body.appendChild(f);
 </script>`;
 
@@ -141,6 +141,14 @@ describe('gadgets.* runtime in Chromium (a rendered gadget frame in a container 
     writeFileSync(join(dir, 'parent.html'), PARENT);
     writeFileSync(join(dir, 'T', 'T.xml'), SPEC);
     writeFileSync(join(dir, 'T', 'T.js'), GADGET_JS);
+    writeFileSync(
+      join(dir, 'T', 'Broken.xml'),
+      '<?xml version="1.0"?>\n<Module>\n<ModulePrefs title="x">\n<Content/>\n</Module>\n',
+    );
+    writeFileSync(
+      join(dir, 'T', 'Wants.xml'),
+      '<Module>\n<ModulePrefs title="Wants">\n<Require feature="opensocial-0.9"/>\n</ModulePrefs>\n<Content>x</Content></Module>',
+    );
     const rest: RestForwarder = async (req) => {
       const res = await fetch(new URL(req.url.pathname + req.url.search, sim.origin), {
         method: req.method,
@@ -335,6 +343,37 @@ describe('gadgets.* runtime in Chromium (a rendered gadget frame in a container 
     await waitGot("m.type === 'error' && /makeRequest\\(http:\\/\\/example\\.invalid\\/x\\)/.test(m.message)");
     assert.ok(problems.some((p) => p.kind === 'request' && p.url === 'http://example.invalid/x'));
   });
+
+  for (const [name, file, line, text] of [
+    ['a spec that does not parse', 'Broken.xml', 5, /the gadget spec does not parse: line 5/],
+    [
+      'a required feature the container lacks',
+      'Wants.xml',
+      3,
+      /Unsupported feature "opensocial-0\.9" \(required at line 3\)/,
+    ],
+  ] as const) {
+    it(`shows ${name} in the frame and sends it to the container's log with the spec line`, async () => {
+      const other = await browser.newPage();
+      try {
+        await other.goto(`${sim.origin}/3rdpartygadget/files/parent.html?spec=T/${file}`);
+        await other.waitForFunction("window.got.some(function (m) { return m.type === 'error'; })", undefined, {
+          timeout: 10_000,
+        });
+        const error = (await other.evaluate(() => (window as unknown as { got: FromGadget[] }).got)).find(
+          (m) => m.type === 'error',
+        );
+        assert.ok(error && error.type === 'error');
+        assert.match(error.message, text);
+        assert.deepEqual(error.source, { url: `${sim.origin}/3rdpartygadget/files/T/${file}`, line });
+        const f = other.frames().find((x) => x.url().includes('/gadgets/ifr'));
+        assert.match((await f?.textContent('ul.problems')) ?? '', text);
+        assert.ok(problems.some((p) => p.line === line && text.test(p.message)));
+      } finally {
+        await other.close();
+      }
+    });
+  }
 
   it('reloads the frame when the container says reload', async () => {
     const hellos = (await got()).filter((m) => m.type === 'hello').length;
