@@ -14,10 +14,20 @@ import { PanelPage, panelSuite } from './harness';
 const T0 = Date.UTC(2026, 0, 15, 9, 30);
 const agent = { id: '1001', loginName: 'agent1001' };
 
-/** The desktop's XMPP Update, the hub publish relaying it, a gadget's own publish with hostile text. */
-function desktopCapture(): { store: FrameStore; xmpp: number; relayed: number; hostile: number } {
+/**
+ * A gadget's REST call, the desktop's XMPP Update it caused, the hub publish relaying that
+ * Update, and a gadget's own publish with hostile text.
+ */
+function desktopCapture(): { store: FrameStore; put: number; xmpp: number; relayed: number; hostile: number } {
   const store = new FrameStore();
   const node = nodes.user('1001');
+  const put = store.append({
+    session: 'desktop-rest',
+    dir: 'out',
+    kind: 'http',
+    t: T0 - 30,
+    raw: 'PUT /finesse/api/User/1001 HTTP/1.1\nrequestId: r-42\n\n<User><state>READY</state></User>',
+  }).id;
   const update = userUpdate(agent, 'READY', { requestId: 'r-42', t: T0 });
   const xmpp = store.append({
     session: 'desktop-xmpp',
@@ -48,7 +58,7 @@ function desktopCapture(): { store: FrameStore; xmpp: number; relayed: number; h
       html: '<script>window.__pwned=2</script>',
     }),
   }).id;
-  return { store, xmpp, relayed, hostile };
+  return { store, put, xmpp, relayed, hostile };
 }
 
 async function rowsLoaded(page: Page): Promise<void> {
@@ -75,7 +85,7 @@ describe('frames panel: hub frames of the gadget desktop (Chromium)', function (
   let panel: PanelPage | undefined;
 
   it('shows the publish, its payload as JSON, the relayed Update decoded, and selects the XMPP Update from its link', async () => {
-    const { store, xmpp, relayed } = desktopCapture();
+    const { store, put, xmpp, relayed } = desktopCapture();
     panel = await suite.open(store, { readOnly: true, viewport: { width: 1300, height: 760 } });
     const { page } = panel;
     await rowsLoaded(page);
@@ -84,7 +94,8 @@ describe('frames panel: hub frames of the gadget desktop (Chromium)', function (
       await text(page, `.fx-row[data-id="${relayed}"] .fx-summary-text`),
       'hub finesse.api.User.1001 desktop → 2 gadgets',
     );
-    assert.equal(await text(page, `.fx-row[data-id="${relayed}"] .fx-col-event`), 'User 1001 PUT → READY');
+    // Caused by the REST call that caused the XMPP Update it relays.
+    assert.equal(await text(page, `.fx-row[data-id="${relayed}"] .fx-col-event`), `User 1001 PUT → READY ← #${put}`);
 
     await openDetail(page, relayed);
     assert.equal(await text(page, '[data-testid=hub-topic]'), 'finesse.api.User.1001');

@@ -26,6 +26,8 @@ export interface FrameRow {
   session: string;
   /** A REST call's request frame id, on its request, its response and the Updates it caused (highlighted together). */
   link?: number;
+  /** A hub frame: the id of the XMPP frame it relays (its REST cause is that frame's). */
+  relays?: number;
   /**
    * A Finesse `apiErrors` Update (or a hub answer carrying an error): the label reads as the
    * error and shows in the error colour.
@@ -66,8 +68,10 @@ function computeRow(frame: Frame): FrameRow {
     row.flags.malformed = true;
   }
   if (view.summary) row.summary = summaryText(view.summary);
-  else if (view.hub) row.summary = clip(`hub ${view.hub.topic} ${view.hub.from} → ${audience(view.hub.to)}`);
-  else if (view.http)
+  else if (view.hub) {
+    row.summary = clip(`hub ${view.hub.topic} ${view.hub.from} → ${audience(view.hub.to)}`);
+    if (view.hub.causedBy !== undefined) row.relays = view.hub.causedBy;
+  } else if (view.http)
     row.summary = view.http.method
       ? `${view.http.method} ${view.http.target ?? ''}`
       : `HTTP ${view.http.status ?? ''} ${view.http.statusText ?? ''}`.trim();

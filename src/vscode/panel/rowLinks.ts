@@ -2,7 +2,7 @@
  * REST calls in the frames list: a request row reads `PUT User/agent1 → 202 · READY in 42 ms`,
  * its response row names the call, and an Update caused by a call says which (`← #12`, `← #12?`
  * for a guess). All three carry the call's request id as `link`, so selecting one highlights the
- * others. Applied by the host to rows on their way to the webview; the correlation itself follows
+ * others. A hub frame relaying an Update is linked as the XMPP frame it relays is. Applied by the host to rows on their way to the webview; the correlation itself follows
  * the store (core/finesse/correlation.ts). No vscode import.
  */
 import type { Frame } from '../../core/capture/frame';
@@ -17,7 +17,7 @@ export function linkRow(row: RowDto, correlation: Correlator): RowDto {
       row.id === call.request ? callLabel(call) : `← ${call.method} ${shortPath(call.path)} #${call.request}`;
     return { ...row, link: call.request, label };
   }
-  const cause = correlation.causeOf(row.id);
+  const cause = correlation.causeOf(row.relays ?? row.id);
   if (cause)
     return {
       ...row,

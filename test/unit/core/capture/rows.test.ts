@@ -11,10 +11,11 @@ const hub = (raw: string, dir: 'in' | 'out' = 'in') => store.append({ session: '
 
 describe('rows of hub frames', () => {
   it('say the topic, who published and who received, and label a relayed Update as an XMPP one', () => {
-    const row = toRow(hub(relayedUpdate('/finesse/api/User/1001', userUpdate(agent, 'READY'))));
+    const row = toRow(hub(relayedUpdate('/finesse/api/User/1001', userUpdate(agent, 'READY'), { causedBy: 7 })));
     assert.equal(row.kind, 'hub');
     assert.equal(row.summary, 'hub finesse.api.User.1001 desktop → 2 gadgets');
     assert.equal(row.label, 'User 1001 PUT → READY');
+    assert.equal(row.relays, 7, 'the XMPP frame it relays, for the REST link');
     assert.equal(row.apiError, undefined);
     assert.equal(row.flags.malformed, undefined);
   });
