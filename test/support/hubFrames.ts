@@ -6,7 +6,7 @@
 import { formatHubFrame, type HubMessage } from '../../src/core/hub/hubFrame';
 
 /** The hub topic of a node: its path without the leading `/`, `/` → `.` (finesse.js Topics). */
-export function topicOf(node: string): string {
+function topicOf(node: string): string {
   return node.replace(/^\//, '').split('/').join('.');
 }
 
