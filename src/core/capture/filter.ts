@@ -31,7 +31,7 @@
  * (state:, event:, has:update) and has:error parse, and only frames that passed the cheap tests,
  * through the cached frameView(). A regex over 100k raw strings stays well under 100 ms. A hub
  * frame's Update keys read the Update its payload relays (frameView); topic:, from: and gadget:
- * read only the record's head (hubHead), not the payload.
+ * read only the record's head (hubHead), and node: the node in its text (hubNodes), not the payload.
  */
 import { FRAME_FLAGS, FRAME_KINDS, type Direction, type Frame, type FrameKind } from './frame';
 import { frameView } from './frameView';
@@ -39,7 +39,6 @@ import { unescapeXml } from '../xmpp/xml';
 import { compileUserRegex } from './userRegex';
 import { quickWellFormed } from './quickWellFormed';
 import { parseHubFrame } from '../hub/hubFrame';
-import { hubPayloadNode } from '../finesse/hubPayload';
 
 const FLAG_NAMES = FRAME_FLAGS;
 const IS_VALUES = ['ping', ...FLAG_NAMES, 'starred'] as const;
@@ -285,7 +284,8 @@ function keyTerm(key: FilterKey, value: string): Term {
       // `User/agent1` and `/finesse/api/User/agent1` both work: compare without the api prefix.
       const want = lower.replace(/^\/?finesse\/api\//, '').replace(/^\//, '');
       return cheap((f) => {
-        const node = f.kind === 'hub' ? hubNode(f) : frameNode(f.raw);
+        if (f.kind === 'hub') return hubNodes(f.raw).some((node) => node.toLowerCase().includes(want));
+        const node = frameNode(f.raw);
         return node !== undefined && node.toLowerCase().includes(want);
       });
     }
@@ -716,11 +716,19 @@ function readHubHead(raw: string): HubHead | undefined {
   return whole && { topic: whole.topic, from: whole.from, to: whole.to };
 }
 
-/** The node a hub frame is about (a relayed Update's, a subscribe request's), for node:. */
-function hubNode(f: Frame): string | undefined {
-  if (!f.raw.includes('node') && !f.raw.includes('/finesse/')) return undefined;
-  const view = frameView(f);
-  return view.hub && hubPayloadNode(view.hub.payload, view.finesse);
+/** A relayed Update's `content` starts with its node; a Subscribe/UnsubscribeNodeReq names one in `data.node`. */
+const HUB_NODE = /"(?:content|node)":"(\/[^"<\\]*)/g;
+
+/**
+ * The nodes a hub frame is about (a relayed Update's, a subscribe request's), read from the text
+ * as frameNode reads a stanza's: the payload is not parsed for node:.
+ */
+function hubNodes(raw: string): string[] {
+  if (!raw.includes('"/')) return [];
+  const out: string[] = [];
+  HUB_NODE.lastIndex = 0;
+  for (let m = HUB_NODE.exec(raw); m; m = HUB_NODE.exec(raw)) out.push(m[1]);
+  return out;
 }
 
 /**

@@ -54,13 +54,6 @@ export function hubPayloadLabel(payload: unknown): { label: string; error?: bool
   return undefined;
 }
 
-/** The node a hub payload is about: a relayed Update's (`relayed`), or a Subscribe/UnsubscribeNodeReq's. */
-export function hubPayloadNode(payload: unknown, relayed: FinesseUpdate | undefined): string | undefined {
-  if (relayed) return relayed.node;
-  const node = field(field(payload, 'data'), 'node');
-  return typeof node === 'string' && node ? node : undefined;
-}
-
 function field(v: unknown, name: string): unknown {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[name] : undefined;
 }
