@@ -17,6 +17,8 @@ import { parseHttpMessage, headerValue } from '../../src/core/http/message';
 import { idleScenario } from '../../src/core/simulator/scenario';
 import { FinesseSimulator } from '../../src/core/simulator/simulator';
 import { launchChromium } from '../support/chromium';
+import { buildCli, spawnCli, type CliProcess } from '../support/cli';
+import WebSocket from 'ws';
 
 const SAMPLE = resolve(__dirname, '../../../shared/finesse-samples/LearningSampleGadget-10.5.1');
 
@@ -320,6 +322,118 @@ describe('gadget desktop against a lab server (a TLS local Finesse), in Chromium
       'its answer too',
     );
     assert.ok(hubOf(store).some((h) => h.topic === 'finesse.api.User.agent7' && h.causedBy !== undefined));
+    await page.close();
+  });
+});
+
+describe('simulate with the gadget desktop (the CLI as a user runs it)', function () {
+  this.timeout(90_000);
+  let dir: string;
+  let certDir: string;
+  let browser: Browser;
+  const running: CliProcess[] = [];
+
+  before(async () => {
+    await buildCli();
+    dir = mkdtempSync(join(tmpdir(), 'ffd-cli-desktop-'));
+    certDir = mkdtempSync(join(tmpdir(), 'ffd-cli-cert-'));
+    cpSync(SAMPLE, join(dir, 'LearningSample'), { recursive: true });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    for (const p of running) await p.kill();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(certDir, { recursive: true, force: true });
+  });
+
+  it('prints the desktop URL, serves the page under a strict CSP, and prints hub and makeRequest frames as JSON lines', async () => {
+    const sim = spawnCli(['simulate', '--serve', dir, '--scenario', 'idle']);
+    running.push(sim);
+    const first = await sim.waitFor(() => true, 'the listening line');
+    const origin = new URL(first.rest as string).origin;
+    assert.equal(first.desktop, `${origin}/desktop/`);
+    assert.equal(Object.keys(first).at(-1), 'desktop');
+    const pageRes = await fetch(first.desktop as string);
+    assert.equal(pageRes.status, 200);
+    assert.match(pageRes.headers.get('content-security-policy') ?? '', /script-src 'self';/);
+    assert.match(await (await fetch(`${origin}/desktop/assets/js/jquery.min.js`)).text(), /jQuery v3\./);
+    assert.match(await (await fetch(`${origin}/desktop/assets/js/finesse.js`)).text(), /finesse\.clientservices/);
+    // A page of another site cannot drive the desktop's control channel.
+    const refused = await new Promise<number>((done) => {
+      const ws = new WebSocket(`${origin.replace(/^http/, 'ws')}/desktop/hub`, {
+        headers: { Origin: 'https://evil.example' },
+      });
+      ws.on('unexpected-response', (_req, res) => done(res.statusCode ?? 0));
+      ws.on('open', () => done(101));
+      ws.on('error', () => undefined);
+    });
+    assert.equal(refused, 403);
+
+    const page = await browser.newPage();
+    await page.goto(first.desktop as string);
+    await page.click('#tab_SampleGadget_Final');
+    const g = page.frameLocator('iframe[src*="SampleGadget_Final.xml"]');
+    await text(g, '#userState', 'NOT_READY');
+    await g.locator('#goReady button').click();
+    await text(g, '#userState', /^READY$/);
+    const relay = await sim.waitFor(
+      (l) =>
+        l.kind === 'hub' &&
+        l.hub?.topic === 'finesse.api.User.agent1' &&
+        /READY/.test(l.raw) &&
+        !/NOT_READY/.test(l.raw),
+      'the READY Update relayed on the hub',
+    );
+    assert.equal(typeof relay.hub.causedBy, 'number');
+    const update = sim.lines().find((l) => l.id === relay.hub.causedBy);
+    assert.equal(update?.kind, 'stanza', 'the relayed XMPP Update is a line of its own');
+    const put = sim
+      .lines()
+      .find(
+        (l) => l.kind === 'http' && l.http?.method === 'PUT' && l.dir === 'out' && /<state>READY<\/state>/.test(l.raw),
+      );
+    assert.ok(put, 'the gadget PUT is a line');
+    assert.equal(update?.finesse?.causedBy, put.id, 'the Update it caused links back to it');
+    await page.close();
+  });
+
+  it('runs against a real Finesse with --finesse URL --user ID, the password only from the environment', async () => {
+    const lab = spawnCli([
+      'simulate',
+      '--tls',
+      '--cert-dir',
+      certDir,
+      '--user',
+      'agent7:secret7',
+      '--scenario',
+      'idle',
+      '--quiet',
+    ]);
+    running.push(lab);
+    const labFirst = await lab.waitFor(() => true, 'the lab listening line');
+    const finesse = new URL(labFirst.rest as string).origin;
+    const args = ['simulate', '--finesse', finesse, '--user', 'agent7', '--serve', dir, '--extension', '1001'];
+
+    const noPassword = spawnCli([...args, '--ca', join(certDir, 'reverse-proxy.crt')], { FINESSE_PASSWORD: undefined });
+    assert.equal((await noPassword.exit).code, 2);
+    assert.match(noPassword.stderrLines.join('\n'), /FINESSE_PASSWORD/);
+
+    const untrusted = spawnCli(args, { FINESSE_PASSWORD: 'secret7' });
+    assert.equal((await untrusted.exit).code, 1, 'an unverified certificate is refused');
+    assert.match(untrusted.stderrLines.join('\n'), /--fingerprint [0-9A-F:]{95}/);
+
+    const desk = spawnCli([...args, '--ca', join(certDir, 'reverse-proxy.crt')], { FINESSE_PASSWORD: 'secret7' });
+    running.push(desk);
+    const first = await desk.waitFor((l) => typeof l.desktop === 'string', 'the desktop line');
+    assert.deepEqual([first.finesse, first.domain], [finesse, 'finesse.test']);
+    const page = await browser.newPage();
+    await page.goto(first.desktop as string);
+    await page.locator('#agent-state').filter({ hasText: 'Not Ready' }).waitFor({ timeout: 20_000 });
+    await page.click('#tab_SampleGadget_Final');
+    await text(page.frameLocator('iframe[src*="SampleGadget_Final.xml"]'), '#userId', 'agent7');
+    await desk.waitFor((l) => l.kind === 'hub' && l.hub?.topic === 'finesse.info.connection', 'a hub line');
+    assert.ok(!desk.lines().some((l) => JSON.stringify(l).includes('secret7')), 'the password is in no line');
     await page.close();
   });
 });

@@ -17,7 +17,7 @@ import type { GadgetProblem } from '../gadgets/problem';
 import type { FrameGate } from '../intercept/gate';
 import { checkOrigin, refuseSocket } from '../net/origin';
 import { probeStreamDomain } from '../session/domainProbe';
-import type { TlsTrust } from '../session/tls';
+import { explainTlsError, type TlsTrust } from '../session/tls';
 import { GADGET_PREFIX, GadgetFiles } from '../simulator/gadgetFiles';
 import { parseXml } from '../xmpp/xml';
 import { GadgetDesktop } from './gadgetDesktop';
@@ -152,11 +152,17 @@ async function labDomain(
   xmppUrl: string,
   trust: TlsTrust | undefined,
 ): Promise<string> {
-  const r = await forwarder({
-    method: 'GET',
-    url: new URL('/finesse/api/SystemInfo', finesse),
-    headers: { Accept: 'application/xml' },
-  });
+  let r;
+  try {
+    r = await forwarder({
+      method: 'GET',
+      url: new URL('/finesse/api/SystemInfo', finesse),
+      headers: { Accept: 'application/xml' },
+    });
+  } catch (e) {
+    // An untrusted certificate is said in words, with the fingerprint the user may pin.
+    throw await explainTlsError(e as Error, finesse.origin);
+  }
   if (r.status === 200) {
     const parsed = parseXml(r.body);
     const domain = parsed.ok ? parsed.element.getChildText('xmppDomain')?.trim() : undefined;
