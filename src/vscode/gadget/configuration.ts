@@ -19,6 +19,8 @@ export interface GadgetDebugConfiguration extends vscode.DebugConfiguration {
   finesseJs?: string;
   /** A Connect profile (user@domain, or its WebSocket URL): run against that lab server instead. */
   profile?: string;
+  /** With `profile`: the extension the agent signs in with when signed out on the lab. */
+  extension?: string;
   /** The browser executable; default Chromium when installed, else Chrome. */
   browser?: string;
   /** The local Finesse's port (default: a free one). */
@@ -84,6 +86,8 @@ async function checkConfiguration(config: vscode.DebugConfiguration): Promise<st
   }
   if (config.port !== undefined && !(Number.isInteger(config.port) && config.port >= 0 && config.port < 65536))
     return `"port" must be a port number (0 for any free one), not ${String(config.port)}`;
+  if (config.extension !== undefined && typeof config.extension !== 'string')
+    return `"extension" is the agent's phone extension as text, e.g. "1001"`;
   if (config.profile !== undefined && typeof config.profile !== 'string')
     return `"profile" names a Connect profile as user@domain or its WebSocket URL`;
   return undefined;

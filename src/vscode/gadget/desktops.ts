@@ -15,6 +15,8 @@ export interface DesktopRequest {
   port?: number;
   /** A Connect profile (user@domain or its WebSocket URL): the lab server instead of the local Finesse. */
   profile?: string;
+  /** With `profile`: the extension to sign in with when the agent is signed out. */
+  extension?: string;
 }
 
 /** What the simulator feature offers the gadget desktop (src/vscode/simulator). */

@@ -66,6 +66,7 @@ export function register(
             finesseJs: c.finesseJs,
             port: c.port,
             profile: c.profile,
+            extension: c.extension,
           }),
       });
       runs.set(session.id, run);

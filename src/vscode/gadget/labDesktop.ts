@@ -22,6 +22,7 @@ export async function startLabDesktop(req: DesktopRequest, services: Services): 
     domain: profile.domain,
     user: profile.user,
     password,
+    extension: req.extension,
     serve: req.folder,
     layout: req.layout,
     finesseJs: req.finesseJs,

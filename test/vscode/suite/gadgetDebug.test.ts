@@ -4,7 +4,7 @@
 // a saved change reloading only its frame, an uncaught error as a Problem on its line, and
 // stopping the session stopping the browser and the local Finesse it started.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { api, diagnosticsOf, extension, FinesseApi, waitForFrame } from './helpers';
@@ -126,6 +126,7 @@ describe('Finesse: Debug Gadget', function () {
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     for (const s of subscriptions) s.dispose();
     await vscode.commands.executeCommand('finesse.stopSimulator');
+    writeFileSync(js, original); // the next suites run the gadget as it was
   });
 
   it('a breakpoint in the gadget’s .js is hit when it runs: the session stops at that file and line, with its variables', async () => {
@@ -274,5 +275,78 @@ describe('Finesse: Open Gadget Desktop', function () {
       ),
       /without the gadget desktop: stop it/,
     );
+  });
+});
+
+describe('Finesse: Debug Gadget against a lab server (a Connect profile)', function () {
+  this.timeout(120_000);
+  let finesse: GadgetApi;
+  let lab: { listening: string; rest: string; domain: string };
+  let session: vscode.DebugSession | undefined;
+  let saved: unknown;
+
+  before(async () => {
+    finesse = (await api()) as GadgetApi;
+    // The local Finesse stands in for the lab server: its own simulator, no desktop of its own.
+    lab = await vscode.commands.executeCommand('finesse.startSimulator', { scenario: 'idle' });
+    // A Connect profile for it, and its password where Connect keeps it (secret storage).
+    const profile = { url: lab.listening, domain: lab.domain, user: 'agent1' };
+    const config = vscode.workspace.getConfiguration('finesse');
+    saved = config.inspect('profiles')?.globalValue;
+    await config.update('profiles', [profile], vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('finesse.connect', { ...profile, password: 'agent1' });
+    await vscode.commands.executeCommand('finesse.disconnect');
+  });
+  after(async () => {
+    if (session) await vscode.debug.stopDebugging(session);
+    await vscode.workspace.getConfiguration('finesse').update('profiles', saved, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('finesse.stopSimulator');
+  });
+
+  it('runs the workspace’s gadget on a desktop signed in to the lab, and stopping leaves the lab up', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const lines: WrittenLine[] = [];
+    const events = new vscode.EventEmitter<WrittenLine>();
+    const sub = finesse.gadgets.onDidWriteLog((l) => {
+      lines.push(l);
+      events.fire(l);
+    });
+    const started = new Promise<vscode.DebugSession>((resolve) => {
+      const s = vscode.debug.onDidStartDebugSession((d) => {
+        if (d.type !== 'finesse-gadget') return;
+        s.dispose();
+        resolve(d);
+      });
+    });
+    try {
+      const ok = await vscode.debug.startDebugging(folder, {
+        type: 'finesse-gadget',
+        request: 'launch',
+        name: 'Debug Finesse Gadget (lab)',
+        gadgetFolder: folder.uri.fsPath,
+        profile: `agent1@${lab.domain}`,
+        extension: '1001',
+      });
+      assert.equal(ok, true);
+      session = await started;
+      await first(
+        lines,
+        events.event,
+        (l) => l.text.includes('rendered: Hello from the gadget for agent1'),
+        'the gadget ran',
+      );
+    } finally {
+      sub.dispose();
+    }
+    const desktop = finesse.gadgets.desktopOf(session.id);
+    assert.ok(desktop, 'the session has its desktop');
+    assert.notEqual(desktop.origin, new URL(lab.rest).origin, 'the desktop runs on a listener of its own');
+    // The desktop's REST went to the lab through its forwarder, captured.
+    await waitForFrame(finesse.store, (f) => f.kind === 'http' && f.raw.includes('/finesse/api/'));
+    await vscode.debug.stopDebugging(session);
+    session = undefined;
+    await assert.rejects(fetch(desktop.url), 'the desktop listener is closed');
+    assert.equal((await fetch(`${lab.rest}SystemInfo`)).status, 200, 'the lab server is still up');
   });
 });
