@@ -24,6 +24,6 @@ export interface GadgetRuntimeConfig {
   country: string;
   /** Where gadgets.io.makeRequest posts (Shindig's jsonProxyUrl). */
   makeRequestUrl: string;
-  /** On an error page: what stopped the gadget, reported to the container's log. */
+  /** On an error page: what stopped the gadget (the server reported it through onProblem). */
   problem?: { message: string; line?: number };
 }

@@ -12,7 +12,10 @@
  *   gadget → `unsubscribe {subId}`
  *   gadget → `setTitle`, `adjustHeight`, `loading` (gadgets.window, loadingindicator)
  *   gadget → `log {level, text, source?}`, `error {message, source?, stack?}` (console.*,
- *            window.onerror/unhandledrejection, a refused makeRequest): the gadget's log
+ *            window.onerror/unhandledrejection, a makeRequest the server never answered): the
+ *            gadget's log. What the server itself refuses (a spec error, a missing feature, a
+ *            makeRequest off the REST host) reaches the container through the server's
+ *            onProblem instead, so the frame does not send it a second time.
  *   container → `reload` (live reload of this frame only)
  */
 

@@ -4,7 +4,7 @@
  * authorization is asked, otherwise a form-encoded POST; the answer's `throw 1; < don't be evil' >`
  * prefix is stripped and `{url: {rc, body, headers}}` becomes the callback's
  * `{rc, text, data, headers, errors}`. A refused or failed proxy call reaches the callback as
- * Shindig gives it (`rc` = the proxy's status) and the container's log as an error.
+ * Shindig gives it (`rc` = the proxy's status); the proxy reports its refusals to the container.
  */
 import type { Channel } from './channel';
 
@@ -90,10 +90,11 @@ export function makeIo(opts: {
     xhr.onreadystatechange = () => {
       if (xhr.readyState !== 4) return;
       if (xhr.status !== 200) {
-        if (proxied)
+        // What the proxy refuses it reports itself (onProblem); only silence is told from here.
+        if (proxied && xhr.status === 0)
           opts.ch.send({
             type: 'error',
-            message: `gadgets.io.makeRequest(${realUrl}): ${xhr.status || 'no answer'} ${xhr.responseText}`.trim(),
+            message: `gadgets.io.makeRequest(${realUrl}): the container's proxy did not answer`,
           });
         callback?.({
           errors: [`${xhr.status}${xhr.responseText ? ` ${xhr.responseText}` : ''}`],

@@ -81,16 +81,11 @@ w.OpenAjax = { hub: { IframeHubClient, Error: HubError } };
 w._IG_AdjustIFrameHeight = win.adjustHeight;
 w._IG_SetTitle = win.setTitle;
 
-if (config.problem) {
-  const where = config.problem.line ? ` (spec line ${config.problem.line})` : '';
-  ch.send({
-    type: 'error',
-    message: config.problem.message + where,
-    source: config.specUrl
-      ? { url: new URL(config.specUrl, location.href).href, line: config.problem.line ?? 1 }
-      : undefined,
-  });
-} else if ('pubsub-2' in config.features) {
+// On an error page (config.problem) the server has reported the problem already; the page only
+// shows it and still reloads when the container asks. Its hello tells the container that this
+// frame's earlier subscriptions (before a reload) are gone.
+if (config.problem) ch.send({ type: 'hello' });
+else if ('pubsub-2' in config.features) {
   util.registerOnLoadHandler(() => {
     try {
       const hub = new IframeHubClient(hubSettings.params);
