@@ -30,7 +30,7 @@ export interface DesktopGadget {
   frameUrl: string;
 }
 
-export interface DesktopTab {
+interface DesktopTab {
   id: string;
   label: string;
 }

@@ -20,7 +20,7 @@ import { Element, localName, parseXml } from '../xmpp/xml';
 import type { AgentInfo, ReasonCode } from '../../protocol/desktopHub';
 import type { ConnectionInfo } from './masterPublisher';
 
-export const DESKTOP_RESOURCE = 'desktop';
+const DESKTOP_RESOURCE = 'desktop';
 
 export interface AgentLineOptions {
   store: FrameStore;

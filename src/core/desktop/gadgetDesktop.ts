@@ -58,13 +58,12 @@ import { desktopPage, pageHeaders } from './page';
 import { GadgetError, GadgetLog, PageLink } from './pageLink';
 
 export { FINESSE_JS_HELP } from './assets';
-export type { GadgetError, GadgetLog } from './pageLink';
 
-export const DESKTOP_PREFIX = '/desktop/';
+const DESKTOP_PREFIX = '/desktop/';
 const HUB_PATH = '/desktop/hub';
 
 /** Where the desktop signs in: the local Finesse, or a lab server. */
-export interface DesktopBackend {
+interface DesktopBackend {
   /** Shown in the page header: `local Finesse`, or the lab's origin. */
   label: string;
   /** The notification service's WebSocket URL. */

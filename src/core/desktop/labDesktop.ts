@@ -15,6 +15,7 @@ import type { LiveSessionRegistry } from '../capture/liveSession';
 import { GadgetServer } from '../gadgets/gadgetServer';
 import type { GadgetProblem } from '../gadgets/problem';
 import type { FrameGate } from '../intercept/gate';
+import { checkRequestHost, listenerNames } from '../net/host';
 import { checkOrigin, refuseSocket } from '../net/origin';
 import { probeStreamDomain } from '../session/domainProbe';
 import { explainTlsError, type TlsTrust } from '../session/tls';
@@ -99,7 +100,14 @@ export async function startLabDesktop(opts: LabDesktopOptions): Promise<LabDeskt
     },
   });
   const policy = { allowed: opts.allowedOrigins, listenHost: opts.listen?.host };
+  // A DNS name rebound to 127.0.0.1 must not read the agent's desktop (net/host.ts).
+  const names = listenerNames(opts.listen?.host ?? '127.0.0.1');
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const misdirected = checkRequestHost(req, names);
+    if (misdirected) {
+      res.writeHead(misdirected.status, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+      return void res.end(`${misdirected.reason}\n`);
+    }
     const verdict = checkOrigin(req.headers.origin, req.headers.host, policy);
     if (!verdict.ok) {
       res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
@@ -117,6 +125,8 @@ export async function startLabDesktop(opts: LabDesktopOptions): Promise<LabDeskt
   });
   server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
     socket.on('error', () => socket.destroy());
+    const misdirected = checkRequestHost(req, names);
+    if (misdirected) return refuseSocket(socket, misdirected.status, misdirected.reason);
     if (!desktop.handleUpgrade(req, socket, head))
       refuseSocket(socket, 400, 'no WebSocket endpoint here but /desktop/hub');
   });

@@ -19,7 +19,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { Element, localName, parseXml } from '../xmpp/xml';
 import { GADGET_PREFIX } from '../simulator/gadgetFiles';
 
-export interface LayoutGadget {
+interface LayoutGadget {
   /** The spec URL as the layout names it (a path on the server, or an absolute URL). */
   specUrl: string;
   /** The spec on disk, when it is one of the served folder's files. */
@@ -140,7 +140,7 @@ export function discoverLayout(dir: string): DesktopLayout {
 }
 
 /** The spec's ModulePrefs title ('' when none), or undefined when the file is not a gadget spec. */
-export function specTitle(file: string): string | undefined {
+function specTitle(file: string): string | undefined {
   let text: string;
   try {
     if (statSync(file).size > 4 << 20) return undefined;

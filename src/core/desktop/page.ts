@@ -32,6 +32,7 @@ export function desktopPage(): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Finesse gadget desktop</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/desktop/desktop.css">
 <script src="/desktop/desktop.js" defer></script>
 </head>

@@ -42,7 +42,7 @@ const DOCUMENT = 9;
 const NOT_WHITE = /[^ \f\n\r\t\v]/;
 
 /** Parses XML as jQuery.parseXML does; throws `Invalid XML: …` when it is not well-formed. */
-export function parseXmlDocument(text: string): DomNode {
+function parseXmlDocument(text: string): DomNode {
   let error: string | undefined;
   const parser = new DOMParser({
     onError: (level: string, message: string) => {
@@ -60,7 +60,7 @@ export function parseXmlDocument(text: string): DomNode {
 }
 
 /** finesse.js `Converter.xml2json(dom, "")`: the JSON text, before parsing. */
-export function xml2json(xml: DomNode): string {
+function xml2json(xml: DomNode): string {
   if (xml.nodeType === DOCUMENT) xml = xml.documentElement as DomNode;
   const json = toJson(toObj(removeWhite(xml)), xml.nodeName, '\t');
   return '{\n' + json.replace(/\t|\n/g, '') + '\n}';

@@ -86,7 +86,8 @@ export interface PauseState {
   out: boolean;
 }
 
-const HOLDABLE = new Set<Frame['kind']>(['open', 'close', 'stanza', 'text']);
+// `hub`: the gadget desktop's publishes (core/desktop/hub.ts), held before they reach any gadget.
+const HOLDABLE = new Set<Frame['kind']>(['open', 'close', 'stanza', 'text', 'hub']);
 const DEFAULT_HOLD_TIMEOUT_MS = 60_000;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

@@ -5,6 +5,7 @@ import { DESKTOP, GadgetMember, Hub } from '../../../../src/core/desktop/hub';
 import { MasterPublisher, PublisherPorts } from '../../../../src/core/desktop/masterPublisher';
 import type { FrameGate } from '../../../../src/core/intercept/gate';
 import { parseHubFrame } from '../../../../src/core/hub/hubFrame';
+import { Interceptor } from '../../../../src/core/intercept/interceptor';
 
 interface Got {
   subId: string;
@@ -195,5 +196,31 @@ describe('desktop MasterPublisher', () => {
       invokeID: 2,
     });
     assert.deepEqual(calls, ['reload 1']);
+  });
+});
+
+describe('desktop Hub behind the Interceptor', () => {
+  it('holds hub deliveries while paused and delivers the edited payload when forwarded', () => {
+    const store = new FrameStore(1000);
+    store.openSession({ id: 'hub', label: 'hub', target: 'test' });
+    const interceptor = new Interceptor(store, undefined, { holdTimeoutMs: 0 });
+    const hub = new Hub({ store, session: 'hub', gate: interceptor });
+    const a = gadget('1', 'A');
+    hub.subscribe(a, 's', 'finesse.api.User.agent1');
+    interceptor.pause('in');
+    const f = hub.publish(DESKTOP, 'finesse.api.User.agent1', { object: { state: 'READY' } }) as Frame;
+    hub.publish(DESKTOP, 'finesse.api.User.agent1', { object: { state: 'TALKING' } });
+    assert.equal(a.got.length, 0, 'paused: nothing delivered');
+    assert.equal(store.get(f.id)?.flags.held, true);
+    interceptor.forward(f.id, f.raw.replace('READY', 'NOT_READY'));
+    assert.deepEqual(
+      a.got.map((g) => g.data),
+      [{ object: { state: 'NOT_READY' } }],
+    );
+    interceptor.resume('in');
+    assert.deepEqual(
+      a.got.map((g) => g.data),
+      [{ object: { state: 'NOT_READY' } }, { object: { state: 'TALKING' } }],
+    );
   });
 });
