@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import type { Frame } from '../../core/capture/frame';
+import type { FrameStore } from '../../core/capture/frameStore';
 import { LineError, SESSION_EXTENSION } from '../../core/recording/format';
 import type { SessionDocument } from './sessionEditor';
 import { HarChoiceError, importHar, listWebSockets, parseHar, writeHarFile } from '../../core/recording/har';
@@ -153,14 +154,33 @@ export interface ImportHarArgs {
   entry?: number | string;
 }
 
+/** What Import HAR opened: for scripts and tests (the user sees the viewer). */
+export interface ImportedHar {
+  path: string;
+  /** The session of the WebSocket entry, in the viewer's own store. */
+  session: string;
+  /** Frames of that session (the REST calls, if any, are a session beside it). */
+  frames: number;
+  /** Every frame the viewer holds. */
+  total: number;
+  /** Messages that could not be imported. */
+  errorCount: number;
+  /** The viewer's own store (callers in the extension host may read its frames). */
+  store: FrameStore;
+}
+
 /**
- * Imports one WebSocket entry of a HAR (Chrome/Edge DevTools, or our export) into the frames
- * panel as a session of its own; asks which entry when there are several and none was given.
+ * Imports one WebSocket entry of a HAR (Chrome/Edge DevTools, or our export): it opens in the
+ * read-only session viewer, a store of its own with its own entry in the Sessions view, as a
+ * session file does. The live capture and its panel's filter stay as they are (merged into the
+ * live store, an import mixed old times with live frames and the user's filter hid it). Asks
+ * which entry when there are several and none was given.
  */
 export async function importHarCommand(
-  services: Services,
-  arg?: unknown,
-): Promise<{ session: string; frames: number } | undefined> {
+  _services: Services,
+  arg: unknown,
+  opened: (uri: vscode.Uri) => SessionDocument | undefined,
+): Promise<ImportedHar | undefined> {
   let path = argPath(arg);
   let entry = arg && typeof arg === 'object' && 'entry' in arg ? (arg as ImportHarArgs).entry : undefined;
   if (!path) {
@@ -180,50 +200,26 @@ export async function importHarCommand(
       if (entry === undefined) return undefined;
     }
   }
-  let imported;
+  // A wrong entry is said here, not as a viewer that cannot open.
   try {
-    imported = importHar(har, { entry, rest: true });
+    importHar(har, { entry });
   } catch (e) {
     if (e instanceof HarChoiceError) throw new Error(`${basename(path)}: ${e.message}`);
     throw e;
   }
-  const { store, log } = services;
-  // Ids of a HAR are not unique across imports: each import is a session of its own.
-  const id = `${imported.session.id}-${Date.now().toString(36)}`;
-  store.openSession({ ...imported.session, id, label: `HAR ${basename(path)}: ${imported.session.label}` });
-  // The HAR's Finesse REST calls (if any) come as a session of their own beside the WebSocket's.
-  const restId = imported.restSession ? `${imported.restSession.id}-${Date.now().toString(36)}` : undefined;
-  if (imported.restSession && restId)
-    store.openSession({
-      ...imported.restSession,
-      id: restId,
-      label: `HAR ${basename(path)}: ${imported.restSession.label}`,
-    });
-  const ids = new Map<number, number>();
-  for (const f of imported.frames) {
-    const answers = f.answers === undefined ? undefined : ids.get(f.answers);
-    ids.set(
-      f.id,
-      store.append({
-        session: f.kind === 'http' && restId ? restId : id,
-        dir: f.dir,
-        t: f.t,
-        kind: f.kind,
-        raw: f.raw,
-        bytes: f.bytes,
-        answers,
-      }).id,
-    );
+  const uri = vscode.Uri.file(path);
+  const { chooseHarEntry } = await import('./sessionEditor');
+  const unchoose = chooseHarEntry(uri, entry);
+  try {
+    await vscode.commands.executeCommand('vscode.openWith', uri, HAR_VIEW_TYPE);
+  } finally {
+    unchoose();
   }
-  store.endSession(id);
-  if (restId) store.endSession(restId);
-  for (const w of imported.warnings) log.warn(`${basename(path)}: message ${w.message}: ${w.text}`);
-  if (imported.warnings.length)
-    void vscode.window.showWarningMessage(
-      `Finesse: ${imported.warnings.length} message(s) of ${basename(path)} could not be imported (see the Finesse log).`,
-    );
-  // Shown as its own session: its old times never sit among live frames in one list.
-  await vscode.commands.executeCommand('finesse.showSession', id);
-  // frames of the WebSocket session; the REST calls are in a session of their own.
-  return { session: id, frames: imported.frames.filter((f) => f.kind !== 'http').length };
+  const doc = opened(uri);
+  if (!doc) return undefined;
+  if (doc.failure) throw new Error(`${basename(path)}: ${doc.failure}`);
+  const session = doc.harSession ?? '';
+  let frames = 0;
+  for (const f of doc.store) if (f.session === session) frames++;
+  return { path, session, frames, total: doc.store.size, errorCount: doc.errorCount, store: doc.store };
 }

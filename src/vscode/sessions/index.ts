@@ -55,7 +55,9 @@ export function register(services: Services): vscode.Disposable[] {
     command('finesse.openSession', async (arg) =>
       (await commands()).openSession(services, arg, (uri) => opened.get(uri.toString())),
     ),
-    command('finesse.importHar', async (arg) => (await commands()).importHarCommand(services, arg)),
+    command('finesse.importHar', async (arg) =>
+      (await commands()).importHarCommand(services, arg, (uri) => opened.get(uri.toString())),
+    ),
     command('finesse.exportHar', async (arg) => (await commands()).exportHar(services, arg)),
     command('finesse.replaySession', async (arg) =>
       (await replayModule()).replaySession(services, await getReplays(), arg),

@@ -24,8 +24,21 @@ import { addOpenViewer, withSessionTerm } from '../sessionsView/openViewers';
 /** Frames a viewer holds; a longer file shows its last frames and says so. */
 const VIEWER_CAPACITY = 1_000_000;
 
+/** WebSocket entries Import HAR chose for a HAR about to open, by URI (taken when it opens). */
+const chosenEntries = new Map<string, number | string>();
+
+/** The next viewer of this HAR shows this WebSocket entry instead of asking which. */
+export function chooseHarEntry(uri: vscode.Uri, entry: number | string | undefined): () => void {
+  const key = uri.toString();
+  if (entry === undefined) chosenEntries.delete(key);
+  else chosenEntries.set(key, entry);
+  return () => chosenEntries.delete(key);
+}
+
 export class SessionDocument implements vscode.CustomDocument {
   readonly store = new FrameStore(VIEWER_CAPACITY);
+  /** A HAR: the session of its WebSocket entry (its REST calls, if any, are a session beside it). */
+  harSession: string | undefined;
   frames = 0;
   errors: LineError[] = [];
   errorCount = 0;
@@ -96,12 +109,14 @@ async function loadSessionFile(doc: SessionDocument, token?: vscode.Cancellation
 async function loadHar(doc: SessionDocument): Promise<void> {
   const har = parseHar(Buffer.from(await vscode.workspace.fs.readFile(doc.uri)).toString('utf8'));
   const sockets = listWebSockets(har);
-  let entry: number | undefined;
-  if (sockets.length > 1) {
+  let entry: number | string | undefined = chosenEntries.get(doc.uri.toString());
+  chosenEntries.delete(doc.uri.toString());
+  if (entry === undefined && sockets.length > 1) {
     entry = await pickHarEntry(sockets, doc.name);
     if (entry === undefined) throw new HarError('no WebSocket entry was chosen');
   }
   const imported = importHar(har, { entry, rest: true });
+  doc.harSession = imported.session.id;
   doc.store.openSession(imported.session);
   if (imported.restSession) doc.store.openSession(imported.restSession);
   if (imported.hubSession) doc.store.openSession(imported.hubSession);

@@ -110,7 +110,8 @@ export interface ViewerSource {
 }
 
 /**
- * An opened file: its name, state "opened file", its frame count and its sessions as children.
+ * An opened file: its name, state "opened file" ("imported HAR" for a HAR), its frame count and
+ * its sessions as children.
  * Its time is when its capture started (when it was opened if it holds no session).
  */
 export function viewerEntry(v: ViewerSource): SessionEntry {
@@ -121,7 +122,7 @@ export function viewerEntry(v: ViewerSource): SessionEntry {
     viewer: v.key,
     kind: 'file',
     label: v.name,
-    state: 'opened file',
+    state: /\.har$/i.test(v.name) ? 'imported HAR' : 'opened file',
     peer: v.path,
     frames: v.store.size,
     started: Number.isFinite(started) ? started : v.opened,

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { FrameStore } from '../../../src/core/capture/frameStore';
 import { FinesseSimulator } from '../../../src/core/replay/simulator';
 import { PUBSUB_NS } from '../../../src/core/finesse/builders';
 import { nodes } from '../../../src/core/finesse/nodes';
@@ -107,12 +108,12 @@ describe('Sessions: save, open, HAR, replay', () => {
     assert.ok(!readFileSync(har, 'utf8').includes(PASSWORD));
     const mine = framesOf(finesse.store, session);
     const index = parsed.log.entries.indexOf(entry);
-    const imported = await vscode.commands.executeCommand<{ session: string; frames: number }>('finesse.importHar', {
-      path: har,
-      entry: index,
-    });
+    const imported = await vscode.commands.executeCommand<{ session: string; frames: number; store: FrameStore }>(
+      'finesse.importHar',
+      { path: har, entry: index },
+    );
     assert.equal(imported.frames, mine.length);
-    const back = framesOf(finesse.store, imported.session);
+    const back = framesOf(imported.store, imported.session);
     assert.deepEqual(
       back.map((f) => [f.dir, f.kind]),
       mine.map((f) => [f.dir, f.kind]),

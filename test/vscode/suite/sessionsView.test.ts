@@ -1,12 +1,14 @@
 // The Sessions view in a real VS Code: a Connect session to the simulator and a client proxied to
 // it are two entries; selecting one in the tree filters the Frames panel to it; an imported HAR
-// is a session of its own, shown alone; a file opened in a session viewer is listed with its
+// opens in a viewer of its own, the live capture and its filter untouched; a file opened in a session viewer is listed with its
 // sessions until its viewer closes, and selecting it brings that viewer to the front; the Connect
 // prompt's domain comes from the server.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { FrameStore } from '../../../src/core/capture/frameStore';
 import WebSocket from 'ws';
 import { FinesseSimulator } from '../../../src/core/replay/simulator';
 import { suggestDomain } from '../../../src/vscode/connection/prompts';
@@ -62,27 +64,6 @@ function nextShown(finesse: SessionsApi): Promise<Shown> {
       sub.dispose();
       resolve(s);
     });
-  });
-}
-
-/** Resolves when the view counts `frames` for the session (checked on every store append). */
-function countReaches(finesse: SessionsApi, session: string, frames: number): Promise<void> {
-  const count = () => finesse.sessions.entries().find((e) => e.id === session)?.frames;
-  if (count() === frames) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (count() !== frames) return;
-      clearTimeout(timer);
-      finesse.store.off('append', later);
-      resolve();
-    };
-    const later = () => setImmediate(check);
-    const timer = setTimeout(() => {
-      finesse.store.off('append', later);
-      reject(new Error(`the view counts ${count()} frames for ${session}, not ${frames}`));
-    }, 10_000);
-    finesse.store.on('append', later);
-    setImmediate(check);
   });
 }
 
@@ -177,21 +158,62 @@ describe('Sessions view', () => {
     assert.equal((await all).rows, finesse.store.size);
   });
 
-  it('Import HAR is a session of its own: listed, shown alone, never mixed with live frames', async () => {
-    const fixtures = join(extension().extensionPath, 'test', 'fixtures');
-    const shown = nextShown(finesse);
-    const imported = await vscode.commands.executeCommand<{ session: string; frames: number }>('finesse.importHar', {
-      path: join(fixtures, 'chrome-devtools.har'),
-      entry: 'finesse.lab.example',
-    });
-    const result = await shown;
-    assert.equal(result.session, imported.session);
-    assert.equal(result.rows, imported.frames, 'the panel shows the imported frames alone');
-    const entry = finesse.sessions.entries().find((e) => e.id === imported.session);
-    assert.equal(entry?.kind, 'har');
-    assert.equal(entry?.state, 'imported');
-    // The store announces appends once per macrotask: the count follows that announcement.
-    await countReaches(finesse, imported.session, imported.frames);
+  it('Import HAR opens in a viewer of its own: the live capture and its filter stay as they were; the import is listed once, with its frames once', async () => {
+    const har = join(extension().extensionPath, 'test', 'fixtures', 'chrome-devtools.har');
+    const entry = (
+      JSON.parse(readFileSync(har, 'utf8')) as {
+        log: { entries: { request: { url: string }; _webSocketMessages?: unknown[] }[] };
+      }
+    ).log.entries.find((e) => e.request.url.startsWith('wss://finesse.lab.example'));
+    const messages = entry?._webSocketMessages?.length ?? 0;
+    assert.ok(messages > 0, 'the fixture has the WebSocket entry');
+    // The user's own filter on the live panel: one live session.
+    const live = finesse.sessions.entries().find((e) => e.frames > 0 && e.kind === 'connect');
+    assert.ok(live, JSON.stringify(finesse.sessions.entries()));
+    const filtered = await vscode.commands.executeCommand<Shown>('finesse.showSession', live.id);
+    const sessionsBefore = [...finesse.store.sessions.keys()];
+    const lastBefore = finesse.store.lastId;
+    let refiltered = 0;
+    const watch = finesse.onDidShowSession(() => refiltered++);
+    let imported: { path: string; session: string; frames: number; total: number; store: FrameStore };
+    try {
+      imported = await vscode.commands.executeCommand('finesse.importHar', { path: har, entry: 'finesse.lab.example' });
+    } finally {
+      watch.dispose();
+    }
+
+    // The live capture: no frame and no session of the HAR, its filter untouched.
+    assert.equal(refiltered, 0, `the live panel's filter (${filtered.filter}) was changed`);
+    assert.deepEqual([...finesse.store.sessions.keys()], sessionsBefore, 'no session added to the live capture');
+    const added = [...finesse.store].filter((f) => f.id > lastBefore);
+    assert.deepEqual(
+      added.filter((f) => !sessionsBefore.includes(f.session)),
+      [],
+      'frames added meanwhile are live ones',
+    );
+    assert.ok(!finesse.sessions.entries().some((e) => e.kind === 'har'), 'not among the live sessions');
+
+    // Its own viewer, its own store, each message once.
+    assert.equal(activeTabLabel(), 'chrome-devtools.har');
+    assert.ok(viewerTab(har), 'the HAR is open in the session viewer');
+    assert.notEqual(imported.store, finesse.store);
+    const frames = [...imported.store].filter((f) => f.session === imported.session);
+    assert.equal(imported.frames, messages);
+    assert.equal(frames.length, messages);
+    assert.equal(new Set(frames.map((f) => `${f.t} ${f.dir} ${f.raw}`)).size, messages, 'no message twice');
+    const listed = finesse.sessions.viewers().filter((e) => e.peer === har);
+    assert.equal(listed.length, 1, JSON.stringify(finesse.sessions.viewers()));
+    assert.equal(listed[0].state, 'imported HAR');
+    assert.equal(listed[0].frames, imported.total);
+    assert.deepEqual(
+      listed[0].sessions?.filter((e) => e.id === imported.session).map((e) => e.frames),
+      [messages],
+    );
+
+    // Importing it again shows the same viewer, not a second copy.
+    await vscode.commands.executeCommand('finesse.importHar', { path: har, entry: 'finesse.lab.example' });
+    assert.equal(finesse.sessions.viewers().filter((e) => e.peer === har).length, 1);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('a file opened in a session viewer is listed with its sessions; selecting it reveals the viewer; closing removes it', async () => {
