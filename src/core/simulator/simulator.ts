@@ -9,6 +9,7 @@
  * developed end to end without a lab. Binds 127.0.0.1:0 by default.
  */
 import { checkOrigin } from '../net/origin';
+import { checkRequestHost, listenerNames } from '../net/host';
 import { EventEmitter } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -121,6 +122,8 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
   private readonly capture: SimulatorCapture | undefined;
   private readonly gadgets: GadgetServer;
   private readonly streams = new Set<XmppServerSession>();
+  /** The Host names this listener answers to (net/host.ts). */
+  private readonly names: ReadonlySet<string>;
   private clientSeq = 0;
   private urls: SimulatorUrls | undefined;
 
@@ -178,6 +181,7 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
       handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
     const host = opts.listen?.host ?? '127.0.0.1';
+    this.names = listenerNames(host);
     // The certificate names the XMPP domain too: STARTTLS clients check it against the domain.
     this.certificate = opts.tls ? listenerCertificate(opts.tls.certDir, [host, this.domain]) : undefined;
     const c2sCertificate =
@@ -288,11 +292,14 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
   /**
    * The one gate every HTTP request and WebSocket upgrade passes before any handler: a page on
    * another site, open in the user's browser, must not drive the agent's REST API or read its
-   * notifications (the simulator's users have well-known passwords). Browsers send `Origin` on
-   * upgrades and on cross-origin fetches; requests without one (navigation, non-browser clients)
-   * pass.
+   * notifications (the simulator's users have well-known passwords). A Host that is not this
+   * listener's is refused with 421 (a DNS name rebound to 127.0.0.1 makes the page same-origin,
+   * net/host.ts); then browsers send `Origin` on upgrades and on cross-origin fetches, and
+   * requests without one (navigation, non-browser clients) pass.
    */
   accept(req: IncomingMessage): Refusal {
+    const misdirected = checkRequestHost(req, this.names);
+    if (misdirected) return misdirected;
     const verdict = checkOrigin(req.headers.origin, req.headers.host, {
       allowed: this.opts.allowedOrigins,
       listenHost: this.opts.listen?.host,
@@ -370,7 +377,12 @@ function pathOf(req: IncomingMessage): string {
   }
 }
 
-const STATUS_TEXT: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found', 501: 'Not Implemented' };
+const STATUS_TEXT: Record<number, string> = {
+  403: 'Forbidden',
+  404: 'Not Found',
+  421: 'Misdirected Request',
+  501: 'Not Implemented',
+};
 
 function refuse(socket: Duplex, status: number, body: string): void {
   socket.end(

@@ -1,31 +1,20 @@
 /**
  * What the reverse-mode listener lets through, before anything is forwarded:
- *  - the request must address this listener: a Host naming another site (a DNS name rebound to
- *    127.0.0.1 by a hostile page, or a request meant for some other server) gets 421
- *    Misdirected Request, so the desktop's session cookies and our Origin rewriting never serve
- *    a page of another site;
+ *  - the request must address this listener (net/host.ts, as every listener of ours): a Host
+ *    naming another site (a DNS name rebound to 127.0.0.1 by a hostile page, or a request meant
+ *    for some other server) gets 421 Misdirected Request, so the desktop's session cookies and
+ *    our Origin rewriting never serve a page of another site;
  *  - an absolute-form target (`GET https://host/path`, what a client configured to use us as a
  *    forward proxy sends) becomes origin-form (`/path`), its authority checked like a Host;
  *  - a WebSocket upgrade must also come from an allowed Origin (net/origin.ts): the desktop,
  *    loaded from this listener, is same-origin and allowed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
-import { checkOrigin, hostName, isWildcardHost, refuseSocket } from '../../net/origin';
+import { checkHost } from '../../net/host';
+import { checkOrigin, refuseSocket } from '../../net/origin';
 
 export type Admission = { ok: true } | { ok: false; status: 421 | 403 | 400; reason: string };
-
-/** The names this listener answers to: loopback, the listen host and, on a wildcard, every local address. */
-export function listenerNames(listenHost: string): Set<string> {
-  const names = new Set(['localhost', '127.0.0.1', '::1']);
-  const h = listenHost.replace(/^\[|\]$/g, '').toLowerCase();
-  if (!isWildcardHost(h)) names.add(h);
-  else
-    for (const list of Object.values(networkInterfaces()))
-      for (const a of list ?? []) names.add(a.address.toLowerCase());
-  return names;
-}
 
 /**
  * Checks the request's target and Host; an absolute-form target is rewritten in place to
@@ -44,15 +33,8 @@ export function admitRequest(req: IncomingMessage, names: ReadonlySet<string>): 
     req.headers.host = url.host;
     replaceRawHost(req, url.host);
   }
-  const host = req.headers.host;
-  if (!host) return { ok: false, status: 421, reason: 'a request without Host is not for this listener' };
-  if (!names.has(hostName(host)))
-    return {
-      ok: false,
-      status: 421,
-      reason: `Host ${JSON.stringify(host.slice(0, 200))} is not this listener (use localhost or 127.0.0.1)`,
-    };
-  return { ok: true };
+  const refused = checkHost(req.headers.host, names);
+  return refused ? { ok: false, ...refused } : { ok: true };
 }
 
 /** admitRequest plus the Origin check of a WebSocket upgrade; `allowed` adds origins. */
