@@ -76,8 +76,8 @@ describe('gadget rendering at /gadgets/ifr', function () {
     const res = await ifr(`${sim.origin}/3rdpartygadget/files/Broken/Broken.xml`);
     assert.equal(res.status, 200);
     const html = await res.text();
-    assert.match(html, /the gadget cannot run/);
-    assert.match(html, /the gadget spec does not parse: line 5(:\d+)?: [^<]*ModulePrefs[^<]*\(spec line 5\)/);
+    assert.match(html, /<h1>The gadget cannot run<\/h1>/);
+    assert.match(html, /<li>the gadget spec does not parse: line 5(:\d+)?: [^<]*ModulePrefs[^<]*<\/li>/);
     assert.equal(problems.length, 1);
     assert.equal(problems[0].kind, 'spec');
     assert.equal(problems[0].line, 5);

@@ -48,11 +48,10 @@ export interface GadgetServerOptions {
 
 /** How a user supplies finesse.js, shown when a gadget needs it and there is none. */
 const FINESSE_JS_HELP = [
-  'finesse.js is Cisco\u2019s library (it may be used in Finesse deployments only), so it is not included. Supply your copy in one of these ways:',
-  'finesse-frames simulate --serve DIR --finesse-js FILE (for example the finesse.js from your Finesse server\u2019s /desktop/assets/js/)',
-  'put a finesse*.js file in the gadget folder (DIR), as Finesse 10.x sample gadgets do',
-  'in VS Code, set finesse.gadgets.finesseJs to the file',
-  'your Finesse server has it at https://FINESSE:8445/desktop/assets/js/finesse.js',
+  'finesse.js is Cisco\u2019s library, licensed for use in Finesse deployments only, so it is not included. Supply your copy (your Finesse server has it at https://FINESSE:8445/desktop/assets/js/finesse.js) in one of these ways:',
+  'finesse-frames simulate --serve DIR --finesse-js FILE',
+  'a finesse*.js file in the gadget folder (DIR), as Finesse 10.x sample gadgets carry theirs',
+  'in VS Code, the setting finesse.gadgets.finesseJs',
 ];
 
 export class GadgetServer {
@@ -107,12 +106,12 @@ export class GadgetServer {
       ...localeOf(params),
       makeRequestUrl: MAKE_REQUEST_PATH,
     };
-    const stop = (status: number, p: GadgetProblem, help?: string[]) => {
+    const stop = (status: number, p: GadgetProblem, help?: string[], title = '') => {
       this.problem(p);
       page(
         res,
         status,
-        problemPage({ ...minimal, problem: { message: p.message, line: p.line } }, RUNTIME_PATH, [p], help),
+        problemPage({ ...minimal, title, problem: { message: p.message, line: p.line } }, RUNTIME_PATH, [p], help),
       );
     };
     const located = this.locateSpec(specParam, origin);
@@ -162,6 +161,7 @@ export class GadgetServer {
           message: `the gadget loads ${missing.pathname} and no finesse.js is available`,
         },
         FINESSE_JS_HELP,
+        rendered.title,
       );
     page(res, 200, rendered.html);
   }

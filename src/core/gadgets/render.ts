@@ -182,16 +182,25 @@ export function problemPage(
   help: readonly string[] = [],
 ): string {
   const items = problems
-    .map((p) => `<li>${escapeHtml(p.line ? `${p.message} (spec line ${p.line})` : p.message)}</li>`)
+    .map(
+      (p) =>
+        `<li>${escapeHtml(p.line && !p.message.includes(`line ${p.line}`) ? `${p.message} (spec line ${p.line})` : p.message)}</li>`,
+    )
     .join('');
-  const helpItems = help.length ? `<ul class="help">${help.map((h) => `<li>${escapeHtml(h)}</li>`).join('')}</ul>` : '';
+  // The first line of `help` introduces the ways that follow it.
+  const helpItems = help.length
+    ? `<p>${escapeHtml(help[0])}</p><ul class="help">${help
+        .slice(1)
+        .map((h) => `<li>${escapeHtml(h)}</li>`)
+        .join('')}</ul>`
+    : '';
   return (
     `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${escapeHtml(config.title || 'Gadget')}</title>` +
     `<style>body{font:13px system-ui,sans-serif;margin:8px;color:#222}h1{font-size:14px;color:#a00}` +
     `code{background:#f3f3f3;padding:0 3px}li{margin:4px 0}</style>` +
     `<script type="application/json" id="${GADGET_CONFIG_ID}">${configJson(config)}</script>` +
     `<script src="${escapeHtml(runtimeSrc)}"></script></head><body>` +
-    `<h1>${escapeHtml(config.title || config.specUrl)}: the gadget cannot run</h1>` +
+    `<h1>${escapeHtml(config.title ? `${config.title}: the gadget cannot run` : 'The gadget cannot run')}</h1>` +
     `<p>${escapeHtml(config.specUrl)}</p><ul class="problems">${items}</ul>${helpItems}</body></html>`
   );
 }

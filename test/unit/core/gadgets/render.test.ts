@@ -135,7 +135,7 @@ describe('gadget renderer', () => {
     assert.match(r.problems[0].message, /Unsupported feature "minimessage" \(required at line 4\)/);
     assert.match(
       r.html,
-      /<li>Unsupported feature &quot;minimessage&quot; \(required at line 4\).*\(spec line 4\)<\/li>/,
+      /<li>Unsupported feature &quot;minimessage&quot; \(required at line 4\): the container has no such feature<\/li>/,
     );
     assert.match(r.html, /<script src="\/gadgets\/js\/gadget-runtime.js"><\/script>/);
     assert.equal(configOf(r.html).problem?.line, 4);
