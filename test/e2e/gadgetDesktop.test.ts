@@ -17,6 +17,7 @@ import { parseHttpMessage, headerValue } from '../../src/core/http/message';
 import { idleScenario } from '../../src/core/simulator/scenario';
 import { FinesseSimulator } from '../../src/core/simulator/simulator';
 import { launchChromium } from '../support/chromium';
+import { xml2JsObj } from '../../src/core/desktop/xml2JsObj';
 import { buildCli, spawnCli, type CliProcess } from '../support/cli';
 import WebSocket from 'ws';
 
@@ -189,6 +190,38 @@ describe('gadget desktop on the local Finesse, in Chromium', function () {
     assert.equal(payload.object.Update.data.user.state, 'NOT_READY');
   });
 
+  it('converts Updates exactly as the finesse.js in the gadget does (xml2JsObj)', async () => {
+    const g = page.frames().find((f) => f.url().includes('SampleGadget_Final.xml'));
+    assert.ok(g, 'the sample gadget frame');
+    const captured = hubOf(store)
+      .filter((h) => h.causedBy !== undefined)
+      .map((h) => (h.payload as { content: string }).content.replace(/^[^<]*/, ''))
+      .slice(0, 6);
+    const samples = [
+      ...captured,
+      '<l><i>1</i><i>2</i><i/><j/><j>x</j></l>',
+      '<a x="1" y="">t<b/></a>',
+      '<a>x<b>y</b>z<c/></a>',
+      '<a><b/><![CDATA[<raw>]]></a>',
+      '<a>one\ntwo\tthree &amp; "q" \\ end</a>',
+      '<Update xmlns="urn:x"><data><dialogs><Dialog><id>1</id></Dialog><Dialog><id>2</id></Dialog></dialogs></data></Update>',
+    ];
+    assert.ok(captured.length >= 3, 'Updates were relayed');
+    const theirs = await g.evaluate(
+      (xs) =>
+        xs.map((x) =>
+          (
+            window as unknown as { finesse: { utilities: { Utilities: { xml2JsObj(x: string): unknown } } } }
+          ).finesse.utilities.Utilities.xml2JsObj(x),
+        ),
+      samples,
+    );
+    assert.deepEqual(
+      samples.map((x) => xml2JsObj(x)),
+      theirs,
+    );
+  });
+
   it('carries a publish between two gadgets of our own, and a Team subscribe through the master publisher', async () => {
     const talker = midOf('Talker', 'Talker.xml');
     const listener = midOf('Listener', 'Listener.xml');
@@ -241,6 +274,44 @@ describe('gadget desktop on the local Finesse, in Chromium', function () {
     await text(g, '#fromAddress', '1001');
     await text(g, '#callState', /\S/);
     await text(g, '#userState', 'TALKING');
+  });
+  it('reloads only the frames of the gadget whose folder holds a changed file; the agent stays signed in', async () => {
+    const talker = midOf('Talker', 'Talker.xml');
+    const sample = midOf('Sample Gadget', 'SampleGadget_Final.xml');
+    const mark = (mid: string) =>
+      page.evaluate((m) => {
+        const w = (document.getElementById(`finesse_gadget_${m}`) as HTMLIFrameElement).contentWindow as unknown as {
+          ffdMark?: number;
+        };
+        w.ffdMark = 1;
+      }, mid);
+    const marked = (mid: string) =>
+      page.evaluate(
+        (m) =>
+          (
+            (document.getElementById(`finesse_gadget_${m}`) as HTMLIFrameElement).contentWindow as unknown as {
+              ffdMark?: number;
+            }
+          ).ffdMark === 1,
+        mid,
+      );
+    await mark(talker);
+    await mark(sample);
+    const opens = framesOf(store).filter((f) => f.kind === 'open').length;
+    assert.equal(sim.desktop!.reloadGadget(join(dir, 'HubPair', 'talker.js')), 2, 'the two gadgets of HubPair');
+    // The old document goes (its mark with it), and the new one connects to the hub again.
+    await page.waitForFunction(
+      (m) =>
+        (
+          (document.getElementById(`finesse_gadget_${m}`) as HTMLIFrameElement).contentWindow as unknown as {
+            ffdMark?: number;
+          }
+        ).ffdMark !== 1,
+      talker,
+    );
+    await text(page.frameLocator(`#finesse_gadget_${talker}`), '#status', 'connected');
+    assert.equal(await marked(sample), true, 'the sample gadget was left alone');
+    assert.equal(framesOf(store).filter((f) => f.kind === 'open').length, opens, 'no new XMPP stream: still signed in');
   });
 });
 
