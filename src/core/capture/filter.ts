@@ -338,11 +338,16 @@ function keyTerm(key: FilterKey, value: string): Term {
       if (lower === 'error') return parsing(hasError);
       // A frame learned to be a plain Update was seen to carry the Update mark.
       if (lower === 'update')
-        return parsing(
-          (f) =>
-            learned(f)?.plain === true ||
-            (isUpdateCandidate(f.raw) && (plainUpdate(f, true) || frameView(f).finesse !== undefined)),
-        );
+        return parsing((f) => {
+          if (learned(f)?.plain === true) return true;
+          if (!isUpdateCandidate(f.raw)) return false;
+          if (f.kind === 'hub') {
+            const known = factsOf(f);
+            if (!known.eventsRead) learnRelayed(f, known);
+            if (known.relays !== undefined) return known.relays;
+          }
+          return plainUpdate(f, true) || frameView(f).finesse !== undefined;
+        });
       if (lower === 'original') return cheap((f) => f.original !== undefined);
       if (lower === 'note') return cheap((f) => !!f.note?.text);
       throw new FilterSyntaxError(`has: expects one of ${HAS_VALUES.join(', ')}; not "${value}"`);
@@ -455,8 +460,11 @@ export function frameNode(raw: string): string | undefined {
   return node.includes('&') ? unescapeXml(node) : node;
 }
 
-/** Could carry a Finesse Update (escaped or inline); frames without it need no parse. */
-const UPDATE_MARK = /(?:&lt;|<)update\b/i;
+/**
+ * Could carry a Finesse Update (escaped or inline, or in a hub record's JSON, where `<` may be
+ * written `\u003c`); frames without it need no parse.
+ */
+const UPDATE_MARK = /(?:&lt;|<|\\u003c)update\b/i;
 function isUpdateCandidate(raw: string): boolean {
   return UPDATE_MARK.test(raw);
 }
@@ -505,6 +513,8 @@ interface TextFacts {
   events?: number;
   /** A hub frame's topic, publisher and receivers; null: the text is no hub record. */
   hub?: HubHead | null;
+  /** A hub frame relays an Update (see learnRelayed); undefined: the text cannot say, parse. */
+  relays?: boolean;
 }
 const facts = new WeakMap<Frame, TextFacts>();
 function factsOf(f: Frame): TextFacts {
@@ -524,6 +534,7 @@ function factsOf(f: Frame): TextFacts {
 export function learnTextFacts(f: Frame): void {
   if (f.kind === 'hub') {
     hubHead(f);
+    if (isUpdateCandidate(f.raw)) learnRelayed(f, factsOf(f));
     return;
   }
   if (f.kind !== 'stanza' && f.kind !== 'open' && f.kind !== 'close') return;
@@ -554,6 +565,7 @@ function wellFormed(f: Frame): boolean {
  */
 function stateWord(f: Frame): string | null | undefined {
   const known = factsOf(f);
+  if (!known.stateRead && f.kind === 'hub') learnRelayed(f, known);
   if (!known.stateRead) {
     known.state = wordOf(readStateText(f));
     known.stateRead = true;
@@ -577,8 +589,11 @@ function wordOf(text: string | null | undefined): string | null | undefined {
 }
 
 function readStateText(f: Frame): string | null | undefined {
-  if (!plainUpdate(f)) return undefined;
-  const raw = f.raw;
+  return plainUpdate(f) ? stateTextOf(f.raw) : undefined;
+}
+
+/** readStateText over a text known to hold one well-formed Update (escaped or not). */
+function stateTextOf(raw: string): string | null | undefined {
   if (API_ERRORS.test(raw)) {
     if (countOf(API_ERROR_OPEN, raw) !== 1 || countOf(ERROR_TYPE_OPEN, raw) !== 1) return undefined;
     return textAfter(raw, ERROR_TYPE_OPEN, ERROR_TYPE_CLOSE);
@@ -609,6 +624,7 @@ const EVENT_ELEMENT = /(?:&lt;|<)event(?:&gt;|>)\s*(POST|PUT|DELETE)\s*(?:&lt;|<
  */
 function eventsText(f: Frame): number | undefined {
   const known = factsOf(f);
+  if (!known.eventsRead && f.kind === 'hub') learnRelayed(f, known);
   if (!known.eventsRead) {
     if (plainUpdate(f, true)) {
       let bits = 0;
@@ -714,6 +730,75 @@ function readHubHead(raw: string): HubHead | undefined {
   }
   const whole = parseHubFrame(raw);
   return whole && { topic: whole.topic, from: whole.from, to: whole.to };
+}
+
+/**
+ * What the Update keys would read of the Update a hub frame relays (frameView decodes it from
+ * the payload's `content`, finesse/hubPayload.ts), read from the text instead: the content
+ * string is cut out and unescaped (the one JSON string, not the payload), and the same text
+ * reading as a plain stanza's (stateTextOf, EVENT_ELEMENT) runs over its Update. Only for a
+ * record as the desktop writes it (`"payload":{"content":"…"` first, no second `content` key
+ * after it) and an Update the tag walk vouches for, holding no escaped markup; anything else
+ * leaves the facts unknown and the keys parse. The Update text itself is not kept.
+ */
+function learnRelayed(f: Frame, known: TextFacts): void {
+  const facts = relayedFacts(f.raw);
+  known.stateRead = known.eventsRead = true;
+  known.relays = facts.relays;
+  known.state = facts.state;
+  known.events = facts.events;
+}
+
+/**
+ * learnRelayed's reading of a hub record's text: whether it relays an Update, and that Update's
+ * state word (null: none) and events (EVENT_BITS); each undefined when the text cannot say.
+ * Exported for the test that holds it to frameView's answers.
+ */
+export function relayedFacts(raw: string): { relays?: boolean; state?: string | null; events?: number } {
+  const xml = relayedXml(raw);
+  if (xml === undefined) return {};
+  if (xml === null) return { relays: false, state: null, events: 0 };
+  if (xml.includes('&lt;') || quickWellFormed(xml) !== true) return { relays: true };
+  let events = 0;
+  EVENT_ELEMENT.lastIndex = 0;
+  for (let m = EVENT_ELEMENT.exec(xml); m; m = EVENT_ELEMENT.exec(xml)) events |= EVENT_BITS[m[1].toUpperCase()];
+  return { relays: true, state: wordOf(stateTextOf(xml)), events };
+}
+
+const CONTENT_START = '{"content":"';
+
+/**
+ * The Update XML a hub record relays (as relayedUpdate decides it), null when it relays none,
+ * undefined when the text is not laid out as the desktop writes it.
+ */
+function relayedXml(raw: string): string | null | undefined {
+  if (!raw.startsWith('{"topic":')) return undefined;
+  const at = raw.indexOf(PAYLOAD_KEY);
+  if (at < 0) return undefined;
+  const from = at + PAYLOAD_KEY.length;
+  const first = raw.charAt(from);
+  // A payload that is not an object has no content; an object may have it after other keys.
+  if (first !== '{') return first === '' ? undefined : null;
+  if (!raw.startsWith(CONTENT_START, from)) return undefined;
+  const open = from + CONTENT_START.length - 1;
+  let close = raw.indexOf('"', open + 1);
+  while (close > 0) {
+    let slashes = 0;
+    while (raw.charCodeAt(close - 1 - slashes) === 92 /* \ */) slashes++;
+    if (slashes % 2 === 0) break;
+    close = raw.indexOf('"', close + 1);
+  }
+  if (close < 0 || raw.includes('"content":', close)) return undefined;
+  let content: string;
+  try {
+    content = JSON.parse(raw.slice(open, close + 1)) as string;
+  } catch {
+    return undefined;
+  }
+  const lt = content.indexOf('<');
+  if (lt <= 0 || content[0] !== '/') return null;
+  const xml = content.slice(lt);
+  return /^<\s*update\b/i.test(xml) ? xml : null;
 }
 
 /** A relayed Update's `content` starts with its node; a Subscribe/UnsubscribeNodeReq names one in `data.node`. */
