@@ -1,6 +1,7 @@
 /**
  * `finesse-frames proxy --listen HOST:PORT --target URL [--ca FILE] [--fingerprint FP] [--capacity N]`
- * (or `--reverse https://HOST:8445 [--cert-dir DIR]`: the desktop served through an HTTPS listener)
+ * (or `--reverse https://HOST:8445 [--cert-dir DIR]`: the desktop served through an HTTPS listener;
+ * or `--target xmpp://HOST:5222`: XMPP over TCP, STARTTLS terminated with the --cert-dir certificate)
  * Forwards every client that connects to the listener to the target, unchanged, and prints
  * `{"listening":"ws://127.0.0.1:PORT/ws/"}` and then one JSON line per frame (docs/ARCHITECTURE.md, "CLI: JSON lines").
  * SIGINT/SIGTERM close every proxied connection cleanly and exit 0.
@@ -8,6 +9,7 @@
 import { DEFAULT_CAPACITY, FrameStore } from '../core/capture/frameStore';
 import { WsProxy } from '../core/proxy/wsProxy';
 import { ReverseProxy } from '../core/proxy/reverse/reverseProxy';
+import { TcpProxy } from '../core/proxy/tcp/tcpProxy';
 import { HTTP_CAPTURE_MODES, HttpCaptureMode } from '../core/proxy/reverse/httpCapture';
 import {
   Correlator,
@@ -34,17 +36,25 @@ import {
 } from './io';
 
 const USAGE = `usage: finesse-frames proxy --target ws[s]://HOST:PORT/ws/ [options]
+       finesse-frames proxy --target xmpp://HOST:5222 [options]
        finesse-frames proxy --reverse https://HOST:8445 [options]
 
 Point a Finesse client at the printed address; every frame is forwarded unchanged to the
 target and printed as one JSON line.
 
 options:
-  --target URL        the real server (ws:// or wss://); required unless --reverse
+  --target URL        the real server (ws:// or wss://); required unless --reverse.
+                      xmpp://HOST:5222 fronts XMPP over TCP (RFC 6120, as Smack and
+                      SleekXMPP integrations use Finesse): point the client at the printed
+                      xmpp://127.0.0.1:PORT; STARTTLS is terminated with the --cert-dir
+                      certificate (trust it in the client) and verified towards the server
   --reverse URL       reverse mode: serve the real desktop (https://HOST:8445) on an HTTPS
                       listener; open the printed https:// address in the browser and the
                       desktop's own WebSocket (/ws/) and BOSH (/http-bind) are captured
-  --cert-dir DIR      where reverse mode keeps its certificate (default .finesse-frames)
+  --domain D          xmpp://: the XMPP domain clients ask for, named by the STARTTLS
+                      certificate besides the target host (default: the target host)
+  --cert-dir DIR      where reverse mode and xmpp:// keep the listener certificate
+                      (default .finesse-frames)
   --capture-http WHAT reverse mode's REST capture: api (default: calls under /finesse/api/ as
                       frames of kind http, each Update linked to the call that caused it by
                       finesse.causedBy), all (every request), none; other requests are counted
@@ -57,6 +67,7 @@ options:
   --allow-origin O    let browser pages of origin O connect (repeatable; loopback pages and
                       non-browser clients always may, other sites are refused with 403)
   --ca FILE           PEM CA (or the server's self-signed certificate) to trust for wss://
+                      (and for the server's STARTTLS with xmpp://)
   --fingerprint FP    pin the server certificate's SHA-256 fingerprint instead
   --capacity N        frames kept in memory (default 200000; older ones are dropped)
   --max-bytes SIZE    frame text kept in memory (default 256MB; older frames are dropped,
@@ -76,6 +87,7 @@ export async function run(args: string[]): Promise<number> {
     target: { type: 'string' },
     reverse: { type: 'string' },
     'cert-dir': { type: 'string' },
+    domain: { type: 'string' },
     'capture-http': { type: 'string' },
     'guess-window': { type: 'string' },
     'request-window': { type: 'string' },
@@ -102,6 +114,8 @@ export async function run(args: string[]): Promise<number> {
     );
   if (!values.target && values.reverse === undefined)
     throw new UsageError('--target URL is required (e.g. --target wss://finesse.example.com:8445/ws/)');
+  if (values.domain !== undefined && !values.target?.startsWith('xmpp:'))
+    throw new UsageError('--domain needs --target xmpp://HOST:5222 (it names the XMPP domain of a TCP stream)');
   const listen = parseListen(values.listen);
   const capacity = parseCapacity(values.capacity);
   const trust = parseTrust(values.ca, values.fingerprint);
@@ -111,10 +125,17 @@ export async function run(args: string[]): Promise<number> {
   const requestIdWindowMs = parseRequestWindow(values['request-window'], values.reverse !== undefined);
 
   const store = new FrameStore(capacity, { maxBytes: parseMaxBytes(values['max-bytes']) });
-  let proxy: WsProxy | ReverseProxy;
+  let proxy: WsProxy | ReverseProxy | TcpProxy;
   try {
-    proxy =
-      values.reverse !== undefined
+    proxy = values.target?.startsWith('xmpp:')
+      ? new TcpProxy(store, {
+          target: values.target,
+          listen,
+          trust,
+          certDir: values['cert-dir'] ?? DEFAULT_CERT_DIR,
+          domain: values.domain,
+        })
+      : values.reverse !== undefined
         ? new ReverseProxy(store, {
             upstream: values.reverse,
             listen,
@@ -157,6 +178,12 @@ export async function run(args: string[]): Promise<number> {
   const signalled = untilSignal();
   printJson({ listening: url });
   warnIfWide(listen.host, url);
+  if (proxy instanceof TcpProxy) {
+    const c = proxy.certificate();
+    process.stderr.write(
+      `finesse-frames: STARTTLS certificate SHA-256 ${c.fingerprint} (${c.created ? 'new, ' : ''}${c.certFile}): trust it in the XMPP client, then connect it to ${url}\n`,
+    );
+  }
   if (proxy instanceof ReverseProxy && proxy.certificate) {
     const c = proxy.certificate;
     process.stderr.write(

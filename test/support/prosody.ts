@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, waitForPort } from './ports';
+import { listenerCertificate } from '../../src/core/proxy/reverse/cert';
 
 /** How often start() picks another port when the one it chose was taken before Prosody bound it. */
 const PORT_ATTEMPTS = 5;
@@ -26,6 +27,11 @@ export interface ProsodyOptions {
   bosh?: boolean;
   /** More Prosody modules to enable, e.g. smacks (XEP-0198) and carbons (XEP-0280). */
   modules?: string[];
+  /**
+   * Also listen for XMPP over TCP (RFC 6120 c2s) on `c2sPort`, offering STARTTLS with a
+   * certificate for DOMAIN generated here (`certFile`, for clients and proxies to trust).
+   */
+  c2s?: boolean;
 }
 
 function prosodyUser(): { uid: number; gid: number } {
@@ -42,6 +48,9 @@ export class Prosody {
   readonly dir: string;
   readonly config: string;
   httpPort = 0;
+  c2sPort = 0;
+  /** The c2s certificate (PEM), with the c2s option. */
+  certFile = '';
 
   private constructor(private readonly opts: ProsodyOptions) {
     this.dir = mkdtempSync(join(tmpdir(), 'prosody-'));
@@ -57,6 +66,7 @@ export class Prosody {
 
   static async start(opts: ProsodyOptions = {}): Promise<Prosody> {
     const p = new Prosody(opts);
+    if (opts.c2s) p.makeCertificate();
     p.writeConfig();
     for (const u of [ADMIN, ...(opts.users ?? [])]) await p.register(u.user, u.password);
     // A free port is only free until something else binds it: Prosody then logs the failure and
@@ -64,9 +74,18 @@ export class Prosody {
     // before the launch, and the launch counts only when Prosody's own endpoint answers on it.
     for (let attempt = 1; ; attempt++) {
       p.httpPort = await freePort();
+      if (opts.c2s) p.c2sPort = await freePort();
       p.writeConfig();
       await p.launch();
-      if (await p.servesWebsocket()) return p;
+      if (
+        (await p.servesWebsocket()) &&
+        (!opts.c2s ||
+          (await waitForPort(p.c2sPort).then(
+            () => true,
+            () => false,
+          )))
+      )
+        return p;
       await p.stop();
       if (attempt === PORT_ATTEMPTS) {
         throw new Error(`prosody did not serve ${p.wsUrl} after ${attempt} ports: ${p.log()}`);
@@ -76,7 +95,10 @@ export class Prosody {
 
   private writeConfig(): void {
     const { dir: d, opts } = this;
-    const bosh = (opts.bosh ? ', "bosh"' : '') + (opts.modules ?? []).map((m) => `, "${m}"`).join('');
+    const bosh =
+      (opts.bosh ? ', "bosh"' : '') +
+      (opts.c2s ? ', "tls"' : '') +
+      (opts.modules ?? []).map((m) => `, "${m}"`).join('');
     writeFileSync(
       this.config,
       `
@@ -86,7 +108,7 @@ data_path = "${d}/data"
 log = { { levels = { min = "warn" }, to = "file", filename = "${d}/prosody.log" } }
 interfaces = { "127.0.0.1" }
 local_interfaces = { "127.0.0.1" }
-c2s_ports = {}
+c2s_ports = { ${opts.c2s ? this.c2sPort : ''} }${opts.c2s ? `\nssl = { key = "${d}/c2s.key", certificate = "${this.certFile}" }` : ''}
 http_ports = { ${this.httpPort} }
 http_interfaces = { "127.0.0.1" }
 https_ports = {}
@@ -95,7 +117,7 @@ component_ports = {}
 http_paths = { websocket = "/ws"${opts.bosh ? ', bosh = "/http-bind"' : ''} }${opts.bosh ? '\nconsider_bosh_secure = true' : ''}
 admins = { "${ADMIN.user}@${DOMAIN}" }
 modules_enabled = { "roster", "saslauth", "disco", "ping", "posix", "websocket"${bosh} }
-modules_disabled = { "s2s", "offline", "tls" }
+modules_disabled = { "s2s", "offline"${opts.c2s ? '' : ', "tls"'} }
 authentication = "internal_plain"
 c2s_require_encryption = false
 allow_unencrypted_plain_auth = true
@@ -107,6 +129,14 @@ VirtualHost "${DOMAIN}"
 Component "${PUBSUB}" "pubsub"
 `,
     );
+  }
+
+  /** A certificate for DOMAIN that the prosody user can read (the test's own, thrown away after). */
+  private makeCertificate(): void {
+    const cert = listenerCertificate(join(this.dir, 'cert'), [DOMAIN]);
+    writeFileSync(join(this.dir, 'c2s.key'), cert.key, { mode: 0o644 });
+    this.certFile = cert.certFile;
+    chmodSync(join(this.dir, 'cert'), 0o755);
   }
 
   async register(user: string, password: string): Promise<void> {

@@ -5,7 +5,8 @@
  * most once however many views read it. An edit (new raw text) invalidates the cache.
  */
 import type { Frame } from './frame';
-import { Element, parseXml } from '../xmpp/xml';
+import { Element, parseXml, type ParseResult } from '../xmpp/xml';
+import { parseStreamHeader } from '../proxy/tcp/streamHeader';
 import { StanzaSummary, summarize } from '../xmpp/summary';
 import { decodeUpdate, FinesseUpdate, updateLabel } from '../finesse/update';
 import { HttpMessage, parseHttpMessage } from '../http/message';
@@ -67,7 +68,9 @@ function computeView(frame: Frame, raw = frame.raw, labels = true): FrameView {
   // A frame the store kept only the start of is incomplete by our doing, not the peer's: it is
   // shown as text, not reported as malformed.
   if (frame.flags?.truncated) return {};
-  const parsed = parseXml(raw);
+  // XMPP over TCP ends with the stream's end tag alone: nothing to parse, nothing wrong.
+  if (frame.kind === 'close' && /^\s*<\/[^\s>]*stream\s*>\s*$/.test(raw)) return {};
+  const parsed = frame.kind === 'open' ? parseOpen(raw) : parseXml(raw);
   if (!parsed.ok) return { error: parsed.error };
   const view: FrameView = { element: parsed.element };
   if (labels) view.summary = summarize(parsed.element);
@@ -77,6 +80,14 @@ function computeView(frame: Frame, raw = frame.raw, labels = true): FrameView {
     if (labels) view.finesseLabel = updateLabel(finesse);
   }
   return view;
+}
+
+/** An RFC 7395 <open/>, or XMPP over TCP's stream header (a start tag that is never closed). */
+function parseOpen(raw: string): ParseResult {
+  const parsed = parseXml(raw);
+  if (parsed.ok) return parsed;
+  const header = parseStreamHeader(raw);
+  return header ? { ok: true, element: header } : parsed;
 }
 
 /** The JSON a hub frame holds (core/hub/hubFrame.ts); the text of an edit that broke it is an error. */

@@ -54,6 +54,8 @@ export class StreamSplitter {
   /** The piece being read so far is an XML declaration or other prolog before a header. */
   private prolog = false;
   private pieceName: string | undefined;
+  /** Names of the elements open inside the current stanza, to catch a mismatched end tag. */
+  private open: string[] = [];
 
   constructor(private readonly maxPiece = DEFAULT_MAX_PIECE) {}
 
@@ -79,6 +81,7 @@ export class StreamSplitter {
       out.push(this.cut('junk', this.buf.length, `more than ${this.maxPiece} bytes without the element ending`));
       this.depth = this.rootName ? 1 : 0;
       this.prolog = false;
+      this.open = [];
     }
     return out;
   }
@@ -101,6 +104,7 @@ export class StreamSplitter {
     this.start = this.pos = this.depth = 0;
     this.rootName = this.pieceName = undefined;
     this.prolog = false;
+    this.open = [];
   }
 
   private scan(out: StreamPiece[]): void {
@@ -130,6 +134,7 @@ export class StreamSplitter {
         continue;
       }
       if (second === SLASH) {
+        const lt = this.pos;
         this.pos = tagEnd;
         if (this.depth === 1) {
           // The root's own end: the stream is closed.
@@ -140,6 +145,14 @@ export class StreamSplitter {
         }
         if (this.depth === 0) {
           out.push(this.cut('junk', tagEnd, 'an end tag outside the stream'));
+          continue;
+        }
+        const closing = tagName(buf, lt + 2, tagEnd);
+        if (closing !== this.open.pop()) {
+          // Not well-formed: forwarded as it is so far, and the stream goes on between stanzas.
+          out.push(this.cut('junk', tagEnd, `</${closing}> does not close the open element`));
+          this.depth = 1;
+          this.open = [];
           continue;
         }
         this.depth--;
@@ -166,6 +179,7 @@ export class StreamSplitter {
         if (this.depth === 1) out.push(this.cut('stanza', tagEnd));
         continue;
       }
+      this.open.push(name);
       this.depth++;
     }
   }

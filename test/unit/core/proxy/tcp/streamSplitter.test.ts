@@ -137,3 +137,19 @@ describe('StreamSplitter (XMPP over TCP, byte-exact)', () => {
     assert.equal(s.push(Buffer.from(HEADER))[0].kind, 'header');
   });
 });
+
+describe('StreamSplitter: end tags that do not match', () => {
+  it('cuts a stanza with a mismatched end tag off as junk at once, and reads on', () => {
+    const s = new StreamSplitter();
+    s.push(Buffer.from(HEADER));
+    const pieces = s.push(Buffer.from('<presence><status>x</presence><iq type="get" id="2"/>'));
+    assert.deepEqual(
+      pieces.map((p) => [p.kind, p.bytes.toString()]),
+      [
+        ['junk', '<presence><status>x</presence>'],
+        ['stanza', '<iq type="get" id="2"/>'],
+      ],
+    );
+    assert.match(pieces[0].error ?? '', /<\/presence> does not close/);
+  });
+});
