@@ -82,6 +82,35 @@ describe('frames panel: held rows say why and what waits behind them (Chromium)'
     assert.equal(await page.$$eval('.fx-badge-reordered', (els) => els.length), 0, 'nothing went out of order');
   });
 
+  it('a held row counts down to its automatic forward; selected, its clock stops and the countdown goes', async () => {
+    gate.setHoldTimeout(60_000);
+    gate.setBreakpoints([{ id: 'b1', filter: 'event:DELETE' }]);
+    const panel = await suite.open(store, { actions: interceptActions(gate) });
+    const { page } = panel;
+    const held = receive(callGone());
+    const counting = (id: number) =>
+      page.waitForFunction((id) => {
+        const text = document.querySelector(`.fx-row[data-id="${id}"] .fx-hold`)?.textContent ?? '';
+        return /^b1 · the rest passes · auto-forward in \d+ s$/.test(text) ? text : undefined;
+      }, id);
+    const first = Number(/in (\d+) s/.exec(String(await (await counting(held.id)).jsonValue()))?.[1]);
+    assert.ok(first > 50 && first <= 60, `seconds left: ${first}`);
+    // It ticks on the row without the host sending it again.
+    await page.waitForFunction(
+      ([id, first]) =>
+        Number(/in (\d+) s/.exec(document.querySelector(`.fx-row[data-id="${id}"] .fx-hold`)?.textContent ?? '')?.[1]) <
+        first,
+      [held.id, first] as const,
+    );
+    // Selecting the row (the controller watches the selected frame) stops its clock.
+    const selected = panel.received((m) => m.type === 'select');
+    await page.click(`.fx-row[data-id="${held.id}"]`);
+    const m = await selected;
+    if (m.type === 'select' && m.id !== undefined) gate.watch(m.id);
+    await waitNote(page, held.id, 'b1 · the rest passes');
+    assert.equal(gate.heldFrame(held.id)?.deadline, undefined, 'no automatic forward while it is selected');
+  });
+
   it('let the rest pass: the held row says so; forwarded after the rest, it is marked REORDERED', async () => {
     gate.setBreakpoints([{ id: 'b1', filter: 'event:DELETE' }]);
     const { page } = await suite.open(store, { actions: interceptActions(gate) });

@@ -17,7 +17,8 @@
  * dropped) — the connection survives, and the frame keeps its place in the order.
  * A frame open in an editor (beginEdit) has no clock: the timeout never sends it unedited under
  * the user's hands, and neither resume nor a rule change lets it (or the frames queued behind
- * it) go; only forward/drop of that frame, or endEdit, does.
+ * it) go; only forward/drop of that frame, or endEdit, does. A frame the user selected (watch)
+ * has no clock either until the selection moves on (unwatch): it is not forwarded under the cursor.
  * Removing or disabling a breakpoint releases the frames it held, in order.
  *
  * Store bookkeeping: held frames are flagged `held`; the text sent is written to the store only
@@ -51,6 +52,8 @@ export interface HeldFrame {
   readonly editing?: boolean;
   /** Held by a let-the-rest-pass breakpoint: nothing waits behind it. */
   readonly aside?: boolean;
+  /** Selected in a view: no deadline until the user moves on (it is not sent under the cursor). */
+  readonly watched?: boolean;
 }
 
 /** A session+direction whose frames wait in order behind the held frame at its head. */
@@ -220,9 +223,30 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
     const entry = this.byId.get(id);
     if (!entry?.held.editing) return;
     delete entry.held.editing;
-    this.startClock(entry);
+    if (!entry.held.watched) this.startClock(entry);
     const key = keyOf(entry);
     if (!this.pauseState[entry.held.frame.dir] && entry.held.reason === 'behind') this.drain(key);
+    this.emit('changed');
+  }
+
+  /**
+   * The user selected the frame (a row of the panel): its clock stops, so the timeout never
+   * forwards it while the user is about to act on it; `unwatch` gives it a fresh clock.
+   */
+  watch(id: number): void {
+    const entry = this.byId.get(id);
+    if (!entry || entry.held.watched) return;
+    entry.held.watched = true;
+    this.stopClock(entry);
+    this.emit('changed');
+  }
+
+  /** The selection moved on: the frame gets a fresh clock (unless it is open in an editor). */
+  unwatch(id: number): void {
+    const entry = this.byId.get(id);
+    if (!entry?.held.watched) return;
+    delete entry.held.watched;
+    if (!entry.held.editing) this.startClock(entry);
     this.emit('changed');
   }
 
@@ -564,7 +588,7 @@ export class Interceptor extends EventEmitter<InterceptorEvents> implements Fram
     const key = keyOf(entry);
     const queue = this.queues.get(key) ?? [];
     const upTo = queue.indexOf(entry);
-    if (queue.slice(0, upTo + 1).some((e) => e.held.editing)) {
+    if (queue.slice(0, upTo + 1).some((e) => e.held.editing || e.held.watched)) {
       entry.expired = true;
       this.stopClock(entry);
       this.emit('changed');

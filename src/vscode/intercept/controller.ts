@@ -88,6 +88,15 @@ export class InterceptController extends Disposable {
     const interceptor = new Interceptor(this.services.store, this.services.live);
     applySettings(interceptor, readSettings(), (m) => this.reportSettings(m));
     interceptor.on('held', (h) => this.onHeld(h));
+    // The row the user selected keeps still: its clock stops while it is selected.
+    let watched = this.services.selection.frame?.id;
+    const onSelect = (frame: Frame | undefined) => {
+      if (watched !== undefined) interceptor.unwatch(watched);
+      watched = frame?.id;
+      if (watched !== undefined) interceptor.watch(watched);
+    };
+    this.services.selection.on('change', onSelect);
+    this.register(toDisposable(() => this.services.selection.off('change', onSelect)));
     interceptor.on('released', (f, how) => this.onReleased(f, how));
     interceptor.on('warn', (h, ms) => void this.onWarn(h, ms));
     interceptor.on('paused', () => this.refresh());
@@ -112,6 +121,7 @@ export class InterceptController extends Disposable {
   }
 
   private onHeld(h: HeldFrame): void {
+    if (this.services.selection.frame?.id === h.frame.id) this.interceptor?.watch(h.frame.id);
     const why = h.reason === 'breakpoint' ? `breakpoint${h.rule?.id ? ` "${h.rule.id}"` : ''}` : h.reason;
     this.services.log.info(`held frame #${h.frame.id} (${arrow(h.frame.dir)}, ${why})`);
     // A breakpoint is news (a pause is not: the user just asked for it). Only the first frame of

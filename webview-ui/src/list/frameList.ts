@@ -10,7 +10,7 @@
 import type { ColumnPrefs, RowDto, SortKey, SortSpec } from '../../../src/protocol/messages';
 import { badge, h, replaceChildren, setAttrs, setMarkedText, setText } from '../ui';
 import { DIR_ARROW, DIR_TITLE, FLAG_BADGES, formatBytes, formatElapsed, formatTime, visibleControls } from '../format';
-import { RowCache } from './rowCache';
+import { holdDueAt, RowCache } from './rowCache';
 
 export const ROW_HEIGHT = 22;
 /** Rows fetched beyond the screen on each side, so short scrolls never show blanks. */
@@ -64,6 +64,9 @@ class RowView {
   private readonly size: HTMLDivElement;
   private readonly session: HTMLDivElement;
   private badgeKey = '';
+  /** The shown row's hold note and when its automatic forward is due (the countdown ticks). */
+  private holdText = '';
+  private holdDue: number | undefined;
   index = -1;
 
   constructor() {
@@ -119,7 +122,9 @@ class RowView {
       setText(this.size, '');
       setText(this.session, '');
       setText(this.star, '');
-      setText(this.hold, '');
+      this.holdText = '';
+      this.holdDue = undefined;
+      this.renderHold();
       this.setBadges('');
       this.el.removeAttribute('title');
       return;
@@ -140,7 +145,9 @@ class RowView {
       .map(([flag]) => flag)
       .join(',');
     this.setBadges(key);
-    setText(this.hold, row.hold?.text ?? '');
+    this.holdText = row.hold?.text ?? '';
+    this.holdDue = row.hold ? holdDueAt(row) : undefined;
+    this.renderHold();
     this.hold.title = row.hold?.title ?? '';
     setText(this.star, row.note?.starred ? '★' : row.note?.text ? '✎' : '');
     const tip = [row.error && `#${row.id}: ${row.error}`, row.note?.text && `Comment: ${row.note.text}`]
@@ -148,6 +155,17 @@ class RowView {
       .join('\n');
     if (tip) this.el.title = tip;
     else this.el.removeAttribute('title');
+  }
+
+  /** The hold note, with the seconds left before the automatic forward while a clock runs. */
+  renderHold(): void {
+    const left = this.holdDue === undefined ? undefined : Math.max(0, Math.ceil((this.holdDue - Date.now()) / 1000));
+    const countdown = left === undefined ? '' : `auto-forward in ${left} s`;
+    setText(this.hold, [this.holdText, countdown].filter(Boolean).join(' · '));
+  }
+
+  get counting(): boolean {
+    return this.holdDue !== undefined && !this.el.hidden;
   }
 
   private setBadges(key: string): void {
@@ -227,6 +245,10 @@ export class FrameList {
     this.el.addEventListener('keydown', this.onKey);
     this.spacer.addEventListener('mousedown', this.onMouseDown);
     new ResizeObserver(() => this.scheduleRender()).observe(this.viewport);
+    // Held rows count down to their automatic forward; the host sends the time left with the row.
+    setInterval(() => {
+      for (const rv of this.pool) if (rv.counting) rv.renderHold();
+    }, 1000);
     new ResizeObserver(() => this.fitWholeRows(header)).observe(this.el);
   }
 

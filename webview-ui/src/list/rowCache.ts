@@ -6,6 +6,19 @@ import type { RowDto } from '../../../src/protocol/messages';
 
 const KEEP = 3000;
 
+/** When a held row's automatic forward is due, on this page's clock (set as the row arrives). */
+const holdDue = new WeakMap<RowDto, number>();
+
+export function holdDueAt(row: RowDto): number | undefined {
+  return holdDue.get(row);
+}
+
+function arrived(row: RowDto): RowDto {
+  const ms = row.hold?.autoForwardMs;
+  if (ms !== undefined) holdDue.set(row, Date.now() + ms);
+  return row;
+}
+
 export class RowCache {
   private rows = new Map<number, RowDto>();
 
@@ -18,14 +31,14 @@ export class RowCache {
   }
 
   set(start: number, rows: RowDto[]): void {
-    for (let i = 0; i < rows.length; i++) this.rows.set(start + i, rows[i]);
+    for (let i = 0; i < rows.length; i++) this.rows.set(start + i, arrived(rows[i]));
   }
 
   /** Replaces a row in place (flags or text changed) if it is held and still the same frame. */
   update(index: number, row: RowDto): boolean {
     const old = this.rows.get(index);
     if (!old || old.id !== row.id) return false;
-    this.rows.set(index, row);
+    this.rows.set(index, arrived(row));
     return true;
   }
 

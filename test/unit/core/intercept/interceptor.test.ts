@@ -260,6 +260,28 @@ describe('Interceptor', () => {
       assert.equal(store.get(behind.id)!.flags.held, undefined);
     });
 
+    it('a selected frame keeps no clock: a frame behind it times out but does not take it along; unselected, it has a fresh clock', async () => {
+      gate.setHoldTimeout(40, 10);
+      gate.setBreakpoints([{ id: 'b1', filter: 'event:DELETE', rest: 'wait' }]);
+      const selected = wire.receive('s1', 'in', callGone());
+      gate.watch(selected.id);
+      assert.equal(gate.heldFrame(selected.id)?.deadline, undefined);
+      assert.equal(gate.heldFrame(selected.id)?.watched, true);
+      const behind = wire.receive('s1', 'in', userChange(1));
+      // The frame behind it reaches its timeout: its clock stops, it stays held, in order.
+      await new Promise<void>((resolve) => {
+        const check = () =>
+          gate.heldFrame(behind.id)?.deadline === undefined ? resolve() : gate.once('changed', check);
+        check();
+      });
+      assert.deepEqual(wire.texts('s1', 'in'), [], 'nothing was forwarded under the cursor');
+      gate.unwatch(selected.id);
+      assert.ok(gate.heldFrame(selected.id)?.deadline, 'a fresh clock');
+      const [released, how] = (await once(gate, 'released')) as [Frame, ReleaseHow];
+      assert.deepEqual([released.id, how], [selected.id, 'timeout']);
+      assert.deepEqual(wire.texts('s1', 'in'), [selected.raw, behind.raw], 'the expired one follows, in order');
+    });
+
     it('endEdit gives the frame a fresh clock', async () => {
       gate.setHoldTimeout(40, 10);
       gate.pause('out');
