@@ -1,10 +1,12 @@
 /**
  * Finesse: Start Proxy / Stop Proxy.
  *
- * - `finesse.startProxy` with `{ target, port?, host?, reverse? }` (tests, scripts) starts at
- *   once and resolves with the listen URL; it rejects on failure (e.g. the port is taken).
- * - From the palette it asks: WebSocket proxy (target ws(s):// URL, local port) or the reverse
- *   HTTPS proxy for the desktop; then shows the address to use with "Copy".
+ * - `finesse.startProxy` with `{ target, port?, host?, reverse?, domain? }` (tests, scripts)
+ *   starts at once and resolves with the listen URL; it rejects on failure (e.g. the port is
+ *   taken). A target `xmpp://HOST:5222` fronts XMPP over TCP.
+ * - From the palette it asks: WebSocket proxy (target ws(s):// URL, local port), the reverse
+ *   HTTPS proxy for the desktop, or XMPP over TCP (xmpp://HOST:5222, the XMPP domain); then
+ *   shows the address to use with "Copy".
  * - An upstream certificate the proxy cannot verify is explained with its fingerprint and a
  *   "Trust This Certificate Fingerprint" action that remembers it in `finesse.proxy.targets`
  *   and restarts the proxy on the same port.
@@ -24,6 +26,8 @@ interface StartProxyArgs {
   host?: string;
   /** The Finesse desktop (https://…) through the local HTTPS listener instead of a ws:// proxy. */
   reverse?: boolean;
+  /** XMPP over TCP: the domain clients ask for (default: the target host). */
+  domain?: string;
   fingerprint?: string;
   caFile?: string;
 }
@@ -63,6 +67,11 @@ function savedTrust(target: string): TlsTrust | undefined {
   return { ...(fingerprint ? { fingerprint } : {}), ...(caFile ? { caFile } : {}) };
 }
 
+/** `xmpp://HOST[:PORT]`: XMPP over TCP rather than a WebSocket URL. */
+function isXmppTarget(v: string): boolean {
+  return /^xmpp:\/\/[^/\s:]+(?::\d{1,5})?\/?$/i.test(v);
+}
+
 function checkPort(v: string): string | undefined {
   const n = Number(v.trim());
   return v.trim() === '' || (Number.isInteger(n) && n >= 0 && n <= 65535)
@@ -79,7 +88,9 @@ export function register(services: Services, proxies: Proxies): vscode.Disposabl
     const text =
       info.kind === 'ws'
         ? `Finesse proxy listening on ${info.url} → ${info.target}. Point the client at this address.`
-        : `Finesse desktop proxied at ${info.url} → ${info.target}. Accept its certificate (SHA-256 ${info.fingerprint}) once in the browser.`;
+        : info.kind === 'tcp'
+          ? `Finesse XMPP proxy listening on ${info.url} → ${info.target}. Point the client at this address and trust its STARTTLS certificate (SHA-256 ${info.fingerprint}).`
+          : `Finesse desktop proxied at ${info.url} → ${info.target}. Accept its certificate (SHA-256 ${info.fingerprint}) once in the browser.`;
     void vscode.window.showInformationMessage(text, copy, show).then((choice) => {
       if (choice === copy) void vscode.env.clipboard.writeText(info.url);
       if (choice === show) void vscode.commands.executeCommand('finesse.showFrames');
@@ -91,7 +102,8 @@ export function register(services: Services, proxies: Proxies): vscode.Disposabl
       args.fingerprint || args.caFile
         ? { fingerprint: args.fingerprint, caFile: args.caFile }
         : savedTrust(args.target);
-    const opts = { target: args.target, port: args.port, host: args.host, trust };
+    const opts = { target: args.target, port: args.port, host: args.host, trust, domain: args.domain };
+    if (isXmppTarget(args.target)) return proxies.startTcp(opts);
     return args.reverse ? proxies.startReverse(opts) : proxies.startWs(opts);
   }
 
@@ -99,7 +111,8 @@ export function register(services: Services, proxies: Proxies): vscode.Disposabl
     if (args !== undefined && args !== null) {
       if (typeof args.target !== 'string')
         throw new Error('finesse.startProxy expects { target: "wss://…/ws/", port? }');
-      if (!args.reverse && checkUrl(args.target)) throw new Error(`finesse.startProxy: ${checkUrl(args.target)}`);
+      if (!args.reverse && !isXmppTarget(args.target) && checkUrl(args.target))
+        throw new Error(`finesse.startProxy: ${checkUrl(args.target)}`);
       return (await start(args)).url;
     }
     const kind = await vscode.window.showQuickPick(
@@ -114,10 +127,17 @@ export function register(services: Services, proxies: Proxies): vscode.Disposabl
           description: 'open the desktop through a local https:// address',
           reverse: true,
         },
+        {
+          label: '$(server) XMPP over TCP proxy',
+          description: 'point an integration (Smack, SleekXMPP, a wallboard) at a local xmpp:// address',
+          reverse: false,
+          tcp: true,
+        },
       ],
       { title: TITLE, placeHolder: 'Which proxy?', ignoreFocusOut: true },
     );
     if (!kind) return undefined;
+    if ('tcp' in kind) return startTcpFromPalette();
     if (kind.reverse) {
       const desktop = await vscode.window.showInputBox({
         title: TITLE,
@@ -144,6 +164,25 @@ export function register(services: Services, proxies: Proxies): vscode.Disposabl
     });
     if (port === undefined) return undefined;
     return startAndAnnounce({ target, port: port.trim() ? Number(port) : 0 });
+  }
+
+  async function startTcpFromPalette(): Promise<string | undefined> {
+    const target = await vscode.window.showInputBox({
+      title: TITLE,
+      prompt: "The real server's XMPP address (Finesse's Notification Service listens on 5222)",
+      placeHolder: 'xmpp://finesse.example.com:5222',
+      ignoreFocusOut: true,
+      validateInput: (v) =>
+        isXmppTarget(v.trim()) ? undefined : 'An xmpp:// address, e.g. xmpp://finesse.example.com:5222',
+    });
+    if (!target) return undefined;
+    const domain = await vscode.window.showInputBox({
+      title: TITLE,
+      prompt: 'The XMPP domain the client asks for (empty: the server host name, as on Finesse)',
+      ignoreFocusOut: true,
+    });
+    if (domain === undefined) return undefined;
+    return startAndAnnounce({ target: target.trim(), domain: domain.trim() || undefined });
   }
 
   /** Interactive start: remembers the target, shows the address; errors are shown, not thrown. */
@@ -201,6 +240,13 @@ export function register(services: Services, proxies: Proxies): vscode.Disposabl
     if (explaining.has(proxy.url)) return;
     explaining.add(proxy.url);
     try {
+      if (proxy.kind === 'tcp') {
+        // The server's certificate is read after STARTTLS, not by a TLS probe: its error says it.
+        await vscode.window
+          .showWarningMessage(`Finesse proxy ${proxy.url} → ${proxy.target}: ${error.message}`, 'Show Log')
+          .then((c) => c && log.show(true));
+        return;
+      }
       const { explainTlsError, UntrustedCertificateError } = await import('../../core/session/tls');
       const explained = await explainTlsError(error, proxy.target.replace(/^ws/, 'http'));
       if (explained instanceof UntrustedCertificateError && explained.fingerprint) {

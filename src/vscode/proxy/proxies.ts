@@ -1,7 +1,8 @@
 /**
- * Running proxies: the WebSocket proxy (a client is pointed at ws://127.0.0.1:PORT/ws/) and the
- * reverse HTTPS proxy (the desktop is opened through https://127.0.0.1:PORT/). The proxy code is
- * loaded on first start. Intercept sets one FrameGate here; every running and later proxy uses it.
+ * Running proxies: the WebSocket proxy (a client is pointed at ws://127.0.0.1:PORT/ws/), the
+ * reverse HTTPS proxy (the desktop is opened through https://127.0.0.1:PORT/) and the XMPP over
+ * TCP proxy (an integration is pointed at xmpp://127.0.0.1:PORT; STARTTLS with the workspace's
+ * listener certificate, as reverse mode's). The proxy code is loaded on first start. Intercept sets one FrameGate here; every running and later proxy uses it.
  */
 import * as vscode from 'vscode';
 import type { FrameGate } from '../../core/intercept/gate';
@@ -11,14 +12,14 @@ import { allowedOrigins, warnIfWide } from './listenerSecurity';
 import { Disposable } from '../disposable';
 import type { Services } from '../services';
 
-type ProxyKind = 'ws' | 'reverse';
+type ProxyKind = 'ws' | 'reverse' | 'tcp';
 
 export interface ProxyInfo {
   kind: ProxyKind;
   /** What clients connect to. */
   url: string;
   target: string;
-  /** Reverse proxy: SHA-256 of the listener certificate the browser is asked to accept. */
+  /** Reverse and TCP proxies: SHA-256 of the listener certificate the client is asked to trust. */
   fingerprint?: string;
 }
 
@@ -34,6 +35,8 @@ export interface StartOptions {
   host?: string;
   port?: number;
   trust?: TlsTrust;
+  /** XMPP over TCP: the domain clients ask for, named by the STARTTLS certificate. */
+  domain?: string;
 }
 
 /** An upstream failure of a running proxy, for the UI to explain (once per proxy at a time). */
@@ -126,6 +129,41 @@ export class Proxies extends Disposable {
     return { kind: 'reverse', url: running.url, target: opts.target, fingerprint: running.fingerprint };
   }
 
+  async startTcp(opts: StartOptions): Promise<ProxyInfo> {
+    const { TcpProxy } = await import('../../core/proxy/tcp/tcpProxy');
+    const { reverseCertDir } = await import('../reverse/startReverse');
+    const { store, live, log } = this.services;
+    const listen = { host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 };
+    const proxy = new TcpProxy(store, {
+      target: opts.target,
+      listen,
+      trust: opts.trust,
+      gate: this.gate,
+      live,
+      certDir: reverseCertDir(this.services.context),
+      domain: opts.domain,
+    });
+    const url = await proxy.listen();
+    warnIfWide(this.services, listen.host, url);
+    const fingerprint = proxy.certificate().fingerprint;
+    const info: ProxyInfo = { kind: 'tcp', url, target: opts.target, fingerprint };
+    const entry: Running = {
+      ...info,
+      listen: { host: listen.host, port: Number(new URL(url).port) },
+      trust: opts.trust,
+      setGate: (g) => proxy.setGate(g),
+      close: () => proxy.close(),
+    };
+    proxy.on('session', (s) => log.info(`proxy ${url}: new session ${s.label}`));
+    proxy.on('error', (e) => {
+      log.warn(`proxy ${url} → ${opts.target}: ${redact(e.message)}`);
+      this.failed.fire({ proxy: info, error: e });
+    });
+    this.add(entry);
+    log.info(`proxy listening on ${url} → ${opts.target} (XMPP over TCP, STARTTLS certificate SHA-256 ${fingerprint})`);
+    return info;
+  }
+
   /**
    * Starts the same proxy again on the same port with another TLS trust (after the user chose
    * to trust the upstream certificate); clients reconnect to the address they already have.
@@ -140,6 +178,7 @@ export class Proxies extends Disposable {
       port: old.listen.port,
       trust: { ...old.trust, ...trust },
     };
+    if (old.kind === 'tcp') return this.startTcp(opts);
     return old.kind === 'ws' ? this.startWs(opts) : this.startReverse(opts);
   }
 

@@ -39,7 +39,7 @@ export interface RunningReverse {
 }
 
 /** Per workspace: the workspace's storage, or the global storage without a folder open. */
-function reverseCertDir(context: vscode.ExtensionContext): string {
+export function reverseCertDir(context: vscode.ExtensionContext): string {
   return join((context.storageUri ?? context.globalStorageUri).fsPath, 'reverse-proxy');
 }
 
