@@ -315,6 +315,70 @@ describe('gadget desktop on the local Finesse, in Chromium', function () {
   });
 });
 
+describe('gadget desktop with a finesseLayout, and a spec with an error', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let sim: FinesseSimulator;
+  let browser: Browser;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ffd-layout-desktop-'));
+    writeHubGadgets(dir);
+    // A spec that does not parse: its frame shows why, and the desktop reports it with the line.
+    writeFileSync(
+      join(dir, 'HubPair', 'Broken.xml'),
+      '<Module>\n<ModulePrefs title="Broken">\n<Content type="html"><![CDATA[x]]></Content>\n</Module>',
+    );
+    writeFileSync(
+      join(dir, 'layout.xml'),
+      `<finesseLayout xmlns="http://www.cisco.com/vtg/finesse"><layout><role>Agent</role>
+        <page><gadget>/desktop/scripts/js/callcontrol.js</gadget></page>
+        <tabs>
+          <tab><id>home</id><label>finesse.container.tabs.agent.homeLabel</label>
+            <gadgets><gadget>/3rdpartygadget/files/HubPair/Talker.xml</gadget><gadget>/3rdpartygadget/files/HubPair/Listener.xml</gadget></gadgets></tab>
+          <tab><id>broken</id><label>Broken one</label>
+            <gadgets><gadget>/3rdpartygadget/files/HubPair/Broken.xml</gadget></gadgets></tab>
+        </tabs></layout></finesseLayout>`,
+    );
+    sim = new FinesseSimulator({ serve: dir, desktop: { layout: join(dir, 'layout.xml') }, scenario: idleScenario() });
+    await sim.listen();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await sim?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the tabs of the layout with both hub gadgets in one panel, and reports the broken spec with its line', async () => {
+    const reported = new Promise<{ message: string; line?: number }>((resolve) =>
+      sim.desktop!.on('error', (e) => {
+        if (e.mid === '3') resolve({ message: e.message, line: e.source?.line });
+      }),
+    );
+    assert.deepEqual(
+      sim.desktop!.gadgets().map((g) => [g.mid, g.title]),
+      [
+        ['1', 'Talker'],
+        ['2', 'Listener'],
+        ['3', 'Broken'],
+      ],
+    );
+    const page = await browser.newPage();
+    await page.goto(sim.desktop!.url!);
+    await page.locator('#agent-state').filter({ hasText: 'Not Ready' }).waitFor({ timeout: 20_000 });
+    assert.deepEqual(await page.locator('.tab').allTextContents(), ['Home', 'Broken one']);
+    assert.equal(await page.locator('#panel_home iframe.gadget-frame').count(), 2);
+    await text(page.frameLocator('#finesse_gadget_1'), '#status', 'connected');
+    await page.frameLocator('#finesse_gadget_1').locator('#say').click();
+    await text(page.frameLocator('#finesse_gadget_2'), '#heard', 'hello from the talker');
+    const broken = await reported;
+    assert.match(broken.message, /does not parse/);
+    assert.equal(typeof broken.line, 'number');
+    await page.close();
+  });
+});
+
 describe('gadget desktop against a lab server (a TLS local Finesse), in Chromium', function () {
   this.timeout(90_000);
   let dir: string;
