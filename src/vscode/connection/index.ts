@@ -53,15 +53,20 @@ export function register(services: Services, connections: Connections): vscode.D
     };
   };
 
-  async function run(profile: Profile, password: string, mode: Mode): Promise<string> {
+  /** The id of this profile's running session, said to the user when asked interactively. */
+  function alreadyConnected(profile: Profile, mode: Mode): string | undefined {
     const running = connections.find(profile);
-    if (running && running.state !== 'closed' && running.state !== 'failed') {
-      if (mode.interactive)
-        void vscode.window.showInformationMessage(
-          `Finesse: ${profileLabel(profile)} is already connected (${running.state}).`,
-        );
-      return running.id;
-    }
+    if (!running || running.state === 'closed' || running.state === 'failed') return undefined;
+    if (mode.interactive)
+      void vscode.window.showInformationMessage(
+        `Finesse: ${profileLabel(profile)} is already connected (${running.state}).`,
+      );
+    return running.id;
+  }
+
+  async function run(profile: Profile, password: string, mode: Mode): Promise<string> {
+    const running = alreadyConnected(profile, mode);
+    if (running) return running;
     const session = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -116,6 +121,9 @@ export function register(services: Services, connections: Connections): vscode.D
 
   /** Password from the caller, SecretStorage or a prompt; errors are shown, not thrown. */
   async function connectInteractive(profile: Profile, mode: Mode, password?: string): Promise<string | undefined> {
+    // Said before the password is asked: a running session needs none.
+    const running = alreadyConnected(profile, mode);
+    if (running) return running;
     const pw = password ?? (await secrets.get(secretKey(profile))) ?? (await promptPassword(profile));
     if (!pw) return undefined;
     try {
@@ -138,7 +146,7 @@ export function register(services: Services, connections: Connections): vscode.D
         );
       return attempt(p, password, { interactive: false, remember: false, showPanel: false });
     }
-    const profile = await pickProfile(new Set(connections.list().map((c) => c.key)));
+    const profile = await pickProfile(new Set(connections.list().map((c) => c.key)), connections);
     if (!profile) return undefined;
     return connectInteractive(withSavedTrust(profile), { interactive: true, remember: true, showPanel: true });
   }

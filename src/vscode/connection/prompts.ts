@@ -5,7 +5,7 @@
  * anything.
  */
 import * as vscode from 'vscode';
-import { probeStreamDomain } from '../../core/session/domainProbe';
+import { probeServer, ServerProbe } from '../../core/session/domainProbe';
 import { DEFAULT_RESOURCE, DESKTOP_RESOURCE, desktopWarning } from '../../core/session/resource';
 import { checkUrl, Profile, profileKey, profileLabel, readProfiles } from './profiles';
 
@@ -19,12 +19,16 @@ let typed: Partial<Profile> = {};
 
 /** The domain prefill: what the server's `<open from=…>` says, else the URL's host. */
 export async function suggestDomain(url: string): Promise<string> {
+  return (await askServer(url)).domain ?? new URL(url).hostname.replace(/^\[|\]$/g, '');
+}
+
+/** Opens the WebSocket once (progress in the status bar): is anything there, and which domain. */
+function askServer(url: string): Thenable<ServerProbe> {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  const probed = await vscode.window.withProgress(
+  return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: `Finesse: asking ${host} for its XMPP domain` },
-    () => probeStreamDomain(url, { timeoutMs: 4000 }),
+    () => probeServer(url, { timeoutMs: 4000 }),
   );
-  return probed ?? host;
 }
 
 interface ProfileItem extends vscode.QuickPickItem {
@@ -32,9 +36,9 @@ interface ProfileItem extends vscode.QuickPickItem {
 }
 
 /** A remembered profile, or a new one entered now. */
-export async function pickProfile(connectedKeys: Set<string>): Promise<Profile | undefined> {
+export async function pickProfile(connectedKeys: Set<string>, live?: LiveSessions): Promise<Profile | undefined> {
   const profiles = readProfiles();
-  if (!profiles.length) return enterProfile();
+  if (!profiles.length) return enterProfile(typed, vscodeAsker, live);
   const items: ProfileItem[] = profiles.map((p) => ({
     label: `$(account) ${profileLabel(p)}`,
     description: p.url,
@@ -58,7 +62,7 @@ export async function pickProfile(connectedKeys: Set<string>): Promise<Profile |
     matchOnDescription: true,
   });
   if (!choice) return undefined;
-  return choice.profile ?? enterProfile();
+  return choice.profile ?? enterProfile(typed, vscodeAsker, live);
 }
 
 /**
@@ -76,6 +80,16 @@ const vscodeAsker: ProfileAsker = {
   warn: (message, detail, ...items) => vscode.window.showWarningMessage(message, { modal: true, detail }, ...items),
 };
 
+/** Which agents already have a session running (Connections): asking on for one of them is moot. */
+export interface LiveSessions {
+  find(p: Pick<Profile, 'url' | 'domain' | 'user'>): { state: string } | undefined;
+}
+
+const isLive = (live: LiveSessions | undefined, p: Pick<Profile, 'url' | 'domain' | 'user'>) => {
+  const state = live?.find(p)?.state;
+  return state !== undefined && state !== 'closed' && state !== 'failed';
+};
+
 const STEPS = 6;
 const step = (n: number) => `${TITLE} (${n}/${STEPS})`;
 const ids = (v: string) =>
@@ -86,25 +100,48 @@ const ids = (v: string) =>
 
 /**
  * URL → domain (prefilled with what the server says it is) → user → resource → teams → queues.
+ * Right after the URL the server is asked once: a URL nothing answers at is said at once, with
+ * why, and asked again; once URL, domain and user name an agent that is already connected, the
+ * steps stop there and that profile comes back (Connect then says so instead of connecting).
  * Each answer is remembered at once, so Escape or a failed connect keeps it for the next attempt.
  */
 export async function enterProfile(
   seed: Partial<Profile> = typed,
   ask: ProfileAsker = vscodeAsker,
+  live?: LiveSessions,
 ): Promise<Profile | undefined> {
-  const url = await ask.input({
-    title: step(1),
-    prompt: 'The Finesse notification WebSocket',
-    placeHolder: 'wss://finesse.example.com:8445/ws/',
-    value: seed.url,
-    ignoreFocusOut: true,
-    validateInput: checkUrl,
-  });
-  if (!url) return undefined;
-  const sameServer = seed.url?.trim() === url.trim();
-  typed = { ...(sameServer ? typed : {}), url: url.trim() };
+  let value = seed.url;
+  let failed: { url: string; reason: string } | undefined;
+  let url: string;
+  let probed: ServerProbe;
+  for (;;) {
+    const said = failed;
+    const answer = await ask.input({
+      title: step(1),
+      prompt: said
+        ? `Nothing answers at this URL: ${said.reason}. Correct it, or press Enter to try again`
+        : 'The Finesse notification WebSocket',
+      placeHolder: 'wss://finesse.example.com:8445/ws/',
+      value,
+      ignoreFocusOut: true,
+      // The probe's reason stays beside the URL it was about; Enter on it asks the server again.
+      validateInput: (v) =>
+        checkUrl(v) ??
+        (said && v.trim() === said.url
+          ? { message: said.reason, severity: vscode.InputBoxValidationSeverity.Warning }
+          : undefined),
+    });
+    if (!answer) return undefined;
+    url = answer.trim();
+    typed = { ...(seed.url?.trim() === url ? typed : {}), url };
+    probed = await askServer(url);
+    if (probed.reachable) break;
+    failed = { url, reason: probed.reason ?? 'no answer' };
+    value = url;
+  }
+  const sameServer = seed.url?.trim() === url;
   // A domain typed before for this server wins over the probe's answer.
-  const domainSeed = (sameServer && seed.domain) || (await suggestDomain(url.trim()));
+  const domainSeed = (sameServer && seed.domain) || probed.domain || new URL(url).hostname.replace(/^\[|\]$/g, '');
   const domain = await ask.input({
     title: step(2),
     prompt: 'The XMPP domain (prefilled with the domain the server announces)',
@@ -123,6 +160,8 @@ export async function enterProfile(
   });
   if (!user) return undefined;
   typed.user = user.trim();
+  const agent = { url, domain: domain.trim(), user: user.trim() };
+  if (isLive(live, agent)) return agent;
   const resource = await askResource({ domain: domain.trim(), user: user.trim(), resource: seed.resource }, ask);
   if (resource === undefined) return undefined;
   typed.resource = resource || undefined;
@@ -143,7 +182,7 @@ export async function enterProfile(
     validateInput: (v) => (/^[\w\s,-]*$/.test(v) ? undefined : 'Queue ids separated by commas, e.g. 2, 7'),
   });
   if (queues === undefined) return undefined;
-  const profile: Profile = { url: url.trim(), domain: domain.trim(), user: user.trim() };
+  const profile: Profile = { ...agent };
   if (resource) profile.resource = resource;
   if (ids(teams).length) profile.teams = ids(teams);
   if (ids(queues).length) profile.queues = ids(queues);
