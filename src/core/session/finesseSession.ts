@@ -94,6 +94,8 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
   private conn?: XmppConnection;
   private boundJid?: string;
   private subscribed: string[] = [];
+  /** Nodes subscribed at run time (subscribeNode), made again on every login. */
+  private readonly added = new Set<string>();
   private keepaliveTimer?: NodeJS.Timeout;
   private reconnectTimer?: NodeJS.Timeout;
   private attempt = 0;
@@ -172,8 +174,8 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
 
   /**
    * Subscribes one more node now (with the full JID), as the desktop's master publisher does for
-   * a gadget's SubscribeNodeReq; it is unsubscribed on stop() but not subscribed again after a
-   * reconnect (the publisher's requesters are told the connection went).
+   * a gadget's SubscribeNodeReq; it is subscribed again after a reconnect, as the configured
+   * Team and Queue nodes are, until unsubscribeNode(), and unsubscribed on stop().
    */
   async subscribeNode(node: string): Promise<SubscriptionResult> {
     return this.nodeRequest(node, true);
@@ -196,8 +198,13 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
     } catch (e) {
       return { node, ok: false, error: e instanceof IqError ? e.condition : (e as Error).message };
     }
-    if (subscribe && !this.subscribed.includes(node)) this.subscribed.push(node);
-    if (!subscribe) this.subscribed = this.subscribed.filter((n) => n !== node);
+    if (subscribe) {
+      this.added.add(node);
+      if (!this.subscribed.includes(node)) this.subscribed.push(node);
+    } else {
+      this.added.delete(node);
+      this.subscribed = this.subscribed.filter((n) => n !== node);
+    }
     return { node, ok: true };
   }
 
@@ -260,7 +267,7 @@ export class FinesseSession extends EventEmitter<FinesseSessionEvents> {
   private async subscribeAll(conn: XmppConnection, jid: string): Promise<void> {
     this.subscribed = [];
     const pubsub = this.opts.pubsub ?? `pubsub.${this.opts.domain}`;
-    for (const node of this.nodes) {
+    for (const node of new Set([...this.nodes, ...this.added])) {
       try {
         await conn.request(subscribeIq(conn.id('sub'), pubsub, node, jid), this.timeoutMs);
         this.subscribed.push(node);
