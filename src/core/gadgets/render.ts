@@ -1,23 +1,20 @@
 /**
  * Renders a gadget spec as Shindig's /gadgets/ifr does: the requested view's Content (sections
- * serving the same view are joined in order), hangman variables substituted, then parsed as an
- * HTML document (a fragment, as Cisco's samples write it with `<!DOCTYPE>`, `<link>`, `<script>`
- * and `<body>` inside the CDATA, becomes a whole document) and rewritten: `<base href>` of the
- * spec first in head, then the title, Shindig's default styles, the runtime's config and script
- * before any script of the gadget, and `gadgets.util.runOnLoadHandlers()` last in body. A
+ * serving the same view are joined in order), hangman variables substituted, made one HTML
+ * document (a fragment, as Cisco's samples write it with `<!DOCTYPE>`, `<link>`, `<script>` and
+ * `<body>` inside the CDATA, becomes a whole page) with `<base href>` of the spec first in head,
+ * then the title, Shindig's default styles, the runtime's config and script before any script of
+ * the gadget, and `gadgets.util.runOnLoadHandlers()` last. Shindig gets there by parsing and
+ * re-serializing; here the page opens html/head itself and leaves the tree building to the
+ * browser's HTML parser, which gives the same document and keeps the gadget's text as written. A
  * required feature the container lacks, or a view with nothing to render, gives an error page
  * naming the spec line instead.
  */
-import { defaultTreeAdapter as T, html as H, parse, serialize, type DefaultTreeAdapterMap } from 'parse5';
 import { GADGET_CONFIG_ID, type GadgetRuntimeConfig } from '../../protocol/gadgetConfig';
 import { isSupportedFeature } from './features';
 import type { GadgetProblem } from './problem';
 import type { ContentSection, GadgetSpec } from './spec';
 import { escapeHtml, substitute, substitutions, undeclaredPrefs } from './substitute';
-
-type Element = DefaultTreeAdapterMap['element'];
-type ParentNode = DefaultTreeAdapterMap['parentNode'];
-type ChildNode = DefaultTreeAdapterMap['childNode'];
 
 export interface RenderInput {
   spec: GadgetSpec;
@@ -124,36 +121,52 @@ export function renderGadget(input: RenderInput): RenderResult {
       line: sections[0].line,
       message: `__UP_${name}__ is left as written: the spec declares no <UserPref name="${name}"> (Shindig substitutes declared prefs only)`,
     });
-  const doc = parse(substitute(raw, subs));
-  const htmlEl = childElement(doc, 'html');
-  const head = htmlEl && childElement(htmlEl, 'head');
-  const body = htmlEl && childElement(htmlEl, 'body');
-  if (!htmlEl || !head || !body) throw new Error('the HTML parser built no html/head/body');
-  const hadDoctype = doc.childNodes.some((n) => n.nodeName === '#documentType');
+  const content = substitute(raw, subs);
+  // The doctype, when the gadget writes one (after blanks or comments), must stay first or the
+  // browser renders in quirks mode; Shindig's default styles go only to gadgets without one.
+  const doctype = /^(?:\s|<!--[\s\S]*?-->)*(<!DOCTYPE[^>]*>)/i.exec(content);
+  const doctypeEnd = doctype ? doctype.index + doctype[0].length : 0;
+  const rest = doctype ? content.slice(0, doctypeEnd - doctype[1].length) + content.slice(doctypeEnd) : content;
+  const htmlLang = params.get('lang')
+    ? ` lang="${escapeHtml(params.get('lang') + (params.get('country') ? `-${params.get('country')}` : ''))}"`
+    : '';
+  // The page opens html and head itself and puts its elements first; the browser's HTML parser
+  // then builds the gadget's fragment (or whole page: a second <html> merges its attributes, a
+  // second <head> is ignored) into this same document, so every gadget script comes after the
+  // runtime, as Shindig's rewriter arranges by parsing and re-serializing.
+  const html =
+    (doctype ? doctype[1] : '') +
+    `<html${htmlLang}><head>` +
+    `<base href="${escapeHtml(input.specUrl.href)}">` +
+    `<title>${escapeHtml(title || 'default title')}</title>` +
+    `<style>${SCROLLING_CSS}${doctype ? '' : DEFAULT_CSS}</style>` +
+    `<script type="application/json" id="${GADGET_CONFIG_ID}">${configJson(config)}</script>` +
+    `<script src="${escapeHtml(input.runtimeSrc)}"></script>` +
+    rest +
+    '<script>gadgets.util.runOnLoadHandlers();</script>';
+  return { ok: true, html, title, scripts: scriptSources(content, input.specUrl), problems };
+}
 
-  const first = head.childNodes[0] as ChildNode | undefined;
-  const add = (el: Element) => (first ? T.insertBefore(head, el, first) : T.appendChild(head, el));
-  add(element('base', { href: input.specUrl.href }));
-  add(element('title', {}, title || 'default title'));
-  add(element('style', {}, SCROLLING_CSS + (hadDoctype ? '' : DEFAULT_CSS)));
-  add(element('script', { type: 'application/json', id: GADGET_CONFIG_ID }, configJson(config)));
-  add(element('script', { src: input.runtimeSrc }));
-  if (params.get('lang'))
-    setAttr(htmlEl, 'lang', params.get('lang') + (params.get('country') ? `-${params.get('country')}` : ''));
-  if (!getAttr(body, 'dir')) setAttr(body, 'dir', 'ltr');
-  T.appendChild(body, element('script', {}, 'gadgets.util.runOnLoadHandlers();'));
-
-  const scripts: URL[] = [];
-  walk(doc, (el) => {
-    const src = el.tagName === 'script' ? getAttr(el, 'src') : undefined;
-    if (src === undefined || src === input.runtimeSrc) return;
+/** The src of every <script> the gadget's html loads (outside comments), resolved. */
+function scriptSources(content: string, base: URL): URL[] {
+  const out: URL[] = [];
+  const text = content.replace(/<!--[\s\S]*?-->/g, '');
+  for (const m of text.matchAll(/<script\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi)) {
+    const src = decodeEntities(m[1] ?? m[2] ?? m[3] ?? '');
     try {
-      scripts.push(new URL(src, input.specUrl));
+      out.push(new URL(src, base));
     } catch {
       // A src that is no URL loads nothing in the browser either.
     }
-  });
-  return { ok: true, html: serialize(doc), title, scripts, problems };
+  }
+  return out;
+}
+
+function decodeEntities(s: string): string {
+  return s.replace(
+    /&(amp|quot|apos|lt|gt|#39);/g,
+    (_m, e: string) => ({ amp: '&', quot: '"', apos: "'", lt: '<', gt: '>', '#39': "'" })[e] as string,
+  );
 }
 
 /** The Content sections of a view: its own, else an alias's, else the default ones. */
@@ -208,36 +221,4 @@ export function problemPage(
 /** JSON inside a script element: `<` escaped, so no `</script>` in a value can end it. */
 function configJson(config: GadgetRuntimeConfig): string {
   return JSON.stringify(config).replace(/</g, '\\u003c');
-}
-
-function element(tag: string, attrs: Record<string, string>, text?: string): Element {
-  const el = T.createElement(
-    tag,
-    H.NS.HTML,
-    Object.entries(attrs).map(([name, value]) => ({ name, value })),
-  );
-  if (text !== undefined) T.insertText(el, text);
-  return el;
-}
-
-function childElement(parent: ParentNode, tag: string): Element | undefined {
-  return parent.childNodes.find((n): n is Element => 'tagName' in n && n.tagName === tag);
-}
-
-function getAttr(el: Element, name: string): string | undefined {
-  return el.attrs.find((a) => a.name === name)?.value;
-}
-
-function setAttr(el: Element, name: string, value: string): void {
-  const a = el.attrs.find((x) => x.name === name);
-  if (a) a.value = value;
-  else el.attrs.push({ name, value });
-}
-
-function walk(node: ParentNode, visit: (el: Element) => void): void {
-  for (const n of node.childNodes) {
-    if ('tagName' in n) visit(n);
-    if ('childNodes' in n) walk(n as ParentNode, visit);
-    if (n.nodeName === 'template') walk((n as DefaultTreeAdapterMap['template']).content, visit);
-  }
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { parse, type DefaultTreeAdapterMap } from 'parse5';
 import { renderGadget, type RenderInput } from '../../../../src/core/gadgets/render';
 import { readSpec } from '../../../../src/core/gadgets/spec';
 import { GADGET_CONFIG_ID, type GadgetRuntimeConfig } from '../../../../src/protocol/gadgetConfig';
@@ -16,6 +17,41 @@ async function render(xml: string, query = 'mid=4', messages: Record<string, str
     makeRequestUrl: '/gadgets/makeRequest',
   };
   return renderGadget(input);
+}
+
+type Node = DefaultTreeAdapterMap['node'];
+type Element = DefaultTreeAdapterMap['element'];
+
+/** The document a browser builds from the page (parse5 is the HTML standard's tree builder). */
+function browserDom(html: string) {
+  const doc = parse(html);
+  const isEl = (n: Node): n is Element => 'tagName' in n;
+  const htmlEl = doc.childNodes.find(isEl) as Element;
+  const [head, body] = htmlEl.childNodes.filter(isEl);
+  const attr = (el: Element, name: string) => el.attrs.find((a) => a.name === name)?.value;
+  const text = (n: Node): string =>
+    n.nodeName === '#text'
+      ? (n as DefaultTreeAdapterMap['textNode']).value
+      : 'childNodes' in n
+        ? n.childNodes.map(text).join('')
+        : '';
+  const all = (n: Node): Element[] =>
+    'childNodes' in n ? n.childNodes.flatMap((c) => (isEl(c) ? [c, ...all(c)] : all(c))) : [];
+  return {
+    doctype: doc.childNodes[0]?.nodeName === '#documentType',
+    quirks: doc.mode !== 'no-quirks',
+    htmlEl,
+    head,
+    body,
+    attr,
+    text,
+    /** Elements of head or body as `tag[attr]` labels, to compare orders. */
+    labels: (parent: Element) =>
+      parent.childNodes
+        .filter(isEl)
+        .map((e) => e.tagName + (attr(e, 'src') ? `[${attr(e, 'src')}]` : attr(e, 'id') ? `#${attr(e, 'id')}` : '')),
+    byId: (id: string) => all(doc).find((e) => attr(e, 'id') === id),
+  };
 }
 
 function configOf(html: string): GadgetRuntimeConfig {
@@ -54,26 +90,35 @@ describe('gadget renderer', () => {
   it('wraps a fragment into one document: base first in head, the runtime before any gadget script, onload last', async () => {
     const r = await render(CISCO_STYLE, 'mid=4&up_host=127.0.0.1&up_hostPort=9999', { title: 'Agent' });
     assert.ok(r.ok);
-    const html = r.html;
-    assert.match(html, /^<!DOCTYPE html>/);
-    assert.equal(html.match(/<html/g)?.length, 1);
-    assert.equal(html.match(/<body/g)?.length, 1);
     assert.match(
-      html,
-      /<head><base href="http:\/\/127\.0\.0\.1:9999\/3rdpartygadget\/files\/Agent\/Agent\.xml"><title>Agent<\/title>/,
+      r.html,
+      /^<!DOCTYPE html><html><head><base href="http:\/\/127\.0\.0\.1:9999\/3rdpartygadget\/files\/Agent\/Agent\.xml">/,
     );
-    const runtime = html.indexOf('<script src="/gadgets/js/gadget-runtime.js">');
-    const firstGadgetScript = html.indexOf('<script type="text/javascript"');
-    assert.ok(runtime > 0 && runtime < firstGadgetScript, 'the runtime comes before the gadget scripts');
-    assert.ok(html.indexOf(`id="${GADGET_CONFIG_ID}"`) < runtime, 'its config just before it');
-    assert.match(html, /<body class="claro" dir="ltr">/);
-    assert.match(html, /onclick="go\('READY'\);"/);
-    // The script written after </body> stays, and runOnLoadHandlers comes after it.
-    const onConnect = html.indexOf('gadgets.HubSettings.onConnect');
-    assert.ok(
-      onConnect > 0 && onConnect < html.indexOf('<script>gadgets.util.runOnLoadHandlers();</script></body></html>'),
-    );
-    assert.match(html, /<span id="mid">4<\/span>/);
+    const dom = browserDom(r.html);
+    assert.ok(dom.doctype && !dom.quirks, 'standards mode: the gadget doctype stays first');
+    assert.deepEqual(dom.labels(dom.head), [
+      'base',
+      'title',
+      'style',
+      `script#${GADGET_CONFIG_ID}`,
+      'script[/gadgets/js/gadget-runtime.js]',
+      'link',
+      'script[http://127.0.0.1:9999/desktop/assets/js/finesse.js]',
+      'script[Agent.js]',
+    ]);
+    assert.equal(dom.text(dom.head.childNodes[1]), 'Agent');
+    assert.equal(dom.attr(dom.body, 'class'), 'claro');
+    const button = dom.body.childNodes.find((n) => n.nodeName === 'button') as Element;
+    assert.equal(dom.attr(button, 'onclick'), "go('READY');");
+    // The script written after </body> stays in body, and runOnLoadHandlers comes after it.
+    const bodyScripts = dom.body.childNodes.filter((n) => n.nodeName === 'script').map((n) => dom.text(n).trim());
+    assert.deepEqual(bodyScripts, [
+      'gadgets.HubSettings.onConnect = function () {};',
+      'gadgets.util.runOnLoadHandlers();',
+    ]);
+    const mid = dom.byId('mid');
+    assert.ok(mid);
+    assert.equal(dom.text(mid), '4');
     assert.deepEqual(
       r.scripts.map((s) => s.href),
       [
@@ -82,6 +127,35 @@ describe('gadget renderer', () => {
       ],
     );
     assert.deepEqual(r.problems, []);
+  });
+
+  it('keeps the runtime first when the gadget writes a whole page, and skips commented-out scripts', async () => {
+    const page =
+      '<!-- a gadget --><!doctype html><html lang="fr" class="g"><head><title>own</title><script src="a.js"></script></head>' +
+      '<body><!-- <script src="finesse-old.js"></script> --><p>x</p></body></html>';
+    const r = await render(
+      `<Module><ModulePrefs title="t"/><Content><![CDATA[${page}]]></Content></Module>`,
+      'mid=1&lang=de',
+    );
+    assert.ok(r.ok);
+    const dom = browserDom(r.html);
+    assert.ok(dom.doctype && !dom.quirks);
+    assert.deepEqual(dom.labels(dom.head), [
+      'base',
+      'title',
+      'style',
+      `script#${GADGET_CONFIG_ID}`,
+      'script[/gadgets/js/gadget-runtime.js]',
+      'title',
+      'script[a.js]',
+    ]);
+    assert.equal(dom.attr(dom.htmlEl, 'lang'), 'de', 'the frame locale wins, as Shindig sets it');
+    assert.equal(dom.attr(dom.htmlEl, 'class'), 'g', 'the gadget html attributes are kept');
+    assert.deepEqual(dom.labels(dom.body), ['p', 'script']);
+    assert.deepEqual(
+      r.scripts.map((u) => u.pathname),
+      ['/3rdpartygadget/files/Agent/a.js'],
+    );
   });
 
   it('gives the runtime the prefs defaults, mid, spec URL, title, view, features and messages', async () => {
@@ -112,16 +186,25 @@ describe('gadget renderer', () => {
       r.html,
       /^<html><head><base [^>]+><title>t<\/title><style>body\{overflow-x:auto;overflow-y:auto;\}body,td,div,span,p\{font-family:arial,sans-serif;\}/,
     );
-    assert.match(r.html, /<body dir="ltr"><p>hi<\/p><script>/);
+    const dom = browserDom(r.html);
+    assert.ok(!dom.doctype);
+    assert.deepEqual(dom.labels(dom.body), ['p', 'script']);
+    assert.equal(dom.text(dom.body.childNodes[0]), 'hi');
   });
 
   it('joins the Content sections of the view asked, in order', async () => {
     const xml =
       '<Module><ModulePrefs title="t"/><Content view="canvas">c1</Content><Content view="default">d</Content><Content view="canvas,home">c2</Content></Module>';
     const canvas = await render(xml, 'view=canvas');
-    assert.match(canvas.html, /<body dir="ltr">c1c2<script>/);
-    const def = await render(xml, '');
-    assert.match(def.html, /<body dir="ltr">d<script>/);
+    const bodyText = (html: string) => {
+      const dom = browserDom(html);
+      return dom.body.childNodes
+        .filter((n) => n.nodeName === '#text')
+        .map((n) => dom.text(n))
+        .join('');
+    };
+    assert.equal(bodyText(canvas.html), 'c1c2');
+    assert.equal(bodyText((await render(xml, '')).html), 'd');
   });
 
   it('stops at a required feature the container lacks, naming its line, and skips an optional one', async () => {
