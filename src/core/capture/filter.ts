@@ -515,6 +515,8 @@ interface TextFacts {
   hub?: HubHead | null;
   /** A hub frame relays an Update (see learnRelayed); undefined: the text cannot say, parse. */
   relays?: boolean;
+  /** A hub frame's text is no hub record (frameView's error for it). */
+  notRecord?: boolean;
 }
 const facts = new WeakMap<Frame, TextFacts>();
 function factsOf(f: Frame): TextFacts {
@@ -676,7 +678,9 @@ function hasError(f: Frame): boolean {
   if (f.flags.malformed) return true;
   if (f.kind === 'text') return f.raw.trim() !== '';
   if (f.kind === 'hub') {
-    // Not a hub record, a relayed apiErrors Update, or a request's answer saying it failed.
+    // Not a hub record, a relayed apiErrors Update, or a request's answer saying it failed: the
+    // last two name an error (apiErrors, "error"), so a record without the word needs no decoding.
+    if (!ERROR_WORD.test(f.raw)) return parseError(f);
     const view = frameView(f);
     return view.error !== undefined || !!view.finesse?.apiErrors?.length || !!view.hubLabel?.error;
   }
@@ -688,7 +692,14 @@ function hasError(f: Frame): boolean {
 /** The frame does not parse; the quick tag walk spares the real parse for ordinary frames. */
 function parseError(f: Frame): boolean {
   if ((f.kind === 'stanza' || f.kind === 'open' || f.kind === 'close') && wellFormed(f)) return false;
+  // A hub frame's only parse error is not being a record (frameView): its JSON answers, unkept.
+  if (f.kind === 'hub') return !f.flags.truncated && hubRecordError(f);
   return frameView(f).error !== undefined;
+}
+
+function hubRecordError(f: Frame): boolean {
+  const known = factsOf(f);
+  return (known.notRecord ??= parseHubFrame(f.raw) === undefined);
 }
 
 /** What topic:, from: and gadget: read of a hub frame. */

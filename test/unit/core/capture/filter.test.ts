@@ -436,6 +436,16 @@ describe('filter keys for hub frames', () => {
   it('has:error and is:malformed find the record that does not parse, a relayed apiErrors and failed answers', () => {
     assert.deepEqual(ids('has:error kind:hub'), [6, 7]);
     assert.deepEqual(ids('is:malformed'), [7]);
+    // A record the store kept only the start of is not malformed (frameView shows it as text).
+    const cut = new FrameStore().append({
+      session: 'd',
+      dir: 'in',
+      kind: 'hub',
+      raw: '{"topic":"a',
+      flags: { truncated: true },
+    });
+    const malformed = compileFilter('is:malformed');
+    assert.ok(malformed.ok && !malformed.filter.matcher()(cut));
   });
 
   it('the hub keys say they parse, and highlight nothing', () => {
