@@ -92,6 +92,10 @@ export function activate(context: vscode.ExtensionContext): FinesseApi {
   const onProxies = () =>
     void vscode.commands.executeCommand('setContext', 'finesse.proxyRunning', proxies.list().length > 0);
   context.subscriptions.push(proxies.onDidChange(onProxies));
+  // Disconnect is offered only while a Connect session exists (connecting, online or retrying).
+  const onConnections = () =>
+    void vscode.commands.executeCommand('setContext', 'finesse.connected', connections.list().length > 0);
+  context.subscriptions.push(connections.onDidChange(onConnections));
   stopping = () => Promise.all([connections.stopAll(), proxies.stopAll()]);
 
   const activationMs = performance.now() - started;

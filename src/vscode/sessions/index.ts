@@ -50,7 +50,25 @@ export function register(services: Services): vscode.Disposable[] {
     },
   };
 
+  // Save Session and Export HAR are offered only while the capture holds frames: the context key
+  // changes only when the store goes from empty to not, or back.
+  let hasFrames: boolean | undefined;
+  const onStoreSize = () => {
+    const now = services.store.size > 0;
+    if (now === hasFrames) return;
+    hasFrames = now;
+    void vscode.commands.executeCommand('setContext', 'finesse.hasFrames', now);
+  };
+  services.store.on('append', onStoreSize);
+  services.store.on('clear', onStoreSize);
+  services.store.on('evict', onStoreSize);
+  onStoreSize();
+  const unwatchStore = {
+    dispose: () => services.store.off('append', onStoreSize).off('clear', onStoreSize).off('evict', onStoreSize),
+  };
+
   return [
+    unwatchStore,
     command('finesse.saveSession', async (arg) => (await commands()).saveSession(services, arg)),
     command('finesse.openSession', async (arg) =>
       (await commands()).openSession(services, arg, (uri) => opened.get(uri.toString())),

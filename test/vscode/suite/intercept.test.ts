@@ -344,6 +344,11 @@ describe('Intercept (Pause, Edit, Send, Drop, Inject)', () => {
     assert.match(palette.get('finesse.resendFrame') ?? '', /finesse\.frameSelected/);
     assert.match(palette.get('finesse.compareWithOriginal') ?? '', /finesse\.selectedFrameEdited/);
     assert.match(palette.get('finesse.pause') ?? '', /finesse\.liveSession \|\| finesse\.proxyRunning/);
+    // Nothing to stop, disconnect, save or export: not offered.
+    assert.equal(palette.get('finesse.stopProxy'), 'finesse.proxyRunning');
+    assert.equal(palette.get('finesse.disconnect'), 'finesse.connected');
+    assert.equal(palette.get('finesse.saveSession'), 'finesse.hasFrames');
+    assert.equal(palette.get('finesse.exportHar'), 'finesse.hasFrames');
     const frame = [...finesse.store].find((f) => f.raw.includes('id="p3"')) as Frame;
     const copied = await vscode.commands.executeCommand<string>('finesse.copyJsonLine', {
       webview: 'finesse.frames',
