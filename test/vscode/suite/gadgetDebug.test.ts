@@ -161,8 +161,16 @@ describe('Finesse: Debug Gadget', function () {
       variablesReference: local.variablesReference,
     })) as { variables: { name: string; value: string }[] };
     assert.equal(variables.find((v) => v.name === 'agent')?.value, "'agent1'", JSON.stringify(variables));
+    // Step Over: the next stop is the next line of the same file.
+    const before = stops.length;
+    await stop.session.customRequest('next', { threadId: stop.threadId });
+    const step = await first(stops.slice(before), stopEvents.event, () => true, 'the stop after Step Over');
+    const stepped = (await step.session.customRequest('stackTrace', { threadId: step.threadId, levels: 1 })) as {
+      stackFrames: StackFrame[];
+    };
+    assert.equal(stepped.stackFrames[0].line, line + 1, 'Step Over went to the next line');
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
-    await stop.session.customRequest('continue', { threadId: stop.threadId });
+    await step.session.customRequest('continue', { threadId: step.threadId });
   });
 
   it('the gadget’s console.log reaches its log channel and the Debug Console', async () => {
@@ -211,6 +219,42 @@ describe('Finesse: Debug Gadget', function () {
     const problem = problems.find((p) => p.message.includes('broken on purpose'));
     assert.equal(problem?.range.start.line, line - 1, 'the Problem is on the throwing line');
     assert.equal(problem?.severity, vscode.DiagnosticSeverity.Error);
+    // Back as it was: saving clears the Problem (the reloaded gadget reports again if it still fails).
+    const undo = new vscode.WorkspaceEdit();
+    undo.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), original);
+    assert.ok(await vscode.workspace.applyEdit(undo));
+    assert.ok(await doc.save());
+    await diagnosticsOf(vscode.Uri.file(js), (d) => d.length === 0);
+  });
+
+  it('a spec that no longer parses shows as a Problem on its line once saved, and renders again when fixed', async () => {
+    const doc = await vscode.workspace.openTextDocument(spec);
+    const good = doc.getText();
+    const at = good.lastIndexOf('</Module>');
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(at), doc.positionAt(at + '</Module>'.length)), '</Modul>');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await doc.save());
+    const problems = await diagnosticsOf(vscode.Uri.file(spec), (d) => d.length > 0);
+    assert.equal(problems[0].severity, vscode.DiagnosticSeverity.Error, problems[0].message);
+    assert.equal(
+      problems[0].range.start.line,
+      doc.positionAt(at).line,
+      `the Problem is on the broken end tag's line: ${problems[0].message}`,
+    );
+    // Fixed and saved: the Problem goes and the gadget renders again.
+    const fix = new vscode.WorkspaceEdit();
+    fix.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), good);
+    assert.ok(await vscode.workspace.applyEdit(fix));
+    const seen = lines.length;
+    assert.ok(await doc.save());
+    await diagnosticsOf(vscode.Uri.file(spec), (d) => d.length === 0);
+    await first(
+      lines.slice(seen),
+      lineEvents.event,
+      (l) => l.text.startsWith('rendered: '),
+      'the gadget rendered again',
+    );
   });
 
   it('the desktop’s XMPP and hub frames are in the store the Frames panel reads', async () => {
