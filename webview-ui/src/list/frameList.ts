@@ -518,12 +518,13 @@ export class FrameList {
 
   private onMouseDown = (ev: MouseEvent): void => {
     const rowEl = (ev.target as Element).closest('.fx-row') as HTMLElement | null;
-    if (!rowEl || ev.button !== 0) return;
+    // A right-click selects the row its context menu acts on (without opening the detail).
+    if (!rowEl || (ev.button !== 0 && ev.button !== 2)) return;
     const index = Number(rowEl.dataset.index);
     if (!Number.isInteger(index)) return;
     this.el.focus({ preventScroll: true });
     this.select(index);
-    this.events.onOpen(index);
+    if (ev.button === 0) this.events.onOpen(index);
   };
 
   private onKey = (ev: KeyboardEvent): void => {
