@@ -7,6 +7,8 @@
  * `finesse-frames replay FILE --target URL --user USER` sends the recorded client side to a live
  * server instead (password from FINESSE_PASSWORD) and prints the frames both ways.
  */
+import { listenerCertificate } from '../core/proxy/reverse/cert';
+import { TcpReplayListener } from '../core/proxy/tcp/tcpReplay';
 import { createInterface } from 'node:readline';
 import type { Frame } from '../core/capture/frame';
 import { FrameStore } from '../core/capture/frameStore';
@@ -48,6 +50,10 @@ login is read from ${PASSWORD_ENV} (the saved recording's SASL payload is redact
 
 options:
   --listen HOST:PORT  where to listen (default 127.0.0.1:0, a free port)
+  --tcp               serve XMPP over TCP instead (xmpp://127.0.0.1:PORT, as Smack or
+                      SleekXMPP integrations connect to Finesse's 5222), STARTTLS offered
+                      with the certificate kept in --cert-dir (printed on stderr)
+  --cert-dir DIR      where --tcp keeps its certificate (default .finesse-frames)
   --allow-origin O    let browser pages of origin O connect (repeatable)
   --speed N           1 = recorded timing (default), 2 = twice as fast, 0 = as fast as possible
   --step              send each server push only when a line is read from stdin; says on
@@ -68,6 +74,8 @@ options:
 
 const OPTIONS = {
   listen: { type: 'string' },
+  tcp: { type: 'boolean' },
+  'cert-dir': { type: 'string' },
   'allow-origin': { type: 'string', multiple: true },
   speed: { type: 'string' },
   step: { type: 'boolean' },
@@ -127,6 +135,8 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(text);
   });
 
+  if (values.tcp && values.target)
+    throw new UsageError('--tcp serves the recording to TCP clients; --target plays its client side to a server');
   if (values.target)
     return replayAgainst(
       values.target,
@@ -150,8 +160,18 @@ export async function run(args: string[]): Promise<number> {
   server.on('error', (e) => printError(`replay: ${e.message}`));
   server.on('connection', (conn) => conn.on('notice', (text) => printError(`replay: ${text}`)));
   let url: string;
+  let tcp: TcpReplayListener | undefined;
   try {
-    url = await server.listen();
+    if (values.tcp) {
+      const { host, port } = parseListen(values.listen);
+      const cert = listenerCertificate(values['cert-dir'] ?? '.finesse-frames', [
+        host,
+        server.script.domain ?? 'localhost',
+      ]);
+      tcp = new TcpReplayListener(server, cert);
+      url = await tcp.listen(host, port);
+      printError(`replay: STARTTLS certificate SHA-256 ${cert.fingerprint} (${cert.certFile}): trust it in the client`);
+    } else url = await server.listen();
   } catch (e) {
     throw new FailureError(`cannot listen: ${(e as Error).message}`);
   }
@@ -182,6 +202,7 @@ export async function run(args: string[]): Promise<number> {
   const firstGone = new Promise<void>((resolve) => server.once('connection', (c) => c.once('close', () => resolve())));
   await (values.once ? Promise.race([firstGone, signalled]) : signalled);
   await server.close();
+  await tcp?.close();
   await new Promise((resolve) => setImmediate(resolve));
   if (values.step) process.stdin.destroy();
   return 0;

@@ -29,6 +29,8 @@ import { buildScript, Gate, isSubscribe, ReplayScript, signatureOf, Signature, S
 import { STREAMS_NS } from '../xmpp/namespaces';
 import { plainOnlyFeatures, standardAnswer } from './standardAnswers';
 import type { ReplayNotice } from './replayNotices';
+import { headerToOpen, parseStreamHeader } from '../proxy/tcp/streamHeader';
+import { withoutStartTls } from '../proxy/tcp/tcpReplay';
 
 export type { ReplayNotice } from './replayNotices';
 
@@ -62,6 +64,20 @@ export interface ReplayServerOptions {
   agentId?: string;
 }
 
+/**
+ * What a replayed connection runs over: a WebSocket, or an XMPP-over-TCP client made to look
+ * like one (proxy/tcp/tcpReplay.ts).
+ */
+export interface ReplaySocket {
+  readonly readyState: number;
+  send(data: string | Buffer): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): this;
+  on(event: 'close', listener: (code: number, reason: Buffer) => void): this;
+  on(event: 'error', listener: (err: Error) => void): this;
+}
+
 /** What a connection's script is waiting for, for status lines and the step button. */
 export type Waiting = { for: 'client'; frame: Frame } | { for: 'step'; frame: Frame } | { for: 'nothing' };
 
@@ -92,7 +108,7 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
   waiting: Waiting = { for: 'nothing' };
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly ws: ReplaySocket,
     private readonly script: ReplayScript,
     private readonly server: ReplayServer,
     private readonly store: FrameStore,
@@ -107,7 +123,7 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
       label: `replay ${remote}`,
       ...(target ? { target } : {}),
     });
-    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     ws.on('close', (code, reason) => {
       captureClose(store, this.session.id, 'out', code, reason);
       this.reportUnasked();
@@ -390,7 +406,7 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
       );
       return;
     }
-    this.send(this.rewriter.rewrite(frame.raw));
+    this.send(this.rewriter.rewrite(framingOf(frame)));
   }
 
   private send(raw: string): void {
@@ -407,6 +423,16 @@ export class ReplayConnection extends EventEmitter<ReplayConnectionEvents> {
       }),
     );
   }
+}
+
+/** A TCP recording's stream header and end tag as the RFC 7395 <open/> and <close/> (a TCP client's socket turns them back). */
+function framingOf(frame: Frame): string {
+  if (frame.kind === 'open') {
+    const header = parseStreamHeader(frame.raw);
+    if (header) return headerToOpen(header);
+  }
+  if (frame.kind === 'close' && /^\s*<\/[^\s>]*stream\s*>\s*$/.test(frame.raw)) return closeFrame();
+  return frame.raw;
 }
 
 /** `iq get jabber:iq:roster query`, `subscribe /finesse/api/Team/1/Users`, `presence unavailable`. */
@@ -443,7 +469,8 @@ export class ReplayServer extends EventEmitter<ReplayServerEvents> {
   constructor(private readonly opts: ReplayServerOptions) {
     super();
     this.store = opts.store ?? new FrameStore();
-    this.script = buildScript(opts.frames);
+    // A TCP recording's STARTTLS is the transport's business: the script starts after it.
+    this.script = buildScript(withoutStartTls(opts.frames));
     this.speed = opts.speed ?? 1;
     if (!(this.speed >= 0)) throw new RangeError(`speed must be 0 or more, got ${opts.speed}`);
     this.stepMode = opts.step ?? false;
@@ -483,14 +510,19 @@ export class ReplayServer extends EventEmitter<ReplayServerEvents> {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const remote = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-      const conn = new ReplayConnection(ws, this.script, this, this.store, remote, this.opts.target);
-      this.connections.add(conn);
-      conn.once('close', () => this.connections.delete(conn));
-      this.emit('connection', conn);
-      conn.run().catch((e: Error) => this.emit('error', e));
-    });
+    this.wss.handleUpgrade(req, socket, head, (ws) =>
+      this.accept(ws, `${req.socket.remoteAddress}:${req.socket.remotePort}`),
+    );
+  }
+
+  /** Serves the recording to one connected client (a WebSocket, or TCP via tcpReplay.ts). */
+  accept(socket: ReplaySocket, remote: string): ReplayConnection {
+    const conn = new ReplayConnection(socket, this.script, this, this.store, remote, this.opts.target);
+    this.connections.add(conn);
+    conn.once('close', () => this.connections.delete(conn));
+    this.emit('connection', conn);
+    conn.run().catch((e: Error) => this.emit('error', e));
+    return conn;
   }
 
   /** Step mode: releases the next push on every connection; how many were released. */

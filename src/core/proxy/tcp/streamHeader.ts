@@ -22,7 +22,7 @@ export function parseStreamHeader(raw: string): Element | undefined {
 /** A client's TCP header as the RFC 7395 <open/> the server session reads. */
 export function headerToOpen(header: Element): string {
   const attrs: Record<string, string> = { xmlns: FRAMING_NS };
-  for (const k of ['to', 'from', 'version', 'xml:lang']) {
+  for (const k of ['to', 'from', 'id', 'version', 'xml:lang']) {
     const v = (header.attrs as Record<string, string | undefined>)[k];
     if (v !== undefined) attrs[k] = v;
   }
