@@ -37,16 +37,24 @@ export class Header {
   private readonly stateDot = h('span', { class: 'state-dot' });
   private readonly stateText = h('span', { class: 'state-text', id: 'agent-state' });
   private readonly menu = h('ul', { class: 'state-menu', id: 'state-menu', role: 'menu', attrs: { hidden: true } });
-  private readonly notice = h('div', {
-    class: 'notice',
-    id: 'desktop-notice',
-    role: 'status',
-    attrs: { hidden: true },
+  private readonly noticeText = h('span', { class: 'notice-text' });
+  private readonly noticeClose = h('button', {
+    class: 'notice-close',
+    title: 'Dismiss',
+    text: '×',
+    attrs: { type: 'button', 'aria-label': 'Dismiss' },
   });
+  private readonly notice = h(
+    'div',
+    { class: 'notice', id: 'desktop-notice', role: 'status', attrs: { hidden: true } },
+    this.noticeText,
+    this.noticeClose,
+  );
 
   constructor(private readonly actions: HeaderActions) {
     replaceChildren(this.stateButton, this.stateDot, this.stateText, h('span', { class: 'caret', text: '▾' }));
     this.stateButton.addEventListener('click', () => this.toggle());
+    this.noticeClose.addEventListener('click', () => (this.notice.hidden = true));
     document.addEventListener('click', (e) => {
       if (!this.stateButton.contains(e.target as Node) && !this.menu.contains(e.target as Node)) this.toggle(false);
     });
@@ -97,13 +105,18 @@ export class Header {
     const label = STATE_LABELS[a.state] ?? a.state;
     setText(this.stateText, a.reason ? `${label} – ${a.reason}` : label);
     this.stateButton.dataset.state = a.state;
+    // As on Finesse: the current state is not offered again, and signing out needs Not Ready.
+    for (const b of this.menu.querySelectorAll<HTMLButtonElement>('button[data-state]')) {
+      const want = b.dataset.state;
+      b.disabled = (want === 'READY' && a.state === 'READY') || (want === 'LOGOUT' && a.state !== 'NOT_READY');
+    }
     this.root.dataset.state = a.state;
     setText(this.connection, a.connection === 'connected' ? '' : a.connection);
     this.connection.dataset.status = a.connection;
   }
 
   showNotice(level: 'info' | 'error', text: string): void {
-    setText(this.notice, text);
+    setText(this.noticeText, text);
     this.notice.dataset.level = level;
     this.notice.hidden = false;
   }
@@ -111,6 +124,6 @@ export class Header {
   private toggle(open = this.menu.hidden): void {
     this.menu.hidden = !open;
     this.stateButton.setAttribute('aria-expanded', String(open));
-    if (open) (this.menu.querySelector('button') as HTMLButtonElement | null)?.focus();
+    if (open) (this.menu.querySelector('button:not(:disabled)') as HTMLButtonElement | null)?.focus();
   }
 }
