@@ -1,7 +1,8 @@
 /**
  * The element tree of one frame for the "Stanza" view: elements, attributes and text, with the
- * escaped Finesse <Update> inside a <notification> decoded and shown as its own subtree.
- * SASL payloads are masked as everywhere else in the live view. No vscode import.
+ * escaped Finesse <Update> inside a <notification> decoded and shown as its own subtree. A hub
+ * frame shows its topic, publisher, receivers, the Update it relays as that subtree, and its
+ * payload as JSON. SASL payloads are masked as everywhere else in the live view. No vscode import.
  */
 import type { Frame } from '../../core/capture/frame';
 import { frameView } from '../../core/capture/frameView';
@@ -29,6 +30,8 @@ const local = (name: string) => name.slice(name.indexOf(':') + 1);
 
 export function stanzaTree(frame: Frame): StanzaNode[] {
   const prefix = `${frame.id}`;
+  const hub = frame.kind === 'hub' ? hubTree(frame, prefix) : undefined;
+  if (hub) return hub;
   if (frame.kind !== 'stanza' && frame.kind !== 'open' && frame.kind !== 'close') {
     const label =
       {
@@ -64,6 +67,39 @@ export function stanzaTree(frame: Frame): StanzaNode[] {
     ];
   }
   return [elementNode(root, prefix, 0, '')];
+}
+
+/** A hub record's parts; undefined when the text is no record (shown as text, with the error). */
+function hubTree(frame: Frame, prefix: string): StanzaNode[] | undefined {
+  const view = frameView(frame);
+  const hub = view.hub;
+  if (!hub) return undefined;
+  const field = (name: string, value: string): StanzaNode => ({
+    kind: 'attribute',
+    id: `${prefix}/@${name}`,
+    name,
+    value,
+  });
+  const nodes: StanzaNode[] = [
+    { kind: 'info', id: `${prefix}/info`, label: 'Hub publish', detail: `${frame.bytes} B` },
+    field('topic', hub.topic),
+    field('from', hub.from),
+    field('to', hub.to.length ? hub.to.join(', ') : '(no subscriber)'),
+  ];
+  if (hub.causedBy !== undefined) nodes.push(field('relays', `#${hub.causedBy}`));
+  const update = view.finesse;
+  if (update?.element && !nestedDeeperThan(update.element)) {
+    const decoded = elementNode(update.element, `${prefix}/decoded`, 0, update.node);
+    if (decoded.kind === 'element') decoded.decoded = { label: updateLabel(update) };
+    nodes.push(decoded);
+  } else if (update?.error)
+    nodes.push({ kind: 'error', id: `${prefix}/error`, message: `The relayed Update does not parse: ${update.error}` });
+  nodes.push({
+    kind: 'text',
+    id: `${prefix}/payload`,
+    text: redact(JSON.stringify(hub.payload, null, 2) ?? '(no payload)'),
+  });
+  return nodes;
 }
 
 /** `node`: the pubsub node of the enclosing <items>, for the decoded Update's label. */

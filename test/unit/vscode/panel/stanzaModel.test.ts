@@ -6,6 +6,7 @@ import { eventMessage, userUpdate } from '../../../../src/core/finesse/builders'
 import { nodes } from '../../../../src/core/finesse/nodes';
 import { plainAuth, plainPayload } from '../../../../src/core/xmpp/sasl';
 import { StanzaNode, stanzaTree } from '../../../../src/vscode/panel/stanzaModel';
+import { hubPublish, relayedUpdate } from '../../../support/hubFrames';
 
 function frameOf(raw: string, kind: 'stanza' | 'text' | 'ping' = 'stanza') {
   const store = new FrameStore();
@@ -91,5 +92,44 @@ describe('stanza tree model', () => {
       garbage.map((n) => n.kind),
       ['error', 'info', 'text'],
     );
+  });
+});
+
+describe('stanza tree model of a hub frame', () => {
+  it('lists topic, publisher, receivers and the relayed frame, the Update as a subtree, the payload as JSON', () => {
+    const store = new FrameStore();
+    const update = userUpdate({ id: 'agent1', loginName: 'agent1' }, 'READY');
+    const f = store.append({
+      session: 'desktop',
+      dir: 'in',
+      kind: 'hub',
+      raw: relayedUpdate(nodes.user('agent1'), update, { causedBy: 3 }),
+    });
+    const tree = stanzaTree(f);
+    assert.deepEqual(
+      tree.slice(0, 5).map((n) => (n.kind === 'attribute' ? `${n.name}=${n.value}` : n.kind)),
+      ['info', 'topic=finesse.api.User.agent1', 'from=desktop', 'to=1 Sample Gadget, 2 Team Gadget', 'relays=#3'],
+    );
+    const decoded = tree[5];
+    assert.equal(decoded.kind === 'element' && decoded.name, 'Update');
+    assert.equal(decoded.kind === 'element' && decoded.decoded?.label, 'User agent1 PUT → READY');
+    const payload = tree[6];
+    assert.equal(payload.kind, 'text');
+    assert.deepEqual(JSON.parse((payload as { text: string }).text), JSON.parse(f.raw).payload);
+  });
+
+  it('shows a gadget’s publish without an Update, and text that is no record as text with its error', () => {
+    const store = new FrameStore();
+    const own = stanzaTree(
+      store.append({ session: 'd', dir: 'out', kind: 'hub', raw: hubPublish('a.b', '3 G', [], { n: 1 }) }),
+    );
+    assert.deepEqual(
+      own.map((n) => n.kind),
+      ['info', 'attribute', 'attribute', 'attribute', 'text'],
+    );
+    const bad = stanzaTree(store.append({ session: 'd', dir: 'out', kind: 'hub', raw: '{"topic":' }));
+    assert.equal(bad[0].kind, 'error');
+    assert.match((bad[0] as { message: string }).message, /Not a hub record/);
+    assert.equal((bad.at(-1) as { text: string }).text, '{"topic":');
   });
 });
