@@ -98,8 +98,10 @@ describe('Finesse: Start Simulator', () => {
       rest: string;
       bosh: string;
       domain: string;
+      c2s: string;
     }>('finesse.startSimulator', { scenario: 'idle' });
-    assert.deepEqual(Object.keys(urls), ['listening', 'rest', 'bosh', 'domain']);
+    assert.deepEqual(Object.keys(urls), ['listening', 'rest', 'bosh', 'domain', 'c2s']);
+    assert.match(urls.c2s, /^127\.0\.0\.1:\d+$/, 'XMPP over TCP on loopback');
     assert.deepEqual(
       await vscode.commands.executeCommand('finesse.startSimulator', { scenario: 'idle' }),
       urls,
