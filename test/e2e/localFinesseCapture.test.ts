@@ -15,6 +15,8 @@ import { FrameStore, SessionInfo } from '../../src/core/capture/frameStore';
 import { frameView } from '../../src/core/capture/frameView';
 import { callLabel, Correlator } from '../../src/core/finesse/correlation';
 import { FinesseSimulator } from '../../src/core/simulator/simulator';
+import { ownConnectSessions } from '../../src/core/simulator/capture';
+import { FinesseSession } from '../../src/core/session/finesseSession';
 import { idleScenario } from '../../src/core/simulator/scenario';
 import { buildCli, JsonLine, spawnCli } from '../support/cli';
 import { startClient, xmppModule, XmppClient } from '../support/xmpp';
@@ -197,6 +199,55 @@ describe('local Finesse: its own REST calls and client sessions are captured', f
     correlation.observe(store);
     assert.deepEqual(correlation.causeOf(update.id), { request: request.id, guess: false });
     assert.match(callLabel(correlation.effectsOf(request.id)!), /^PUT User\/agent2 → 202 · READY in \d+ ms$/);
+  });
+});
+
+describe('local Finesse capture beside our own Connect session in the same store (VS Code)', function () {
+  this.timeout(60_000);
+
+  it('our session is captured once, from its own side; another client of the same agent still is', async () => {
+    const store = new FrameStore();
+    const sim: FinesseSimulator = new FinesseSimulator({
+      scenario: idleScenario(),
+      store,
+      alreadyCaptured: ownConnectSessions(store, () => sim.url),
+    });
+    await sim.listen();
+    const session = new FinesseSession(store, {
+      url: sim.url!,
+      domain: 'finesse.test',
+      user: 'agent1',
+      password: 'agent1',
+    });
+    let gadget: XmppClient | undefined;
+    try {
+      await session.start();
+      gadget = await startClient({
+        service: sim.url!,
+        domain: 'finesse.test',
+        username: 'agent1',
+        password: 'agent1',
+        resource: 'gadget',
+      });
+      await until(store, () => !!sessionLabelled(store, 'agent1@finesse.test/gadget'));
+      const served = [...store.sessions.values()].filter(
+        (s) => s.id.startsWith('local-') && !s.id.startsWith('local-rest'),
+      );
+      assert.deepEqual(
+        served.map((s) => s.label),
+        ['agent1@finesse.test/gadget'],
+        'the Connect session is not captured a second time from the server side',
+      );
+      const frames = framesOf(store, served[0].id);
+      assert.equal(`${frames[0].dir} ${frames[0].kind}`, 'out open', 'the frames before the bind were kept');
+      assert.ok(frames.some((f) => f.dir === 'in' && f.raw.includes('<bind')));
+      assert.ok(framesOf(store, session.id).length > 5, "our session's own capture");
+    } finally {
+      gadget?.reconnect.stop();
+      await gadget?.stop().catch(() => undefined);
+      await session.stop();
+      await sim.close();
+    }
   });
 });
 

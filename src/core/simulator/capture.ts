@@ -17,9 +17,11 @@
 import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { now } from '../capture/frame';
+import type { FrameInput } from '../capture/frame';
 import type { FrameStore, SessionInfo } from '../capture/frameStore';
 import { formatRequest, formatResponse, HeaderList, redactedHeaders, redactHeader } from '../http/message';
 import { classifyText } from '../xmpp/framing';
+import { DEFAULT_RESOURCE } from '../session/resource';
 import type { XmppServerSession } from '../replay/xmppServerSession';
 
 /** One REST exchange the simulator answered. */
@@ -50,10 +52,15 @@ export class SimulatorCapture {
   private readonly stamp = Date.now().toString(36);
   private readonly open = new Set<string>();
 
-  /** `origin()` names the simulator (`http://127.0.0.1:PORT`) in session labels, once listening. */
+  /**
+   * `origin()` names the simulator (`http://127.0.0.1:PORT`) in session labels, once listening.
+   * `alreadyCaptured(jid)`: a bound client whose own side the store holds already (our Connect
+   * session in the same store), whose stream is therefore not captured a second time.
+   */
   constructor(
     private readonly store: FrameStore,
     private readonly origin: () => string | undefined,
+    private readonly alreadyCaptured?: (jid: string) => boolean,
   ) {}
 
   /** Captures one answered REST exchange: the request, then its response. */
@@ -81,21 +88,47 @@ export class SimulatorCapture {
     });
   }
 
-  /** Captures a client stream from its first frame to its end, as a session of its own. */
+  /**
+   * Captures a client stream from its first frame to its end, as a session of its own. With
+   * `alreadyCaptured`, the frames before the bind wait: only the bound JID tells whether the
+   * client is one whose own side the store already holds (then nothing of it is kept).
+   */
   stream(stream: XmppServerSession, via: StreamVia, remote?: string): void {
     const id = `local-${via}-${this.stamp}-${++this.seq}`;
     const where = `${this.origin() ?? ''}${VIA_PATH[via]}`;
-    let info = this.openSession(id, `local Finesse ${VIA_NAME[via]}${remote ? ` ${remote}` : ''}`, where);
-    const append = (dir: 'in' | 'out', raw: string) =>
-      this.store.append({ session: id, dir, kind: classifyText(raw), raw, t: now() });
+    const first = `local Finesse ${VIA_NAME[via]}${remote ? ` ${remote}` : ''}`;
+    const started = Date.now();
+    let pending: FrameInput[] | undefined = this.alreadyCaptured ? [] : undefined;
+    let info = pending ? undefined : this.openSession(id, first, where);
+    let skipped = false;
+    const append = (dir: 'in' | 'out', raw: string) => {
+      if (skipped) return;
+      const frame: FrameInput = { session: id, dir, kind: classifyText(raw), raw, t: now() };
+      if (pending) pending.push(frame);
+      else this.store.append(frame);
+    };
+    const flush = (label: string) => {
+      info = this.openSession(id, label, where, started);
+      for (const frame of pending ?? []) this.store.append(frame);
+      pending = undefined;
+    };
     stream.on('received', (raw) => append('out', raw));
     stream.on('sent', (raw) => append('in', raw));
     stream.on('state', (state) => {
+      if (state !== 'online' || !stream.jid) return;
+      if (pending) {
+        if (this.alreadyCaptured?.(stream.jid)) {
+          skipped = true;
+          pending = undefined;
+        } else flush(stream.jid);
+      }
       // Bound: the session is the agent's now, as a real client's Sessions entry would say.
-      if (state === 'online' && stream.jid && this.open.has(id))
-        info = this.store.openSession({ ...info, label: stream.jid });
+      else if (info && this.open.has(id)) info = this.store.openSession({ ...info, label: stream.jid });
     });
-    stream.once('close', () => this.endSession(id));
+    stream.once('close', () => {
+      if (pending) flush(first);
+      this.endSession(id);
+    });
   }
 
   /** Ends every session still open (the simulator is closing). */
@@ -104,9 +137,9 @@ export class SimulatorCapture {
     this.rest = undefined;
   }
 
-  private openSession(id: string, label: string, target = this.origin()): SessionInfo {
+  private openSession(id: string, label: string, target = this.origin(), started?: number): SessionInfo {
     this.open.add(id);
-    return this.store.openSession({ id, label, ...(target ? { target } : {}) });
+    return this.store.openSession({ id, label, ...(target ? { target } : {}), ...(started ? { started } : {}) });
   }
 
   private endSession(id: string): void {
@@ -120,4 +153,35 @@ export function remoteOf(req: IncomingMessage): string | undefined {
   const { remoteAddress, remotePort } = req.socket;
   if (!remoteAddress) return undefined;
   return `${remoteAddress.includes(':') ? `[${remoteAddress}]` : remoteAddress}:${remotePort}`;
+}
+
+/**
+ * Whether `jid` is one of our own Connect sessions in `store` connected to the simulator at
+ * `url` (`ws://127.0.0.1:PORT/ws/`): an open `client-` session there labelled with that JID, or
+ * with its bare JID when it binds our default resource. For `alreadyCaptured`.
+ */
+export function ownConnectSessions(store: FrameStore, url: () => string | undefined): (jid: string) => boolean {
+  return (jid) => {
+    const here = url();
+    if (!here) return false;
+    const slash = jid.indexOf('/');
+    const bare = slash < 0 ? jid : jid.slice(0, slash);
+    const resource = slash < 0 ? '' : jid.slice(slash + 1);
+    for (const s of store.sessions.values()) {
+      if (!s.id.startsWith('client-') || s.ended !== undefined || !sameListener(s.target, here)) continue;
+      if (s.label === jid || (s.label === bare && resource === DEFAULT_RESOURCE)) return true;
+    }
+    return false;
+  };
+}
+
+/** Same port on a loopback host (a Connect URL may say localhost where the listener says 127.0.0.1). */
+function sameListener(target: string | undefined, url: string): boolean {
+  try {
+    const a = new URL(target ?? '');
+    const b = new URL(url);
+    return a.port === b.port && a.pathname.replace(/\/$/, '') === b.pathname.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
 }

@@ -57,6 +57,11 @@ export interface SimulatorOptions {
    * frames, each client stream (/ws/, BOSH) as a session of its own, as reverse mode would.
    */
   store?: FrameStore;
+  /**
+   * A bound client whose own side `store` already captures (our Connect session in the same
+   * store: capture.ts's ownConnectSessions): its stream is not captured a second time.
+   */
+  alreadyCaptured?: (jid: string) => boolean;
   /** /gadgets/ (Shindig's ifr, makeRequest, the gadgets.* runtime) over the `serve` folder. */
   gadgets?: Omit<GadgetServerOptions, 'files'>;
   /** BOSH limits other than Openfire's defaults (wait, hold, inactivity, polling). */
@@ -155,7 +160,7 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
       if (this.scenario.start === 'online' && s.jid.startsWith(`${scriptedAgent}@`) && isOwnFeed(s.node, scriptedAgent))
         setImmediate(() => this.runner.start());
     });
-    this.capture = opts.store ? new SimulatorCapture(opts.store, () => this.origin) : undefined;
+    this.capture = opts.store ? new SimulatorCapture(opts.store, () => this.origin, opts.alreadyCaptured) : undefined;
     this.rest = new RestApi(this.desk, this.domain, (call, exchange) => {
       this.capture?.restExchange(exchange);
       this.emit('rest', { ...call });

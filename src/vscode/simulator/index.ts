@@ -77,13 +77,14 @@ export function register(services: Services, local: LocalFinesse): vscode.Dispos
     // Loaded on first use: activation stays light.
     const { FinesseSimulator } = await import('../../core/simulator/simulator');
     const { idleScenario, parseScenario } = await import('../../core/simulator/scenario');
+    const { ownConnectSessions } = await import('../../core/simulator/capture');
     const scenario =
       args.scenario === undefined
         ? undefined
         : args.scenario === 'idle'
           ? idleScenario()
           : parseScenario(await readFile(args.scenario, 'utf8'), args.scenario);
-    const sim = new FinesseSimulator({
+    const sim: FinesseSimulator = new FinesseSimulator({
       listen: { host: args.host ?? '127.0.0.1', port: args.port ?? 0 },
       serve: args.serve,
       scenario,
@@ -93,6 +94,8 @@ export function register(services: Services, local: LocalFinesse): vscode.Dispos
       // XMPP over TCP offers STARTTLS with a certificate kept with the extension's storage.
       c2s: { certDir: join(services.context.globalStorageUri.fsPath, 'local-finesse') },
       store: services.store,
+      // Connect to it is captured by our session already: not a second time from this side.
+      alreadyCaptured: ownConnectSessions(services.store, () => sim.url),
       desktop: args.desktop && { ...args.desktop, gate: services.interceptGate, live: services.live },
     });
     sim.on('rest', (c) =>
