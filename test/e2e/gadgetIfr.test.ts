@@ -137,6 +137,7 @@ describe('gadget rendering at /gadgets/ifr', function () {
     const res = await fetch(`${sim.origin}/gadgets/js/gadget-runtime.js`);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.equal(res.headers.get('sourcemap'), '/gadgets/js/gadget-runtime.js.map');
     assert.match(await res.text(), /HubSettings/);
     assert.equal((await fetch(`${sim.origin}/gadgets/js/other.js`)).status, 404);
     // Its source map ignore-lists every source, so DevTools shows console calls at the gadget's line.

@@ -22,6 +22,7 @@ import type { GadgetProblem } from './problem';
 import { localeOf, problemPage, renderGadget } from './render';
 import type { RestForwarder } from './restForwarder';
 import { readSpec, SpecError } from './spec';
+import { identityMap, ignoreListed } from './runtimeMap';
 
 export const GADGETS_PREFIX = '/gadgets/';
 const RUNTIME_PATH = '/gadgets/js/gadget-runtime.js';
@@ -280,29 +281,24 @@ export class GadgetServer {
   }
 
   private runtime(req: IncomingMessage, res: ServerResponse, map: boolean): void {
-    const file = runtimeFile(map);
-    if (!file) return sendError(res, 404, 'dist/gadget-runtime.js is not built (npm run build)');
-    let body = readFileSync(file);
-    // The runtime's sources are ignore-listed, so DevTools shows a console call at the gadget's
-    // own line rather than inside the wrapper that forwards it to the container.
-    if (map) body = Buffer.from(ignoreListed(body.toString('utf8')));
+    const js = runtimeFile();
+    if (!js) return sendError(res, 404, 'dist/gadget-runtime.js is not built (npm run build)');
+    const body = map
+      ? Buffer.from(
+          existsSync(`${js}.map`)
+            ? ignoreListed(readFileSync(`${js}.map`, 'utf8'))
+            : identityMap(readFileSync(js, 'utf8'), 'gadget-runtime.js'),
+        )
+      : readFileSync(js);
     res.writeHead(200, {
       'Content-Type': map ? 'application/json' : 'text/javascript; charset=utf-8',
       'Content-Length': String(body.length),
       'Cache-Control': 'no-cache',
       'X-Content-Type-Options': 'nosniff',
+      // A production build carries no sourceMappingURL comment; the header points DevTools to the map.
+      ...(map ? {} : { SourceMap: `${RUNTIME_PATH}.map` }),
     });
     res.end(req.method === 'HEAD' ? undefined : body);
-  }
-}
-
-function ignoreListed(mapText: string): string {
-  try {
-    const m = JSON.parse(mapText) as { sources?: unknown[] } & Record<string, unknown>;
-    const all = (m.sources ?? []).map((_, i) => i);
-    return JSON.stringify({ ...m, ignoreList: all, x_google_ignoreList: all });
-  } catch {
-    return mapText;
   }
 }
 
@@ -320,8 +316,8 @@ function defaultPort(u: URL): string {
 }
 
 /** dist/gadget-runtime.js: beside the running bundle (dist/), or the built one (tests, tsx). */
-function runtimeFile(map: boolean): string | undefined {
-  const name = map ? 'gadget-runtime.js.map' : 'gadget-runtime.js';
+function runtimeFile(): string | undefined {
+  const name = 'gadget-runtime.js';
   return [join(__dirname, name), resolve(__dirname, '../../../dist', name)].find((f) => existsSync(f));
 }
 
