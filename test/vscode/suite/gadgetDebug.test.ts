@@ -4,7 +4,7 @@
 // a saved change reloading only its frame, an uncaught error as a Problem on its line, and
 // stopping the session stopping the browser and the local Finesse it started.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { api, diagnosticsOf, extension, FinesseApi, waitForFrame } from './helpers';
@@ -392,5 +392,84 @@ describe('Finesse: Debug Gadget against a lab server (a Connect profile)', funct
     session = undefined;
     await assert.rejects(fetch(desktop.url), 'the desktop listener is closed');
     assert.equal((await fetch(`${lab.rest}SystemInfo`)).status, 200, 'the lab server is still up');
+  });
+});
+
+describe("Finesse: Debug Gadget on Cisco's Learning Sample Gadget (finesse.js from the gadget's folder)", function () {
+  this.timeout(120_000);
+  // Cisco's sample and its finesse-10.5.1.js never enter the repository: read from beside it.
+  const SAMPLE = join(extension().extensionPath, '..', 'shared', 'finesse-samples', 'LearningSampleGadget-10.5.1');
+  let session: vscode.DebugSession | undefined;
+  const subs: vscode.Disposable[] = [];
+  after(async () => {
+    if (session) await vscode.debug.stopDebugging(session);
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    for (const s of subs) s.dispose();
+  });
+
+  it('stops in the sample’s render() with the agent’s state that finesse.js read from the desktop', async function () {
+    if (!existsSync(SAMPLE)) this.skip();
+    const ws = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(ws);
+    const folder = join(ws.uri.fsPath, 'LearningSample');
+    mkdirSync(folder, { recursive: true });
+    for (const f of [
+      'SampleGadget_Final.xml',
+      'SampleGadget_Final.js',
+      'SampleGadget_Final.css',
+      'finesse-10.5.1.js',
+      'jquery-1.9.1.min.js',
+    ])
+      copyFileSync(join(SAMPLE, f), join(folder, f));
+    const js = join(folder, 'SampleGadget_Final.js');
+    const line =
+      readFileSync(js, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('$("#userState").text(currentState)')) + 1;
+    assert.ok(line > 0, 'the sample has the line');
+    vscode.debug.addBreakpoints([
+      new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(js), new vscode.Position(line - 1, 0))),
+    ]);
+    const stopped = new Promise<{ session: vscode.DebugSession; threadId: number }>((resolve) => {
+      subs.push(
+        vscode.debug.registerDebugAdapterTrackerFactory('pwa-chrome', {
+          createDebugAdapterTracker: (s) => ({
+            onDidSendMessage: (m: DapMessage) => {
+              if (m.type === 'event' && m.event === 'stopped' && m.body?.threadId !== undefined)
+                resolve({ session: s, threadId: m.body.threadId });
+            },
+          }),
+        }),
+      );
+    });
+    subs.push(
+      vscode.debug.onDidStartDebugSession((s) => {
+        if (s.type === 'finesse-gadget') session = s;
+      }),
+    );
+    assert.ok(
+      await vscode.debug.startDebugging(ws, {
+        type: 'finesse-gadget',
+        request: 'launch',
+        name: 'Debug the Learning Sample Gadget',
+        gadgetFolder: folder,
+      }),
+    );
+    const stop = await stopped;
+    const trace = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId, levels: 1 })) as {
+      stackFrames: StackFrame[];
+    };
+    const top = trace.stackFrames[0];
+    const path = top.source?.path ?? '';
+    assert.equal(/^[a-z][\w+.-]*:\/\//i.test(path) ? vscode.Uri.parse(path).path : path, js);
+    assert.equal(top.line, line);
+    const state = (await stop.session.customRequest('evaluate', {
+      expression: 'currentState + " " + user.getId()',
+      frameId: top.id,
+      context: 'watch',
+    })) as { result: string };
+    assert.equal(state.result, "'NOT_READY agent1'", 'the desktop signed agent1 in, NOT_READY');
+    vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
+    await stop.session.customRequest('continue', { threadId: stop.threadId });
   });
 });
