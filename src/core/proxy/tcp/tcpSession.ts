@@ -171,7 +171,12 @@ export class TcpProxySession extends EventEmitter<{ end: [] }> implements LiveSe
     const leg = this.legs[dir === 'out' ? 'upstream' : 'client'];
     if (leg.closed || !leg.socket.writable) return;
     if (leg.waiting) return void leg.waiting.push(bytes);
-    leg.socket.write(bytes);
+    if (!leg.socket.write(bytes)) {
+      // A slow reader: stop reading the other side until this one has taken what it was given.
+      const source = this.legs[dir === 'out' ? 'client' : 'upstream'].socket;
+      source.pause();
+      leg.socket.once('drain', () => source.resume());
+    }
     // <proceed/> went to the client: its next bytes are its TLS handshake with us.
     if (dir === 'in' && bytes.length < 200 && isProceed(bytes.toString('utf8'))) this.upgradeClient();
   }
