@@ -440,6 +440,36 @@ describe('timeline webview', function () {
     assert.deepEqual(await view.cspViolations(), []);
   });
 
+  it('reads the axis in the locale’s clock, one form for every tick: 24-hour where the locale has it', async () => {
+    // Twenty minutes around 01:00 UTC, read in UTC: the ticks are five minutes apart.
+    const w = new CaptureWriter(new FrameStore(), Date.UTC(2026, 10, 30, 0, 44, 0));
+    const agent = { id: 'agent1', loginName: 'agent1' };
+    w.state(agent, 'LOGIN');
+    w.wait(30);
+    w.state(agent, 'NOT_READY');
+    w.wait(600);
+    w.state(agent, 'READY');
+    w.wait(570);
+    w.state(agent, 'NOT_READY');
+    const ticks = async (locale: string) => {
+      view = await harness.open(w.store, { now: () => w.t + HOUR, locale, timezoneId: 'UTC' });
+      await view.delivered((m) => m.type === 'model');
+      const text = await view.page.$$eval('g.axis .tick text', (els) => els.map((e) => e.textContent ?? ''));
+      await view.close();
+      view = undefined;
+      return text;
+    };
+    const gb = await ticks('en-GB');
+    assert.ok(gb.includes('00:45') && gb.includes('01:00'), gb.join(' '));
+    for (const t of gb) assert.match(t, /^\d\d:\d\d$/, gb.join(' '));
+    const de = await ticks('de-DE');
+    assert.ok(de.includes('00:45') && de.includes('01:00'), de.join(' '));
+    // A locale whose clock is 12-hour says AM or PM on every tick, not only on the hour.
+    const us = await ticks('en-US');
+    assert.ok(us.includes('12:45\u202fAM') || us.includes('12:45 AM'), us.join(' | '));
+    for (const t of us) assert.match(t, /^\d{1,2}:\d\d\sAM$/, us.join(' | '));
+  });
+
   it('says what it waits for when the capture has no agent yet', async () => {
     const day = agentDay();
     day.store.clear();

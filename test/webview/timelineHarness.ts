@@ -94,11 +94,18 @@ export class TimelineHarness {
       connections?: LiveSessionRegistry;
       title?: string;
       viewport?: { width: number; height: number };
+      /** The page's locale and time zone (Intl's defaults), so what a clock reads is fixed. */
+      locale?: string;
+      timezoneId?: string;
       noticeMs?: number;
       tickMs?: number;
     },
   ): Promise<TimelinePage> {
-    const context = await this.browser.newContext({ viewport: opts.viewport ?? { width: 1200, height: 400 } });
+    const context = await this.browser.newContext({
+      viewport: opts.viewport ?? { width: 1200, height: 400 },
+      locale: opts.locale,
+      timezoneId: opts.timezoneId,
+    });
     const page = await context.newPage();
     const selected: number[] = [];
     const selectWaiters: ((id: number) => void)[] = [];

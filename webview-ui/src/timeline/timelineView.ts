@@ -3,9 +3,9 @@
  * coloured spans, its dialogs as bars below them (ALERTING → DROPPED) and REST calls and
  * apiErrors as marks. d3-scale maps time to x and d3-axis draws the ticks; d3-selection joins
  * the data to elements. All three only set attributes and text (never style attributes in
- * markup, never HTML from data), which the webview's strict CSP allows; colours are CSS classes
- * over the theme's --vscode-charts-* variables (media/timeline.css). The spans themselves are
- * plain elements (see render) for speed.
+ * markup, never HTML from data), which the webview's strict CSP allows; tick labels are the
+ * locale's clock (axisTime.ts); colours are CSS classes over the theme's --vscode-charts-*
+ * variables (media/timeline.css). The spans themselves are plain elements (see render) for speed.
  *
  * What is shown is a window of time (viewport.ts): the whole capture while it is live and
  * followed, its frames otherwise, or what the user zoomed and panned to with the wheel, a drag
@@ -17,6 +17,7 @@ import { select } from 'd3-selection';
 import type { TimelineLane, TimelineMark, TimelineModel } from '../../../src/protocol/timeline';
 import { Viewport, ViewMode } from './viewport';
 import { spanAt } from './hit';
+import { tickFormat } from './axisTime';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const LABEL_WIDTH = 120;
@@ -321,6 +322,7 @@ export class TimelineView {
     const x = scaleTime()
       .domain([new Date(d0), new Date(d1)])
       .range([r0, r1]);
+    const ticks = x.ticks(Math.max(2, Math.floor((width - LABEL_WIDTH) / 110)));
     const svg = select(this.svg).attr('width', width).attr('height', height).attr('viewBox', `0 0 ${width} ${height}`);
     // The window shown, for whoever needs to know (the tests read it too).
     svg.attr('data-mode', this.viewport.mode).attr('data-from', Math.round(d0)).attr('data-to', Math.round(d1));
@@ -334,7 +336,7 @@ export class TimelineView {
       .join('g')
       .attr('class', 'axis')
       .attr('transform', `translate(0,${AXIS_HEIGHT - 4})`)
-      .call(axisTop<Date>(x).ticks(Math.max(2, Math.floor((width - LABEL_WIDTH) / 110))));
+      .call(axisTop<Date>(x).tickValues(ticks).tickFormat(tickFormat(ticks)));
 
     const lanes = svg
       .selectAll<SVGGElement, TimelineLane>('g.lane')
