@@ -470,6 +470,37 @@ describe('timeline webview', function () {
     for (const t of us) assert.match(t, /^\d{1,2}:\d\d\sAM$/, us.join(' | '));
   });
 
+  it('has a legend key for every state it draws, in the colour it draws it', async () => {
+    const day = agentDay();
+    // The day's first Update is the agent signing in: LOGIN, before NOT_READY.
+    const w = new CaptureWriter(day.store, day.t);
+    w.state({ id: 'agent3', loginName: 'agent3' }, 'LOGIN');
+    w.wait(60);
+    w.state({ id: 'agent3', loginName: 'agent3' }, 'HOLD');
+    w.wait(60);
+    w.state({ id: 'agent3', loginName: 'agent3' }, 'WORK');
+    w.wait(60);
+    w.state({ id: 'agent3', loginName: 'agent3' }, 'LOGOUT');
+    view = await harness.open(day.store, { now: () => w.t + HOUR });
+    await view.delivered((m) => m.type === 'model');
+    const drawn = await view.page.$$eval('path.state', (paths) =>
+      paths.map((p) => ({ state: p.getAttribute('data-state') ?? '', fill: getComputedStyle(p).fill })),
+    );
+    const keys = await view.page.$$eval('.tl-key', (els) =>
+      els.map((k) => ({ text: k.textContent ?? '', colour: getComputedStyle(k, '::before').backgroundColor })),
+    );
+    const states = new Set(drawn.map((d) => d.state));
+    for (const s of ['LOGIN', 'NOT_READY', 'READY', 'RESERVED', 'TALKING', 'WORK_READY', 'HOLD', 'WORK', 'LOGOUT'])
+      assert.ok(states.has(s), `${s} is drawn: ${[...states].join(' ')}`);
+    for (const d of drawn) {
+      const key = keys.find((k) => k.text === d.state);
+      assert.ok(key, `no legend key for ${d.state}: ${keys.map((k) => k.text).join(' ')}`);
+      assert.equal(key.colour, d.fill, `${d.state}: the key's colour is the span's`);
+    }
+    // LOGIN is not LOGOUT's grey.
+    assert.notEqual(drawn.find((d) => d.state === 'LOGIN')!.fill, drawn.find((d) => d.state === 'LOGOUT')!.fill);
+  });
+
   it('says what it waits for when the capture has no agent yet', async () => {
     const day = agentDay();
     day.store.clear();

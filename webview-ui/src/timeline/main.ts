@@ -13,7 +13,8 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-const LEGEND = ['READY', 'NOT_READY', 'TALKING', 'HOLD', 'WORK', 'WORK_READY', 'RESERVED', 'LOGOUT'];
+/** Every state an agent's lane draws in a colour of its own, and LOGOUT (every other state's grey). */
+const LEGEND = ['LOGIN', 'READY', 'NOT_READY', 'TALKING', 'HOLD', 'WORK', 'WORK_READY', 'RESERVED', 'LOGOUT'];
 
 function main(): void {
   const root = document.getElementById('app');
