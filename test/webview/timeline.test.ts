@@ -501,6 +501,35 @@ describe('timeline webview', function () {
     assert.notEqual(drawn.find((d) => d.state === 'LOGIN')!.fill, drawn.find((d) => d.state === 'LOGOUT')!.fill);
   });
 
+  it('hides the tooltip when the pointer leaves the page, and when a live redraw slides the mark from under it', async () => {
+    const { store, connections } = liveStore(DAY_START);
+    const day = agentDay(new CaptureWriter(store));
+    let now = day.t + 1000;
+    view = await harness.open(store, { now: () => now, connections, tickMs: 20 });
+    await view.delivered((m) => m.type === 'model');
+    const { page } = view;
+    const band = (await page.locator('g.lane[data-agent="agent1"] rect.state-band').boundingBox())!;
+    const [, ready] = (await shown(page))[0].states;
+    await page.mouse.move(ready.x + ready.width / 2, band.y + band.height / 2);
+    await page.waitForSelector('.tl-tooltip:not([hidden])');
+    // Out of the page (in VS Code: out of the webview, onto the workbench).
+    await page.mouse.move(ready.x + ready.width / 2, -20);
+    await page.waitForSelector('.tl-tooltip[hidden]', { state: 'attached' });
+    assert.equal(await page.isVisible('.tl-tooltip'), false);
+
+    // The last REST call's mark (near now, at the right), hovered; then an hour passes with the
+    // pointer at rest: the picture follows now, the mark slides left and the pointer is over nothing.
+    const mark = page.locator('g.lane[data-agent="agent1"] path.m-rest').last();
+    const box = (await mark.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.7);
+    await page.waitForSelector('.tl-tooltip:not([hidden])');
+    assert.match((await page.textContent('.tl-tip-title'))!, /PUT/);
+    now += HOUR;
+    await view.delivered((m) => m.type === 'now' && m.now === now);
+    await windowBecomes(page, (w) => w.to >= now, 'up to the new now');
+    await page.waitForSelector('.tl-tooltip[hidden]', { state: 'attached' });
+  });
+
   it('says what it waits for when the capture has no agent yet', async () => {
     const day = agentDay();
     day.store.clear();

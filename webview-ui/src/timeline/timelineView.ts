@@ -91,6 +91,10 @@ export class TimelineView {
   private hovered: number | undefined;
   /** Where the pointer rests on a lane's states: the outline is put back there after a redraw. */
   private onState: { lane: string; clientX: number } | undefined;
+  /** Where the pointer last was over the picture (a redraw may move a mark from under it). */
+  private pointer: { x: number; y: number } | undefined;
+  /** The frame of the dialog or mark under a point, if one is there. */
+  private elementFrameAt: (x: number, y: number) => number | undefined = () => undefined;
 
   render(model: TimelineModel, live = false): void {
     this.model = model;
@@ -181,6 +185,10 @@ export class TimelineView {
       const el = target.closest('[data-frame]');
       return el && el !== this.hoverSpan ? { el, frame: Number(el.getAttribute('data-frame')) } : undefined;
     };
+    this.elementFrameAt = (x, y) => {
+      const el = document.elementFromPoint(x, y)?.closest('[data-frame]');
+      return el && el !== this.hoverSpan && svg.contains(el) ? Number(el.getAttribute('data-frame')) : undefined;
+    };
     const hoverAt = (e: MouseEvent) => {
       const hit = frameOf(e);
       if (hit?.frame === this.hovered) return;
@@ -211,6 +219,7 @@ export class TimelineView {
       }
     });
     svg.addEventListener('mousemove', (e) => {
+      this.pointer = { x: e.clientX, y: e.clientY };
       if (!press?.dragging) hoverAt(e);
     });
     const release = (e: PointerEvent) => {
@@ -219,14 +228,21 @@ export class TimelineView {
       press = undefined;
       svg.classList.remove('panning');
       if (svg.hasPointerCapture(e.pointerId)) svg.releasePointerCapture(e.pointerId);
+      // A drag that ended outside the picture left it while the leave was ignored.
+      if (dragged && !svg.contains(document.elementFromPoint(e.clientX, e.clientY))) this.leave();
     };
     svg.addEventListener('pointerup', release);
     svg.addEventListener('pointercancel', release);
     svg.addEventListener('mouseleave', () => {
       if (press?.dragging) return;
-      this.hovered = undefined;
-      this.onState = undefined;
-      this.unhover();
+      this.leave();
+    });
+    // The pointer can leave without a mouseleave on the svg: out of the webview's frame at
+    // speed, to another window, or the panel hidden. Whatever hovered is then no longer.
+    document.documentElement.addEventListener('mouseleave', () => this.leave());
+    window.addEventListener('blur', () => this.leave());
+    document.addEventListener('visibilitychange', () => {
+      if (document.hidden) this.leave();
     });
     svg.addEventListener('click', (e) => {
       // The end of a drag is not a click on what the pointer stopped over.
@@ -284,6 +300,15 @@ export class TimelineView {
       }
       e.preventDefault();
     });
+  }
+
+  /** The pointer is no longer over the picture: nothing is hovered. */
+  private leave(): void {
+    this.pointer = undefined;
+    this.onState = undefined;
+    if (this.hovered === undefined) return;
+    this.hovered = undefined;
+    this.unhover();
   }
 
   private unhover(): void {
@@ -454,7 +479,17 @@ export class TimelineView {
    */
   private rehover(): void {
     const on = this.onState;
-    if (!on || this.hovered === undefined) return;
+    if (this.hovered === undefined) return;
+    if (!on) {
+      // A dialog or mark: a live picture that follows now slides it from under a resting pointer.
+      const frame = this.pointer ? this.elementFrameAt(this.pointer.x, this.pointer.y) : undefined;
+      if (frame === this.hovered) return;
+      const el = frame === undefined ? null : this.svg.querySelector(`[data-frame="${frame}"]`);
+      this.hovered = el ? frame : undefined;
+      if (el) this.handlers.hover(frame!, el);
+      else this.unhover();
+      return;
+    }
     const laneEl = this.svg.querySelector(`g.lane[data-index="${on.lane}"]`);
     const frame = laneEl ? this.stateAt(laneEl, on.clientX) : undefined;
     if (frame === this.hovered) return;
