@@ -13,6 +13,22 @@ import { nodes } from '../../src/core/finesse/nodes';
 import { CERT_FILE } from '../../src/core/proxy/reverse/cert';
 import { restClient } from './localFinesseSupport';
 import { TcpClient } from '../support/tcpClient';
+import { FrameStore } from '../../src/core/capture/frameStore';
+
+/** Resolves once `holds()` is true, checked after each batch the store announces. */
+function until(store: FrameStore, holds: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!holds()) return;
+      store.off('append', check);
+      store.off('session', check);
+      resolve();
+    };
+    store.on('append', check);
+    store.on('session', check);
+    check();
+  });
+}
 
 const DOMAIN = 'finesse.test';
 const USERS = { agent1: 'agent1-Secret', agent2: 'agent2-Secret' };
@@ -128,6 +144,30 @@ describe('local Finesse over XMPP TCP (c2s)', () => {
       const e = await kicked;
       assert.match(e.message ?? '', /conflict/, JSON.stringify(older.events));
       await newer.stop();
+    });
+  });
+
+  describe('captured like /ws/ clients (the store option)', () => {
+    it('a TCP client is a session of its own, labelled with its JID, its stanzas both ways', async () => {
+      const certDir = mkdtempSync(join(tmpdir(), 'c2s-capture-'));
+      const store = new FrameStore();
+      const sim = new FinesseSimulator({ users: USERS, scenario: idleScenario(), c2s: { certDir }, store });
+      await sim.listen();
+      try {
+        const c = client(sim, 'captured', 'agent1', join(certDir, CERT_FILE));
+        await c.online();
+        const label = `agent1@${DOMAIN}/captured`;
+        await until(store, () => [...store.sessions.values()].some((s) => s.label === label));
+        const session = [...store.sessions.values()].find((s) => s.label === label);
+        await until(store, () => [...store].some((f) => f.session === session?.id && f.raw.startsWith('<presence')));
+        const frames = [...store].filter((f) => f.session === session?.id);
+        assert.ok(frames.some((f) => f.dir === 'out' && f.kind === 'open'));
+        assert.ok(frames.some((f) => f.dir === 'in' && f.raw.includes(`<jid>${label}</jid>`)));
+        await c.stop();
+      } finally {
+        await sim.close();
+        rmSync(certDir, { recursive: true, force: true });
+      }
     });
   });
 
