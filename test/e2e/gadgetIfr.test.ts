@@ -22,7 +22,17 @@ describe('gadget rendering at /gadgets/ifr', function () {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'finesse-ifr-'));
-    for (const d of ['Broken', 'Desk', 'Ten', 'Msgs']) mkdirSync(join(dir, d));
+    for (const d of ['Broken', 'Desk', 'Ten', 'Msgs', 'Eleven']) mkdirSync(join(dir, d));
+    // An 11.x gadget as Cisco's FAQ writes it: the library from the server named by UserPrefs.
+    writeFileSync(
+      join(dir, 'Eleven', 'Eleven.xml'),
+      spec(
+        '<script src="__UP_scheme__://__UP_host__:__UP_hostPort__/desktop/assets/js/finesse.js"></script><p>eleven</p>',
+      ).replace(
+        '</ModulePrefs>',
+        '</ModulePrefs>\n<UserPref name="scheme"/><UserPref name="host"/><UserPref name="hostPort"/>',
+      ),
+    );
     writeFileSync(
       join(dir, 'Broken', 'Broken.xml'),
       '<?xml version="1.0"?>\n<Module>\n<ModulePrefs title="x">\n<Content/>\n</Module>\n',
@@ -110,6 +120,25 @@ describe('gadget rendering at /gadgets/ifr', function () {
     assert.deepEqual(
       problems.map((p) => [p.kind, p.url]),
       [['finesse-js', `${sim.origin}/desktop/assets/js/finesse.js`]],
+    );
+  });
+
+  it('looks for the finesse.js an 11.x gadget loads from __UP_scheme__://__UP_host__:__UP_hostPort__', async () => {
+    const port = new URL(sim.origin).port;
+    const up = `&up_scheme=http&up_host=localhost&up_hostPort=${port}`;
+    assert.match(
+      await (await ifr('/3rdpartygadget/files/Eleven/Eleven.xml', up)).text(),
+      /no finesse\.js is available/,
+    );
+    assert.deepEqual(
+      problems.map((p) => p.url),
+      [`http://localhost:${port}/desktop/assets/js/finesse.js`],
+    );
+    finesseJs = '/* copy */';
+    const html = await (await ifr('/3rdpartygadget/files/Eleven/Eleven.xml', up)).text();
+    assert.match(
+      html,
+      new RegExp(`<script src="http://localhost:${port}/desktop/assets/js/finesse\\.js"></script><p>eleven</p>`),
     );
   });
 

@@ -134,7 +134,7 @@ export class GadgetServer {
     }
     const specUrl = new URL(located.path, origin);
     const bundle = await messagesFor(spec, specUrl, localeOf(params), async (u) => {
-      const f = u.origin === origin ? this.locateSpec(u.pathname, origin) : undefined;
+      const f = sameServer(u, new URL(origin)) ? this.locateSpec(u.pathname, origin) : undefined;
       return f && 'file' in f ? readFileSync(f.file, 'utf8') : undefined;
     });
     for (const p of bundle.problems) this.problem({ ...p, spec: specParam, mid });
@@ -169,7 +169,7 @@ export class GadgetServer {
 
   /** A script the gadget loads that is finesse*.js and that this origin cannot serve. */
   private isMissingFinesseJs(src: URL, origin: string): boolean {
-    if (src.origin !== origin || !/\/finesse[^/]*\.js$/i.test(src.pathname)) return false;
+    if (!sameServer(src, new URL(origin)) || !/\/finesse[^/]*\.js$/i.test(src.pathname)) return false;
     if (src.pathname.startsWith(FINESSE_JS_PATH)) return this.opts.finesseJs?.() === undefined;
     if (src.pathname.startsWith(GADGET_PREFIX)) return !('file' in this.locateSpec(src.pathname, origin));
     return false;
