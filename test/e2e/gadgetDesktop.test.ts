@@ -142,6 +142,16 @@ describe('gadget desktop on the local Finesse, in Chromium', function () {
       await page.evaluate(() => sessionStorage.getItem('userFinesseAuth')),
       Buffer.from('agent1:agent1').toString('base64'),
     );
+    // The desktop's one XMPP stream is in the store once: its own session, not the server's copy.
+    const streams = [
+      ...new Set(
+        framesOf(store)
+          .filter((f) => f.kind === 'open')
+          .map((f) => f.session),
+      ),
+    ];
+    assert.equal(streams.length, 1, `one XMPP stream captured: ${streams.join(', ')}`);
+    assert.equal(store.sessions.get(streams[0])?.label, 'agent1@finesse.test');
   });
 
   it('runs the Learning Sample Gadget: the agent, READY and NOT_READY through REST, the Updates shown', async () => {

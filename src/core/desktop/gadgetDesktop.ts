@@ -138,6 +138,16 @@ export class GadgetDesktop extends EventEmitter<DesktopEvents> {
     return this.opts.backend.domain;
   }
 
+  /**
+   * Whether `jid` is one of the desktop's own XMPP sessions (`USER@DOMAIN/desktop` of an agent it
+   * signs in), which its FinesseSession captures: the local Finesse then does not capture the
+   * same stream a second time into the same store.
+   */
+  capturesJid(jid: string): boolean {
+    for (const user of this.lines.keys()) if (jid === `${user}@${this.opts.backend.domain}/desktop`) return true;
+    return false;
+  }
+
   finesseJsPath(): string | undefined {
     return this.finesseJs;
   }

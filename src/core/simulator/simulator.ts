@@ -160,7 +160,9 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
       if (this.scenario.start === 'online' && s.jid.startsWith(`${scriptedAgent}@`) && isOwnFeed(s.node, scriptedAgent))
         setImmediate(() => this.runner.start());
     });
-    this.capture = opts.store ? new SimulatorCapture(opts.store, () => this.origin, opts.alreadyCaptured) : undefined;
+    // The desktop's own XMPP session is in the store already, as a Connect session is.
+    const alreadyCaptured = (jid: string) => !!this.desktop?.capturesJid(jid) || !!opts.alreadyCaptured?.(jid);
+    this.capture = opts.store ? new SimulatorCapture(opts.store, () => this.origin, alreadyCaptured) : undefined;
     this.rest = new RestApi(this.desk, this.domain, (call, exchange) => {
       this.capture?.restExchange(exchange);
       this.emit('rest', { ...call });
