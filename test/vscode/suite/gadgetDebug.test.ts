@@ -401,6 +401,17 @@ describe("Finesse: Debug Gadget on Cisco's Learning Sample Gadget (finesse.js fr
   const SAMPLE = join(extension().extensionPath, '..', 'shared', 'finesse-samples', 'LearningSampleGadget-10.5.1');
   let session: vscode.DebugSession | undefined;
   const subs: vscode.Disposable[] = [];
+  const lines: WrittenLine[] = [];
+  const lineEvents = new vscode.EventEmitter<WrittenLine>();
+  before(async () => {
+    const finesse = (await api()) as GadgetApi;
+    subs.push(
+      finesse.gadgets.onDidWriteLog((l) => {
+        lines.push(l);
+        lineEvents.fire(l);
+      }),
+    );
+  });
   after(async () => {
     if (session) await vscode.debug.stopDebugging(session);
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
@@ -471,5 +482,12 @@ describe("Finesse: Debug Gadget on Cisco's Learning Sample Gadget (finesse.js fr
     assert.equal(state.result, "'NOT_READY agent1'", 'the desktop signed agent1 in, NOT_READY');
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
     await stop.session.customRequest('continue', { threadId: stop.threadId });
+    // finesse.js's ClientLogger (console and hub topic finesse.clientLogging.*) reaches the log.
+    await first(
+      lines,
+      lineEvents.event,
+      (l) => l.text.includes('LearningSampleGadget : ') && l.title === 'Sample Gadget',
+      'a ClientLogger line',
+    );
   });
 });
