@@ -161,7 +161,10 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
         setImmediate(() => this.runner.start());
     });
     // The desktop's own XMPP session is in the store already, as a Connect session is.
-    const alreadyCaptured = (jid: string) => !!this.desktop?.capturesJid(jid) || !!opts.alreadyCaptured?.(jid);
+    const alreadyCaptured =
+      opts.desktop || opts.alreadyCaptured
+        ? (jid: string) => !!this.desktop?.capturesJid(jid) || !!opts.alreadyCaptured?.(jid)
+        : undefined;
     this.capture = opts.store ? new SimulatorCapture(opts.store, () => this.origin, alreadyCaptured) : undefined;
     this.rest = new RestApi(this.desk, this.domain, (call, exchange) => {
       this.capture?.restExchange(exchange);
