@@ -17,7 +17,7 @@ import { LiveSessionRegistry } from '../../src/core/capture/liveSession';
 import { Interceptor } from '../../src/core/intercept/interceptor';
 import { saveSession } from '../../src/core/recording/writer';
 import { TcpProxy } from '../../src/core/proxy/tcp/tcpProxy';
-import { CERT_FILE } from '../../src/core/proxy/reverse/cert';
+import { CERT_FILE, listenerCertificate } from '../../src/core/proxy/reverse/cert';
 import { FinesseSimulator } from '../../src/core/simulator/simulator';
 import { idleScenario } from '../../src/core/simulator/scenario';
 import { DOMAIN, Prosody } from '../support/prosody';
@@ -234,6 +234,24 @@ describe('proxy in front of XMPP over TCP', () => {
     await failed;
     assert.ok(!c.events.some((e) => e.event === 'online'));
     assert.ok(![...store].some((f) => f.raw.includes('mechanism="PLAIN"')), 'no credentials went to that server');
+  });
+
+  it('refuses a server whose certificate the CA file does not vouch for, before any credentials go out', async () => {
+    const store = new FrameStore();
+    // Another certificate as the CA: Prosody's own is not signed by it.
+    const other = mkdtempSync(join(tmpdir(), 'tcp-proxy-other-'));
+    try {
+      const wrongCa = listenerCertificate(other, [DOMAIN]).certFile;
+      const proxy = await startProxy(store, { caFile: wrongCa });
+      const refused = new Promise<Error>((resolve) => proxy.once('error', resolve));
+      const c = client(proxy, 'wrong-ca');
+      const failed = c.next((e) => e.event === 'error' || e.event === 'offline');
+      assert.match((await refused).message, /certificate|self[- ]signed|verify/i);
+      await failed;
+      assert.ok(![...store].some((f) => f.raw.includes('mechanism="PLAIN"')), 'no credentials went to that server');
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 
   it('fronts the local Finesse TCP listener the same way (its STARTTLS verified with its certificate)', async () => {
