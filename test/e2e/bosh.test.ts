@@ -11,7 +11,7 @@ import { ReverseProxy } from '../../src/core/proxy/reverse/reverseProxy';
 import { FinesseSimulator } from '../../src/core/simulator/simulator';
 import { idleScenario } from '../../src/core/simulator/scenario';
 import { Prosody, DOMAIN } from '../support/prosody';
-import { BoshAnswer, features, mechanisms, post, RawBoshSession } from '../support/rawBosh';
+import { BoshAnswer, body, features, mechanisms, pipeline, post, RawBoshSession } from '../support/rawBosh';
 
 const USER = { user: 'agent1', password: 'agent1-Secret' };
 
@@ -209,6 +209,23 @@ describe('BOSH of the local Finesse, where Openfire goes beyond Prosody', () => 
     assert.equal((await s.send({})).body.attrs.type, undefined, 'a poll after `polling` seconds is fine');
     clock += polling * 1000 - 1;
     assert.equal(terminated(await s.send({})), 'policy-violation');
+  });
+
+  it('ends the session with policy-violation when more requests than `requests` are open at once', async () => {
+    const s = new RawBoshSession(port(), '/http-bind', DOMAIN);
+    await s.create({ hold: 1, wait: 30 });
+    const rid = s.rid;
+    // Pipelined, so they are read in this order: one held, one waiting for the rid before it,
+    // and the third open request of a session that allows two.
+    const answers = await pipeline(port(), '/http-bind', [
+      body({ rid, sid: s.sid }),
+      body({ rid: rid + 2, sid: s.sid }),
+      body({ rid: rid + 1, sid: s.sid }),
+    ]);
+    assert.deepEqual(
+      answers.map((a) => terminated(a)),
+      ['policy-violation', 'policy-violation', 'policy-violation'],
+    );
   });
 
   it('ends a session left without a request for `inactivity` seconds', async () => {

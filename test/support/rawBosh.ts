@@ -68,7 +68,7 @@ export function post(port: number, path: string, body: string, secure?: RawTls):
 }
 
 /** `<body …>children</body>` with the attributes in order. */
-function body(attrs: Record<string, string | number | undefined>, ...children: string[]): string {
+export function body(attrs: Record<string, string | number | undefined>, ...children: string[]): string {
   const a = Object.entries(attrs)
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => ` ${k}="${String(v)}"`)
@@ -143,4 +143,55 @@ export function features(a: BoshAnswer): Element | undefined {
 export function mechanisms(f: Element | undefined): string[] {
   const m = f?.getChildElements().find((c) => c.name === 'mechanisms');
   return (m?.getChildElements() ?? []).map((c) => c.getText());
+}
+
+/**
+ * Several requests pipelined on one connection (HTTP/1.1), so the server reads them in exactly
+ * this order; resolves with the answers, each read by its Content-Length.
+ */
+export function pipeline(port: number, path: string, bodies: string[]): Promise<BoshAnswer[]> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1', () =>
+      sock.write(
+        bodies
+          .map((b) => {
+            const payload = Buffer.from(b, 'utf8');
+            return `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: ${payload.length}\r\n\r\n${b}`;
+          })
+          .join(''),
+      ),
+    );
+    let buf = Buffer.alloc(0);
+    const answers: BoshAnswer[] = [];
+    sock.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      for (;;) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = buf.subarray(0, end).toString('latin1');
+        const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1]);
+        if (!Number.isFinite(length)) return fail(new Error(`no Content-Length: ${head}`));
+        if (buf.length < end + 4 + length) return;
+        const text = buf.subarray(end + 4, end + 4 + length).toString('utf8');
+        buf = buf.subarray(end + 4 + length);
+        const parsed = parseXml(text);
+        if (!parsed.ok) return fail(new Error(`answer is not XML: ${text}`));
+        answers.push({
+          status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1]),
+          headers: {},
+          text,
+          body: parsed.element,
+        });
+        if (answers.length === bodies.length) {
+          sock.destroy();
+          return resolve(answers);
+        }
+      }
+    });
+    sock.on('error', (e) => fail(e));
+    function fail(e: Error): void {
+      sock.destroy();
+      reject(e);
+    }
+  });
 }
