@@ -113,7 +113,8 @@ export class GadgetDesktop extends EventEmitter<DesktopEvents> {
   readonly forwarder: RestForwarder;
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 4 << 20 });
   private readonly lines = new Map<string, AgentLine>();
-  private readonly pages = new Set<PageLink>();
+  /** Each open page, with the spec file of each of its gadgets by mid. */
+  private readonly pages = new Map<PageLink, Map<string, string | undefined>>();
   private readonly finesseJs: string | undefined;
   private pageSeq = 0;
   private closed = false;
@@ -164,12 +165,13 @@ export class GadgetDesktop extends EventEmitter<DesktopEvents> {
   reloadGadget(file: string): number {
     const target = resolve(file);
     let n = 0;
-    for (const g of this.gadgets()) {
-      if (!g.specFile) continue;
-      const folder = dirname(g.specFile);
-      if (target !== g.specFile && !target.startsWith(folder + sep)) continue;
-      for (const p of this.pages) if (p.reload(g.mid)) n++;
-    }
+    // Each page by the layout it was built with: a spec added since must not shift its mids.
+    for (const [page, specs] of this.pages)
+      for (const [mid, specFile] of specs) {
+        if (!specFile) continue;
+        if (target !== specFile && !target.startsWith(dirname(specFile) + sep)) continue;
+        if (page.reload(mid)) n++;
+      }
     return n;
   }
 
@@ -240,7 +242,7 @@ export class GadgetDesktop extends EventEmitter<DesktopEvents> {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const p of this.pages) p.close();
+    for (const p of this.pages.keys()) p.close();
     this.pages.clear();
     for (const ws of this.wss.clients) ws.close(1001, 'desktop closed');
     await Promise.all([...this.lines.values()].map((l) => l.close().catch(() => undefined)));
@@ -299,8 +301,10 @@ export class GadgetDesktop extends EventEmitter<DesktopEvents> {
     this.emit('signin', { user });
     if (this.closed || ws.readyState !== ws.OPEN) return;
     let config: DesktopConfig;
+    let layout: DesktopLayout;
     try {
-      config = this.config(line);
+      layout = this.layout();
+      config = this.config(line, layout);
     } catch (e) {
       return fail((e as Error).message);
     }
@@ -321,7 +325,7 @@ export class GadgetDesktop extends EventEmitter<DesktopEvents> {
       onError: (e) => this.emit('error', e),
       onHub: (f) => this.emit('hub', f),
     });
-    this.pages.add(page);
+    this.pages.set(page, new Map(layout.gadgets.map((g, i) => [String(i + 1), g.specFile])));
     ws.on('close', () => {
       page.close();
       this.pages.delete(page);
@@ -329,8 +333,7 @@ export class GadgetDesktop extends EventEmitter<DesktopEvents> {
     });
   }
 
-  private config(line: AgentLine): DesktopConfig {
-    const layout = this.layout();
+  private config(line: AgentLine, layout: DesktopLayout): DesktopConfig {
     const origin = new URL(this.opts.origin() ?? 'http://127.0.0.1');
     const port = origin.port || (origin.protocol === 'https:' ? '443' : '80');
     const host = origin.hostname.replace(/^\[|\]$/g, '');
