@@ -37,6 +37,7 @@ export interface ConsoleSink {
 /** Bounds what one chatty or broken gadget can do to the editor. */
 const MAX_PROBLEMS_PER_FILE = 50;
 const MAX_TEXT = 4000;
+const MAX_NOTIFIED = 100;
 
 /**
  * The gadgets' channels, one per title, kept for the window's life: a log stays readable after
@@ -109,16 +110,17 @@ export class GadgetLogs {
       if (seen.length > 20) seen.shift();
       this.recent.set(line.mid, seen);
     }
-    const file = line.source ? fileOfUrl(line.source.url, this.origin, this.folder) : undefined;
+    const file = line.source ? fileOfUrl(String(line.source.url), this.origin, this.folder) : undefined;
+    const at = position(line.source?.line);
     const where = line.source
-      ? ` (${file ? vscode.workspace.asRelativePath(file) : line.source.url}:${line.source.line})`
+      ? ` (${file ? vscode.workspace.asRelativePath(file) : String(line.source.url)}${at ? `:${at}` : ''})`
       : '';
     this.channels.write(line.title, line.level, text + where);
     if (line.via !== 'clientLogging' && !this.echoConsole) return;
     this.sink?.output(
       `[${line.title}] ${text}`,
       line.level === 'error' ? 'stderr' : 'console',
-      file && line.source ? { path: file, line: line.source.line, column: line.source.column } : undefined,
+      file && at ? { path: file, line: at, column: position(line.source?.column) } : undefined,
     );
   }
 
@@ -127,11 +129,14 @@ export class GadgetLogs {
     const at = this.locate(report);
     const where = at ? ` (${vscode.workspace.asRelativePath(at.file)}:${at.line})` : '';
     this.channels.write(report.title, 'error', `${message}${where}${report.stack ? `\n${clip(report.stack)}` : ''}`);
-    this.sink?.output(
-      `[${report.title}] ${message}`,
-      'stderr',
-      at ? { path: at.file, line: at.line, column: at.column } : undefined,
-    );
+    // An error with a stack was thrown in the page, which js-debug prints itself; the container's
+    // reports (a spec that does not parse, a refused makeRequest) it cannot see.
+    if (this.echoConsole || !report.stack)
+      this.sink?.output(
+        `[${report.title}] ${message}`,
+        'stderr',
+        at ? { path: at.file, line: at.line, column: at.column } : undefined,
+      );
     if (at) {
       const list = this.problems.get(at.file) ?? [];
       const line = Math.max(0, at.line - 1);
@@ -151,7 +156,7 @@ export class GadgetLogs {
     }
     // Once per message: a gadget failing in a loop must not bury the window in notifications.
     const key = `${report.title}\n${message}`;
-    if (this.notified.has(key)) return;
+    if (this.notified.has(key) || this.notified.size >= MAX_NOTIFIED) return;
     this.notified.add(key);
     const show = 'Show Log';
     void vscode.window.showErrorMessage(`Finesse gadget ${report.title}: ${message}`, show).then((a) => {
@@ -162,8 +167,8 @@ export class GadgetLogs {
   /** The workspace file and line an error points to: its source, else the first stack line in the folder. */
   private locate(report: GadgetErrorReport): { file: string; line: number; column?: number } | undefined {
     if (report.source) {
-      const file = fileOfUrl(report.source.url, this.origin, this.folder);
-      if (file) return { file, line: report.source.line, column: report.source.column };
+      const file = fileOfUrl(String(report.source.url), this.origin, this.folder);
+      if (file) return { file, line: position(report.source.line) ?? 1, column: position(report.source.column) };
     }
     for (const m of (report.stack ?? '').matchAll(/(https?:\/\/[^\s()]+?):(\d+)(?::(\d+))?(?=[\s)]|$)/g)) {
       const file = fileOfUrl(m[1], this.origin, this.folder);
@@ -177,6 +182,12 @@ export class GadgetLogs {
     if (!this.problems.delete(file)) return;
     this.diagnostics.delete(vscode.Uri.file(file));
   }
+}
+
+/** A 1-based line or column from the page, or undefined when it is not one. */
+function position(n: unknown): number | undefined {
+  const v = Number(n);
+  return Number.isInteger(v) && v > 0 ? v : undefined;
 }
 
 function clip(text: string): string {
