@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Diagnostic as FrameDiagnostic } from '../../core/validation/diagnostic';
+import { withoutCascade } from '../../core/intercept/editorDiagnostics';
 import { SCHEME } from './frameDocuments';
 
 const DEBOUNCE_MS = 200;
@@ -15,7 +16,7 @@ async function validateText(text: string, hub: boolean): Promise<FrameDiagnostic
     return validateHubText(text);
   }
   const { validateXml } = await import('../../core/validation/validator');
-  return validateXml(text);
+  return withoutCascade(await validateXml(text));
 }
 
 /** A hub frame's tab holds its JSON record (FrameEditors opens it as JSON); no stanza starts with `{`. */
@@ -53,14 +54,41 @@ const SOURCE_LABEL: Record<FrameDiagnostic['source'], string> = {
   hub: 'Hub record',
 };
 
+function isOpenInTab(uri: vscode.Uri): boolean {
+  return vscode.window.tabGroups.all.some((g) =>
+    g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString()),
+  );
+}
+
 export class FrameDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('finesse');
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Frame tabs closed (sent, dropped or closed by the user): their entries left Problems. */
+  private readonly retired = new Set<string>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     this.subscriptions.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        this.retired.delete(d.uri.toString());
+        this.schedule(d, 0);
+      }),
+      // A frame's tab closing takes its Problems entries with it (its document may live on).
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        for (const tab of e.closed)
+          if (
+            tab.input instanceof vscode.TabInputText &&
+            tab.input.uri.scheme === SCHEME &&
+            !isOpenInTab(tab.input.uri)
+          )
+            this.forget(tab.input.uri);
+        for (const tab of e.opened)
+          if (tab.input instanceof vscode.TabInputText && this.retired.delete(tab.input.uri.toString())) {
+            const uri = tab.input.uri;
+            const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+            if (doc) this.schedule(doc, 0);
+          }
+      }),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, DEBOUNCE_MS)),
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (d.uri.scheme !== SCHEME) return;
@@ -75,8 +103,18 @@ export class FrameDiagnostics implements vscode.Disposable {
   async validate(doc: vscode.TextDocument): Promise<FrameDiagnostic[]> {
     const version = doc.version;
     const result = await validateText(doc.getText(), isHubText(doc));
-    if (doc.version === version && !doc.isClosed) this.collection.set(doc.uri, result.map(toVscode));
+    if (doc.version === version && !doc.isClosed && !this.retired.has(doc.uri.toString()))
+      this.collection.set(doc.uri, result.map(toVscode));
     return result;
+  }
+
+  /** The frame's tab is gone (sent, dropped, closed): its entries leave Problems now. */
+  forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.retired.add(key);
+    this.collection.delete(uri);
   }
 
   private schedule(doc: vscode.TextDocument, delay: number): void {

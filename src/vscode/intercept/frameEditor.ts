@@ -155,6 +155,7 @@ export class FrameEditors implements vscode.Disposable {
       sent = interceptor.inject(target.session, target.dir, wire);
     }
     await this.close(doc);
+    this.diagnostics.forget(doc.uri);
     vscode.window.setStatusBarMessage(`$(check) Frame #${sent.id} sent ${arrow(sent.dir)}`, 3000);
     return sent;
   }
