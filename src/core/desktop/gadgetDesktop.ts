@@ -121,6 +121,9 @@ export class GadgetDesktop extends EventEmitter<DesktopEvents> {
 
   constructor(private readonly opts: GadgetDesktopOptions) {
     super();
+    // A gadget's uncaught error is news for whoever listens, never a reason to end the process:
+    // an EventEmitter throws an 'error' nobody listens to, and the CLI or an API user may not.
+    this.on('error', () => undefined);
     this.forwarder = opts.backend.forwarder;
     this.finesseJs = opts.finesseJs ? resolve(opts.finesseJs) : findFinesseJs(opts.serve);
     if (opts.finesseJs && !isFile(this.finesseJs as string))
