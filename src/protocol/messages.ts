@@ -25,6 +25,8 @@ export type RowDto = FrameRow & {
   marks?: { summary?: [number, number][]; label?: [number, number][] };
   /** ms since the first frame of the row's session (the relative time column). */
   sinceStart?: number;
+  /** The session's label once the store knows one (the agent's JID, `proxy ADDR`), else absent. */
+  sessionLabel?: string;
   /** A held frame: why, and what waits behind it (intercept's FrameActions.holdNote). */
   hold?: HoldNote;
 };

@@ -294,6 +294,37 @@ describe('frames panel columns, search and counter (Chromium)', function () {
     );
   });
 
+  it('the Session column names the agent’s JID (or the proxied client) and follows a bound JID', async () => {
+    const store = new FrameStore();
+    store.openSession({ id: 'client-2-5ab12c', label: JID.split('/')[0], started: 1_000_000 });
+    store.openSession({ id: 'proxy-3', label: 'proxy 127.0.0.1:53122', started: 1_000_000 });
+    const own = pusher(store, 'client-2-5ab12c', 1_000_000);
+    const proxied = pusher(store, 'proxy-3', 1_000_500);
+    for (let i = 0; i < 3; i++) {
+      own('out', `<presence xmlns="jabber:client"><status>own ${i}</status></presence>`);
+      proxied('out', `<presence xmlns="jabber:client"><status>proxied ${i}</status></presence>`);
+    }
+    panel = await suite.open(store, { columns: { get: () => ({ session: true }), set: () => undefined } });
+    const { page } = panel;
+    await rowsLoaded(page);
+    await page.waitForSelector('.fx-row .fx-col-session:visible');
+    let rows = await shown(page);
+    assert.deepEqual(
+      [...new Set(rows.map((r) => r.session))].sort(),
+      [JID.split('/')[0], 'proxy 127.0.0.1:53122'].sort(),
+    );
+    const title = await page.getAttribute('.fx-row[data-index="0"] .fx-col-session', 'title');
+    assert.match(title ?? '', /\(session (client-2-5ab12c|proxy-3)\)$/);
+    // The proxied client bound its JID: the rows already shown say so.
+    store.openSession({ ...store.sessions.get('proxy-3')!, label: `agent2@${DOMAIN}/desktop` });
+    await page.waitForFunction(
+      (jid) => [...document.querySelectorAll('.fx-col-session')].some((c) => c.textContent === jid),
+      `agent2@${DOMAIN}/desktop`,
+    );
+    rows = await shown(page);
+    assert.ok(!rows.some((r) => r.session.startsWith('proxy')), JSON.stringify(rows.map((r) => r.session)));
+  });
+
   it('stars and comments a frame from the detail pane; the row shows the star, the store keeps both', async () => {
     const store = realisticStore(60);
     panel = await suite.open(store);

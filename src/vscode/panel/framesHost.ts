@@ -103,7 +103,17 @@ export class FramesHost {
     );
     store.on('append', this.onStoreSize);
     store.on('evict', this.onStoreSize);
+    store.on('session', this.onSession);
   }
+
+  /** The session label each session's rows went to the webview with. */
+  private readonly sentLabels = new Map<string, string | undefined>();
+  /** A session got another label (a bound JID): the rows shown are fetched again to show it. */
+  private onSession = (info: { id: string; label: string }): void => {
+    if (!this.sentLabels.has(info.id) || this.sentLabels.get(info.id) === info.label || !this.ready) return;
+    this.sentLabels.delete(info.id);
+    this.post({ type: 'reset', counts: this.counts(), selectedIndex: this.selectedIndex(), keepScroll: true });
+  };
 
   /**
    * Sets the filter from outside the webview (the Sessions view selecting a session); the
@@ -199,6 +209,7 @@ export class FramesHost {
     this.index.dispose();
     this.store.off('append', this.onStoreSize);
     this.store.off('evict', this.onStoreSize);
+    this.store.off('session', this.onSession);
   }
 
   private handle(m: FromWebview): void {
@@ -397,6 +408,9 @@ export class FramesHost {
     const out: RowDto = { ...row };
     const started = this.sessionStart(row.session);
     if (started !== undefined) out.sinceStart = row.t - started;
+    const label = this.store.sessions.get(row.session)?.label;
+    if (label && label !== row.session) out.sessionLabel = label;
+    this.sentLabels.set(row.session, label);
     const hold = row.flags.held ? this.actions?.holdNote?.(row.id) : undefined;
     if (hold) out.hold = hold;
     if (this.marker) {

@@ -140,7 +140,9 @@ class RowView {
     setMarkedText(this.summary, row.summary, row.marks?.summary, visibleControls);
     setMarkedText(this.event, row.label ?? '', row.marks?.label, visibleControls);
     setText(this.size, formatBytes(row.bytes));
-    setText(this.session, row.session);
+    // The agent's JID (or the proxy's client address) reads better than a generated id.
+    setText(this.session, row.sessionLabel ?? row.session);
+    this.session.title = row.sessionLabel ? `${row.sessionLabel} (session ${row.session})` : row.session;
     const key = FLAG_BADGES.filter(([flag]) => row.flags[flag])
       .map(([flag]) => flag)
       .join(',');
