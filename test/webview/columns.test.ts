@@ -325,6 +325,35 @@ describe('frames panel columns, search and counter (Chromium)', function () {
     assert.ok(!rows.some((r) => r.session.startsWith('proxy')), JSON.stringify(rows.map((r) => r.session)));
   });
 
+  it('a sort shows the top of the new order, or keeps the selected row in view; it stops following', async () => {
+    const store = realisticStore(500);
+    panel = await suite.open(store);
+    const { page } = panel;
+    await rowsLoaded(page);
+    // A live capture opens following its newest frame, at the bottom.
+    assert.equal(await page.getAttribute('[data-testid=follow]', 'aria-pressed'), 'true');
+    const top = () => page.$eval('.fx-viewport', (v) => v.scrollTop);
+    assert.ok((await top()) > 0);
+    await page.click('.fx-header .fx-col-size');
+    await page.waitForSelector('.fx-header .fx-col-size[aria-sort=ascending]');
+    await page.waitForFunction(() => document.querySelector('.fx-row[data-index="0"]:not(.placeholder)') !== null);
+    assert.equal(await top(), 0);
+    assert.equal(await page.getAttribute('[data-testid=follow]', 'aria-pressed'), 'false');
+
+    // A selected row stays in view through the next sort (it moves to another place in the order).
+    const target = (await shown(page))[3];
+    await page.click(`.fx-row[data-index="${target.index}"]`);
+    await page.waitForSelector(`.fx-row.selected[data-id="${target.id}"]`);
+    await page.click('.fx-header .fx-col-size');
+    await page.waitForSelector('.fx-header .fx-col-size[aria-sort=descending]');
+    await page.waitForFunction((id) => {
+      const row = document.querySelector(`.fx-row.selected[data-id="${id}"]:not([hidden])`);
+      const vp = document.querySelector('.fx-viewport')!.getBoundingClientRect();
+      const r = row?.getBoundingClientRect();
+      return !!r && r.top >= vp.top && r.bottom <= vp.bottom;
+    }, target.id);
+  });
+
   it('stars and comments a frame from the detail pane; the row shows the star, the store keeps both', async () => {
     const store = realisticStore(60);
     panel = await suite.open(store);

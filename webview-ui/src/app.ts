@@ -118,7 +118,7 @@ export class App {
           this.list.setColumns(m.columns);
           this.toolbar.showColumns(m.columns);
         }
-        this.list.setFollow(m.config.follow && m.selectedIndex < 0);
+        this.list.setFollow(m.config.follow && m.selectedIndex < 0 && !m.sort);
         this.resetView(m.counts, m.selectedIndex);
         if (m.selectedIndex >= 0) this.list.select(m.selectedIndex, 'center');
         this.list.focus();
@@ -204,6 +204,9 @@ export class App {
   private async setSort(sort: SortSpec | undefined): Promise<void> {
     this.host.saveState({ sort });
     const answer = await this.host.request({ type: 'setSort', sort, selectedId: this.selectedId });
+    // Sorted, the newest frame is nowhere in particular: the view shows the selected row, else
+    // the top of the new order, instead of following the bottom.
+    if (sort) this.list.setFollow(false);
     this.resetView(answer.counts, answer.selectedIndex);
   }
 
