@@ -354,6 +354,25 @@ describe('frames panel columns, search and counter (Chromium)', function () {
     }, target.id);
   });
 
+  it('a filter error pushes the list down instead of covering the column headers', async () => {
+    const store = realisticStore(100);
+    panel = await suite.open(store, { viewport: { width: 900, height: 600 } });
+    const { page } = panel;
+    await rowsLoaded(page);
+    const before = (await page.locator('.fx-header').boundingBox())!;
+    await filterBy(page, 'foo:bar');
+    await page.waitForSelector('[data-testid=filter-error]:visible');
+    const error = (await page.locator('[data-testid=filter-error]').boundingBox())!;
+    const header = (await page.locator('.fx-header').boundingBox())!;
+    assert.ok(
+      error.y + error.height <= header.y + 0.5,
+      `error ${JSON.stringify(error)} over header ${JSON.stringify(header)}`,
+    );
+    assert.ok(header.y > before.y, 'the headers moved down to make room');
+    // The whole message fits the panel's width (it wraps instead of running off the edge).
+    assert.ok(error.x + error.width <= 900, JSON.stringify(error));
+  });
+
   it('stars and comments a frame from the detail pane; the row shows the star, the store keeps both', async () => {
     const store = realisticStore(60);
     panel = await suite.open(store);
