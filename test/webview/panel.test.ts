@@ -553,6 +553,7 @@ describe('frames panel webview (Chromium)', function () {
     await rowsLoaded(page);
     assert.equal((await shownRows(page))[0].id, store.firstId);
     assert.equal(await page.isVisible('[data-testid=clear]'), false);
+    assert.equal(await page.isVisible('[data-testid=follow]'), false, 'nothing arrives in a saved session to follow');
     await page.click('.fx-row >> nth=0');
     await page.waitForSelector('[data-testid=detail]:visible');
     assert.equal(await page.$$eval('[data-testid=actions] button', (bs) => bs.length), 0);
@@ -561,6 +562,7 @@ describe('frames panel webview (Chromium)', function () {
     panel = await suite.open(store);
     page = panel.page;
     await rowsLoaded(page);
+    assert.equal(await page.isVisible('[data-testid=follow]'), true);
     await page.click('[data-testid=clear]');
     await waitForCount(page, '0 frames');
     assert.equal(store.size, 0);

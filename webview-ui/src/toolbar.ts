@@ -68,6 +68,8 @@ export class Toolbar {
 
   configure(config: PanelConfig): void {
     this.clear.hidden = !config.canClear;
+    // A saved session or an imported HAR gets no new frames: nothing to follow.
+    this.followButton.el.hidden = config.readOnly;
     replaceChildren(
       this.hostToggles,
       ...config.toggles.map(
