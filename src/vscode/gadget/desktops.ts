@@ -45,6 +45,11 @@ export class GadgetDesktops {
     private readonly lab: LabStarter,
   ) {}
 
+  private starting: Promise<void> = Promise.resolve();
+  /** The sessions using the local desktop, and whether this feature started that local Finesse. */
+  private users = new Set<symbol>();
+  private startedHere = false;
+
   /** The finesse.js a gadget needs: the request's, else the setting's. */
   private finesseJs(req: DesktopRequest): string | undefined {
     const setting = vscode.workspace.getConfiguration('finesse').get<string>('gadgets.finesseJs');
@@ -54,19 +59,39 @@ export class GadgetDesktops {
   async start(req: DesktopRequest): Promise<RunningDesktop> {
     const request = { ...req, finesseJs: this.finesseJs(req) };
     if (request.profile) return this.lab(request, this.services);
+    // One at a time: two sessions starting together would each find no local Finesse running.
+    const next = this.starting.then(() => this.startLocal(request));
+    this.starting = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
+  }
+
+  private async startLocal(request: DesktopRequest): Promise<RunningDesktop> {
     const { desktop, url, origin, started } = await this.local.startDesktop({
       serve: request.folder,
       port: request.port,
       desktop: { layout: request.layout, finesseJs: request.finesseJs },
     });
+    if (started) this.users = new Set();
+    const handle = Symbol('desktop user');
+    this.users.add(handle);
+    const ownsIt = started || this.startedHere;
+    if (started) this.startedHere = true;
     return {
       desktop,
       url,
       origin,
       folder: request.folder,
       label: 'the local Finesse',
-      // A local Finesse that was already running (Start Simulator, Open Gadget Desktop) stays.
-      stop: () => (started ? this.local.stop() : Promise.resolve()),
+      // A local Finesse this feature started stops with the last session using it; one that was
+      // already running (Start Simulator) stays.
+      stop: async () => {
+        if (!this.users.delete(handle) || this.users.size > 0 || !ownsIt || !this.local.runs(desktop)) return;
+        this.startedHere = false;
+        await this.local.stop();
+      },
     };
   }
 }

@@ -491,3 +491,59 @@ describe("Finesse: Debug Gadget on Cisco's Learning Sample Gadget (finesse.js fr
     );
   });
 });
+
+describe('Two gadget debug sessions on one local Finesse', function () {
+  this.timeout(120_000);
+  const sessions: vscode.DebugSession[] = [];
+  after(async () => {
+    for (const s of sessions) await vscode.debug.stopDebugging(s);
+    await vscode.commands.executeCommand('finesse.stopSimulator');
+  });
+
+  it('share it, and it stops with the last of them', async () => {
+    const finesse = (await api()) as GadgetApi;
+    const ws = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(ws);
+    const started: vscode.DebugSession[] = [];
+    const startedEvents = new vscode.EventEmitter<vscode.DebugSession>();
+    const sub = vscode.debug.onDidStartDebugSession((s) => {
+      if (s.type !== 'finesse-gadget') return;
+      started.push(s);
+      startedEvents.fire(s);
+    });
+    const config = (name: string) => ({ type: 'finesse-gadget', request: 'launch', name, gadgetFolder: ws.uri.fsPath });
+    try {
+      // Started together: one local Finesse for both.
+      const oks = await Promise.all([
+        vscode.debug.startDebugging(ws, config('first')),
+        vscode.debug.startDebugging(ws, config('second')),
+      ]);
+      assert.deepEqual(oks, [true, true]);
+      await first(started, startedEvents.event, () => started.length === 2, 'both sessions', 30_000);
+    } finally {
+      sub.dispose();
+    }
+    sessions.push(...started);
+    const [a, b] = started.map((s) => finesse.gadgets.desktopOf(s.id));
+    assert.ok(a && b, 'both sessions have their desktop');
+    assert.equal(a.origin, b.origin, 'on the same local Finesse');
+    const ended = (s: vscode.DebugSession) =>
+      new Promise<void>((resolve) => {
+        const d = vscode.debug.onDidTerminateDebugSession((t) => {
+          if (t.id !== s.id) return;
+          d.dispose();
+          resolve();
+        });
+      });
+    const firstEnded = ended(started[0]);
+    await vscode.debug.stopDebugging(started[0]);
+    await firstEnded;
+    assert.equal((await fetch(`${a.origin}/finesse/api/SystemInfo`)).status, 200, 'still up for the second');
+    const secondEnded = ended(started[1]);
+    await vscode.debug.stopDebugging(started[1]);
+    await secondEnded;
+    sessions.length = 0;
+    // The session answers its terminate request only once what it started has stopped.
+    await assert.rejects(fetch(`${a.origin}/finesse/api/SystemInfo`), 'stopped with the last session');
+  });
+});
