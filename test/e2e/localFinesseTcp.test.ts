@@ -159,6 +159,7 @@ describe('local Finesse over XMPP TCP (c2s)', () => {
         const label = `agent1@${DOMAIN}/captured`;
         await until(store, () => [...store.sessions.values()].some((s) => s.label === label));
         const session = [...store.sessions.values()].find((s) => s.label === label);
+        assert.equal(session?.target, `xmpp://${sim.endpoints?.c2s}`);
         await until(store, () => [...store].some((f) => f.session === session?.id && f.raw.startsWith('<presence')));
         const frames = [...store].filter((f) => f.session === session?.id);
         assert.ok(frames.some((f) => f.dir === 'out' && f.kind === 'open'));

@@ -93,9 +93,9 @@ export class SimulatorCapture {
    * `alreadyCaptured`, the frames before the bind wait: only the bound JID tells whether the
    * client is one whose own side the store already holds (then nothing of it is kept).
    */
-  stream(stream: XmppServerSession, via: StreamVia, remote?: string): void {
+  stream(stream: XmppServerSession, via: StreamVia, remote?: string, target?: string): void {
     const id = `local-${via}-${this.stamp}-${++this.seq}`;
-    const where = `${this.origin() ?? ''}${VIA_PATH[via]}`;
+    const where = target ?? `${this.origin() ?? ''}${VIA_PATH[via]}`;
     const first = `local Finesse ${VIA_NAME[via]}${remote ? ` ${remote}` : ''}`;
     const started = Date.now();
     let pending: FrameInput[] | undefined = this.alreadyCaptured ? [] : undefined;

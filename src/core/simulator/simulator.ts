@@ -366,7 +366,8 @@ export class FinesseSimulator extends EventEmitter<SimulatorEvents> {
       onIq: (iq, s) => this.notifications.onIq(iq, s),
       onBind: (jid, s) => this.notifications.bind(jid, s),
     });
-    this.capture?.stream(stream, via, remote);
+    // A TCP client's target is the c2s listener, not the HTTP origin.
+    this.capture?.stream(stream, via, remote, via === 'c2s' ? `xmpp://${this.c2s.address}` : undefined);
     this.notifications.attach(stream);
     this.streams.add(stream);
     stream.on('presence', (available) => {
