@@ -547,3 +547,33 @@ describe('Two gadget debug sessions on one local Finesse', function () {
     await assert.rejects(fetch(`${a.origin}/finesse/api/SystemInfo`), 'stopped with the last session');
   });
 });
+
+describe('finesse-gadget launch configurations', () => {
+  it('a gadget folder that does not exist aborts the launch', async () => {
+    const missing = join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '/', 'no-such-gadgets');
+    const ok = await vscode.debug.startDebugging(undefined, {
+      type: 'finesse-gadget',
+      request: 'launch',
+      name: 'wrong folder',
+      gadgetFolder: missing,
+    });
+    assert.equal(ok, false, 'nothing started');
+    assert.equal(vscode.debug.activeDebugSession, undefined);
+  });
+
+  it('package.json offers the debugger, its snippets and the commands where a gadget developer looks', () => {
+    const pkg = extension().packageJSON as {
+      contributes: {
+        debuggers: { type: string; initialConfigurations: unknown[]; configurationSnippets: unknown[] }[];
+        menus: Record<string, { command: string; when?: string }[]>;
+        walkthroughs: { id: string; steps: unknown[] }[];
+      };
+    };
+    const dbg = pkg.contributes.debuggers.find((d) => d.type === 'finesse-gadget');
+    assert.ok(dbg, 'the finesse-gadget debugger');
+    assert.ok(dbg.initialConfigurations.length > 0 && dbg.configurationSnippets.length > 0);
+    const explorer = pkg.contributes.menus['explorer/context'].find((m) => m.command === 'finesse.debugGadget');
+    assert.match(explorer?.when ?? '', /\.xml/, 'Debug Gadget on a spec in the Explorer');
+    assert.ok(pkg.contributes.walkthroughs.some((w) => w.id === 'finesse.gadgetDevelopment' && w.steps.length >= 4));
+  });
+});
