@@ -22,6 +22,7 @@ import type { Services } from '../services';
 import { argPath, pickHarEntry, pickSession } from './pick';
 import { REPLAY_VIEW_TYPE } from './ids';
 import { allowedOrigins, warnIfWide } from '../proxy/listenerSecurity';
+import { addOpenViewer, withSessionTerm } from '../sessionsView/openViewers';
 
 /** The tooltip lists the latest notices; the log has them all. */
 const NOTICES_IN_TOOLTIP = 12;
@@ -79,12 +80,22 @@ export class Replay implements vscode.Disposable {
   /** Panel toggles: step mode on/off and the "Next" button that releases one push. */
   readonly toolbar: ToolbarSource = {
     toggles: (): ToolbarToggle[] => [
+      // Where to point the client, on the view itself (a click copies it).
+      {
+        id: 'url',
+        label: `URL: ${this.url}`,
+        title: 'Point the client at this URL (click to copy it)',
+        checked: false,
+      },
       { id: 'step', label: 'Step', title: 'Hold each recorded server push until Next', checked: this.server.stepMode },
       { id: 'next', label: 'Next ▶', title: 'Send the next recorded server push', checked: false },
       ...(this.notices.length ? [this.noticesToggle()] : []),
     ],
     toggle: (id: string) => {
-      if (id === 'step') this.server.setStepMode(!this.server.stepMode);
+      if (id === 'url') {
+        void vscode.env.clipboard.writeText(this.url);
+        vscode.window.setStatusBarMessage(`$(copy) Copied ${this.url}`, 3000);
+      } else if (id === 'step') this.server.setStepMode(!this.server.stepMode);
       else if (id === 'next') this.server.step();
       else if (id === 'notices') this.log?.show(true);
       this.changed.fire();
@@ -121,7 +132,25 @@ export class Replay implements vscode.Disposable {
       log: services.log,
       selection: services.selection,
     });
+    // The Sessions view lists the replay, with its URL, while its panel is open.
+    const unlist = addOpenViewer({
+      name: `Replay: ${this.name}`,
+      path: this.url,
+      state: `replaying on ${this.url}`,
+      store: this.server.store,
+      opened: Date.now(),
+      reveal: () => panel.reveal(undefined, false),
+      showSession: async (id) => {
+        panel.reveal(undefined, false);
+        const host = this.view?.host;
+        if (!host) return 0;
+        host.setFilter({ ...host.index.filterSpec, text: withSessionTerm(host.index.filterSpec.text, id) });
+        await host.index.whenIdle();
+        return host.index.total;
+      },
+    });
     panel.onDidDispose(() => {
+      unlist();
       this.view?.dispose();
       this.view = undefined;
       this.panel = undefined;

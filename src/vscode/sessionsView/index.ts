@@ -121,7 +121,7 @@ export class SessionsView extends Disposable implements vscode.TreeDataProvider<
     const tip = new vscode.MarkdownString(undefined, true);
     tip.appendText(`${e.label}\n\n`);
     tip.appendText(`${KIND_WORDS[e.kind]} · ${e.state}\n\n`);
-    if (e.peer) tip.appendText(`${e.kind === 'file' ? 'file' : 'peer'}: ${e.peer}\n\n`);
+    if (e.peer) tip.appendText(`${e.kind !== 'file' ? 'peer' : /^wss?:/.test(e.peer) ? 'URL' : 'file'}: ${e.peer}\n\n`);
     tip.appendText(
       `${e.frames} frames ${e.viewer ? 'in the file' : 'stored'} · started ${new Date(e.started).toLocaleString()}${e.ended ? ` · ended ${new Date(e.ended).toLocaleTimeString()}` : ''}\n\n`,
     );

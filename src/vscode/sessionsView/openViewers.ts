@@ -1,5 +1,6 @@
 /**
- * The session viewers open right now (a `.finesse-session` or HAR opened with Open Session): each
+ * The session viewers open right now (a `.finesse-session` or HAR opened with Open Session or
+ * Import HAR, a replay's panel, whose path is the URL it serves): each
  * holds its own store, outside the live capture, so the Sessions view learns of them here. The
  * viewer adds itself when its editor opens and removes itself when the editor closes; no vscode
  * import.
@@ -12,6 +13,8 @@ export interface OpenViewer {
   /** The file name, as the editor tab shows it. */
   name: string;
   path: string;
+  /** What the Sessions view says of it (default: opened file, or imported HAR). */
+  state?: string;
   store: FrameStore;
   opened: number;
   /** Brings the viewer's editor to the front. */

@@ -104,6 +104,7 @@ export interface ViewerSource {
   key: string;
   name: string;
   path: string;
+  state?: string;
   opened: number;
   store: FrameStore;
   counts: SessionCounts;
@@ -122,7 +123,7 @@ export function viewerEntry(v: ViewerSource): SessionEntry {
     viewer: v.key,
     kind: 'file',
     label: v.name,
-    state: /\.har$/i.test(v.name) ? 'imported HAR' : 'opened file',
+    state: v.state ?? (/\.har$/i.test(v.name) ? 'imported HAR' : 'opened file'),
     peer: v.path,
     frames: v.store.size,
     started: Number.isFinite(started) ? started : v.opened,

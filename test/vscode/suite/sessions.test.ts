@@ -194,7 +194,18 @@ describe('Sessions: save, open, HAR, replay', () => {
     if (probe.available()) {
       const next = await probe.webviewRows(1, '[data-toggle="next"]');
       assert.ok(next.ok, 'the replay panel shows the Next toggle');
+      // The URL to point the client at is on the replay's own view, not only in a notification.
+      const shown = await probe.webviewRows(1, '[data-toggle="url"]');
+      assert.ok(shown.texts.includes(`URL: ${url}`), `the replay panel shows its URL: ${JSON.stringify(shown.texts)}`);
     }
+    // And in the Sessions view, while the replay runs.
+    const listed = (finesse as FinesseApi & { sessions: { viewers(): { peer?: string; state: string }[] } }).sessions
+      .viewers()
+      .filter((e) => e.peer === url);
+    assert.deepEqual(
+      listed.map((e) => e.state),
+      [`replaying on ${url}`],
+    );
     const client = await startClient({ service: url, username: 'agent1', password: 'x', resource: 'stepped' });
     try {
       const received: string[] = [];
