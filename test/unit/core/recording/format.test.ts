@@ -44,6 +44,20 @@ describe('recording/format', () => {
     assert.match(String(checkFrame({ id: 0 })), /positive integer/);
   });
 
+  it('keeps the intercept flags a saved frame carries, reordered too, and drops unknown ones', () => {
+    const f = checkFrame({
+      id: 2,
+      session: 's',
+      dir: 'in',
+      t: 2,
+      kind: 'stanza',
+      raw: '<x/>',
+      flags: { edited: true, reordered: true, invented: true },
+    });
+    assert.ok(!(f instanceof Error) && typeof f !== 'string');
+    assert.deepEqual((f as { flags: object }).flags, { edited: true, reordered: true });
+  });
+
   it('sorts records', () => {
     assert.ok('sessionInfo' in (checkRecord({ sessionInfo: { id: 's', started: 1 } }) as object));
     assert.ok('end' in (checkRecord({ end: { frames: 3 } }) as object));
