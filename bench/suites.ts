@@ -19,4 +19,7 @@ export const suites: Record<string, Suite> = {
   timeline: { inDefault: true, load: () => import('./timeline') },
   hostLoad: { inDefault: true, load: () => import('./hostLoad') },
   webviewMillion: { inDefault: false, load: () => import('./webviewMillion') },
+  desktop: { inDefault: true, load: () => import('./desktop') },
+  filterKeys: { inDefault: true, load: () => import('./filterKeys') },
+  filterKeysMillion: { inDefault: false, load: async () => ({ run: (await import('./filterKeys')).runMillion }) },
 };
