@@ -37,6 +37,8 @@ export class InterceptController extends Disposable {
     ),
   );
   private ticker: NodeJS.Timeout | undefined;
+  /** The frame the announcement of a breakpoint hold selected in the panel. */
+  private revealed: number | undefined;
   /** Fires when pause state, the held set or the live sessions changed. */
   readonly onDidChange = this.changed.event;
 
@@ -92,7 +94,10 @@ export class InterceptController extends Disposable {
     let watched = this.services.selection.frame?.id;
     const onSelect = (frame: Frame | undefined) => {
       if (watched !== undefined) interceptor.unwatch(watched);
-      watched = frame?.id;
+      // The row a breakpoint's announcement selected is not the user's choice: its clock runs.
+      const revealed = frame !== undefined && frame.id === this.revealed;
+      this.revealed = undefined;
+      watched = revealed ? undefined : frame?.id;
       if (watched !== undefined) interceptor.watch(watched);
     };
     this.services.selection.on('change', onSelect);
@@ -130,8 +135,11 @@ export class InterceptController extends Disposable {
   }
 
   private async announce(h: HeldFrame, why: string): Promise<void> {
+    this.revealed = h.frame.id;
     void import('../panel/framesPanel')
-      .then(({ FramesPanel }) => FramesPanel.reveal(h.frame.id))
+      .then(({ FramesPanel }) => {
+        if (!FramesPanel.reveal(h.frame.id) && this.revealed === h.frame.id) this.revealed = undefined;
+      })
       .catch(() => undefined);
     const choice = await vscode.window.showInformationMessage(
       `Finesse: ${why} held frame #${h.frame.id} (${arrow(h.frame.dir)}).`,
