@@ -55,7 +55,7 @@ describe('gadget rendering at /gadgets/ifr', function () {
     writeFileSync(join(dir, 'outside.xml'), spec('x'));
     sim = new FinesseSimulator({
       serve: join(dir),
-      scenario: { start: 'immediately', steps: [] },
+      scenario: { name: 'idle', start: 'immediately', steps: [] },
       gadgets: { onProblem: (p) => problems.push(p), finesseJs: () => finesseJs },
     });
     await sim.listen();
@@ -95,7 +95,9 @@ describe('gadget rendering at /gadgets/ifr', function () {
   });
 
   it('renders only specs of the served folder', async () => {
-    const alias = await ifr(`http://localhost:${new URL(sim.origin).port}/3rdpartygadget/files/Msgs/Msgs.xml`);
+    const alias = await ifr(
+      `http://localhost:${new URL(sim.origin as string).port}/3rdpartygadget/files/Msgs/Msgs.xml`,
+    );
     assert.equal(alias.status, 200, 'localhost names this same loopback server');
     assert.match(await alias.text(), /<base href="http:\/\/127\.0\.0\.1:\d+\/3rdpartygadget\/files\/Msgs\/Msgs\.xml">/);
     const other = await ifr('http://example.invalid/3rdpartygadget/files/Desk/Desk.xml');
@@ -124,7 +126,7 @@ describe('gadget rendering at /gadgets/ifr', function () {
   });
 
   it('looks for the finesse.js an 11.x gadget loads from __UP_scheme__://__UP_host__:__UP_hostPort__', async () => {
-    const port = new URL(sim.origin).port;
+    const port = new URL(sim.origin as string).port;
     const up = `&up_scheme=http&up_host=localhost&up_hostPort=${port}`;
     assert.match(
       await (await ifr('/3rdpartygadget/files/Eleven/Eleven.xml', up)).text(),
@@ -154,7 +156,7 @@ describe('gadget rendering at /gadgets/ifr', function () {
       /<title>Title<\/title>.*<p>Title<\/p>/s,
     );
     assert.match(await (await ifr('/3rdpartygadget/files/Msgs/Msgs.xml', '&lang=fr')).text(), /<p>Titre<\/p>/);
-    assert.deepEqual(problems, []);
+    assert.equal(problems.length, 0, 'no problem with the bundles found');
     assert.match(await (await ifr('/3rdpartygadget/files/Msgs/Msgs.xml', '&up_locale=de_DE')).text(), /<p>Title<\/p>/);
     assert.deepEqual(
       problems.map((p) => [p.kind, p.severity, p.line, p.message]),

@@ -47,7 +47,7 @@ describe('gadgets makeRequest on the local Finesse', function () {
     };
     sim = new FinesseSimulator({
       serve: dir,
-      scenario: { start: 'immediately', steps: [] },
+      scenario: { name: 'idle', start: 'immediately', steps: [] },
       gadgets: { rest, onProblem: (p) => problems.push(p) },
     });
     origin = new URL((await sim.listen()).replace(/^ws/, 'http')).origin;

@@ -159,7 +159,7 @@ describe('gadgets.* runtime in Chromium (a rendered gadget frame in a container 
     };
     sim = new FinesseSimulator({
       serve: dir,
-      scenario: { start: 'immediately', steps: [] },
+      scenario: { name: 'idle', start: 'immediately', steps: [] },
       gadgets: { rest, onProblem: (p) => problems.push(p) },
     });
     await sim.listen();

@@ -21,7 +21,9 @@ describe('GadgetDesktop', () => {
   it('reports a gadget error with no listener without throwing', () => {
     const desktop = sim.desktop;
     assert.ok(desktop);
-    assert.doesNotThrow(() => desktop.reportProblem({ severity: 'error', message: 'spec does not parse', mid: '1' }));
+    assert.doesNotThrow(() =>
+      desktop.reportProblem({ severity: 'error', kind: 'spec', message: 'spec does not parse', mid: '1' }),
+    );
   });
 
   it('still hands the error to a listener', () => {
@@ -29,7 +31,7 @@ describe('GadgetDesktop', () => {
     assert.ok(desktop);
     const seen: string[] = [];
     desktop.on('error', (e) => seen.push(e.message));
-    desktop.reportProblem({ severity: 'error', message: 'spec does not parse', mid: '1' });
+    desktop.reportProblem({ severity: 'error', kind: 'spec', message: 'spec does not parse', mid: '1' });
     assert.deepEqual(seen, ['spec does not parse']);
   });
 });
