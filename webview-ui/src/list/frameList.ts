@@ -79,7 +79,8 @@ class RowView {
     this.star = h('span', { class: 'fx-star', attrs: { 'aria-label': 'starred' } });
     this.summary = h('span', { class: 'fx-summary-text' });
     const summaryCell = cell('summary');
-    summaryCell.append(this.star, this.badges, this.hold, this.summary);
+    // The stanza first (it says which frame this is), then why it is held.
+    summaryCell.append(this.star, this.badges, this.summary, this.hold);
     this.event = cell('event');
     this.size = cell('size');
     this.session = cell('session');
