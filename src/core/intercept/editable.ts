@@ -20,10 +20,11 @@ const isElement = (c: Element | string): c is Element => typeof c !== 'string';
 const local = (name: string) => name.slice(name.indexOf(':') + 1);
 
 /** Pretty text for the editor; malformed frames come back unchanged (they are edited as text). */
-export function toEditable(raw: string, kind: FrameKind = 'stanza'): string {
+export function toEditable(raw: string, kind: FrameKind = 'stanza', opts: { decodeUpdates?: boolean } = {}): string {
   if (kind === 'hub') return hubEditable(raw);
   const parsed = parseXml(raw);
   if (!parsed.ok) return raw;
+  if (opts.decodeUpdates === false) return prettyElement(parsed.element);
   for (const notification of notifications(parsed.element)) {
     if (notification.children.some(isElement)) continue;
     const text = notification.getText().trim();

@@ -1,12 +1,13 @@
 /**
  * "Compare with Original": VS Code's diff editor with the text a frame had when it was captured
  * on the left and what it is now (edited, or rewritten by a replace rule) on the right, both in
- * the editor form (pretty-printed, a Finesse Update decoded), so the change reads as XML.
+ * the same form (compareTexts: pretty-printed, a Finesse Update decoded, when both sides allow it),
+ * so the change reads as XML and only the change differs.
  * The two sides are read-only documents under `finesse-compare:`, made from the store on demand.
  */
 import * as vscode from 'vscode';
 import type { FrameStore } from '../../core/capture/frameStore';
-import { toEditable } from '../../core/intercept/editable';
+import { compareTexts } from '../../core/intercept/compareTexts';
 import { redact } from '../../core/xmpp/sasl';
 
 export const COMPARE_SCHEME = 'finesse-compare';
@@ -24,9 +25,9 @@ export class CompareDocuments implements vscode.TextDocumentContentProvider {
     const m = /^\/(\d+)\/(original|edited)\.xml$/.exec(uri.path);
     const frame = m ? this.store.get(Number(m[1])) : undefined;
     if (!m || !frame) return '';
-    // Credentials stay masked here as in the panel (SASL payloads).
-    const raw = redact(m[2] === 'original' ? (frame.original ?? frame.raw) : frame.raw);
-    return toEditable(raw);
+    // Credentials stay masked here as in the panel (SASL payloads); both sides in the same form.
+    const [original, edited] = compareTexts(redact(frame.original ?? frame.raw), redact(frame.raw), frame.kind);
+    return m[2] === 'original' ? original : edited;
   }
 }
 
