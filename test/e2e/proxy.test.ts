@@ -79,6 +79,18 @@ describe('proxy with a real client and server (@xmpp/client → proxy → Prosod
     const { client, session } = await agentThroughProxy('agent1');
     assert.equal(client.jid?.toString(), `agent1@${DOMAIN}/desktop`);
     assert.match(session.label, /^proxy 127\.0\.0\.1:\d+$/);
+    // Once the server bound it, the session is named by the agent's JID (panel, Sessions view).
+    const jid = `agent1@${DOMAIN}/desktop`;
+    if (store.sessions.get(session.id)?.label !== jid)
+      await new Promise<void>((resolve) => {
+        const named = (s: SessionInfo) => {
+          if (s.id !== session.id || s.label !== jid) return;
+          store.off('session', named);
+          resolve();
+        };
+        store.on('session', named);
+      });
+    assert.equal(store.sessions.get(session.id)?.target, prosody.wsUrl);
     assert.equal(session.target, prosody.wsUrl);
     await client.send(xml('presence'));
     await subscribe(client, nodes.user(agent1.id));

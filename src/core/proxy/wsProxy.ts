@@ -22,6 +22,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Server as TypedWebSocketServer } from 'ws';
+import { BoundJidLabels } from '../capture/boundJid';
 import type { FrameStore, SessionInfo } from '../capture/frameStore';
 import type { LiveSessionRegistry } from '../capture/liveSession';
 import type { FrameGate } from '../intercept/gate';
@@ -74,6 +75,8 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
   private address?: string;
   private closing = false;
   private readonly pairs = new Set<ProxyPair>();
+  /** Each client's session is named by the JID its server binds, once it does. */
+  private readonly boundLabels: BoundJidLabels;
   private readonly connecting = new Set<() => void>();
   /** The upstream's handshake answer, per pending client request, relayed in the client's 101. */
   private readonly answers = new WeakMap<IncomingMessage, UpstreamConnection>();
@@ -85,6 +88,7 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
     super();
     checkTarget(opts.target);
     this.gate = opts.gate;
+    this.boundLabels = new BoundJidLabels(store);
     // ws answers the client's handshake (and any broken one with the right 4xx); the socket is
     // then handed over raw. No compression, as upstream, so frames pass byte for byte.
     this.wss = new WebSocketServer({
@@ -206,6 +210,7 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
     const cut = setTimeout(() => pairs.forEach((p) => p.terminate()), CLOSE_GRACE_MS);
     await Promise.all(ended.filter((e) => e !== undefined));
     clearTimeout(cut);
+    this.boundLabels.dispose();
     const server = this.server;
     this.server = undefined;
     if (server) {
@@ -236,8 +241,10 @@ export class WsProxy extends EventEmitter<{ session: [SessionInfo]; error: [Erro
     });
     this.pairs.add(pair);
     this.opts.live?.add(pair);
+    this.boundLabels.watch(session.id);
     pair.once('end', () => {
       this.pairs.delete(pair);
+      this.boundLabels.forget(session.id);
       this.opts.live?.remove(pair.id);
       this.store.endSession(pair.id);
     });
