@@ -1,10 +1,11 @@
 // The Frames panel in a real VS Code names a Connect session by its agent, not by the id the
 // session was given: the Session column's cells of the rows shown read the agent's JID, with
-// the id in their tooltip.
+// the id in their tooltip. A saved session's read-only viewer offers no Follow.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { FinesseSimulator } from '../../../src/core/replay/simulator';
-import { api, framesOf, waitForFrame } from './helpers';
+import { api, extension, framesOf, waitForFrame } from './helpers';
 import { FRAME_ROW, probe } from './probe';
 
 const PASSWORD = 'panel-session-pw';
@@ -38,5 +39,15 @@ describe('Frames panel: the Session column', () => {
     assert.ok(cells.ok, `no row of ${id} names its agent: ${JSON.stringify(cells)}`);
     assert.ok(framesOf(finesse.store, id).length >= cells.count);
     for (const text of cells.texts) assert.equal(text, `agent1@${DOMAIN}`);
+  });
+
+  it('a saved session’s read-only viewer has no Follow button (nothing arrives there)', async function () {
+    if (!probe.available()) this.skip();
+    const path = join(extension().extensionPath, 'test', 'fixtures', 'v0.finesse-session');
+    const opened = await vscode.commands.executeCommand<{ frames: number }>('finesse.openSession', { path });
+    assert.ok(opened.frames > 0);
+    // The viewer's rows are in, and its Follow button is hidden (the live panel's is not).
+    const rows = await probe.webviewRows(1, `body:has([data-testid=follow][hidden]) ${FRAME_ROW}`);
+    assert.ok(rows.ok, `no webview with rows and a hidden Follow: ${JSON.stringify(rows)}`);
   });
 });
