@@ -120,6 +120,8 @@ export class GadgetRun implements GadgetLaunch {
     if (!ok) throw new Error('VS Code’s JavaScript debugger (js-debug) did not start the browser');
     this.child = await started;
     log.info(`gadget debug session ${this.session.id}: browser session ${this.child.id} at ${running.url}`);
+    // The desktop's XMPP, hub and REST frames beside the gadget's code, as Open Gadget Desktop does.
+    void vscode.commands.executeCommand('finesse.showFrames');
   }
 
   stop(): Promise<void> {

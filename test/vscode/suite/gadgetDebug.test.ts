@@ -257,11 +257,24 @@ describe('Finesse: Debug Gadget', function () {
     );
   });
 
-  it('the desktop’s XMPP and hub frames are in the store the Frames panel reads', async () => {
+  it('the desktop’s XMPP, hub and REST frames are in the store of the Frames panel it opens', async () => {
     // The desktop's own notification connection binds the resource the Finesse desktop binds.
     await waitForFrame(finesse.store, (f) => f.dir === 'out' && f.raw.includes('<resource>desktop</resource>'));
     await waitForFrame(finesse.store, (f) => f.kind === 'hub');
     await waitForFrame(finesse.store, (f) => f.kind === 'http');
+    const framesTab = () =>
+      vscode.window.tabGroups.all.some((g) =>
+        g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('finesse.frames')),
+      );
+    if (!framesTab())
+      await new Promise<void>((resolve) => {
+        const sub = vscode.window.tabGroups.onDidChangeTabs(() => {
+          if (!framesTab()) return;
+          sub.dispose();
+          resolve();
+        });
+      });
+    assert.ok(framesTab(), 'the Frames panel opened beside the gadget');
   });
 
   it('stopping the session stops the browser and the local Finesse it started', async () => {
