@@ -5,9 +5,10 @@
  * deployments, so the product never ships it; it is the file the user names, or a finesse*.js in
  * the served folder (10.x gadgets carry their copy), found once.
  */
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
+import { streamFile } from '../simulator/gadgetFiles';
 
 /** The first existing file among candidates next to the bundle (dist/) or in the source tree. */
 function firstExisting(candidates: string[]): string | undefined {
@@ -64,11 +65,6 @@ export const FINESSE_JS_HELP =
   'Give your copy with --finesse-js FILE (in VS Code, the setting finesse.gadgets.finesseJs), or put a finesse*.js in the served folder ' +
   '(a 10.x gadget carries one); download it from your Finesse server at https://FINESSE:8445/desktop/assets/js/finesse.js.';
 
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-};
-
 /** Streams a file with its type; 404 with `missing` as text when there is none. */
 export function sendFile(req: IncomingMessage, res: ServerResponse, file: string | undefined, missing: string): void {
   let size = -1;
@@ -81,15 +77,5 @@ export function sendFile(req: IncomingMessage, res: ServerResponse, file: string
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
     return void res.end(`${missing}\n`);
   }
-  const ext = /\.[a-z]+$/i.exec(file)?.[0].toLowerCase() ?? '';
-  res.writeHead(200, {
-    'Content-Type': TYPES[ext] ?? 'application/octet-stream',
-    'Content-Length': String(size),
-    'Cache-Control': 'no-cache',
-    'X-Content-Type-Options': 'nosniff',
-  });
-  if (req.method === 'HEAD') return void res.end();
-  createReadStream(file)
-    .on('error', () => res.destroy())
-    .pipe(res);
+  streamFile(req, res, file, size);
 }

@@ -71,16 +71,20 @@ export class GadgetFiles {
     }
     const found = this.locate(rel);
     if ('status' in found) return fail(found.status, found.text);
-    const { file, size } = found;
-    res.writeHead(200, {
-      'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'Content-Length': String(size),
-      'Cache-Control': 'no-cache',
-      'X-Content-Type-Options': 'nosniff',
-    });
-    if (req.method === 'HEAD') return void res.end();
-    createReadStream(file)
-      .on('error', () => res.destroy())
-      .pipe(res);
+    streamFile(req, res, found.file, found.size);
   }
+}
+
+/** Streams a file found on disk with its type and length (headers only for HEAD), never cached. */
+export function streamFile(req: IncomingMessage, res: ServerResponse, file: string, size: number): void {
+  res.writeHead(200, {
+    'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Length': String(size),
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  if (req.method === 'HEAD') return void res.end();
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
