@@ -388,7 +388,9 @@ describe('intercept through the real proxy (Prosody, @xmpp/client)', () => {
         arrivals = [];
         for (const w of waiting) w();
       });
-      const online = captured(store, (f) => f.session === session && f.dir === 'out' && f.raw.includes('<presence'));
+      // Online once Prosody has taken the presence (it sends it back to the resource, RFC 6121
+      // 4.2.2): a notification to the bare JID published before that reaches no resource.
+      const online = captured(store, (f) => f.session === session && f.dir === 'in' && f.raw.includes('<presence'));
       await client.send(xml('presence'));
       await online;
     });
