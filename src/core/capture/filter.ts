@@ -536,6 +536,8 @@ function factsOf(f: Frame): TextFacts {
 export function learnTextFacts(f: Frame): void {
   if (f.kind === 'hub') {
     hubHead(f);
+    // Whether it is a record at all: has:error and is:malformed ask every hub frame that.
+    if (!f.flags.truncated) hubRecordError(f);
     if (isUpdateCandidate(f.raw)) learnRelayed(f, factsOf(f));
     return;
   }
