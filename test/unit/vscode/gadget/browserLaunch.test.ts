@@ -5,7 +5,7 @@ describe('the browser a gadget debug session launches (js-debug pwa-chrome)', ()
   const input = {
     url: 'http://127.0.0.1:4711/desktop/',
     origin: 'http://127.0.0.1:4711',
-    gadgetFolder: '/work/gadgets',
+    gadgetFolder: '/home/dev/gadgets',
     userDataDir: '/tmp/profile-1',
   };
 
@@ -14,8 +14,8 @@ describe('the browser a gadget debug session launches (js-debug pwa-chrome)', ()
     assert.equal(c.type, 'pwa-chrome');
     assert.equal(c.request, 'launch');
     assert.equal(c.url, input.url);
-    assert.deepEqual(c.pathMapping, { '/3rdpartygadget/files/': '/work/gadgets' });
-    assert.equal(c.webRoot, '/work/gadgets');
+    assert.deepEqual(c.pathMapping, { '/3rdpartygadget/files/': '/home/dev/gadgets' });
+    assert.equal(c.webRoot, '/home/dev/gadgets');
     assert.equal(c.userDataDir, '/tmp/profile-1');
     assert.equal(c.browserLaunchLocation, 'workspace', 'the browser runs beside the local Finesse');
   });
@@ -23,7 +23,7 @@ describe('the browser a gadget debug session launches (js-debug pwa-chrome)', ()
   it('reads the gadget’s own source maps only, and skips the container’s scripts', () => {
     const c = browserLaunchConfig(input, { DISPLAY: ':0' });
     assert.deepEqual(c.resolveSourceMapLocations, [
-      '/work/gadgets/**',
+      '/home/dev/gadgets/**',
       'http://127.0.0.1:4711/3rdpartygadget/files/**',
       '!**/node_modules/**',
     ]);

@@ -4,7 +4,7 @@ import { fileOfUrl, within } from '../../../../src/vscode/gadget/gadgetPaths';
 
 describe('gadget paths: a URL on the desktop origin → the file of the gadget folder', () => {
   const origin = 'http://127.0.0.1:4711';
-  const folder = resolve('/work/gadgets');
+  const folder = resolve('/home/dev/gadgets');
 
   it('maps a gadget URL to the file it serves', () => {
     const url = `${origin}/3rdpartygadget/files/Hello/Hello.js`;
