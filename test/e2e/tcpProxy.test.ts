@@ -23,27 +23,13 @@ import { idleScenario } from '../../src/core/simulator/scenario';
 import { DOMAIN, Prosody } from '../support/prosody';
 import { TcpClient } from '../support/tcpClient';
 import { buildCli, CliProcess, spawnCli } from '../support/cli';
+import { waitForFrame } from '../support/frames';
 
 const AGENT = { user: 'agent1', password: 'tcp-Secret-1' };
 const HEADER = `<?xml version='1.0'?><stream:stream  xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='${DOMAIN}'   version='1.0'>`;
 
 function framesOf(store: FrameStore, session: string): Frame[] {
   return [...store].filter((f) => f.session === session);
-}
-
-/** Resolves with the first frame (stored or to come) that matches. */
-function frameWhere(store: FrameStore, match: (f: Frame) => boolean): Promise<Frame> {
-  for (const f of store) if (match(f)) return Promise.resolve(f);
-  return new Promise((resolve) => {
-    const onAppend = (frames: Frame[]) => {
-      const hit = frames.find(match);
-      if (hit) {
-        store.off('append', onAppend);
-        resolve(hit);
-      }
-    };
-    store.on('append', onAppend);
-  });
 }
 
 describe('proxy in front of XMPP over TCP', () => {
@@ -103,7 +89,7 @@ describe('proxy in front of XMPP over TCP', () => {
     assert.equal(online.jid, `${AGENT.user}@${DOMAIN}/through`);
     assert.equal(online.secure, true);
     const id = await session;
-    await frameWhere(store, (f) => f.session === id && f.dir === 'in' && f.raw.includes('<jid>'));
+    await waitForFrame(store, (f) => f.session === id && f.dir === 'in' && f.raw.includes('<jid>'));
     const frames = framesOf(store, id);
     const shown = frames.map((f) => `${f.dir} ${f.kind} ${f.raw.slice(0, 40)}`).join('\n');
     const outKinds = frames.filter((f) => f.dir === 'out' && f.kind !== 'text').map((f) => frameView(f).element?.name);
@@ -148,11 +134,11 @@ describe('proxy in front of XMPP over TCP', () => {
     const closed = new Promise((resolve) => sock.on('close', resolve));
     sock.write(HEADER);
     const id = await session;
-    await frameWhere(store, (f) => f.session === id && f.dir === 'in' && f.raw.includes('</stream:features>'));
+    await waitForFrame(store, (f) => f.session === id && f.dir === 'in' && f.raw.includes('</stream:features>'));
     sock.write(' ');
-    await frameWhere(store, (f) => f.session === id && f.raw === ' ');
+    await waitForFrame(store, (f) => f.session === id && f.raw === ' ');
     sock.write('this is not XML');
-    await frameWhere(store, (f) => f.session === id && f.raw === 'this is not XML');
+    await waitForFrame(store, (f) => f.session === id && f.raw === 'this is not XML');
     sock.write('<presence><status>away</presence>');
     await closed;
     const frames = framesOf(store, id);
@@ -270,7 +256,7 @@ describe('proxy in front of XMPP over TCP', () => {
       const c = client(proxy, 'local');
       assert.equal((await c.online()).jid, `${AGENT.user}@${DOMAIN}/local`);
       const id = await session;
-      await frameWhere(store, (f) => f.session === id && f.dir === 'in' && f.raw.includes('<jid>'));
+      await waitForFrame(store, (f) => f.session === id && f.dir === 'in' && f.raw.includes('<jid>'));
       assert.ok(framesOf(store, id).some((f) => f.dir === 'in' && /^<proceed /.test(f.raw)));
       await c.stop();
     } finally {

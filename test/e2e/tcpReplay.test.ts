@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Frame } from '../../src/core/capture/frame';
 import { FrameStore } from '../../src/core/capture/frameStore';
 import { listenerCertificate, CERT_FILE } from '../../src/core/proxy/reverse/cert';
 import { TcpProxy } from '../../src/core/proxy/tcp/tcpProxy';
@@ -19,23 +18,10 @@ import { idleScenario } from '../../src/core/simulator/scenario';
 import { restClient } from './localFinesseSupport';
 import { TcpClient } from '../support/tcpClient';
 import { buildCli, spawnCli } from '../support/cli';
+import { waitForFrame } from '../support/frames';
 
 const DOMAIN = 'finesse.test';
 const AGENT = { user: 'agent1', password: 'replay-Secret-1' };
-
-function frameWhere(store: FrameStore, match: (f: Frame) => boolean): Promise<Frame> {
-  for (const f of store) if (match(f)) return Promise.resolve(f);
-  return new Promise((resolve) => {
-    const onAppend = (frames: Frame[]) => {
-      const hit = frames.find(match);
-      if (hit) {
-        store.off('append', onAppend);
-        resolve(hit);
-      }
-    };
-    store.on('append', onAppend);
-  });
-}
 
 describe('save and replay an XMPP-over-TCP session', () => {
   let dir: string;
@@ -80,7 +66,7 @@ describe('save and replay an XMPP-over-TCP session', () => {
     await recorder.online();
     const id = await session;
     // Online (presence seen), then the sign-in whose Update the replay must serve.
-    await frameWhere(store, (f) => f.session === id && f.dir === 'in' && f.raw.startsWith('<presence'));
+    await waitForFrame(store, (f) => f.session === id && f.dir === 'in' && f.raw.startsWith('<presence'));
     const rest = restClient(sim.endpoints?.rest as string, AGENT.user, AGENT.password);
     await rest('PUT', 'User/agent1', '<User><state>LOGIN</state><extension>1001</extension></User>', 'tcp-rec-1');
     await recorder.stanza('tcp-rec-1');

@@ -9,7 +9,7 @@
  *  - loopback names: localhost (and *.localhost, RFC 6761, which browsers resolve to loopback
  *    themselves), 127.0.0.0/8, ::1;
  *  - the host it was asked to listen on (`--listen devbox.lan:8445`: the user chose that name);
- *  - on a wildcard listen address (0.0.0.0, ::), every address of this machine's interfaces.
+ *  - on a wildcard listen address (0.0.0.0, ::), every address of the host's network interfaces.
  */
 import type { IncomingMessage } from 'node:http';
 import { networkInterfaces } from 'node:os';
